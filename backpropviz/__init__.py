@@ -1,0 +1,43 @@
+"""backpropviz: see backpropagation on any expression.
+
+>>> g = trace("(x+y)*z", x=-2, y=5, z=-4)
+>>> g.value, g.gradients
+(-12.0, {'x': -4.0, 'y': -4.0, 'z': 3.0})
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from .engine import backward, forward
+from .errors import BackpropvizError, ExpressionSyntaxError, RenderError, ValuesError
+from .graph import Graph, Node, Wire, build
+from .syntax import parse
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "trace",
+    "Graph",
+    "Node",
+    "Wire",
+    "BackpropvizError",
+    "ExpressionSyntaxError",
+    "ValuesError",
+    "RenderError",
+    "__version__",
+]
+
+
+def trace(expression: str, values: Mapping[str, float] | None = None, /,
+          **kwargs: float) -> Graph:
+    """Parse ``expression``, run the forward and reverse passes, return the evaluated graph.
+
+    Values come as keyword arguments, or as a mapping for names that are not identifiers
+    Python accepts as keywords. A value for a name the expression lacks is an error.
+    """
+    given = {**(values or {}), **kwargs}
+    graph = build(parse(expression), expression)
+    forward(graph, given)
+    backward(graph)
+    return graph

@@ -1,0 +1,5 @@
+"""``python -m backpropviz``: the same as the ``backpropviz`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,241 @@
+"""The ``backpropviz`` command: arguments -> :func:`backpropviz.trace` -> the chosen renderers.
+
+Every variable is passed as ``--NAME VALUE``. click cannot declare options it does not know
+in advance, so :class:`TraceCommand` takes them out of the argument list before click parses
+the rest.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+import click
+
+from . import __version__, trace
+from .engine import first_nonfinite
+from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError
+from .graph import Graph
+
+__all__ = ["cli", "main"]
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class InputError(click.ClickException):
+    """A one-line error the user can fix; exits 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class TraceCommand(click.Command):
+    """A click command that also accepts ``--NAME VALUE`` for any variable NAME."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        known: dict[str, bool] = {}  # option string -> takes a value
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for opt in (*param.opts, *param.secondary_opts):
+                    known[opt] = not (param.is_flag or param.count)
+        rest, variables = split_variable_options(args, known)
+        ctx.meta["backpropviz.variables"] = variables
+        return super().parse_args(ctx, rest)
+
+
+def split_variable_options(args: list[str], known: dict[str, bool]
+                           ) -> tuple[list[str], list[tuple[str, str]]]:
+    """Separate ``--NAME VALUE`` / ``--NAME=VALUE`` variable options from the tool's own.
+
+    A value may start with '-' (``--y -2``). Words that are not options, and everything after
+    ``--``, are positional (so an expression may start with '-').
+    """
+    options: list[str] = []
+    positional: list[str] = []
+    variables: list[tuple[str, str]] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            positional.extend(args[i:])
+            break
+        head = arg.split("=", 1)[0]
+        opt = head if head in known else _short_option(arg, known)
+        if opt is not None:
+            options.append(arg)
+            if known[opt] and arg == opt and i < len(args):
+                options.append(args[i])  # the option's value, even if it starts with '-'
+                i += 1
+        elif arg.startswith("--") and len(arg) > 2:
+            name = head[2:]
+            if not name.isidentifier():
+                raise InputError(f"no such option: {head}")
+            if "=" in arg:
+                variables.append((name, arg.split("=", 1)[1]))
+            elif i < len(args):
+                variables.append((name, args[i]))
+                i += 1
+            else:
+                raise InputError(f"{arg} needs a value: {arg} VALUE")
+        else:
+            positional.append(arg)
+    return options + ["--"] + positional, variables
+
+
+def _short_option(arg: str, known: dict[str, bool]) -> str | None:
+    """The first short option of a cluster such as ``-q`` or ``-ofile.svg``, or None when
+    ``arg`` is not one (``-x*y`` is an expression)."""
+    if arg.startswith("--") or arg[:2] not in known:
+        return None
+    first = arg[:2]
+    if known[first] or all(f"-{ch}" in known and not known[f"-{ch}"] for ch in arg[2:]):
+        return first
+    return None
+
+
+HELP = """Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value
+of every node) and the reverse pass (the gradient of the output with respect to every node).
+
+Give every variable a value with --NAME VALUE (or --var NAME=VALUE for names that clash with
+the options below). Prints a table by default; --json prints JSON; -o writes a CS231n-style
+circuit diagram (.svg .png .pdf .dot .gv) or the JSON (.json).
+
+\b
+Grammar: numbers (2, 0.5, 1e-3), + - * / ** ^ (power), unary minus, parentheses,
+exp log sqrt sin cos tan tanh sigmoid relu abs max min, the constants pi and e.
+Every other name is a variable.
+
+\b
+Examples:
+  backpropviz "(x+y)*z" --x -2 --y 5 --z -4
+  backpropviz "1/(1+exp(-(w0*x0+w1*x1+w2)))" --w0 2 --x0 -1 --w1 -3 \\
+      --x1 -2 --w2 -3 -o sigmoid.svg
+  backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --json | jq .gradients
+  backpropviz "x*json" --x 2 --var json=3
+
+\b
+Exit status: 0 ok, 2 bad input or output (the message says what and where),
+130 interrupted.
+"""
+
+
+@click.command(cls=TraceCommand, help=HELP, no_args_is_help=True,
+               context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 96})
+@click.argument("expression")
+@click.option("--var", "var_items", multiple=True, metavar="NAME=VALUE",
+              help="A variable's value; repeatable. For names such as 'json' or 'var'.")
+@click.option("-o", "--out", "outputs", multiple=True, metavar="PATH",
+              help="Write the diagram (.svg .png .pdf .dot .gv) or the JSON (.json) to PATH; "
+                   "repeatable. .svg/.png/.pdf need Graphviz's 'dot'.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON on stdout (and nothing else there) instead of the table.")
+@click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
+              help="Decimals shown (default: 4 in the table, 2 in diagrams as in CS231n).")
+@click.option("-q", "--quiet", is_flag=True, help="Print no table and no 'wrote' messages.")
+@click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
+@click.pass_context
+def cli(ctx: click.Context, expression: str, var_items: tuple[str, ...],
+        outputs: tuple[str, ...], as_json: bool, precision: int | None, quiet: bool) -> int:
+    from .files import check_writable, write_atomic
+    from .render.diagram import format_of, render_file
+
+    try:
+        targets = [(path, format_of(path)) for path in outputs]
+        for path, _ in targets:
+            check_writable(path)
+        graph = _trace(expression, _collect_values(ctx.meta["backpropviz.variables"], var_items))
+        # Render everything before writing anything: a failure leaves no file half-done.
+        diagram_decimals = 2 if precision is None else precision
+        rendered = [(path, render_file(graph, fmt, diagram_decimals)) for path, fmt in targets]
+        for path, data in rendered:
+            write_atomic(path, data)
+    except ExpressionSyntaxError as exc:
+        raise InputError(f"{exc}\n{exc.caret()}") from None
+    except BackpropvizError as exc:
+        raise InputError(str(exc)) from None
+
+    _warn_nonfinite(graph)
+    if as_json:
+        from .render.json_doc import render_json
+
+        click.echo(render_json(graph), nl=False)
+    elif not quiet:
+        from .render.table import TABLE_DECIMALS, render_table
+
+        render_table(graph, decimals=TABLE_DECIMALS if precision is None else precision)
+    if not quiet:
+        for path, _ in rendered:
+            click.echo(f"wrote {path}", err=True)
+    return EXIT_OK
+
+
+def _collect_values(variables: list[tuple[str, str]], var_items: tuple[str, ...]
+                    ) -> list[tuple[str, str, str]]:
+    """(name, text, how it was given) for every value, in command-line order."""
+    collected = [(name, text, f"--{name}") for name, text in variables]
+    for item in var_items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise InputError(f"--var expects NAME=VALUE, got '{item}'")
+        collected.append((name, text, f"--var {name}"))
+    return collected
+
+
+def _trace(expression: str, given: list[tuple[str, str, str]]) -> Graph:
+    """Turn the values given as text into numbers and trace the expression with them."""
+    values: dict[str, float] = {}
+    where_given: dict[str, str] = {}
+    for name, text, where in given:
+        if name in values:
+            raise ValuesError(f"{where}: '{name}' is given more than once")
+        values[name] = _number(text, where)
+        where_given[name] = where
+    try:
+        return trace(expression, values)
+    except ValuesError as exc:
+        if exc.missing:
+            flags = " ".join(f"--{name} VALUE" for name in exc.missing)
+            raise ValuesError(f"{exc}: pass {flags}") from None
+        if exc.name is not None:
+            raise ValuesError(f"{where_given[exc.name]}: {exc}") from None
+        raise
+
+
+def _number(text: str, where: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValuesError(f"{where}: '{text}' is not a number") from None
+    if not math.isfinite(value):
+        raise ValuesError(f"{where}: '{text}' is not a finite number")
+    return value
+
+
+def _warn_nonfinite(graph: Graph) -> None:
+    """Name on stderr the first node where nan or inf arises (it is also flagged in outputs)."""
+    found = first_nonfinite(graph)
+    if found is None:
+        return
+    from .render.numbers import fixed
+    from .render.text import excerpt
+
+    node_id, what = found
+    node = graph.nodes[node_id]
+    number = node.value if what == "value" else node.grad
+    click.echo(f"warning: the {what} of node {node_id} ({node.label}: "
+               f"{excerpt(graph.expression, *node.span)}) is {fixed(number, 2)}", err=True)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point: run the command, map interrupts to exit status 130."""
+    try:
+        rc = cli.main(args=argv, prog_name="backpropviz", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(rc if isinstance(rc, int) else EXIT_OK)

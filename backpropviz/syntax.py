@@ -1,0 +1,300 @@
+"""Text -> syntax tree, with source positions so errors can point at a column.
+
+A linear tokenizer and an iterative operator-precedence (shunting-yard) parser: no input
+can run code (nothing is ever evaluated), and depth is limited only by memory, not by
+Python's recursion limit (1,000 nested parentheses and 100,000-term sums both parse).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .errors import ExpressionSyntaxError
+
+__all__ = [
+    "FUNCTIONS",
+    "CONSTANTS",
+    "Expr",
+    "Number",
+    "Name",
+    "Unary",
+    "Binary",
+    "Call",
+    "parse",
+]
+
+#: Functions the grammar accepts, with how many arguments each takes.
+FUNCTIONS: dict[str, int] = {
+    "exp": 1, "log": 1, "sqrt": 1, "sin": 1, "cos": 1, "tan": 1,
+    "tanh": 1, "sigmoid": 1, "relu": 1, "abs": 1, "max": 2, "min": 2,
+}
+
+#: Named constants; every other identifier is a variable.
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+
+
+class Expr:
+    """A syntax-tree node; ``start``/``end`` delimit its text (0-based, end exclusive).
+
+    ``outer_start``/``outer_end`` also cover the parentheses written around it, so a parent
+    spans its operands exactly as the user wrote them.
+    """
+
+    __slots__ = ("start", "end", "outer_start", "outer_end")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = self.outer_start = start
+        self.end = self.outer_end = end
+
+
+class Number(Expr):
+    """A numeric literal (or named constant); ``text`` is how the user wrote it."""
+
+    __slots__ = ("value", "text")
+
+    def __init__(self, value: float, text: str, start: int, end: int) -> None:
+        super().__init__(start, end)
+        self.value = value
+        self.text = text
+
+
+class Name(Expr):
+    """A variable."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str, start: int, end: int) -> None:
+        super().__init__(start, end)
+        self.name = name
+
+
+class Unary(Expr):
+    """Prefix negation ``-operand``."""
+
+    __slots__ = ("op", "operand")
+
+    def __init__(self, op: str, operand: Expr, start: int) -> None:
+        super().__init__(start, operand.outer_end)
+        self.op = op
+        self.operand = operand
+
+
+class Binary(Expr):
+    """``left op right`` for op in ``+ - * / **`` (``^`` is read as ``**``)."""
+
+    __slots__ = ("op", "left", "right")
+
+    def __init__(self, op: str, left: Expr, right: Expr) -> None:
+        super().__init__(left.outer_start, right.outer_end)
+        self.op = op
+        self.left = left
+        self.right = right
+
+
+class Call(Expr):
+    """``func(args...)`` for one of :data:`FUNCTIONS`."""
+
+    __slots__ = ("func", "args")
+
+    def __init__(self, func: str, args: list[Expr], start: int, end: int) -> None:
+        super().__init__(start, end)
+        self.func = func
+        self.args = args
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token: kind is ``num``, ``name``, ``op`` or ``end``."""
+
+    kind: str
+    text: str
+    pos: int
+
+
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+)
+      | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+      | (?P<name>[^\W\d]\w*)
+      | (?P<op>\*\*|[-+*/^(),])""",
+    re.VERBOSE,
+)
+
+# Binary operators: precedence and right-associativity.
+_BINARY = {"+": (1, False), "-": (1, False), "*": (2, False), "/": (2, False), "**": (4, True)}
+_UNARY_PREC = 3  # -x**2 is -(x**2); -x*y is (-x)*y, as in Python
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens; anything outside the grammar is a located error."""
+    tokens: list[Token] = []
+    append = tokens.append
+    pos, n = 0, len(text)
+    match = _TOKEN.match
+    while pos < n:
+        m = match(text, pos)
+        if m is None:
+            raise ExpressionSyntaxError(f"unexpected character {_show_char(text[pos])}", text, pos)
+        kind = m.lastgroup
+        if kind != "ws":
+            tok = m.group()
+            append(Token("op", "**" if tok == "^" else tok, pos) if kind == "op" else Token(kind, tok, pos))
+        pos = m.end()
+    append(Token("end", "", n))
+    return tokens
+
+
+def _show_char(ch: str) -> str:
+    """Quote one character readably, escaping control characters such as NUL."""
+    if ch == "'":
+        return '"\'"'
+    if ch.isprintable():
+        return f"'{ch}'"
+    return repr(ch)
+
+
+def _describe(tok: Token) -> str:
+    return "the end of the expression" if tok.kind == "end" else f"'{tok.text}'"
+
+
+class _Group:
+    """An open parenthesis on the operator stack; ``func`` is set for a call's parenthesis."""
+
+    __slots__ = ("pos", "func", "func_pos", "args")
+
+    def __init__(self, pos: int, func: str | None = None, func_pos: int = 0) -> None:
+        self.pos = pos
+        self.func = func
+        self.func_pos = func_pos
+        self.args: list[Expr] = []
+
+
+def parse(text: str) -> Expr:
+    """Parse one expression into a syntax tree, or raise :class:`ExpressionSyntaxError`."""
+    tokens = tokenize(text)
+    operands: list[Expr] = []
+    # Operator stack entries: ("bin", op, pos), ("neg", "-", pos) or a _Group.
+    stack: list[object] = []
+
+    def reduce_top() -> None:
+        entry = stack.pop()
+        kind, op, pos = entry  # type: ignore[misc]
+        if kind == "bin":
+            right = operands.pop()
+            left = operands.pop()
+            operands.append(Binary(op, left, right))
+        else:
+            operand = operands.pop()
+            if type(operand) is Number and operand.outer_start == operand.start:
+                # -3 is the number -3 (a constant, not a negation gate)
+                operands.append(Number(-operand.value, "-" + operand.text, pos, operand.end))
+            else:
+                operands.append(Unary("-", operand, pos))
+
+    expect_operand = True
+    i = 0
+    n = len(tokens)
+    while True:
+        tok = tokens[i]
+        kind, val, pos = tok.kind, tok.text, tok.pos
+        if expect_operand:
+            if kind == "num":
+                operands.append(Number(float(val), val, pos, pos + len(val)))
+                expect_operand = False
+            elif kind == "name":
+                nxt = tokens[i + 1]
+                if nxt.text == "(" and nxt.kind == "op":
+                    if val not in FUNCTIONS:
+                        raise ExpressionSyntaxError(
+                            f"unknown function '{val}'", text, pos,
+                            f"; supported: {', '.join(FUNCTIONS)}")
+                    stack.append(_Group(nxt.pos, val, pos))
+                    i += 1  # the '(' is consumed with the name
+                elif val in FUNCTIONS:
+                    raise ExpressionSyntaxError(
+                        f"'{val}' is a function: write {val}(...)", text, pos)
+                elif val in CONSTANTS:
+                    operands.append(Number(CONSTANTS[val], val, pos, pos + len(val)))
+                    expect_operand = False
+                else:
+                    operands.append(Name(val, pos, pos + len(val)))
+                    expect_operand = False
+            elif val == "(":
+                stack.append(_Group(pos))
+            elif val == "-":
+                stack.append(("neg", "-", pos))
+            elif val == "+":
+                pass  # unary plus changes nothing
+            elif kind == "end" and not operands and not stack:
+                raise ExpressionSyntaxError("the expression is empty", text, pos)
+            elif val == ")" and stack and isinstance(stack[-1], _Group) and stack[-1].func:
+                group = stack[-1]
+                raise ExpressionSyntaxError(
+                    f"{group.func}() needs {_arguments(FUNCTIONS[group.func])}", text, pos)
+            else:
+                raise ExpressionSyntaxError(
+                    f"expected a number, a name or '(' but found {_describe(tok)}", text, pos)
+        else:
+            if kind == "op" and val in _BINARY:
+                prec, right_assoc = _BINARY[val]
+                while stack and not isinstance(stack[-1], _Group):
+                    top = stack[-1]
+                    top_prec = _BINARY[top[1]][0] if top[0] == "bin" else _UNARY_PREC  # type: ignore[index]
+                    if top_prec > prec or (top_prec == prec and not right_assoc):
+                        reduce_top()
+                    else:
+                        break
+                stack.append(("bin", val, pos))
+                expect_operand = True
+            elif val in (")", ","):
+                while stack and not isinstance(stack[-1], _Group):
+                    reduce_top()
+                if not stack:
+                    what = "')' has no matching '('" if val == ")" else "',' outside a function call"
+                    raise ExpressionSyntaxError(what, text, pos)
+                group = stack[-1]
+                assert isinstance(group, _Group)
+                if val == ",":
+                    if group.func is None:
+                        raise ExpressionSyntaxError("',' outside a function call", text, pos)
+                    group.args.append(operands.pop())
+                    expect_operand = True
+                else:
+                    stack.pop()
+                    if group.func is None:
+                        inner = operands[-1]
+                        inner.outer_start, inner.outer_end = group.pos, pos + 1
+                    else:
+                        group.args.append(operands.pop())
+                        want = FUNCTIONS[group.func]
+                        if len(group.args) != want:
+                            raise ExpressionSyntaxError(
+                                f"{group.func}() takes {_arguments(want)}, got {len(group.args)}",
+                                text, group.func_pos)
+                        operands.append(Call(group.func, group.args, group.func_pos, pos + 1))
+            elif kind == "end":
+                break
+            else:
+                hint = ""
+                if kind in ("name", "num") or val == "(":
+                    hint = f"; write '*' to multiply: {_snippet(tokens[i - 1])}*{_snippet(tok)}"
+                raise ExpressionSyntaxError(f"expected an operator but found {_describe(tok)}",
+                                            text, pos, hint)
+        i += 1
+        if i >= n:
+            break
+    while stack:
+        top = stack[-1]
+        if isinstance(top, _Group):
+            raise ExpressionSyntaxError("'(' is never closed", text, top.pos)
+        reduce_top()
+    return operands[0]
+
+
+def _arguments(count: int) -> str:
+    return "1 argument" if count == 1 else f"{count} arguments"
+
+
+def _snippet(tok: Token) -> str:
+    return tok.text if len(tok.text) <= 12 else tok.text[:12] + "..."
