@@ -40,7 +40,7 @@ class TraceCommand(click.Command):
                     known[opt] = not (param.is_flag or param.count)
         rest, variables = split_variable_options(args, known)
         ctx.meta["backpropviz.variables"] = variables
-        return super().parse_args(ctx, rest)
+        return super().parse_args(ctx, rest if args else [])
 
 
 def split_variable_options(args: list[str], known: dict[str, bool]
