@@ -54,6 +54,11 @@ def to_document(graph: Graph) -> dict[str, Any]:
 
 
 def render_json(graph: Graph) -> str:
-    """The document as indented JSON text with a final newline."""
-    return json.dumps(to_document(graph), indent=2, ensure_ascii=False,
-                      allow_nan=False) + "\n"
+    """The document as JSON text: indented, one node per line, with a final newline."""
+    doc = to_document(graph)
+    nodes = doc.pop("nodes")
+    head = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
+    body = ",\n    ".join(json.dumps(node, ensure_ascii=False, allow_nan=False)
+                          for node in nodes)
+    return f'{head[:-2]},\n  "nodes": [\n    {body}\n  ]\n}}\n'
+

@@ -1,0 +1,113 @@
+"""Shared test machinery: the ``needs_dot`` marker, and running the CLI in-process or as a
+real ``python -m backpropviz`` process.
+
+Tests marked ``@pytest.mark.needs_dot`` render through Graphviz's ``dot``. Without it they
+are skipped, unless ``BACKPROPVIZ_REQUIRE_DOT=1`` is set (CI sets it): then they fail, so
+nothing is skipped silently there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner, Result
+
+import backpropviz
+from backpropviz.cli import cli
+
+#: The folder holding the ``backpropviz`` package (the repository root in a checkout).
+PACKAGE_ROOT = Path(backpropviz.__file__).resolve().parent.parent
+
+#: Environment variables that would make rich emit colour or terminal codes on a pipe.
+COLOR_ENV = ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CLICOLOR_FORCE")
+
+REQUIRE_DOT_ENV = "BACKPROPVIZ_REQUIRE_DOT"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("needs_dot") is None or shutil.which("dot") is not None:
+        return
+    if os.environ.get(REQUIRE_DOT_ENV) == "1":
+        pytest.fail(f"Graphviz's 'dot' is not on PATH but {REQUIRE_DOT_ENV}=1 requires it "
+                    "(Debian/Ubuntu: apt install graphviz)", pytrace=False)
+    pytest.skip("Graphviz's 'dot' is not on PATH (install Graphviz, e.g. apt install graphviz); "
+                f"set {REQUIRE_DOT_ENV}=1 to make this a failure")
+
+
+def _runner() -> CliRunner:
+    """A runner that keeps stderr apart from stdout (click >= 8.2 always does)."""
+    try:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
+    except TypeError:
+        return CliRunner()
+
+
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> RunCli:
+    """``run(*args, env=None, input=None)``: the CLI in-process; returns click's ``Result``
+    (``exit_code``, ``stdout``, ``stderr``; ``output`` is both mixed).
+
+    An exception other than the exit the CLI asks for is re-raised, so a crash shows its
+    traceback instead of passing for an exit status.
+    """
+
+    def invoke(*args: str, env: dict[str, str | None] | None = None,
+               input: str | None = None) -> Result:
+        runner = _runner()
+        full_env: dict[str, str | None] = {name: None for name in COLOR_ENV}
+        full_env.update(env or {})
+        result = runner.invoke(cli, list(args), env=full_env, input=input,
+                               prog_name="backpropviz", catch_exceptions=True)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
+
+    return invoke
+
+
+def process_env(**overrides: str | None) -> dict[str, str]:
+    """The environment for a ``python -m backpropviz`` child: this one, the package importable,
+    no colour forcing, then ``overrides`` (None removes a variable)."""
+    env = {k: v for k, v in os.environ.items() if k not in COLOR_ENV}
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(PACKAGE_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+@pytest.fixture
+def child_env() -> Callable[..., dict[str, str]]:
+    """:func:`process_env`, for tests that start ``python -m backpropviz`` themselves."""
+    return process_env
+
+
+RunProcess = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def run_process() -> RunProcess:
+    """``run_process(*args, env=None, cwd=None)``: ``python -m backpropviz ARGS`` as a real
+    process with stdout and stderr captured as text."""
+
+    def run_it(*args: str, env: dict[str, str | None] | None = None,
+               cwd: str | os.PathLike[str] | None = None
+               ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "backpropviz", *args],
+                              capture_output=True, text=True, encoding="utf-8",
+                              env=process_env(**(env or {})), cwd=cwd, timeout=120)
+
+    return run_it
+
