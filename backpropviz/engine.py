@@ -78,7 +78,8 @@ def backward(graph: Graph) -> None:
 
 
 def first_nonfinite(graph: Graph) -> tuple[int, str] | None:
-    """The first node (in evaluation order) whose value, else whose gradient, is nan/inf."""
+    """Where nan/inf first arises: the first value in evaluation order, else the first
+    gradient in reverse-pass order (gradients are computed from the output back)."""
     for node in graph.nodes:
         if not math.isfinite(node.value):
             return node.id, "value"

@@ -175,7 +175,7 @@ def test_sympy_special_names_are_plain_variables():
         assert g[name].op == "input"
 
 
-@pytest.mark.parametrize("name", SPECIAL_NAMES + ["exp2", "e1", "pie", "logx", "_x", "x_"])
+@pytest.mark.parametrize("name", SPECIAL_NAMES + ["exp2", "e1", "pie", "logx", "_x", "x_", "inf", "nan", "None", "__import__"])
 def test_name_is_a_variable(name):
     tree = parse(name)
     assert isinstance(tree, Name) and tree.name == name
