@@ -1,12 +1,13 @@
 """The terminal table: one row per node in evaluation order, then the output value.
 
-In a terminal, rich draws it and decides colour (``NO_COLOR`` turns colour off). Piped, or
-when the graph is too big for rich to lay out quickly, the same cells are written as plain
-aligned text, which stays linear in the number of rows.
+In a terminal, rich draws it with colour. Piped, with ``NO_COLOR`` set (rich would still
+send bold and reverse video), or when the graph is too big for rich to lay out quickly,
+the same cells are written as plain aligned text, which stays linear in the number of rows.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import IO
 
@@ -43,7 +44,7 @@ def render_table(graph: Graph, file: IO[str] | None = None,
     out = graph.nodes[graph.output]
     footer = ("output  ", excerpt(graph.expression, *out.span), " = ",
               _number(out.value, decimals))
-    if len(rows) <= RICH_ROW_LIMIT and file.isatty():
+    if len(rows) <= RICH_ROW_LIMIT and file.isatty() and not os.environ.get("NO_COLOR"):
         _print_rich(rows, footer, file)
     else:
         _print_plain(rows, footer, file)
