@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from .engine import backward, forward
+from .engine import evaluate
 from .errors import BackpropvizError, ExpressionSyntaxError, RenderError, ValuesError
-from .graph import Graph, Node, Wire, build
-from .syntax import parse
+from .graph import Graph, Node, Wire, build_expression
 
 __version__ = "0.1.0"
 
@@ -29,15 +28,14 @@ __all__ = [
 ]
 
 
-def trace(expression: str, values: Mapping[str, float] | None = None, /,
-          **kwargs: float) -> Graph:
-    """Parse ``expression``, run the forward and reverse passes, return the evaluated graph.
+def trace(expression: str, values: Mapping[str, float] | None = None, /, *,
+          output: str | None = None, **kwargs: float) -> Graph:
+    """Parse ``expression`` (or a program such as ``"q = x + y; f = q * z"``), run the
+    forward and reverse passes, and return the evaluated graph.
 
     Values come as keyword arguments, or as a mapping for names that are not identifiers
     Python accepts as keywords. A value for a name the expression lacks is an error.
+    ``output`` picks an assigned name as the output instead of the last statement.
     """
     given = {**(values or {}), **kwargs}
-    graph = build(parse(expression), expression)
-    forward(graph, given)
-    backward(graph)
-    return graph
+    return evaluate(build_expression(expression, output), given)

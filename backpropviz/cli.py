@@ -13,10 +13,11 @@ from typing import Any
 
 import click
 
-from . import __version__, trace
-from .engine import first_nonfinite
+from . import __version__
+from .engine import evaluate, first_nonfinite
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError
-from .graph import Graph
+from .graph import Graph, build_expression
+from .sources import parse_values, read_text
 
 __all__ = ["cli", "main"]
 
@@ -97,20 +98,26 @@ def _short_option(arg: str, known: dict[str, bool]) -> str | None:
 HELP = """Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value
 of every node) and the reverse pass (the gradient of the output with respect to every node).
 
+EXPRESSION may be a program: statements separated by ';' or newlines, each NAME = expr or
+NAME += expr (-= *= /=), optionally ending in a bare expression; its output is the last
+statement. Read it from a file with -f FILE or @FILE, or from stdin with '-'.
+
 Give every variable a value with --NAME VALUE (or --var NAME=VALUE for names that clash with
-the options below). Prints a table by default; --json prints JSON; -o writes a CS231n-style
-circuit diagram (.svg .png .pdf .dot .gv) or the JSON (.json).
+the options below), or from a JSON file with --values. Prints a table by default; --json
+prints JSON; -o writes a CS231n-style circuit diagram (.svg .png .pdf .dot .gv) or the JSON.
 
 \b
 Grammar: numbers (2, 0.5, 1e-3), + - * / ** ^ (power), unary minus, parentheses,
 exp log sqrt sin cos tan tanh sigmoid relu abs max min, the constants pi and e.
-Every other name is a variable.
+Every other name is a variable. In files, '#' starts a comment.
 
 \b
 Examples:
   backpropviz "(x+y)*z" --x -2 --y 5 --z -4
   backpropviz "1/(1+exp(-(w0*x0+w1*x1+w2)))" --w0 2 --x0 -1 --w1 -3 \\
       --x1 -2 --w2 -3 -o sigmoid.svg
+  backpropviz "q = x + y; f = q * z" --x -2 --y 5 --z -4 -o staged.png
+  backpropviz -f model.bp --values vals.json --output loss
   backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --json | jq .gradients
   backpropviz "x*json" --x 2 --var json=3
 
@@ -122,9 +129,17 @@ Exit status: 0 ok, 2 bad input or output (the message says what and where),
 
 @click.command(cls=TraceCommand, help=HELP, no_args_is_help=True,
                context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 96})
-@click.argument("expression")
+@click.argument("expression", required=False)
+@click.option("-f", "--file", "program_file", metavar="FILE",
+              help="Read the expression or program from FILE ('-' for stdin).")
 @click.option("--var", "var_items", multiple=True, metavar="NAME=VALUE",
               help="A variable's value; repeatable. For names such as 'json' or 'var'.")
+@click.option("--values", "values_file", metavar="FILE",
+              help="Variable values from a JSON object {name: number} in FILE ('-' for stdin). "
+                   "Values on the command line win; names the program does not use are "
+                   "skipped with a warning.")
+@click.option("--output", "output_name", metavar="NAME",
+              help="Differentiate this assigned name instead of the last statement.")
 @click.option("-o", "--out", "outputs", multiple=True, metavar="PATH",
               help="Write the diagram (.svg .png .pdf .dot .gv) or the JSON (.json) to PATH; "
                    "repeatable. .svg/.png/.pdf need Graphviz's 'dot'.")
@@ -132,30 +147,42 @@ Exit status: 0 ok, 2 bad input or output (the message says what and where),
               help="Print JSON on stdout (and nothing else there) instead of the table.")
 @click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
               help="Decimals shown (default: 4 in the table, 2 in diagrams as in CS231n).")
-@click.option("-q", "--quiet", is_flag=True, help="Print no table and no 'wrote' messages.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print no table, no warnings and no 'wrote' messages.")
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
 @click.pass_context
-def cli(ctx: click.Context, expression: str, var_items: tuple[str, ...],
+def cli(ctx: click.Context, expression: str | None, program_file: str | None,
+        var_items: tuple[str, ...], values_file: str | None, output_name: str | None,
         outputs: tuple[str, ...], as_json: bool, precision: int | None, quiet: bool) -> int:
     from .files import check_writable, write_atomic
     from .render.diagram import format_of, render_file
 
+    warnings: list[str] = []
+    source = expression
     try:
         targets = [(path, format_of(path)) for path in outputs]
         for path, _ in targets:
             check_writable(path)
-        graph = _trace(expression, _collect_values(ctx.meta["backpropviz.variables"], var_items))
+        source, text = _program_text(expression, program_file, values_file)
+        given = _collect_values(ctx.meta["backpropviz.variables"], var_items)
+        file_values = (parse_values(read_text(values_file, "values file"), values_file)
+                       if values_file else {})
+        graph = _trace(text, output_name, given, file_values, values_file, warnings)
         # Render everything before writing anything: a failure leaves no file half-done.
         diagram_decimals = 2 if precision is None else precision
         rendered = [(path, render_file(graph, fmt, diagram_decimals)) for path, fmt in targets]
         for path, data in rendered:
             write_atomic(path, data)
     except ExpressionSyntaxError as exc:
-        raise InputError(f"{exc}\n{exc.caret()}") from None
+        where = f"{source}: " if source is not None else ""
+        raise InputError(f"{where}{exc}\n{exc.caret()}") from None
     except BackpropvizError as exc:
         raise InputError(str(exc)) from None
 
-    _warn_nonfinite(graph)
+    if not quiet:
+        for message in warnings + graph.warnings:
+            click.echo(f"warning: {message}", err=True)
+        _warn_nonfinite(graph)
     if as_json:
         from .render.json_doc import render_json
 
@@ -168,6 +195,26 @@ def cli(ctx: click.Context, expression: str, var_items: tuple[str, ...],
         for path, _ in rendered:
             click.echo(f"wrote {path}", err=True)
     return EXIT_OK
+
+
+def _program_text(expression: str | None, program_file: str | None,
+                  values_file: str | None) -> tuple[str | None, str]:
+    """(the file it came from or None, the program text) from EXPRESSION, @FILE, - or -f."""
+    if expression is not None and program_file is not None:
+        raise InputError("give the program either as EXPRESSION or with -f, not both")
+    path = program_file
+    if expression is not None:
+        if expression == "-":
+            path = "-"
+        elif expression.startswith("@") and len(expression) > 1:
+            path = expression[1:]
+        else:
+            return None, expression
+    if path is None:
+        raise InputError("no expression: give EXPRESSION, -f FILE, @FILE, or - for stdin")
+    if path == "-" and values_file == "-":
+        raise InputError("the program and --values cannot both come from stdin")
+    return ("stdin" if path == "-" else path), read_text(path, "program file")
 
 
 def _collect_values(variables: list[tuple[str, str]], var_items: tuple[str, ...]
@@ -183,17 +230,29 @@ def _collect_values(variables: list[tuple[str, str]], var_items: tuple[str, ...]
     return collected
 
 
-def _trace(expression: str, given: list[tuple[str, str, str]]) -> Graph:
-    """Turn the values given as text into numbers and trace the expression with them."""
+def _trace(text: str, output: str | None, given: list[tuple[str, str, str]],
+           file_values: dict[str, float], values_file: str | None,
+           warnings: list[str]) -> Graph:
+    """Build the graph, merge the values (command line over file), run both passes.
+
+    Names in the values file that the program does not use are skipped with a warning (one
+    file can serve several programs); on the command line they are errors (usually typos).
+    """
+    graph = build_expression(text, output)
     values: dict[str, float] = {}
+    for name, value in file_values.items():
+        if name in graph.variables:
+            values[name] = value
+        else:
+            warnings.append(f"{values_file}: '{name}' is not a variable of the program; skipped")
     where_given: dict[str, str] = {}
-    for name, text, where in given:
-        if name in values:
+    for name, raw, where in given:
+        if name in where_given:
             raise ValuesError(f"{where}: '{name}' is given more than once")
-        values[name] = _number(text, where)
+        values[name] = _number(raw, where)
         where_given[name] = where
     try:
-        return trace(expression, values)
+        return evaluate(graph, values)
     except ValuesError as exc:
         if exc.missing:
             flags = " ".join(f"--{name} VALUE" for name in exc.missing)

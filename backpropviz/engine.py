@@ -16,7 +16,14 @@ from .graph import Graph
 from .ops import OPS
 from .syntax import CONSTANTS, FUNCTIONS
 
-__all__ = ["forward", "backward"]
+__all__ = ["evaluate", "forward", "backward", "check_values", "first_nonfinite"]
+
+
+def evaluate(graph: Graph, values: Mapping[str, float]) -> Graph:
+    """Run the forward pass, then the reverse pass; return ``graph``, now evaluated."""
+    forward(graph, values)
+    backward(graph)
+    return graph
 
 
 def forward(graph: Graph, values: Mapping[str, float]) -> None:

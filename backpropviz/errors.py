@@ -12,21 +12,30 @@ class BackpropvizError(Exception):
 
 
 class ExpressionSyntaxError(BackpropvizError):
-    """The expression text is not in the grammar; ``column`` is 1-based."""
+    """The text is not in the grammar. ``line`` and ``column`` are 1-based; the message
+    names the line only for text of several lines."""
 
     def __init__(self, message: str, text: str, pos: int, hint: str = "") -> None:
         self.reason = message
         self.text = text
         self.pos = pos
-        self.column = pos + 1
-        super().__init__(f"{message} at column {self.column}{hint}")
+        self.line_start = text.rfind("\n", 0, pos) + 1
+        self.line = text.count("\n", 0, pos) + 1
+        self.column = pos - self.line_start + 1
+        where = (f"line {self.line}, column {self.column}" if "\n" in text
+                 else f"column {self.column}")
+        super().__init__(f"{message} at {where}{hint}")
 
     def caret(self) -> str:
-        """Two lines: the expression (a window of it when long) and a caret under the column."""
-        start = max(0, self.pos - _WINDOW)
-        end = min(len(self.text), self.pos + _WINDOW)
-        prefix = "..." if start > 0 else ""
-        suffix = "..." if end < len(self.text) else ""
+        """Two lines: the offending line (a window of it when long) and a caret under the
+        column."""
+        line_end = self.text.find("\n", self.pos)
+        if line_end < 0:
+            line_end = len(self.text)
+        start = max(self.line_start, self.pos - _WINDOW)
+        end = min(line_end, self.pos + _WINDOW)
+        prefix = "..." if start > self.line_start else ""
+        suffix = "..." if end < line_end else ""
         shown = "".join(ch if ch.isprintable() else "?" for ch in self.text[start:end])
         return f"  {prefix}{shown}{suffix}\n  {' ' * (len(prefix) + self.pos - start)}^"
 

@@ -13,10 +13,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from .errors import BackpropvizError, ExpressionSyntaxError
 from .ops import BINARY_OPERATOR, FOLDED, FUNCTION_OP, OPS
-from .syntax import Binary, Call, Expr, Name, Number, Unary
+from .syntax import Binary, Expr, Name, Number, Program, Statement, Unary, parse_program
 
-__all__ = ["Node", "Wire", "Graph", "build"]
+__all__ = ["Node", "Wire", "Graph", "build", "build_expression"]
 
 
 @dataclass(eq=False)
@@ -63,16 +64,20 @@ class Wire:
 
 @dataclass(eq=False)
 class Graph:
-    """An expression's computation graph; after :func:`backpropviz.trace` it holds every
-    value and gradient.
+    """An expression's (or program's) computation graph; after :func:`backpropviz.trace`
+    it holds every value and gradient.
 
-    ``variables`` maps each variable name to its node id, in order of first appearance.
+    ``variables`` maps each variable name to its node id, in order of first appearance;
+    ``output_name`` is the assigned name of the output, if any; ``warnings`` says what
+    looks wrong but is allowed (a name assigned and never used).
     """
 
     expression: str
     nodes: list[Node]
     output: int
     variables: dict[str, int] = field(default_factory=dict)
+    output_name: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def value(self) -> float:
@@ -108,69 +113,162 @@ class Graph:
         return self.nodes[self.variables[name]]
 
 
-def build(tree: Expr, expression: str) -> Graph:
-    """Turn a syntax tree into a graph, iteratively (no recursion, so any depth works)."""
-    nodes: list[Node] = []
-    variables: dict[str, int] = {}
+def build(program: Program, output: str | None = None) -> Graph:
+    """Turn a parsed program into a graph, iteratively (no recursion, so any depth works).
 
-    def add(op: str, label: str, inputs: tuple[int, ...], span: tuple[int, int],
+    Each assignment names the node it makes; a re-assigned name is a new node each time
+    (static single assignment). The output is the last statement's value, or the last
+    value assigned to ``output``.
+    """
+    return _Builder(program).finish(output)
+
+
+def build_expression(text: str, output: str | None = None) -> Graph:
+    """Parse ``text`` (an expression or a program) and build its graph."""
+    return build(parse_program(text), output)
+
+
+class _Builder:
+    """Builds a graph statement by statement, tracking which name means which node."""
+
+    def __init__(self, program: Program) -> None:
+        self.text = program.text
+        self.nodes: list[Node] = []
+        self.variables: dict[str, int] = {}
+        self.env: dict[str, int] = {}            # assigned name -> its current node
+        self.version: dict[str, Statement] = {}  # assigned name -> the statement assigning it
+        self.read: set[int] = set()              # ids of statements whose value was read
+        first: dict[str, Statement] = {}
+        for statement in program.statements:
+            if statement.target is not None:
+                first.setdefault(statement.target, statement)
+        self.first_assignment = first
+        self.warnings: list[str] = []
+        self.statements = program.statements
+        for statement in program.statements:
+            self.statement(statement)
+
+    def add(self, op: str, label: str, inputs: tuple[int, ...], span: tuple[int, int],
             name: str | None = None, param: float | None = None) -> int:
-        node_id = len(nodes)
-        nodes.append(Node(node_id, op, label, inputs, name, param, span))
+        node_id = len(self.nodes)
+        self.nodes.append(Node(node_id, op, label, inputs, name, param, span))
         return node_id
 
-    def leaf(expr: Expr) -> int:
-        """The node id of a leaf: one shared node per variable, a new one per constant."""
-        if type(expr) is Name:
-            name = expr.name  # type: ignore[attr-defined]
-            if name not in variables:
-                variables[name] = add("input", name, (), (expr.start, expr.end), name=name)
-            return variables[name]
-        return add("const", expr.text, (), (expr.start, expr.end),  # type: ignore[attr-defined]
-                   param=expr.value)  # type: ignore[attr-defined]
+    def name(self, expr: Name) -> int:
+        """The node a name stands for: an assigned value, else a variable (one leaf each)."""
+        name = expr.name
+        if name in self.env:
+            self.read.add(id(self.version[name]))
+            return self.env[name]
+        if name in self.first_assignment:
+            line = _line(self.text, self.first_assignment[name].pos)
+            raise ExpressionSyntaxError(f"'{name}' is used before it is assigned", self.text,
+                                        expr.start, f" (it is assigned on line {line})")
+        if name not in self.variables:
+            self.variables[name] = self.add("input", name, (), (expr.start, expr.end), name=name)
+        return self.variables[name]
 
-    done: dict[int, int] = {}  # id(expr) -> node id, for subtrees already built
+    def const(self, expr: Number) -> int:
+        return self.add("const", expr.text, (), (expr.start, expr.end), param=expr.value)
 
-    def wire(child: Expr) -> int:
-        return leaf(child) if type(child) is Number else done.pop(id(child))
+    def binary(self, op: str, left: Expr | int, right: Expr | int, span: tuple[int, int]) -> int:
+        """A gate for ``left op right``, where each side is a constant or a built node id.
 
-    if type(tree) is Number:
-        return Graph(expression, nodes, leaf(tree), variables)
-    # Post-order walk with an explicit stack of (expr, children_pushed).
-    stack: list[tuple[Expr, bool]] = [(tree, False)]
-    while stack:
-        expr, expanded = stack.pop()
-        kind = type(expr)
+        One constant side is folded into a one-input gate labelled as CS231n does (``+1``).
+        """
+        lconst, rconst = type(left) is Number, type(right) is Number
+        if lconst != rconst:
+            const, other = (left, right) if lconst else (right, left)
+            name = FOLDED[op][1 if lconst else 0]
+            label = OPS[name].label.format(c=const.text)  # type: ignore[union-attr]
+            return self.add(name, label, (other,), span,  # type: ignore[arg-type]
+                            param=const.value)  # type: ignore[union-attr]
+        a = self.const(left) if lconst else left  # type: ignore[arg-type]
+        b = self.const(right) if rconst else right  # type: ignore[arg-type]
+        name = BINARY_OPERATOR[op]
+        return self.add(name, OPS[name].label, (a, b), span)  # type: ignore[arg-type]
+
+    def expr(self, tree: Expr) -> int:
+        """Build the nodes of one expression; return the id of its root."""
+        kind = type(tree)
+        if kind is Number:
+            return self.const(tree)  # type: ignore[arg-type]
         if kind is Name:
-            done[id(expr)] = leaf(expr)  # visited in reading order, so variables are too
-            continue
-        if not expanded:
-            stack.append((expr, True))
-            for child in reversed(_children(expr)):
-                if type(child) is not Number:  # constants are made by the parent: they may fold
-                    stack.append((child, False))
-            continue
-        span = (expr.start, expr.end)
-        if kind is Binary:
-            left, right = expr.left, expr.right  # type: ignore[attr-defined]
-            op = expr.op  # type: ignore[attr-defined]
-            lconst, rconst = type(left) is Number, type(right) is Number
-            if lconst != rconst:
-                const, other = (left, right) if lconst else (right, left)
-                name = FOLDED[op][1 if lconst else 0]
-                label = OPS[name].label.format(c=const.text)  # type: ignore[attr-defined]
-                node_id = add(name, label, (wire(other),), span,
-                              param=const.value)  # type: ignore[attr-defined]
+            return self.name(tree)  # type: ignore[arg-type]
+        done: dict[int, int] = {}  # id(subtree) -> node id
+        # Post-order walk with an explicit stack of (subtree, children_pushed).
+        stack: list[tuple[Expr, bool]] = [(tree, False)]
+        while stack:
+            expr, expanded = stack.pop()
+            kind = type(expr)
+            if kind is Name:
+                done[id(expr)] = self.name(expr)  # type: ignore[arg-type]
+                continue  # (visited in reading order, so variables are numbered that way)
+            if not expanded:
+                stack.append((expr, True))
+                for child in reversed(_children(expr)):
+                    if type(child) is not Number:  # constants wait for the parent: they may fold
+                        stack.append((child, False))
+                continue
+            span = (expr.start, expr.end)
+            if kind is Binary:
+                node_id = self.binary(expr.op, *(c if type(c) is Number else done.pop(id(c))  # type: ignore[attr-defined]
+                                                 for c in (expr.left, expr.right)), span)  # type: ignore[attr-defined]
             else:
-                name = BINARY_OPERATOR[op]
-                node_id = add(name, OPS[name].label, (wire(left), wire(right)), span)
-        elif kind is Unary:
-            node_id = add("neg", OPS["neg"].label, (wire(expr.operand),), span)  # type: ignore[attr-defined]
+                inputs = tuple(self.const(c) if type(c) is Number else done.pop(id(c))  # type: ignore[arg-type]
+                               for c in _children(expr))
+                op = "neg" if kind is Unary else FUNCTION_OP[expr.func]  # type: ignore[attr-defined]
+                node_id = self.add(op, OPS[op].label, inputs, span)
+            done[id(expr)] = node_id
+        return done[id(tree)]
+
+    def statement(self, statement: Statement) -> None:
+        target, expr = statement.target, statement.expr
+        count = len(self.nodes)
+        if statement.op is not None and statement.op != "=":
+            # c += e is c = c + e: the gate reads the previous c
+            if target not in self.env:
+                raise ExpressionSyntaxError(f"'{target}' is used before it is assigned",
+                                            self.text, statement.pos,
+                                            f" ({statement.op} needs an earlier value)")
+            previous = self.name(Name(target, statement.pos, statement.pos))  # type: ignore[arg-type]
+            right: Expr | int = expr if type(expr) is Number else self.expr(expr)
+            root = self.binary(statement.op[:-1], previous, right, (statement.pos, expr.end))
         else:
-            name = FUNCTION_OP[expr.func]  # type: ignore[attr-defined]
-            node_id = add(name, OPS[name].label, tuple(wire(a) for a in expr.args), span)  # type: ignore[attr-defined]
-        done[id(expr)] = node_id
-    return Graph(expression, nodes, done[id(tree)], variables)
+            root = self.expr(expr)
+        if target is None:
+            self.result = root
+            return
+        node = self.nodes[root]
+        if root >= count and node.op != "input":
+            node.name = target  # a node made by this statement takes its name
+        self.env[target] = root
+        self.version[target] = statement
+        self.result = root
+
+    def finish(self, output: str | None) -> Graph:
+        last = self.statements[-1]
+        if output is not None:
+            if output not in self.env:
+                assigned = ", ".join(self.env) or "none"
+                raise BackpropvizError(f"no statement assigns '{output}' "
+                                       f"(assigned names: {assigned})")
+            root = self.env[output]
+            self.read.add(id(self.version[output]))
+        else:
+            root = self.result
+            if last.target is not None:
+                self.read.add(id(last))
+        for statement in self.statements:
+            if statement.target is not None and id(statement) not in self.read:
+                self.warnings.append(f"'{statement.target}' (line {_line(self.text, statement.pos)})"
+                                     " is assigned but never used")
+        return Graph(self.text, self.nodes, root, self.variables,
+                     output_name=output or last.target, warnings=self.warnings)
+
+
+def _line(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
 
 
 def _children(expr: Expr) -> tuple[Expr, ...]:

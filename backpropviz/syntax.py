@@ -1,4 +1,4 @@
-"""Text -> syntax tree, with source positions so errors can point at a column.
+"""Text -> syntax tree, with source positions so errors can point at a line and column.
 
 A linear tokenizer and an iterative operator-precedence (shunting-yard) parser: no input
 can run code (nothing is ever evaluated), and depth is limited only by memory, not by
@@ -22,7 +22,10 @@ __all__ = [
     "Unary",
     "Binary",
     "Call",
+    "Statement",
+    "Program",
     "parse",
+    "parse_program",
 ]
 
 #: Functions the grammar accepts, with how many arguments each takes.
@@ -104,20 +107,40 @@ class Call(Expr):
         self.args = args
 
 
+class Statement:
+    """One statement of a program: ``target op expr`` (op is ``=``, ``+=``, ``-=``, ``*=``,
+    ``/=``), or a bare expression when ``target`` is None. ``pos`` is where it starts."""
+
+    __slots__ = ("target", "op", "expr", "pos")
+
+    def __init__(self, target: str | None, op: str | None, expr: Expr, pos: int) -> None:
+        self.target = target
+        self.op = op
+        self.expr = expr
+        self.pos = pos
+
+
 @dataclass(frozen=True)
-class Token:
-    """One lexical token: kind is ``num``, ``name``, ``op`` or ``end``."""
+class Program:
+    """A parsed program: statements in order (a single expression is one bare statement)."""
 
-    kind: str
     text: str
-    pos: int
+    statements: list[Statement]
 
+
+# A token is (kind, text, pos); kind is num, name, op, assign, sep (';' or a newline
+# outside parentheses) or end.
+Token = tuple
 
 _TOKEN = re.compile(
-    r"""(?P<ws>\s+)
+    r"""(?P<ws>[ \t\r\f\v]+)
+      | (?P<comment>\#[^\n]*)
+      | (?P<nl>\n)
       | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
       | (?P<name>[^\W\d]\w*)
-      | (?P<op>\*\*|[-+*/^(),])""",
+      | (?P<assign>[-+*/]?=(?!=))
+      | (?P<op>\*\*|[-+*/^(),])
+      | (?P<sep>;)""",
     re.VERBOSE,
 )
 
@@ -127,21 +150,33 @@ _UNARY_PREC = 3  # -x**2 is -(x**2); -x*y is (-x)*y, as in Python
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split ``text`` into tokens; anything outside the grammar is a located error."""
+    """Split ``text`` into tokens; anything outside the grammar is a located error.
+
+    A newline separates statements, except inside parentheses where it is just space.
+    """
     tokens: list[Token] = []
     append = tokens.append
-    pos, n = 0, len(text)
+    pos, n, depth = 0, len(text), 0
     match = _TOKEN.match
     while pos < n:
         m = match(text, pos)
         if m is None:
             raise ExpressionSyntaxError(f"unexpected character {_show_char(text[pos])}", text, pos)
         kind = m.lastgroup
-        if kind != "ws":
-            tok = m.group()
-            append(Token("op", "**" if tok == "^" else tok, pos) if kind == "op" else Token(kind, tok, pos))
+        tok = m.group()
+        if kind == "op":
+            if tok == "(":
+                depth += 1
+            elif tok == ")" and depth:
+                depth -= 1
+            append(("op", "**" if tok == "^" else tok, pos))
+        elif kind == "nl":
+            if not depth:
+                append(("sep", "\n", pos))
+        elif kind != "ws" and kind != "comment":
+            append((kind, tok, pos))
         pos = m.end()
-    append(Token("end", "", n))
+    append(("end", "", n))
     return tokens
 
 
@@ -155,7 +190,12 @@ def _show_char(ch: str) -> str:
 
 
 def _describe(tok: Token) -> str:
-    return "the end of the expression" if tok.kind == "end" else f"'{tok.text}'"
+    kind, text = tok[0], tok[1]
+    if kind == "end":
+        return "the end of the expression"
+    if text == "\n":
+        return "the end of the line"
+    return f"'{text}'"
 
 
 class _Group:
@@ -171,15 +211,57 @@ class _Group:
 
 
 def parse(text: str) -> Expr:
-    """Parse one expression into a syntax tree, or raise :class:`ExpressionSyntaxError`."""
+    """Parse one expression (not a program) into a syntax tree."""
+    program = parse_program(text)
+    first = program.statements[0]
+    if len(program.statements) > 1 or first.target is not None:
+        raise ExpressionSyntaxError("expected one expression, not a program", text, first.pos)
+    return first.expr
+
+
+def parse_program(text: str) -> Program:
+    """Parse statements separated by ';' or newlines, each ``NAME = expr``, an augmented
+    assignment (``NAME += expr``, ``-=``, ``*=``, ``/=``), or, last, a bare expression."""
     tokens = tokenize(text)
+    statements: list[Statement] = []
+    i = 0
+    while True:
+        kind, val, pos = tokens[i]
+        if kind == "sep":
+            i += 1
+            continue
+        if kind == "end":
+            break
+        target = op = None
+        if kind == "name" and tokens[i + 1][0] == "assign":
+            if val in FUNCTIONS or val in CONSTANTS:
+                what = "function" if val in FUNCTIONS else "constant"
+                raise ExpressionSyntaxError(f"cannot assign to '{val}': it is a {what}", text, pos)
+            target, op = val, tokens[i + 1][1]
+            i += 2
+        expr, i = _expression(tokens, i, text)
+        statements.append(Statement(target, op, expr, pos))
+    if not statements:
+        raise ExpressionSyntaxError("the expression is empty", text, len(text))
+    for statement in statements[:-1]:
+        if statement.target is None:
+            raise ExpressionSyntaxError(
+                "only the last statement can be a bare expression", text, statement.pos,
+                "; give it a name (name = ...)")
+    return Program(text, statements)
+
+
+def _expression(tokens: list[Token], i: int, text: str) -> tuple[Expr, int]:
+    """Parse one expression from ``tokens[i]`` up to a separator or the end.
+
+    Returns the tree and the index of the token after it.
+    """
     operands: list[Expr] = []
     # Operator stack entries: ("bin", op, pos), ("neg", "-", pos) or a _Group.
     stack: list[object] = []
 
     def reduce_top() -> None:
-        entry = stack.pop()
-        kind, op, pos = entry  # type: ignore[misc]
+        kind, op, pos = stack.pop()  # type: ignore[misc]
         if kind == "bin":
             right = operands.pop()
             left = operands.pop()
@@ -193,23 +275,24 @@ def parse(text: str) -> Expr:
                 operands.append(Unary("-", operand, pos))
 
     expect_operand = True
-    i = 0
-    n = len(tokens)
     while True:
         tok = tokens[i]
-        kind, val, pos = tok.kind, tok.text, tok.pos
+        kind, val, pos = tok
+        if kind == "assign":
+            raise ExpressionSyntaxError(f"'{val}' can only follow a name at the start of a "
+                                        "statement", text, pos)
         if expect_operand:
             if kind == "num":
                 operands.append(Number(float(val), val, pos, pos + len(val)))
                 expect_operand = False
             elif kind == "name":
                 nxt = tokens[i + 1]
-                if nxt.text == "(" and nxt.kind == "op":
+                if nxt[1] == "(" and nxt[0] == "op":
                     if val not in FUNCTIONS:
                         raise ExpressionSyntaxError(
                             f"unknown function '{val}'", text, pos,
                             f"; supported: {', '.join(FUNCTIONS)}")
-                    stack.append(_Group(nxt.pos, val, pos))
+                    stack.append(_Group(nxt[2], val, pos))
                     i += 1  # the '(' is consumed with the name
                 elif val in FUNCTIONS:
                     raise ExpressionSyntaxError(
@@ -224,10 +307,8 @@ def parse(text: str) -> Expr:
                 stack.append(_Group(pos))
             elif val == "-":
                 stack.append(("neg", "-", pos))
-            elif val == "+":
-                pass  # unary plus changes nothing
-            elif kind == "end" and not operands and not stack:
-                raise ExpressionSyntaxError("the expression is empty", text, pos)
+            elif val == "+" or val == "\n":
+                pass  # unary plus changes nothing; a line may break after an operator
             elif val == ")" and stack and isinstance(stack[-1], _Group) and stack[-1].func:
                 group = stack[-1]
                 raise ExpressionSyntaxError(
@@ -247,7 +328,7 @@ def parse(text: str) -> Expr:
                         break
                 stack.append(("bin", val, pos))
                 expect_operand = True
-            elif val in (")", ","):
+            elif val == ")" or val == ",":
                 while stack and not isinstance(stack[-1], _Group):
                     reduce_top()
                 if not stack:
@@ -273,28 +354,31 @@ def parse(text: str) -> Expr:
                                 f"{group.func}() takes {_arguments(want)}, got {len(group.args)}",
                                 text, group.func_pos)
                         operands.append(Call(group.func, group.args, group.func_pos, pos + 1))
-            elif kind == "end":
+            elif kind == "end" or kind == "sep":
                 break
             else:
                 hint = ""
-                if kind in ("name", "num") or val == "(":
-                    hint = f"; write '*' to multiply: {_snippet(tokens[i - 1])}*{_snippet(tok)}"
+                group = next((g for g in reversed(stack) if isinstance(g, _Group)), None)
+                if group is not None and "\n" in text[group.pos:pos]:
+                    line = text.count("\n", 0, group.pos) + 1
+                    column = group.pos - text.rfind("\n", 0, group.pos)
+                    hint = f"; the '(' at line {line}, column {column} is still open"
+                elif kind in ("name", "num") or val == "(":
+                    hint = f"; write '*' to multiply: {_snippet(tokens[i - 1][1])}*{_snippet(val)}"
                 raise ExpressionSyntaxError(f"expected an operator but found {_describe(tok)}",
                                             text, pos, hint)
         i += 1
-        if i >= n:
-            break
     while stack:
         top = stack[-1]
         if isinstance(top, _Group):
             raise ExpressionSyntaxError("'(' is never closed", text, top.pos)
         reduce_top()
-    return operands[0]
+    return operands[0], i
 
 
 def _arguments(count: int) -> str:
     return "1 argument" if count == 1 else f"{count} arguments"
 
 
-def _snippet(tok: Token) -> str:
-    return tok.text if len(tok.text) <= 12 else tok.text[:12] + "..."
+def _snippet(text: str) -> str:
+    return text if len(text) <= 12 else text[:12] + "..."

@@ -49,15 +49,15 @@ def test_add_mul_table(run):
     assert result.stderr == ""
     table = rows(result.stdout)
     assert table == {
-        "0": ["input", "x", "-2.0000", "-4.0000"],
-        "1": ["input", "y", "5.0000", "-4.0000"],
+        "0": ["x", "input", "x", "-2.0000", "-4.0000"],
+        "1": ["y", "input", "y", "5.0000", "-4.0000"],
         "2": ["+", "x+y", "3.0000", "-4.0000"],
-        "3": ["input", "z", "-4.0000", "3.0000"],
+        "3": ["z", "input", "z", "-4.0000", "3.0000"],
         "4": ["*", "(x+y)*z", "-12.0000", "1.0000"],
     }
     assert result.stdout.rstrip().splitlines()[-1].split() == ["output", "(x+y)*z", "=", "-12.0000"]
     header = result.stdout.splitlines()[0].split()
-    assert header == ["#", "gate", "computes", "value", "grad"]
+    assert header == ["#", "name", "gate", "computes", "value", "grad"]
 
 
 def test_sigmoid_table(run):
@@ -66,9 +66,9 @@ def test_sigmoid_table(run):
     table = rows(result.stdout)
     assert len(table) == 13
     gates = [row[0] for _, row in sorted(table.items(), key=lambda kv: int(kv[0]))
-             if row[0] != "input"]
+             if "input" not in row[:2]]  # input rows: name, "input", ...
     assert gates == ["*", "*", "+", "+", "*-1", "exp", "+1", "1/x"]
-    values = {row[1]: (row[-2], row[-1]) for row in table.values()}
+    values = {row[-3]: (row[-2], row[-1]) for row in table.values()}
     assert values["w0"] == ("2.0000", "-0.1966")
     assert values["x0"] == ("-1.0000", "0.3932")
     assert values["w1"] == ("-3.0000", "-0.3932")
@@ -104,7 +104,7 @@ def test_value_with_equals_sign(run):
     result = run("x*y", "--x=3", "--y=-2")
     assert result.exit_code == 0, result.output
     table = rows(result.stdout)
-    assert table["1"] == ["input", "y", "-2.0000", "3.0000"]
+    assert table["1"] == ["y", "input", "y", "-2.0000", "3.0000"]
     assert table["2"] == ["*", "x*y", "-6.0000", "1.0000"]
 
 
@@ -416,7 +416,7 @@ def test_division_by_zero_is_flagged_not_fatal(run):
     assert result.stderr.strip() == "warning: the value of node 1 (1/x: 1/x) is inf"
     table = rows(result.stdout)
     assert table["1"] == ["1/x", "1/x", "inf", "!", "1.0000"]
-    assert table["0"] == ["input", "x", "0.0000", "-inf", "!"]
+    assert table["0"] == ["x", "input", "x", "0.0000", "-inf", "!"]
 
 
 def test_domain_error_in_a_real_process(run_process):
@@ -432,7 +432,7 @@ def test_nonfinite_gradient_only_is_named(run):
     result = run("sqrt(x)", "--x", "0")
     assert result.exit_code == 0
     assert result.stderr.strip() == "warning: the gradient of node 0 (x: x) is inf"
-    assert rows(result.stdout)["0"] == ["input", "x", "0.0000", "inf", "!"]
+    assert rows(result.stdout)["0"] == ["x", "input", "x", "0.0000", "inf", "!"]
 
 
 # --- colour and streams -------------------------------------------------------------------
@@ -496,7 +496,7 @@ def test_json_stdout_is_only_json(run):
     doc = json.loads(result.stdout)  # all of stdout, nothing before or after
     assert doc["value"] == "nan"
     assert result.stderr.startswith("warning: the value of node 1 (log: log(x)) is nan")
-    assert "warning" not in result.stdout
+    assert "warning:" not in result.stdout  # the warning line went to stderr
 
 
 def test_json_stdout_is_only_json_with_outputs(run_process, tmp_path):

@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 
 from backpropviz import Graph, Node
-from backpropviz.graph import build
+from backpropviz.graph import build_expression
 from backpropviz.ops import OPS
-from backpropviz.syntax import parse
 
 
 def graph_of(expression: str) -> Graph:
-    return build(parse(expression), expression)
+    return build_expression(expression)
 
 
 def shape(graph: Graph) -> list[tuple]:

@@ -54,7 +54,7 @@ def value(expression: str, **values: float) -> float:
     ("+2", 2.0),
     ("2*+3", 6.0),
     ("-(2+3)*4", -20.0),
-    (" 1 +\t2\n*3 ", 7.0),
+    (" 1 +\t2*\n3 ", 7.0),  # a newline after an operator continues the line
 ])
 def test_constant_arithmetic(expression, expected):
     assert value(expression) == expected
@@ -234,8 +234,9 @@ def syntax_error(text: str) -> ExpressionSyntaxError:
     ("x+\x00", 3, "unexpected character '\\x00' at column 3"),
     ('x+"1"', 3, "unexpected character '\"' at column 3"),
     ("x[0]", 2, "unexpected character '[' at column 2"),
-    ("x=1", 2, "unexpected character '=' at column 2"),
-    ("x;y", 2, "unexpected character ';' at column 2"),
+    ("x==1", 2, "unexpected character '=' at column 2"),
+    ("x;y", 1, "only the last statement can be a bare expression at column 1; "
+               "give it a name (name = ...)"),
 ])
 def test_error_column_and_message(text, column, message):
     err = syntax_error(text)

@@ -71,6 +71,9 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
 def _wire_label(node: Node, decimals: int, s: Style) -> str:
     """An HTML-like table: the value, a rule that continues the wire, the gradient."""
     value = _number_html(node.value, decimals, s.value_color, s.number_size)
+    if node.name and node.is_gate:  # a program's named intermediate: the wire carries it
+        value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
+                 f"<i>{escape(node.name)}</i> = </font>{value}")
     grad = _number_html(node.grad, decimals, s.grad_color, s.number_size)
     return (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
             f'color="{s.wire_color}"><tr><td>{value}</td></tr><hr/>'

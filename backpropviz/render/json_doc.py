@@ -33,6 +33,7 @@ def to_document(graph: Graph) -> dict[str, Any]:
         "expression": graph.expression,
         "variables": {name: _num(nodes[i].value) for name, i in graph.variables.items()},
         "output": graph.output,
+        "output_name": graph.output_name,
         "value": _num(graph.value),
         "gradients": {name: _num(g) for name, g in graph.gradients.items()},
         "nodes": [
@@ -50,6 +51,7 @@ def to_document(graph: Graph) -> dict[str, Any]:
             }
             for node in nodes
         ],
+        "warnings": list(graph.warnings),
     }
 
 

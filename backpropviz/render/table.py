@@ -19,9 +19,9 @@ __all__ = ["render_table", "table_rows"]
 
 TABLE_DECIMALS = 4
 RICH_ROW_LIMIT = 2_000  # rich's layout costs ~0.7 ms a row; past this, plain text
-HEADER = ("#", "gate", "computes", "value", "grad")
-_JUSTIFY = ("right", "center", "left", "right", "right")
-_STYLE = ("dim", "bold", "", "green", "red")
+HEADER = ("#", "name", "gate", "computes", "value", "grad")
+_JUSTIFY = ("right", "left", "center", "left", "right", "right")
+_STYLE = ("dim", "italic", "bold", "", "green", "red")
 _GAP = "   "
 
 
@@ -29,7 +29,7 @@ def table_rows(graph: Graph, decimals: int = TABLE_DECIMALS) -> list[tuple[str, 
     """The cells of every row; a nan/inf number is marked with a trailing ' !'."""
     expression = graph.expression
     return [
-        (str(node.id), node.label if node.is_gate else node.op,
+        (str(node.id), node.name or "", node.label if node.is_gate else node.op,
          excerpt(expression, *node.span), _number(node.value, decimals),
          _number(node.grad, decimals))
         for node in graph.nodes
@@ -42,7 +42,7 @@ def render_table(graph: Graph, file: IO[str] | None = None,
     file = file or sys.stdout
     rows = table_rows(graph, decimals)
     out = graph.nodes[graph.output]
-    footer = ("output  ", excerpt(graph.expression, *out.span), " = ",
+    footer = ("output  ", graph.output_name or excerpt(graph.expression, *out.span), " = ",
               _number(out.value, decimals))
     if len(rows) <= RICH_ROW_LIMIT and file.isatty() and not os.environ.get("NO_COLOR"):
         _print_rich(rows, footer, file)
@@ -62,9 +62,9 @@ def _print_rich(rows: list[tuple[str, ...]], footer: tuple[str, ...], file: IO[s
     from rich.text import Text
 
     def cell(text: str, column: int) -> Text:
-        if column == 1 and text in ("input", "const"):
+        if column == 2 and text in ("input", "const"):
             return Text(text, style="dim")
-        if column >= 3 and text.endswith(" !"):
+        if column >= 4 and text.endswith(" !"):
             return Text(text, style="bold reverse")
         return Text(text)
 
@@ -76,7 +76,7 @@ def _print_rich(rows: list[tuple[str, ...]], footer: tuple[str, ...], file: IO[s
         table.add_row(*(cell(text, i) for i, text in enumerate(row)))
     console = Console(file=file, highlight=False)
     console.print(table)
-    console.print(Text.assemble(*footer[:-1], cell(footer[-1], 3)))
+    console.print(Text.assemble(*footer[:-1], cell(footer[-1], 4)))
 
 
 def _print_plain(rows: list[tuple[str, ...]], footer: tuple[str, ...], file: IO[str]) -> None:

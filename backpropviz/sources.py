@@ -1,0 +1,68 @@
+"""Where programs and values come from: the command line, a file, or stdin.
+
+A program is text (``-f model.bp``, ``@model.bp`` or ``-`` for stdin); values are a JSON
+object of name -> number (``--values vals.json``). Every problem is a one-line error that
+names the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import IO
+
+from .errors import BackpropvizError, ValuesError
+
+__all__ = ["SourceError", "read_text", "parse_values"]
+
+
+class SourceError(BackpropvizError):
+    """A program or values file cannot be read."""
+
+
+def read_text(path: str, what: str, stdin: IO[str] | None = None) -> str:
+    """The UTF-8 text of ``path`` ('-' is stdin); ``what`` names it in errors."""
+    if path == "-":
+        return (stdin or sys.stdin).read()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise SourceError(f"{what} '{path}' does not exist") from None
+    except IsADirectoryError:
+        raise SourceError(f"{what} '{path}' is a folder, not a file") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read {what} '{path}': {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{what} '{path}' is not UTF-8 text (byte {exc.start + 1})") from None
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a finite number")
+
+
+def parse_values(text: str, origin: str) -> dict[str, float]:
+    """A JSON object of name -> finite number; ``origin`` names the source in errors."""
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ValuesError(f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno}, "
+                          f"column {exc.colno}") from None
+    except ValueError as exc:
+        raise ValuesError(f"{origin}: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ValuesError(f"{origin}: expected a JSON object of name: number, "
+                          f"got {type(doc).__name__ if doc is not None else 'null'}")
+    values: dict[str, float] = {}
+    for name, value in doc.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValuesError(f"{origin}: the value of '{name}' is not a number: "
+                              f"{json.dumps(value)[:40]}")
+        number = float(value) if abs(value) < 1e308 or isinstance(value, float) else math.inf
+        if not math.isfinite(number):
+            raise ValuesError(f"{origin}: the value of '{name}' is not a finite number")
+        values[name] = number
+    return values
