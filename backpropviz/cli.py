@@ -34,17 +34,21 @@ class TraceCommand(click.Command):
     """A click command that also accepts ``--NAME VALUE`` for any variable NAME."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        known: dict[str, bool] = {}  # option string -> takes a value
-        for param in self.get_params(ctx):
+        known: dict[str, object] = {}  # option string -> takes a value (True, False, or
+        for param in self.get_params(ctx):  # the choices of an optional value)
             if isinstance(param, click.Option):
+                takes: object = not (param.is_flag or param.count)
+                if (isinstance(param.type, click.Choice) and not param.is_flag
+                        and getattr(param, "flag_value", None) in param.type.choices):
+                    takes = frozenset(param.type.choices)
                 for opt in (*param.opts, *param.secondary_opts):
-                    known[opt] = not (param.is_flag or param.count)
+                    known[opt] = takes
         rest, variables = split_variable_options(args, known)
         ctx.meta["backpropviz.variables"] = variables
         return super().parse_args(ctx, rest if args else [])
 
 
-def split_variable_options(args: list[str], known: dict[str, bool]
+def split_variable_options(args: list[str], known: dict[str, object]
                            ) -> tuple[list[str], list[tuple[str, str]]]:
     """Separate ``--NAME VALUE`` / ``--NAME=VALUE`` variable options from the tool's own.
 
@@ -65,9 +69,14 @@ def split_variable_options(args: list[str], known: dict[str, bool]
         opt = head if head in known else _short_option(arg, known)
         if opt is not None:
             options.append(arg)
-            if known[opt] and arg == opt and i < len(args):
-                options.append(args[i])  # the option's value, even if it starts with '-'
-                i += 1
+            takes = known[opt]
+            if takes and arg == opt and i < len(args):
+                if takes is True:
+                    options.append(args[i])  # the option's value, even if it starts with '-'
+                    i += 1
+                elif args[i] in takes:  # type: ignore[operator]  # an optional value
+                    options[-1] = f"{opt}={args[i]}"
+                    i += 1
         elif arg.startswith("--") and len(arg) > 2:
             name = head[2:]
             if not name.isidentifier():
@@ -84,13 +93,13 @@ def split_variable_options(args: list[str], known: dict[str, bool]
     return options + ["--"] + positional, variables
 
 
-def _short_option(arg: str, known: dict[str, bool]) -> str | None:
+def _short_option(arg: str, known: dict[str, object]) -> str | None:
     """The first short option of a cluster such as ``-q`` or ``-ofile.svg``, or None when
     ``arg`` is not one (``-x*y`` is an expression)."""
     if arg.startswith("--") or arg[:2] not in known:
         return None
     first = arg[:2]
-    if known[first] or all(f"-{ch}" in known and not known[f"-{ch}"] for ch in arg[2:]):
+    if known[first] is True or all(known.get(f"-{ch}") is False for ch in arg[2:]):
         return first
     return None
 
@@ -147,13 +156,24 @@ Exit status: 0 ok, 2 bad input or output (the message says what and where),
               help="Print JSON on stdout (and nothing else there) instead of the table.")
 @click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
               help="Decimals shown (default: 4 in the table, 2 in diagrams as in CS231n).")
+@click.option("--explain", type=click.Choice(["forward", "backward", "both"]), default=None,
+              is_flag=False, flag_value="backward", metavar="[forward|backward|both]",
+              help="Explain the passes step by step: every chain-rule product of the reverse "
+                   "pass (default), the forward pass, or both.")
+@click.option("--check", "check", is_flag=True,
+              help="Recompute every gradient with sympy and with finite differences; "
+                   "exit 1 if any disagrees (kinks excepted).")
+@click.option("--exact", is_flag=True,
+              help="Also compute every value and gradient exactly with sympy "
+                   "(fractions stay fractions, exp(-1) stays exp(-1)).")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print no table, no warnings and no 'wrote' messages.")
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
 @click.pass_context
 def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         var_items: tuple[str, ...], values_file: str | None, output_name: str | None,
-        outputs: tuple[str, ...], as_json: bool, precision: int | None, quiet: bool) -> int:
+        outputs: tuple[str, ...], as_json: bool, precision: int | None, explain: str | None,
+        check: bool, exact: bool, quiet: bool) -> int:
     from .files import check_writable, write_atomic
     from .render.diagram import format_of, render_file
 
@@ -174,8 +194,9 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         for path, data in rendered:
             write_atomic(path, data)
     except ExpressionSyntaxError as exc:
-        where = f"{source}: " if source is not None else ""
-        raise InputError(f"{where}{exc}\n{exc.caret()}") from None
+        if source is None:  # typed on the command line
+            raise InputError(f"{exc}\n{exc.caret()}") from None
+        raise InputError(f"{source}: {exc.describe(True)}\n{exc.caret()}") from None
     except BackpropvizError as exc:
         raise InputError(str(exc)) from None
 
@@ -183,18 +204,58 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         for message in warnings + graph.warnings:
             click.echo(f"warning: {message}", err=True)
         _warn_nonfinite(graph)
+    decimals = 2 if precision is None else precision  # explanations use the figures' 2
+    extras = _extras(graph, explain, check, exact)
     if as_json:
         from .render.json_doc import render_json
 
-        click.echo(render_json(graph), nl=False)
+        click.echo(render_json(graph, decimals=decimals, **extras), nl=False)
     elif not quiet:
-        from .render.table import TABLE_DECIMALS, render_table
+        from .render.table import TABLE_DECIMALS, render_check, render_table
 
-        render_table(graph, decimals=TABLE_DECIMALS if precision is None else precision)
+        table_decimals = TABLE_DECIMALS if precision is None else precision
+        render_table(graph, decimals=table_decimals, exact=extras.get("exact"))
+        if "steps" in extras:
+            from .render.explain import render_explain
+
+            click.echo()
+            render_explain(graph, extras["steps"], extras["names"], decimals)
+        if "check" in extras:
+            click.echo()
+            render_check(extras["check"], decimals=table_decimals)
     if not quiet:
         for path, _ in rendered:
             click.echo(f"wrote {path}", err=True)
+    if "check" in extras and not extras["check"].ok:
+        if as_json or quiet:
+            click.echo("error: --check found gradients that disagree", err=True)
+        return EXIT_CHECK_FAILED
     return EXIT_OK
+
+
+def _extras(graph: Graph, explain: str | None, check: bool, exact: bool) -> dict[str, Any]:
+    """What --explain, --check and --exact add (each needs sympy, imported only here)."""
+    extras: dict[str, Any] = {}
+    if explain:
+        from .steps import backward_steps, display_names, forward_steps
+        from .symbolic import local_formula
+
+        names = display_names(graph)
+        nodes = graph.nodes
+        steps = forward_steps(graph) if explain in ("forward", "both") else []
+        if explain in ("backward", "both"):
+            steps += backward_steps(graph, lambda gate, slot, names: local_formula(
+                nodes[gate], slot, names), names)
+        extras["steps"], extras["names"] = steps, names
+    if check:
+        from .check import check_gradients
+
+        extras["check"] = check_gradients(graph)
+    if exact:
+        from .symbolic import exact_pass
+
+        extras["exact"] = exact_pass(graph)
+    return extras
 
 
 def _program_text(expression: str | None, program_file: str | None,

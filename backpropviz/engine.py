@@ -16,7 +16,7 @@ from .graph import Graph
 from .ops import OPS
 from .syntax import CONSTANTS, FUNCTIONS
 
-__all__ = ["evaluate", "forward", "backward", "check_values", "first_nonfinite"]
+__all__ = ["evaluate", "forward", "node_values", "backward", "check_values", "first_nonfinite"]
 
 
 def evaluate(graph: Graph, values: Mapping[str, float]) -> Graph:
@@ -29,6 +29,13 @@ def evaluate(graph: Graph, values: Mapping[str, float]) -> Graph:
 def forward(graph: Graph, values: Mapping[str, float]) -> None:
     """Set every node's ``value``, given a value for every variable (and for nothing else)."""
     check_values(graph, values)
+    for node, v in zip(graph.nodes, node_values(graph, values)):
+        node.value = v
+
+
+def node_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
+    """Every node's value for these variable values, leaving the graph untouched (so a
+    gradient check can re-run the forward pass at nearby points)."""
     vals = [0.0] * len(graph.nodes)
     for node in graph.nodes:
         op = node.op
@@ -44,7 +51,7 @@ def forward(graph: Graph, values: Mapping[str, float]) -> None:
             else:
                 v = fn(vals[ins[0]], vals[ins[1]])
         vals[node.id] = v
-        node.value = v
+    return vals
 
 
 def check_values(graph: Graph, values: Mapping[str, float]) -> None:

@@ -17,14 +17,18 @@ class ExpressionSyntaxError(BackpropvizError):
 
     def __init__(self, message: str, text: str, pos: int, hint: str = "") -> None:
         self.reason = message
+        self.hint = hint
         self.text = text
         self.pos = pos
         self.line_start = text.rfind("\n", 0, pos) + 1
         self.line = text.count("\n", 0, pos) + 1
         self.column = pos - self.line_start + 1
-        where = (f"line {self.line}, column {self.column}" if "\n" in text
-                 else f"column {self.column}")
-        super().__init__(f"{message} at {where}{hint}")
+        super().__init__(self.describe("\n" in text))
+
+    def describe(self, with_line: bool) -> str:
+        """The message with its place: ``line L, column C`` or just ``column C``."""
+        where = f"line {self.line}, column {self.column}" if with_line else f"column {self.column}"
+        return f"{self.reason} at {where}{self.hint}"
 
     def caret(self) -> str:
         """Two lines: the offending line (a window of it when long) and a caret under the
@@ -32,6 +36,8 @@ class ExpressionSyntaxError(BackpropvizError):
         line_end = self.text.find("\n", self.pos)
         if line_end < 0:
             line_end = len(self.text)
+        if line_end > self.line_start and self.text[line_end - 1] == "\r":
+            line_end -= 1  # a CRLF file
         start = max(self.line_start, self.pos - _WINDOW)
         end = min(line_end, self.pos + _WINDOW)
         prefix = "..." if start > self.line_start else ""

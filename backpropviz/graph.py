@@ -26,7 +26,8 @@ class Node:
 
     ``value`` comes from the forward pass; ``grad`` (d output / d this node) and
     ``local_grads`` (d this node / d each input, aligned with ``inputs``) from the reverse
-    pass. ``param`` is the constant folded into a gate such as ``+1``. ``span`` is the
+    pass. ``param`` is the constant folded into a gate such as ``+1`` (or a constant leaf's
+    value), ``param_text`` that constant as written (``1``, ``0.5``, ``pi``). ``span`` is the
     [start, end) slice of the expression text this node computes.
     """
 
@@ -37,6 +38,7 @@ class Node:
     name: str | None = None
     param: float | None = None
     span: tuple[int, int] = (0, 0)
+    param_text: str | None = None
     value: float = math.nan
     grad: float = 0.0
     local_grads: tuple[float, ...] = ()
@@ -149,9 +151,10 @@ class _Builder:
             self.statement(statement)
 
     def add(self, op: str, label: str, inputs: tuple[int, ...], span: tuple[int, int],
-            name: str | None = None, param: float | None = None) -> int:
+            name: str | None = None, const: Number | None = None) -> int:
         node_id = len(self.nodes)
-        self.nodes.append(Node(node_id, op, label, inputs, name, param, span))
+        param, text = (const.value, const.text) if const is not None else (None, None)
+        self.nodes.append(Node(node_id, op, label, inputs, name, param, span, text))
         return node_id
 
     def name(self, expr: Name) -> int:
@@ -169,7 +172,7 @@ class _Builder:
         return self.variables[name]
 
     def const(self, expr: Number) -> int:
-        return self.add("const", expr.text, (), (expr.start, expr.end), param=expr.value)
+        return self.add("const", expr.text, (), (expr.start, expr.end), const=expr)
 
     def binary(self, op: str, left: Expr | int, right: Expr | int, span: tuple[int, int]) -> int:
         """A gate for ``left op right``, where each side is a constant or a built node id.
@@ -182,7 +185,7 @@ class _Builder:
             name = FOLDED[op][1 if lconst else 0]
             label = OPS[name].label.format(c=const.text)  # type: ignore[union-attr]
             return self.add(name, label, (other,), span,  # type: ignore[arg-type]
-                            param=const.value)  # type: ignore[union-attr]
+                            const=const)  # type: ignore[arg-type]
         a = self.const(left) if lconst else left  # type: ignore[arg-type]
         b = self.const(right) if rconst else right  # type: ignore[arg-type]
         name = BINARY_OPERATOR[op]

@@ -280,7 +280,7 @@ def _expression(tokens: list[Token], i: int, text: str) -> tuple[Expr, int]:
         kind, val, pos = tok
         if kind == "assign":
             raise ExpressionSyntaxError(f"'{val}' can only follow a name at the start of a "
-                                        "statement", text, pos)
+                                        "statement", text, pos, _open_paren_hint(stack, text, pos))
         if expect_operand:
             if kind == "num":
                 operands.append(Number(float(val), val, pos, pos + len(val)))
@@ -357,13 +357,8 @@ def _expression(tokens: list[Token], i: int, text: str) -> tuple[Expr, int]:
             elif kind == "end" or kind == "sep":
                 break
             else:
-                hint = ""
-                group = next((g for g in reversed(stack) if isinstance(g, _Group)), None)
-                if group is not None and "\n" in text[group.pos:pos]:
-                    line = text.count("\n", 0, group.pos) + 1
-                    column = group.pos - text.rfind("\n", 0, group.pos)
-                    hint = f"; the '(' at line {line}, column {column} is still open"
-                elif kind in ("name", "num") or val == "(":
+                hint = _open_paren_hint(stack, text, pos)
+                if not hint and (kind in ("name", "num") or val == "("):
                     hint = f"; write '*' to multiply: {_snippet(tokens[i - 1][1])}*{_snippet(val)}"
                 raise ExpressionSyntaxError(f"expected an operator but found {_describe(tok)}",
                                             text, pos, hint)
@@ -374,6 +369,17 @@ def _expression(tokens: list[Token], i: int, text: str) -> tuple[Expr, int]:
             raise ExpressionSyntaxError("'(' is never closed", text, top.pos)
         reduce_top()
     return operands[0], i
+
+
+def _open_paren_hint(stack: list[object], text: str, pos: int) -> str:
+    """When an error follows a line break inside parentheses, the likely cause: a '('
+    left open on an earlier line (inside parentheses a newline does not end a statement)."""
+    group = next((g for g in reversed(stack) if isinstance(g, _Group)), None)
+    if group is None or "\n" not in text[group.pos:pos]:
+        return ""
+    line = text.count("\n", 0, group.pos) + 1
+    column = group.pos - text.rfind("\n", 0, group.pos)
+    return f"; the '(' at line {line}, column {column} is still open"
 
 
 def _arguments(count: int) -> str:

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..graph import Graph
+
+if TYPE_CHECKING:
+    from ..check import CheckReport
+    from ..steps import Step
+    from ..symbolic import ExactPass
 
 __all__ = ["SCHEMA_ID", "to_document", "render_json"]
 
@@ -25,10 +30,13 @@ def _num(value: float | None) -> float | str | None:
     return "inf" if value > 0 else "-inf"
 
 
-def to_document(graph: Graph) -> dict[str, Any]:
-    """The JSON-ready dict of an evaluated graph."""
+def to_document(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None = None,
+                names: Sequence[str] | None = None, check: CheckReport | None = None,
+                exact: ExactPass | None = None) -> dict[str, Any]:
+    """The JSON-ready dict of an evaluated graph, with what --explain (``steps``, named by
+    ``names``), --check and --exact added when given."""
     nodes = graph.nodes
-    return {
+    doc = {
         "schema": SCHEMA_ID,
         "expression": graph.expression,
         "variables": {name: _num(nodes[i].value) for name, i in graph.variables.items()},
@@ -53,11 +61,68 @@ def to_document(graph: Graph) -> dict[str, Any]:
         ],
         "warnings": list(graph.warnings),
     }
+    if steps is not None:
+        doc["steps"] = _steps(graph, steps, names or [], decimals)
+    if check is not None:
+        doc["check"] = _check(check)
+    if exact is not None:
+        doc["exact"] = _exact(graph, exact)
+    return doc
 
 
-def render_json(graph: Graph) -> str:
-    """The document as JSON text: indented, one node per line, with a final newline."""
-    doc = to_document(graph)
+def _steps(graph: Graph, steps: Sequence[Step], names: Sequence[str], decimals: int
+           ) -> list[dict[str, Any]]:
+    from .explain import step_text
+
+    return [
+        {
+            "index": step.index,
+            "pass": step.phase,
+            "node": step.node,
+            "name": names[step.node],
+            "result": _num(step.result),
+            "text": step_text(graph, step, names, decimals),
+            "contributions": [
+                {"via": p.via, "slot": p.slot, "upstream": _num(p.upstream),
+                 "local": _num(p.local), "formula": p.formula, "grad": _num(p.grad)}
+                for p in step.contributions
+            ],
+        }
+        for step in steps
+    ]
+
+
+def _check(report: CheckReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "kinks": list(report.kinks),
+        "notes": list(report.notes),
+        "gradients": {
+            c.name: {"backprop": _num(c.backprop), "symbolic": _num(c.symbolic),
+                     "symbolic_rel_error": _num(c.symbolic_error),
+                     "finite_difference": _num(c.finite_difference),
+                     "finite_difference_rel_error": _num(c.finite_difference_error),
+                     "status": c.status}
+            for c in report.checks
+        },
+    }
+
+
+def _exact(graph: Graph, exact: ExactPass) -> dict[str, Any]:
+    import sympy as sp
+
+    return {
+        "value": sp.sstr(exact.values[graph.output]),
+        "gradients": {name: sp.sstr(exact.grads[i]) for name, i in graph.variables.items()},
+        "nodes": [{"value": sp.sstr(v), "grad": sp.sstr(g)}
+                  for v, g in zip(exact.values, exact.grads)],
+    }
+
+
+def render_json(graph: Graph, **extras: Any) -> str:
+    """The document as JSON text: indented, one node per line, with a final newline.
+    ``extras`` are the keyword arguments of :func:`to_document`."""
+    doc = to_document(graph, **extras)
     nodes = doc.pop("nodes")
     head = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
     body = ",\n    ".join(json.dumps(node, ensure_ascii=False, allow_nan=False)

@@ -1,105 +1,175 @@
-"""The terminal table: one row per node in evaluation order, then the output value.
+"""Terminal tables: the graph (one row per node in evaluation order, then the output
+value) and the ``--check`` report.
 
-In a terminal, rich draws it with colour. Piped, with ``NO_COLOR`` set (rich would still
-send bold and reverse video), or when the graph is too big for rich to lay out quickly,
-the same cells are written as plain aligned text, which stays linear in the number of rows.
+In a terminal, rich draws them with colour. Piped, with ``NO_COLOR`` set (rich would still
+send bold and reverse video), or when a table is too big for rich to lay out quickly, the
+same cells are written as plain aligned text, which stays linear in the number of rows.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import IO
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Sequence
 
 from ..graph import Graph
 from .numbers import fixed, is_flagged
 from .text import excerpt
 
-__all__ = ["render_table", "table_rows"]
+if TYPE_CHECKING:
+    from ..check import CheckReport
+    from ..symbolic import ExactPass
+
+__all__ = ["Column", "render_table", "render_check", "table_rows", "print_table"]
 
 TABLE_DECIMALS = 4
 RICH_ROW_LIMIT = 2_000  # rich's layout costs ~0.7 ms a row; past this, plain text
-HEADER = ("#", "name", "gate", "computes", "value", "grad")
-_JUSTIFY = ("right", "left", "center", "left", "right", "right")
-_STYLE = ("dim", "italic", "bold", "", "green", "red")
+EXACT_WIDTH = 40        # characters of an exact form shown in a cell
 _GAP = "   "
+FLAG = " !"             # marks nan/inf numbers and failed checks
 
 
-def table_rows(graph: Graph, decimals: int = TABLE_DECIMALS) -> list[tuple[str, ...]]:
+@dataclass(frozen=True)
+class Column:
+    """A table column: title, justification and rich style."""
+
+    title: str
+    justify: str = "left"
+    style: str = ""
+
+
+NODE_COLUMNS = (Column("#", "right", "dim"), Column("name", "left", "italic"),
+                Column("gate", "center", "bold"), Column("computes"),
+                Column("value", "right", "green"), Column("grad", "right", "red"))
+EXACT_COLUMNS = (Column("exact value", "left", "green"), Column("exact grad", "left", "red"))
+
+
+def table_rows(graph: Graph, decimals: int = TABLE_DECIMALS,
+               exact: ExactPass | None = None) -> list[tuple[str, ...]]:
     """The cells of every row; a nan/inf number is marked with a trailing ' !'."""
     expression = graph.expression
-    return [
+    rows = [
         (str(node.id), node.name or "", node.label if node.is_gate else node.op,
          excerpt(expression, *node.span), _number(node.value, decimals),
          _number(node.grad, decimals))
         for node in graph.nodes
     ]
+    if exact is not None:
+        rows = [row + (_exact(exact.values[i]), _exact(exact.grads[i]))
+                for i, row in enumerate(rows)]
+    return rows
 
 
-def render_table(graph: Graph, file: IO[str] | None = None,
-                 decimals: int = TABLE_DECIMALS) -> None:
+def render_table(graph: Graph, file: IO[str] | None = None, decimals: int = TABLE_DECIMALS,
+                 exact: ExactPass | None = None) -> None:
     """Print the forward and reverse pass of ``graph`` as a table on ``file`` (stdout)."""
-    file = file or sys.stdout
-    rows = table_rows(graph, decimals)
     out = graph.nodes[graph.output]
-    footer = ("output  ", graph.output_name or excerpt(graph.expression, *out.span), " = ",
-              _number(out.value, decimals))
-    if len(rows) <= RICH_ROW_LIMIT and file.isatty() and not os.environ.get("NO_COLOR"):
-        _print_rich(rows, footer, file)
-    else:
-        _print_plain(rows, footer, file)
+    footer = ("output  " + (graph.output_name or excerpt(graph.expression, *out.span))
+              + " = " + _number(out.value, decimals)
+              + (f"  (exactly {_exact(exact.values[out.id])})" if exact is not None else ""))
+    columns = NODE_COLUMNS + (EXACT_COLUMNS if exact is not None else ())
+    print_table(columns, table_rows(graph, decimals, exact), [footer], file)
+
+
+def render_check(report: CheckReport, file: IO[str] | None = None,
+                 decimals: int = TABLE_DECIMALS) -> None:
+    """Print the ``--check`` report: backprop beside sympy and finite differences."""
+    digits = max(decimals, 6)
+    columns = (Column("variable", "left", "italic"), Column("backprop", "right", "bold"),
+               Column("sympy", "right"), Column("rel err", "right", "dim"),
+               Column("finite diff", "right"), Column("rel err", "right", "dim"),
+               Column("status", "left", "bold"))
+    rows = []
+    for c in report.checks:
+        sym = "skipped" if c.symbolic is None else fixed(c.symbolic, digits)
+        sym_err = "" if c.symbolic_error is None else f"{c.symbolic_error:.1e}"
+        status = c.status + (FLAG if c.status == "mismatch" else "")
+        rows.append((c.name, fixed(c.backprop, digits), sym, sym_err,
+                     fixed(c.finite_difference, digits), f"{c.finite_difference_error:.1e}",
+                     status))
+    footer = [f"note: {note}" for note in report.notes]
+    if report.kinks:
+        footer.append("at a kink: " + "; ".join(report.kinks) + ". One-sided derivatives "
+                      "differ there; backprop follows PyTorch (relu'(0) = abs'(0) = 0, "
+                      "ties split evenly), sympy and finite differences average the sides.")
+    footer.append("check: all gradients agree" if report.ok else
+                  "check FAILED: some gradients disagree (marked !)")
+    print_table(columns, rows, footer, file)
 
 
 def _number(value: float, decimals: int) -> str:
     shown = fixed(value, decimals)
-    return shown + " !" if is_flagged(value) else shown
+    return shown + FLAG if is_flagged(value) else shown
 
 
-def _print_rich(rows: list[tuple[str, ...]], footer: tuple[str, ...], file: IO[str]) -> None:
+def _exact(expr: object) -> str:
+    import sympy as sp
+
+    text = sp.sstr(expr)
+    return excerpt(text, 0, len(text), EXACT_WIDTH)
+
+
+def print_table(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: list[str],
+                file: IO[str] | None = None) -> None:
+    """Print rows under the columns, then the footer lines."""
+    file = file or sys.stdout
+    if len(rows) <= RICH_ROW_LIMIT and file.isatty() and not os.environ.get("NO_COLOR"):
+        _print_rich(columns, rows, footer, file)
+    else:
+        _print_plain(columns, rows, footer, file)
+
+
+def _print_rich(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: list[str],
+                file: IO[str]) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    def cell(text: str, column: int) -> Text:
-        if column == 2 and text in ("input", "const"):
+    def cell(text: str) -> Text:
+        if text in ("input", "const"):
             return Text(text, style="dim")
-        if column >= 4 and text.endswith(" !"):
+        if text.endswith(FLAG):
             return Text(text, style="bold reverse")
         return Text(text)
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for title, justify, style in zip(HEADER, _JUSTIFY, _STYLE):
-        table.add_column(title, justify=justify, style=style,  # type: ignore[arg-type]
-                         no_wrap=title == "computes")
+    for column in columns:
+        table.add_column(column.title, justify=column.justify,  # type: ignore[arg-type]
+                         style=column.style, no_wrap=column.title == "computes")
     for row in rows:
-        table.add_row(*(cell(text, i) for i, text in enumerate(row)))
+        table.add_row(*(cell(text) for text in row))
     console = Console(file=file, highlight=False)
     console.print(table)
-    console.print(Text.assemble(*footer[:-1], cell(footer[-1], 4)))
+    for line in footer:
+        console.print(cell(line))
 
 
-def _print_plain(rows: list[tuple[str, ...]], footer: tuple[str, ...], file: IO[str]) -> None:
-    widths = [len(h) for h in HEADER]
+def _print_plain(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: list[str],
+                 file: IO[str]) -> None:
+    widths = [len(c.title) for c in columns]
     for row in rows:
         for i, text in enumerate(row):
             if len(text) > widths[i]:
                 widths[i] = len(text)
+    justify = [c.justify for c in columns]
 
-    def line(cells: tuple[str, ...]) -> str:
+    def line(cells: Sequence[str]) -> str:
         parts = []
-        for text, width, justify in zip(cells, widths, _JUSTIFY):
-            if justify == "right":
+        for text, width, how in zip(cells, widths, justify):
+            if how == "right":
                 parts.append(text.rjust(width))
-            elif justify == "center":
+            elif how == "center":
                 parts.append(text.center(width))
             else:
                 parts.append(text.ljust(width))
         return _GAP.join(parts).rstrip()
 
     write = file.write
-    write(line(HEADER) + "\n")
+    write(line([c.title for c in columns]) + "\n")
     write("─" * (sum(widths) + len(_GAP) * (len(widths) - 1)) + "\n")
     for row in rows:
         write(line(row) + "\n")
-    write("".join(footer) + "\n")
+    for text in footer:
+        write(text + "\n")

@@ -1,0 +1,161 @@
+"""``--check``: every variable's gradient recomputed two independent ways.
+
+1. sympy: the symbolic derivative of the whole expression, evaluated exactly at the point
+   (then rounded to float64), so it shares nothing with the reverse pass but the graph;
+2. a central finite difference of the forward pass.
+
+Backprop must agree with both within tolerance. At a kink (relu or abs at 0, a max/min
+tie) the one-sided derivatives differ and each method picks its own convention, so there a
+disagreement is reported as a kink, not a failure.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass
+
+from .engine import node_values
+from .graph import Graph
+
+__all__ = ["GradientCheck", "CheckReport", "check_gradients", "find_kinks",
+           "SYMBOLIC_RTOL", "FD_RTOL"]
+
+SYMBOLIC_RTOL = 1e-9   # float64 backprop vs the exact derivative rounded to float64
+FD_RTOL = 1e-4         # central differences are accurate to about eps**(2/3)
+SYMBOLIC_NODE_LIMIT = 3_000  # sympy's derivative of a bigger expression takes too long
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """One variable: backprop's d output / d variable and the two references.
+
+    ``status`` is ``ok``, ``kink`` (disagreement at a kink, allowed), ``undefined`` (no
+    method finds a finite derivative) or ``mismatch`` (a real disagreement).
+    """
+
+    name: str
+    backprop: float
+    symbolic: float | None
+    symbolic_error: float | None
+    finite_difference: float
+    finite_difference_error: float
+    status: str
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The checks of all variables, the kinks the point sits on, and notes (e.g. when the
+    symbolic check was skipped)."""
+
+    checks: list[GradientCheck]
+    kinks: list[str]
+    notes: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """True unless some gradient disagrees away from a kink."""
+        return all(c.status != "mismatch" for c in self.checks)
+
+
+def find_kinks(graph: Graph) -> list[str]:
+    """Where the point sits on a non-differentiable point of relu, abs, max or min."""
+    kinks = []
+    nodes = graph.nodes
+    for node in nodes:
+        if node.op in ("relu", "abs") and nodes[node.inputs[0]].value == 0:
+            kinks.append(f"{node.op} at 0 (node {node.id})")
+        elif node.op in ("max", "min"):
+            a, b = (nodes[i].value for i in node.inputs)
+            if a == b:
+                kinks.append(f"{node.op} tie at {a:g} (node {node.id})")
+    return kinks
+
+
+def relative_error(a: float, b: float) -> float:
+    """|a - b| relative to the larger magnitude; 0 when equal (infinities included)."""
+    if a == b:
+        return 0.0
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return math.inf
+    return abs(a - b) / max(abs(a), abs(b))
+
+
+def _agree(a: float, b: float, rtol: float, atol: float) -> bool:
+    if a == b or (a != a and b != b):
+        return True
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
+    return abs(a - b) <= atol + rtol * max(abs(a), abs(b))
+
+
+def check_gradients(graph: Graph) -> CheckReport:
+    """Check every variable's gradient of an evaluated graph."""
+    values = {name: graph.nodes[i].value for name, i in graph.variables.items()}
+    notes: list[str] = []
+    symbolic: dict[str, float] | None = None
+    if len(graph.nodes) <= SYMBOLIC_NODE_LIMIT:
+        symbolic = _symbolic_gradients(graph, values)
+    else:
+        notes.append(f"symbolic check skipped: {len(graph.nodes)} nodes (limit "
+                     f"{SYMBOLIC_NODE_LIMIT}); finite differences only")
+    kinks = find_kinks(graph)
+    out_scale = max(1.0, abs(graph.value)) if math.isfinite(graph.value) else 1.0
+    checks = []
+    for name, i in graph.variables.items():
+        grad = graph.nodes[i].grad
+        fd = _finite_difference(graph, values, name)
+        ref = symbolic[name] if symbolic is not None else None
+        agree_fd = _agree(grad, fd, FD_RTOL, 1e-7 * out_scale)
+        agree_sym = ref is None or _agree(grad, ref, SYMBOLIC_RTOL, 1e-12 * out_scale)
+        if agree_fd and agree_sym:
+            status = "ok"
+        elif kinks:
+            status = "kink"
+        elif not math.isfinite(grad) and not math.isfinite(fd) and (
+                ref is None or not math.isfinite(ref)):
+            status = "undefined"
+        else:
+            status = "mismatch"
+        checks.append(GradientCheck(name, grad, ref,
+                                    None if ref is None else relative_error(grad, ref),
+                                    fd, relative_error(grad, fd), status))
+    return CheckReport(checks, kinks, notes)
+
+
+def _finite_difference(graph: Graph, values: dict[str, float], name: str) -> float:
+    """(f(x + h) - f(x - h)) / 2h with h scaled to x, from two forward passes."""
+    x = values[name]
+    h = sys.float_info.epsilon ** (1 / 3) * max(1.0, abs(x))
+    up = node_values(graph, {**values, name: x + h})[graph.output]
+    down = node_values(graph, {**values, name: x - h})[graph.output]
+    return (up - down) / ((x + h) - (x - h))
+
+
+def _symbolic_gradients(graph: Graph, values: dict[str, float]) -> dict[str, float]:
+    """d output / d variable from sympy, evaluated exactly at the point, then to float."""
+    import sympy as sp
+
+    from .symbolic import exact_number, to_sympy
+
+    exprs = to_sympy(graph)
+    out = exprs[graph.output]
+    symbols = {name: exprs[i] for name, i in graph.variables.items()}
+    point = {symbols[name]: exact_number(v) for name, v in values.items()}
+    grads = {}
+    for name, symbol in symbols.items():
+        derivative = sp.diff(out, symbol).xreplace(point)
+        grads[name] = _to_float(derivative.evalf(30))
+    return grads
+
+
+def _to_float(number: object) -> float:
+    """A sympy number as a float: nan when it is complex or undefined (``zoo``, ``nan``)."""
+    try:
+        return float(number)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        import sympy as sp
+
+        if number in (sp.oo, -sp.oo):
+            return math.inf if number == sp.oo else -math.inf
+        return math.nan

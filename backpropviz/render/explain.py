@@ -1,0 +1,140 @@
+"""``--explain``: the steps of the forward and reverse passes as text a teacher can put on a
+slide, e.g. ``3. df/dx = df/dq * dq/dx = -4.00 * 1 = -4.00``.
+
+Only formats: the steps (``backpropviz.steps``) and the graph hold every number.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import IO, Sequence
+
+from ..graph import Graph
+from ..ops import OPS
+from ..steps import Contribution, Step
+from .numbers import fixed
+from .text import excerpt
+
+__all__ = ["step_text", "render_explain"]
+
+_PLACEHOLDER = re.compile(r"\b[xyc]\b")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _num(value: float, decimals: int) -> str:
+    return fixed(value, decimals)
+
+
+def _local(value: float, decimals: int) -> str:
+    """A local derivative: exact small integers as integers (``1``, ``-1``), as CS231n."""
+    if value == value and abs(value) < 1e15 and float(value).is_integer():
+        return str(int(value))
+    return fixed(value, decimals)
+
+
+def _fill(formula: str, values: dict[str, str]) -> str:
+    """``formula`` (in x, y, c) with each placeholder replaced; negative numbers get
+    parentheses unless they stand alone as a function argument."""
+
+    def sub(match: re.Match[str]) -> str:
+        text = values[match.group()]
+        negated = formula[:match.start()].endswith("-") and match.start() == 1
+        if negated:
+            return f"({text})"  # -x at x = 1 reads -(1.00), not the literal -1.00
+        if text.startswith("-"):
+            before = formula[:match.start()].rstrip()
+            after = formula[match.end():].lstrip()
+            alone = before.endswith(("(", ",")) and after.startswith((")", ","))
+            if not alone and (before or formula.startswith("-")):
+                return f"({text})"
+        return text
+
+    return _PLACEHOLDER.sub(sub, formula)
+
+
+def _forward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> str:
+    node = graph.nodes[step.node]
+    name = names[node.id]
+    value = _num(node.value, decimals)
+    if node.op == "input":
+        return f"{name} = {value}  (input)"
+    formula = OPS[node.op].formula
+    keys = ("x", "y")
+    with_names = {k: names[i] for k, i in zip(keys, node.inputs)}
+    with_numbers = {k: _num(graph.nodes[i].value, decimals) for k, i in zip(keys, node.inputs)}
+    if node.param_text is not None:
+        with_names["c"] = with_numbers["c"] = node.param_text
+    return (f"{name} = {_fill(formula, with_names)} = {_fill(formula, with_numbers)}"
+            f" = {value}")
+
+
+def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
+                   ) -> list[str]:
+    out = names[graph.output]
+    name = names[step.node]
+    if not step.contributions:
+        return [f"d{out}/d{out} = 1  (start at the output)"]
+
+    def use(part: Contribution) -> str:
+        """One use: the chain-rule product, symbols then numbers, up to its value."""
+        formula = "" if _NUMBER.fullmatch(part.formula) else part.formula
+        grad = _num(part.grad, decimals)
+        if part.via == graph.output:  # the output's own local derivative: upstream is 1
+            return f"d{out}/d{name} = {formula + ' = ' if formula else ''}{grad}"
+        via = names[part.via]
+        upstream = _num(part.upstream, decimals)
+        local = _local(part.local, decimals)
+        local = f"({local})" if local.startswith("-") else local
+        symbolic = f" = {upstream} * {formula}" if formula else ""
+        return (f"d{out}/d{via} * d{via}/d{name}{symbolic} = {upstream} * {local} = {grad}")
+
+    if len(step.contributions) == 1:
+        line = use(step.contributions[0])
+        return [line if line.startswith(f"d{out}/d{name} =") else f"d{out}/d{name} = {line}"]
+    summands = " + ".join(f"{_num(p.grad, decimals)} (via {names[p.via]})"
+                          for p in step.contributions)
+    head = f"d{out}/d{name} = {summands} = {_num(step.result, decimals)}"
+    return [head] + [f"via {names[p.via]}: {use(p)}" for p in step.contributions]
+
+
+def step_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> list[str]:
+    """The step as lines of plain text: the main line first, then one line per use at a
+    fork; an unnamed gate's main line ends with what it computes."""
+    if step.phase == "forward":
+        lines = [_forward_text(graph, step, names, decimals)]
+    else:
+        lines = _backward_text(graph, step, names, decimals)
+    node = graph.nodes[step.node]
+    if node.is_gate and not node.name and step.phase == "backward":
+        lines[0] += f"   [{names[node.id]} = {excerpt(graph.expression, *node.span)}]"
+    return lines
+
+
+def render_explain(graph: Graph, steps: Sequence[Step], names: Sequence[str], decimals: int,
+                   file: IO[str] | None = None) -> None:
+    """Print the steps under a heading per pass; coloured in a terminal, plain otherwise."""
+    file = file or sys.stdout
+    width = len(str(len(steps)))
+    lines: list[tuple[str, str]] = []  # (style, text)
+    phase = None
+    for step in steps:
+        if step.phase != phase:
+            phase = step.phase
+            if lines:
+                lines.append(("", ""))
+            lines.append(("bold", "Forward pass (values, inputs to output):" if phase == "forward"
+                          else "Backward pass (gradients by the chain rule, output to inputs):"))
+        first, *rest = step_text(graph, step, names, decimals)
+        lines.append(("", f"{step.index:>{width}}. {first}"))
+        lines.extend(("dim", f"{'':>{width}}    {line}") for line in rest)
+    if file.isatty() and not os.environ.get("NO_COLOR"):
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(file=file, highlight=False, soft_wrap=True)
+        for style, text in lines:
+            console.print(Text(text, style=style))
+    else:
+        file.write("".join(text + "\n" for _, text in lines))

@@ -1,0 +1,119 @@
+"""The forward and reverse passes as numbered steps, in the order backprop performs them.
+
+Steps are data read off an evaluated graph (no math is recomputed): the forward pass gate
+by gate, and the reverse pass as CS231n and the seed tutorial narrate it: start from the
+output with gradient 1, then each gate hands its gradient to its inputs. A node's step comes
+when its gradient is complete, i.e. once every gate that reads it has been visited; at a
+fork the step adds up what flowed back along each use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from .graph import Graph
+
+__all__ = ["Contribution", "Step", "display_names", "forward_steps", "backward_steps"]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What flows back to a node along one use: ``upstream * local = grad``.
+
+    ``via`` is the gate that reads the node (in input ``slot``); ``upstream`` is d output /
+    d via; ``local`` is d via / d node, written as ``formula``.
+    """
+
+    via: int
+    slot: int
+    upstream: float
+    local: float
+    formula: str
+    grad: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: in the forward pass a node's value, in the reverse pass its gradient
+    (``result``) with the contributions that make it up."""
+
+    index: int
+    phase: str  # "forward" or "backward"
+    node: int
+    result: float
+    contributions: tuple[Contribution, ...] = ()
+
+
+def display_names(graph: Graph) -> list[str]:
+    """A short name per node for formulas: its own name, ``f`` (or ``out``) for an unnamed
+    output, ``nID`` for other gates; never one that clashes with a name in the graph."""
+    taken = {n.name for n in graph.nodes if n.name}
+    out = next((c for c in ("f", "out", "output") if c not in taken), f"n{graph.output}")
+    names = []
+    for node in graph.nodes:
+        if node.name:
+            names.append(node.name)
+        elif node.id == graph.output:
+            names.append(out)
+        elif node.op == "const":
+            names.append(node.label)
+        else:
+            name = f"n{node.id}"
+            while name in taken:
+                name += "_"
+            names.append(name)
+    return names
+
+
+def forward_steps(graph: Graph) -> list[Step]:
+    """One step per variable and gate, in evaluation order (constants need no step)."""
+    steps = []
+    for node in graph.nodes:
+        if node.op != "const":
+            steps.append(Step(len(steps) + 1, "forward", node.id, node.value))
+    return steps
+
+
+def backward_steps(graph: Graph, formula: Callable[[int, int, Sequence[str]], str],
+                   names: Sequence[str]) -> list[Step]:
+    """The reverse pass as steps. ``formula(node, slot, names)`` gives the local derivative
+    d node / d input ``slot`` as text."""
+    nodes = graph.nodes
+    needed = [False] * len(nodes)  # does the output depend on this node?
+    needed[graph.output] = True
+    for node in reversed(nodes):
+        if needed[node.id]:
+            for src in node.inputs:
+                needed[src] = True
+    readers: list[list[tuple[int, int]]] = [[] for _ in nodes]  # node -> (gate, slot) uses
+    for node in nodes:
+        if needed[node.id]:
+            for slot, src in enumerate(node.inputs):
+                readers[src].append((node.id, slot))
+    pending = [len(r) for r in readers]
+    steps = [Step(1, "backward", graph.output, nodes[graph.output].grad)]
+    # Visiting gates in reverse evaluation order, a gate's gradient is complete when it is
+    # visited, and a node's once its last reader has been.
+    for node in reversed(nodes):
+        if not needed[node.id]:
+            continue
+        for src in node.inputs:
+            pending[src] -= 1
+            if pending[src] == 0 and nodes[src].op != "const":
+                steps.append(Step(len(steps) + 1, "backward", src, nodes[src].grad,
+                                  _contributions(graph, src, readers[src], formula, names)))
+    return steps
+
+
+def _contributions(graph: Graph, node_id: int, uses: list[tuple[int, int]],
+                   formula: Callable[[int, int, Sequence[str]], str],
+                   names: Sequence[str]) -> tuple[Contribution, ...]:
+    nodes = graph.nodes
+    parts = []
+    for gate_id, slot in sorted(uses, key=lambda use: -use[0]):  # in the order visited
+        gate = nodes[gate_id]
+        local = gate.local_grads[slot]
+        parts.append(Contribution(gate_id, slot, gate.grad, local,
+                                  formula(gate_id, slot, names), gate.grad * local))
+    return tuple(parts)

@@ -1,0 +1,128 @@
+"""sympy as the math reference: a graph as sympy expressions, exact values and gradients,
+and local-derivative formulas for explanations.
+
+This module imports sympy (about a second), so only the outputs that need it import this
+module: ``--explain``, ``--check`` and ``--exact``. Everything walks the nodes in order, with
+no recursion of our own.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Sequence
+
+import sympy as sp
+
+from .graph import Graph, Node
+from .ops import OPS
+
+__all__ = [
+    "exact_constant",
+    "exact_number",
+    "to_sympy",
+    "local_formula",
+    "ExactPass",
+    "exact_pass",
+]
+
+_NAMED = {"pi": sp.pi, "e": sp.E}
+
+
+def exact_constant(text: str) -> sp.Expr:
+    """A constant as the user wrote it, exactly: ``0.1`` is 1/10, ``pi`` is pi."""
+    sign = -1 if text.startswith("-") else 1
+    body = text.lstrip("-")
+    if body in _NAMED:
+        return sign * _NAMED[body]
+    return sign * sp.Rational(body)
+
+
+def exact_number(value: float) -> sp.Rational:
+    """A variable's value exactly as typed: 3.0 is 3, 0.1 is 1/10 (its shortest repr)."""
+    return sp.Rational(repr(float(value)))
+
+
+def _param(node: Node) -> sp.Expr | None:
+    return exact_constant(node.param_text) if node.param_text is not None else None
+
+
+def to_sympy(graph: Graph, leaves: dict[str, sp.Expr] | None = None) -> list[sp.Expr]:
+    """Every node as a sympy expression of the variables (real symbols named as in the
+    expression), or of ``leaves`` when given (e.g. exact numbers)."""
+    exprs: list[sp.Expr] = []
+    for node in graph.nodes:
+        if node.op == "input":
+            name = node.name or ""
+            exprs.append(leaves[name] if leaves is not None else sp.Symbol(name, real=True))
+        elif node.op == "const":
+            exprs.append(_param(node))  # type: ignore[arg-type]
+        else:
+            args = [exprs[i] for i in node.inputs]
+            op = OPS[node.op]
+            exprs.append(op.symbolic(sp, *args, _param(node)) if op.arity == 1
+                         else op.symbolic(sp, *args))
+    return exprs
+
+
+_ARG = tuple(sp.Symbol(f"ARG{k}QQ", real=True) for k in range(2))
+
+
+@lru_cache(maxsize=None)
+def _derivative(op_name: str, slot: int, param_text: str | None) -> sp.Expr:
+    """d op / d (its input ``slot``), in placeholder arguments."""
+    op = OPS[op_name]
+    if op.arity == 1:
+        c = exact_constant(param_text) if param_text is not None else None
+        return sp.diff(op.symbolic(sp, _ARG[0], c), _ARG[0])
+    return sp.diff(op.symbolic(sp, _ARG[0], _ARG[1]), _ARG[slot])
+
+
+def local_formula(node: Node, slot: int, names: Sequence[str]) -> str:
+    """The local derivative d node / d input ``slot`` as a formula in the inputs' names,
+    e.g. ``-1/n11**2`` for a ``1/x`` gate."""
+    formula = _derivative(node.op, slot, node.param_text)
+    text = sp.sstr(formula)
+    for k, src in enumerate(node.inputs):
+        text = text.replace(_ARG[k].name, names[src])
+    return text
+
+
+class ExactPass:
+    """Exact values and gradients of every node (sympy numbers), from an exact forward
+    pass and an exact reverse pass over the same graph."""
+
+    def __init__(self, values: list[sp.Expr], grads: list[sp.Expr]) -> None:
+        self.values = values
+        self.grads = grads
+
+
+def exact_pass(graph: Graph) -> ExactPass:
+    """Run both passes exactly: integers and fractions stay exact, exp(-1) stays exp(-1).
+
+    Values keep the form the forward pass builds (``1/(exp(-1) + 1)``); a long gradient is
+    simplified when that makes it shorter.
+    """
+    leaves = {name: exact_number(graph.nodes[i].value) for name, i in graph.variables.items()}
+    values = to_sympy(graph, leaves)
+    grads: list[Any] = [sp.Integer(0)] * len(graph.nodes)
+    grads[graph.output] = sp.Integer(1)
+    for node in reversed(graph.nodes):
+        g = grads[node.id]
+        if not node.inputs or g == 0:
+            continue
+        subs = {_ARG[k]: values[src] for k, src in enumerate(node.inputs)}
+        for slot, src in enumerate(node.inputs):
+            local = _derivative(node.op, slot, node.param_text).xreplace(subs)
+            grads[src] = grads[src] + g * local
+    return ExactPass(values, [_shorter(g) for g in grads])
+
+
+_LONG = 12  # operations; shorter gradients are left as the chain rule built them
+
+
+def _shorter(expr: sp.Expr) -> sp.Expr:
+    """``expr``, or its simplified form when that is shorter."""
+    if expr.is_Rational or sp.count_ops(expr) <= _LONG:
+        return expr
+    simpler = sp.simplify(expr)
+    return simpler if sp.count_ops(simpler) < sp.count_ops(expr) else expr
