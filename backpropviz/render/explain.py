@@ -96,7 +96,10 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
     summands = " + ".join(f"{_num(p.grad, decimals)} (via {names[p.via]})"
                           for p in step.contributions)
     head = f"d{out}/d{name} = {summands} = {_num(step.result, decimals)}"
-    return [head] + [f"via {names[p.via]}: {use(p)}" for p in step.contributions]
+    vias = [p.via for p in step.contributions]
+    return [head] + [f"via {names[p.via]}"
+                     + (f" (input {p.slot + 1})" if vias.count(p.via) > 1 else "")
+                     + f": {use(p)}" for p in step.contributions]
 
 
 def step_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> list[str]:

@@ -93,8 +93,12 @@ def render_check(report: CheckReport, file: IO[str] | None = None,
         footer.append("at a kink: " + "; ".join(report.kinks) + ". One-sided derivatives "
                       "differ there; backprop follows PyTorch (relu'(0) = abs'(0) = 0, "
                       "ties split evenly), sympy and finite differences average the sides.")
-    footer.append("check: all gradients agree" if report.ok else
-                  "check FAILED: some gradients disagree (marked !)")
+    if not report.ok:
+        footer.append("check FAILED: some gradients disagree (marked !)")
+    elif any(c.status == "kink" for c in report.checks):
+        footer.append("check passed: the gradients agree except at the kink")
+    else:
+        footer.append("check passed: all gradients agree")
     print_table(columns, rows, footer, file)
 
 
