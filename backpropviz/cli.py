@@ -127,12 +127,13 @@ Examples:
       --x1 -2 --w2 -3 -o sigmoid.svg
   backpropviz "q = x + y; f = q * z" --x -2 --y 5 --z -4 -o staged.png
   backpropviz -f model.bp --values vals.json --output loss
+  backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --explain --check
   backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --json | jq .gradients
   backpropviz "x*json" --x 2 --var json=3
 
 \b
-Exit status: 0 ok, 2 bad input or output (the message says what and where),
-130 interrupted.
+Exit status: 0 ok, 1 --check found a gradient that disagrees,
+2 bad input or output (the message says what and where), 130 interrupted.
 """
 
 
