@@ -374,7 +374,8 @@ def test_help(run_process):
     assert text.startswith("Usage: backpropviz")
     assert 'backpropviz "(x+y)*z" --x -2 --y 5 --z -4' in text  # an example
     assert "--var json=3" in text
-    assert "Exit status: 0 ok, 2 bad input" in text
+    assert "Exit status: 0 ok, 1 --check found a gradient that disagrees" in text
+    assert "2 bad input or output" in text
     assert "130 interrupted" in text
     for option in ("--var", "-o, --out", "--json", "--precision", "-q, --quiet", "--version"):
         assert option in text
