@@ -8,6 +8,7 @@ the rest.
 from __future__ import annotations
 
 import math
+import signal
 import sys
 from typing import Any
 
@@ -15,13 +16,17 @@ import click
 
 from . import __version__
 from .engine import evaluate, first_nonfinite
-from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError
+from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, ValuesError, name_list,
+                     shorten)
 from .graph import Graph, build_expression
 from .sources import parse_values, read_text
 
 __all__ = ["cli", "main"]
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, never expected
+MAX_SIZE = 10_000_000   # characters of program text
+MAX_DRAW = 500          # nodes Graphviz lays out in seconds (with fan-out, minutes beyond)
 
 
 class InputError(click.ClickException):
@@ -80,14 +85,14 @@ def split_variable_options(args: list[str], known: dict[str, object]
         elif arg.startswith("--") and len(arg) > 2:
             name = head[2:]
             if not name.isidentifier():
-                raise InputError(f"no such option: {head}")
+                raise InputError(f"no such option: {shorten(head)}")
             if "=" in arg:
                 variables.append((name, arg.split("=", 1)[1]))
             elif i < len(args):
                 variables.append((name, args[i]))
                 i += 1
             else:
-                raise InputError(f"{arg} needs a value: {arg} VALUE")
+                raise InputError(f"{shorten(arg)} needs a value: {shorten(arg)} VALUE")
         else:
             positional.append(arg)
     return options + ["--"] + positional, variables
@@ -167,6 +172,12 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--exact", is_flag=True,
               help="Also compute every value and gradient exactly with sympy "
                    "(fractions stay fractions, exp(-1) stays exp(-1)).")
+@click.option("--max-size", type=click.IntRange(1), default=MAX_SIZE, show_default=True,
+              metavar="CHARS", help="Refuse programs longer than this.")
+@click.option("--max-draw", type=click.IntRange(1), default=MAX_DRAW, show_default=True,
+              metavar="NODES", help="Refuse to draw .svg/.png/.pdf of graphs bigger than "
+                                    "this (Graphviz slows down sharply); .dot and .json "
+                                    "have no limit.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print no table, no warnings and no 'wrote' messages.")
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
@@ -174,7 +185,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         var_items: tuple[str, ...], values_file: str | None, output_name: str | None,
         outputs: tuple[str, ...], as_json: bool, precision: int | None, explain: str | None,
-        check: bool, exact: bool, quiet: bool) -> int:
+        check: bool, exact: bool, max_size: int, max_draw: int, quiet: bool) -> int:
     from .files import check_writable, write_atomic
     from .render.diagram import format_of, render_file
 
@@ -184,11 +195,18 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         targets = [(path, format_of(path)) for path in outputs]
         for path, _ in targets:
             check_writable(path)
-        source, text = _program_text(expression, program_file, values_file)
+        source, text = _program_text(expression, program_file, values_file, max_size)
         given = _collect_values(ctx.meta["backpropviz.variables"], var_items)
         file_values = (parse_values(read_text(values_file, "values file"), values_file)
                        if values_file else {})
         graph = _trace(text, output_name, given, file_values, values_file, warnings)
+        drawn = [path for path, fmt in targets if fmt in ("svg", "png", "pdf")]
+        if drawn and len(graph.nodes) > max_draw:
+            raise LimitError(
+                f"the graph has {len(graph.nodes):,} nodes, more than --max-draw {max_draw:,}: "
+                f"Graphviz would take minutes to draw {drawn[0]}. Write .dot or .json "
+                "instead, or raise --max-draw")
+        extras = _extras(graph, explain, check, exact)
         # Render everything before writing anything: a failure leaves no file half-done.
         diagram_decimals = 2 if precision is None else precision
         rendered = [(path, render_file(graph, fmt, diagram_decimals)) for path, fmt in targets]
@@ -206,7 +224,6 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
             click.echo(f"warning: {message}", err=True)
         _warn_nonfinite(graph)
     decimals = 2 if precision is None else precision  # explanations use the figures' 2
-    extras = _extras(graph, explain, check, exact)
     if as_json:
         from .render.json_doc import render_json
 
@@ -230,7 +247,7 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
     if "check" in extras and not extras["check"].ok:
         if as_json or quiet:
             click.echo("error: --check found gradients that disagree", err=True)
-        return EXIT_CHECK_FAILED
+        ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
     return EXIT_OK
 
 
@@ -260,7 +277,7 @@ def _extras(graph: Graph, explain: str | None, check: bool, exact: bool) -> dict
 
 
 def _program_text(expression: str | None, program_file: str | None,
-                  values_file: str | None) -> tuple[str | None, str]:
+                  values_file: str | None, max_size: int) -> tuple[str | None, str]:
     """(the file it came from or None, the program text) from EXPRESSION, @FILE, - or -f."""
     if expression is not None and program_file is not None:
         raise InputError("give the program either as EXPRESSION or with -f, not both")
@@ -271,12 +288,22 @@ def _program_text(expression: str | None, program_file: str | None,
         elif expression.startswith("@") and len(expression) > 1:
             path = expression[1:]
         else:
+            _check_size(len(expression), "the expression", max_size)
             return None, expression
     if path is None:
         raise InputError("no expression: give EXPRESSION, -f FILE, @FILE, or - for stdin")
     if path == "-" and values_file == "-":
         raise InputError("the program and --values cannot both come from stdin")
-    return ("stdin" if path == "-" else path), read_text(path, "program file")
+    source = "stdin" if path == "-" else path
+    text = read_text(path, "program file", limit=max_size + 1)
+    _check_size(len(text), source, max_size)
+    return source, text
+
+
+def _check_size(size: int, what: str, max_size: int) -> None:
+    if size > max_size:
+        raise LimitError(f"{shorten(what)} is longer than --max-size {max_size:,} characters; "
+                         "raise --max-size to accept it")
 
 
 def _collect_values(variables: list[tuple[str, str]], var_items: tuple[str, ...]
@@ -306,18 +333,19 @@ def _trace(text: str, output: str | None, given: list[tuple[str, str, str]],
         if name in graph.variables:
             values[name] = value
         else:
-            warnings.append(f"{values_file}: '{name}' is not a variable of the program; skipped")
+            warnings.append(f"{values_file}: '{shorten(name)}' is not a variable of the "
+                            "program; skipped")
     where_given: dict[str, str] = {}
     for name, raw, where in given:
         if name in where_given:
-            raise ValuesError(f"{where}: '{name}' is given more than once")
+            raise ValuesError(f"{shorten(where)}: '{shorten(name)}' is given more than once")
         values[name] = _number(raw, where)
         where_given[name] = where
     try:
         return evaluate(graph, values)
     except ValuesError as exc:
         if exc.missing:
-            flags = " ".join(f"--{name} VALUE" for name in exc.missing)
+            flags = name_list([f"--{name} VALUE" for name in exc.missing], 4, " ")
             raise ValuesError(f"{exc}: pass {flags}") from None
         if exc.name is not None:
             raise ValuesError(f"{where_given[exc.name]}: {exc}") from None
@@ -328,9 +356,9 @@ def _number(text: str, where: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ValuesError(f"{where}: '{text}' is not a number") from None
+        raise ValuesError(f"{shorten(where)}: '{shorten(text)}' is not a number") from None
     if not math.isfinite(value):
-        raise ValuesError(f"{where}: '{text}' is not a finite number")
+        raise ValuesError(f"{shorten(where)}: '{shorten(text)}' is not a finite number")
     return value
 
 
@@ -350,7 +378,11 @@ def _warn_nonfinite(graph: Graph) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point: run the command, map interrupts to exit status 130."""
+    """Console-script entry point: run the command; an interrupt exits 130, a closed pipe
+    ends the process quietly as other Unix tools do, and a bug is one line, never a
+    traceback."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `backpropviz ... | head` just stops
     try:
         rc = cli.main(args=argv, prog_name="backpropviz", standalone_mode=False)
     except click.ClickException as exc:
@@ -359,4 +391,14 @@ def main(argv: list[str] | None = None) -> Any:
     except (click.Abort, KeyboardInterrupt):
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except RecursionError:
+        click.echo("Error: the input is nested too deeply for this operation", err=True)
+        sys.exit(EXIT_USAGE)
+    except MemoryError:
+        click.echo("Error: out of memory: the input is too big", err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:  # a bug: say so in one line
+        click.echo(f"backpropviz: internal error ({type(exc).__name__}: {shorten(str(exc), 200)})"
+                   "; please report it with the command that caused it", err=True)
+        sys.exit(EXIT_INTERNAL)
     sys.exit(rc if isinstance(rc, int) else EXIT_OK)

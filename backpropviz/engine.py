@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
-from .errors import ValuesError
+from .errors import ValuesError, name_list, shorten
 from .graph import Graph
 from .ops import OPS
 from .syntax import CONSTANTS, FUNCTIONS
@@ -61,12 +61,12 @@ def check_values(graph: Graph, values: Mapping[str, float]) -> None:
             if name in CONSTANTS or name in FUNCTIONS:
                 kind = "constant" if name in CONSTANTS else "function"
                 raise ValuesError(f"'{name}' is a {kind}, not a variable", name=name)
-            known = ", ".join(graph.variables) or "none"
-            raise ValuesError(f"the expression has no variable '{name}' (its variables: {known})",
-                              name=name)
+            known = name_list(list(graph.variables)) or "none"
+            raise ValuesError(f"the expression has no variable '{shorten(name)}' "
+                              f"(its variables: {known})", name=name)
     missing = [name for name in graph.variables if name not in values]
     if missing:
-        raise ValuesError("no value for " + ", ".join(missing), missing=missing)
+        raise ValuesError("no value for " + name_list(missing), missing=missing)
 
 
 def backward(graph: Graph) -> None:

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-__all__ = ["BackpropvizError", "ExpressionSyntaxError", "ValuesError", "RenderError"]
+__all__ = ["BackpropvizError", "ExpressionSyntaxError", "ValuesError", "RenderError",
+           "LimitError", "shorten", "name_list"]
 
 _WINDOW = 60  # characters of context shown on each side of a caret
+
+
+def shorten(text: str, width: int = 40) -> str:
+    """User text quoted in a message: at most ``width`` characters, control characters
+    escaped, so a message stays one readable line whatever was typed."""
+    shown = text if len(text) <= width else text[:width - 3] + "..."
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in shown)
+
+
+def name_list(names: "list[str] | tuple[str, ...]", most: int = 8, sep: str = ", ") -> str:
+    """Names for a message: the first ``most`` of them, then how many there are in all."""
+    shown = sep.join(shorten(name) for name in names[:most])
+    return shown if len(names) <= most else f"{shown}{sep}... ({len(names):,} in all)"
 
 
 class BackpropvizError(Exception):
@@ -61,3 +75,8 @@ class ValuesError(BackpropvizError):
 
 class RenderError(BackpropvizError):
     """An output cannot be produced or written (unknown format, no Graphviz, unwritable path)."""
+
+
+class LimitError(BackpropvizError):
+    """The input is bigger than a limit that keeps the tool responsive; the message names
+    the option that raises it."""

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .errors import BackpropvizError, ExpressionSyntaxError
+from .errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
 from .ops import BINARY_OPERATOR, FOLDED, FUNCTION_OP, OPS
 from .syntax import Binary, Expr, Name, Number, Program, Statement, Unary, parse_program
 
@@ -165,7 +165,7 @@ class _Builder:
             return self.env[name]
         if name in self.first_assignment:
             line = _line(self.text, self.first_assignment[name].pos)
-            raise ExpressionSyntaxError(f"'{name}' is used before it is assigned", self.text,
+            raise ExpressionSyntaxError(f"'{shorten(name)}' is used before it is assigned", self.text,
                                         expr.start, f" (it is assigned on line {line})")
         if name not in self.variables:
             self.variables[name] = self.add("input", name, (), (expr.start, expr.end), name=name)
@@ -231,7 +231,7 @@ class _Builder:
         if statement.op is not None and statement.op != "=":
             # c += e is c = c + e: the gate reads the previous c
             if target not in self.env:
-                raise ExpressionSyntaxError(f"'{target}' is used before it is assigned",
+                raise ExpressionSyntaxError(f"'{shorten(target)}' is used before it is assigned",
                                             self.text, statement.pos,
                                             f" ({statement.op} needs an earlier value)")
             previous = self.name(Name(target, statement.pos, statement.pos))  # type: ignore[arg-type]
@@ -253,8 +253,8 @@ class _Builder:
         last = self.statements[-1]
         if output is not None:
             if output not in self.env:
-                assigned = ", ".join(self.env) or "none"
-                raise BackpropvizError(f"no statement assigns '{output}' "
+                assigned = name_list(list(self.env)) or "none"
+                raise BackpropvizError(f"no statement assigns '{shorten(output)}' "
                                        f"(assigned names: {assigned})")
             root = self.env[output]
             self.read.add(id(self.version[output]))

@@ -21,21 +21,23 @@ class SourceError(BackpropvizError):
     """A program or values file cannot be read."""
 
 
-def read_text(path: str, what: str, stdin: IO[str] | None = None) -> str:
-    """The UTF-8 text of ``path`` ('-' is stdin); ``what`` names it in errors."""
+def read_text(path: str, what: str, stdin: IO[str] | None = None, limit: int = -1) -> str:
+    """The UTF-8 text of ``path`` ('-' is stdin); ``what`` names it in errors. With a
+    ``limit``, at most that many characters are read (the caller rejects longer text)."""
     if path == "-":
-        return (stdin or sys.stdin).read()
+        return (stdin or sys.stdin).read(limit)
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(4 * limit if limit > 0 else -1)  # UTF-8: <= 4 bytes a char
     except FileNotFoundError:
         raise SourceError(f"{what} '{path}' does not exist") from None
     except IsADirectoryError:
         raise SourceError(f"{what} '{path}' is a folder, not a file") from None
     except OSError as exc:
         raise SourceError(f"cannot read {what} '{path}': {exc.strerror}") from None
+    truncated = limit > 0 and len(data) == 4 * limit  # then surely too long: just measure
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig", errors="ignore" if truncated else "strict")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{what} '{path}' is not UTF-8 text (byte {exc.start + 1})") from None
 

@@ -87,6 +87,12 @@ def local_formula(node: Node, slot: int, names: Sequence[str]) -> str:
     return text
 
 
+#: Ops with kinks: their local derivatives are piecewise constant, and the reverse pass's
+#: values (PyTorch's conventions at the kink) are used exactly rather than sympy's
+#: Heaviside(0) = 1/2.
+_KINKED = frozenset({"relu", "abs", "max", "min"})
+
+
 class ExactPass:
     """Exact values and gradients of every node (sympy numbers), from an exact forward
     pass and an exact reverse pass over the same graph."""
@@ -112,7 +118,10 @@ def exact_pass(graph: Graph) -> ExactPass:
             continue
         subs = {_ARG[k]: values[src] for k, src in enumerate(node.inputs)}
         for slot, src in enumerate(node.inputs):
-            local = _derivative(node.op, slot, node.param_text).xreplace(subs)
+            if node.op in _KINKED:  # 0, 1, -1 or 1/2: exact already, and PyTorch's at a kink
+                local = exact_number(node.local_grads[slot])
+            else:
+                local = _derivative(node.op, slot, node.param_text).xreplace(subs)
             grads[src] = grads[src] + g * local
     return ExactPass(values, [_shorter(g) for g in grads])
 

@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .errors import ExpressionSyntaxError
+from .errors import ExpressionSyntaxError, shorten
 
 __all__ = [
     "FUNCTIONS",
@@ -290,7 +290,7 @@ def _expression(tokens: list[Token], i: int, text: str) -> tuple[Expr, int]:
                 if nxt[1] == "(" and nxt[0] == "op":
                     if val not in FUNCTIONS:
                         raise ExpressionSyntaxError(
-                            f"unknown function '{val}'", text, pos,
+                            f"unknown function '{shorten(val)}'", text, pos,
                             f"; supported: {', '.join(FUNCTIONS)}")
                     stack.append(_Group(nxt[2], val, pos))
                     i += 1  # the '(' is consumed with the name

@@ -34,6 +34,17 @@ def _local(value: float, decimals: int) -> str:
     return fixed(value, decimals)
 
 
+def _factor(formula: str) -> str:
+    """``formula`` ready to follow '*': a sum or difference at top level gets parentheses."""
+    depth = 0
+    for i, ch in enumerate(formula):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and i > 0 and ch in "+-" and formula[i - 1] == " ":
+            return f"({formula})"
+    return formula
+
+
 def _fill(formula: str, values: dict[str, str]) -> str:
     """``formula`` (in x, y, c) with each placeholder replaced; negative numbers get
     parentheses unless they stand alone as a function argument."""
@@ -87,7 +98,7 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
         upstream = _num(part.upstream, decimals)
         local = _local(part.local, decimals)
         local = f"({local})" if local.startswith("-") else local
-        symbolic = f" = {upstream} * {formula}" if formula else ""
+        symbolic = f" = {upstream} * {_factor(formula)}" if formula else ""
         return (f"d{out}/d{via} * d{via}/d{name}{symbolic} = {upstream} * {local} = {grad}")
 
     if len(step.contributions) == 1:

@@ -1,0 +1,547 @@
+"""``--explain``: the forward and reverse passes as numbered steps, as CS231n narrates them.
+
+The reference numbers are CS231n's two worked figures (tests/data/cs231n.json). Steps come in
+the order backprop performs them: a node's step only once every gate that reads it has
+handed its gradient back; at a fork the step adds up the contributions of each use.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import random
+import re
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import backpropviz
+import backpropviz.graph
+from backpropviz.render.explain import render_explain, step_text
+from backpropviz.steps import backward_steps, display_names, forward_steps
+
+DATA = Path(__file__).parent / "data" / "cs231n.json"
+REFERENCE = {ex["expression"]: ex for ex in
+             json.loads(DATA.read_text(encoding="utf-8"))["examples"]}
+
+SIMPLE = "(x+y)*z"
+SIGMOID = "1/(1+exp(-(w0*x0+w1*x1+w2)))"
+STAGED = "q = x + y; f = q * z"
+FORK = "q = x + y; r = x * z; f = q + r"
+
+
+def var_args(values: dict) -> list[str]:
+    out: list[str] = []
+    for name, value in values.items():
+        out += [f"--{name}", str(value)]
+    return out
+
+
+SIMPLE_ARGS = (SIMPLE, *var_args(REFERENCE[SIMPLE]["values"]))
+SIGMOID_ARGS = (SIGMOID, *var_args(REFERENCE[SIGMOID]["values"]))
+STAGED_ARGS = (STAGED, *var_args(REFERENCE[SIMPLE]["values"]))
+FORK_ARGS = (FORK, "--x", "-2", "--y", "5", "--z", "-4")
+
+FORWARD_HEADING = "Forward pass (values, inputs to output):"
+BACKWARD_HEADING = "Backward pass (gradients by the chain rule, output to inputs):"
+
+
+def explain_lines(result) -> list[str]:
+    """The --explain part of a table run: from the first pass heading to the end."""
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    starts = [i for i, line in enumerate(lines) if line in (FORWARD_HEADING, BACKWARD_HEADING)]
+    assert starts, result.stdout
+    return lines[starts[0]:]
+
+
+@pytest.fixture(scope="module")
+def validator():
+    source = resources.files("backpropviz").joinpath("schema", "backpropviz-1.schema.json")
+    schema = json.loads(source.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def run_json(run, *args: str) -> dict:
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+# --- CS231n: (x+y)*z ------------------------------------------------------------------------
+
+SIMPLE_BACKWARD = [
+    BACKWARD_HEADING,
+    "1. df/df = 1  (start at the output)   [f = (x+y)*z]",
+    "2. df/dn2 = z = -4.00   [n2 = x+y]",
+    "3. df/dz = n2 = 3.00",
+    "4. df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00",
+    "5. df/dy = df/dn2 * dn2/dy = -4.00 * 1 = -4.00",
+]
+
+
+def test_simple_backward_is_the_cs231n_derivation(run):
+    assert explain_lines(run(*SIMPLE_ARGS, "--explain")) == SIMPLE_BACKWARD
+
+
+def test_explain_backward_is_the_default(run):
+    assert (explain_lines(run(*SIMPLE_ARGS, "--explain", "backward"))
+            == explain_lines(run(*SIMPLE_ARGS, "--explain")) == SIMPLE_BACKWARD)
+
+
+def test_staged_program_uses_the_names(run):
+    assert explain_lines(run(*STAGED_ARGS, "--explain")) == [
+        BACKWARD_HEADING,
+        "1. df/df = 1  (start at the output)",
+        "2. df/dq = z = -4.00",
+        "3. df/dz = q = 3.00",
+        "4. df/dx = df/dq * dq/dx = -4.00 * 1 = -4.00",
+        "5. df/dy = df/dq * dq/dy = -4.00 * 1 = -4.00",
+    ]
+
+
+def test_simple_forward(run):
+    assert explain_lines(run(*SIMPLE_ARGS, "--explain", "forward")) == [
+        FORWARD_HEADING,
+        "1. x = -2.00  (input)",
+        "2. y = 5.00  (input)",
+        "3. n2 = x + y = -2.00 + 5.00 = 3.00",
+        "4. z = -4.00  (input)",
+        "5. f = n2 * z = 3.00 * (-4.00) = -12.00",
+    ]
+
+
+def test_simple_both(run):
+    # ten steps in all, so the numbers are right-aligned to two columns
+    assert explain_lines(run(*SIMPLE_ARGS, "--explain", "both")) == [
+        FORWARD_HEADING,
+        " 1. x = -2.00  (input)",
+        " 2. y = 5.00  (input)",
+        " 3. n2 = x + y = -2.00 + 5.00 = 3.00",
+        " 4. z = -4.00  (input)",
+        " 5. f = n2 * z = 3.00 * (-4.00) = -12.00",
+        "",
+        BACKWARD_HEADING,
+        " 1. df/df = 1  (start at the output)   [f = (x+y)*z]",
+        " 2. df/dn2 = z = -4.00   [n2 = x+y]",
+        " 3. df/dz = n2 = 3.00",
+        " 4. df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00",
+        " 5. df/dy = df/dn2 * dn2/dy = -4.00 * 1 = -4.00",
+    ]
+
+
+def test_explain_equals_both_spellings(run):
+    assert (explain_lines(run(*SIMPLE_ARGS, "--explain=both"))
+            == explain_lines(run(*SIMPLE_ARGS, "--explain", "both")))
+
+
+def test_explain_follows_the_table(run):
+    result = run(*SIMPLE_ARGS, "--explain")
+    lines = result.stdout.splitlines()
+    heading = lines.index(BACKWARD_HEADING)
+    assert lines[heading - 1] == ""
+    assert lines[heading - 2].startswith("output  (x+y)*z = -12.0000")
+
+
+# --- CS231n: the sigmoid neuron ---------------------------------------------------------------
+
+SIGMOID_BACKWARD = [
+    BACKWARD_HEADING,
+    " 1. df/df = 1  (start at the output)   [f = 1/(1+exp(-(w0*x0+w1*x1+w2)))]",
+    " 2. df/dn11 = -1/n11**2 = -0.53   [n11 = 1+exp(-(w0*x0+w1*x1+w2))]",
+    " 3. df/dn10 = df/dn11 * dn11/dn10 = -0.53 * 1 = -0.53   [n10 = exp(-(w0*x0+w1*x1+w2))]",
+    " 4. df/dn9 = df/dn10 * dn10/dn9 = -0.53 * exp(n9) = -0.53 * 0.37 = -0.20"
+    "   [n9 = -(w0*x0+w1*x1+w2)]",
+    " 5. df/dn8 = df/dn9 * dn9/dn8 = -0.20 * (-1) = 0.20   [n8 = w0*x0+w1*x1+w2]",
+    " 6. df/dn6 = df/dn8 * dn8/dn6 = 0.20 * 1 = 0.20   [n6 = w0*x0+w1*x1]",
+    " 7. df/dw2 = df/dn8 * dn8/dw2 = 0.20 * 1 = 0.20",
+    " 8. df/dn2 = df/dn6 * dn6/dn2 = 0.20 * 1 = 0.20   [n2 = w0*x0]",
+    " 9. df/dn5 = df/dn6 * dn6/dn5 = 0.20 * 1 = 0.20   [n5 = w1*x1]",
+    "10. df/dw1 = df/dn5 * dn5/dw1 = 0.20 * x1 = 0.20 * (-2) = -0.39",
+    "11. df/dx1 = df/dn5 * dn5/dx1 = 0.20 * w1 = 0.20 * (-3) = -0.59",
+    "12. df/dw0 = df/dn2 * dn2/dw0 = 0.20 * x0 = 0.20 * (-1) = -0.20",
+    "13. df/dx0 = df/dn2 * dn2/dx0 = 0.20 * w0 = 0.20 * 2 = 0.39",
+]
+
+
+def test_sigmoid_backward_full_text(run):
+    assert explain_lines(run(*SIGMOID_ARGS, "--explain")) == SIGMOID_BACKWARD
+
+
+def _main_result(line: str) -> str:
+    """The number a step line ends with (before the '   [n = ...]' note)."""
+    line = line.split("   [", 1)[0]
+    return line.rsplit(" = ", 1)[1]
+
+
+def test_sigmoid_step_results_are_the_reference_rounded(run):
+    ex = REFERENCE[SIGMOID]
+    graph = backpropviz.trace(SIGMOID, ex["values"])
+    gates = [n for n in graph.nodes if n.is_gate]
+    assert len(gates) == len(ex["gates"])
+    reference = {g.id: ref["grad"] for g, ref in zip(gates, ex["gates"])}
+    for name, grad in ex["gradients"].items():
+        reference[graph.variables[name]] = grad
+    doc = run_json(run, *SIGMOID_ARGS, "--explain")
+    steps = [s for s in doc["steps"] if s["pass"] == "backward"]
+    # every gate and every variable gets exactly one step
+    assert sorted(s["node"] for s in steps) == sorted(reference)
+    shown = {s["node"]: _main_result(s["text"][0]) for s in steps}
+    assert shown.pop(graph.output) == "1  (start at the output)"
+    for node_id, grad in reference.items():
+        if node_id == graph.output:
+            continue
+        assert shown[node_id] == f"{grad:.2f}", (node_id, shown[node_id], grad)
+        step = next(s for s in steps if s["node"] == node_id)
+        assert step["result"] == pytest.approx(grad, rel=1e-12, abs=1e-15)
+    # the published input gradients, as the figure rounds them
+    by_name = {s["name"]: _main_result(s["text"][0]) for s in steps}
+    assert [by_name[n] for n in ("n11", "n9", "w2", "w0", "x0", "w1", "x1")] == [
+        "-0.53", "-0.20", "0.20", "-0.20", "0.39", "-0.39", "-0.59"]
+
+
+def test_sigmoid_local_formulas_come_from_sympy(run):
+    doc = run_json(run, *SIGMOID_ARGS, "--explain")
+    formulas = {(s["name"], p["via"]): p["formula"]
+                for s in doc["steps"] for p in s["contributions"]}
+    assert formulas[("n11", 12)] == "-1/n11**2"          # 1/x gate
+    assert formulas[("n9", 10)] == "exp(n9)"             # exp gate
+    assert formulas[("n8", 9)] == "-1"                   # unary minus
+    assert formulas[("n10", 11)] == "1"                  # +1 gate
+    assert formulas[("w0", 2)] == "x0"                   # mul: the other operand
+    assert formulas[("x0", 2)] == "w0"
+    assert formulas[("w1", 5)] == "x1"
+    assert formulas[("x1", 5)] == "w1"
+
+
+def test_simple_local_formulas(run):
+    doc = run_json(run, *SIMPLE_ARGS, "--explain")
+    formulas = {s["name"]: [p["formula"] for p in s["contributions"]] for s in doc["steps"]}
+    assert formulas == {"f": [], "n2": ["z"], "z": ["n2"], "x": ["1"], "y": ["1"]}
+
+
+@pytest.mark.parametrize("expression, values, name, formula", [
+    ("sin(x)*y", {"x": 0.5, "y": 2}, "x", "cos(x)"),
+    ("cos(x)*y", {"x": 0.5, "y": 2}, "x", "-sin(x)"),
+    ("log(x)*y", {"x": 0.5, "y": 2}, "x", "1/x"),
+    ("sqrt(x)*y", {"x": 0.5, "y": 2}, "x", "1/(2*sqrt(x))"),
+    ("x**3*y", {"x": 0.5, "y": 2}, "x", "3*x**2"),
+    ("x/y", {"x": 0.5, "y": 2}, "y", "-x/y**2"),
+    ("x/y", {"x": 0.5, "y": 2}, "x", "1/y"),
+    ("tanh(x)*y", {"x": 0.5, "y": 2}, "x", "1 - tanh(x)**2"),
+])
+def test_local_formulas_read_as_the_derivative(run, expression, values, name, formula):
+    doc = run_json(run, expression, *var_args(values), "--explain")
+    step = next(s for s in doc["steps"] if s["pass"] == "backward" and s["name"] == name)
+    assert [p["formula"] for p in step["contributions"]] == [formula]
+
+
+def test_a_sum_formula_is_parenthesized_in_the_product(run):
+    """'3.00 * 1 - tanh(x)**2' would read as (3.00 * 1) - tanh(x)**2 = 2.79, not the product
+    3.00 * 0.79 = 2.36 the step computes; a sum needs parentheses after '*'."""
+    lines = explain_lines(run("y*tanh(x)", "--x", "0.5", "--y", "3", "--explain"))
+    step = next(line for line in lines if "df/dx =" in line)
+    assert "* (1 - tanh(x)**2) =" in step, step
+
+
+# --- forks -------------------------------------------------------------------------------------
+
+def test_fork_adds_the_uses(run):
+    assert explain_lines(run(*FORK_ARGS, "--explain")) == [
+        BACKWARD_HEADING,
+        "1. df/df = 1  (start at the output)",
+        "2. df/dq = 1.00",
+        "3. df/dr = 1.00",
+        "4. df/dz = df/dr * dr/dz = 1.00 * x = 1.00 * (-2) = -2.00",
+        "5. df/dx = -4.00 (via r) + 1.00 (via q) = -3.00",
+        "     via r: df/dr * dr/dx = 1.00 * z = 1.00 * (-4) = -4.00",
+        "     via q: df/dq * dq/dx = 1.00 * 1 = 1.00",
+        "6. df/dy = df/dq * dq/dy = 1.00 * 1 = 1.00",
+    ]
+
+
+def test_fork_json_contributions(run, validator):
+    doc = run_json(run, *FORK_ARGS, "--explain")
+    validator.validate(doc)
+    step = next(s for s in doc["steps"] if s["name"] == "x")
+    assert step["result"] == -3.0
+    assert [(p["via"], p["slot"], p["upstream"], p["local"], p["formula"], p["grad"])
+            for p in step["contributions"]] == [(4, 0, 1.0, -4.0, "z", -4.0),
+                                                (2, 0, 1.0, 1.0, "1", 1.0)]
+    assert step["text"] == ["df/dx = -4.00 (via r) + 1.00 (via q) = -3.00",
+                            "via r: df/dr * dr/dx = 1.00 * z = 1.00 * (-4) = -4.00",
+                            "via q: df/dq * dq/dx = 1.00 * 1 = 1.00"]
+
+
+def test_square_is_two_uses_of_one_gate(run):
+    assert explain_lines(run("x*x", "--x", "3", "--explain")) == [
+        BACKWARD_HEADING,
+        "1. df/df = 1  (start at the output)   [f = x*x]",
+        "2. df/dx = 3.00 (via f) + 3.00 (via f) = 6.00",
+        "     via f (input 1): df/dx = x = 3.00",
+        "     via f (input 2): df/dx = x = 3.00",
+    ]
+    doc = run_json(run, "x*x", "--x", "3", "--explain")
+    step = doc["steps"][1]
+    assert [(p["via"], p["slot"]) for p in step["contributions"]] == [(1, 0), (1, 1)]
+
+
+def test_output_named_out_when_f_is_taken(run):
+    lines = explain_lines(run("f*g", "--f", "2", "--g", "3", "--explain"))
+    assert lines[1] == "1. dout/dout = 1  (start at the output)   [out = f*g]"
+    assert lines[2] == "2. dout/df = g = 3.00"
+    assert lines[3] == "3. dout/dg = f = 2.00"
+
+
+def test_explain_with_no_value_before_the_expression(run):
+    result = run("--explain", "x*y", "--x", "1", "--y", "2")
+    assert explain_lines(result) == [
+        BACKWARD_HEADING,
+        "1. df/df = 1  (start at the output)   [f = x*y]",
+        "2. df/dx = y = 2.00",
+        "3. df/dy = x = 1.00",
+    ]
+
+
+def test_explain_with_a_value_before_the_expression(run):
+    lines = explain_lines(run("--explain", "forward", "x*y", "--x", "1", "--y", "2"))
+    assert lines == [FORWARD_HEADING, "1. x = 1.00  (input)", "2. y = 2.00  (input)",
+                     "3. f = x * y = 1.00 * 2.00 = 2.00"]
+
+
+def test_explain_rejects_an_unknown_pass(run):
+    result = run(*SIMPLE_ARGS, "--explain=sideways")
+    assert result.exit_code == 2
+    assert "'sideways' is not one of 'forward', 'backward', 'both'" in result.stderr
+    assert result.stdout == ""
+
+
+def test_precision_sets_the_decimals(run):
+    lines = explain_lines(run(*SIMPLE_ARGS, "--explain", "--precision", "3"))
+    assert lines[4] == "4. df/dx = df/dn2 * dn2/dx = -4.000 * 1 = -4.000"
+
+
+# --- the order of the steps ----------------------------------------------------------------------
+
+def _readers(doc: dict) -> dict[int, set[int]]:
+    """node -> the gates that read it, among the nodes the output depends on."""
+    nodes = doc["nodes"]
+    needed = {doc["output"]}
+    for node in reversed(nodes):
+        if node["id"] in needed:
+            needed.update(node["inputs"])
+    readers: dict[int, set[int]] = {n["id"]: set() for n in nodes}
+    for node in nodes:
+        if node["id"] in needed:
+            for src in node["inputs"]:
+                readers[src].add(node["id"])
+    return readers
+
+
+def assert_backprop_order(doc: dict) -> None:
+    steps = [s for s in doc["steps"] if s["pass"] == "backward"]
+    assert [s["index"] for s in steps] == list(range(1, len(steps) + 1))
+    assert steps[0]["node"] == doc["output"]
+    assert steps[0]["contributions"] == []
+    position = {s["node"]: k for k, s in enumerate(steps)}
+    assert len(position) == len(steps), "a node has two steps"
+    readers = _readers(doc)
+    for step in steps[1:]:
+        gates = readers[step["node"]]
+        assert gates, step
+        for gate in gates:
+            assert position[gate] < position[step["node"]], (step["name"], gate)
+    # every non-constant node the output depends on has its step
+    kinds = {n["id"]: n["op"] for n in doc["nodes"]}
+    expected = {i for i, r in readers.items() if (r or i == doc["output"]) and kinds[i] != "const"}
+    assert set(position) == expected
+
+
+def assert_contributions_add_up(doc: dict) -> None:
+    nodes = doc["nodes"]
+    readers = _readers(doc)
+    for step in doc["steps"]:
+        if step["pass"] == "forward":
+            assert step["contributions"] == []
+            assert step["result"] == nodes[step["node"]]["value"]
+            continue
+        node = nodes[step["node"]]
+        assert step["result"] == node["grad"]
+        if step["node"] == doc["output"]:
+            assert step["result"] == 1.0
+            continue
+        uses = sorted((g, slot) for g in readers[step["node"]]
+                      for slot, src in enumerate(nodes[g]["inputs"]) if src == step["node"])
+        assert sorted((p["via"], p["slot"]) for p in step["contributions"]) == uses
+        total = 0.0
+        scale = 0.0
+        for p in step["contributions"]:
+            gate = nodes[p["via"]]
+            assert p["upstream"] == gate["grad"]
+            assert p["local"] == gate["local_grads"][p["slot"]]
+            assert p["grad"] == pytest.approx(p["upstream"] * p["local"], rel=1e-15, abs=0)
+            assert isinstance(p["formula"], str) and p["formula"]
+            total += p["grad"]
+            scale += abs(p["grad"])
+        assert total == pytest.approx(node["grad"], rel=1e-12, abs=1e-12 * scale)
+        assert len(step["text"]) == (1 if len(step["contributions"]) == 1
+                                     else 1 + len(step["contributions"]))
+
+
+def test_cs231n_steps_come_in_backprop_order(run, validator):
+    for args in (SIMPLE_ARGS, SIGMOID_ARGS, STAGED_ARGS, FORK_ARGS):
+        doc = run_json(run, *args, "--explain", "both")
+        validator.validate(doc)
+        assert_backprop_order(doc)
+        assert_contributions_add_up(doc)
+
+
+_FUNCS = ("exp", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
+
+
+def _random_program(rng: random.Random) -> tuple[str, dict[str, float]]:
+    """A program whose statements reuse earlier names, so forks and unused names occur."""
+    names = ["a", "b", "c"]
+    values = {n: round(rng.uniform(0.3, 2.0), 2) for n in names}
+    statements = []
+    for k in range(rng.randint(2, 7)):
+        pick = lambda: rng.choice(names)  # noqa: E731
+        form = rng.randrange(6)
+        if form == 0:
+            expr = f"{pick()} {rng.choice('+-*')} {pick()}"
+        elif form == 1:
+            expr = f"{rng.choice(_FUNCS)}({pick()})"
+        elif form == 2:
+            expr = f"{pick()} * {pick()} + {pick()}"
+        elif form == 3:
+            expr = f"{pick()} / (1 + {pick()}**2)"
+        elif form == 4:
+            expr = f"max({pick()}, {pick()} * 0.5) - min({pick()}, 2)"
+        else:
+            expr = f"{pick()} * {round(rng.uniform(-2, 2), 1)}"
+        name = f"t{k}"
+        statements.append(f"{name} = {expr}")
+        names.append(name)
+    statements.append(" + ".join(rng.sample(names[3:], min(2, len(names) - 3))) + " * a")
+    program = "; ".join(statements)
+    used = backpropviz.graph.build_expression(program, None).variables
+    return program, {n: v for n, v in values.items() if n in used}
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_programs_steps(run, validator, seed):
+    program, values = _random_program(random.Random(seed))
+    doc = run_json(run, program, *var_args(values), "--explain", "both")
+    validator.validate(doc)
+    assert_backprop_order(doc)
+    assert_contributions_add_up(doc)
+    forward = [s for s in doc["steps"] if s["pass"] == "forward"]
+    assert [s["index"] for s in forward] == list(range(1, len(forward) + 1))
+    assert [s["node"] for s in forward] == [n["id"] for n in doc["nodes"]
+                                            if n["op"] != "const"]
+
+
+def test_unused_statement_has_no_backward_step(run):
+    doc = run_json(run, "u = y * 2; f = x * 3", "--x", "1", "--y", "2", "--explain")
+    names = [s["name"] for s in doc["steps"]]
+    assert names == ["f", "x"]
+
+
+# --- the library API -----------------------------------------------------------------------------
+
+def test_library_steps_match_the_cli(run):
+    from backpropviz.symbolic import local_formula
+
+    graph = backpropviz.trace(SIGMOID, REFERENCE[SIGMOID]["values"])
+    names = display_names(graph)
+    steps = forward_steps(graph) + backward_steps(
+        graph, lambda gate, slot, names: local_formula(graph.nodes[gate], slot, names), names)
+    doc = run_json(run, *SIGMOID_ARGS, "--explain", "both")
+    assert [step_text(graph, s, names, 2) for s in steps] == [s["text"] for s in doc["steps"]]
+    out = io.StringIO()
+    render_explain(graph, steps, names, 2, file=out)
+    assert out.getvalue().splitlines() == explain_lines(run(*SIGMOID_ARGS, "--explain", "both"))
+
+
+def test_display_names():
+    graph = backpropviz.trace(SIGMOID, REFERENCE[SIGMOID]["values"])
+    names = display_names(graph)
+    assert names[:3] == ["w0", "x0", "n2"]
+    assert names[graph.output] == "f"
+    assert len(set(names)) == len(names)
+    clash = backpropviz.trace("n1 = x * 2; f = n1 + x", x=1)
+    clash_names = display_names(clash)
+    assert len(set(clash_names)) == len(clash_names)
+
+
+# --- plain when piped, colour in a terminal --------------------------------------------------------
+
+def test_piped_output_is_plain_text(run_process):
+    proc = run_process(*SIGMOID_ARGS, "--explain", "both", "--check", "--exact")
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b[" not in proc.stdout
+    assert "\x1b[" not in proc.stderr
+    assert " 2. df/dn11 = -1/n11**2 = -0.53   [n11 = 1+exp(-(w0*x0+w1*x1+w2))]" in (
+        proc.stdout.splitlines())
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_terminal_output_is_styled_by_rich(monkeypatch):
+    from backpropviz.symbolic import local_formula
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    graph = backpropviz.trace(SIMPLE, x=-2, y=5, z=-4)
+    names = display_names(graph)
+    steps = backward_steps(graph, lambda g, s, n: local_formula(graph.nodes[g], s, n), names)
+    terminal = _Terminal()
+    render_explain(graph, steps, names, 2, file=terminal)
+    assert "\x1b[" in terminal.getvalue()
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", terminal.getvalue())
+    assert "4. df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00" in plain
+    monkeypatch.setenv("NO_COLOR", "1")
+    terminal = _Terminal()
+    render_explain(graph, steps, names, 2, file=terminal)
+    assert "\x1b[" not in terminal.getvalue()
+
+
+# --- sympy is imported only when needed -------------------------------------------------------------
+
+_IMPORT_PROBE = """
+import sys
+from backpropviz.cli import main
+try:
+    main(["(x+y)*z", "--x", "-2", "--y", "5", "--z", "-4", "--json"] + sys.argv[1:])
+except SystemExit:
+    pass
+sys.stdout.flush()
+print('sympy' in sys.modules, file=sys.stderr)
+"""
+
+
+def _sympy_imported(child_env, *extra: str) -> bool:
+    proc = subprocess.run([sys.executable, "-c", _IMPORT_PROBE, *extra], capture_output=True,
+                          text=True, env=child_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    json.loads(proc.stdout)
+    return proc.stderr.strip().splitlines()[-1] == "True"
+
+
+def test_plain_run_does_not_import_sympy(child_env):
+    assert _sympy_imported(child_env) is False
+
+
+@pytest.mark.parametrize("option", ["--explain", "--check", "--exact"])
+def test_options_that_need_sympy_import_it(child_env, option):
+    assert _sympy_imported(child_env, option) is True

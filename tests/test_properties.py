@@ -1,0 +1,480 @@
+"""Property tests: backprop agrees with sympy.diff on random expressions.
+
+hypothesis draws expression trees over every function and operator of the grammar. Each
+tree is rendered to text for :func:`backpropviz.trace` and, in parallel and by hand (never by
+parsing the text), built as a sympy expression. At a random point, kept away from kinks and
+domain edges by ``assume`` on every intermediate value, each backprop gradient must equal
+``sympy.diff`` of the whole expression evaluated to 30 digits, to 1e-9 relative (absolute
+1e-9 times a scale for gradients that are tiny or that come from cancelling terms).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, assume, event, given, note, settings
+from hypothesis import strategies as st
+
+import backpropviz
+from backpropviz.ops import OPS
+
+RTOL = 1e-9
+VARIABLES = ("x", "y", "w1")
+SYMBOLS = {name: sp.Symbol(name, real=True) for name in VARIABLES}
+
+# Keep-away margins: the point must be safely inside every gate's smooth domain, so that
+# float64 and exact arithmetic take the same branch and the derivative is well conditioned.
+DOMAIN_MARGIN = 1e-3      # log/sqrt arguments, bases of real powers, division denominators
+KINK_MARGIN = 1e-6        # relu/abs arguments, max/min operand gaps (relative)
+TAN_MARGIN = 1e-2         # |cos| of a tan argument (keeps it off pi/2 + k pi)
+EXP_LIMIT = 50.0          # exp arguments
+VALUE_LIMIT = 1e6         # every intermediate value
+
+SETTINGS = dict(deadline=None, database=None, derandomize=False,
+                suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+
+
+class Reject(Exception):
+    """The point sits near a kink or a domain edge of some gate."""
+
+
+# --- the trees ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Tree:
+    """An expression tree: ``kind`` with its ``children`` and a parameter ``arg`` (the
+    variable name, constant text, function name, operator or exponent)."""
+
+    kind: str
+    arg: str = ""
+    children: tuple["Tree", ...] = ()
+
+
+# Constants: text as typed -> (exact sympy value, float value).
+CONSTANTS = {
+    "2": (sp.Integer(2), 2.0),
+    "3": (sp.Integer(3), 3.0),
+    "0.5": (sp.Rational(1, 2), 0.5),
+    "1.5": (sp.Rational(3, 2), 1.5),
+    "0.1": (sp.Rational(1, 10), 0.1),
+    "1e-3": (sp.Rational(1, 1000), 1e-3),
+    "pi": (sp.pi, math.pi),
+    "e": (sp.E, math.e),
+}
+NEGATIVE_CONSTANTS = {"-2": (sp.Integer(-2), -2.0), "-0.5": (sp.Rational(-1, 2), -0.5)}
+POSITIVE_BASES = ("2", "0.5", "e", "pi", "1.5")
+INT_EXPONENTS = ("-3", "-2", "-1", "0", "1", "2", "3", "4")
+REAL_EXPONENTS = ("0.5", "1.5", "-0.5", "2.5")
+
+FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs")
+BINARY = ("+", "-", "*", "/")
+# Every kind of node the generator makes (each is exercised at the root below).
+KINDS = ("neg",) + FUNCTIONS + BINARY + ("max", "min", "ipow", "rpow", "cpow", "vpow")
+
+
+def render(tree: Tree) -> str:
+    """The tree as backpropviz text, every operand parenthesized."""
+    k, a, c = tree.kind, tree.arg, tree.children
+    if k == "var":
+        return a
+    if k == "const":
+        return f"({a})" if a.startswith("-") else a
+    if k == "neg":
+        return f"-({render(c[0])})"
+    if k in FUNCTIONS:
+        return f"{k}({render(c[0])})"
+    if k in BINARY:
+        return f"({render(c[0])}) {k} ({render(c[1])})"
+    if k in ("max", "min"):
+        return f"{k}({render(c[0])}, {render(c[1])})"
+    if k in ("ipow", "rpow"):  # wire ** constant exponent, '**' or '^'
+        op, exponent = a.split(" ")
+        exponent = f"({exponent})" if op == "^" and exponent.startswith("-") else exponent
+        return f"({render(c[0])}){op}{exponent}"
+    if k == "cpow":  # positive constant ** wire
+        return f"{a}**({render(c[0])})"
+    if k == "vpow":  # wire ** wire with a positive base
+        return f"({render(c[0])})**({render(c[1])})"
+    raise AssertionError(k)
+
+
+def symbolic(tree: Tree) -> sp.Expr:
+    """The same tree built directly as a sympy expression."""
+    k, a, c = tree.kind, tree.arg, tree.children
+    if k == "var":
+        return SYMBOLS[a]
+    if k == "const":
+        return {**CONSTANTS, **NEGATIVE_CONSTANTS}[a][0]
+    args = [symbolic(child) for child in c]
+    if k == "neg":
+        return -args[0]
+    if k == "exp":
+        return sp.exp(args[0])
+    if k == "log":
+        return sp.log(args[0])
+    if k == "sqrt":
+        return sp.sqrt(args[0])
+    if k == "sin":
+        return sp.sin(args[0])
+    if k == "cos":
+        return sp.cos(args[0])
+    if k == "tan":
+        return sp.tan(args[0])
+    if k == "tanh":
+        return sp.tanh(args[0])
+    if k == "sigmoid":
+        return 1 / (1 + sp.exp(-args[0]))
+    if k == "relu":
+        return sp.Max(0, args[0])
+    if k == "abs":
+        return sp.Abs(args[0])
+    if k == "+":
+        return args[0] + args[1]
+    if k == "-":
+        return args[0] - args[1]
+    if k == "*":
+        return args[0] * args[1]
+    if k == "/":
+        return args[0] / args[1]
+    if k == "max":
+        return sp.Max(args[0], args[1])
+    if k == "min":
+        return sp.Min(args[0], args[1])
+    if k in ("ipow", "rpow"):
+        return args[0] ** sp.Rational(a.split(" ")[1])
+    if k == "cpow":
+        return CONSTANTS[a][0] ** args[0]
+    if k == "vpow":
+        return args[0] ** args[1]
+    raise AssertionError(k)
+
+
+def _sigmoid(v: float) -> float:
+    return 1 / (1 + math.exp(-v)) if v >= 0 else math.exp(v) / (1 + math.exp(v))
+
+
+def evaluate(tree: Tree, point: dict[str, float]) -> tuple[float, dict[str, float]]:
+    """The value in float64 and, per variable, the sum over all paths of |products of the
+    local derivatives|: the size of the terms that make up the gradient (a scale for the
+    rounding error when they cancel). Raises Reject near a kink or a domain edge."""
+    k, a, c = tree.kind, tree.arg, tree.children
+    if k == "var":
+        return point[a], {a: 1.0}
+    if k == "const":
+        return {**CONSTANTS, **NEGATIVE_CONSTANTS}[a][1], {}
+    parts = [evaluate(child, point) for child in c]
+    values = [p[0] for p in parts]
+    u = values[0]
+    if k == "neg":
+        value, locals_ = -u, [1.0]
+    elif k == "exp":
+        if u >= EXP_LIMIT:
+            raise Reject
+        value = math.exp(u)
+        locals_ = [value]
+    elif k == "log":
+        if u <= DOMAIN_MARGIN:
+            raise Reject
+        value, locals_ = math.log(u), [1 / u]
+    elif k == "sqrt":
+        if u <= DOMAIN_MARGIN:
+            raise Reject
+        value = math.sqrt(u)
+        locals_ = [0.5 / value]
+    elif k == "sin":
+        value, locals_ = math.sin(u), [abs(math.cos(u))]
+    elif k == "cos":
+        value, locals_ = math.cos(u), [abs(math.sin(u))]
+    elif k == "tan":
+        if abs(math.cos(u)) <= TAN_MARGIN:
+            raise Reject
+        value = math.tan(u)
+        locals_ = [1 + value * value]
+    elif k == "tanh":
+        value = math.tanh(u)
+        locals_ = [1 / math.cosh(u) ** 2 if abs(u) < 350 else 0.0]
+    elif k == "sigmoid":
+        value = _sigmoid(u)
+        locals_ = [_sigmoid(u) * _sigmoid(-u)]
+    elif k in ("relu", "abs"):
+        if abs(u) <= KINK_MARGIN:
+            raise Reject
+        value = (max(u, 0.0)) if k == "relu" else abs(u)
+        locals_ = [1.0 if (u > 0 or k == "abs") else 0.0]
+    elif k in BINARY:
+        v = values[1]
+        if k == "+":
+            value, locals_ = u + v, [1.0, 1.0]
+        elif k == "-":
+            value, locals_ = u - v, [1.0, 1.0]
+        elif k == "*":
+            value, locals_ = u * v, [abs(v), abs(u)]
+        else:
+            if abs(v) <= DOMAIN_MARGIN:
+                raise Reject
+            value, locals_ = u / v, [1 / abs(v), abs(u) / (v * v)]
+    elif k in ("max", "min"):
+        v = values[1]
+        if abs(u - v) <= KINK_MARGIN * (1 + abs(u) + abs(v)):
+            raise Reject
+        first = (u > v) == (k == "max")
+        value = u if first else v
+        locals_ = [1.0, 0.0] if first else [0.0, 1.0]
+    elif k in ("ipow", "rpow"):
+        exponent = float(sp.Rational(a.split(" ")[1]))
+        if k == "rpow" and u <= DOMAIN_MARGIN:
+            raise Reject
+        if exponent < 0 and abs(u) <= DOMAIN_MARGIN:
+            raise Reject
+        value = u ** exponent
+        locals_ = [abs(exponent * u ** (exponent - 1)) if exponent != 0 else 0.0]
+    elif k == "cpow":
+        base = CONSTANTS[a][1]
+        if u * math.log(base) >= EXP_LIMIT:
+            raise Reject
+        value = base ** u
+        locals_ = [abs(value * math.log(base))]
+    elif k == "vpow":
+        v = values[1]
+        if u <= DOMAIN_MARGIN or v * math.log(u) >= EXP_LIMIT:
+            raise Reject
+        value = u ** v
+        locals_ = [abs(v * u ** (v - 1)), abs(value * math.log(u))]
+    else:
+        raise AssertionError(k)
+    if not math.isfinite(value) or abs(value) > VALUE_LIMIT:
+        raise Reject
+    scale: dict[str, float] = {}
+    for (_, child_scale), local in zip(parts, locals_):
+        for name, s in child_scale.items():
+            scale[name] = scale.get(name, 0.0) + abs(local) * s
+    if any(not math.isfinite(s) or s > VALUE_LIMIT ** 2 for s in scale.values()):
+        raise Reject
+    return value, scale
+
+
+def variables_of(tree: Tree) -> set[str]:
+    if tree.kind == "var":
+        return {tree.arg}
+    return set().union(*(variables_of(c) for c in tree.children)) if tree.children else set()
+
+
+def kinds_of(tree: Tree) -> set[str]:
+    found = {tree.kind}
+    for child in tree.children:
+        found |= kinds_of(child)
+    return found
+
+
+# --- strategies ---------------------------------------------------------------------------------
+
+CONSTANT_TEXTS = sorted({**CONSTANTS, **NEGATIVE_CONSTANTS})
+
+
+@st.composite
+def leaves(draw) -> Tree:
+    """A variable three times out of four, else a constant."""
+    if draw(st.integers(0, 3)) < 3:
+        return Tree("var", draw(st.sampled_from(VARIABLES)))
+    return Tree("const", draw(st.sampled_from(CONSTANT_TEXTS)))
+
+
+@st.composite
+def node_of(draw, kind: str, depth: int) -> Tree:
+    """A node of ``kind`` over subtrees at most ``depth`` operations deep."""
+    def sub() -> Tree:
+        return draw(trees(depth))
+
+    if kind == "neg" or kind in FUNCTIONS:
+        return Tree(kind, "", (sub(),))
+    if kind in BINARY or kind in ("max", "min", "vpow"):
+        return Tree(kind, "", (sub(), sub()))
+    if kind in ("ipow", "rpow"):
+        exponents = INT_EXPONENTS if kind == "ipow" else REAL_EXPONENTS
+        op = draw(st.sampled_from(("**", "^")))
+        return Tree(kind, f"{op} {draw(st.sampled_from(exponents))}", (sub(),))
+    if kind == "cpow":
+        return Tree(kind, draw(st.sampled_from(POSITIVE_BASES)), (sub(),))
+    raise AssertionError(kind)
+
+
+@st.composite
+def trees(draw, depth: int = 4) -> Tree:
+    """A random tree at most ``depth`` operations deep, over every kind of node."""
+    if depth == 0 or draw(st.integers(0, 4)) == 0:
+        return draw(leaves())
+    return draw(node_of(draw(st.sampled_from(KINDS)), depth - 1))
+
+
+# a coordinate: moderate, sometimes tiny or integral (hypothesis's own float choices)
+coordinate = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False, allow_infinity=False)
+points = st.fixed_dictionaries({name: coordinate for name in VARIABLES})
+
+
+def _scalar(value: sp.Expr) -> float:
+    number = sp.N(value, 30)
+    assert number.is_real, value
+    return float(number)
+
+
+def reference_gradients(tree: Tree, point: dict[str, float]) -> dict[str, float]:
+    """sympy.diff of the whole expression, evaluated at the point (the exact binary value
+    of each float) to 30 digits."""
+    expr = symbolic(tree)
+    at = {SYMBOLS[name]: sp.Rational(point[name]) for name in VARIABLES}
+    return {name: _scalar(sp.diff(expr, SYMBOLS[name]).xreplace(at).evalf(30))
+            for name in sorted(variables_of(tree))}
+
+
+def gradient_errors(tree: Tree, point: dict[str, float], scale: dict[str, float]
+                    ) -> list[str]:
+    """Trace the tree's text at the point; every gradient that differs from sympy's."""
+    text = render(tree)
+    used = {name: point[name] for name in sorted(variables_of(tree))}
+    graph = backpropviz.trace(text, used)
+    reference = reference_gradients(tree, point)
+    assert set(graph.gradients) == set(reference)
+    errors = []
+    for name, expected in reference.items():
+        got = graph.gradients[name]
+        tolerance = RTOL * max(abs(expected), scale[name], 1.0)
+        if not abs(got - expected) <= tolerance:
+            errors.append(f"d/d{name} of {text} at {used}: backprop {got!r}, sympy "
+                          f"{expected!r}, error {abs(got - expected):.3g} > {tolerance:.3g}")
+    return errors
+
+
+def check_tree(tree: Tree, point: dict[str, float]) -> None:
+    """The property: away from kinks and domain edges, backprop is sympy.diff."""
+    assume(variables_of(tree))
+    try:
+        value, scale = evaluate(tree, point)
+    except Reject:
+        assume(False)
+        raise AssertionError("unreachable")
+    text = render(tree)
+    note(f"expression: {text}")
+    note(f"point: {point}")
+    used = {name: point[name] for name in sorted(variables_of(tree))}
+    assert backpropviz.trace(text, used).value == pytest.approx(value, rel=1e-9, abs=1e-6)
+    assert gradient_errors(tree, point, scale) == []
+    event(f"variables: {len(used)}")
+    event(f"operations: {min(len(kinds_of(tree) - {'var', 'const'}), 5)}+"
+          if len(kinds_of(tree) - {'var', 'const'}) >= 5 else
+          f"operations: {len(kinds_of(tree) - {'var', 'const'})}")
+
+
+# --- the properties -----------------------------------------------------------------------------
+
+@settings(max_examples=300, **SETTINGS)
+@given(tree=trees(), point=points)
+def test_backprop_matches_sympy_diff(tree, point):
+    check_tree(tree, point)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@settings(max_examples=15, **SETTINGS)
+@given(data=st.data(), point=points)
+def test_every_operation_at_the_root(kind, data, point):
+    tree = data.draw(node_of(kind, 2), label="tree")
+    check_tree(tree, point)
+
+
+def program(tree: Tree) -> str:
+    """The tree as a program: every subexpression that is not a leaf assigned to a name."""
+    statements: list[str] = []
+
+    def name_of(node: Tree) -> str:
+        if node.kind in ("var", "const"):
+            return render(node)
+        names = [name_of(child) for child in node.children]
+        leaves = tuple(Tree("var", n) for n in names)
+        text = render(Tree(node.kind, node.arg, leaves))
+        statements.append(f"t{len(statements)} = {text}")
+        return f"t{len(statements) - 1}"
+
+    name_of(tree)
+    return "\n".join(statements)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(tree=trees(), point=points)
+def test_program_form_gives_the_same_gradients(tree, point):
+    assume(tree.kind not in ("var", "const") and variables_of(tree))
+    try:
+        _, scale = evaluate(tree, point)
+    except Reject:
+        assume(False)
+    used = {name: point[name] for name in sorted(variables_of(tree))}
+    single = backpropviz.trace(render(tree), used)
+    staged = backpropviz.trace(program(tree), used)
+    note(program(tree))
+    assert staged.output_name is not None
+    assert staged.value == pytest.approx(single.value, rel=1e-12, abs=0) or (
+        staged.value == single.value)
+    assert set(staged.gradients) == set(single.gradients) == set(used)
+    for name in used:
+        assert staged.gradients[name] == pytest.approx(
+            single.gradients[name], rel=1e-12, abs=1e-12 * max(scale[name], 1.0)), name
+    # the program has one named gate per subexpression, the single expression none
+    named = [n for n in staged.nodes if n.is_gate and n.name]
+    assert len(named) == sum(1 for n in staged.nodes if n.is_gate)
+    assert not [n for n in single.nodes if n.is_gate and n.name]
+
+
+# --- the generator covers the grammar -----------------------------------------------------------
+
+def _examples() -> dict[str, Tree]:
+    x, y = Tree("var", "x"), Tree("var", "y")
+    two = Tree("const", "2")
+    return {
+        "neg": Tree("neg", "", (x,)),
+        **{f: Tree(f, "", (x,)) for f in FUNCTIONS},
+        **{op: Tree(op, "", (x, y)) for op in BINARY},
+        **{f"{op}_const_right": Tree(op, "", (x, two)) for op in BINARY},
+        **{f"{op}_const_left": Tree(op, "", (two, x)) for op in BINARY},
+        "max": Tree("max", "", (x, y)), "min": Tree("min", "", (x, y)),
+        "ipow": Tree("ipow", "** 3", (x,)), "ipow^": Tree("ipow", "^ -2", (x,)),
+        "rpow": Tree("rpow", "** 0.5", (x,)),
+        "cpow": Tree("cpow", "e", (x,)), "vpow": Tree("vpow", "", (x, y)),
+        "pi": Tree("*", "", (Tree("const", "pi"), x)),
+    }
+
+
+def test_the_generator_reaches_every_op_of_the_engine():
+    ops: set[str] = set()
+    for tree in _examples().values():
+        graph = backpropviz.trace(render(tree), {n: 1.3 for n in variables_of(tree)})
+        ops |= {n.op for n in graph.nodes if n.is_gate}
+    assert ops == set(OPS)
+
+
+def test_rendering_and_sympy_agree_on_examples():
+    """The two renderings of the generator describe the same function (checked at a point)."""
+    point = {"x": 1.3, "y": 0.7, "w1": 2.1}
+    for label, tree in _examples().items():
+        graph = backpropviz.trace(render(tree), {n: point[n] for n in variables_of(tree)})
+        exact = float(symbolic(tree).xreplace(
+            {SYMBOLS[n]: sp.Rational(v) for n, v in point.items()}).evalf(30))
+        assert graph.value == pytest.approx(exact, rel=1e-14), label
+        assert evaluate(tree, point)[0] == pytest.approx(exact, rel=1e-14), label
+
+
+def test_the_tolerance_catches_a_wrong_derivative(monkeypatch):
+    """A derivative wrong by one part in 10**7 fails the comparison the properties make."""
+    import dataclasses
+
+    op = OPS["sin"]
+    monkeypatch.setitem(OPS, "sin", dataclasses.replace(
+        op, derivative=lambda x, o, c: math.cos(x) * (1 + 1e-7)))
+    tree = Tree("*", "", (Tree("sin", "", (Tree("var", "x"),)), Tree("var", "y")))
+    point = {"x": 0.4, "y": 1.7, "w1": 0.0}
+    _, scale = evaluate(tree, point)
+    (error,) = gradient_errors(tree, point, scale)
+    assert error.startswith("d/dx of (sin(x)) * (y) at")
+    monkeypatch.setitem(OPS, "sin", op)
+    assert gradient_errors(tree, point, scale) == []
