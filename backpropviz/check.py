@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 
 from .engine import node_values
+from .errors import LimitError
 from .graph import Graph
 
 __all__ = ["GradientCheck", "CheckReport", "check_gradients", "find_kinks",
@@ -112,7 +113,13 @@ def check_gradients(graph: Graph) -> CheckReport:
     notes: list[str] = []
     symbolic: dict[str, float] | None = None
     if len(graph.nodes) <= SYMBOLIC_NODE_LIMIT:
-        symbolic = _symbolic_gradients(graph, values)
+        try:
+            symbolic = _symbolic_gradients(graph, values)
+        except LimitError as exc:
+            notes.append(f"symbolic check skipped: {exc}")
+        except RecursionError:
+            notes.append("symbolic check skipped: the expression is nested too deeply "
+                         "for sympy; finite differences only")
     else:
         notes.append(f"symbolic check skipped: {len(graph.nodes)} nodes (limit "
                      f"{SYMBOLIC_NODE_LIMIT}); finite differences only")

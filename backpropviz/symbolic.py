@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 import sympy as sp
 
+from .errors import LimitError
 from .graph import Graph, Node
 from .ops import OPS
 
@@ -58,10 +59,36 @@ def to_sympy(graph: Graph, leaves: dict[str, sp.Expr] | None = None) -> list[sp.
             exprs.append(_param(node))  # type: ignore[arg-type]
         else:
             args = [exprs[i] for i in node.inputs]
+            _check_power(node, args)
             op = OPS[node.op]
             exprs.append(op.symbolic(sp, *args, _param(node)) if op.arity == 1
                          else op.symbolic(sp, *args))
     return exprs
+
+
+EXACT_EXPONENT_LIMIT = 10_000  # 9**9**9 has 370 million digits: never build such numbers
+
+
+def _check_power(node: Node, args: list[sp.Expr]) -> None:
+    """Refuse a power whose exponent is a huge number: sympy would compute it exactly
+    (9**9**9 has 370 million digits) and never finish."""
+    if node.op == "pow":
+        exponent = args[1]
+    elif node.op == "pow_const":
+        exponent = exact_constant(node.param_text or "0")
+    elif node.op == "rpow_const":
+        exponent = args[0]
+    else:
+        return
+    if exponent.is_number and abs(exponent) > EXACT_EXPONENT_LIMIT:
+        raise LimitError(f"exact arithmetic: the power in node {node.id} has exponent "
+                         f"{_short(exponent)}, more than {EXACT_EXPONENT_LIMIT:,}; its exact "
+                         "value would be too large to compute")
+
+
+def _short(number: sp.Expr) -> str:
+    text = sp.sstr(number)
+    return text if len(text) <= 30 else f"{float(number):.6g}"
 
 
 _ARG = tuple(sp.Symbol(f"ARG{k}QQ", real=True) for k in range(2))
