@@ -27,6 +27,7 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, never expected
 MAX_SIZE = 10_000_000   # characters of program text
 MAX_DRAW = 500          # nodes Graphviz lays out in seconds (with fan-out, minutes beyond)
+DRAWN = ("svg", "png", "pdf")  # formats a Graphviz engine draws
 
 
 class InputError(click.ClickException):
@@ -157,7 +158,12 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               help="Differentiate this assigned name instead of the last statement.")
 @click.option("-o", "--out", "outputs", multiple=True, metavar="PATH",
               help="Write the diagram (.svg .png .pdf .dot .gv) or the JSON (.json) to PATH; "
-                   "repeatable. .svg/.png/.pdf need Graphviz's 'dot'.")
+                   "repeatable.")
+@click.option("--engine", "engine_choice", type=click.Choice(["auto", "dot", "embedded"]),
+              default="auto", show_default=True,
+              help="Which Graphviz draws .svg/.png/.pdf: the system 'dot', the embedded "
+                   "graphviz-pure installed with backpropviz (SVG and PNG), or auto: dot "
+                   "when it is on PATH, else embedded.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON on stdout (and nothing else there) instead of the table.")
 @click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
@@ -184,7 +190,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.pass_context
 def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         var_items: tuple[str, ...], values_file: str | None, output_name: str | None,
-        outputs: tuple[str, ...], as_json: bool, precision: int | None, explain: str | None,
+        outputs: tuple[str, ...], engine_choice: str, as_json: bool, precision: int | None, explain: str | None,
         check: bool, exact: bool, max_size: int, max_draw: int, quiet: bool) -> int:
     from .files import check_writable, write_atomic
     from .render.diagram import format_of, render_file
@@ -200,18 +206,24 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         file_values = (parse_values(read_text(values_file, "values file"), values_file)
                        if values_file else {})
         graph = _trace(text, output_name, given, file_values, values_file, warnings)
-        drawn = [path for path, fmt in targets if fmt in ("svg", "png", "pdf")]
+        drawn = [path for path, fmt in targets if fmt in DRAWN]
         if drawn and len(graph.nodes) > max_draw:
             raise LimitError(
                 f"the graph has {len(graph.nodes):,} nodes, more than --max-draw {max_draw:,}: "
                 f"Graphviz would take minutes to draw {drawn[0]}. Write .dot or .json "
                 "instead, or raise --max-draw")
         extras = _extras(graph, explain, check, exact)
+        engine = None
+        if drawn:
+            from .render.engines import choose_engine
+
+            engine = choose_engine(engine_choice)
         # Render everything before writing anything: a failure leaves no file half-done.
-        diagram_decimals = 2 if precision is None else precision
-        rendered = [(path, render_file(graph, fmt, diagram_decimals)) for path, fmt in targets]
-        for path, data in rendered:
-            write_atomic(path, data)
+        decimals = 2 if precision is None else precision  # the figures' 2 decimals
+        rendered = [(path, render_file(graph, fmt, decimals, engine, **extras))
+                    for path, fmt in targets]
+        for path, result in rendered:
+            write_atomic(path, result.data)
     except ExpressionSyntaxError as exc:
         if source is None:  # typed on the command line
             raise InputError(f"{exc}\n{exc.caret()}") from None
@@ -223,7 +235,6 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         for message in warnings + graph.warnings:
             click.echo(f"warning: {message}", err=True)
         _warn_nonfinite(graph)
-    decimals = 2 if precision is None else precision  # explanations use the figures' 2
     if as_json:
         from .render.json_doc import render_json
 
@@ -242,8 +253,11 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
             click.echo()
             render_check(extras["check"], decimals=table_decimals)
     if not quiet:
-        for path, _ in rendered:
-            click.echo(f"wrote {path}", err=True)
+        for path, result in rendered:
+            how = f" ({engine.description})" if engine and format_of(path) in DRAWN else ""
+            click.echo(f"wrote {path}{how}", err=True)
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
     if "check" in extras and not extras["check"].ok:
         if as_json or quiet:
             click.echo("error: --check found gradients that disagree", err=True)

@@ -11,7 +11,8 @@ _WINDOW = 60  # characters of context shown on each side of a caret
 def shorten(text: str, width: int = 40) -> str:
     """User text quoted in a message: at most ``width`` characters, control characters
     escaped, so a message stays one readable line whatever was typed."""
-    shown = text if len(text) <= width else text[:width - 3] + "..."
+    half = (width - 3) // 2
+    shown = text if len(text) <= width else text[:half] + "..." + text[-half:]
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in shown)
 
 

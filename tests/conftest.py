@@ -30,14 +30,26 @@ COLOR_ENV = ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CL
 REQUIRE_DOT_ENV = "BACKPROPVIZ_REQUIRE_DOT"
 
 
+REQUIRE_EMBEDDED_ENV = "BACKPROPVIZ_REQUIRE_EMBEDDED"
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("needs_dot") is None or shutil.which("dot") is not None:
-        return
-    if os.environ.get(REQUIRE_DOT_ENV) == "1":
-        pytest.fail(f"Graphviz's 'dot' is not on PATH but {REQUIRE_DOT_ENV}=1 requires it "
-                    "(Debian/Ubuntu: apt install graphviz)", pytrace=False)
-    pytest.skip("Graphviz's 'dot' is not on PATH (install Graphviz, e.g. apt install graphviz); "
-                f"set {REQUIRE_DOT_ENV}=1 to make this a failure")
+    """Skip a test whose Graphviz engine is missing, or fail it where CI requires the engine."""
+    if item.get_closest_marker("needs_dot") is not None and shutil.which("dot") is None:
+        _missing(REQUIRE_DOT_ENV, "Graphviz's 'dot' is not on PATH",
+                 "install Graphviz, e.g. apt install graphviz")
+    if item.get_closest_marker("needs_embedded") is not None:
+        from backpropviz.render.engines import embedded_executable
+
+        if embedded_executable() is None:
+            _missing(REQUIRE_EMBEDDED_ENV, "the embedded graphviz-pure is not installed",
+                     "pip install graphviz-pure")
+
+
+def _missing(require_env: str, what: str, fix: str) -> None:
+    if os.environ.get(require_env) == "1":
+        pytest.fail(f"{what} but {require_env}=1 requires it ({fix})", pytrace=False)
+    pytest.skip(f"{what} ({fix}); set {require_env}=1 to make this a failure")
 
 
 def _runner() -> CliRunner:

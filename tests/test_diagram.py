@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import backpropviz
+from backpropviz.render import engines
 from backpropviz.render.dot import CLASSIC, render_dot
 
 SIGMOID_EXPR = "1/(1+exp(-(w0*x0+w1*x1+w2)))"
@@ -238,7 +239,10 @@ def test_several_outputs_at_once(run, tmp_path):
     args = [arg for name in names for arg in ("-o", str(tmp_path / name))]
     result = run(*ADD_MUL, *args)
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == [f"wrote {tmp_path / name}" for name in names]
+    drawn = " (system Graphviz dot)"
+    assert result.stderr.splitlines() == [
+        f"wrote {tmp_path / name}{drawn if name[-3:] in ('svg', 'png', 'pdf') else ''}"
+        for name in names]
     assert sorted(p.name for p in tmp_path.iterdir()) == names
     assert ET.parse(tmp_path / "a.svg").getroot().tag == f"{SVG}svg"
     assert (tmp_path / "b.png").read_bytes()[:8] == PNG_SIGNATURE
@@ -310,7 +314,7 @@ def test_failed_write_keeps_the_old_file_and_no_temporary(run, tmp_path, monkeyp
 
 @pytest.fixture
 def no_dot(tmp_path, monkeypatch) -> Path:
-    """PATH holds only an empty folder: no 'dot' to be found."""
+    """PATH holds only an empty folder: no system 'dot' (the embedded engine remains)."""
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
@@ -320,32 +324,73 @@ def no_dot(tmp_path, monkeypatch) -> Path:
     return out
 
 
+@pytest.fixture
+def no_graphviz(no_dot, monkeypatch) -> Path:
+    """Neither the system 'dot' nor the embedded graphviz-pure."""
+    monkeypatch.setattr(engines, "embedded_executable", lambda: None)
+    return no_dot
+
+
 @pytest.mark.parametrize("ext", ["svg", "png", "pdf"])
-def test_missing_dot_is_one_clear_line(run, no_dot, ext):
-    target = no_dot / f"x.{ext}"
+def test_no_graphviz_at_all_is_one_clear_line(run, no_graphviz, ext):
+    target = no_graphviz / f"x.{ext}"
     result = run(*SIGMOID, "-o", str(target))
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     line = lines[0]
-    assert line.startswith("Error:")
-    assert "'dot'" in line and f".{ext}" in line
-    assert "install Graphviz" in line
+    assert line.startswith("Error: no Graphviz to draw with")
+    assert "'dot'" in line and "graphviz-pure" in line
     assert "apt install graphviz" in line
     assert not target.exists()
+    assert list(no_graphviz.iterdir()) == []
+
+
+@pytest.mark.needs_embedded
+@pytest.mark.parametrize("ext", ["svg", "png"])
+def test_without_dot_the_embedded_engine_draws(run, no_dot, ext):
+    target = no_dot / f"x.{ext}"
+    result = run(*SIGMOID, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [f"wrote {target} (embedded graphviz-pure)"]
+    if ext == "png":
+        assert target.read_bytes()[:8] == PNG_SIGNATURE
+    else:
+        texts = svg_texts(target)
+        assert sorted(t for t, _, gate in texts if gate) == sorted(GATE_LABELS)
+        assert Counter(t for t, fill, _ in texts if fill == CLASSIC.value_color) == Counter(WIRE_VALUES)
+        assert Counter(t for t, fill, _ in texts if fill == CLASSIC.grad_color) == Counter(WIRE_GRADS)
+
+
+@pytest.mark.needs_embedded
+def test_without_dot_pdf_says_what_to_install(run, no_dot):
+    target = no_dot / "x.pdf"
+    result = run(*SIGMOID, "-o", str(target))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert ".pdf needs the system Graphviz" in lines[0]
+    assert "apt install graphviz" in lines[0]
+    assert not target.exists()
+
+
+def test_engine_dot_without_dot_is_an_error(run, no_dot):
+    result = run(*SIGMOID, "-o", str(no_dot / "x.svg"), "--engine", "dot")
+    assert result.exit_code == 2
+    assert "--engine dot: Graphviz's 'dot' is not on PATH" in result.stderr
     assert list(no_dot.iterdir()) == []
 
 
-def test_missing_dot_still_writes_dot_and_json(run, no_dot):
-    result = run(*SIGMOID, "-o", str(no_dot / "x.dot"), "-o", str(no_dot / "x.json"))
+def test_missing_graphviz_still_writes_dot_and_json(run, no_graphviz):
+    result = run(*SIGMOID, "-o", str(no_graphviz / "x.dot"), "-o", str(no_graphviz / "x.json"))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in no_dot.iterdir()) == ["x.dot", "x.json"]
-    assert wire_numbers((no_dot / "x.dot").read_text("utf-8"), CLASSIC.grad_color) == WIRE_GRADS
+    assert sorted(p.name for p in no_graphviz.iterdir()) == ["x.dot", "x.json"]
+    assert wire_numbers((no_graphviz / "x.dot").read_text("utf-8"), CLASSIC.grad_color) == WIRE_GRADS
 
 
-def test_missing_dot_leaves_existing_files_untouched(run, no_dot):
-    svg, dot = no_dot / "x.svg", no_dot / "x.dot"
+def test_missing_graphviz_leaves_existing_files_untouched(run, no_graphviz):
+    svg, dot = no_graphviz / "x.svg", no_graphviz / "x.dot"
     svg.write_bytes(b"<svg>old</svg>")
     dot.write_bytes(b"old dot")
     # The .dot could be written, but nothing is written when any output fails.
@@ -353,23 +398,19 @@ def test_missing_dot_leaves_existing_files_untouched(run, no_dot):
     assert result.exit_code == 2
     assert svg.read_bytes() == b"<svg>old</svg>"
     assert dot.read_bytes() == b"old dot"
-    assert sorted(p.name for p in no_dot.iterdir()) == ["x.dot", "x.svg"]
+    assert sorted(p.name for p in no_graphviz.iterdir()) == ["x.dot", "x.svg"]
 
 
-def test_missing_dot_in_a_real_process(run_process, tmp_path):
+@pytest.mark.needs_embedded
+def test_without_dot_in_a_real_process(run_process, tmp_path):
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     target = tmp_path / "x.svg"
     proc = run_process(*SIGMOID, "-o", str(target), env={"PATH": str(empty)})
-    assert proc.returncode == 2
-    assert proc.stdout == ""
+    assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "install Graphviz" in lines[0]
-    assert not target.exists()
-    ok = run_process(*SIGMOID, "-q", "-o", str(tmp_path / "x.dot"), env={"PATH": str(empty)})
-    assert ok.returncode == 0, ok.stderr
-    assert (tmp_path / "x.dot").read_text("utf-8").startswith("digraph")
+    assert proc.stderr.strip().splitlines()[-1] == f"wrote {target} (embedded graphviz-pure)"
+    assert ET.parse(target).getroot().tag == f"{SVG}svg"
 
 
 # --- the needs_dot marker itself ----------------------------------------------------------

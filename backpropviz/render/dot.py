@@ -37,13 +37,16 @@ CLASSIC = Style()
 
 
 def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLASSIC,
-               dpi: int | None = None) -> str:
-    """The diagram of ``graph`` as DOT source text."""
+               dpi: int | None = None, max_inches: float | None = None) -> str:
+    """The diagram of ``graph`` as DOT source text; ``max_inches`` caps its drawn size."""
     s = style
+    size = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
+    # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
+    big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
     lines = [
         "digraph backprop {",
         f'  graph [rankdir=LR, ordering=in, bgcolor="white", nodesep=0.25, ranksep=0.3, '
-        f'fontname="{s.font}"{f", dpi={dpi}" if dpi else ""}];',
+        f'fontname="{s.font}"{f", dpi={dpi}" if dpi else ""}{size}{big}];',
         f'  node [fontname="{s.font}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
         f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1.3];',
     ]

@@ -1,0 +1,101 @@
+"""Which Graphviz draws the diagram: the system's ``dot``, or the one pip installs with
+backpropviz (``graphviz-pure``, a self-contained port of Graphviz with its fonts).
+
+``auto`` prefers the system ``dot`` when it is on PATH (it also writes PDF), else the
+embedded one, so ``pip install backpropviz`` alone renders SVG and PNG.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import RenderError
+
+__all__ = ["Engine", "ENGINE_CHOICES", "choose_engine", "embedded_executable"]
+
+ENGINE_CHOICES = ("auto", "dot", "embedded")
+EMBEDDED = "graphviz-pure"
+
+INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt install graphviz; macOS: brew install "
+                "graphviz; conda: conda install graphviz)")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A Graphviz to run: ``name`` is ``dot`` or ``embedded``; ``formats`` what it writes."""
+
+    name: str
+    executable: str
+    formats: frozenset[str]
+
+    @property
+    def description(self) -> str:
+        return "system Graphviz dot" if self.name == "dot" else "embedded graphviz-pure"
+
+    def render(self, source: str, fmt: str) -> bytes:
+        """Lay out DOT ``source`` and return the ``fmt`` output (svg, png or pdf)."""
+        if fmt not in self.formats:
+            raise RenderError(f".{fmt} needs the system Graphviz (the {self.description} "
+                              f"writes {', '.join(sorted(self.formats))} only): "
+                              f"{INSTALL_HINT}, or write .svg or .png instead")
+        if self.name == "dot":
+            return _pipe_dot(source, fmt)
+        try:
+            proc = subprocess.run([self.executable, f"-T{fmt}"], input=source.encode("utf-8"),
+                                  capture_output=True, check=False)
+        except OSError as exc:
+            raise RenderError(f"cannot run {self.executable}: {exc.strerror}") from None
+        if proc.returncode != 0:
+            detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise RenderError(f"Graphviz ({self.description}) could not render .{fmt}: "
+                              f"{detail[-1] if detail else f'exit status {proc.returncode}'}")
+        return proc.stdout
+
+
+def _pipe_dot(source: str, fmt: str) -> bytes:
+    """Run the system ``dot`` through the ``graphviz`` package."""
+    import graphviz
+
+    try:
+        return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
+    except graphviz.ExecutableNotFound:
+        raise RenderError(f"Graphviz's 'dot' program is needed for .{fmt} but was not "
+                          f"found: {INSTALL_HINT}") from None
+    except graphviz.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"Graphviz could not render .{fmt}: "
+                          f"{detail[-1] if detail else exc}") from None
+
+
+def embedded_executable() -> str | None:
+    """The ``graphviz-pure`` program installed beside this Python (a venv's bin folder need
+    not be on PATH), else on PATH."""
+    name = EMBEDDED + (".exe" if os.name == "nt" else "")
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        candidate = Path(folder) / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return shutil.which(EMBEDDED)
+
+
+def choose_engine(choice: str = "auto") -> Engine:
+    """The engine for ``--engine`` ``choice``; a clear error when it is not installed."""
+    if choice in ("auto", "dot"):
+        dot = shutil.which("dot")
+        if dot is not None:
+            return Engine("dot", dot, frozenset({"svg", "png", "pdf"}))
+        if choice == "dot":
+            raise RenderError(f"--engine dot: Graphviz's 'dot' is not on PATH: {INSTALL_HINT}, "
+                              "or use --engine embedded")
+    embedded = embedded_executable()
+    if embedded is not None:
+        return Engine("embedded", embedded, frozenset({"svg", "png"}))
+    raise RenderError("no Graphviz to draw with: the embedded graphviz-pure is not installed "
+                      f"(pip install graphviz-pure) and 'dot' is not on PATH; {INSTALL_HINT}, "
+                      "or write .dot or .json instead")
