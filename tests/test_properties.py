@@ -315,18 +315,30 @@ coordinate = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False, allow_inf
 points = st.fixed_dictionaries({name: coordinate for name in VARIABLES})
 
 
-def _scalar(value: sp.Expr) -> float:
-    number = sp.N(value, 30)
-    assert number.is_real, value
+_PIECEWISE = (sp.Heaviside, sp.sign, sp.Abs, sp.Max, sp.Min, sp.re, sp.im, sp.arg)
+
+
+def _at_point(expr: sp.Expr, at: dict[sp.Symbol, sp.Float]) -> float:
+    """``expr`` at the point, evaluated with evalf(30). The arguments of Heaviside, sign and
+    the like are evaluated first: sympy's evalf leaves Heaviside(-1.0**tan(exp(-1/2)))
+    alone (the point is away from their jumps, so a numeric argument decides them)."""
+    expr = expr.xreplace(at)
+    expr = expr.replace(lambda e: isinstance(e, _PIECEWISE),
+                        lambda e: e.func(*(a.evalf(60) for a in e.args)))
+    number = expr.evalf(30)
+    assert number.is_real and number.is_finite, (expr, number)
     return float(number)
 
 
 def reference_gradients(tree: Tree, point: dict[str, float]) -> dict[str, float]:
-    """sympy.diff of the whole expression, evaluated at the point (the exact binary value
-    of each float) to 30 digits."""
+    """sympy.diff of the whole expression, evaluated at the point to 30 digits.
+
+    Each coordinate goes in as its exact binary value carried with 50 digits (a Float: an
+    exact Rational with a 2**52 denominator would make sympy factor huge integers in powers
+    such as x**x)."""
     expr = symbolic(tree)
-    at = {SYMBOLS[name]: sp.Rational(point[name]) for name in VARIABLES}
-    return {name: _scalar(sp.diff(expr, SYMBOLS[name]).xreplace(at).evalf(30))
+    at = {SYMBOLS[name]: sp.Float(point[name], 50) for name in VARIABLES}
+    return {name: _at_point(sp.diff(expr, SYMBOLS[name]), at)
             for name in sorted(variables_of(tree))}
 
 
@@ -459,7 +471,7 @@ def test_rendering_and_sympy_agree_on_examples():
     for label, tree in _examples().items():
         graph = backpropviz.trace(render(tree), {n: point[n] for n in variables_of(tree)})
         exact = float(symbolic(tree).xreplace(
-            {SYMBOLS[n]: sp.Rational(v) for n, v in point.items()}).evalf(30))
+            {SYMBOLS[n]: sp.Float(v, 50) for n, v in point.items()}).evalf(30))
         assert graph.value == pytest.approx(exact, rel=1e-14), label
         assert evaluate(tree, point)[0] == pytest.approx(exact, rel=1e-14), label
 
