@@ -9,7 +9,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..graph import Graph
+from ..graph import Graph, Node
 
 if TYPE_CHECKING:
     from ..check import CheckReport
@@ -35,8 +35,16 @@ def to_document(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None
                 exact: ExactPass | None = None) -> dict[str, Any]:
     """The JSON-ready dict of an evaluated graph, with what --explain (``steps``, named by
     ``names``), --check and --exact added when given."""
+    doc = _head(graph)
+    doc["nodes"] = [_node_dict(node) for node in graph.nodes]
+    doc["warnings"] = list(graph.warnings)
+    _add_extras(doc, graph, decimals, steps, names, check, exact)
+    return doc
+
+
+def _head(graph: Graph) -> dict[str, Any]:
     nodes = graph.nodes
-    doc = {
+    return {
         "schema": SCHEMA_ID,
         "expression": graph.expression,
         "variables": {name: _num(nodes[i].value) for name, i in graph.variables.items()},
@@ -44,30 +52,33 @@ def to_document(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None
         "output_name": graph.output_name,
         "value": _num(graph.value),
         "gradients": {name: _num(g) for name, g in graph.gradients.items()},
-        "nodes": [
-            {
-                "id": node.id,
-                "op": node.op,
-                "label": node.label,
-                "inputs": list(node.inputs),
-                "value": _num(node.value),
-                "grad": _num(node.grad),
-                "local_grads": [_num(d) for d in node.local_grads],
-                "name": node.name,
-                "param": _num(node.param),
-                "span": list(node.span),
-            }
-            for node in nodes
-        ],
-        "warnings": list(graph.warnings),
     }
+
+
+def _node_dict(node: Node) -> dict[str, Any]:
+    return {
+        "id": node.id,
+        "op": node.op,
+        "label": node.label,
+        "inputs": list(node.inputs),
+        "value": _num(node.value),
+        "grad": _num(node.grad),
+        "local_grads": [_num(d) for d in node.local_grads],
+        "name": node.name,
+        "param": _num(node.param),
+        "span": list(node.span),
+    }
+
+
+def _add_extras(doc: dict[str, Any], graph: Graph, decimals: int,
+                steps: Sequence[Step] | None, names: Sequence[str] | None,
+                check: CheckReport | None, exact: ExactPass | None) -> None:
     if steps is not None:
         doc["steps"] = _steps(graph, steps, names or [], decimals)
     if check is not None:
         doc["check"] = _check(check)
     if exact is not None:
         doc["exact"] = _exact(graph, exact)
-    return doc
 
 
 def _steps(graph: Graph, steps: Sequence[Step], names: Sequence[str], decimals: int
@@ -119,13 +130,18 @@ def _exact(graph: Graph, exact: ExactPass) -> dict[str, Any]:
     }
 
 
-def render_json(graph: Graph, **extras: Any) -> str:
+def render_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> str:
     """The document as JSON text: indented, one node per line, with a final newline.
-    ``extras`` are the keyword arguments of :func:`to_document`."""
-    doc = to_document(graph, **extras)
-    nodes = doc.pop("nodes")
-    head = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
-    body = ",\n    ".join(json.dumps(node, ensure_ascii=False, allow_nan=False)
-                          for node in nodes)
-    return f'{head[:-2]},\n  "nodes": [\n    {body}\n  ]\n}}\n'
+    ``extras`` are the keyword arguments of :func:`to_document`; the text parses to it."""
+    head = _head(graph)
+    tail: dict[str, Any] = {"warnings": list(graph.warnings)}
+    _add_extras(tail, graph, decimals, extras.get("steps"), extras.get("names"),
+                extras.get("check"), extras.get("exact"))
+    dumps = json.dumps
+    head_text = dumps(head, indent=2, ensure_ascii=False, allow_nan=False)[:-2]
+    tail_text = dumps(tail, indent=2, ensure_ascii=False, allow_nan=False)[1:]
+    body = ",\n    ".join(dumps(_node_dict(node), ensure_ascii=False, allow_nan=False)
+                          for node in graph.nodes)
+    return f'{head_text},\n  "nodes": [\n    {body}\n  ],{tail_text}\n'
+
 
