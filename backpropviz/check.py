@@ -16,8 +16,8 @@ import sys
 from dataclasses import dataclass
 
 from .engine import node_values
-from .errors import LimitError
-from .graph import Graph
+from .errors import LimitError, shorten
+from .graph import Graph, Node
 
 __all__ = ["GradientCheck", "CheckReport", "check_gradients", "find_kinks",
            "SYMBOLIC_RTOL", "FD_RTOL"]
@@ -25,6 +25,9 @@ __all__ = ["GradientCheck", "CheckReport", "check_gradients", "find_kinks",
 SYMBOLIC_RTOL = 1e-9   # float64 backprop vs the exact derivative rounded to float64
 FD_RTOL = 1e-4         # central differences are accurate to about eps**(2/3)
 SYMBOLIC_NODE_LIMIT = 3_000  # sympy's derivative of a bigger expression takes too long
+EXPONENT_LIMIT = 10_000  # as for --exact: bigger exact powers take sympy forever
+_GROWING = frozenset({"exp", "pow", "pow_const", "rpow_const"})  # ops that overflow
+HUGE = 1e300  # beyond this (or nan/inf) exact evaluation builds numbers too big to finish
 
 
 @dataclass(frozen=True)
@@ -112,11 +115,25 @@ def check_gradients(graph: Graph) -> CheckReport:
     values = {name: graph.nodes[i].value for name, i in graph.variables.items()}
     notes: list[str] = []
     symbolic: dict[str, float] | None = None
-    if len(graph.nodes) <= SYMBOLIC_NODE_LIMIT:
+    huge = next((n for n in graph.nodes
+                 if n.op in _GROWING and not abs(n.value) <= HUGE), None)
+    power = next((n for n in graph.nodes if not abs(_exponent(graph, n)) <= EXPONENT_LIMIT),
+                 None)
+    if huge is not None:
+        notes.append(f"symbolic check skipped: node {huge.id} is {huge.value:g}, too large "
+                     "for exact evaluation; finite differences only")
+    elif power is not None:
+        notes.append(f"symbolic check skipped: the power in node {power.id} has exponent "
+                     f"{_exponent(graph, power):g}, too large for exact evaluation; finite "
+                     "differences only")
+    elif len(graph.nodes) <= SYMBOLIC_NODE_LIMIT:
         try:
             symbolic = _symbolic_gradients(graph, values)
         except LimitError as exc:
             notes.append(f"symbolic check skipped: {exc}")
+        except (TypeError, ValueError) as exc:
+            notes.append(f"symbolic check skipped: sympy has no answer here "
+                         f"({shorten(str(exc), 80)}); finite differences only")
         except RecursionError:
             notes.append("symbolic check skipped: the expression is nested too deeply "
                          "for sympy; finite differences only")
@@ -148,6 +165,17 @@ def check_gradients(graph: Graph) -> CheckReport:
     return CheckReport(checks, list(kinks.values()), notes)
 
 
+def _exponent(graph: Graph, node: "Node") -> float:
+    """The exponent of a power gate at this point (0 for other gates)."""
+    if node.op == "pow":
+        return graph.nodes[node.inputs[1]].value
+    if node.op == "pow_const":
+        return node.param  # type: ignore[return-value]
+    if node.op == "rpow_const":
+        return graph.nodes[node.inputs[0]].value
+    return 0.0
+
+
 def _finite_difference(graph: Graph, values: dict[str, float], name: str) -> float:
     """(f(x + h) - f(x - h)) / 2h with h scaled to x, from two forward passes."""
     x = values[name]
@@ -169,8 +197,10 @@ def _symbolic_gradients(graph: Graph, values: dict[str, float]) -> dict[str, flo
     point = {symbols[name]: exact_number(v) for name, v in values.items()}
     grads = {}
     for name, symbol in symbols.items():
-        derivative = sp.diff(out, symbol).xreplace(point)
-        grads[name] = _to_float(derivative.evalf(30))
+        # evalf with subs evaluates numerically at 30 digits: substituting the exact point
+        # first would make sympy simplify exact powers such as (6172839/5000000)**(...)
+        # for ever.
+        grads[name] = _to_float(sp.diff(out, symbol).evalf(30, subs=point))
     return grads
 
 

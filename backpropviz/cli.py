@@ -51,7 +51,12 @@ class TraceCommand(click.Command):
                     known[opt] = takes
         rest, variables = split_variable_options(args, known)
         ctx.meta["backpropviz.variables"] = variables
-        return super().parse_args(ctx, rest if args else [])
+        try:
+            return super().parse_args(ctx, rest if args else [])
+        except click.UsageError as exc:
+            if not args:
+                raise  # no arguments: click shows the help
+            raise InputError(f"{exc.format_message()} (see backpropviz --help)") from None
 
 
 def split_variable_options(args: list[str], known: dict[str, object]
@@ -76,6 +81,8 @@ def split_variable_options(args: list[str], known: dict[str, object]
         if opt is not None:
             options.append(arg)
             takes = known[opt]
+            if takes is True and arg == opt and i >= len(args):
+                raise InputError(f"{opt} needs a value")
             if takes and arg == opt and i < len(args):
                 if takes is True:
                     options.append(args[i])  # the option's value, even if it starts with '-'

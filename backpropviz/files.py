@@ -22,6 +22,8 @@ def check_writable(path: str) -> None:
         raise RenderError(f"cannot write '{path}': folder '{folder}' does not exist")
     if target.is_dir():
         raise RenderError(f"cannot write '{path}': it is a folder")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise RenderError(f"cannot write '{path}': it is read-only")
     if not os.access(folder, os.W_OK):
         raise RenderError(f"cannot write '{path}': folder '{folder}' is not writable")
 

@@ -12,7 +12,7 @@ import math
 import sys
 from typing import IO
 
-from .errors import BackpropvizError, ValuesError
+from .errors import BackpropvizError, ValuesError, shorten
 
 __all__ = ["SourceError", "read_text", "parse_values"]
 
@@ -24,18 +24,29 @@ class SourceError(BackpropvizError):
 def read_text(path: str, what: str, stdin: IO[str] | None = None, limit: int = -1) -> str:
     """The UTF-8 text of ``path`` ('-' is stdin); ``what`` names it in errors. With a
     ``limit``, at most that many characters are read (the caller rejects longer text)."""
+    size = 4 * limit if limit > 0 else -1  # UTF-8: at most 4 bytes a character
     if path == "-":
-        return (stdin or sys.stdin).read(limit)
+        stream = stdin or sys.stdin
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:  # a text-only stream: already decoded
+            return stream.read(limit)
+        data = buffer.read(size)
+        path = "stdin"
+        return _decode(data, what, path, limit, size)
     try:
         with open(path, "rb") as handle:
-            data = handle.read(4 * limit if limit > 0 else -1)  # UTF-8: <= 4 bytes a char
+            data = handle.read(size)
     except FileNotFoundError:
         raise SourceError(f"{what} '{path}' does not exist") from None
     except IsADirectoryError:
         raise SourceError(f"{what} '{path}' is a folder, not a file") from None
     except OSError as exc:
         raise SourceError(f"cannot read {what} '{path}': {exc.strerror}") from None
-    truncated = limit > 0 and len(data) == 4 * limit  # then surely too long: just measure
+    return _decode(data, what, path, limit, size)
+
+
+def _decode(data: bytes, what: str, path: str, limit: int, size: int) -> str:
+    truncated = limit > 0 and len(data) == size  # then surely too long: just measure
     try:
         return data.decode("utf-8-sig", errors="ignore" if truncated else "strict")
     except UnicodeDecodeError as exc:
@@ -49,6 +60,8 @@ def parse_values(text: str, origin: str) -> dict[str, float]:
     except json.JSONDecodeError as exc:
         raise ValuesError(f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno}, "
                           f"column {exc.colno}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ValuesError(f"{origin}: {shorten(str(exc), 80)}") from None
     if not isinstance(doc, dict):
         raise ValuesError(f"{origin}: expected a JSON object of name: number, "
                           f"got {type(doc).__name__ if doc is not None else 'null'}")

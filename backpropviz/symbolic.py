@@ -8,12 +8,13 @@ no recursion of our own.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any, Sequence
 
 import sympy as sp
 
-from .errors import LimitError
+from .errors import BackpropvizError, LimitError, shorten
 from .graph import Graph, Node
 from .ops import OPS
 
@@ -29,18 +30,35 @@ __all__ = [
 _NAMED = {"pi": sp.pi, "e": sp.E}
 
 
+EXACT_DIGITS_LIMIT = 400  # a literal's digits or decimal exponent: beyond float64's range
+
+
 def exact_constant(text: str) -> sp.Expr:
     """A constant as the user wrote it, exactly: ``0.1`` is 1/10, ``pi`` is pi."""
     sign = -1 if text.startswith("-") else 1
     body = text.lstrip("-")
     if body in _NAMED:
         return sign * _NAMED[body]
+    mantissa, _, exponent = body.lower().partition("e")
+    if len(mantissa) > EXACT_DIGITS_LIMIT or (exponent and abs(int(exponent)) > EXACT_DIGITS_LIMIT):
+        raise LimitError(f"exact arithmetic: the number {shorten(text)} is too large or too "
+                         "precise to handle exactly")
     return sign * sp.Rational(body)
 
 
 def exact_number(value: float) -> sp.Rational:
     """A variable's value exactly as typed: 3.0 is 3, 0.1 is 1/10 (its shortest repr)."""
+    if not math.isfinite(value):
+        raise LimitError(f"exact arithmetic: {value} has no exact value")
     return sp.Rational(repr(float(value)))
+
+
+def exact_text(expr: sp.Expr) -> str:
+    """``expr`` as text; a number too long to print (over 4,300 digits) as its size."""
+    try:
+        return sp.sstr(expr)
+    except ValueError:
+        return f"~{sp.N(expr, 6)}"
 
 
 def _param(node: Node) -> sp.Expr | None:
@@ -67,19 +85,30 @@ def to_sympy(graph: Graph, leaves: dict[str, sp.Expr] | None = None) -> list[sp.
 
 
 EXACT_EXPONENT_LIMIT = 10_000  # 9**9**9 has 370 million digits: never build such numbers
+EXACT_DIGITS_RESULT = 20_000   # digits of an exact power worth computing and printing
+EXACT_ROOT_LIMIT = 1_000       # x**(p/q) for bigger q: sympy hunts perfect powers for ever
 
 
 def _check_power(node: Node, args: list[sp.Expr]) -> None:
     """Refuse a power whose exponent is a huge number: sympy would compute it exactly
     (9**9**9 has 370 million digits) and never finish."""
     if node.op == "pow":
-        exponent = args[1]
+        base, exponent = args
     elif node.op == "pow_const":
-        exponent = exact_constant(node.param_text or "0")
+        base, exponent = args[0], exact_constant(node.param_text or "0")
     elif node.op == "rpow_const":
-        exponent = args[0]
+        base, exponent = exact_constant(node.param_text or "0"), args[0]
     else:
         return
+    if base.is_Rational and exponent.is_number and exponent.is_real:
+        digits = len(str(abs(base.p))) + len(str(base.q))
+        if digits * abs(exponent) > EXACT_DIGITS_RESULT:
+            raise LimitError(f"exact arithmetic: the power in node {node.id} would have "
+                             f"about {int(digits * abs(exponent)):,} digits, too large to "
+                             "compute exactly")
+    if exponent.is_Rational and exponent.q > EXACT_ROOT_LIMIT and base.is_number:
+        raise LimitError(f"exact arithmetic: the power in node {node.id} has the fractional "
+                         f"exponent {_short(exponent)}, which has no usable exact form")
     if exponent.is_number and abs(exponent) > EXACT_EXPONENT_LIMIT:
         raise LimitError(f"exact arithmetic: the power in node {node.id} has exponent "
                          f"{_short(exponent)}, more than {EXACT_EXPONENT_LIMIT:,}; its exact "
@@ -130,6 +159,16 @@ class ExactPass:
 
 
 def exact_pass(graph: Graph) -> ExactPass:
+    """Run both passes exactly (see :func:`_exact_pass`); a clear error where exact
+    arithmetic has no answer (values outside the real numbers, a kink of a complex value)."""
+    try:
+        return _exact_pass(graph)
+    except (TypeError, ValueError) as exc:
+        raise BackpropvizError(f"--exact: no exact result here ({shorten(str(exc), 80)}); "
+                               "the values may leave the real numbers") from None
+
+
+def _exact_pass(graph: Graph) -> ExactPass:
     """Run both passes exactly: integers and fractions stay exact, exp(-1) stays exp(-1).
 
     Values keep the form the forward pass builds (``1/(exp(-1) + 1)``); a long gradient is

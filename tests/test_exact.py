@@ -182,6 +182,26 @@ def test_exact_grad_at_a_relu_kink_follows_backprop(run, validator):
     assert doc["exact"]["gradients"]["x"] == "0", doc["exact"]["gradients"]
 
 
+def test_exact_power_of_a_decimal_finishes(child_env):
+    """--exact on sqrt(x**x) at x = 1.2345678 must not hang: sympy, given the rational
+    6172839/5000000, tries to pull perfect powers out of its power and never finishes."""
+    import subprocess
+    import sys
+
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "backpropviz", "sqrt(x**x)", "--x", "1.2345678", "--exact",
+             "--json"], capture_output=True, text=True, env=child_env(), timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail("--exact on sqrt(x**x) at x=1.2345678 did not finish in 20 s")
+    # x**x at a 7-digit decimal has no usable exact form: --exact says so (a documented
+    # limit) instead of computing for ever.
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("Error: exact arithmetic: the power in node 1 has the "
+                                  "fractional exponent 6172839/5000000")
+    assert "Traceback" not in proc.stderr
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 def test_table_shows_exact_columns(run):

@@ -120,12 +120,12 @@ def _check(report: CheckReport) -> dict[str, Any]:
 
 
 def _exact(graph: Graph, exact: ExactPass) -> dict[str, Any]:
-    import sympy as sp
+    from ..symbolic import exact_text
 
     return {
-        "value": sp.sstr(exact.values[graph.output]),
-        "gradients": {name: sp.sstr(exact.grads[i]) for name, i in graph.variables.items()},
-        "nodes": [{"value": sp.sstr(v), "grad": sp.sstr(g)}
+        "value": exact_text(exact.values[graph.output]),
+        "gradients": {name: exact_text(exact.grads[i]) for name, i in graph.variables.items()},
+        "nodes": [{"value": exact_text(v), "grad": exact_text(g)}
                   for v, g in zip(exact.values, exact.grads)],
     }
 

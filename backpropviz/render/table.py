@@ -112,9 +112,9 @@ def _number(value: float, decimals: int) -> str:
 
 
 def _exact(expr: object) -> str:
-    import sympy as sp
+    from ..symbolic import exact_text
 
-    text = sp.sstr(expr)
+    text = exact_text(expr)  # type: ignore[arg-type]
     return excerpt(text, 0, len(text), EXACT_WIDTH)
 
 
