@@ -123,3 +123,17 @@ def run_process() -> RunProcess:
 
     return run_it
 
+
+
+@pytest.fixture(scope="session")
+def validator():
+    """A validator for the JSON Schema the package ships."""
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    source = resources.files("backpropviz").joinpath("schema", "backpropviz-1.schema.json")
+    schema = json.loads(source.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)

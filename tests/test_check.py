@@ -7,10 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from importlib import resources
-from pathlib import Path
 
-import jsonschema
 import pytest
 import sympy as sp
 
@@ -21,25 +18,7 @@ from backpropviz.check import (FD_RTOL, SYMBOLIC_RTOL, check_gradients, find_kin
 from backpropviz.cli import main
 from backpropviz.ops import OPS
 
-DATA = Path(__file__).parent / "data" / "cs231n.json"
-REFERENCE = {ex["expression"]: ex for ex in
-             json.loads(DATA.read_text(encoding="utf-8"))["examples"]}
-SIMPLE = "(x+y)*z"
-SIGMOID = "1/(1+exp(-(w0*x0+w1*x1+w2)))"
-
-
-def var_args(values: dict) -> list[str]:
-    out: list[str] = []
-    for name, value in values.items():
-        out += [f"--{name}", str(value)]
-    return out
-
-
-@pytest.fixture(scope="module")
-def validator():
-    source = resources.files("backpropviz").joinpath("schema", "backpropviz-1.schema.json")
-    schema = json.loads(source.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+from reference import REFERENCE, SIGMOID, SIMPLE, var_args
 
 
 def check_json(run, *args: str, code: int = 0) -> dict:

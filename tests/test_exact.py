@@ -5,35 +5,14 @@ from __future__ import annotations
 
 import json
 import math
-from importlib import resources
-from pathlib import Path
 
-import jsonschema
 import pytest
 import sympy as sp
 
 import backpropviz
 from backpropviz.symbolic import exact_constant, exact_number, exact_pass
 
-DATA = Path(__file__).parent / "data" / "cs231n.json"
-REFERENCE = {ex["expression"]: ex for ex in
-             json.loads(DATA.read_text(encoding="utf-8"))["examples"]}
-SIMPLE = "(x+y)*z"
-SIGMOID = "1/(1+exp(-(w0*x0+w1*x1+w2)))"
-
-
-def var_args(values: dict) -> list[str]:
-    out: list[str] = []
-    for name, value in values.items():
-        out += [f"--{name}", str(value)]
-    return out
-
-
-@pytest.fixture(scope="module")
-def validator():
-    source = resources.files("backpropviz").joinpath("schema", "backpropviz-1.schema.json")
-    schema = json.loads(source.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+from reference import REFERENCE, SIGMOID, SIMPLE, var_args
 
 
 def exact_json(run, validator, *args: str) -> dict:

@@ -14,10 +14,7 @@ import random
 import re
 import subprocess
 import sys
-from importlib import resources
-from pathlib import Path
 
-import jsonschema
 import pytest
 
 import backpropviz
@@ -25,21 +22,10 @@ import backpropviz.graph
 from backpropviz.render.explain import render_explain, step_text
 from backpropviz.steps import backward_steps, display_names, forward_steps
 
-DATA = Path(__file__).parent / "data" / "cs231n.json"
-REFERENCE = {ex["expression"]: ex for ex in
-             json.loads(DATA.read_text(encoding="utf-8"))["examples"]}
+from reference import REFERENCE, SIGMOID, SIMPLE, var_args
 
-SIMPLE = "(x+y)*z"
-SIGMOID = "1/(1+exp(-(w0*x0+w1*x1+w2)))"
 STAGED = "q = x + y; f = q * z"
 FORK = "q = x + y; r = x * z; f = q + r"
-
-
-def var_args(values: dict) -> list[str]:
-    out: list[str] = []
-    for name, value in values.items():
-        out += [f"--{name}", str(value)]
-    return out
 
 
 SIMPLE_ARGS = (SIMPLE, *var_args(REFERENCE[SIMPLE]["values"]))
@@ -60,12 +46,6 @@ def explain_lines(result) -> list[str]:
     return lines[starts[0]:]
 
 
-@pytest.fixture(scope="module")
-def validator():
-    source = resources.files("backpropviz").joinpath("schema", "backpropviz-1.schema.json")
-    schema = json.loads(source.read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
 
 
 def run_json(run, *args: str) -> dict:
