@@ -137,11 +137,12 @@ def render_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> str:
     tail: dict[str, Any] = {"warnings": list(graph.warnings)}
     _add_extras(tail, graph, decimals, extras.get("steps"), extras.get("names"),
                 extras.get("check"), extras.get("exact"))
-    dumps = json.dumps
-    head_text = dumps(head, indent=2, ensure_ascii=False, allow_nan=False)[:-2]
-    tail_text = dumps(tail, indent=2, ensure_ascii=False, allow_nan=False)[1:]
-    body = ",\n    ".join(dumps(_node_dict(node), ensure_ascii=False, allow_nan=False)
-                          for node in graph.nodes)
+    indented = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2).encode
+    head_text = indented(head)[:-2]
+    tail_text = indented(tail)[1:]
+    # One encoder for every node line: json.dumps with options builds a new one per call.
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    body = ",\n    ".join([encode(_node_dict(node)) for node in graph.nodes])
     return f'{head_text},\n  "nodes": [\n    {body}\n  ],{tail_text}\n'
 
 
