@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-__all__ = ["Op", "OPS", "BINARY_OPERATOR", "FOLDED", "CONST_FIRST", "FUNCTION_OP"]
+__all__ = ["Op", "OPS", "BINARY_OPERATOR", "FOLDED", "FUNCTION_OP"]
 
 inf = math.inf
 nan = math.nan
@@ -215,9 +215,6 @@ FOLDED = {
     "/": ("div_const", "rdiv_const"),
     "**": ("pow_const", "rpow_const"),
 }
-
-#: Folded ops whose constant comes first in the formula.
-CONST_FIRST = frozenset({"rsub_const", "rdiv_const", "rpow_const"})
 
 #: Function name in the grammar -> op name.
 FUNCTION_OP = {name: name for name in

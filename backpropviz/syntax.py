@@ -359,7 +359,7 @@ def _expression(tokens: list[Token], i: int, text: str) -> tuple[Expr, int]:
             else:
                 hint = _open_paren_hint(stack, text, pos)
                 if not hint and (kind in ("name", "num") or val == "("):
-                    hint = f"; write '*' to multiply: {_snippet(tokens[i - 1][1])}*{_snippet(val)}"
+                    hint = f"; write '*' to multiply: {shorten(tokens[i - 1][1], 15)}*{shorten(val, 15)}"
                 raise ExpressionSyntaxError(f"expected an operator but found {_describe(tok)}",
                                             text, pos, hint)
         i += 1
@@ -384,7 +384,3 @@ def _open_paren_hint(stack: list[object], text: str, pos: int) -> str:
 
 def _arguments(count: int) -> str:
     return "1 argument" if count == 1 else f"{count} arguments"
-
-
-def _snippet(text: str) -> str:
-    return text if len(text) <= 12 else text[:12] + "..."
