@@ -11,6 +11,7 @@ import gc
 import math
 import signal
 import sys
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -20,6 +21,7 @@ from .engine import evaluate, first_nonfinite
 from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, ValuesError, name_list,
                      shorten)
 from .graph import Graph, build_expression
+from .render.dot import THEMES
 from .sources import parse_values, read_text
 
 __all__ = ["cli", "main"]
@@ -28,7 +30,6 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, never expected
 MAX_SIZE = 10_000_000   # characters of program text
 MAX_DRAW = 500          # nodes Graphviz lays out in seconds (with fan-out, minutes beyond)
-DRAWN = ("svg", "png", "pdf")  # formats a Graphviz engine draws
 
 
 class InputError(click.ClickException):
@@ -172,6 +173,33 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               help="Which Graphviz draws .svg/.png/.pdf: the system 'dot', the embedded "
                    "graphviz-pure installed with backpropviz (SVG and PNG), or auto: dot "
                    "when it is on PATH, else embedded.")
+@click.option("--steps", "steps_dir", metavar="DIR",
+              help="Write the lesson as numbered frames into DIR: the forward pass gate by "
+                   "gate, then the gradients from the output back, each with its chain-rule "
+                   "product as a caption.")
+@click.option("--steps-format", type=click.Choice(["svg", "png"]), default="svg",
+              show_default=True, help="The format of the --steps frames.")
+@click.option("--frame-ms", type=click.IntRange(20, 60_000), default=1200, show_default=True,
+              metavar="MS", help="How long each frame of a .gif shows.")
+@click.option("--theme", type=click.Choice(list(THEMES)), default="classic",
+              show_default=True, help="classic: the CS231n colours (values green above each "
+                                      "wire, gradients red below); dark: light on dark; "
+                                      "print: black and grey, gradients in italics.")
+@click.option("--direction", type=click.Choice(["LR", "TB"]), default="LR",
+              show_default=True, help="Inputs on the left (LR) or at the top (TB).")
+@click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
+              help="The diagram's font family.")
+@click.option("--scale", type=click.FloatRange(0.25, 8), default=1.0, show_default=True,
+              metavar="FACTOR", help="Multiply the resolution of .png, .gif and PNG frames "
+                                     "(1 = 150 dpi).")
+@click.option("--transparent", is_flag=True,
+              help="A transparent background for .svg, .png and frames.")
+@click.option("--title", metavar="TEXT", help="A title over the diagram.")
+@click.option("--plain-names", is_flag=True,
+              help="Draw names as typed (w0, theta) instead of w with subscript 0 and θ.")
+@click.option("--expand", "expand_gates", is_flag=True,
+              help="Draw sigmoid and tanh as their primitive gates (sigmoid: *-1, exp, +1, "
+                   "1/x) instead of one gate each.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON on stdout (and nothing else there) instead of the table.")
 @click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
@@ -198,10 +226,13 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.pass_context
 def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         var_items: tuple[str, ...], values_file: str | None, output_name: str | None,
-        outputs: tuple[str, ...], engine_choice: str, as_json: bool, precision: int | None, explain: str | None,
-        check: bool, exact: bool, max_size: int, max_draw: int, quiet: bool) -> int:
-    from .files import check_writable, write_atomic
-    from .render.diagram import format_of, render_file
+        outputs: tuple[str, ...], engine_choice: str, steps_dir: str | None, steps_format: str,
+        frame_ms: int, theme: str, direction: str, font: str, scale: float, transparent: bool,
+        title: str | None, plain_names: bool, expand_gates: bool, as_json: bool,
+        precision: int | None, explain: str | None, check: bool, exact: bool, max_size: int,
+        max_draw: int, quiet: bool) -> int:
+    from .files import check_directory, check_writable, write_atomic, write_frames
+    from .render.diagram import DRAWN, format_of, render_file
 
     warnings: list[str] = []
     source = expression
@@ -209,12 +240,17 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         targets = [(path, format_of(path)) for path in outputs]
         for path, _ in targets:
             check_writable(path)
+        if steps_dir is not None:
+            check_directory(steps_dir)
         source, text = _program_text(expression, program_file, values_file, max_size)
         given = _collect_values(ctx.meta["backpropviz.variables"], var_items)
         file_values = (parse_values(read_text(values_file, "values file"), values_file)
                        if values_file else {})
-        graph = _trace(text, output_name, given, file_values, values_file, warnings)
+        graph = _trace(text, output_name, given, file_values, values_file, warnings,
+                       expand_gates)
         drawn = [path for path, fmt in targets if fmt in DRAWN]
+        if steps_dir is not None:
+            drawn.append(steps_dir)
         if drawn and len(graph.nodes) > max_draw:
             raise LimitError(
                 f"the graph has {len(graph.nodes):,} nodes, more than --max-draw {max_draw:,}: "
@@ -228,10 +264,17 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
             engine = choose_engine(engine_choice)
         # Render everything before writing anything: a failure leaves no file half-done.
         decimals = 2 if precision is None else precision  # the figures' 2 decimals
-        rendered = [(path, render_file(graph, fmt, decimals, engine, **extras))
+        style = replace(THEMES[theme], direction=direction, font=font, title=title,
+                        transparent=transparent, pretty_names=not plain_names)
+        look = dict(style=style, scale=scale, frame_ms=frame_ms)
+        rendered = [(path, render_file(graph, fmt, decimals, engine, **look, **extras))
                     for path, fmt in targets]
+        frames = (_render_steps(graph, steps_format, decimals, engine, style, scale)
+                  if steps_dir is not None else [])
         for path, result in rendered:
             write_atomic(path, result.data)
+        if steps_dir is not None:
+            write_frames(steps_dir, frames)
     except ExpressionSyntaxError as exc:
         if source is None:  # typed on the command line
             raise InputError(f"{exc}\n{exc.caret()}") from None
@@ -266,11 +309,27 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
             click.echo(f"wrote {path}{how}", err=True)
             for note in result.notes:
                 click.echo(f"note: {note}", err=True)
+        if steps_dir is not None:
+            click.echo(f"wrote {len(frames)} frames to {steps_dir}"
+                       f"{f' ({engine.description})' if engine else ''}", err=True)
+            for note in dict.fromkeys(n for _, r in frames for n in r.notes):
+                click.echo(f"note: {note}", err=True)
     if "check" in extras and not extras["check"].ok:
         if as_json or quiet:
             click.echo("error: --check found gradients that disagree", err=True)
         ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
     return EXIT_OK
+
+
+def _render_steps(graph: Graph, fmt: str, decimals: int, engine: Any, style: Any,
+                  scale: float) -> list[tuple[str, Any]]:
+    """(file name, drawing) for every frame of the lesson."""
+    from .frames import frame_names, lesson_frames
+    from .render.diagram import render_frames
+
+    frames = lesson_frames(graph, decimals, style.pretty_names)
+    drawn = render_frames(graph, [f.view for f in frames], fmt, decimals, engine, style, scale)
+    return list(zip(frame_names(frames, fmt), drawn))
 
 
 def _extras(graph: Graph, explain: str | None, check: bool, exact: bool) -> dict[str, Any]:
@@ -343,13 +402,17 @@ def _collect_values(variables: list[tuple[str, str]], var_items: tuple[str, ...]
 
 def _trace(text: str, output: str | None, given: list[tuple[str, str, str]],
            file_values: dict[str, float], values_file: str | None,
-           warnings: list[str]) -> Graph:
+           warnings: list[str], expand_gates: bool = False) -> Graph:
     """Build the graph, merge the values (command line over file), run both passes.
 
     Names in the values file that the program does not use are skipped with a warning (one
     file can serve several programs); on the command line they are errors (usually typos).
     """
     graph = build_expression(text, output)
+    if expand_gates:
+        from .expand import expand
+
+        graph = expand(graph)
     values: dict[str, float] = {}
     for name, value in file_values.items():
         if name in graph.variables:

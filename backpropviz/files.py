@@ -6,12 +6,17 @@ A reader never sees a half-written file, and a failed write leaves any earlier f
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
+from typing import Any, Sequence
 
 from .errors import RenderError
 
-__all__ = ["check_writable", "write_atomic"]
+__all__ = ["check_writable", "check_directory", "write_atomic", "write_frames"]
+
+FRAME_FILE = re.compile(r"step-\d+-(forward|backward)\.(svg|png)")
 
 
 def check_writable(path: str) -> None:
@@ -26,6 +31,45 @@ def check_writable(path: str) -> None:
         raise RenderError(f"cannot write '{path}': it is read-only")
     if not os.access(folder, os.W_OK):
         raise RenderError(f"cannot write '{path}': folder '{folder}' is not writable")
+
+
+def check_directory(path: str) -> None:
+    """Fail early when frames cannot go into folder ``path`` (made if missing)."""
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise RenderError(f"--steps '{path}': it is a file, not a folder")
+    folder = target if target.is_dir() else target.parent
+    if not folder.is_dir():
+        raise RenderError(f"--steps '{path}': folder '{folder}' does not exist")
+    if not os.access(folder, os.W_OK):
+        raise RenderError(f"--steps '{path}': folder '{folder}' is not writable")
+
+
+def write_frames(path: str, frames: Sequence[tuple[str, Any]]) -> None:
+    """Write ``(file name, rendered)`` frames into folder ``path``: a new folder appears
+    whole (made aside, then renamed); in an existing one each frame is written atomically
+    and frames of an earlier, longer lesson (``step-NN-...``) are removed."""
+    target = Path(path)
+    if not target.exists():
+        try:
+            tmp = tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)
+        except OSError as exc:
+            raise RenderError(f"cannot write '{path}': {exc.strerror}") from None
+        try:
+            for name, rendered in frames:
+                write_atomic(os.path.join(tmp, name), rendered.data)
+            os.chmod(tmp, 0o777 & ~_umask())
+            os.rename(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return
+    names = {name for name, _ in frames}
+    for name, rendered in frames:
+        write_atomic(str(target / name), rendered.data)
+    for old in target.iterdir():
+        if old.name not in names and FRAME_FILE.fullmatch(old.name) and old.is_file():
+            old.unlink()
 
 
 def write_atomic(path: str, data: bytes) -> None:

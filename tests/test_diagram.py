@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -59,8 +60,11 @@ def test_dot_has_every_gate_label(sigmoid_graph):
     dot = render_dot(sigmoid_graph)
     gate_labels = re.findall(r'shape=circle, [^\]]*label="([^"]*)"', dot)
     assert gate_labels == GATE_LABELS
-    names = re.findall(r'shape=plaintext, fontsize=\d+, label="([^"]*)"', dot)
-    assert names == INPUT_NAMES
+    names = re.findall(r'shape=plaintext, fontsize=\d+, label=<<i>([^>]*)<sub><font '
+                       r'point-size="\d+">(\d)</font></sub></i>>', dot)
+    assert ["".join(name) for name in names] == INPUT_NAMES  # w0 drawn as w, subscript 0
+    plain = render_dot(sigmoid_graph, style=replace(CLASSIC, pretty_names=False))
+    assert re.findall(r'shape=plaintext, fontsize=\d+, label=<([^>]*)>', plain) == INPUT_NAMES
 
 
 def test_dot_wire_numbers_at_two_decimals(sigmoid_graph):
@@ -113,11 +117,11 @@ def test_dot_flags_nonfinite_nodes():
     dot = render_dot(backpropviz.trace("log(x)*y", x=-1, y=2))
     flagged = re.findall(r"n(\d+) \[shape=circle[^\]]*fillcolor=\"([^\"]+)\"", dot)
     assert flagged == [("1", CLASSIC.flag_fill), ("3", CLASSIC.flag_fill)]
-    assert f'<font color="{CLASSIC.value_color}" point-size="14"><b>nan</b></font>' in dot
+    assert f'<font color="{CLASSIC.value_color}" point-size="16"><b>nan</b></font>' in dot
     # nodes x, log, y, *: d out / d y = log(-1) is nan as well
     assert wire_numbers(dot, CLASSIC.value_color) == ["-1.00", "nan", "2.00", "nan"]
     assert wire_numbers(dot, CLASSIC.grad_color) == ["-2.00", "2.00", "nan", "1.00"]
-    assert f'<font color="{CLASSIC.grad_color}" point-size="14"><b>nan</b></font>' in dot
+    assert f'<font color="{CLASSIC.grad_color}" point-size="16"><b>nan</b></font>' in dot
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -176,7 +180,7 @@ def svg_texts(path: Path) -> list[tuple[str, str | None, bool]]:
 @pytest.mark.needs_dot
 def test_svg_sigmoid(run, tmp_path):
     target = tmp_path / "x.svg"
-    result = run(*SIGMOID, "-o", str(target))
+    result = run(*SIGMOID, "-o", str(target), "--plain-names")
     assert result.exit_code == 0, result.output
     assert f"wrote {target}" in result.stderr
     texts = svg_texts(target)

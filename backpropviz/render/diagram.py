@@ -1,25 +1,33 @@
-"""Outputs by file extension: JSON, DOT text as is, or DOT drawn by a Graphviz engine."""
+"""Outputs by file extension: JSON, DOT text as is, DOT drawn by a Graphviz engine, and the
+step-by-step lesson as an HTML stepper or an animated GIF."""
 
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from ..errors import RenderError, shorten
 from ..graph import Graph
-from .dot import render_dot
+from .dot import CLASSIC, Style, View, render_dot
 from .engines import Engine
 from .json_doc import render_json
 
-__all__ = ["FORMATS", "Rendered", "format_of", "render_file", "png_size"]
+__all__ = ["FORMATS", "DRAWN", "LESSONS", "Rendered", "format_of", "render_file",
+           "render_frames", "png_size"]
 
 #: File extension -> output format.
-FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".json": "json"}
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
+           ".json": "json", ".html": "html", ".htm": "html", ".gif": "gif"}
+DRAWN = frozenset({"svg", "png", "pdf", "html", "gif"})  # formats a Graphviz engine draws
+LESSONS = frozenset({"html", "gif"})  # formats made of one frame per step
 
 PNG_DPI = 150  # sharp on a projector; SVG and PDF are vector anyway
 PNG_MAX_PIXELS = 8_000  # per side: a 100,000-node chain would otherwise be 97,000 px wide
+GIF_FRAME_MS = 1200
+
+Progress = Callable[[int, int], None]  # (frames done, frames in all)
 
 
 @dataclass(frozen=True)
@@ -40,18 +48,40 @@ def format_of(path: str) -> str:
 
 
 def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = None,
-                **extras: Any) -> Rendered:
-    """Output ``fmt`` (a value of :data:`FORMATS`) for ``graph``; ``engine`` draws svg, png
-    and pdf; ``extras`` go into JSON as in :func:`~backpropviz.render.json_doc.to_document`."""
+                style: Style = CLASSIC, scale: float = 1.0, frame_ms: int = GIF_FRAME_MS,
+                progress: Progress | None = None, **extras: Any) -> Rendered:
+    """Output ``fmt`` (a value of :data:`FORMATS`) for ``graph``; ``engine`` draws svg, png,
+    pdf and the lessons (html, gif); ``scale`` multiplies PNG and GIF resolution;
+    ``extras`` go into JSON as in :func:`~backpropviz.render.json_doc.to_document`."""
     if fmt == "json":
         return Rendered(render_json(graph, decimals=decimals, **extras).encode("utf-8"))
-    png = fmt == "png"
-    source = render_dot(graph, decimals, dpi=PNG_DPI if png else None,
-                        max_inches=PNG_MAX_PIXELS / PNG_DPI if png else None)
     if fmt == "dot":
-        return Rendered(source.encode("utf-8"))
+        return Rendered(render_dot(graph, decimals, style).encode("utf-8"))
     if engine is None:
         raise RenderError(f".{fmt} needs a Graphviz engine")
+    if fmt in LESSONS:
+        return _render_lesson(graph, fmt, decimals, engine, style, scale, frame_ms, progress)
+    return _draw(graph, fmt, decimals, engine, style, scale)
+
+
+def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int,
+                  engine: Engine, style: Style = CLASSIC, scale: float = 1.0,
+                  progress: Progress | None = None) -> list[Rendered]:
+    """One drawing (svg or png) per step ``view``."""
+    drawn = []
+    for k, view in enumerate(views):
+        drawn.append(_draw(graph, fmt, decimals, engine, style, scale, view))
+        if progress is not None:
+            progress(k + 1, len(views))
+    return drawn
+
+
+def _draw(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style, scale: float,
+          view: View | None = None) -> Rendered:
+    png = fmt == "png"
+    dpi = round(PNG_DPI * scale)
+    source = render_dot(graph, decimals, style, dpi=dpi if png else None,
+                        max_inches=PNG_MAX_PIXELS / dpi if png else None, view=view)
     data = engine.render(source, fmt)
     if png:
         width, height = png_size(data)
@@ -60,6 +90,32 @@ def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = N
                                    f"(at most {PNG_MAX_PIXELS:,} a side); write .svg for "
                                    "full detail",))
     return Rendered(data)
+
+
+def _render_lesson(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style,
+                   scale: float, frame_ms: int, progress: Progress | None) -> Rendered:
+    """The HTML stepper (captions as text under each SVG) or the GIF (captions drawn in)."""
+    from ..frames import lesson_frames
+
+    frames = lesson_frames(graph, decimals, style.pretty_names)
+    if fmt == "html":
+        from .stepper import render_html
+
+        bare = [View(f.view.values, f.view.grads, f.view.branches, f.view.current)
+                for f in frames]
+        svgs = render_frames(graph, bare, "svg", decimals, engine, style, scale, progress)
+        title = style.title or f"backpropviz: {shorten(graph.expression, 80)}"
+        page = render_html([r.data.decode("utf-8") for r in svgs],
+                           ["\n".join(f.caption) for f in frames], title=title,
+                           background=style.background, foreground=style.wire_color,
+                           phases=[f.phase for f in frames])
+        return Rendered(page.encode("utf-8"))
+    from .gif import render_gif
+
+    pngs = render_frames(graph, [f.view for f in frames], "png", decimals, engine, style,
+                         scale, progress)
+    notes = tuple(dict.fromkeys(note for r in pngs for note in r.notes))
+    return Rendered(render_gif([r.data for r in pngs], frame_ms), notes)
 
 
 def png_size(data: bytes) -> tuple[int, int]:

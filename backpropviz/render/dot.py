@@ -3,7 +3,12 @@
 Inputs on the left, a circle per gate, and every wire labelled with its value above it (green)
 and its gradient below it (red). A wire is drawn through a small label node holding the two
 numbers with a rule between them, so the line appears to pass between value and gradient
-as in the published figures. Output is deterministic: ids come from node ids only.
+as in the published figures. Where a value feeds several gates, each branch is labelled with
+the gradient flowing back along it, and the value's own wire with their sum.
+
+A :class:`View` draws one step of the passes: numbers not known yet are drawn in the
+transparent colour, so every frame of a lesson has the same layout. Output is
+deterministic: ids come from node ids only.
 """
 
 from __future__ import annotations
@@ -12,84 +17,202 @@ from dataclasses import dataclass
 from html import escape
 
 from ..graph import Graph, Node
+from .names import GREEK, name_html
 from .numbers import fixed, is_flagged
 
-__all__ = ["Style", "CLASSIC", "render_dot"]
+__all__ = ["Style", "View", "THEMES", "CLASSIC", "DIRECTIONS", "render_dot"]
 
 DIAGRAM_DECIMALS = 2
+DIRECTIONS = ("LR", "TB")
+HIDDEN = "transparent"  # the colour of a number a frame does not show yet
+_SPACER = " "  # the empty cell above a fork branch's gradient
 
 
 @dataclass(frozen=True)
 class Style:
-    """Colours and type of a diagram."""
+    """How a diagram looks: the theme's colours, type and layout.
 
+    ``value_emphasis``/``grad_emphasis`` (``b``, ``i`` or empty) tell values from gradients
+    without colour, for the print theme.
+    """
+
+    theme: str = "classic"
+    background: str = "#ffffff"
     value_color: str = "#1a7f37"   # green, as in the CS231n figures
     grad_color: str = "#cf222e"    # red
     wire_color: str = "#24292f"
+    gate_fill: str = "#ffffff"
+    highlight_fill: str = "#fff0a8"  # the gate a step frame is about
+    highlight_wire: str = "#0969da"  # and the wires it reads
     flag_fill: str = "#ffd8d3"     # gates whose value or gradient is nan/inf
+    value_emphasis: str = ""
+    grad_emphasis: str = ""
     font: str = "Helvetica"
-    gate_size: int = 18
-    number_size: int = 14
-    name_size: int = 20
+    direction: str = "LR"
+    title: str | None = None
+    transparent: bool = False
+    pretty_names: bool = True
+    gate_size: int = 20
+    number_size: int = 16
+    name_size: int = 22
+    caption_size: int = 18
 
 
 CLASSIC = Style()
+#: The themes: the CS231n colours; light on dark for dimmed rooms; black and grey for paper.
+THEMES = {
+    "classic": CLASSIC,
+    "dark": Style(theme="dark", background="#0d1117", value_color="#56d364",
+                  grad_color="#ff7b72", wire_color="#e6edf3", gate_fill="#161b22",
+                  highlight_fill="#5c4a00", highlight_wire="#58a6ff", flag_fill="#6e1b1b"),
+    "print": Style(theme="print", value_color="#000000", grad_color="#555555",
+                   wire_color="#000000", highlight_fill="#e4e4e4", highlight_wire="#000000",
+                   flag_fill="#c8c8c8", grad_emphasis="i"),
+}
+
+
+@dataclass(frozen=True)
+class View:
+    """What one step frame shows: the values and gradients known so far, the branch
+    gradients ``(gate, slot)`` sent back so far, the ``current`` gate (highlighted with the
+    wires it reads) and a caption (lines of text) under the diagram."""
+
+    values: frozenset[int]
+    grads: frozenset[int]
+    branches: frozenset[tuple[int, int]]
+    current: int | None = None
+    caption: tuple[str, ...] = ()
 
 
 def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLASSIC,
-               dpi: int | None = None, max_inches: float | None = None) -> str:
-    """The diagram of ``graph`` as DOT source text; ``max_inches`` caps its drawn size."""
+               dpi: int | None = None, max_inches: float | None = None,
+               view: View | None = None) -> str:
+    """The diagram of ``graph`` (or of one step of it, ``view``) as DOT source text;
+    ``max_inches`` caps its drawn size."""
     s = style
     size = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
     # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
     big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
+    background = "transparent" if s.transparent else s.background
+    tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
     lines = [
         "digraph backprop {",
-        f'  graph [rankdir=LR, ordering=in, bgcolor="white", nodesep=0.25, ranksep=0.3, '
-        f'fontname="{s.font}"{f", dpi={dpi}" if dpi else ""}{size}{big}];',
-        f'  node [fontname="{s.font}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
-        f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1.3];',
+        f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
+        f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
+        f'{f", dpi={dpi}" if dpi else ""}{size}{big}];',
+        f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
+        f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1.3, fontname="{_attr(s.font)}"];',
     ]
     add = lines.append
+    if view is not None and view.caption:
+        add(f"  graph [labelloc=b, labeljust=c, fontsize={s.caption_size}, "
+            f"label=<{_caption(view.caption)}>];")
+    indent = "  "
+    if s.title:
+        add("  subgraph cluster_title {")
+        add(f'    graph [peripheries=0, labelloc=t, labeljust=c, fontsize={s.caption_size + 6}, '
+            f'label=<<b>{escape(s.title)}</b>>];')
+        indent = "    "
+    uses = [0] * len(graph.nodes)
+    for node in graph.nodes:
+        for src in node.inputs:
+            uses[src] += 1
+    branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires()}
+    current = view.current if view is not None else None
     for node in graph.nodes:
         nid = node.id
         flagged = is_flagged(node.value) or is_flagged(node.grad)
         if node.is_gate:
-            fill = f', style=filled, fillcolor="{s.flag_fill}", penwidth=2.5' if flagged else ""
-            add(f"  n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
+            if nid == current:
+                fill = f', style=filled, fillcolor="{s.highlight_fill}", penwidth=3'
+            elif flagged:
+                fill = f', style=filled, fillcolor="{s.flag_fill}", penwidth=2.5'
+            else:
+                fill = f', style=filled, fillcolor="{s.gate_fill}"'
+            add(f"{indent}n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
                 f"label={_quote(node.label)}{fill}];")
-            for src in node.inputs:
-                add(f"  w{src}:e -> n{nid};")
+            for slot, src in enumerate(node.inputs):
+                attrs = []
+                if nid == current:
+                    attrs.append(f'color="{s.highlight_wire}", penwidth=3')
+                extra = f" [{', '.join(attrs)}]" if attrs else ""
+                if uses[src] > 1:  # a fork: the branch shows its own share of the gradient
+                    shown = view is None or (nid, slot) in view.branches
+                    grad = _number_html(branch_grads[(nid, slot)], decimals, s.grad_color,
+                                        s.number_size, s.grad_emphasis, shown)
+                    add(f"{indent}b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
+                        f"label=<{_wire_table(_SPACER, grad, s)}>];")
+                    add(f"{indent}w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];")
+                    add(f"{indent}b{nid}_{slot}{tail} -> n{nid}{extra};")
+                else:
+                    add(f"{indent}w{src}{tail} -> n{nid}{extra};")
         else:
             size = s.name_size if node.op == "input" else s.number_size + 2
-            add(f"  n{nid} [shape=plaintext, fontsize={size}, label={_quote(node.label)}];")
-        add(f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, label=<{_wire_label(node, decimals, s)}>];")
-        add(f"  n{nid} -> w{nid}:w [arrowhead=none];")
-    add(f'  out [shape=point, width=0.01, style=invis];')
-    add(f"  w{graph.output}:e -> out;")
+            add(f"{indent}n{nid} [shape=plaintext, fontsize={size}, "
+                f"label=<{_leaf_label(node, s)}>];")
+        add(f"{indent}w{nid} [shape=plaintext, margin=0, width=0, height=0, "
+            f"label=<{_wire_label(node, decimals, s, view)}>];")
+        add(f"{indent}n{nid} -> w{nid}{head} [arrowhead=none];")
+    if s.title:
+        add("  }")
+    add('  out [shape=point, width=0.01, style=invis];')
+    add(f"  w{graph.output}{tail} -> out;")
     add("}")
     return "\n".join(lines) + "\n"
 
 
-def _wire_label(node: Node, decimals: int, s: Style) -> str:
-    """An HTML-like table: the value, a rule that continues the wire, the gradient."""
-    value = _number_html(node.value, decimals, s.value_color, s.number_size)
+def _leaf_label(node: Node, s: Style) -> str:
+    """A variable's name (w0 drawn as w with subscript 0, theta as θ) or a constant."""
+    if not s.pretty_names:
+        return escape(node.label)
+    if node.op == "input":
+        return f"<i>{name_html(node.label, s.name_size)}</i>"
+    return escape(GREEK.get(node.label, node.label))  # pi -> π
+
+
+def _wire_label(node: Node, decimals: int, s: Style, view: View | None) -> str:
+    """An HTML-like table: the value, a rule that continues the wire, the gradient (side by
+    side, with a vertical rule, when wires run top to bottom)."""
+    nid = node.id
+    value = _number_html(node.value, decimals, s.value_color, s.number_size, s.value_emphasis,
+                         view is None or nid in view.values)
     if node.name and node.is_gate:  # a program's named intermediate: the wire carries it
+        name = name_html(node.name, s.number_size) if s.pretty_names else escape(node.name)
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
-                 f"<i>{escape(node.name)}</i> = </font>{value}")
-    grad = _number_html(node.grad, decimals, s.grad_color, s.number_size)
-    return (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
-            f'color="{s.wire_color}"><tr><td>{value}</td></tr><hr/>'
-            f"<tr><td>{grad}</td></tr></table>")
+                 f"<i>{name}</i> = </font>{value}")
+    grad = _number_html(node.grad, decimals, s.grad_color, s.number_size, s.grad_emphasis,
+                        view is None or nid in view.grads)
+    return _wire_table(value, grad, s)
 
 
-def _number_html(value: float, decimals: int, color: str, size: int) -> str:
+def _wire_table(top: str, bottom: str, s: Style) -> str:
+    """Two cells with a rule between them that continues the wire."""
+    table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
+             f'color="{s.wire_color}">')
+    if s.direction == "LR":
+        return f"{table}<tr><td>{top}</td></tr><hr/><tr><td>{bottom}</td></tr></table>"
+    return f"{table}<tr><td>{top}</td><vr/><td>{bottom}</td></tr></table>"
+
+
+def _number_html(value: float, decimals: int, color: str, size: int, emphasis: str = "",
+                 shown: bool = True) -> str:
     text = escape(fixed(value, decimals))
     if is_flagged(value):
         text = f"<b>{text}</b>"
-    return f'<font color="{color}" point-size="{size}">{text}</font>'
+    elif emphasis:
+        text = f"<{emphasis}>{text}</{emphasis}>"
+    return f'<font color="{color if shown else HIDDEN}" point-size="{size}">{text}</font>'
+
+
+def _caption(lines: tuple[str, ...]) -> str:
+    return "<br/>".join(escape(line) for line in lines) + "<br/>"
+
+
+def _attr(text: str) -> str:
+    """Text inside a DOT double-quoted attribute."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _quote(text: str) -> str:
     """A DOT double-quoted string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f'"{_attr(text)}"'

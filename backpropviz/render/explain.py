@@ -17,7 +17,7 @@ from ..steps import Contribution, Step
 from .numbers import fixed
 from .text import excerpt
 
-__all__ = ["step_text", "render_explain"]
+__all__ = ["step_text", "start_text", "use_text", "forward_text", "render_explain"]
 
 _PLACEHOLDER = re.compile(r"\b[xyc]\b")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -86,20 +86,10 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
     out = names[graph.output]
     name = names[step.node]
     if not step.contributions:
-        return [f"d{out}/d{out} = 1  (start at the output)"]
+        return [start_text(graph, names)]
 
     def use(part: Contribution) -> str:
-        """One use: the chain-rule product, symbols then numbers, up to its value."""
-        formula = "" if _NUMBER.fullmatch(part.formula) else part.formula
-        grad = _num(part.grad, decimals)
-        if part.via == graph.output:  # the output's own local derivative: upstream is 1
-            return f"d{out}/d{name} = {formula + ' = ' if formula else ''}{grad}"
-        via = names[part.via]
-        upstream = _num(part.upstream, decimals)
-        local = _local(part.local, decimals)
-        local = f"({local})" if local.startswith("-") else local
-        symbolic = f" = {upstream} * {_factor(formula)}" if formula else ""
-        return (f"d{out}/d{via} * d{via}/d{name}{symbolic} = {upstream} * {local} = {grad}")
+        return use_text(graph, part, names, name, decimals)
 
     if len(step.contributions) == 1:
         line = use(step.contributions[0])
@@ -111,6 +101,35 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
     return [head] + [f"via {names[p.via]}"
                      + (f" (input {p.slot + 1})" if vias.count(p.via) > 1 else "")
                      + f": {use(p)}" for p in step.contributions]
+
+
+def start_text(graph: Graph, names: Sequence[str]) -> str:
+    """The reverse pass's first step: the output's gradient with respect to itself."""
+    out = names[graph.output]
+    return f"d{out}/d{out} = 1  (start at the output)"
+
+
+def use_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
+             decimals: int) -> str:
+    """What flows back to ``name`` along one use: the chain-rule product, symbols then
+    numbers, up to its value (``df/dq * dq/dx = -4.00 * 1 = -4.00``)."""
+    out = names[graph.output]
+    formula = "" if _NUMBER.fullmatch(part.formula) else part.formula
+    grad = _num(part.grad, decimals)
+    if part.via == graph.output:  # the output's own local derivative: upstream is 1
+        return f"d{out}/d{name} = {formula + ' = ' if formula else ''}{grad}"
+    via = names[part.via]
+    upstream = _num(part.upstream, decimals)
+    local = _local(part.local, decimals)
+    local = f"({local})" if local.startswith("-") else local
+    symbolic = f" = {upstream} * {_factor(formula)}" if formula else ""
+    return f"d{out}/d{via} * d{via}/d{name}{symbolic} = {upstream} * {local} = {grad}"
+
+
+def forward_text(graph: Graph, node_id: int, names: Sequence[str], decimals: int) -> str:
+    """One forward step: ``q = x + y = -2.00 + 5.00 = 3.00``."""
+    return _forward_text(graph, Step(0, "forward", node_id, graph.nodes[node_id].value),
+                         names, decimals)
 
 
 def step_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> list[str]:

@@ -1,0 +1,109 @@
+"""A lesson as frames: the forward pass gate by gate, then the reverse pass from the output
+back to the inputs, as a teacher builds backprop slides one step at a time.
+
+Forward frame k shows the inputs' values and those of gates 1..k. The reverse pass starts
+with a frame for the output (gradient 1), then one frame per gate in reverse evaluation
+order: the gate hands its gradient to its inputs. A frame shows exactly the gradients known
+at that step: a branch's share once its gate has been visited, and a node's own gradient
+once every gate that reads it has been (at a fork, the sum of the branches).
+Each frame carries its chain-rule product as caption lines. No math is recomputed here:
+every number comes from the evaluated graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .graph import Graph
+from .render.dot import View
+from .render.explain import forward_text, start_text, use_text
+from .render.names import name_text
+from .render.numbers import fixed
+from .steps import Contribution, display_names
+
+__all__ = ["Frame", "lesson_frames", "frame_names"]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One step of the lesson: ``phase`` is ``forward`` or ``backward``; ``node`` the gate
+    the step is about (the output for the first backward frame); ``view`` what it shows."""
+
+    index: int
+    phase: str
+    node: int
+    view: View
+
+    @property
+    def caption(self) -> tuple[str, ...]:
+        return self.view.caption
+
+
+def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) -> list[Frame]:
+    """Every frame of the lesson for an evaluated ``graph``: one per gate forward, then one
+    for the output and one per gate backward."""
+    from .symbolic import local_formula  # sympy writes the local derivatives
+
+    nodes = graph.nodes
+    names = display_names(graph)
+    if pretty_names:
+        names = [name_text(n) if node.name else n for n, node in zip(names, nodes)]
+    gates = [node.id for node in nodes if node.is_gate]
+    leaves = frozenset(node.id for node in nodes if not node.is_gate)
+    frames: list[Frame] = []
+
+    def add(phase: str, node: int, view: View) -> None:
+        frames.append(Frame(len(frames) + 1, phase, node, view))
+
+    known = set(leaves)
+    for gate in gates:
+        known.add(gate)
+        add("forward", gate, View(frozenset(known), frozenset(), frozenset(), gate,
+                                  (forward_text(graph, gate, names, decimals),)))
+    values = frozenset(node.id for node in nodes)
+    readers = [0] * len(nodes)
+    for node in nodes:
+        for src in node.inputs:
+            readers[src] += 1
+    pending = list(readers)
+    grads = {graph.output}
+    branches: set[tuple[int, int]] = set()
+    arrived: list[list[Contribution]] = [[] for _ in nodes]
+    add("backward", graph.output, View(values, frozenset(grads), frozenset(), graph.output,
+                                       (start_text(graph, names),)))
+    for gate in reversed(gates):
+        node = nodes[gate]
+        grads.add(gate)  # every reader has been visited (or it has none: its gradient is 0)
+        caption = []
+        for slot, src in enumerate(node.inputs):
+            branches.add((gate, slot))
+            pending[src] -= 1
+            local = node.local_grads[slot]
+            part = Contribution(gate, slot, node.grad, local,
+                                local_formula(node, slot, names), node.grad * local)
+            arrived[src].append(part)
+            if nodes[src].op == "const":
+                continue
+            line = use_text(graph, part, names, names[src], decimals)
+            if not line.startswith(f"d{names[graph.output]}/d{names[src]} ="):
+                line = f"d{names[graph.output]}/d{names[src]} {'=' if readers[src] == 1 else '+='} {line}"
+            caption.append(line)
+            if pending[src] == 0:
+                grads.add(src)
+                if readers[src] > 1:
+                    parts = " + ".join(fixed(p.grad, decimals) for p in arrived[src])
+                    caption.append(f"d{names[graph.output]}/d{names[src]} = {parts} = "
+                                   f"{fixed(nodes[src].grad, decimals)}  (sum over its "
+                                   f"{readers[src]} uses)")
+        if not caption:
+            caption.append(f"{names[gate]} reads only constants: nothing flows further back")
+        add("backward", gate, View(values, frozenset(grads), frozenset(branches), gate,
+                                   tuple(caption)))
+    return frames
+
+
+def frame_names(frames: Sequence[Frame], ext: str) -> list[str]:
+    """File names that sort in lesson order: ``step-01-forward.svg`` ..."""
+    width = max(2, len(str(len(frames))))
+    return [f"step-{f.index:0{width}d}-{f.phase}.{ext}" for f in frames]

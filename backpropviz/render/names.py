@@ -1,0 +1,58 @@
+"""Variable names as a teacher writes them: ``w0`` as w with subscript 0, ``x_1`` as x with
+subscript 1, ``theta`` as the Greek letter.
+
+Two spellings: Graphviz HTML-like markup for diagrams, and plain Unicode for captions (digits
+become subscript digits; a subscript with letters stays ``x_in``, Unicode has no letters for
+most of them).
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+__all__ = ["GREEK", "name_html", "name_text"]
+
+_LETTERS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron "
+            "pi rho sigma tau upsilon phi chi psi omega").split()
+#: Greek letter names (lower case, and capitalised for the capital letter) -> the letter.
+GREEK = {name: chr(0x3B1 + i + (i > 16)) for i, name in enumerate(_LETTERS)}  # (skip final ς)
+GREEK.update({name.capitalize(): chr(0x391 + i + (i > 16)) for i, name in enumerate(_LETTERS)})
+
+_DIGITS_AFTER = re.compile(r"([A-Za-z]+?)_?(\d+)")
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _split(name: str) -> tuple[str, str]:
+    """(base, subscript): ``w0`` -> (w, 0), ``x_in`` -> (x, in), ``theta`` -> (theta, '')."""
+    match = _DIGITS_AFTER.fullmatch(name)
+    if match:
+        return match.group(1), match.group(2)
+    base, sep, sub = name.partition("_")
+    if sep and base and sub:
+        return base, sub
+    return name, ""
+
+
+def name_html(name: str, size: int | None = None) -> str:
+    """``name`` as Graphviz HTML-like text, with ``<sub>`` and Greek letters; a subscript
+    is set at 70% of ``size`` points."""
+    base, sub = _split(name)
+    text = escape(GREEK.get(base, base))
+    if sub:
+        sub = escape(GREEK.get(sub, sub))
+        if size:
+            sub = f'<font point-size="{round(size * 0.7)}">{sub}</font>'
+        text += f"<sub>{sub}</sub>"
+    return text
+
+
+def name_text(name: str) -> str:
+    """``name`` as plain Unicode: ``w0`` -> w₀, ``theta_1`` -> θ₁, ``x_in`` -> x_in."""
+    base, sub = _split(name)
+    base = GREEK.get(base, base)
+    if not sub:
+        return base
+    if sub.isdigit():
+        return base + sub.translate(_SUBSCRIPT_DIGITS)
+    return f"{base}_{GREEK.get(sub, sub)}"
