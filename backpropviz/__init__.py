@@ -29,13 +29,20 @@ __all__ = [
 
 
 def trace(expression: str, values: Mapping[str, float] | None = None, /, *,
-          output: str | None = None, **kwargs: float) -> Graph:
+          output: str | None = None, expand: bool = False, **kwargs: float) -> Graph:
     """Parse ``expression`` (or a program such as ``"q = x + y; f = q * z"``), run the
-    forward and reverse passes, and return the evaluated graph.
+    forward and reverse passes, and return the evaluated graph (in Jupyter it displays as
+    the diagram).
 
     Values come as keyword arguments, or as a mapping for names that are not identifiers
-    Python accepts as keywords. A value for a name the expression lacks is an error.
-    ``output`` picks an assigned name as the output instead of the last statement.
+    Python accepts as keywords (``output`` and ``expand`` among them). A value for a name
+    the expression lacks is an error. ``output`` picks an assigned name as the output
+    instead of the last statement; ``expand`` draws sigmoid and tanh as primitive gates.
     """
     given = {**(values or {}), **kwargs}
-    return evaluate(build_expression(expression, output), given)
+    graph = build_expression(expression, output)
+    if expand:
+        from .expand import expand as expand_gates
+
+        graph = expand_gates(graph)
+    return evaluate(graph, given)

@@ -20,6 +20,7 @@ from .render.dot import View
 from .render.explain import forward_text, start_text, use_text
 from .render.names import name_text
 from .render.numbers import fixed
+from .render.text import excerpt
 from .steps import Contribution, display_names
 
 __all__ = ["Frame", "lesson_frames", "frame_names"]
@@ -98,9 +99,21 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
                                    f"{readers[src]} uses)")
         if not caption:
             caption.append(f"{names[gate]} reads only constants: nothing flows further back")
+        caption.extend(_where(graph, (gate, *node.inputs), names))
         add("backward", gate, View(values, frozenset(grads), frozenset(branches), gate,
                                    tuple(caption)))
     return frames
+
+
+def _where(graph: Graph, ids: Sequence[int], names: Sequence[str]) -> list[str]:
+    """A line saying what the unnamed gates among ``ids`` compute (``n8 = w0*x0 + w2``):
+    their names appear in captions but not in the diagram."""
+    unnamed = [i for i in dict.fromkeys(ids) if graph.nodes[i].is_gate
+               and not graph.nodes[i].name and i != graph.output]
+    if not unnamed:
+        return []
+    return ["where " + ", ".join(f"{names[i]} = {excerpt(graph.expression, *graph.nodes[i].span)}"
+                                 for i in unnamed)]
 
 
 def frame_names(frames: Sequence[Frame], ext: str) -> list[str]:

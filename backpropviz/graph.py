@@ -114,6 +114,16 @@ class Graph:
         """The node of variable ``name``."""
         return self.nodes[self.variables[name]]
 
+    def _repr_svg_(self) -> str | None:
+        """The diagram, for Jupyter; None (the text repr) when no Graphviz can draw it."""
+        from .render.diagram import render_file
+        from .render.engines import choose_engine
+
+        try:
+            return render_file(self, "svg", 2, choose_engine("auto")).data.decode("utf-8")
+        except BackpropvizError:
+            return None
+
 
 def build(program: Program, output: str | None = None) -> Graph:
     """Turn a parsed program into a graph, iteratively (no recursion, so any depth works).
