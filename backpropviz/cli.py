@@ -30,6 +30,7 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, never expected
 MAX_SIZE = 10_000_000   # characters of program text
 MAX_DRAW = 500          # nodes Graphviz lays out in seconds (with fan-out, minutes beyond)
+MAX_FRAMES = 201        # frames of a lesson (a 100-gate graph), each one Graphviz run
 
 
 class InputError(click.ClickException):
@@ -220,6 +221,9 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               metavar="NODES", help="Refuse to draw .svg/.png/.pdf of graphs bigger than "
                                     "this (Graphviz slows down sharply); .dot and .json "
                                     "have no limit.")
+@click.option("--max-frames", type=click.IntRange(1), default=MAX_FRAMES, show_default=True,
+              metavar="N", help="Refuse lessons (--steps, .html, .gif) of more frames than "
+                                "this (a graph of G gates has 2G+1).")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print no table, no warnings and no 'wrote' messages.")
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
@@ -230,9 +234,9 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         frame_ms: int, theme: str, direction: str, font: str, scale: float, transparent: bool,
         title: str | None, plain_names: bool, expand_gates: bool, as_json: bool,
         precision: int | None, explain: str | None, check: bool, exact: bool, max_size: int,
-        max_draw: int, quiet: bool) -> int:
+        max_draw: int, max_frames: int, quiet: bool) -> int:
     from .files import check_directory, check_writable, write_atomic, write_frames
-    from .render.diagram import DRAWN, format_of, render_file
+    from .render.diagram import DRAWN, LESSONS, format_of, render_file
 
     warnings: list[str] = []
     source = expression
@@ -256,6 +260,15 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
                 f"the graph has {len(graph.nodes):,} nodes, more than --max-draw {max_draw:,}: "
                 f"Graphviz would take minutes to draw {drawn[0]}. Write .dot or .json "
                 "instead, or raise --max-draw")
+        lessons = [path for path, fmt in targets if fmt in LESSONS]
+        if steps_dir is not None:
+            lessons.append(steps_dir)
+        frame_count = 2 * len(graph.gates) + 1
+        if lessons and frame_count > max_frames:
+            raise LimitError(
+                f"the lesson would have {frame_count:,} frames, more than --max-frames "
+                f"{max_frames:,}: each is one Graphviz run. Draw a smaller graph, or raise "
+                "--max-frames")
         extras = _extras(graph, explain, check, exact)
         engine = None
         if drawn:
