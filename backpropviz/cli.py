@@ -129,7 +129,8 @@ statement. Read it from a file with -f FILE or @FILE, or from stdin with '-'.
 
 Give every variable a value with --NAME VALUE (or --var NAME=VALUE for names that clash with
 the options below), or from a JSON file with --values. Prints a table by default; --json
-prints JSON; -o writes a CS231n-style circuit diagram (.svg .png .pdf .dot .gv) or the JSON.
+prints JSON; -o writes a CS231n-style circuit diagram (.svg .png .pdf .dot .gv), a
+step-by-step lesson (.html stepper, .gif) or the JSON; --steps DIR writes the lesson's frames.
 
 \b
 Grammar: numbers (2, 0.5, 1e-3), + - * / ** ^ (power), unary minus, parentheses,
@@ -144,6 +145,8 @@ Examples:
   backpropviz "q = x + y; f = q * z" --x -2 --y 5 --z -4 -o staged.png
   backpropviz -f model.bp --values vals.json --output loss
   backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --explain --check
+  backpropviz "(x+y)*z" --x 3 --y -2 --z -4 -o lesson.html --theme dark
+  backpropviz "sigmoid(w*x + b)" --w 2 --x -1 --b 1 --expand --steps frames/
   backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --json | jq .gradients
   backpropviz "x*json" --x 2 --var json=3
 
@@ -167,8 +170,8 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--output", "output_name", metavar="NAME",
               help="Differentiate this assigned name instead of the last statement.")
 @click.option("-o", "--out", "outputs", multiple=True, metavar="PATH",
-              help="Write the diagram (.svg .png .pdf .dot .gv) or the JSON (.json) to PATH; "
-                   "repeatable.")
+              help="Write the diagram (.svg .png .pdf .dot .gv), the lesson (.html .gif) or "
+                   "the JSON (.json) to PATH; repeatable.")
 @click.option("--engine", "engine_choice", type=click.Choice(["auto", "dot", "embedded"]),
               default="auto", show_default=True,
               help="Which Graphviz draws .svg/.png/.pdf: the system 'dot', the embedded "
