@@ -73,6 +73,7 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
     arrived: list[list[Contribution]] = [[] for _ in nodes]
     add("backward", graph.output, View(values, frozenset(grads), frozenset(), graph.output,
                                        (start_text(graph, names),)))
+    out = names[graph.output]
     for gate in reversed(gates):
         node = nodes[gate]
         grads.add(gate)  # every reader has been visited (or it has none: its gradient is 0)
@@ -84,25 +85,30 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
             part = Contribution(gate, slot, node.grad, local,
                                 local_formula(node, slot, names), node.grad * local)
             arrived[src].append(part)
-            if nodes[src].op == "const":
-                continue
-            line = use_text(graph, part, names, names[src], decimals)
-            if not line.startswith(f"d{names[graph.output]}/d{names[src]} ="):
-                line = f"d{names[graph.output]}/d{names[src]} {'=' if readers[src] == 1 else '+='} {line}"
-            caption.append(line)
             if pending[src] == 0:
                 grads.add(src)
-                if readers[src] > 1:
-                    parts = " + ".join(fixed(p.grad, decimals) for p in arrived[src])
-                    caption.append(f"d{names[graph.output]}/d{names[src]} = {parts} = "
-                                   f"{fixed(nodes[src].grad, decimals)}  (sum over its "
-                                   f"{readers[src]} uses)")
+            if nodes[src].op == "const":
+                continue  # its gradient is drawn, but a constant needs no chain-rule line
+            wrt = f"d{out}/d{names[src]}"
+            line = use_text(graph, part, names, names[src], decimals)
+            line = line[len(wrt) + 3:] if line.startswith(f"{wrt} = ") else line
+            caption.append(f"{wrt} {'=' if readers[src] == 1 else '+='} {line}")
+            if pending[src] == 0 and readers[src] > 1:
+                parts = " + ".join(_term(p.grad, decimals, k) for k, p in enumerate(arrived[src]))
+                caption.append(f"{wrt} = {parts} = {fixed(nodes[src].grad, decimals)}  "
+                               f"(sum over its {readers[src]} uses)")
         if not caption:
             caption.append(f"{names[gate]} reads only constants: nothing flows further back")
         caption.extend(_where(graph, (gate, *node.inputs), names))
         add("backward", gate, View(values, frozenset(grads), frozenset(branches), gate,
                                    tuple(caption)))
     return frames
+
+
+def _term(value: float, decimals: int, position: int) -> str:
+    """A summand: negative ones after the first in parentheses (``-3.00 + (-6.00)``)."""
+    text = fixed(value, decimals)
+    return f"({text})" if position and text.startswith("-") else text
 
 
 def _where(graph: Graph, ids: Sequence[int], names: Sequence[str]) -> list[str]:

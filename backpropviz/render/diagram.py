@@ -4,13 +4,13 @@ step-by-step lesson as an HTML stepper or an animated GIF."""
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..errors import RenderError, shorten
 from ..graph import Graph
-from .dot import CLASSIC, Style, View, render_dot
+from .dot import CLASSIC, HIDDEN, Style, View, render_dot
 from .engines import Engine
 from .json_doc import render_json
 
@@ -67,9 +67,13 @@ def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = N
 def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int,
                   engine: Engine, style: Style = CLASSIC, scale: float = 1.0,
                   progress: Progress | None = None) -> list[Rendered]:
-    """One drawing (svg or png) per step ``view``."""
+    """One drawing (svg or png) per step ``view``, all of one size: captions are padded to
+    the longest one's number of lines, so the diagram does not move between frames."""
+    lines = max((len(v.caption) for v in views), default=0)
     drawn = []
     for k, view in enumerate(views):
+        if len(view.caption) < lines:
+            view = replace(view, caption=view.caption + (" ",) * (lines - len(view.caption)))
         drawn.append(_draw(graph, fmt, decimals, engine, style, scale, view))
         if progress is not None:
             progress(k + 1, len(views))
@@ -83,6 +87,10 @@ def _draw(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style, s
     source = render_dot(graph, decimals, style, dpi=dpi if png else None,
                         max_inches=PNG_MAX_PIXELS / dpi if png else None, view=view)
     data = engine.render(source, fmt)
+    if fmt == "svg" and view is not None:
+        # dot 2.x writes the font colour "transparent" as near-white #fffffe, which shows
+        # on a dark or transparent background; SVG itself knows "transparent".
+        data = data.replace(b'fill="#fffffe"', f'fill="{HIDDEN}"'.encode())
     if png:
         width, height = png_size(data)
         if max(width, height) >= PNG_MAX_PIXELS - 2:
