@@ -1,13 +1,15 @@
-"""Shared test machinery: the ``needs_dot`` marker, and running the CLI in-process or as a
-real ``python -m backpropviz`` process.
+"""Shared test machinery: the ``needs_dot`` marker and its kin, and running the CLI
+in-process or as a real ``python -m backpropviz`` process.
 
 Tests marked ``@pytest.mark.needs_dot`` render through Graphviz's ``dot``. Without it they
 are skipped, unless ``BACKPROPVIZ_REQUIRE_DOT=1`` is set (CI sets it): then they fail, so
-nothing is skipped silently there.
+nothing is skipped silently there. ``needs_embedded`` (graphviz-pure) and ``needs_chromium``
+(Debian's ``chromium`` on PATH and Playwright; ``BACKPROPVIZ_REQUIRE_CHROMIUM=1``) work alike.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -32,9 +34,12 @@ REQUIRE_DOT_ENV = "BACKPROPVIZ_REQUIRE_DOT"
 
 REQUIRE_EMBEDDED_ENV = "BACKPROPVIZ_REQUIRE_EMBEDDED"
 
+REQUIRE_CHROMIUM_ENV = "BACKPROPVIZ_REQUIRE_CHROMIUM"
+
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Skip a test whose Graphviz engine is missing, or fail it where CI requires the engine."""
+    """Skip a test whose Graphviz engine (or browser) is missing, or fail it where CI
+    requires it."""
     if item.get_closest_marker("needs_dot") is not None and shutil.which("dot") is None:
         _missing(REQUIRE_DOT_ENV, "Graphviz's 'dot' is not on PATH",
                  "install Graphviz, e.g. apt install graphviz")
@@ -44,6 +49,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if embedded_executable() is None:
             _missing(REQUIRE_EMBEDDED_ENV, "the embedded graphviz-pure is not installed",
                      "pip install graphviz-pure")
+    if item.get_closest_marker("needs_chromium") is not None:
+        if shutil.which("chromium") is None:
+            _missing(REQUIRE_CHROMIUM_ENV, "Debian's 'chromium' is not on PATH",
+                     "apt install chromium")
+        if importlib.util.find_spec("playwright") is None:
+            _missing(REQUIRE_CHROMIUM_ENV, "Playwright for Python is not installed",
+                     "pip install playwright")
 
 
 def _missing(require_env: str, what: str, fix: str) -> None:

@@ -1,0 +1,58 @@
+"""A lesson's PNG frames as one looping animated GIF, for slide tools that take GIFs."""
+
+from __future__ import annotations
+
+import io
+from typing import Sequence
+
+__all__ = ["render_gif", "MIN_FRAME_MS", "MAX_FRAME_MS"]
+
+MIN_FRAME_MS = 20  # browsers slow anything faster down to 100 ms
+MAX_FRAME_MS = 300_000  # a GIF delay is at most 655 s; the held last frame is twice this
+HOLD_LAST = 2  # the last frame stays this many times longer, so the loop's end reads
+
+
+def render_gif(pngs: Sequence[bytes], frame_ms: int = 1200) -> bytes:
+    """An animated GIF, looping forever, of the PNG images ``pngs``, each shown ``frame_ms``
+    milliseconds (rounded to 10 ms, GIF's unit) and the last twice as long.
+
+    Frames of different sizes are centred, not stretched, on a canvas of the largest width and
+    height, filled with the first frame's background (its top-left pixel); transparency
+    is laid on white. Each frame gets its own 256-colour palette, so the colours stay true.
+    Pillow joins consecutive frames that are pixel for pixel the same into one longer frame.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if not MIN_FRAME_MS <= frame_ms <= MAX_FRAME_MS:
+        raise ValueError(f"frame_ms must be between {MIN_FRAME_MS} and {MAX_FRAME_MS:,} "
+                         f"milliseconds, not {frame_ms}")
+    if not pngs:
+        raise ValueError("render_gif needs at least one frame")
+    frames = []
+    for k, data in enumerate(pngs, 1):
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                rgba = image.convert("RGBA")
+        except (UnidentifiedImageError, OSError) as exc:
+            raise ValueError(f"frame {k} is not a readable image: {exc}") from None
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        frames.append(Image.alpha_composite(white, rgba).convert("RGB"))
+
+    width = max(frame.width for frame in frames)
+    height = max(frame.height for frame in frames)
+    background = frames[0].getpixel((0, 0))
+    palettes = []
+    for frame in frames:
+        canvas = Image.new("RGB", (width, height), background)
+        canvas.paste(frame, ((width - frame.width) // 2, (height - frame.height) // 2))
+        # No dithering: flat fills and text stay clean; 256 colours cover the antialiasing.
+        palettes.append(canvas.quantize(256, method=Image.Quantize.MEDIANCUT,
+                                        dither=Image.Dither.NONE))
+
+    durations = [frame_ms] * len(palettes)
+    if len(palettes) > 1:
+        durations[-1] = frame_ms * HOLD_LAST
+    out = io.BytesIO()
+    palettes[0].save(out, format="GIF", save_all=True, append_images=palettes[1:],
+                     duration=durations, loop=0, disposal=1, optimize=False)
+    return out.getvalue()

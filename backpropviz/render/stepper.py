@@ -1,0 +1,151 @@
+"""A lesson's frames as one self-contained HTML page: one diagram at a time, Prev/Next
+buttons, arrow keys and a step counter, for a teacher to click through on a projector.
+
+Nothing is fetched: the SVGs, the style and the script are all inline, so the file works
+offline and from a USB stick. Without JavaScript the page shows every frame one under the
+other, each with its step and caption.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Sequence
+
+__all__ = ["render_html"]
+
+# A CSS colour we can put in the style sheet as is: #hex, a name, or rgb()/hsl() numbers.
+_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(?:rgb|hsl)a?\([0-9.,%/ ]+\)")
+_SVG_START = re.compile(r"<svg\b")
+_ID = re.compile(r'(\sid=")([^"]+)(")')
+_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
+_WIDTH_PT = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)(?:pt)?"')
+
+_STYLE = """
+*{box-sizing:border-box}
+html{background:var(--bg);color:var(--fg)}
+body{margin:0 auto;padding:1rem 2vw;max-width:1800px;
+ font:clamp(1rem,1.6vw,1.6rem)/1.4 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif}
+header{display:flex;flex-wrap:wrap;gap:.3em 1.5em;align-items:baseline;
+ justify-content:space-between}
+h1{font-size:1.2em;margin:0}
+.counter,.step{font-size:1.1em;font-weight:600;margin:0}
+.frame{margin:1rem 0 2.5rem}
+.diagram{margin:0 auto;max-width:100%}
+.diagram svg{display:block;width:100%;max-width:100%;height:auto;max-height:78vh;margin:0 auto}
+.caption{font-size:clamp(1.2rem,2.4vw,2.4rem);line-height:1.35;white-space:pre-line;
+ text-align:center;margin:.6em auto 0;max-width:60em}
+.controls{display:flex;gap:1rem;justify-content:center;margin:.5rem 0}
+button{font:inherit;font-size:1.1em;padding:.35em 1.4em;color:inherit;background:transparent;
+ border:2px solid currentColor;border-radius:.4em;cursor:pointer}
+button:disabled{opacity:.35;cursor:default}
+.counter,.controls{display:none}
+.js .counter{display:block}.js .controls{display:flex}
+.js .step,.js .frame:not(.current){display:none}
+.js .frame{margin-bottom:0}
+"""
+
+# Runs at the end of the body: the frames exist; `#3` in the URL opens frame 3.
+_SCRIPT = """
+(function () {
+  var frames = document.querySelectorAll(".frame"), n = frames.length, cur = 0;
+  var counter = document.getElementById("bpv-counter");
+  var prev = document.getElementById("bpv-prev"), next = document.getElementById("bpv-next");
+  function show(i) {
+    cur = Math.max(0, Math.min(n - 1, i));
+    for (var k = 0; k < n; k++) frames[k].classList.toggle("current", k === cur);
+    counter.textContent = frames[cur].getAttribute("data-step");
+    prev.disabled = cur === 0;
+    next.disabled = cur === n - 1;
+    try { history.replaceState(null, "", "#" + (cur + 1)); } catch (e) { /* e.g. sandboxed */ }
+  }
+  function fromHash() {
+    var k = parseInt(location.hash.slice(1), 10);
+    return k >= 1 ? k - 1 : 0;
+  }
+  prev.addEventListener("click", function () { show(cur - 1); });
+  next.addEventListener("click", function () { show(cur + 1); });
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    var to;
+    switch (e.key) {  // PageUp/PageDown: what presentation clickers send
+      case "ArrowRight": case "PageDown": to = cur + 1; break;
+      case "ArrowLeft": case "PageUp": to = cur - 1; break;
+      case "Home": to = 0; break;
+      case "End": to = n - 1; break;
+      default: return;
+    }
+    e.preventDefault();
+    show(to);
+  });
+  window.addEventListener("hashchange", function () { show(fromHash()); });
+  show(fromHash());
+})();
+"""
+
+
+def render_html(svgs: Sequence[str], captions: Sequence[str], *, title: str = "backpropviz",
+                background: str = "#ffffff", foreground: str = "#24292f",
+                phases: Sequence[str] | None = None) -> str:
+    """The page for the frames ``svgs`` (Graphviz SVG text, trusted) with their ``captions``
+    (plain text, newlines kept); ``phases`` (e.g. "forward pass") joins the step counter."""
+    n = len(svgs)
+    if n == 0:
+        raise ValueError("render_html needs at least one frame")
+    if len(captions) != n:
+        raise ValueError(f"{n} frames but {len(captions)} captions")
+    if phases is not None and len(phases) != n:
+        raise ValueError(f"{n} frames but {len(phases)} phases")
+    for name, color in (("background", background), ("foreground", foreground)):
+        if not _COLOR.fullmatch(color):
+            raise ValueError(f"{name} must be a CSS colour such as #ffffff, not {color!r}")
+
+    svg_bodies = [_inline_svg(svg, f"bpv-f{k}-") for k, svg in enumerate(svgs, 1)]
+    # Every frame is drawn at the same scale: its width as a share of the widest frame's.
+    widths = [_width_pt(svg) for svg in svg_bodies]
+    widest = max((w for w in widths if w), default=0.0)
+    steps = [f"Step {k} of {n}" + (f" \u00b7 {phases[k - 1]}" if phases is not None else "")
+             for k in range(1, n + 1)]
+    sections = []
+    for k, (svg, caption, width, step) in enumerate(zip(svg_bodies, captions, widths, steps), 1):
+        share = f' style="width:{100 * width / widest:.2f}%"' if width and widest else ""
+        current = ' current' if k == 1 else ''
+        sections.append(
+            f'<section class="frame{current}" id="bpv-frame-{k}" data-step="{escape(step)}">\n'
+            f'<p class="step">{escape(step)}</p>\n'
+            f'<div class="diagram"{share}>\n{svg}\n</div>\n'
+            f'<p class="caption">{escape(caption)}</p>\n</section>')
+    style = f":root{{--bg:{background};--fg:{foreground}}}" + _STYLE
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<title>{escape(title)}</title>\n'
+        # Set before the body is drawn, so the stacked no-script view never flashes.
+        '<script>document.documentElement.className = "js";</script>\n'
+        f'<style>{style}</style>\n</head>\n<body>\n'
+        f'<header><h1>{escape(title)}</h1>'
+        f'<p class="counter" id="bpv-counter" aria-live="polite">{escape(steps[0])}</p></header>\n'
+        + "\n".join(sections) +
+        '\n<nav class="controls">'
+        '<button type="button" id="bpv-prev" aria-label="Previous step">\u2190 Prev</button>'
+        '<button type="button" id="bpv-next" aria-label="Next step">Next \u2192</button>'
+        f'</nav>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n')
+
+
+def _inline_svg(svg: str, prefix: str) -> str:
+    """``svg`` from its ``<svg`` tag on (no XML prolog, DOCTYPE or leading comments), with
+    every id and reference to one prefixed, so frames sharing a page share no id."""
+    start = _SVG_START.search(svg)
+    if start is None:
+        raise ValueError("a frame is not SVG text (no <svg> tag)")
+    body = svg[start.start():].strip()
+    ids = set(m.group(2) for m in _ID.finditer(body))
+    body = _ID.sub(lambda m: m.group(1) + prefix + m.group(2) + m.group(3), body)
+    return _REF.sub(lambda m: m.group(1) + (prefix + m.group(2) if m.group(2) in ids
+                                            else m.group(2)), body)
+
+
+def _width_pt(svg: str) -> float:
+    """The width the SVG asks for (Graphviz writes points), or 0 when it names none."""
+    match = _WIDTH_PT.search(svg)
+    return float(match.group(1)) if match else 0.0

@@ -1,0 +1,121 @@
+"""The animated GIF: one frame per PNG, the timing asked for, looping, padded not
+stretched, colours kept; read back with Pillow."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageChops
+
+import backpropviz
+from backpropviz.render.dot import render_dot
+from backpropviz.render.engines import choose_engine
+from backpropviz.render.gif import render_gif
+
+GREEN, RED = (0x1A, 0x7F, 0x37), (0xCF, 0x22, 0x2E)  # the classic value and gradient colours
+
+
+def png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def read_back(gif: bytes) -> tuple[Image.Image, list[Image.Image], list[int]]:
+    """The GIF, each of its frames as RGB, and each frame's duration in ms."""
+    image = Image.open(io.BytesIO(gif))
+    assert image.format == "GIF"
+    frames, durations = [], []
+    for k in range(image.n_frames):
+        image.seek(k)
+        frames.append(image.convert("RGB"))
+        durations.append(image.info["duration"])
+    return image, frames, durations
+
+
+@pytest.fixture(scope="module")
+def lesson_pngs() -> list[bytes]:
+    """Four real PNG frames from the embedded engine, each with other values (and widths)."""
+    engine = choose_engine("embedded")
+    return [engine.render(render_dot(backpropviz.trace("(x+y)*z", x=x, y=5, z=-4)), "png")
+            for x in (-2, 3, 7, -1234.5)]
+
+
+@pytest.mark.needs_embedded
+def test_real_frames_count_timing_loop_and_size(lesson_pngs):
+    gif = render_gif(lesson_pngs, frame_ms=700)
+    image, frames, durations = read_back(gif)
+    sources = [Image.open(io.BytesIO(data)).convert("RGB") for data in lesson_pngs]
+    assert image.n_frames == len(lesson_pngs) == 4
+    assert durations == [700, 700, 700, 1400]  # the last frame is held twice as long
+    assert image.info["loop"] == 0  # forever
+    size = (max(s.width for s in sources), max(s.height for s in sources))
+    assert image.size == size
+    assert len({s.size for s in sources}) > 1  # the long number made one frame wider
+    # Each frame is its PNG, centred on the first frame's background, colours intact.
+    background = sources[0].getpixel((0, 0))
+    for frame, source in zip(frames, sources):
+        expected = Image.new("RGB", size, background)
+        expected.paste(source, ((size[0] - source.width) // 2, (size[1] - source.height) // 2))
+        assert max(hi for _, hi in ImageChops.difference(frame, expected).getextrema()) <= 8
+        colours = {c for _, c in frame.getcolors(maxcolors=1 << 16)}
+        assert any(close(c, GREEN) for c in colours) and any(close(c, RED) for c in colours)
+
+
+def close(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 6) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b))
+
+
+def test_smaller_frames_are_padded_with_the_first_background_not_stretched():
+    first = Image.new("RGB", (120, 50), (250, 240, 200))
+    first.paste((0, 0, 0), (10, 10, 30, 30))
+    second = Image.new("RGB", (60, 80), (0, 0, 255))
+    image, frames, durations = read_back(render_gif([png(first), png(second)], frame_ms=100))
+    assert image.size == (120, 80)
+    assert durations == [100, 200]
+    padded = frames[1]
+    assert padded.getcolors() is not None
+    counts = dict((colour, n) for n, colour in padded.getcolors())
+    assert counts[(0, 0, 255)] == 60 * 80  # the blue frame at its own size
+    assert counts[(250, 240, 200)] == 120 * 80 - 60 * 80  # the rest: the first's background
+    assert padded.getpixel((60, 40)) == (0, 0, 255) and padded.getpixel((0, 0)) == (250, 240, 200)
+    assert frames[0].getpixel((0, 79)) == (250, 240, 200)  # the first padded below too
+
+
+def test_transparency_is_laid_on_white():
+    clear = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
+    clear.paste((*RED, 255), (10, 10, 20, 20))
+    half = Image.new("RGBA", (40, 40), (0, 0, 0, 128))
+    _, frames, _ = read_back(render_gif([png(clear), png(half)]))
+    assert frames[0].getpixel((0, 0)) == (255, 255, 255)
+    assert frames[0].getpixel((15, 15)) == RED
+    assert close(frames[1].getpixel((0, 0)), (127, 127, 127), 2)
+
+
+def test_many_colours_keep_close():
+    """A frame with far more than 256 colours still looks like itself (adaptive palette)."""
+    ramp = Image.new("RGB", (256, 64))
+    ramp.putdata([(x, (x * 3) % 256, y * 4) for y in range(64) for x in range(256)])
+    _, frames, _ = read_back(render_gif([png(ramp)]))
+    diff = ImageChops.difference(frames[0], ramp).convert("L")
+    mean = sum(n * v for v, n in enumerate(diff.histogram())) / (256 * 64)
+    assert mean < 6
+
+
+def test_a_single_frame():
+    image, _, durations = read_back(render_gif([png(Image.new("RGB", (10, 10), RED))], 250))
+    assert image.n_frames == 1 and durations == [250]
+
+
+@pytest.mark.parametrize("pngs, frame_ms, message", [
+    ([], 1200, "at least one frame"),
+    ([b"x"], 19, "frame_ms must be between 20"),
+    ([b"x"], 0, "frame_ms must be between 20"),
+    ([b"x"], -5, "frame_ms must be between 20"),
+    ([b"x"], 300_001, "frame_ms must be between 20"),
+    ([b"not a png"], 1200, "frame 1 is not a readable image"),
+])
+def test_bad_input_is_a_value_error(pngs, frame_ms, message):
+    with pytest.raises(ValueError, match=message):
+        render_gif(pngs, frame_ms)
