@@ -566,3 +566,55 @@ def test_steps_with_missing_parent_is_refused(run, tmp_path):
     line = one_line_error(result.stderr)
     assert "does not exist" in line and str(tmp_path / "missing") in line
     assert list(tmp_path.iterdir()) == []
+
+
+# --- lessons through the command: .html and .gif -------------------------------------------
+
+@pytest.mark.needs_embedded
+def test_gif_lesson_has_one_frame_per_step(run, tmp_path):
+    from PIL import Image
+
+    target = tmp_path / "backprop.gif"
+    result = run(SIGMOID, *var_args(REFERENCE[SIGMOID]["values"]), "-o", str(target),
+                 "--frame-ms", "800", "--engine", "embedded")
+    assert result.exit_code == 0, result.output
+    assert f"wrote {target} (embedded graphviz-pure)" in result.stderr
+    with Image.open(target) as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == 2 * 8 + 1  # 8 gates forward, the output and 8 gates back
+        durations = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            durations.append(gif.info["duration"])
+    assert durations == [800] * 16 + [1600]  # the last frame is held twice as long
+
+
+@pytest.mark.needs_embedded
+def test_html_lesson_holds_every_frame_and_caption(run, tmp_path):
+    from html.parser import HTMLParser
+
+    target = tmp_path / "lesson.html"
+    values = REFERENCE[SIMPLE]["values"]
+    result = run(SIMPLE, *var_args(values), "-o", str(target), "--engine", "embedded",
+                 "--theme", "dark")
+    assert result.exit_code == 0, result.output
+    page = target.read_text("utf-8")
+
+    class Collect(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.svgs, self.external = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            self.svgs += tag == "svg"
+            for name, value in attrs:
+                if name in ("src", "href") and value and not value.startswith("#"):
+                    self.external.append(value)
+
+    parser = Collect()
+    parser.feed(page)
+    gates = len(backpropviz.trace(SIMPLE, values).gates)
+    assert parser.svgs == 2 * gates + 1 and parser.external == []
+    assert "Step 1 of 5" in page and "backward pass" in page
+    assert "#0d1117" in page  # the dark theme's background
+    assert "df/df = 1  (start at the output)" in page

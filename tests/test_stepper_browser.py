@@ -13,26 +13,25 @@ import shutil
 import pytest
 from PIL import Image
 
-import backpropviz
-from backpropviz.render.dot import render_dot
-from backpropviz.render.engines import choose_engine
-from backpropviz.render.stepper import render_html
-
 pytestmark = [pytest.mark.needs_chromium, pytest.mark.needs_embedded]
 
-CAPTIONS = ["q = x + y = 3", "f = q \u00b7 z = -12", "\u2202f/\u2202q = z = -4"]
-PHASES = ["forward pass", "forward pass", "backward pass"]
 VIEWPORT = {"width": 1280, "height": 800}
+# The lesson of (x+y)*z at x=-2, y=5, z=-4 as the command writes it: 2 gates, so 5 frames.
+COMMAND = ("(x+y)*z", "--x", "-2", "--y", "5", "--z", "-4", "--engine", "embedded", "-q")
+FIRST_CAPTION = "n2 = x + y = -2.00 + 5.00 = 3.00"
+LAST_CAPTION = ("df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00\n"
+                "df/dy = df/dn2 * dn2/dy = -4.00 * 1 = -4.00\nwhere n2 = x+y")
 
 
 @pytest.fixture(scope="module")
 def lesson_url(tmp_path_factory) -> str:
-    engine = choose_engine("embedded")
-    svgs = [engine.render(render_dot(backpropviz.trace("(x+y)*z", x=x, y=5, z=-4)), "svg")
-            .decode("utf-8") for x in (-2, 3, 7)]
+    from click.testing import CliRunner
+
+    from backpropviz.cli import cli
+
     path = tmp_path_factory.mktemp("stepper") / "lesson.html"
-    path.write_text(render_html(svgs, CAPTIONS, phases=PHASES, title="(x+y)*z"),
-                    encoding="utf-8")
+    result = CliRunner().invoke(cli, [*COMMAND, "-o", str(path)])
+    assert result.exit_code == 0, result.output
     return path.as_uri()
 
 
@@ -70,25 +69,27 @@ def state(page) -> tuple[str, list[str]]:
 
 def test_keys_and_buttons_step_through_the_frames(page, lesson_url):
     page.goto(lesson_url)
-    assert state(page) == ("Step 1 of 3 \u00b7 forward pass", ["bpv-frame-1"])
-    assert page.locator("#bpv-frame-1 .caption").inner_text() == CAPTIONS[0]
+    assert state(page) == ("Step 1 of 5 \u00b7 forward pass", ["bpv-frame-1"])
+    assert page.locator("#bpv-frame-1 .caption").inner_text() == FIRST_CAPTION
     assert page.locator("#bpv-prev").is_disabled()
 
     page.keyboard.press("ArrowRight")
-    assert state(page) == ("Step 2 of 3 \u00b7 forward pass", ["bpv-frame-2"])
+    assert state(page) == ("Step 2 of 5 \u00b7 forward pass", ["bpv-frame-2"])
     assert page.locator("#bpv-frame-2 .caption").is_visible()
     page.keyboard.press("ArrowLeft")
-    assert state(page) == ("Step 1 of 3 \u00b7 forward pass", ["bpv-frame-1"])
+    assert state(page) == ("Step 1 of 5 \u00b7 forward pass", ["bpv-frame-1"])
 
     page.locator("#bpv-next").click()
-    assert state(page) == ("Step 2 of 3 \u00b7 forward pass", ["bpv-frame-2"])
+    page.locator("#bpv-next").click()
+    assert state(page) == ("Step 3 of 5 \u00b7 backward pass", ["bpv-frame-3"])
     page.keyboard.press("End")
-    assert state(page) == ("Step 3 of 3 \u00b7 backward pass", ["bpv-frame-3"])
+    assert state(page) == ("Step 5 of 5 \u00b7 backward pass", ["bpv-frame-5"])
+    assert page.locator("#bpv-frame-5 .caption").inner_text() == LAST_CAPTION
     assert page.locator("#bpv-next").is_disabled()
     page.keyboard.press("ArrowRight")  # past the end: stays
-    assert state(page)[1] == ["bpv-frame-3"]
+    assert state(page)[1] == ["bpv-frame-5"]
     page.locator("#bpv-prev").click()
-    assert state(page)[1] == ["bpv-frame-2"]
+    assert state(page)[1] == ["bpv-frame-4"]
     page.keyboard.press("Home")
     assert state(page)[1] == ["bpv-frame-1"]
     assert page.errors == []
@@ -96,7 +97,7 @@ def test_keys_and_buttons_step_through_the_frames(page, lesson_url):
 
 def test_a_fragment_opens_that_frame(page, lesson_url):
     page.goto(lesson_url + "#3")
-    assert state(page) == ("Step 3 of 3 \u00b7 backward pass", ["bpv-frame-3"])
+    assert state(page) == ("Step 3 of 5 \u00b7 backward pass", ["bpv-frame-3"])
     page.keyboard.press("ArrowLeft")
     assert page.evaluate("location.hash") == "#2"
     assert page.errors == []
@@ -108,6 +109,7 @@ def test_the_screenshot_shows_the_diagram_scaled_to_the_window(page, lesson_url)
     natural = page.locator("#bpv-frame-1 svg").evaluate("s => s.viewBox.baseVal.height")
     assert svg["width"] > 0.85 * VIEWPORT["width"]
     assert svg["height"] > 1.5 * natural  # drawn larger than its own size, for a projector
+    page.keyboard.press("End")  # the last frame shows every value and gradient
     shot = page.screenshot()
     image = Image.open(io.BytesIO(shot))
     assert image.format == "PNG" and image.size == (VIEWPORT["width"], VIEWPORT["height"])
@@ -124,8 +126,8 @@ def test_without_javascript_every_frame_is_shown(browser, lesson_url):
     try:
         page = context.new_page()
         page.goto(lesson_url)
-        assert state(page)[1] == ["bpv-frame-1", "bpv-frame-2", "bpv-frame-3"]
-        assert page.locator("#bpv-frame-3 .step").inner_text() == "Step 3 of 3 \u00b7 backward pass"
+        assert state(page)[1] == [f"bpv-frame-{k}" for k in range(1, 6)]
+        assert page.locator("#bpv-frame-5 .step").inner_text() == "Step 5 of 5 \u00b7 backward pass"
         assert not page.locator("#bpv-next").is_visible()
     finally:
         context.close()

@@ -116,7 +116,7 @@ def _render_lesson(graph: Graph, fmt: str, decimals: int, engine: Engine, style:
         page = render_html([r.data.decode("utf-8") for r in svgs],
                            ["\n".join(f.caption) for f in frames], title=title,
                            background=style.background, foreground=style.wire_color,
-                           phases=[f.phase for f in frames])
+                           phases=[f"{f.phase} pass" for f in frames])
         return Rendered(page.encode("utf-8"))
     from .gif import render_gif
 
