@@ -618,3 +618,13 @@ def test_html_lesson_holds_every_frame_and_caption(run, tmp_path):
     assert "Step 1 of 5" in page and "backward pass" in page
     assert "#0d1117" in page  # the dark theme's background
     assert "df/df = 1  (start at the output)" in page
+
+
+@pytest.mark.needs_embedded
+def test_jupyter_displays_the_traced_graph_as_its_diagram():
+    graph = backpropviz.trace(SIMPLE, REFERENCE[SIMPLE]["values"])
+    svg = graph._repr_svg_()
+    root = ET.fromstring(svg.encode("utf-8"))
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "-12.00" in texts and "3.00" in texts  # f and df/dz of the published figure
