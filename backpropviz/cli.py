@@ -11,7 +11,6 @@ import gc
 import math
 import signal
 import sys
-from dataclasses import replace
 from typing import Any
 
 import click
@@ -21,7 +20,6 @@ from .engine import evaluate, first_nonfinite
 from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, ValuesError, name_list,
                      shorten)
 from .graph import Graph, build_expression
-from .render.dot import THEMES
 from .sources import parse_values, read_text
 
 __all__ = ["cli", "main"]
@@ -31,6 +29,8 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, never expected
 MAX_SIZE = 10_000_000   # characters of program text
 MAX_DRAW = 500          # nodes Graphviz lays out in seconds (with fan-out, minutes beyond)
 MAX_FRAMES = 201        # frames of a lesson (a 100-gate graph), each one Graphviz run
+THEME_NAMES = ("classic", "dark", "print")  # render.dot.THEMES, named here so that a run
+                                            # without a diagram never imports the renderers
 
 
 class InputError(click.ClickException):
@@ -185,7 +185,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               show_default=True, help="The format of the --steps frames.")
 @click.option("--frame-ms", type=click.IntRange(20, 60_000), default=1200, show_default=True,
               metavar="MS", help="How long each frame of a .gif shows.")
-@click.option("--theme", type=click.Choice(list(THEMES)), default="classic",
+@click.option("--theme", type=click.Choice(THEME_NAMES), default="classic",
               show_default=True, help="classic: the CS231n colours (values green above each "
                                       "wire, gradients red below); dark: light on dark; "
                                       "print: black and grey, gradients in italics.")
@@ -280,6 +280,10 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
             engine = choose_engine(engine_choice)
         # Render everything before writing anything: a failure leaves no file half-done.
         decimals = 2 if precision is None else precision  # the figures' 2 decimals
+        from dataclasses import replace
+
+        from .render.dot import THEMES
+
         style = replace(THEMES[theme], direction=direction, font=font, title=title,
                         transparent=transparent, pretty_names=not plain_names)
         look = dict(style=style, scale=scale, frame_ms=frame_ms)

@@ -628,3 +628,9 @@ def test_jupyter_displays_the_traced_graph_as_its_diagram():
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "-12.00" in texts and "3.00" in texts  # f and df/dz of the published figure
+
+
+def test_the_command_knows_every_theme():
+    from backpropviz.cli import THEME_NAMES
+
+    assert THEME_NAMES == tuple(THEMES)
