@@ -286,8 +286,18 @@ def build(program: Program, output: str | None = None) -> Graph:
 
 
 def build_expression(text: str, output: str | None = None) -> Graph:
-    """Parse ``text`` (an expression or a program) and build its graph."""
-    return build(parse_program(text), output)
+    """Parse ``text`` (an expression or a program) and build its graph.
+
+    Straight from the text when it is valid (:mod:`backpropviz.compile`, no syntax tree);
+    otherwise through :func:`parse_program` and :func:`build`, which raise the error."""
+    from .compile import build_fast
+
+    store = Store()
+    try:
+        output_id, variables, output_name, warnings = build_fast(text, output, store)
+    except Exception:  # GiveUp, or a bug there: the tree route is the reference
+        return build(parse_program(text), output)
+    return Graph(text, store, output_id, variables, output_name, warnings)
 
 
 class _Builder:
