@@ -20,6 +20,7 @@ from .engine import evaluate, first_nonfinite
 from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, ValuesError, name_list,
                      shorten)
 from .graph import Graph, build_expression
+from .progress import Progress, start as start_progress
 from .sources import parse_values, read_text
 
 __all__ = ["cli", "main"]
@@ -201,10 +202,12 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         outputs: tuple[str, ...], engine_choice: str, as_json: bool, precision: int | None, explain: str | None,
         check: bool, exact: bool, max_size: int, max_draw: int, quiet: bool) -> int:
     from .files import check_writable, write_atomic
-    from .render.diagram import format_of, render_file
 
+    if outputs:  # (the renderers and Graphviz's modules only when a file is asked for)
+        from .render.diagram import format_of, render_file
     warnings: list[str] = []
     source = expression
+    progress = start_progress(quiet)  # a bar on a terminal, for runs over a second
     try:
         targets = [(path, format_of(path)) for path in outputs]
         for path, _ in targets:
@@ -213,7 +216,7 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         given = _collect_values(ctx.meta["backpropviz.variables"], var_items)
         file_values = (parse_values(read_text(values_file, "values file"), values_file)
                        if values_file else {})
-        graph = _trace(text, output_name, given, file_values, values_file, warnings)
+        graph = _trace(text, output_name, given, file_values, values_file, warnings, progress)
         drawn = [path for path, fmt in targets if fmt in DRAWN]
         if drawn and len(graph.nodes) > max_draw:
             raise LimitError(
@@ -227,6 +230,7 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
 
             engine = choose_engine(engine_choice)
         # Render everything before writing anything: a failure leaves no file half-done.
+        progress.phase("render")
         decimals = 2 if precision is None else precision  # the figures' 2 decimals
         rendered = [(path, render_file(graph, fmt, decimals, engine, **extras))
                     for path, fmt in targets]
@@ -238,15 +242,18 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         raise InputError(f"{source}: {exc.describe(True)}\n{exc.caret()}") from None
     except BackpropvizError as exc:
         raise InputError(str(exc)) from None
+    finally:
+        progress.close()  # before anything is printed
 
     if not quiet:
         for message in warnings + graph.warnings:
             click.echo(f"warning: {message}", err=True)
         _warn_nonfinite(graph)
     if as_json:
-        from .render.json_doc import render_json
+        from .render.json_doc import iter_json
 
-        click.echo(render_json(graph, decimals=decimals, **extras), nl=False)
+        for piece in iter_json(graph, decimals=decimals, **extras):
+            click.echo(piece, nl=False)
     elif not quiet:
         from .render.table import TABLE_DECIMALS, render_check, render_table
 
@@ -343,7 +350,7 @@ def _collect_values(variables: list[tuple[str, str]], var_items: tuple[str, ...]
 
 def _trace(text: str, output: str | None, given: list[tuple[str, str, str]],
            file_values: dict[str, float], values_file: str | None,
-           warnings: list[str]) -> Graph:
+           warnings: list[str], progress: Progress | None = None) -> Graph:
     """Build the graph, merge the values (command line over file), run both passes.
 
     Names in the values file that the program does not use are skipped with a warning (one
@@ -363,6 +370,8 @@ def _trace(text: str, output: str | None, given: list[tuple[str, str, str]],
             raise ValuesError(f"{shorten(where)}: '{shorten(name)}' is given more than once")
         values[name] = _number(raw, where)
         where_given[name] = where
+    if progress is not None:
+        progress.phase("evaluate")
     try:
         return evaluate(graph, values)
     except ValuesError as exc:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from ..graph import Graph, Node
+from ..graph import Graph, Node, Store
 
 if TYPE_CHECKING:
     from ..check import CheckReport
@@ -43,11 +43,12 @@ def to_document(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None
 
 
 def _head(graph: Graph) -> dict[str, Any]:
-    nodes = graph.nodes
+    values = graph.store.value
     return {
         "schema": SCHEMA_ID,
         "expression": graph.expression,
-        "variables": {name: _num(nodes[i].value) for name, i in graph.variables.items()},
+        "variables": {name: _num(math.nan if values is None else values[i])
+                      for name, i in graph.variables.items()},
         "output": graph.output,
         "output_name": graph.output_name,
         "value": _num(graph.value),
@@ -133,16 +134,76 @@ def _exact(graph: Graph, exact: ExactPass) -> dict[str, Any]:
 def render_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> str:
     """The document as JSON text: indented, one node per line, with a final newline.
     ``extras`` are the keyword arguments of :func:`to_document`; the text parses to it."""
+    return "".join(iter_json(graph, decimals=decimals, **extras))
+
+
+#: Nodes per piece of :func:`iter_json`: big enough that the per-piece work is nothing, small
+#: enough that a 100,000-node document is never in memory whole.
+CHUNK = 4096
+
+# One node's line, as json.JSONEncoder(ensure_ascii=False) writes _node_dict(node).
+_NODE = ('{"id": %d, "op": %s, "label": %s, "inputs": [%s], "value": %s, "grad": %s, '
+         '"local_grads": [%s], "name": %s, "param": %s, "span": [%d, %d]}')
+_NONFINITE = {"nan": '"nan"', "inf": '"inf"', "-inf": '"-inf"'}
+
+
+def iter_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> Iterator[str]:
+    """:func:`render_json`'s text in pieces, written straight from the graph's columns
+    (no dict per node, no copy of the whole document)."""
     head = _head(graph)
     tail: dict[str, Any] = {"warnings": list(graph.warnings)}
     _add_extras(tail, graph, decimals, extras.get("steps"), extras.get("names"),
                 extras.get("check"), extras.get("exact"))
     indented = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2).encode
-    head_text = indented(head)[:-2]
-    tail_text = indented(tail)[1:]
-    # One encoder for every node line: json.dumps with options builds a new one per call.
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    body = ",\n    ".join([encode(_node_dict(node)) for node in graph.nodes])
-    return f'{head_text},\n  "nodes": [\n    {body}\n  ],{tail_text}\n'
+    yield indented(head)[:-2] + ',\n  "nodes": [\n    '
+    total = len(graph.store.op)
+    for lo in range(0, total, CHUNK):
+        lines = _node_lines(graph.store, lo, min(total, lo + CHUNK))
+        yield ",\n    ".join(lines) + (",\n    " if lo + CHUNK < total else "")
+    yield "\n  ]," + indented(tail)[1:] + "\n"
 
 
+def _strings(column: list[Any]) -> list[str]:
+    """JSON strings (null for None) of a column of few distinct strings."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    cache = {text: encode(text) for text in set(column)}
+    return list(map(cache.__getitem__, column))
+
+
+def _numbers(column: Sequence[float]) -> list[str]:
+    """JSON numbers of a column of floats; "nan", "inf", "-inf" as strings."""
+    texts = list(map(repr, column))
+    if not math.isfinite(sum(column)):  # any nan or inf makes the sum one
+        fix = _NONFINITE
+        texts = [fix.get(t, t) for t in texts]
+    return texts
+
+
+def _node_lines(s: Store, lo: int, hi: int) -> list[str]:
+    """The JSON lines of nodes ``lo`` to ``hi - 1``, column by column."""
+    count = hi - lo
+    opa, opb = s.a[lo:hi], s.b[lo:hi]
+    values = _numbers(s.value[lo:hi] if s.value is not None else [math.nan] * count)
+    grads = _numbers(s.grad[lo:hi] if s.grad is not None else [0.0] * count)
+    inputs = [(f"{x}, {y}" if y >= 0 else str(x)) if x >= 0 else "" for x, y in zip(opa, opb)]
+    if s.da is None or s.db is None:
+        local = [""] * count
+    else:
+        da, db = s.da[lo:hi], s.db[lo:hi]
+        da_text = _numbers([0.0 if d is None else d for d in da])
+        db_text = _numbers([0.0 if d is None else d for d in db])
+        local = [(f"{p}, {q}" if y >= 0 else p) if x >= 0 else ""
+                 for x, y, p, q in zip(opa, opb, da_text, db_text)]
+    params = [_NULL if p is None else _number(p) for p in s.param[lo:hi]]
+    return list(map(_NODE.__mod__, zip(range(lo, hi), _strings(s.op[lo:hi]),
+                                       _strings(s.label[lo:hi]), inputs, values, grads, local,
+                                       _strings(s.name[lo:hi]), params, s.start[lo:hi],
+                                       s.end[lo:hi])))
+
+
+_NULL = "null"
+
+
+def _number(value: float) -> str:
+    text = repr(value)
+    return _NONFINITE.get(text, text)
