@@ -141,9 +141,6 @@ def render_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> str:
 #: enough that a 100,000-node document is never in memory whole.
 CHUNK = 4096
 
-# One node's line, as json.JSONEncoder(ensure_ascii=False) writes _node_dict(node).
-_NODE = ('{"id": %d, "op": %s, "label": %s, "inputs": [%s], "value": %s, "grad": %s, '
-         '"local_grads": [%s], "name": %s, "param": %s, "span": [%d, %d]}')
 _NONFINITE = {"nan": '"nan"', "inf": '"inf"', "-inf": '"-inf"'}
 
 
@@ -158,8 +155,8 @@ def iter_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> Iterator[str
     yield indented(head)[:-2] + ',\n  "nodes": [\n    '
     total = len(graph.store.op)
     for lo in range(0, total, CHUNK):
-        lines = _node_lines(graph.store, lo, min(total, lo + CHUNK))
-        yield ",\n    ".join(lines) + (",\n    " if lo + CHUNK < total else "")
+        text = _node_lines(graph.store, lo, min(total, lo + CHUNK))
+        yield text if lo + CHUNK < total else text[:-len(_LINE_END)] + "]}"
     yield "\n  ]," + indented(tail)[1:] + "\n"
 
 
@@ -170,40 +167,62 @@ def _strings(column: list[Any]) -> list[str]:
     return list(map(cache.__getitem__, column))
 
 
-def _numbers(column: Sequence[float]) -> list[str]:
-    """JSON numbers of a column of floats; "nan", "inf", "-inf" as strings."""
-    texts = list(map(repr, column))
-    if not math.isfinite(sum(column)):  # any nan or inf makes the sum one
+def _number_texts(*columns: Sequence[float | None]) -> list[list[str]]:
+    """JSON numbers of columns of floats (None where unused): "nan", "inf" and "-inf" as
+    strings. Formatting a float is most of the document's cost, so each distinct value of
+    the piece is formatted once (a product's local derivatives are its inputs' values, a
+    sum's are 1.0). Zeros are formatted one by one: 0.0 and -0.0 are equal as keys."""
+    distinct: set[float | None] = set()
+    for column in columns:
+        distinct.update(column)
+    distinct.discard(None)
+    unique = list(distinct)
+    texts = list(map(repr, unique))
+    if not math.isfinite(sum(unique)):  # any nan or inf makes the sum one
         fix = _NONFINITE
         texts = [fix.get(t, t) for t in texts]
-    return texts
+    cache: dict[float | None, str] = dict(zip(unique, texts))
+    cache[None] = _NULL
+    lookup = cache.__getitem__
+    return [list(map(lookup, column)) if 0.0 not in column
+            else [lookup(v) if v or v is None or v != v else repr(v) for v in column]
+            for column in columns]
 
 
-def _node_lines(s: Store, lo: int, hi: int) -> list[str]:
-    """The JSON lines of nodes ``lo`` to ``hi - 1``, column by column."""
+def _node_lines(s: Store, lo: int, hi: int) -> str:
+    """The JSON lines of nodes ``lo`` to ``hi - 1``, each ending in ``,\n    ``: the
+    columns' texts interleaved with the constant parts of a line (no formatting per node)."""
     count = hi - lo
     opa, opb = s.a[lo:hi], s.b[lo:hi]
-    values = _numbers(s.value[lo:hi] if s.value is not None else [math.nan] * count)
-    grads = _numbers(s.grad[lo:hi] if s.grad is not None else [0.0] * count)
     inputs = [(f"{x}, {y}" if y >= 0 else str(x)) if x >= 0 else "" for x, y in zip(opa, opb)]
-    if s.da is None or s.db is None:
+    values = s.value[lo:hi] if s.value is not None else [math.nan] * count
+    grads = s.grad[lo:hi] if s.grad is not None else [0.0] * count
+    none = [None] * count
+    da = none if s.da is None else s.da[lo:hi]
+    db = none if s.db is None else s.db[lo:hi]
+    values_text, grads_text, da_text, db_text, params = _number_texts(
+        values, grads, da, db, s.param[lo:hi])
+    if s.da is None:
         local = [""] * count
     else:
-        da, db = s.da[lo:hi], s.db[lo:hi]
-        da_text = _numbers([0.0 if d is None else d for d in da])
-        db_text = _numbers([0.0 if d is None else d for d in db])
         local = [(f"{p}, {q}" if y >= 0 else p) if x >= 0 else ""
                  for x, y, p, q in zip(opa, opb, da_text, db_text)]
-    params = [_NULL if p is None else _number(p) for p in s.param[lo:hi]]
-    return list(map(_NODE.__mod__, zip(range(lo, hi), _strings(s.op[lo:hi]),
-                                       _strings(s.label[lo:hi]), inputs, values, grads, local,
-                                       _strings(s.name[lo:hi]), params, s.start[lo:hi],
-                                       s.end[lo:hi])))
+    columns = [list(map(str, range(lo, hi))), _strings(s.op[lo:hi]), _strings(s.label[lo:hi]),
+               inputs, values_text, grads_text, local, _strings(s.name[lo:hi]), params,
+               list(map(str, s.start[lo:hi])), list(map(str, s.end[lo:hi]))]
+    width = 2 * len(columns) + 1
+    parts: list[str] = [_LINE_END] * (width * count)
+    for k, (text, column) in enumerate(zip(_LINE_PARTS, columns)):
+        parts[2 * k::width] = [text] * count
+        parts[2 * k + 1::width] = column
+    return "".join(parts)
+
+
+# The constant text before each column of a node's line (the last one ends the line).
+_LINE_PARTS = ('{"id": ', ', "op": ', ', "label": ', ', "inputs": [', '], "value": ',
+               ', "grad": ', ', "local_grads": [', '], "name": ', ', "param": ', ', "span": [',
+               ', ')
+_LINE_END = "]},\n    "
 
 
 _NULL = "null"
-
-
-def _number(value: float) -> str:
-    text = repr(value)
-    return _NONFINITE.get(text, text)
