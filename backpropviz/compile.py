@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .ops import BINARY_OPERATOR, CODE, CONST, FOLDED, FUNCTION_OP, INPUT, NEG, OPS
+from .ops import BINARY_OPERATOR, CODE, FOLDED, FUNCTION_OP, OPS
 from .syntax import _BINARY, _UNARY_PREC, CONSTANTS, FUNCTIONS
 
 __all__ = ["build_fast", "GiveUp"]
@@ -28,28 +28,37 @@ class GiveUp(Exception):
     """Not a valid program, or one this route leaves to the tree route."""
 
 
-# The tree route's tokens in its order (comment, newline, number, name, assign, operator,
-# ';'), each after optional blanks: findall gives (blanks, token) pairs.
-_SCAN = re.compile(r"""([ \t\r\f\v]*)
-    ( \#[^\n]*
-    | \n
+# The tree route's tokens, each after optional spaces: findall gives (spaces, token) pairs.
+# The alternatives start with different characters (but '*=' and '**' and '*'), so their
+# order only matters for speed: the commonest first. Other blanks are tokens of their own.
+_SCAN = re.compile(r"""([ ]*)
+    ( [^\W\d]\w*
+    | \*\* | [-+*/]=(?!=) | =(?!=) | [-+*/^(),;\n]
     | (?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?
-    | [^\W\d]\w*
-    | [-+*/]?=(?!=)
-    | \*\*|[-+*/^(),]
-    | ; )""", re.VERBOSE)
+    | \#[^\n]*
+    | [\ \t\r\f\v]+ )""", re.VERBOSE)
 
-# Token kinds by the token's text (operators) or its first character (the rest).
-NUM, NAME, BIN, LPAREN, RPAREN, COMMA, SEP, NEWLINE, ASSIGN, COMMENT = range(10)
+# Token kinds: by the token's text, else (names, numbers) by its first character.
+NUM, NAME, FUNC, CONSTANT, BIN, LPAREN, RPAREN, COMMA, SEP, NEWLINE, ASSIGN, COMMENT, END = range(13)
 _KIND: dict[str, int] = {"+": BIN, "-": BIN, "*": BIN, "/": BIN, "**": BIN, "^": BIN,
                          "(": LPAREN, ")": RPAREN, ",": COMMA, ";": SEP, "\n": NEWLINE,
-                         "=": ASSIGN, "+=": ASSIGN, "-=": ASSIGN, "*=": ASSIGN, "/=": ASSIGN}
-_FIRST: dict[str, int] = {ch: NUM for ch in "0123456789."}
-_FIRST["#"] = COMMENT
+                         "=": ASSIGN, "+=": ASSIGN, "-=": ASSIGN, "*=": ASSIGN, "/=": ASSIGN,
+                         "": END}
+_KIND.update({name: FUNC for name in FUNCTIONS})
+_KIND.update({name: CONSTANT for name in CONSTANTS})
 _PREC = {op: (prec, right) for op, (prec, right) in _BINARY.items()}
 _PREC["^"] = _PREC["**"]
 _GATE_LABEL = {name: op.label for name, op in OPS.items()}
 _GROUP = 0  # the precedence of an open parenthesis on the operator stack: below them all
+_NEG_LABEL = OPS["neg"].label
+
+
+def _kind(tok: str) -> int:
+    """The kind of a name or number token (the rest are in _KIND)."""
+    ch = tok[0]
+    if ch == "#" or ch in " \t\r\f\v":
+        return COMMENT  # (a comment or blanks: skipped)
+    return NUM if ch == "." or ch.isdecimal() else NAME  # \d is any decimal digit
 
 
 def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[str, int],
@@ -58,26 +67,25 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
     ``text``; return (output id, variables, output name, warnings), or raise :class:`GiveUp`.
     """
     pairs = _SCAN.findall(text)
-    # Store columns, appended to in place (the store's own add(), inlined).
-    s = store
-    s_op, s_code, s_label, s_a, s_b = s.op.append, s.code.append, s.label.append, s.a.append, s.b.append  # type: ignore[attr-defined]
-    s_name, s_param, s_ptext = s.name.append, s.param.append, s.param_text.append  # type: ignore[attr-defined]
-    s_start, s_end = s.start.append, s.end.append  # type: ignore[attr-defined]
-    names = s.name  # type: ignore[attr-defined]
-    ops_col = s.op  # type: ignore[attr-defined]
-    kinds, first_kind, prec_of, gate_label = _KIND, _FIRST, _PREC, _GATE_LABEL
-    functions, constants = FUNCTIONS, CONSTANTS
+    pairs.append(("", ""))  # the end
+    # One row per node: (op, label, a, b, param, param_text, start, end); the store's
+    # columns are the rows transposed at the end.
+    rows: list[tuple] = []  # type: ignore[type-arg]
+    row = rows.append
+    kinds = dict(_KIND)  # also caches the kinds of the names and numbers met
+    prec_of, gate_label, functions = _PREC, _GATE_LABEL, FUNCTIONS
 
     variables: dict[str, int] = {}
-    env: dict[str, int] = {}           # assigned name -> its current node
-    version: dict[str, int] = {}       # assigned name -> the statement assigning it
-    targets: list[str | None] = []     # per statement
-    starts: list[int] = []             # per statement: where it starts
-    read: list[bool] = []              # per statement: was its value read
-    n = 0                              # nodes so far
+    # Name -> (its node, the statement that assigned it); a variable's statement is 0.
+    env: dict[str, tuple[int, int]] = {}
+    targets: list[str | None] = [None]  # per statement, from 1 (0 stands for variables)
+    starts: list[int] = [0]             # per statement: where it starts
+    read: list[bool] = [False]          # per statement: was its value read
+    named: dict[int, str] = {}          # node -> the target of the statement that made it
+    n = 0                               # nodes so far
     pos = 0
-    depth = 0                          # open parentheses (a newline inside them is a blank)
-    i, count = 0, len(pairs)
+    depth = 0                           # open parentheses (a newline inside them is a blank)
+    i = 0
     result = -1
 
     # Operands: (node id or -1 for a constant not yet made, start, end, outer start, outer
@@ -85,38 +93,38 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
     # parenthesis (_GROUP, function or None, pos, function pos, argument operands).
     while True:
         # ---- the start of a statement: skip separators, read "NAME =" if there
-        while i < count:
+        while True:
             ws, tok = pairs[i]
             kind = kinds.get(tok)
             if kind is None:
-                kind = first_kind.get(tok[0], NAME)
+                kind = kinds[tok] = _kind(tok)
             if kind == SEP or kind == NEWLINE or kind == COMMENT:
                 pos += len(ws) + len(tok)
                 i += 1
                 continue
             break
-        else:
+        if kind == END:
             break
-        if targets and targets[-1] is None:
+        if targets[-1] is None and len(targets) > 1:
             raise GiveUp  # only the last statement can be a bare expression
         stmt_pos = pos + len(ws)
+        stmt = len(targets)
         target = aug = None
         first = n
-        if kind == NAME and i + 1 < count and kinds.get(pairs[i + 1][1]) == ASSIGN:
-            if tok in functions or tok in constants:
-                raise GiveUp
+        if kind == NAME and kinds.get(pairs[i + 1][1]) == ASSIGN:
             target = tok
-            aug = pairs[i + 1][1]
-            pos = stmt_pos + len(tok)
-            ws2, tok2 = pairs[i + 1]
-            pos += len(ws2) + len(tok2)
+            ws2, aug = pairs[i + 1]
+            pos = stmt_pos + len(tok) + len(ws2) + len(aug)
             i += 2
             if aug != "=":
-                if target not in env:
+                hit = env.get(target)
+                if hit is None:
                     raise GiveUp
-                read[version[target]] = True
-                previous = env[target]
-        stmt = len(targets)
+                previous = hit[0]
+                read[hit[1]] = True
+        elif kind == FUNC or kind == CONSTANT:
+            if kinds.get(pairs[i + 1][1]) == ASSIGN:
+                raise GiveUp  # cannot assign to a function or constant
         targets.append(target)
         starts.append(stmt_pos)
         read.append(False)
@@ -127,76 +135,49 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
         push, pop = operands.append, operands.pop
         expect = True
         while True:
-            if i < count:
-                ws, tok = pairs[i]
-                i += 1
-                pos += len(ws)
-                p = pos
-                pos += len(tok)
-                kind = kinds.get(tok)
-                if kind is None:
-                    kind = first_kind.get(tok[0], NAME)
-                    if kind == NAME and tok[0].isdecimal():
-                        kind = NUM  # a non-ASCII digit: \d is any decimal digit
-            else:
-                kind = SEP
-                tok = ""
-            if kind == NEWLINE:
-                if depth or expect:
-                    continue  # a blank inside parentheses; a line may break after an operator
-                kind = SEP
-            elif kind == COMMENT:
-                continue
+            ws, tok = pairs[i]
+            i += 1
+            p = pos + len(ws)
+            pos = p + len(tok)
+            kind = kinds.get(tok)
+            if kind is None:
+                kind = kinds[tok] = _kind(tok)
             if expect:
                 if kind == NAME:
-                    if i < count and pairs[i][1] == "(":
-                        if tok not in functions:
-                            raise GiveUp
-                        ws, _ = pairs[i]
-                        i += 1
-                        pos += len(ws)
-                        stack.append((_GROUP, tok, pos, p, []))
-                        pos += 1
-                        depth += 1
-                    elif tok in functions:
-                        raise GiveUp
-                    elif tok in constants:
-                        e = p + len(tok)
-                        push((-1, p, e, p, e, constants[tok], tok))
-                        expect = False
+                    hit = env.get(tok)
+                    if hit is None:
+                        node = variables[tok] = n
+                        env[tok] = (n, 0)
+                        n += 1
+                        row(("input", tok, -1, -1, None, None, p, pos))
                     else:
-                        e = p + len(tok)
-                        if tok in env:
-                            read[version[tok]] = True
-                            node = env[tok]
-                        elif tok in variables:
-                            node = variables[tok]
-                        else:
-                            node = variables[tok] = n
-                            n += 1
-                            s_op("input")
-                            s_code(INPUT)
-                            s_label(tok)
-                            s_a(-1)
-                            s_b(-1)
-                            s_name(tok)
-                            s_param(None)
-                            s_ptext(None)
-                            s_start(p)
-                            s_end(e)
-                        push((node, p, e, p, e, None, None))
-                        expect = False
+                        node = hit[0]
+                        read[hit[1]] = True
+                    push((node, p, pos, p, pos, None, None))
+                    expect = False
                 elif kind == NUM:
-                    e = p + len(tok)
-                    push((-1, p, e, p, e, float(tok), tok))
+                    push((-1, p, pos, p, pos, float(tok), tok))
                     expect = False
                 elif kind == LPAREN:
                     stack.append((_GROUP, None, p, p, None))
                     depth += 1
-                elif kind == BIN and tok == "-":
+                elif kind == FUNC:
+                    ws, nxt = pairs[i]
+                    if nxt != "(":
+                        raise GiveUp
+                    i += 1
+                    stack.append((_GROUP, tok, pos + len(ws), p, []))
+                    pos += len(ws) + 1
+                    depth += 1
+                elif kind == CONSTANT:
+                    push((-1, p, pos, p, pos, CONSTANTS[tok], tok))
+                    expect = False
+                elif tok == "-":
                     stack.append((_UNARY_PREC, "neg", p))
-                elif kind == BIN and tok == "+":
-                    pass  # unary plus changes nothing
+                elif tok == "+" or (kind == NEWLINE and not depth) or kind == COMMENT:
+                    pass  # unary plus changes nothing; a line may break after an operator
+                elif kind == NEWLINE:
+                    pass  # a blank inside parentheses
                 else:
                     raise GiveUp
                 continue
@@ -204,113 +185,70 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
             # ---- expecting an operator
             if kind == BIN:
                 prec, right_assoc = prec_of[tok]
-                sym = "**" if tok == "^" else tok
-                reduce_to = (prec, right_assoc)
-            elif kind == RPAREN or kind == COMMA or kind == SEP:
-                reduce_to = None
+            elif kind == RPAREN or kind == COMMA or kind == SEP or kind == END:
+                prec = -1
+            elif kind == NEWLINE:
+                if depth:
+                    continue  # a blank inside parentheses
+                prec = -1
+            elif kind == COMMENT:
+                continue
             else:
                 raise GiveUp
             # reduce what binds tighter (for ')' ',' and the end: up to the parenthesis)
             while stack:
                 top = stack[-1]
                 top_prec = top[0]
-                if top_prec == _GROUP:
+                if top_prec == _GROUP or (prec > 0 and top_prec < prec
+                                          or (top_prec == prec and right_assoc)):
                     break
-                if reduce_to is not None:
-                    if not (top_prec > prec or (top_prec == prec and not right_assoc)):
-                        break
                 stack.pop()
                 if top[1] == "neg":
                     x = pop()
-                    if x[0] < 0 and x[3] == x[1]:  # -3 is the number -3, not a gate
-                        push((-1, top[2], x[2], top[2], x[2], -x[5], "-" + x[6]))
-                        continue
                     if x[0] < 0:
+                        if x[3] == x[1]:  # -3 is the number -3, not a gate
+                            push((-1, top[2], x[2], top[2], x[2], -x[5], "-" + x[6]))
+                            continue
+                        row(("const", x[6], -1, -1, x[5], x[6], x[1], x[2]))
                         a = n
                         n += 1
-                        s_op("const")
-                        s_code(CONST)
-                        s_label(x[6])
-                        s_a(-1)
-                        s_b(-1)
-                        s_name(None)
-                        s_param(x[5])
-                        s_ptext(x[6])
-                        s_start(x[1])
-                        s_end(x[2])
                     else:
                         a = x[0]
                     start, end = top[2], x[4]
-                    s_op("neg")
-                    s_code(NEG)
-                    s_label(gate_label["neg"])
-                    s_a(a)
-                    s_b(-1)
-                    s_name(None)
-                    s_param(None)
-                    s_ptext(None)
-                    s_start(start)
-                    s_end(end)
+                    row(("neg", _NEG_LABEL, a, -1, None, None, start, end))
                     push((n, start, end, start, end, None, None))
                     n += 1
                     continue
                 y = pop()
                 x = pop()
                 start, end = x[3], y[4]
-                bsym = top[1]
-                if (x[0] < 0) != (y[0] < 0):
-                    if x[0] < 0:
-                        name = FOLDED[bsym][1]
-                        other, c = y[0], x
-                    else:
-                        name = FOLDED[bsym][0]
-                        other, c = x[0], y
-                    s_op(name)
-                    s_code(CODE[name])
-                    s_label(gate_label[name].format(c=c[6]))
-                    s_a(other)
-                    s_b(-1)
-                    s_name(None)
-                    s_param(c[5])
-                    s_ptext(c[6])
-                else:
-                    a, b = x[0], y[0]
-                    if a < 0:  # both constant: two constant leaves and the gate
-                        for c in (x, y):
-                            s_op("const")
-                            s_code(CONST)
-                            s_label(c[6])
-                            s_a(-1)
-                            s_b(-1)
-                            s_name(None)
-                            s_param(c[5])
-                            s_ptext(c[6])
-                            s_start(c[1])
-                            s_end(c[2])
-                        a, b = n, n + 1
+                a, b = x[0], y[0]
+                if a < 0 or b < 0:
+                    if b >= 0:  # 2*x: the constant folds into the gate
+                        name = FOLDED[top[1]][1]
+                        row((name, gate_label[name].format(c=x[6]), b, -1, x[5], x[6], start, end))
+                    elif a >= 0:
+                        name = FOLDED[top[1]][0]
+                        row((name, gate_label[name].format(c=y[6]), a, -1, y[5], y[6], start, end))
+                    else:  # both constant: two constant leaves and the gate
+                        row(("const", x[6], -1, -1, x[5], x[6], x[1], x[2]))
+                        row(("const", y[6], -1, -1, y[5], y[6], y[1], y[2]))
+                        name = BINARY_OPERATOR[top[1]]
+                        row((name, gate_label[name], n, n + 1, None, None, start, end))
                         n += 2
-                    name = BINARY_OPERATOR[bsym]
-                    s_op(name)
-                    s_code(CODE[name])
-                    s_label(gate_label[name])
-                    s_a(a)
-                    s_b(b)
-                    s_name(None)
-                    s_param(None)
-                    s_ptext(None)
-                s_start(start)
-                s_end(end)
+                else:
+                    name = BINARY_OPERATOR[top[1]]
+                    row((name, gate_label[name], a, b, None, None, start, end))
                 push((n, start, end, start, end, None, None))
                 n += 1
             if kind == BIN:
-                stack.append((prec, sym, p))
+                stack.append((prec, "**" if tok == "^" else tok, p))
                 expect = True
                 continue
-            if kind == SEP:
+            if kind != RPAREN and kind != COMMA:  # the end of the expression
                 if stack:
                     raise GiveUp  # '(' never closed
                 break
-            # ')' or ','
             if not stack:
                 raise GiveUp
             group = stack[-1]
@@ -326,110 +264,81 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
                 depth -= 1
             if func is None:
                 x = operands[-1]
-                operands[-1] = (x[0], x[1], x[2], group[2], p + 1, x[5], x[6])
+                operands[-1] = (x[0], x[1], x[2], group[2], pos, x[5], x[6])
                 continue
             args = group[4]
             args.append(pop())
             if len(args) != functions[func]:
                 raise GiveUp
-            inputs = []
+            ids = []
             for x in args:
                 if x[0] < 0:
-                    inputs.append(n)
+                    row(("const", x[6], -1, -1, x[5], x[6], x[1], x[2]))
+                    ids.append(n)
                     n += 1
-                    s_op("const")
-                    s_code(CONST)
-                    s_label(x[6])
-                    s_a(-1)
-                    s_b(-1)
-                    s_name(None)
-                    s_param(x[5])
-                    s_ptext(x[6])
-                    s_start(x[1])
-                    s_end(x[2])
                 else:
-                    inputs.append(x[0])
+                    ids.append(x[0])
             name = FUNCTION_OP[func]
-            start, end = group[3], p + 1
-            s_op(name)
-            s_code(CODE[name])
-            s_label(gate_label[name])
-            s_a(inputs[0])
-            s_b(inputs[1] if len(inputs) > 1 else -1)
-            s_name(None)
-            s_param(None)
-            s_ptext(None)
-            s_start(start)
-            s_end(end)
-            push((n, start, end, start, end, None, None))
+            start = group[3]
+            row((name, gate_label[name], ids[0], ids[1] if len(ids) > 1 else -1, None, None,
+                 start, pos))
+            push((n, start, pos, start, pos, None, None))
             n += 1
 
         # ---- the statement's node
-        (root_entry,) = operands
-        root = root_entry[0]
+        (top,) = operands
+        root = top[0]
         if aug is not None and aug != "=":
             sym = aug[:-1]
-            start, end = stmt_pos, root_entry[2]
             if root < 0:  # c += 2: the constant folds into the gate
                 name = FOLDED[sym][0]
-                s_op(name)
-                s_code(CODE[name])
-                s_label(gate_label[name].format(c=root_entry[6]))
-                s_a(previous)
-                s_b(-1)
-                s_name(None)
-                s_param(root_entry[5])
-                s_ptext(root_entry[6])
+                row((name, gate_label[name].format(c=top[6]), previous, -1, top[5], top[6],
+                     stmt_pos, top[2]))
             else:
                 name = BINARY_OPERATOR[sym]
-                s_op(name)
-                s_code(CODE[name])
-                s_label(gate_label[name])
-                s_a(previous)
-                s_b(root)
-                s_name(None)
-                s_param(None)
-                s_ptext(None)
-            s_start(start)
-            s_end(end)
+                row((name, gate_label[name], previous, root, None, None, stmt_pos, top[2]))
             root = n
             n += 1
         elif root < 0:
-            s_op("const")
-            s_code(CONST)
-            s_label(root_entry[6])
-            s_a(-1)
-            s_b(-1)
-            s_name(None)
-            s_param(root_entry[5])
-            s_ptext(root_entry[6])
-            s_start(root_entry[1])
-            s_end(root_entry[2])
+            row(("const", top[6], -1, -1, top[5], top[6], top[1], top[2]))
             root = n
             n += 1
         result = root
         if target is not None:
-            if root >= first and ops_col[root] != "input":
-                names[root] = target
-            env[target] = root
-            version[target] = stmt
-        if i >= count:
+            if target in variables:
+                raise GiveUp  # read before the statement that assigns it
+            if root >= first and rows[root][0] != "input":
+                named[root] = target
+            env[target] = (root, stmt)
+        if kind == END:
             break
 
-    if not targets or text[pos:].strip(" \t\r\f\v"):
+    if len(targets) == 1 or text[pos:].strip(" \t\r\f\v"):
         raise GiveUp  # empty, or a character no token matches (a gap in the positions)
-    if any(t in variables for t in env):
-        raise GiveUp  # a name read before the statement that assigns it
     if output is not None:
-        if output not in env:
+        hit = env.get(output)
+        if hit is None or hit[1] == 0:
             raise GiveUp
-        result = env[output]
-        read[version[output]] = True
+        result = hit[0]
+        read[hit[1]] = True
     elif targets[-1] is not None:
         read[-1] = True
+
+    columns = list(zip(*rows))
+    s = store
+    s.op = list(columns[0])  # type: ignore[attr-defined]
+    s.code = list(map(CODE.__getitem__, s.op))  # type: ignore[attr-defined]
+    s.label, s.a, s.b, s.param, s.param_text, s.start, s.end = map(list, columns[1:])  # type: ignore[attr-defined]
+    names: list[str | None] = [None] * n
+    for name, node in variables.items():
+        names[node] = name
+    for node, name in named.items():
+        names[node] = name
+    s.name = names  # type: ignore[attr-defined]
+
     warnings = []
     line, last = 1, 0
-    for target, start, was_read in zip(targets, starts, read):
+    for target, start, was_read in zip(targets[1:], starts[1:], read[1:]):
         if target is not None and not was_read:
             line += text.count("\n", last, start)
             last = start

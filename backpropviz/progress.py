@@ -98,4 +98,4 @@ def start(quiet: bool, stream: IO[str] | None = None) -> Progress:
     except (AttributeError, ValueError):  # closed or not a real stream
         tty = False
     enabled = tty and not quiet and os.environ.get("TERM") != "dumb"
-    return Progress(stream, enabled)
+    return Progress(stream, enabled, DELAY)
