@@ -194,7 +194,8 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                                     "this (Graphviz slows down sharply); .dot and .json "
                                     "have no limit.")
 @click.option("-q", "--quiet", is_flag=True,
-              help="Print no table, no warnings and no 'wrote' messages.")
+              help="Print no table, no warnings, no 'wrote' messages and no progress bar (shown "
+                   "on a terminal when a run takes over a second).")
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
 @click.pass_context
 def cli(ctx: click.Context, expression: str | None, program_file: str | None,
