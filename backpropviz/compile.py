@@ -61,13 +61,50 @@ def _kind(tok: str) -> int:
     return NUM if ch == "." or ch.isdecimal() else NAME  # \d is any decimal digit
 
 
+#: Characters scanned at a time (about 10,000 tokens).
+PIECE = 1 << 16
+# Where a piece may end: after a newline, or after an operator that a space follows.
+_CUT = re.compile(r"\n|(?<=[-+*/(,;]) ")
+
+
+def _cuts(text: str) -> list[int]:
+    """The offsets where the pieces of ``text`` start, and its length."""
+    cuts = [0]
+    size = len(text)
+    at = PIECE
+    while at < size:
+        m = _CUT.search(text, at)
+        if m is None:
+            break
+        if m.group() == "\n":
+            cut = m.end()
+        else:
+            cut = m.start()
+            if text.find("#", text.rfind("\n", 0, cut) + 1, cut) >= 0:  # inside a comment
+                at = text.find("\n", cut)
+                if at < 0:
+                    break
+                continue
+        cuts.append(cut)
+        at = cut + PIECE
+    cuts.append(size)
+    return cuts
+
+
 def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[str, int],
                                                                           str | None, list[str]]:
     """Fill ``store`` (an empty :class:`~backpropviz.graph.Store`) with the graph of
     ``text``; return (output id, variables, output name, warnings), or raise :class:`GiveUp`.
     """
-    pairs = _SCAN.findall(text)
-    pairs.append(("", ""))  # the end
+    # The text is scanned a piece at a time, so the (blanks, token) pairs of a long program
+    # are never all in memory; a piece ends after a newline or an operator (no lookahead
+    # needed across it). Each piece's pairs end in ("", ""), of kind END.
+    cuts = _cuts(text)
+    last_piece = len(cuts) - 2
+    piece = 0
+    scan = _SCAN.findall
+    pairs = scan(text, 0, cuts[1])
+    pairs.append(("", ""))
     # One row per node: (op, label, a, b, param, param_text, start, end); the store's
     # columns are the rows transposed at the end.
     rows: list[tuple] = []  # type: ignore[type-arg]
@@ -101,6 +138,12 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
             if kind == SEP or kind == NEWLINE or kind == COMMENT:
                 pos += len(ws) + len(tok)
                 i += 1
+                continue
+            if kind == END and piece < last_piece:
+                piece += 1
+                pairs = scan(text, cuts[piece], cuts[piece + 1])
+                pairs.append(("", ""))
+                i = 0
                 continue
             break
         if kind == END:
@@ -142,6 +185,12 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
             kind = kinds.get(tok)
             if kind is None:
                 kind = kinds[tok] = _kind(tok)
+            if kind == END and piece < last_piece:
+                piece += 1
+                pairs = scan(text, cuts[piece], cuts[piece + 1])
+                pairs.append(("", ""))
+                i = 0
+                continue
             if expect:
                 if kind == NAME:
                     hit = env.get(tok)

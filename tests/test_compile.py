@@ -240,3 +240,14 @@ def test_json_of_a_graph_larger_than_one_piece(monkeypatch):
 def test_json_before_the_passes():
     graph = build_expression("x*2 + y")
     assert render_json(graph) == reference_json(graph)
+
+
+@pytest.mark.parametrize("piece", [1, 3, 8])
+def test_scanning_in_small_pieces_changes_nothing(monkeypatch, piece):
+    from backpropviz import compile as compile_module
+
+    monkeypatch.setattr(compile_module, "PIECE", piece)
+    long_line = " + ".join(f"w{i % 4}*x{i % 3}" for i in range(30)) + " # a + comment, (\n"
+    program = "v = x\n" + "".join(f"v = tanh(v*w{i} + b{i})  # l{i} + \n" for i in range(12))
+    for text in [*CASES, long_line, program, "q = (x +\n y) * exp(x\n)\nq += 1 -\n 2"]:
+        assert_same_graph(text)
