@@ -29,6 +29,7 @@ something breaks (a failed command, or two engines disagreeing about the same gr
 from __future__ import annotations
 
 import argparse
+import compileall
 import gc
 import io
 import json
@@ -695,6 +696,10 @@ def goals_table(goals: list[dict[str, Any]]) -> str:
 
 def run_all(sizes: Sequence[int], repeats: int, sympy_max: int) -> dict[str, Any]:
     """Every measurement of one benchmark run, as the JSON document's parts."""
+    # Byte-compile the checkout first, as pip does when it installs a package: with
+    # PYTHONDONTWRITEBYTECODE set (or a read-only tree) every timed process would otherwise
+    # recompile backpropviz's modules from source, which is not what a user's run does.
+    compileall.compile_dir(str(REPO / "backpropviz"), quiet=1)
     with tempfile.TemporaryDirectory(prefix="bpv-bench-") as folder:
         log(f"start-up: python -c pass, import sympy, backpropviz --json ({repeats} runs each)")
         startup_runs = time_commands({

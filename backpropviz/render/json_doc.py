@@ -9,7 +9,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from ..graph import Graph, Node, Store
+from ..graph import Graph, Node, PausedGC, Store
 
 if TYPE_CHECKING:
     from ..check import CheckReport
@@ -155,7 +155,8 @@ def iter_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> Iterator[str
     yield indented(head)[:-2] + ',\n  "nodes": [\n    '
     total = len(graph.store.op)
     for lo in range(0, total, CHUNK):
-        text = _node_lines(graph.store, lo, min(total, lo + CHUNK))
+        with PausedGC():
+            text = _node_lines(graph.store, lo, min(total, lo + CHUNK))
         yield text if lo + CHUNK < total else text[:-len(_LINE_END)] + "]}"
     yield "\n  ]," + indented(tail)[1:] + "\n"
 
