@@ -91,6 +91,13 @@ def _cuts(text: str) -> list[int]:
     return cuts
 
 
+def _pairs(text: str, cuts: list[int], piece: int) -> list[tuple[str, str]]:
+    """The (blanks, token) pairs of piece number ``piece``, then ("", ""): its end."""
+    pairs = _SCAN.findall(text, cuts[piece], cuts[piece + 1])
+    pairs.append(("", ""))
+    return pairs
+
+
 def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[str, int],
                                                                           str | None, list[str]]:
     """Fill ``store`` (an empty :class:`~backpropviz.graph.Store`) with the graph of
@@ -102,9 +109,7 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
     cuts = _cuts(text)
     last_piece = len(cuts) - 2
     piece = 0
-    scan = _SCAN.findall
-    pairs = scan(text, 0, cuts[1])
-    pairs.append(("", ""))
+    pairs = _pairs(text, cuts, 0)
     # One row per node: (op, label, a, b, param, param_text, start, end); the store's
     # columns are the rows transposed at the end.
     rows: list[tuple] = []  # type: ignore[type-arg]
@@ -115,8 +120,9 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
     variables: dict[str, int] = {}
     # Name -> (its node, the statement that assigned it); a variable's statement is 0.
     env: dict[str, tuple[int, int]] = {}
-    targets: list[str | None] = [None]  # per statement, from 1 (0 stands for variables)
-    starts: list[int] = [0]             # per statement: where it starts
+    # Per statement, from 1 (0 stands for the variables): (target or None, where it starts).
+    statements: list[tuple[str | None, int]] = [(None, 0)]
+    bare = False                        # was the last statement a bare expression
     read: list[bool] = [False]          # per statement: was its value read
     named: dict[int, str] = {}          # node -> the target of the statement that made it
     n = 0                               # nodes so far
@@ -124,6 +130,9 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
     depth = 0                           # open parentheses (a newline inside them is a blank)
     i = 0
     result = -1
+    operands: list[tuple] = []  # type: ignore[type-arg]
+    stack: list[tuple] = []  # type: ignore[type-arg]
+    push, pop = operands.append, operands.pop
 
     # Operands: (node id or -1 for a constant not yet made, start, end, outer start, outer
     # end, constant value, constant text); operators: (precedence, symbol, pos), or for a
@@ -141,17 +150,16 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
                 continue
             if kind == END and piece < last_piece:
                 piece += 1
-                pairs = scan(text, cuts[piece], cuts[piece + 1])
-                pairs.append(("", ""))
+                pairs = _pairs(text, cuts, piece)
                 i = 0
                 continue
             break
         if kind == END:
             break
-        if targets[-1] is None and len(targets) > 1:
+        if bare:
             raise GiveUp  # only the last statement can be a bare expression
         stmt_pos = pos + len(ws)
-        stmt = len(targets)
+        stmt = len(statements)
         target = aug = None
         first = n
         if kind == NAME and kinds.get(pairs[i + 1][1]) == ASSIGN:
@@ -168,14 +176,11 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
         elif kind == FUNC or kind == CONSTANT:
             if kinds.get(pairs[i + 1][1]) == ASSIGN:
                 raise GiveUp  # cannot assign to a function or constant
-        targets.append(target)
-        starts.append(stmt_pos)
+        statements.append((target, stmt_pos))
+        bare = target is None
         read.append(False)
 
         # ---- one expression, up to a separator or the end
-        operands: list[tuple] = []  # type: ignore[type-arg]
-        stack: list[tuple] = []  # type: ignore[type-arg]
-        push, pop = operands.append, operands.pop
         expect = True
         while True:
             ws, tok = pairs[i]
@@ -187,8 +192,7 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
                 kind = kinds[tok] = _kind(tok)
             if kind == END and piece < last_piece:
                 piece += 1
-                pairs = scan(text, cuts[piece], cuts[piece + 1])
-                pairs.append(("", ""))
+                pairs = _pairs(text, cuts, piece)
                 i = 0
                 continue
             if expect:
@@ -335,7 +339,9 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
             n += 1
 
         # ---- the statement's node
-        (top,) = operands
+        top = pop()
+        if operands:
+            raise GiveUp  # (never: a valid expression leaves one operand)
         root = top[0]
         if aug is not None and aug != "=":
             sym = aug[:-1]
@@ -362,7 +368,7 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
         if kind == END:
             break
 
-    if len(targets) == 1 or text[pos:].strip(" \t\r\f\v"):
+    if len(statements) == 1 or text[pos:].strip(" \t\r\f\v"):
         raise GiveUp  # empty, or a character no token matches (a gap in the positions)
     if output is not None:
         hit = env.get(output)
@@ -370,7 +376,7 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
             raise GiveUp
         result = hit[0]
         read[hit[1]] = True
-    elif targets[-1] is not None:
+    elif not bare:
         read[-1] = True
 
     columns = list(zip(*rows))
@@ -387,9 +393,9 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
 
     warnings = []
     line, last = 1, 0
-    for target, start, was_read in zip(targets[1:], starts[1:], read[1:]):
+    for (target, start), was_read in zip(statements[1:], read[1:]):
         if target is not None and not was_read:
             line += text.count("\n", last, start)
             last = start
             warnings.append(f"'{target}' (line {line}) is assigned but never used")
-    return result, variables, output or targets[-1], warnings
+    return result, variables, output or statements[-1][0], warnings
