@@ -37,7 +37,9 @@ class Progress:
         self._timer: Any = None
         if enabled:
             import threading
+            import time
 
+            self.started = time.monotonic()  # the bar's clock counts from the run's start
             self._lock = threading.Lock()
             self._timer = threading.Timer(delay, self._show)
             self._timer.daemon = True
@@ -80,6 +82,7 @@ class Progress:
             self.task = self.bar.add_task(PHASES[self.phase_index], total=len(PHASES),
                                           completed=self.phase_index,
                                           number=self.phase_index + 1)
+            self.bar.tasks[0].start_time = self.started  # (rich's clock is monotonic too)
             self.bar.start()
 
     def __enter__(self) -> Progress:
