@@ -20,6 +20,7 @@ from .engine import evaluate, first_nonfinite
 from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, ValuesError, name_list,
                      shorten)
 from .graph import Graph, build_expression
+from .progress import Progress, start as start_progress
 from .sources import parse_values, read_text
 
 __all__ = ["cli", "main"]
@@ -228,7 +229,8 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               metavar="N", help="Refuse lessons (--steps, .html, .gif) of more frames than "
                                 "this (a graph of G gates has 2G+1).")
 @click.option("-q", "--quiet", is_flag=True,
-              help="Print no table, no warnings and no 'wrote' messages.")
+              help="Print no table, no warnings, no 'wrote' messages and no progress bar (shown "
+                   "on a terminal when a run takes over a second).")
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
 @click.pass_context
 def cli(ctx: click.Context, expression: str | None, program_file: str | None,
@@ -239,10 +241,14 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         precision: int | None, explain: str | None, check: bool, exact: bool, max_size: int,
         max_draw: int, max_frames: int, quiet: bool) -> int:
     from .files import check_directory, check_writable, write_atomic, write_frames
-    from .render.diagram import DRAWN, LESSONS, format_of, render_file
 
+    if outputs or steps_dir is not None:  # (the renderers only when a file is asked for)
+        from .render.diagram import DRAWN, LESSONS, format_of, render_file
+    else:
+        DRAWN = LESSONS = frozenset()
     warnings: list[str] = []
     source = expression
+    progress = start_progress(quiet)  # a bar on a terminal, for runs over a second
     try:
         targets = [(path, format_of(path)) for path in outputs]
         for path, _ in targets:
@@ -253,7 +259,7 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         given = _collect_values(ctx.meta["backpropviz.variables"], var_items)
         file_values = (parse_values(read_text(values_file, "values file"), values_file)
                        if values_file else {})
-        graph = _trace(text, output_name, given, file_values, values_file, warnings,
+        graph = _trace(text, output_name, given, file_values, values_file, warnings, progress,
                        expand_gates)
         drawn = [path for path, fmt in targets if fmt in DRAWN]
         if steps_dir is not None:
@@ -279,6 +285,7 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
 
             engine = choose_engine(engine_choice)
         # Render everything before writing anything: a failure leaves no file half-done.
+        progress.phase("render")
         decimals = 2 if precision is None else precision  # the figures' 2 decimals
         from dataclasses import replace
 
@@ -286,10 +293,11 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
 
         style = replace(THEMES[theme], direction=direction, font=font, title=title,
                         transparent=transparent, pretty_names=not plain_names)
-        look = dict(style=style, scale=scale, frame_ms=frame_ms)
+        look = dict(style=style, scale=scale, frame_ms=frame_ms, progress=progress.frames)
         rendered = [(path, render_file(graph, fmt, decimals, engine, **look, **extras))
                     for path, fmt in targets]
-        frames = (_render_steps(graph, steps_format, decimals, engine, style, scale)
+        frames = (_render_steps(graph, steps_format, decimals, engine, style, scale,
+                                progress)
                   if steps_dir is not None else [])
         for path, result in rendered:
             write_atomic(path, result.data)
@@ -301,15 +309,18 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         raise InputError(f"{source}: {exc.describe(True)}\n{exc.caret()}") from None
     except BackpropvizError as exc:
         raise InputError(str(exc)) from None
+    finally:
+        progress.close()  # before anything is printed
 
     if not quiet:
         for message in warnings + graph.warnings:
             click.echo(f"warning: {message}", err=True)
         _warn_nonfinite(graph)
     if as_json:
-        from .render.json_doc import render_json
+        from .render.json_doc import iter_json
 
-        click.echo(render_json(graph, decimals=decimals, **extras), nl=False)
+        for piece in iter_json(graph, decimals=decimals, **extras):
+            click.echo(piece, nl=False)
     elif not quiet:
         from .render.table import TABLE_DECIMALS, render_check, render_table
 
@@ -342,13 +353,14 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
 
 
 def _render_steps(graph: Graph, fmt: str, decimals: int, engine: Any, style: Any,
-                  scale: float) -> list[tuple[str, Any]]:
+                  scale: float, progress: Progress) -> list[tuple[str, Any]]:
     """(file name, drawing) for every frame of the lesson."""
     from .frames import frame_names, lesson_frames
     from .render.diagram import render_frames
 
     frames = lesson_frames(graph, decimals, style.pretty_names)
-    drawn = render_frames(graph, [f.view for f in frames], fmt, decimals, engine, style, scale)
+    drawn = render_frames(graph, [f.view for f in frames], fmt, decimals, engine, style, scale,
+                          progress.frames)
     return list(zip(frame_names(frames, fmt), drawn))
 
 
@@ -422,7 +434,8 @@ def _collect_values(variables: list[tuple[str, str]], var_items: tuple[str, ...]
 
 def _trace(text: str, output: str | None, given: list[tuple[str, str, str]],
            file_values: dict[str, float], values_file: str | None,
-           warnings: list[str], expand_gates: bool = False) -> Graph:
+           warnings: list[str], progress: Progress | None = None,
+           expand_gates: bool = False) -> Graph:
     """Build the graph, merge the values (command line over file), run both passes.
 
     Names in the values file that the program does not use are skipped with a warning (one
@@ -446,6 +459,8 @@ def _trace(text: str, output: str | None, given: list[tuple[str, str, str]],
             raise ValuesError(f"{shorten(where)}: '{shorten(name)}' is given more than once")
         values[name] = _number(raw, where)
         where_given[name] = where
+    if progress is not None:
+        progress.phase("evaluate")
     try:
         return evaluate(graph, values)
     except ValuesError as exc:

@@ -13,8 +13,11 @@ from typing import Mapping
 
 from .errors import ValuesError, name_list, shorten
 from .graph import Graph
-from .ops import OPS
+from .ops import (ADD, ADD_CONST, CONST, EXP, INPUT, MUL, MUL_CONST, NEG, OPS, RELU, RSUB_CONST,
+                  SUB, SUB_CONST, TANH)
 from .syntax import CONSTANTS, FUNCTIONS
+
+nan = math.nan
 
 __all__ = ["evaluate", "forward", "node_values", "backward", "check_values", "first_nonfinite"]
 
@@ -29,28 +32,50 @@ def evaluate(graph: Graph, values: Mapping[str, float]) -> Graph:
 def forward(graph: Graph, values: Mapping[str, float]) -> None:
     """Set every node's ``value``, given a value for every variable (and for nothing else)."""
     check_values(graph, values)
-    for node, v in zip(graph.nodes, node_values(graph, values)):
-        node.value = v
+    graph.store.value = node_values(graph, values)
 
 
 def node_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
     """Every node's value for these variable values, leaving the graph untouched (so a
-    gradient check can re-run the forward pass at nearby points)."""
-    vals = [0.0] * len(graph.nodes)
-    for node in graph.nodes:
-        op = node.op
-        if op == "input":
-            v = float(values[node.name])  # type: ignore[index]
-        elif op == "const":
-            v = node.param  # type: ignore[assignment]
+    gradient check can re-run the forward pass at nearby points).
+
+    One loop over the store's flat lists; the hottest ops are computed inline with exactly
+    the float operations of their :data:`~backpropviz.ops.OPS` entries, the rest through
+    the table (which keeps the IEEE handling: 1/0 is inf, log(-1) is nan)."""
+    s = graph.store
+    vals: list[float] = []
+    push = vals.append
+    tanh = math.tanh
+    for c, x, y, p, op, name in zip(s.code, s.a, s.b, s.param, s.op, s.name):
+        if c == MUL:
+            push(vals[x] * vals[y])
+        elif c == ADD:
+            push(vals[x] + vals[y])
+        elif c == TANH:
+            push(tanh(vals[x]))
+        elif c == INPUT:
+            push(float(values[name]))  # type: ignore[index]
+        elif c == CONST:
+            push(p)  # type: ignore[arg-type]
+        elif c == SUB:
+            push(vals[x] - vals[y])
+        elif c == ADD_CONST:
+            push(vals[x] + p)
+        elif c == MUL_CONST:
+            push(vals[x] * p)
+        elif c == SUB_CONST:
+            push(vals[x] - p)
+        elif c == RSUB_CONST:
+            push(p - vals[x])  # type: ignore[operator]
+        elif c == NEG:
+            push(-vals[x])
+        elif c == RELU:
+            v = vals[x]
+            push(v if v > 0 else (0.0 if v == v else nan))
+        elif y < 0:
+            push(OPS[op].forward(vals[x], p))
         else:
-            fn = OPS[op].forward
-            ins = node.inputs
-            if len(ins) == 1:
-                v = fn(vals[ins[0]], node.param)
-            else:
-                v = fn(vals[ins[0]], vals[ins[1]])
-        vals[node.id] = v
+            push(OPS[op].forward(vals[x], vals[y]))
     return vals
 
 
@@ -70,34 +95,96 @@ def check_values(graph: Graph, values: Mapping[str, float]) -> None:
 
 
 def backward(graph: Graph) -> None:
-    """Set every node's ``grad`` (d output / d node) and ``local_grads`` by the chain rule."""
-    nodes = graph.nodes
-    grads = [0.0] * len(nodes)
+    """Set every node's ``grad`` (d output / d node) and ``local_grads`` by the chain rule.
+
+    Every gate is visited, reachable from the output or not, in reverse evaluation order,
+    each input slot in order, so the sums come out the same to the last bit whatever the
+    order of floating-point additions would otherwise change."""
+    s = graph.store
+    n = len(s.op)
+    vals = s.value
+    if vals is None:
+        vals = [nan] * n
+    grads = [0.0] * n
+    da: list[float | None] = [None] * n
+    db: list[float | None] = [None] * n
     grads[graph.output] = 1.0
-    for node in reversed(nodes):
-        ins = node.inputs
-        if not ins:
+    code, opa, opb, param = s.code, s.a, s.b, s.param
+    for i in range(n - 1, -1, -1):
+        c = code[i]
+        if c <= CONST:
             continue
-        op = OPS[node.op]
-        if len(ins) == 1:
-            local: tuple[float, ...] = (op.derivative(nodes[ins[0]].value, node.value, node.param),)
+        g = grads[i]
+        x = opa[i]
+        if c == MUL:
+            y = opb[i]
+            u = vals[y]
+            w = vals[x]
+            da[i] = u
+            db[i] = w
+            grads[x] += g * u
+            grads[y] += g * w
+        elif c == ADD:
+            y = opb[i]
+            da[i] = db[i] = 1.0
+            grads[x] += g * 1.0
+            grads[y] += g * 1.0
+        elif c == TANH:
+            o = vals[i]
+            d = 1.0 - o * o
+            da[i] = d
+            grads[x] += g * d
+        elif c == SUB:
+            y = opb[i]
+            da[i] = 1.0
+            db[i] = -1.0
+            grads[x] += g * 1.0
+            grads[y] += g * -1.0
+        elif c == ADD_CONST or c == SUB_CONST:
+            da[i] = 1.0
+            grads[x] += g * 1.0
+        elif c == MUL_CONST:
+            d = param[i]  # type: ignore[assignment]
+            da[i] = d
+            grads[x] += g * d
+        elif c == NEG or c == RSUB_CONST:
+            da[i] = -1.0
+            grads[x] += g * -1.0
+        elif c == EXP:
+            d = vals[i]
+            da[i] = d
+            grads[x] += g * d
         else:
-            local = op.derivative(nodes[ins[0]].value, nodes[ins[1]].value, node.value)
-        node.local_grads = local
-        g = grads[node.id]
-        for src, d in zip(ins, local):
-            grads[src] += g * d
-    for node, g in zip(nodes, grads):
-        node.grad = g
+            op = OPS[s.op[i]]
+            y = opb[i]
+            if y < 0:
+                d = op.derivative(vals[x], vals[i], param[i])
+                da[i] = d
+                grads[x] += g * d
+            else:
+                d, e = op.derivative(vals[x], vals[y], vals[i])
+                da[i] = d
+                db[i] = e
+                grads[x] += g * d
+                grads[y] += g * e
+    s.grad, s.da, s.db = grads, da, db
 
 
 def first_nonfinite(graph: Graph) -> tuple[int, str] | None:
     """Where nan/inf first arises: the first value in evaluation order, else the first
     gradient in reverse-pass order (gradients are computed from the output back)."""
-    for node in graph.nodes:
-        if not math.isfinite(node.value):
-            return node.id, "value"
-    for node in reversed(graph.nodes):
-        if not math.isfinite(node.grad):
-            return node.id, "gradient"
+    s = graph.store
+    isfinite = math.isfinite
+    values = s.value
+    if values is None:  # no forward pass yet: every value is nan
+        return (0, "value") if s.op else None
+    if not isfinite(sum(values)):  # (any nan/inf makes the sum one)
+        for i, v in enumerate(values):
+            if not isfinite(v):
+                return i, "value"
+    grads = s.grad
+    if grads is not None and not isfinite(sum(grads)):
+        for i in range(len(grads) - 1, -1, -1):
+            if not isfinite(grads[i]):
+                return i, "gradient"
     return None

@@ -9,9 +9,7 @@ named wires and the variables are the same; the numbers agree to rounding.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from .graph import Graph, Node
+from .graph import Graph, Store
 from .ops import OPS
 
 __all__ = ["EXPANDABLE", "expand"]
@@ -29,23 +27,25 @@ EXPANDABLE = frozenset(_RECIPES)
 def expand(graph: Graph) -> Graph:
     """A new, not yet evaluated graph with every sigmoid and tanh gate replaced by its
     primitive gates; ``graph`` is left as it is."""
-    nodes: list[Node] = []
+    old = graph.store
+    store = Store()
     new_id: list[int] = []  # old node id -> new node id
-    for node in graph.nodes:
-        inputs = tuple(new_id[i] for i in node.inputs)
-        recipe = _RECIPES.get(node.op)
+    for i, op in enumerate(old.op):
+        a, b = (new_id[j] if j >= 0 else -1 for j in (old.a[i], old.b[i]))
+        start, end = old.start[i], old.end[i]
+        recipe = _RECIPES.get(op)
         if recipe is None:
-            nodes.append(replace(node, id=len(nodes), inputs=inputs, local_grads=()))
-        else:
-            made = [inputs[0]]
-            for k, (op, const, args) in enumerate(recipe):
-                text = None if const is None else f"{const:g}"
-                label = OPS[op].label.format(c=text)
-                last = k == len(recipe) - 1
-                nodes.append(Node(len(nodes), op, label, tuple(made[a] for a in args),
-                                  node.name if last else None, const, node.span, text))
-                made.append(len(nodes) - 1)
-        new_id.append(len(nodes) - 1)
+            new_id.append(store.add(op, old.label[i], a, b, start, end, old.name[i],
+                                    old.param[i], old.param_text[i]))
+            continue
+        made = [a]
+        for k, (gate, const, args) in enumerate(recipe):
+            text = None if const is None else f"{const:g}"
+            label = OPS[gate].label.format(c=text)
+            ins = [made[arg] for arg in args] + [-1]
+            name = old.name[i] if k == len(recipe) - 1 else None
+            made.append(store.add(gate, label, ins[0], ins[1], start, end, name, const, text))
+        new_id.append(made[-1])
     variables = {name: new_id[i] for name, i in graph.variables.items()}
-    return Graph(graph.expression, nodes, new_id[graph.output], variables,
+    return Graph(graph.expression, store, new_id[graph.output], variables,
                  output_name=graph.output_name, warnings=list(graph.warnings))

@@ -9,18 +9,66 @@ Every renderer reads these dataclasses; none recomputes any math.
 
 from __future__ import annotations
 
+import gc
 import math
-from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from .errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
-from .ops import BINARY_OPERATOR, FOLDED, FUNCTION_OP, OPS
+from .ops import BINARY_OPERATOR, CODE, FOLDED, FUNCTION_OP, OPS
 from .syntax import Binary, Expr, Name, Number, Program, Statement, Unary, parse_program
 
 __all__ = ["Node", "Wire", "Graph", "build", "build_expression"]
 
+nan = math.nan
 
-@dataclass(eq=False)
+
+class Store:
+    """The graph's nodes as parallel lists, one entry per node id: what the hot loops (the
+    engine, the JSON writer) read and write, with no object per node.
+
+    ``a``/``b`` are a gate's input ids (-1 where it has fewer inputs), ``code`` the engine's
+    integer opcode (:data:`backpropviz.ops.CODE`). ``value`` is None until the forward pass;
+    ``grad``, ``da`` and ``db`` (the local derivatives along ``a`` and ``b``) None until the
+    reverse pass.
+    """
+
+    __slots__ = ("op", "code", "label", "a", "b", "name", "param", "param_text", "start", "end",
+                 "value", "grad", "da", "db")
+
+    def __init__(self) -> None:
+        self.op: list[str] = []
+        self.code: list[int] = []
+        self.label: list[str] = []
+        self.a: list[int] = []
+        self.b: list[int] = []
+        self.name: list[str | None] = []
+        self.param: list[float | None] = []
+        self.param_text: list[str | None] = []
+        self.start: list[int] = []
+        self.end: list[int] = []
+        self.value: list[float] | None = None
+        self.grad: list[float] | None = None
+        self.da: list[float | None] | None = None
+        self.db: list[float | None] | None = None
+
+    def add(self, op: str, label: str, a: int, b: int, start: int, end: int,
+            name: str | None = None, param: float | None = None,
+            param_text: str | None = None) -> int:
+        """Append a node; return its id."""
+        node_id = len(self.op)
+        self.op.append(op)
+        self.code.append(CODE[op])
+        self.label.append(label)
+        self.a.append(a)
+        self.b.append(b)
+        self.name.append(name)
+        self.param.append(param)
+        self.param_text.append(param_text)
+        self.start.append(start)
+        self.end.append(end)
+        return node_id
+
+
 class Node:
     """One node: a variable (``op == "input"``), a constant leaf (``"const"``) or a gate.
 
@@ -29,27 +77,106 @@ class Node:
     pass. ``param`` is the constant folded into a gate such as ``+1`` (or a constant leaf's
     value), ``param_text`` that constant as written (``1``, ``0.5``, ``pi``). ``span`` is the
     [start, end) slice of the expression text this node computes.
+
+    A node is a view of entry ``id`` of its graph's :class:`Store`: reading a field reads
+    the graph, and setting ``value``, ``grad``, ``local_grads`` or ``name`` writes it.
     """
 
-    id: int
-    op: str
-    label: str
-    inputs: tuple[int, ...] = ()
-    name: str | None = None
-    param: float | None = None
-    span: tuple[int, int] = (0, 0)
-    param_text: str | None = None
-    value: float = math.nan
-    grad: float = 0.0
-    local_grads: tuple[float, ...] = ()
+    __slots__ = ("_s", "id")
+
+    def __init__(self, store: Store, node_id: int) -> None:
+        self._s = store
+        self.id = node_id
+
+    @property
+    def op(self) -> str:
+        return self._s.op[self.id]
+
+    @property
+    def label(self) -> str:
+        return self._s.label[self.id]
+
+    @property
+    def inputs(self) -> tuple[int, ...]:
+        s, i = self._s, self.id
+        a = s.a[i]
+        if a < 0:
+            return ()
+        b = s.b[i]
+        return (a,) if b < 0 else (a, b)
+
+    @property
+    def name(self) -> str | None:
+        return self._s.name[self.id]
+
+    @name.setter
+    def name(self, name: str | None) -> None:
+        self._s.name[self.id] = name
+
+    @property
+    def param(self) -> float | None:
+        return self._s.param[self.id]
+
+    @property
+    def param_text(self) -> str | None:
+        return self._s.param_text[self.id]
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self._s.start[self.id], self._s.end[self.id])
+
+    @property
+    def value(self) -> float:
+        values = self._s.value
+        return nan if values is None else values[self.id]
+
+    @value.setter
+    def value(self, value: float) -> None:
+        s = self._s
+        if s.value is None:
+            s.value = [nan] * len(s.op)
+        s.value[self.id] = value
+
+    @property
+    def grad(self) -> float:
+        grads = self._s.grad
+        return 0.0 if grads is None else grads[self.id]
+
+    @grad.setter
+    def grad(self, grad: float) -> None:
+        s = self._s
+        if s.grad is None:
+            s.grad = [0.0] * len(s.op)
+        s.grad[self.id] = grad
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        s, i = self._s, self.id
+        if s.da is None or s.a[i] < 0:
+            return ()
+        return (s.da[i],) if s.b[i] < 0 else (s.da[i], s.db[i])  # type: ignore[index]
+
+    @local_grads.setter
+    def local_grads(self, local: tuple[float, ...]) -> None:
+        s, i = self._s, self.id
+        if s.da is None:
+            s.da = [None] * len(s.op)
+            s.db = [None] * len(s.op)
+        s.da[i] = local[0] if local else None
+        s.db[i] = local[1] if len(local) > 1 else None  # type: ignore[index]
 
     @property
     def is_gate(self) -> bool:
         """True for a gate, False for a variable or constant leaf."""
-        return self.op != "input" and self.op != "const"
+        return self._s.a[self.id] >= 0
+
+    def __repr__(self) -> str:
+        return (f"Node(id={self.id}, op={self.op!r}, label={self.label!r}, inputs={self.inputs}, "
+                f"name={self.name!r}, param={self.param!r}, span={self.span}, "
+                f"param_text={self.param_text!r}, value={self.value!r}, grad={self.grad!r}, "
+                f"local_grads={self.local_grads!r})")
 
 
-@dataclass(frozen=True)
 class Wire:
     """An edge: ``src``'s value flows into input slot ``slot`` of gate ``dst``.
 
@@ -57,40 +184,73 @@ class Wire:
     that flows back along it (dst's grad times local_grad).
     """
 
-    src: int
-    dst: int
-    slot: int
-    local_grad: float
-    grad: float
+    __slots__ = ("src", "dst", "slot", "local_grad", "grad")
+
+    def __init__(self, src: int, dst: int, slot: int, local_grad: float, grad: float) -> None:
+        self.src = src
+        self.dst = dst
+        self.slot = slot
+        self.local_grad = local_grad
+        self.grad = grad
+
+    def _key(self) -> tuple[int, int, int, float, float]:
+        return (self.src, self.dst, self.slot, self.local_grad, self.grad)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Wire and self._key() == other._key()  # type: ignore[union-attr]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Wire(src={self.src}, dst={self.dst}, slot={self.slot}, "
+                f"local_grad={self.local_grad!r}, grad={self.grad!r})")
 
 
-@dataclass(eq=False)
 class Graph:
     """An expression's (or program's) computation graph; after :func:`backpropviz.trace`
     it holds every value and gradient.
 
     ``variables`` maps each variable name to its node id, in order of first appearance;
     ``output_name`` is the assigned name of the output, if any; ``warnings`` says what
-    looks wrong but is allowed (a name assigned and never used).
+    looks wrong but is allowed (a name assigned and never used). The nodes live in
+    ``store`` (parallel lists); ``nodes`` gives them as :class:`Node` views.
     """
 
-    expression: str
-    nodes: list[Node]
-    output: int
-    variables: dict[str, int] = field(default_factory=dict)
-    output_name: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    def __init__(self, expression: str, store: Store, output: int,
+                 variables: dict[str, int] | None = None, output_name: str | None = None,
+                 warnings: list[str] | None = None) -> None:
+        self.expression = expression
+        self.store = store
+        self.output = output
+        self.variables = {} if variables is None else variables
+        self.output_name = output_name
+        self.warnings = [] if warnings is None else warnings
+        self._nodes: list[Node] | None = None
+
+    @property
+    def nodes(self) -> Sequence[Node]:
+        """Every node in evaluation order (views of :attr:`store`, made on first use)."""
+        if self._nodes is None:
+            store = self.store
+            self._nodes = [Node(store, i) for i in range(len(store.op))]
+        return self._nodes
+
+    def __len__(self) -> int:
+        """The number of nodes."""
+        return len(self.store.op)
 
     @property
     def value(self) -> float:
         """The output value."""
-        return self.nodes[self.output].value
+        values = self.store.value
+        return nan if values is None else values[self.output]
 
     @property
     def gradients(self) -> dict[str, float]:
         """d output / d variable, per variable."""
-        nodes = self.nodes
-        return {name: nodes[i].grad for name, i in self.variables.items()}
+        grads = self.store.grad
+        return {name: 0.0 if grads is None else grads[i] for name, i in self.variables.items()}
 
     @property
     def gates(self) -> list[Node]:
@@ -101,8 +261,9 @@ class Graph:
         """Every edge, in evaluation order of the gate it feeds."""
         for node in self.nodes:
             grad = node.grad
-            for slot, (src, local) in enumerate(zip(node.inputs, node.local_grads or
-                                                    (math.nan,) * len(node.inputs))):
+            inputs = node.inputs
+            for slot, (src, local) in enumerate(zip(inputs, node.local_grads or
+                                                    (math.nan,) * len(inputs))):
                 yield Wire(src, node.id, slot, local, grad * local)
 
     def text(self, node: Node) -> str:
@@ -136,8 +297,33 @@ def build(program: Program, output: str | None = None) -> Graph:
 
 
 def build_expression(text: str, output: str | None = None) -> Graph:
-    """Parse ``text`` (an expression or a program) and build its graph."""
-    return build(parse_program(text), output)
+    """Parse ``text`` (an expression or a program) and build its graph.
+
+    Straight from the text when it is valid (:mod:`backpropviz.compile`, no syntax tree);
+    otherwise through :func:`parse_program` and :func:`build`, which raise the error."""
+    from .compile import build_fast
+
+    store = Store()
+    try:
+        with PausedGC():
+            output_id, variables, output_name, warnings = build_fast(text, output, store)
+    except Exception:  # GiveUp, or a bug there: the tree route is the reference
+        return build(parse_program(text), output)
+    return Graph(text, store, output_id, variables, output_name, warnings)
+
+
+class PausedGC:
+    """``with PausedGC():`` the cyclic garbage collector is off inside (as it was before
+    after). For loops that make hundreds of thousands of tuples and strings and no cycles,
+    where the collector would only rescan them again and again (a fifth of the time)."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
+            gc.enable()
 
 
 class _Builder:
@@ -145,7 +331,7 @@ class _Builder:
 
     def __init__(self, program: Program) -> None:
         self.text = program.text
-        self.nodes: list[Node] = []
+        self.store = Store()
         self.variables: dict[str, int] = {}
         self.env: dict[str, int] = {}            # assigned name -> its current node
         self.version: dict[str, Statement] = {}  # assigned name -> the statement assigning it
@@ -162,10 +348,10 @@ class _Builder:
 
     def add(self, op: str, label: str, inputs: tuple[int, ...], span: tuple[int, int],
             name: str | None = None, const: Number | None = None) -> int:
-        node_id = len(self.nodes)
         param, text = (const.value, const.text) if const is not None else (None, None)
-        self.nodes.append(Node(node_id, op, label, inputs, name, param, span, text))
-        return node_id
+        a = inputs[0] if inputs else -1
+        b = inputs[1] if len(inputs) > 1 else -1
+        return self.store.add(op, label, a, b, span[0], span[1], name, param, text)
 
     def name(self, expr: Name) -> int:
         """The node a name stands for: an assigned value, else a variable (one leaf each)."""
@@ -237,7 +423,7 @@ class _Builder:
 
     def statement(self, statement: Statement) -> None:
         target, expr = statement.target, statement.expr
-        count = len(self.nodes)
+        count = len(self.store.op)
         if statement.op is not None and statement.op != "=":
             # c += e is c = c + e: the gate reads the previous c
             if target not in self.env:
@@ -252,9 +438,9 @@ class _Builder:
         if target is None:
             self.result = root
             return
-        node = self.nodes[root]
-        if root >= count and node.op != "input":
-            node.name = target  # a node made by this statement takes its name
+        store = self.store
+        if root >= count and store.op[root] != "input":
+            store.name[root] = target  # a node made by this statement takes its name
         self.env[target] = root
         self.version[target] = statement
         self.result = root
@@ -276,7 +462,7 @@ class _Builder:
             if statement.target is not None and id(statement) not in self.read:
                 self.warnings.append(f"'{statement.target}' (line {_line(self.text, statement.pos)})"
                                      " is assigned but never used")
-        return Graph(self.text, self.nodes, root, self.variables,
+        return Graph(self.text, self.store, root, self.variables,
                      output_name=output or last.target, warnings=self.warnings)
 
 

@@ -10,18 +10,16 @@ ties split the gradient evenly.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
-__all__ = ["Op", "OPS", "BINARY_OPERATOR", "FOLDED", "FUNCTION_OP"]
+__all__ = ["Op", "OPS", "BINARY_OPERATOR", "FOLDED", "FUNCTION_OP", "CODE"]
 
 inf = math.inf
 nan = math.nan
 
 
-@dataclass(frozen=True)
-class Op:
-    """One primitive gate.
+class Op(NamedTuple):
+    """One primitive gate (immutable: ``op._replace(derivative=...)`` makes a changed copy).
 
     Unary ops (including a binary operator with one constant operand folded in, ``c``):
     ``forward(x, c)`` and ``derivative(x, out, c) -> d out/d x``.
@@ -220,3 +218,13 @@ FOLDED = {
 FUNCTION_OP = {name: name for name in
                ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs",
                 "max", "min")}
+
+#: Integer opcodes of the engine's loops: the hottest ops are computed inline there (with
+#: exactly the float operations of their entries above); every other op is OTHER and runs
+#: through its entry in :data:`OPS`.
+(INPUT, CONST, ADD, SUB, MUL, ADD_CONST, SUB_CONST, RSUB_CONST, MUL_CONST, NEG, TANH, EXP,
+ RELU, OTHER) = range(14)
+CODE: dict[str, int] = {name: OTHER for name in OPS}
+CODE.update(input=INPUT, const=CONST, add=ADD, sub=SUB, mul=MUL, add_const=ADD_CONST,
+            sub_const=SUB_CONST, rsub_const=RSUB_CONST, mul_const=MUL_CONST, neg=NEG, tanh=TANH,
+            exp=EXP, relu=RELU)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 from .errors import ExpressionSyntaxError, shorten
 
@@ -120,12 +119,17 @@ class Statement:
         self.pos = pos
 
 
-@dataclass(frozen=True)
 class Program:
     """A parsed program: statements in order (a single expression is one bare statement)."""
 
-    text: str
-    statements: list[Statement]
+    __slots__ = ("text", "statements")
+
+    def __init__(self, text: str, statements: list[Statement]) -> None:
+        self.text = text
+        self.statements = statements
+
+    def __repr__(self) -> str:
+        return f"Program(text={self.text!r}, statements={self.statements!r})"
 
 
 # A token is (kind, text, pos); kind is num, name, op, assign, sep (';' or a newline

@@ -13,8 +13,9 @@ Workloads (issue 7), each generated at every size as program text plus a JSON va
 * ``chain`` - a deep chain written as a program: ``v = x``, then ``v = tanh(v*w_k + b_k)``;
 * ``dag``   - a DAG that reads every node three times: ``t3 = tanh(t2 + t1*t0)``, ...
 
-Our tool is timed phase by phase in-process (parse, build, forward, backward, JSON, table,
-DOT) through its public functions, and end to end as a subprocess
+Our tool is timed phase by phase in-process (parse, forward, backward, JSON, table, DOT)
+through its public functions (parse is text -> graph, as the command line does it: one
+pass that makes each node as the parser reduces its operator, no separate build step), and end to end as a subprocess
 (``python -m backpropviz -f prog.bp --values vals.json --json``, process start included).
 The same run times the baselines the issue's goals are ratios against: a minimal
 plain-Python reverse-mode tape (defined below), micrograd from PyPI, sympy's ``parse_expr``
@@ -28,6 +29,7 @@ something breaks (a failed command, or two engines disagreeing about the same gr
 from __future__ import annotations
 
 import argparse
+import compileall
 import gc
 import io
 import json
@@ -51,11 +53,10 @@ if str(REPO) not in sys.path:  # benchmark the checkout, installed or not
     sys.path.insert(0, str(REPO))
 
 from backpropviz.engine import backward, forward  # noqa: E402
-from backpropviz.graph import build  # noqa: E402
+from backpropviz.graph import build_expression  # noqa: E402
 from backpropviz.render.dot import render_dot  # noqa: E402
 from backpropviz.render.json_doc import render_json  # noqa: E402
 from backpropviz.render.table import render_table  # noqa: E402
-from backpropviz.syntax import parse_program  # noqa: E402
 
 SIZES = (100, 1_000, 10_000, 100_000)
 QUICK_SIZES = (100, 1_000, 10_000)
@@ -65,7 +66,7 @@ PAIRS = 64          # distinct variable pairs the workloads cycle through
 SEED = 7
 
 #: Our in-process phases, in pipeline order, then the end-to-end subprocess run.
-PHASES = ("parse", "build", "forward", "backward", "json", "table", "dot")
+PHASES = ("parse", "forward", "backward", "json", "table", "dot")
 ALL_PHASES = PHASES + ("cli",)
 WORKLOADS = ("sum", "chain", "dag")
 
@@ -519,11 +520,10 @@ def bench_size(work: Workload, repeats: int, folder: str) -> dict[str, Any]:
     del tape, tape_vals, adj
 
     phases: dict[str, dict[str, Any]] = {}
-    phases["parse"] = summary(measure(lambda: parse_program(work.text), repeats), ops)
-    program = parse_program(work.text)
-    phases["build"] = summary(measure(lambda: build(program), repeats), ops)
-    graph = build(program)
-    del program
+    # parse: text -> graph in one pass (scan, parse, and each node made as its operator is
+    # reduced: there is no syntax tree and no separate build step on this route)
+    phases["parse"] = summary(measure(lambda: build_expression(work.text), repeats), ops)
+    graph = build_expression(work.text)
     phases["forward"] = summary(measure(lambda: forward(graph, work.values), repeats), ops)
     phases["backward"] = summary(measure(lambda: backward(graph), repeats), ops)
     check_same(f"backpropviz on {work.name} {work.size}", graph.value, graph.gradients,
@@ -696,6 +696,10 @@ def goals_table(goals: list[dict[str, Any]]) -> str:
 
 def run_all(sizes: Sequence[int], repeats: int, sympy_max: int) -> dict[str, Any]:
     """Every measurement of one benchmark run, as the JSON document's parts."""
+    # Byte-compile the checkout first, as pip does when it installs a package: with
+    # PYTHONDONTWRITEBYTECODE set (or a read-only tree) every timed process would otherwise
+    # recompile backpropviz's modules from source, which is not what a user's run does.
+    compileall.compile_dir(str(REPO / "backpropviz"), quiet=1)
     with tempfile.TemporaryDirectory(prefix="bpv-bench-") as folder:
         log(f"start-up: python -c pass, import sympy, backpropviz --json ({repeats} runs each)")
         startup_runs = time_commands({

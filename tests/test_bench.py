@@ -11,7 +11,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
 WORKLOADS = ("sum", "chain", "dag")
-PHASES = ("parse", "build", "forward", "backward", "json", "table", "dot", "cli")
+PHASES = ("parse", "forward", "backward", "json", "table", "dot", "cli")
 
 
 def test_quick_run_prints_goals_and_writes_json(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ is 'undefined', and a real disagreement exits 1."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 
@@ -30,8 +29,8 @@ def check_json(run, *args: str, code: int = 0) -> dict:
 @pytest.fixture
 def wrong_sin(monkeypatch):
     """Backprop with a wrong local derivative for sin (2 instead of cos x)."""
-    monkeypatch.setitem(OPS, "sin", dataclasses.replace(OPS["sin"],
-                                                        derivative=lambda x, o, c: 2.0))
+    monkeypatch.setitem(OPS, "sin", OPS["sin"]._replace(
+        derivative=lambda x, o, c: 2.0))
 
 
 def test_tolerances():

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from ..graph import Graph, Node
+from ..graph import Graph, Node, PausedGC, Store
 
 if TYPE_CHECKING:
     from ..check import CheckReport
@@ -43,11 +43,12 @@ def to_document(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None
 
 
 def _head(graph: Graph) -> dict[str, Any]:
-    nodes = graph.nodes
+    values = graph.store.value
     return {
         "schema": SCHEMA_ID,
         "expression": graph.expression,
-        "variables": {name: _num(nodes[i].value) for name, i in graph.variables.items()},
+        "variables": {name: _num(math.nan if values is None else values[i])
+                      for name, i in graph.variables.items()},
         "output": graph.output,
         "output_name": graph.output_name,
         "value": _num(graph.value),
@@ -133,16 +134,96 @@ def _exact(graph: Graph, exact: ExactPass) -> dict[str, Any]:
 def render_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> str:
     """The document as JSON text: indented, one node per line, with a final newline.
     ``extras`` are the keyword arguments of :func:`to_document`; the text parses to it."""
+    return "".join(iter_json(graph, decimals=decimals, **extras))
+
+
+#: Nodes per piece of :func:`iter_json`: big enough that the per-piece work is nothing, small
+#: enough that a 100,000-node document is never in memory whole.
+CHUNK = 4096
+
+_NONFINITE = {"nan": '"nan"', "inf": '"inf"', "-inf": '"-inf"'}
+
+
+def iter_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> Iterator[str]:
+    """:func:`render_json`'s text in pieces, written straight from the graph's columns
+    (no dict per node, no copy of the whole document)."""
     head = _head(graph)
     tail: dict[str, Any] = {"warnings": list(graph.warnings)}
     _add_extras(tail, graph, decimals, extras.get("steps"), extras.get("names"),
                 extras.get("check"), extras.get("exact"))
     indented = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2).encode
-    head_text = indented(head)[:-2]
-    tail_text = indented(tail)[1:]
-    # One encoder for every node line: json.dumps with options builds a new one per call.
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    body = ",\n    ".join([encode(_node_dict(node)) for node in graph.nodes])
-    return f'{head_text},\n  "nodes": [\n    {body}\n  ],{tail_text}\n'
+    yield indented(head)[:-2] + ',\n  "nodes": [\n    '
+    total = len(graph.store.op)
+    for lo in range(0, total, CHUNK):
+        with PausedGC():
+            text = _node_lines(graph.store, lo, min(total, lo + CHUNK))
+        yield text if lo + CHUNK < total else text[:-len(_LINE_END)] + "]}"
+    yield "\n  ]," + indented(tail)[1:] + "\n"
 
 
+def _strings(column: list[Any]) -> list[str]:
+    """JSON strings (null for None) of a column of few distinct strings."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    cache = {text: encode(text) for text in set(column)}
+    return list(map(cache.__getitem__, column))
+
+
+def _number_texts(*columns: Sequence[float | None]) -> list[list[str]]:
+    """JSON numbers of columns of floats (None where unused): "nan", "inf" and "-inf" as
+    strings. Formatting a float is most of the document's cost, so each distinct value of
+    the piece is formatted once (a product's local derivatives are its inputs' values, a
+    sum's are 1.0). Zeros are formatted one by one: 0.0 and -0.0 are equal as keys."""
+    distinct: set[float | None] = set()
+    for column in columns:
+        distinct.update(column)
+    distinct.discard(None)
+    unique = list(distinct)
+    texts = list(map(repr, unique))
+    if not math.isfinite(sum(unique)):  # any nan or inf makes the sum one
+        fix = _NONFINITE
+        texts = [fix.get(t, t) for t in texts]
+    cache: dict[float | None, str] = dict(zip(unique, texts))
+    cache[None] = _NULL
+    lookup = cache.__getitem__
+    return [list(map(lookup, column)) if 0.0 not in column
+            else [lookup(v) if v or v is None or v != v else repr(v) for v in column]
+            for column in columns]
+
+
+def _node_lines(s: Store, lo: int, hi: int) -> str:
+    """The JSON lines of nodes ``lo`` to ``hi - 1``, each ending in ``,\n    ``: the
+    columns' texts interleaved with the constant parts of a line (no formatting per node)."""
+    count = hi - lo
+    opa, opb = s.a[lo:hi], s.b[lo:hi]
+    inputs = [(f"{x}, {y}" if y >= 0 else str(x)) if x >= 0 else "" for x, y in zip(opa, opb)]
+    values = s.value[lo:hi] if s.value is not None else [math.nan] * count
+    grads = s.grad[lo:hi] if s.grad is not None else [0.0] * count
+    none = [None] * count
+    da = none if s.da is None else s.da[lo:hi]
+    db = none if s.db is None else s.db[lo:hi]
+    values_text, grads_text, da_text, db_text, params = _number_texts(
+        values, grads, da, db, s.param[lo:hi])
+    if s.da is None:
+        local = [""] * count
+    else:
+        local = [(f"{p}, {q}" if y >= 0 else p) if x >= 0 else ""
+                 for x, y, p, q in zip(opa, opb, da_text, db_text)]
+    columns = [list(map(str, range(lo, hi))), _strings(s.op[lo:hi]), _strings(s.label[lo:hi]),
+               inputs, values_text, grads_text, local, _strings(s.name[lo:hi]), params,
+               list(map(str, s.start[lo:hi])), list(map(str, s.end[lo:hi]))]
+    width = 2 * len(columns) + 1
+    parts: list[str] = [_LINE_END] * (width * count)
+    for k, (text, column) in enumerate(zip(_LINE_PARTS, columns)):
+        parts[2 * k::width] = [text] * count
+        parts[2 * k + 1::width] = column
+    return "".join(parts)
+
+
+# The constant text before each column of a node's line (the last one ends the line).
+_LINE_PARTS = ('{"id": ', ', "op": ', ', "label": ', ', "inputs": [', '], "value": ',
+               ', "grad": ', ', "local_grads": [', '], "name": ', ', "param": ', ', "span": [',
+               ', ')
+_LINE_END = "]},\n    "
+
+
+_NULL = "null"

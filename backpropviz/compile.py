@@ -1,0 +1,401 @@
+"""Program text straight to a graph: one pass, no token objects, no syntax tree.
+
+The command line's route for every input, from a one-liner to 100,000-operation programs.
+It is the same grammar and builds the same graph, node for node, as
+:func:`backpropviz.syntax.parse_program` followed by :func:`backpropviz.graph.build` (the
+tests compare the two on generated programs), but it only knows the way a valid program
+goes: at anything else (a syntax error, a name used before it is assigned, a comment
+between a function's name and its '(') it gives up, and :func:`build_fast`'s caller runs
+the tree route, which says what is wrong and where, exactly as always.
+
+The scanner is one compiled regex run by ``findall`` (in C); positions are the running sum
+of the matched lengths, and a character no token matches shows as a gap in that sum. The
+parser is the tree route's shunting-yard, with the same precedences, but each reduction
+makes its node at once, so nodes are numbered in the same (post-) order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .ops import BINARY_OPERATOR, CODE, FOLDED, FUNCTION_OP, OPS
+from .syntax import _BINARY, _UNARY_PREC, CONSTANTS, FUNCTIONS
+
+__all__ = ["build_fast", "GiveUp"]
+
+
+class GiveUp(Exception):
+    """Not a valid program, or one this route leaves to the tree route."""
+
+
+# The tree route's tokens, each after optional spaces: findall gives (spaces, token) pairs.
+# The alternatives start with different characters (but '*=' and '**' and '*'), so their
+# order only matters for speed: the commonest first. Other blanks are tokens of their own.
+_SCAN = re.compile(r"""([ ]*)
+    ( [^\W\d]\w*
+    | \*\* | [-+*/]=(?!=) | =(?!=) | [-+*/^(),;\n]
+    | (?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?
+    | \#[^\n]*
+    | [\ \t\r\f\v]+ )""", re.VERBOSE)
+
+# Token kinds: by the token's text, else (names, numbers) by its first character.
+NUM, NAME, FUNC, CONSTANT, BIN, LPAREN, RPAREN, COMMA, SEP, NEWLINE, ASSIGN, COMMENT, END = range(13)
+_KIND: dict[str, int] = {"+": BIN, "-": BIN, "*": BIN, "/": BIN, "**": BIN, "^": BIN,
+                         "(": LPAREN, ")": RPAREN, ",": COMMA, ";": SEP, "\n": NEWLINE,
+                         "=": ASSIGN, "+=": ASSIGN, "-=": ASSIGN, "*=": ASSIGN, "/=": ASSIGN,
+                         "": END}
+_KIND.update({name: FUNC for name in FUNCTIONS})
+_KIND.update({name: CONSTANT for name in CONSTANTS})
+_PREC = {op: (prec, right) for op, (prec, right) in _BINARY.items()}
+_PREC["^"] = _PREC["**"]
+_GATE_LABEL = {name: op.label for name, op in OPS.items()}
+_GROUP = 0  # the precedence of an open parenthesis on the operator stack: below them all
+_NEG_LABEL = OPS["neg"].label
+
+
+def _kind(tok: str) -> int:
+    """The kind of a name or number token (the rest are in _KIND)."""
+    ch = tok[0]
+    if ch == "#" or ch in " \t\r\f\v":
+        return COMMENT  # (a comment or blanks: skipped)
+    return NUM if ch == "." or ch.isdecimal() else NAME  # \d is any decimal digit
+
+
+#: Characters scanned at a time (about 10,000 tokens).
+PIECE = 1 << 16
+# Where a piece may end: after a newline, or after an operator that a space follows.
+_CUT = re.compile(r"\n|(?<=[-+*/(,;]) ")
+
+
+def _cuts(text: str) -> list[int]:
+    """The offsets where the pieces of ``text`` start, and its length."""
+    cuts = [0]
+    size = len(text)
+    at = PIECE
+    while at < size:
+        m = _CUT.search(text, at)
+        if m is None:
+            break
+        if m.group() == "\n":
+            cut = m.end()
+        else:
+            cut = m.start()
+            if text.find("#", text.rfind("\n", 0, cut) + 1, cut) >= 0:  # inside a comment
+                at = text.find("\n", cut)
+                if at < 0:
+                    break
+                continue
+        cuts.append(cut)
+        at = cut + PIECE
+    cuts.append(size)
+    return cuts
+
+
+def _pairs(text: str, cuts: list[int], piece: int) -> list[tuple[str, str]]:
+    """The (blanks, token) pairs of piece number ``piece``, then ("", ""): its end."""
+    pairs = _SCAN.findall(text, cuts[piece], cuts[piece + 1])
+    pairs.append(("", ""))
+    return pairs
+
+
+def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[str, int],
+                                                                          str | None, list[str]]:
+    """Fill ``store`` (an empty :class:`~backpropviz.graph.Store`) with the graph of
+    ``text``; return (output id, variables, output name, warnings), or raise :class:`GiveUp`.
+    """
+    # The text is scanned a piece at a time, so the (blanks, token) pairs of a long program
+    # are never all in memory; a piece ends after a newline or an operator (no lookahead
+    # needed across it). Each piece's pairs end in ("", ""), of kind END.
+    cuts = _cuts(text)
+    last_piece = len(cuts) - 2
+    piece = 0
+    pairs = _pairs(text, cuts, 0)
+    # One row per node: (op, label, a, b, param, param_text, start, end); the store's
+    # columns are the rows transposed at the end.
+    rows: list[tuple] = []  # type: ignore[type-arg]
+    row = rows.append
+    kinds = dict(_KIND)  # also caches the kinds of the names and numbers met
+    prec_of, gate_label, functions = _PREC, _GATE_LABEL, FUNCTIONS
+
+    variables: dict[str, int] = {}
+    # Name -> (its node, the statement that assigned it); a variable's statement is 0.
+    env: dict[str, tuple[int, int]] = {}
+    # Per statement, from 1 (0 stands for the variables): (target or None, where it starts).
+    statements: list[tuple[str | None, int]] = [(None, 0)]
+    bare = False                        # was the last statement a bare expression
+    read: list[bool] = [False]          # per statement: was its value read
+    named: dict[int, str] = {}          # node -> the target of the statement that made it
+    n = 0                               # nodes so far
+    pos = 0
+    depth = 0                           # open parentheses (a newline inside them is a blank)
+    i = 0
+    result = -1
+    operands: list[tuple] = []  # type: ignore[type-arg]
+    stack: list[tuple] = []  # type: ignore[type-arg]
+    push, pop = operands.append, operands.pop
+
+    # Operands: (node id or -1 for a constant not yet made, start, end, outer start, outer
+    # end, constant value, constant text); operators: (precedence, symbol, pos), or for a
+    # parenthesis (_GROUP, function or None, pos, function pos, argument operands).
+    while True:
+        # ---- the start of a statement: skip separators, read "NAME =" if there
+        while True:
+            ws, tok = pairs[i]
+            kind = kinds.get(tok)
+            if kind is None:
+                kind = kinds[tok] = _kind(tok)
+            if kind == SEP or kind == NEWLINE or kind == COMMENT:
+                pos += len(ws) + len(tok)
+                i += 1
+                continue
+            if kind == END and piece < last_piece:
+                piece += 1
+                pairs = _pairs(text, cuts, piece)
+                i = 0
+                continue
+            break
+        if kind == END:
+            break
+        if bare:
+            raise GiveUp  # only the last statement can be a bare expression
+        stmt_pos = pos + len(ws)
+        stmt = len(statements)
+        target = aug = None
+        first = n
+        if kind == NAME and kinds.get(pairs[i + 1][1]) == ASSIGN:
+            target = tok
+            ws2, aug = pairs[i + 1]
+            pos = stmt_pos + len(tok) + len(ws2) + len(aug)
+            i += 2
+            if aug != "=":
+                hit = env.get(target)
+                if hit is None:
+                    raise GiveUp
+                previous = hit[0]
+                read[hit[1]] = True
+        elif kind == FUNC or kind == CONSTANT:
+            if kinds.get(pairs[i + 1][1]) == ASSIGN:
+                raise GiveUp  # cannot assign to a function or constant
+        statements.append((target, stmt_pos))
+        bare = target is None
+        read.append(False)
+
+        # ---- one expression, up to a separator or the end
+        expect = True
+        while True:
+            ws, tok = pairs[i]
+            i += 1
+            p = pos + len(ws)
+            pos = p + len(tok)
+            kind = kinds.get(tok)
+            if kind is None:
+                kind = kinds[tok] = _kind(tok)
+            if kind == END and piece < last_piece:
+                piece += 1
+                pairs = _pairs(text, cuts, piece)
+                i = 0
+                continue
+            if expect:
+                if kind == NAME:
+                    hit = env.get(tok)
+                    if hit is None:
+                        node = variables[tok] = n
+                        env[tok] = (n, 0)
+                        n += 1
+                        row(("input", tok, -1, -1, None, None, p, pos))
+                    else:
+                        node = hit[0]
+                        read[hit[1]] = True
+                    push((node, p, pos, p, pos, None, None))
+                    expect = False
+                elif kind == NUM:
+                    push((-1, p, pos, p, pos, float(tok), tok))
+                    expect = False
+                elif kind == LPAREN:
+                    stack.append((_GROUP, None, p, p, None))
+                    depth += 1
+                elif kind == FUNC:
+                    ws, nxt = pairs[i]
+                    if nxt != "(":
+                        raise GiveUp
+                    i += 1
+                    stack.append((_GROUP, tok, pos + len(ws), p, []))
+                    pos += len(ws) + 1
+                    depth += 1
+                elif kind == CONSTANT:
+                    push((-1, p, pos, p, pos, CONSTANTS[tok], tok))
+                    expect = False
+                elif tok == "-":
+                    stack.append((_UNARY_PREC, "neg", p))
+                elif tok == "+" or (kind == NEWLINE and not depth) or kind == COMMENT:
+                    pass  # unary plus changes nothing; a line may break after an operator
+                elif kind == NEWLINE:
+                    pass  # a blank inside parentheses
+                else:
+                    raise GiveUp
+                continue
+
+            # ---- expecting an operator
+            if kind == BIN:
+                prec, right_assoc = prec_of[tok]
+            elif kind == RPAREN or kind == COMMA or kind == SEP or kind == END:
+                prec = -1
+            elif kind == NEWLINE:
+                if depth:
+                    continue  # a blank inside parentheses
+                prec = -1
+            elif kind == COMMENT:
+                continue
+            else:
+                raise GiveUp
+            # reduce what binds tighter (for ')' ',' and the end: up to the parenthesis)
+            while stack:
+                top = stack[-1]
+                top_prec = top[0]
+                if top_prec == _GROUP or (prec > 0 and top_prec < prec
+                                          or (top_prec == prec and right_assoc)):
+                    break
+                stack.pop()
+                if top[1] == "neg":
+                    x = pop()
+                    if x[0] < 0:
+                        if x[3] == x[1]:  # -3 is the number -3, not a gate
+                            push((-1, top[2], x[2], top[2], x[2], -x[5], "-" + x[6]))
+                            continue
+                        row(("const", x[6], -1, -1, x[5], x[6], x[1], x[2]))
+                        a = n
+                        n += 1
+                    else:
+                        a = x[0]
+                    start, end = top[2], x[4]
+                    row(("neg", _NEG_LABEL, a, -1, None, None, start, end))
+                    push((n, start, end, start, end, None, None))
+                    n += 1
+                    continue
+                y = pop()
+                x = pop()
+                start, end = x[3], y[4]
+                a, b = x[0], y[0]
+                if a < 0 or b < 0:
+                    if b >= 0:  # 2*x: the constant folds into the gate
+                        name = FOLDED[top[1]][1]
+                        row((name, gate_label[name].format(c=x[6]), b, -1, x[5], x[6], start, end))
+                    elif a >= 0:
+                        name = FOLDED[top[1]][0]
+                        row((name, gate_label[name].format(c=y[6]), a, -1, y[5], y[6], start, end))
+                    else:  # both constant: two constant leaves and the gate
+                        row(("const", x[6], -1, -1, x[5], x[6], x[1], x[2]))
+                        row(("const", y[6], -1, -1, y[5], y[6], y[1], y[2]))
+                        name = BINARY_OPERATOR[top[1]]
+                        row((name, gate_label[name], n, n + 1, None, None, start, end))
+                        n += 2
+                else:
+                    name = BINARY_OPERATOR[top[1]]
+                    row((name, gate_label[name], a, b, None, None, start, end))
+                push((n, start, end, start, end, None, None))
+                n += 1
+            if kind == BIN:
+                stack.append((prec, "**" if tok == "^" else tok, p))
+                expect = True
+                continue
+            if kind != RPAREN and kind != COMMA:  # the end of the expression
+                if stack:
+                    raise GiveUp  # '(' never closed
+                break
+            if not stack:
+                raise GiveUp
+            group = stack[-1]
+            func = group[1]
+            if kind == COMMA:
+                if func is None:
+                    raise GiveUp
+                group[4].append(pop())
+                expect = True
+                continue
+            stack.pop()
+            if depth:
+                depth -= 1
+            if func is None:
+                x = operands[-1]
+                operands[-1] = (x[0], x[1], x[2], group[2], pos, x[5], x[6])
+                continue
+            args = group[4]
+            args.append(pop())
+            if len(args) != functions[func]:
+                raise GiveUp
+            ids = []
+            for x in args:
+                if x[0] < 0:
+                    row(("const", x[6], -1, -1, x[5], x[6], x[1], x[2]))
+                    ids.append(n)
+                    n += 1
+                else:
+                    ids.append(x[0])
+            name = FUNCTION_OP[func]
+            start = group[3]
+            row((name, gate_label[name], ids[0], ids[1] if len(ids) > 1 else -1, None, None,
+                 start, pos))
+            push((n, start, pos, start, pos, None, None))
+            n += 1
+
+        # ---- the statement's node
+        top = pop()
+        if operands:
+            raise GiveUp  # (never: a valid expression leaves one operand)
+        root = top[0]
+        if aug is not None and aug != "=":
+            sym = aug[:-1]
+            if root < 0:  # c += 2: the constant folds into the gate
+                name = FOLDED[sym][0]
+                row((name, gate_label[name].format(c=top[6]), previous, -1, top[5], top[6],
+                     stmt_pos, top[2]))
+            else:
+                name = BINARY_OPERATOR[sym]
+                row((name, gate_label[name], previous, root, None, None, stmt_pos, top[2]))
+            root = n
+            n += 1
+        elif root < 0:
+            row(("const", top[6], -1, -1, top[5], top[6], top[1], top[2]))
+            root = n
+            n += 1
+        result = root
+        if target is not None:
+            if target in variables:
+                raise GiveUp  # read before the statement that assigns it
+            if root >= first and rows[root][0] != "input":
+                named[root] = target
+            env[target] = (root, stmt)
+        if kind == END:
+            break
+
+    if len(statements) == 1 or text[pos:].strip(" \t\r\f\v"):
+        raise GiveUp  # empty, or a character no token matches (a gap in the positions)
+    if output is not None:
+        hit = env.get(output)
+        if hit is None or hit[1] == 0:
+            raise GiveUp
+        result = hit[0]
+        read[hit[1]] = True
+    elif not bare:
+        read[-1] = True
+
+    columns = list(zip(*rows))
+    s = store
+    s.op = list(columns[0])  # type: ignore[attr-defined]
+    s.code = list(map(CODE.__getitem__, s.op))  # type: ignore[attr-defined]
+    s.label, s.a, s.b, s.param, s.param_text, s.start, s.end = map(list, columns[1:])  # type: ignore[attr-defined]
+    names: list[str | None] = [None] * n
+    for name, node in variables.items():
+        names[node] = name
+    for node, name in named.items():
+        names[node] = name
+    s.name = names  # type: ignore[attr-defined]
+
+    warnings = []
+    line, last = 1, 0
+    for (target, start), was_read in zip(statements[1:], read[1:]):
+        if target is not None and not was_read:
+            line += text.count("\n", last, start)
+            last = start
+            warnings.append(f"'{target}' (line {line}) is assigned but never used")
+    return result, variables, output or statements[-1][0], warnings

@@ -1,0 +1,257 @@
+"""The fast routes against their references, on generated programs and values.
+
+* :func:`backpropviz.compile.build_fast` (text straight to a graph) builds exactly the graph
+  of :func:`parse_program` + :func:`build` (the tree route), node for node, with the same
+  variables, output and warnings; on any input the tree route rejects it gives up (so the
+  user sees the tree route's error), and it gives up on valid input only in the rare cases
+  it leaves to the tree route.
+* The engine's inline ops give the same numbers, to the last bit, as the op table.
+* The JSON written column by column is byte for byte what one ``json`` encoder call per
+  node dict writes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backpropviz.compile import GiveUp, build_fast
+from backpropviz.engine import backward, forward
+from backpropviz.errors import BackpropvizError
+from backpropviz.graph import Store, build, build_expression
+from backpropviz.ops import OPS
+from backpropviz.render.json_doc import SCHEMA_ID, _head, _node_dict, render_json
+from backpropviz.syntax import parse_program
+
+SETTINGS = dict(deadline=None, derandomize=True, database=None, max_examples=400,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.filter_too_much])
+
+FIELDS = ("op", "code", "label", "a", "b", "name", "param", "param_text", "start", "end")
+
+
+def tree_route(text: str, output: str | None):
+    try:
+        return build(parse_program(text), output)
+    except BackpropvizError as exc:
+        return exc
+
+
+def assert_same_graph(text: str, output: str | None = None, may_give_up: bool = False) -> None:
+    reference = tree_route(text, output)
+    store = Store()
+    try:
+        result = build_fast(text, output, store)
+    except GiveUp:
+        assert isinstance(reference, Exception) or may_give_up, f"gave up on valid {text!r}"
+        return
+    assert not isinstance(reference, Exception), f"accepted {text!r}: {reference}"
+    for field in FIELDS:
+        assert getattr(store, field) == getattr(reference.store, field), (field, text)
+    assert result == (reference.output, reference.variables, reference.output_name,
+                      reference.warnings), text
+
+
+CASES = [
+    "(x+y)*z", "1/(1+exp(-(w0*x0+w1*x1+w2)))", "q = x + y; f = q * z", "x", "3", "-3", "-(3)",
+    "--3", "-x**2", "2**-1", "x^2^3", "(-3)**2", "max(2, x)", "max(2,3)", "min(x,-y)",
+    "a = 1\nb = a + 2\n", "c = x; c += 2; c *= y", "c = x\nc -= (x+y)\n", "c = 2; c += 3",
+    "t = (x +\n y)\nt", "x # hi\n", "pi*x + e", "1 + u", "u + 1", "2 - u", "u - 2", "2/u",
+    "u/2", "2**u", "u**2", "3*4", "x;", "\n\nx\n", "a = x\nb = 2", "a = 3\na", "y = x\ny",
+    "exp(x)", "sigmoid(relu(abs(x)))", "x*-1", "x--y", "x+-+-y", "((x))", "((3))+x", "(3)",
+    "x ** 2 ** -y", "1e3*x", ".5*x", "5.*x", "\u0661\u0662*x", "\u00e9 + x", "x\r\ny",
+    "(x\n+ y)", "a = x\n# c\nb = a*a # c2\n", "x\t+ y  ",
+    "v = x\nv = tanh(v*w0 + b0)\nv = tanh(v*w1 + b1)\n", "a = x\nb = a\na = 3\n",
+    # errors: the fast route gives up, the tree route says what is wrong
+    "x=", "x +", "(x", "x)", "x y", "foo(x)", "exp x", "pi = 3", "x = y; y = 2",
+    "y + (x = 2)", "a=1;b", "a;b", "x $ y", "x, y", "exp(x,)", "max(x)", "max(x, y, z)",
+    "x == y", "c += 1", "-", "", "   ", "#", "x*", "max(,)", "a = a + 1", "x;;y", "exp()",
+]
+
+
+@pytest.mark.parametrize("text", CASES)
+@pytest.mark.parametrize("output", [None, "a", "c"])
+def test_the_fast_route_builds_the_tree_routes_graph(text, output):
+    assert_same_graph(text, output)
+
+
+def test_it_leaves_a_comment_between_a_function_and_its_parenthesis_to_the_tree_route():
+    text = "(exp #c\n (x))"
+    with pytest.raises(GiveUp):
+        build_fast(text, None, Store())
+    assert build_expression(text).store.op == ["input", "exp"]
+
+
+def test_errors_come_from_the_tree_route_unchanged():
+    with pytest.raises(BackpropvizError) as fast:
+        build_expression("a = 1\nb = c + a\nc = 2")
+    with pytest.raises(BackpropvizError) as tree:
+        build(parse_program("a = 1\nb = c + a\nc = 2"))
+    assert str(fast.value) == str(tree.value)
+
+
+ATOMS = ["x", "y", "z", "a", "b", "2", "0.5", "1e-3", "pi", "e", "-1", "3"]
+OPERATORS = [" + ", "-", "*", "/", "**", "^", " - "]
+FUNCS = ["exp", "tanh", "log", "sqrt", "relu", "sin", "sigmoid", "abs"]
+
+
+def expressions(depth: int = 3) -> st.SearchStrategy[str]:
+    leaf = st.sampled_from(ATOMS)
+    return st.recursive(leaf, lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(OPERATORS), inner).map("".join),
+        inner.map(lambda e: f"-{e}"),
+        inner.map(lambda e: f"({e})"),
+        st.tuples(st.sampled_from(FUNCS), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["max", "min"]), inner, inner).map(
+            lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+    ), max_leaves=8)
+
+
+programs = st.tuples(
+    st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(["=", "=", "+=", "*=", "-=", "/="]),
+                       expressions()), min_size=1, max_size=4),
+    st.one_of(st.none(), expressions()),
+    st.sampled_from(["\n", "; ", "\n\n", " # note\n"]),
+).map(lambda t: t[2].join([f"{n} {op} {e}" for n, op, e in t[0]] + ([t[1]] if t[1] else [])))
+
+NOISE = ["(", ")", ",", "=", "$", "\n", "#", " ", "# c\n", "\n\n", "^", "**", ";", "+=", "-",
+         "\t", "1", "x", "exp", "..", "e5"]
+
+
+@settings(**SETTINGS)
+@given(text=st.one_of(expressions(), programs), output=st.sampled_from([None, "a", "b"]))
+def test_generated_programs(text, output):
+    assert_same_graph(text, output)
+
+
+@settings(**SETTINGS)
+@given(text=st.one_of(expressions(), programs), where=st.integers(0, 10_000),
+       noise=st.sampled_from(NOISE), output=st.sampled_from([None, "a"]))
+def test_generated_programs_with_noise(text, where, noise, output):
+    where %= len(text) + 1
+    # a newline inserted inside parentheses may leave a function's '(' on the next line:
+    # valid, and left to the tree route
+    assert_same_graph(text[:where] + noise + text[where:], output, may_give_up=True)
+
+
+# --- the engine's inline ops against the op table ---------------------------------------
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0, 1e300, -1e300, 5e-324, 1e-308, 710.0, -710.0,
+           math.inf, -math.inf, math.nan, 2.0 ** 0.5, math.pi]
+
+
+def bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+def evaluated(text: str, values: dict[str, float]):
+    """The graph of ``text`` after both passes at ``values``, or None for invalid text."""
+    try:
+        graph = build_expression(text)
+    except BackpropvizError:
+        return None
+    forward(graph, {n: v for n, v in values.items() if n in graph.variables})
+    backward(graph)
+    return graph
+
+
+def reference_passes(graph):
+    """Values, gradients and local gradients through the op table alone (the engine as it
+    was before the inline ops)."""
+    nodes = graph.nodes
+    values = []
+    for node in nodes:
+        if node.op == "input":
+            values.append(node.value)  # (as forward() set it)
+        elif node.op == "const":
+            values.append(node.param)
+        else:
+            fn, ins = OPS[node.op].forward, node.inputs
+            values.append(fn(values[ins[0]], node.param) if len(ins) == 1
+                          else fn(values[ins[0]], values[ins[1]]))
+    grads = [0.0] * len(nodes)
+    grads[graph.output] = 1.0
+    locals_ = [()] * len(nodes)
+    for node in reversed(nodes):
+        ins = node.inputs
+        if not ins:
+            continue
+        op = OPS[node.op]
+        if len(ins) == 1:
+            local = (op.derivative(values[ins[0]], values[node.id], node.param),)
+        else:
+            local = op.derivative(values[ins[0]], values[ins[1]], values[node.id])
+        locals_[node.id] = local
+        for src, d in zip(ins, local):
+            grads[src] += grads[node.id] * d
+    return values, grads, locals_
+
+
+#: Graphs of generated programs after both passes at generated values (inf, nan, -0.0...).
+evaluated_graphs = st.builds(
+    evaluated, st.one_of(expressions(), programs),
+    st.fixed_dictionaries({n: st.sampled_from(SPECIAL) | st.floats(-5, 5) for n in "xyzab"}),
+).filter(lambda graph: graph is not None)
+
+
+@settings(**SETTINGS)
+@given(graph=evaluated_graphs)
+def test_inline_ops_match_the_op_table_to_the_bit(graph):
+    text = graph.expression
+    ref_values, ref_grads, ref_locals = reference_passes(graph)
+    for node in graph.nodes:
+        assert bits(node.value) == bits(ref_values[node.id]), (text, node)
+        assert bits(node.grad) == bits(ref_grads[node.id]), (text, node)
+        assert list(map(bits, node.local_grads)) == list(map(bits, ref_locals[node.id]))
+
+
+# --- the JSON writer against one encoder call per node ------------------------------------
+
+def reference_json(graph) -> str:
+    """render_json as it was: a dict per node, each encoded by json."""
+    head, tail = _head(graph), {"warnings": list(graph.warnings)}
+    indented = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2).encode
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    body = ",\n    ".join(encode(_node_dict(node)) for node in graph.nodes)
+    return f'{indented(head)[:-2]},\n  "nodes": [\n    {body}\n  ],{indented(tail)[1:]}\n'
+
+
+@settings(**SETTINGS)
+@given(graph=evaluated_graphs)
+def test_json_is_byte_for_byte_one_encoder_call_per_node(graph):
+    assert render_json(graph) == reference_json(graph)
+
+
+def test_json_of_a_graph_larger_than_one_piece(monkeypatch):
+    from backpropviz.render import json_doc
+
+    monkeypatch.setattr(json_doc, "CHUNK", 7)
+    text = " + ".join(f"w{i % 5}*x{i % 3} - 0.0*y" for i in range(40))
+    graph = build_expression(text)
+    forward(graph, {**{f"w{i}": -0.0 if i else math.inf for i in range(5)},
+                    **{f"x{i}": 0.5 * i for i in range(3)}, "y": 1.0})
+    backward(graph)
+    text_out = render_json(graph)
+    assert text_out == reference_json(graph)
+    assert json.loads(text_out)["schema"] == SCHEMA_ID
+
+
+def test_json_before_the_passes():
+    graph = build_expression("x*2 + y")
+    assert render_json(graph) == reference_json(graph)
+
+
+@pytest.mark.parametrize("piece", [1, 3, 8])
+def test_scanning_in_small_pieces_changes_nothing(monkeypatch, piece):
+    from backpropviz import compile as compile_module
+
+    monkeypatch.setattr(compile_module, "PIECE", piece)
+    long_line = " + ".join(f"w{i % 4}*x{i % 3}" for i in range(30)) + " # a + comment, (\n"
+    program = "v = x\n" + "".join(f"v = tanh(v*w{i} + b{i})  # l{i} + \n" for i in range(12))
+    for text in [*CASES, long_line, program, "q = (x +\n y) * exp(x\n)\nq += 1 -\n 2"]:
+        assert_same_graph(text)
