@@ -287,18 +287,21 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         # Render everything before writing anything: a failure leaves no file half-done.
         progress.phase("render")
         decimals = 2 if precision is None else precision  # the figures' 2 decimals
-        from dataclasses import replace
+        rendered: list[tuple[str, Any]] = []
+        frames: list[tuple[str, Any]] = []
+        if targets or steps_dir is not None:
+            from dataclasses import replace
 
-        from .render.dot import THEMES
+            from .render.dot import THEMES
 
-        style = replace(THEMES[theme], direction=direction, font=font, title=title,
-                        transparent=transparent, pretty_names=not plain_names)
-        look = dict(style=style, scale=scale, frame_ms=frame_ms, progress=progress.frames)
-        rendered = [(path, render_file(graph, fmt, decimals, engine, **look, **extras))
-                    for path, fmt in targets]
-        frames = (_render_steps(graph, steps_format, decimals, engine, style, scale,
-                                progress)
-                  if steps_dir is not None else [])
+            style = replace(THEMES[theme], direction=direction, font=font, title=title,
+                            transparent=transparent, pretty_names=not plain_names)
+            look = dict(style=style, scale=scale, frame_ms=frame_ms, progress=progress.frames)
+            rendered = [(path, render_file(graph, fmt, decimals, engine, **look, **extras))
+                        for path, fmt in targets]
+            if steps_dir is not None:
+                frames = _render_steps(graph, steps_format, decimals, engine, style, scale,
+                                       progress)
         for path, result in rendered:
             write_atomic(path, result.data)
         if steps_dir is not None:
