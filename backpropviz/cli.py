@@ -40,6 +40,18 @@ class InputError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+class FiniteRange(click.FloatRange):
+    """A float range that also refuses nan (which compares false with both bounds)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:
+            self.fail(f"{value!r} is not a number in the range {self.min}<=x<={self.max}.",
+                      param, ctx)
+        return number
+
+
 class TraceCommand(click.Command):
     """A click command that also accepts ``--NAME VALUE`` for any variable NAME."""
 
@@ -186,15 +198,15 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               show_default=True, help="The format of the --steps frames.")
 @click.option("--frame-ms", type=click.IntRange(20, 60_000), default=1200, show_default=True,
               metavar="MS", help="How long each frame of a .gif shows.")
-@click.option("--theme", type=click.Choice(THEME_NAMES), default="classic",
+@click.option("--theme", type=click.Choice(THEME_NAMES, case_sensitive=False), default="classic",
               show_default=True, help="classic: the CS231n colours (values green above each "
                                       "wire, gradients red below); dark: light on dark; "
                                       "print: black and grey, gradients in italics.")
-@click.option("--direction", type=click.Choice(["LR", "TB"]), default="LR",
+@click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR",
               show_default=True, help="Inputs on the left (LR) or at the top (TB).")
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
               help="The diagram's font family.")
-@click.option("--scale", type=click.FloatRange(0.25, 8), default=1.0, show_default=True,
+@click.option("--scale", type=FiniteRange(0.25, 8), default=1.0, show_default=True,
               metavar="FACTOR", help="Multiply the resolution of .png, .gif and PNG frames "
                                      "(1 = 150 dpi).")
 @click.option("--transparent", is_flag=True,
@@ -254,6 +266,8 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         for path, _ in targets:
             check_writable(path)
         if steps_dir is not None:
+            if not steps_dir.strip():
+                raise InputError("--steps needs a folder name (it is made if missing)")
             check_directory(steps_dir)
         source, text = _program_text(expression, program_file, values_file, max_size)
         given = _collect_values(ctx.meta["backpropviz.variables"], var_items)

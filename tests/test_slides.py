@@ -634,3 +634,26 @@ def test_the_command_knows_every_theme():
     from backpropviz.cli import THEME_NAMES
 
     assert THEME_NAMES == tuple(THEMES)
+
+
+def test_theme_and_direction_ignore_case(run, tmp_path):
+    target = tmp_path / "x.dot"
+    result = run(SIMPLE, *var_args(REFERENCE[SIMPLE]["values"]), "-o", str(target),
+                 "--direction", "tb", "--theme", "DARK")
+    assert result.exit_code == 0, result.output
+    dot = target.read_text("utf-8")
+    assert "rankdir=TB" in dot and f'bgcolor="{THEMES["dark"].background}"' in dot
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scale", "nan", "-o", "x.png"], "Invalid value for '--scale': 'nan' is not a number"),
+    (["--scale", "9", "-o", "x.png"], "Invalid value for '--scale'"),
+    (["--steps", ""], "--steps needs a folder name"),
+    (["--steps", " "], "--steps needs a folder name"),
+])
+def test_bad_slide_options_are_one_line_errors(run, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = run(SIMPLE, *var_args(REFERENCE[SIMPLE]["values"]), *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []  # nothing written
