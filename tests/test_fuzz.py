@@ -246,6 +246,22 @@ def test_arbitrary_argument_lists(argv):
     assert_well_behaved(argv, run_cli(argv))
 
 
+SLIDE_WORDS = ["--theme", "dark", "print", "--direction", "TB", "lr", "--font", "--title",
+               "--scale", "2", "nan", "-1", "1e9", "--frame-ms", "0", "50", "--transparent",
+               "--plain-names", "--expand", "--steps", "frames", "--steps-format", "png",
+               "-o", "out.dot", "out.html", "out.gif", "out.svg", "--max-frames", "1", "",
+               "<&>", "--engine", "embedded"]
+
+
+@settings(max_examples=40, **BASE_SETTINGS)
+@given(argv=st.lists(st.sampled_from(SLIDE_WORDS) | st.text(max_size=6), max_size=6))
+def test_arbitrary_slide_options(argv):
+    """The slide options (issue 5) with any values: a diagram, a lesson or a one-line error."""
+    count("a-slides")
+    full = ["sigmoid(w0*x)+x", "--w0", "2", "--x", "-1", *argv]
+    assert_well_behaved(full, run_cli(full))
+
+
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
