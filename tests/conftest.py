@@ -149,3 +149,12 @@ def validator():
     schema = json.loads(source.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
+
+
+def one_line_error(err: str) -> str:
+    """The message of a one-line ``Error: ...`` (and no traceback) on stderr."""
+    assert err.startswith("Error: "), err[:300]
+    assert "Traceback" not in err
+    lines = err.rstrip("\n").split("\n")
+    assert len(lines) == 1, err[:500]
+    return lines[0]

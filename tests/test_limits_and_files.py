@@ -30,6 +30,8 @@ import pytest
 
 from backpropviz.cli import main
 
+from conftest import one_line_error
+
 TOWER = "9**9**9**9"
 NESTED_EXP = "exp(exp(exp(100)))"
 FAST = 20  # seconds: a run that takes longer counts as a hang
@@ -58,14 +60,6 @@ def run_timed(args: list[str], env: dict[str, str], cwd: Path | None = None,
                               timeout=FAST)
     except subprocess.TimeoutExpired:
         raise AssertionError(f"no answer within {FAST} s: {' '.join(args)[:200]}") from None
-
-
-def one_line_error(err: str) -> str:
-    assert err.startswith("Error: "), err[:300]
-    assert "Traceback" not in err
-    lines = err.rstrip("\n").split("\n")
-    assert len(lines) == 1, err[:500]
-    return lines[0]
 
 
 # --- --max-size ---------------------------------------------------------------------------------

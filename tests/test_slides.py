@@ -18,6 +18,7 @@ import pytest
 import backpropviz
 from backpropviz.render.dot import THEMES
 
+from conftest import one_line_error
 from reference import REFERENCE, SIGMOID, SIMPLE, var_args
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -99,14 +100,6 @@ def background_polygons(path: Path) -> list[ET.Element]:
 
 def dot_gate_labels(path: Path) -> list[str]:
     return re.findall(r'shape=circle, [^\]]*label="([^"]*)"', path.read_text("utf-8"))
-
-
-def one_line_error(err: str) -> str:
-    assert err.startswith("Error: "), err[:300]
-    assert "Traceback" not in err
-    lines = err.rstrip("\n").split("\n")
-    assert len(lines) == 1, err[:500]
-    return lines[0]
 
 
 def json_of(run, *args: str) -> dict:
