@@ -372,7 +372,7 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
 def _render_steps(graph: Graph, fmt: str, decimals: int, engine: Any, style: Any,
                   scale: float, progress: Progress) -> list[tuple[str, Any]]:
     """(file name, drawing) for every frame of the lesson."""
-    from .frames import frame_names, lesson_frames
+    from .render.frames import frame_names, lesson_frames
     from .render.diagram import render_frames
 
     frames = lesson_frames(graph, decimals, style.pretty_names)

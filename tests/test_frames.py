@@ -15,7 +15,7 @@ from dataclasses import replace
 import pytest
 
 import backpropviz
-from backpropviz.frames import frame_names, lesson_frames
+from backpropviz.render.frames import frame_names, lesson_frames
 from backpropviz.render.dot import CLASSIC, THEMES, render_dot
 from backpropviz.render.names import GREEK, name_html, name_text
 

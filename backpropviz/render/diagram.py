@@ -103,7 +103,7 @@ def _draw(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style, s
 def _render_lesson(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style,
                    scale: float, frame_ms: int, progress: Progress | None) -> Rendered:
     """The HTML stepper (captions as text under each SVG) or the GIF (captions drawn in)."""
-    from ..frames import lesson_frames
+    from .frames import lesson_frames
 
     frames = lesson_frames(graph, decimals, style.pretty_names)
     if fmt == "html":

@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from .graph import Graph
-from .render.dot import View
-from .render.explain import forward_text, start_text, use_text
-from .render.names import name_text
-from .render.numbers import fixed
-from .render.text import excerpt
-from .steps import Contribution, display_names
+from ..graph import Graph
+from .dot import View
+from .explain import forward_text, start_text, use_text
+from .names import name_text
+from .numbers import fixed
+from .text import excerpt
+from ..steps import Contribution, display_names
 
 __all__ = ["Frame", "lesson_frames", "frame_names"]
 
@@ -44,7 +44,7 @@ class Frame:
 def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) -> list[Frame]:
     """Every frame of the lesson for an evaluated ``graph``: one per gate forward, then one
     for the output and one per gate backward."""
-    from .symbolic import local_formula  # sympy writes the local derivatives
+    from ..symbolic import local_formula  # sympy writes the local derivatives
 
     nodes = graph.nodes
     names = display_names(graph)
