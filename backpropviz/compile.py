@@ -67,49 +67,99 @@ PIECE = 1 << 16
 _CUT = re.compile(r"\n|(?<=[-+*/(,;]) ")
 
 
-def _cuts(text: str) -> list[int]:
-    """The offsets where the pieces of ``text`` start, and its length."""
-    cuts = [0]
-    size = len(text)
-    at = PIECE
-    while at < size:
-        m = _CUT.search(text, at)
+def _piece_end(text: str, at: int, size: int) -> int:
+    """Where the piece that starts at ``at`` ends: after the next newline if it is within
+    PIECE characters, else (a long line) after an operator that a space follows, at least
+    PIECE characters on and not inside a comment."""
+    piece = PIECE
+    nl = text.find("\n", at, at + piece)
+    if nl >= 0:
+        return nl + 1
+    search = at + piece
+    while search < size:
+        m = _CUT.search(text, search)
         if m is None:
             break
         if m.group() == "\n":
-            cut = m.end()
+            return m.end()
+        cut = m.start()
+        if text.find("#", text.rfind("\n", 0, cut) + 1, cut) < 0:
+            return cut
+        search = text.find("\n", cut)  # inside a comment: on to its end
+        if search < 0:
+            break
+    return size
+
+
+# ---- statement plans: one compiled function per line shape
+#
+# A line ``NAME = expr`` whose expression has names, operators, functions and parentheses
+# only (no numbers, no constants) builds the same nodes, in the same order and with the same
+# spans relative to the line's start, as every other line that differs from it only in its
+# digits (``v = tanh(v*w3 + b3)`` and ``v = tanh(v*w7 + b7)``): only which node each name
+# means, and whether a name is new (a variable made where it first appears), change. So the
+# second time such a shape is met, the line is parsed once more on its own (with this module's
+# parser, the assignment blanked out) and its nodes become the straight-line code of a
+# function that builds any line of that shape with no scanning and no parsing.
+
+_DIGITS = str.maketrans("0123456789", "0000000000")
+_TARGET = re.compile(r"( *)([^\W\d]\w*) *=(?!=)")
+#: Shape -> (plan, target start, target end, whether the root is a gate made there) or None.
+_PLANS: dict[str, tuple | None] = {}  # type: ignore[type-arg]
+_MAX_PLANS = 256
+
+
+def _make_plan(line: str) -> tuple | None:  # type: ignore[type-arg]
+    """The plan of ``line`` (one line, with its newline), or None if it has none."""
+    m = _TARGET.match(line)
+    if m is None or m.group(2) in FUNCTIONS or m.group(2) in CONSTANTS:
+        return None
+    from .graph import Store
+
+    store = Store()
+    try:
+        root, _, _, _ = build_fast(" " * m.end() + line[m.end():], None, store, plans=False)
+    except Exception:  # GiveUp: the line is left to the parser
+        return None
+    if len(store.op) > 64:
+        return None
+    src = ["def plan(t, o, env, variables, read, row, n):"]
+    for k, (op, label, a, b, param, start, end) in enumerate(zip(
+            store.op, store.label, store.a, store.b, store.param, store.start, store.end)):
+        if op == "input":
+            src += [f" s = t[o+{start}:o+{end}]",
+                    " h = env.get(s)",
+                    " if h is None:",
+                    f"  variables[s] = n; env[s] = (n, 0); r{k} = n; n += 1",
+                    f"  row(('input', s, -1, -1, None, None, o+{start}, o+{end}))",
+                    " else:",
+                    f"  r{k} = h[0]; read[h[1]] = True"]
+        elif op == "const" or param is not None:
+            return None
         else:
-            cut = m.start()
-            if text.find("#", text.rfind("\n", 0, cut) + 1, cut) >= 0:  # inside a comment
-                at = text.find("\n", cut)
-                if at < 0:
-                    break
-                continue
-        cuts.append(cut)
-        at = cut + PIECE
-    cuts.append(size)
-    return cuts
+            second = f"r{b}" if b >= 0 else "-1"
+            src += [f" row(({op!r}, {label!r}, r{a}, {second}, None, None, o+{start}, o+{end}))",
+                    f" r{k} = n; n += 1"]
+    src.append(f" return r{root}, n")
+    scope: dict[str, object] = {}
+    exec("\n".join(src), scope)  # noqa: S102 (our own code, from our own parse)
+    return scope["plan"], m.start(2), m.end(2), store.op[root] != "input"
 
 
-def _pairs(text: str, cuts: list[int], piece: int) -> list[tuple[str, str]]:
-    """The (blanks, token) pairs of piece number ``piece``, then ("", ""): its end."""
-    pairs = _SCAN.findall(text, cuts[piece], cuts[piece + 1])
-    pairs.append(("", ""))
-    return pairs
-
-
-def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[str, int],
-                                                                          str | None, list[str]]:
+def build_fast(text: str, output: str | None, store: object, plans: bool = True
+               ) -> tuple[int, dict[str, int], str | None, list[str]]:
     """Fill ``store`` (an empty :class:`~backpropviz.graph.Store`) with the graph of
     ``text``; return (output id, variables, output name, warnings), or raise :class:`GiveUp`.
     """
     # The text is scanned a piece at a time, so the (blanks, token) pairs of a long program
-    # are never all in memory; a piece ends after a newline or an operator (no lookahead
-    # needed across it). Each piece's pairs end in ("", ""), of kind END.
-    cuts = _cuts(text)
-    last_piece = len(cuts) - 2
-    piece = 0
-    pairs = _pairs(text, cuts, 0)
+    # are never all in memory; a piece is a line, or part of a long line ending after an
+    # operator (no lookahead needed across it). Each piece's pairs end in ("", ""), of kind
+    # END; a line with a plan is built by its plan and never scanned.
+    size = len(text)
+    scan_at = 0                         # where the next piece starts
+    pairs = [("", "")]
+    shapes = _PLANS if plans else {}
+    seen: set[str] = set()              # line shapes met once
     # One row per node: (op, label, a, b, param, param_text, start, end); the store's
     # columns are the rows transposed at the end.
     rows: list[tuple] = []  # type: ignore[type-arg]
@@ -148,9 +198,43 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
                 pos += len(ws) + len(tok)
                 i += 1
                 continue
-            if kind == END and piece < last_piece:
-                piece += 1
-                pairs = _pairs(text, cuts, piece)
+            if kind == END and scan_at < size:
+                if pos != scan_at:
+                    raise GiveUp  # a character no token matches
+                if plans and (scan_at == 0 or text[scan_at - 1] == "\n"):
+                    nl = text.find("\n", scan_at)
+                    if nl >= 0:
+                        line = text[scan_at:nl + 1]
+                        key = line.translate(_DIGITS)
+                        plan = shapes.get(key)
+                        if plan is None and key not in shapes:
+                            if key in seen:
+                                if len(shapes) >= _MAX_PLANS:
+                                    shapes.clear()
+                                plan = shapes[key] = _make_plan(line)
+                            else:
+                                seen.add(key)
+                        if plan is not None:
+                            if bare:
+                                raise GiveUp  # only the last statement can be a bare expression
+                            run, target_start, target_end, gate_root = plan
+                            stmt_pos = scan_at + target_start
+                            target = text[stmt_pos:scan_at + target_end]
+                            stmt = len(statements)
+                            statements.append((target, stmt_pos))
+                            read.append(False)
+                            result, n = run(text, scan_at, env, variables, read, row, n)
+                            if target in variables:
+                                raise GiveUp  # read before the statement that assigns it
+                            if gate_root:
+                                named[result] = target
+                            env[target] = (result, stmt)
+                            pos = scan_at = nl + 1
+                            continue
+                end = _piece_end(text, scan_at, size)
+                pairs = _SCAN.findall(text, scan_at, end)
+                pairs.append(("", ""))
+                scan_at = end
                 i = 0
                 continue
             break
@@ -190,9 +274,11 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
             kind = kinds.get(tok)
             if kind is None:
                 kind = kinds[tok] = _kind(tok)
-            if kind == END and piece < last_piece:
-                piece += 1
-                pairs = _pairs(text, cuts, piece)
+            if kind == END and scan_at < size:
+                end = _piece_end(text, scan_at, size)
+                pairs = _SCAN.findall(text, scan_at, end)
+                pairs.append(("", ""))
+                scan_at = end
                 i = 0
                 continue
             if expect:
@@ -368,7 +454,7 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
         if kind == END:
             break
 
-    if len(statements) == 1 or text[pos:].strip(" \t\r\f\v"):
+    if len(statements) == 1 or pos != size:
         raise GiveUp  # empty, or a character no token matches (a gap in the positions)
     if output is not None:
         hit = env.get(output)

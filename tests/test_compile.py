@@ -255,3 +255,28 @@ def test_scanning_in_small_pieces_changes_nothing(monkeypatch, piece):
     program = "v = x\n" + "".join(f"v = tanh(v*w{i} + b{i})  # l{i} + \n" for i in range(12))
     for text in [*CASES, long_line, program, "q = (x +\n y) * exp(x\n)\nq += 1 -\n 2"]:
         assert_same_graph(text)
+
+
+PLAN_LINES = ["v{i} = tanh(v{j}*w{i} + b{i})", "t{i} = tanh(t{j} + t{j}*x{i})", "y{i} = x{j}",
+              "y = (x{i})", "z{i} = a{j}*a{j}", "a = a*b{i}", "u{i} = u{i} + 1", "v = max(v, w{i})",
+              "exp = x{i}*y", "c{i} = -(x{i}**y{j})^2 / (q{i} - -r)", "pi = x{i}", "q{i} = x{i}$",
+              "s{i} = x{i}; r{i} = s{i}*2", "d{i} = x{i} # note {i}", "e{i}\t= x{i} * y", "x{i}*y{i}",
+              "k{i} += x{i}", "m{i} = (x{i} +", "  n{i} = sqrt(n{j})", "p{i} = x{i}  ", "v = v + v{i}"]
+
+
+@settings(**SETTINGS)
+@given(lines=st.lists(st.tuples(st.sampled_from(PLAN_LINES), st.integers(0, 12),
+                                st.integers(0, 12)), min_size=1, max_size=12),
+       repeat=st.integers(1, 3), last_newline=st.booleans(), output=st.sampled_from([None, "v", "y"]))
+def test_repeated_line_shapes_built_by_plans(lines, repeat, last_newline, output):
+    text = "\n".join(form.format(i=i, j=j) for form, i, j in lines * repeat)
+    assert_same_graph(text + ("\n" if last_newline else ""), output)
+    assert_same_graph("v = x\n" + text + "\n", output)
+
+
+def test_a_long_program_of_repeated_shapes():
+    program = "v = x\n" + "".join(f"v = tanh(v*w{i % 70} + b{i % 70})\n" for i in range(300))
+    dag = "".join(f"t{i} = tanh(t{i - 1} + t{i - 2}*t{i - 3})\n" for i in range(3, 300))
+    for text in [program, dag, program + "v", program + "v*2\nv = x\n", "v = x\n" + dag]:
+        assert_same_graph(text)
+        assert_same_graph(text, "v")
