@@ -17,6 +17,7 @@ makes its node at once, so nodes are numbered in the same (post-) order.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .ops import BINARY_OPERATOR, CODE, FOLDED, FUNCTION_OP, OPS
 from .syntax import _BINARY, _UNARY_PREC, CONSTANTS, FUNCTIONS
@@ -103,13 +104,14 @@ def _piece_end(text: str, at: int, size: int) -> int:
 # function that builds any line of that shape with no scanning and no parsing.
 
 _DIGITS = str.maketrans("0123456789", "0000000000")
+_BDIGITS = bytes.maketrans(b"0123456789", b"0000000000")
 _TARGET = re.compile(r"( *)([^\W\d]\w*) *=(?!=)")
-#: Shape -> (plan, target start, target end, whether the root is a gate made there) or None.
-_PLANS: dict[str, tuple | None] = {}  # type: ignore[type-arg]
+#: Shape (str, or bytes for ASCII text) -> its plan, or None if it has none.
+_PLANS: dict[object, object] = {}
 _MAX_PLANS = 256
 
 
-def _make_plan(line: str) -> tuple | None:  # type: ignore[type-arg]
+def _make_plan(line: str) -> Callable[..., tuple[int, int]] | None:
     """The plan of ``line`` (one line, with its newline), or None if it has none."""
     m = _TARGET.match(line)
     if m is None or m.group(2) in FUNCTIONS or m.group(2) in CONSTANTS:
@@ -123,7 +125,12 @@ def _make_plan(line: str) -> tuple | None:  # type: ignore[type-arg]
         return None
     if len(store.op) > 64:
         return None
-    src = ["def plan(t, o, env, variables, read, row, n):"]
+    ts, te = m.start(2), m.end(2)
+    src = ["def plan(t, o, n, env, variables, read, row, statements, named):",
+           f" target = t[o+{ts}:o+{te}]",
+           " stmt = len(statements)",
+           f" statements.append((target, o+{ts}))",
+           " read.append(False)"]
     for k, (op, label, a, b, param, start, end) in enumerate(zip(
             store.op, store.label, store.a, store.b, store.param, store.start, store.end)):
         if op == "input":
@@ -140,10 +147,14 @@ def _make_plan(line: str) -> tuple | None:  # type: ignore[type-arg]
             second = f"r{b}" if b >= 0 else "-1"
             src += [f" row(({op!r}, {label!r}, r{a}, {second}, None, None, o+{start}, o+{end}))",
                     f" r{k} = n; n += 1"]
-    src.append(f" return r{root}, n")
-    scope: dict[str, object] = {}
+    src += [" if target in variables:",
+            "  raise GiveUp",  # read before the statement that assigns it
+            f" named[r{root}] = target" if store.op[root] != "input" else "",
+            f" env[target] = (r{root}, stmt)",
+            f" return r{root}, n"]
+    scope: dict[str, object] = {"GiveUp": GiveUp}
     exec("\n".join(src), scope)  # noqa: S102 (our own code, from our own parse)
-    return scope["plan"], m.start(2), m.end(2), store.op[root] != "input"
+    return scope["plan"]  # type: ignore[return-value]
 
 
 def build_fast(text: str, output: str | None, store: object, plans: bool = True
@@ -159,6 +170,9 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True
     scan_at = 0                         # where the next piece starts
     pairs = [("", "")]
     shapes = _PLANS if plans else {}
+    # the text with every digit 0, as bytes (fast to slice): a line's shape
+    digits = text.encode().translate(_BDIGITS) if plans and text.isascii() else None
+    find = text.find
     seen: set[str] = set()              # line shapes met once
     # One row per node: (op, label, a, b, param, param_text, start, end); the store's
     # columns are the rows transposed at the end.
@@ -202,35 +216,32 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True
                 if pos != scan_at:
                     raise GiveUp  # a character no token matches
                 if plans and (scan_at == 0 or text[scan_at - 1] == "\n"):
-                    nl = text.find("\n", scan_at)
-                    if nl >= 0:
-                        line = text[scan_at:nl + 1]
-                        key = line.translate(_DIGITS)
+                    # lines with a plan, one after another
+                    while True:
+                        nl = find("\n", scan_at)
+                        if nl < 0:
+                            break
+                        key = (digits[scan_at:nl + 1] if digits is not None
+                               else text[scan_at:nl + 1].translate(_DIGITS))
                         plan = shapes.get(key)
-                        if plan is None and key not in shapes:
-                            if key in seen:
-                                if len(shapes) >= _MAX_PLANS:
-                                    shapes.clear()
-                                plan = shapes[key] = _make_plan(line)
-                            else:
+                        if plan is None:
+                            if key in shapes:
+                                break
+                            if key not in seen:
                                 seen.add(key)
-                        if plan is not None:
-                            if bare:
-                                raise GiveUp  # only the last statement can be a bare expression
-                            run, target_start, target_end, gate_root = plan
-                            stmt_pos = scan_at + target_start
-                            target = text[stmt_pos:scan_at + target_end]
-                            stmt = len(statements)
-                            statements.append((target, stmt_pos))
-                            read.append(False)
-                            result, n = run(text, scan_at, env, variables, read, row, n)
-                            if target in variables:
-                                raise GiveUp  # read before the statement that assigns it
-                            if gate_root:
-                                named[result] = target
-                            env[target] = (result, stmt)
-                            pos = scan_at = nl + 1
-                            continue
+                                break
+                            if len(shapes) >= _MAX_PLANS:
+                                shapes.clear()
+                            plan = shapes[key] = _make_plan(text[scan_at:nl + 1])
+                            if plan is None:
+                                break
+                        if bare:
+                            raise GiveUp  # only the last statement can be a bare expression
+                        result, n = plan(text, scan_at, n, env, variables, read, row,
+                                         statements, named)
+                        pos = scan_at = nl + 1
+                    if scan_at >= size:
+                        continue
                 end = _piece_end(text, scan_at, size)
                 pairs = _SCAN.findall(text, scan_at, end)
                 pairs.append(("", ""))
