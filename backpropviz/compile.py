@@ -17,6 +17,7 @@ makes its node at once, so nodes are numbered in the same (post-) order.
 from __future__ import annotations
 
 import re
+from itertools import islice, repeat
 from typing import Callable
 
 from .ops import BINARY_OPERATOR, CODE, FOLDED, FUNCTION_OP, OPS
@@ -109,28 +110,45 @@ _TARGET = re.compile(r"( *)([^\W\d]\w*) *=(?!=)")
 #: Shape (str, or bytes for ASCII text) -> its plan, or None if it has none.
 _PLANS: dict[object, object] = {}
 _MAX_PLANS = 256
+# A long line that is a sum: [NAME =] term (+|- term)..., where no term has a + or - of
+# its own. A + or - binds less than anything in a term, so the nodes are each term's (built by
+# the term's plan, shapes again keyed on their digits zeroed) and then the + or - gate.
+_LONG = 256
+_SUM_BODY = re.compile(r"[\w ()*/,+-]*")
+_SUM_SPLIT = re.compile(r"([-+])")
+_BSUM_SPLIT = re.compile(rb"([-+])")
+#: Term shape -> (its plan, its leading blanks, its trailing blanks), or None.
+_TERM_PLANS: dict[object, object] = {}
+_SUM_GATES = {sym: (BINARY_OPERATOR[sym], _GATE_LABEL[BINARY_OPERATOR[sym]]) for sym in "+-"}
 
 
-def _make_plan(line: str) -> Callable[..., tuple[int, int]] | None:
-    """The plan of ``line`` (one line, with its newline), or None if it has none."""
-    m = _TARGET.match(line)
-    if m is None or m.group(2) in FUNCTIONS or m.group(2) in CONSTANTS:
-        return None
+def _make_plan(line: str, term: bool = False) -> Callable[..., tuple[int, int]] | None:
+    """The plan of ``line`` (one line, with its newline), or None if it has none; with
+    ``term``, of ``line`` as a term of a sum (names and ``*``, ``/``, ``**`` only)."""
     from .graph import Store
 
+    m = None if term else _TARGET.match(line)
+    if not term and (m is None or m.group(2) in FUNCTIONS or m.group(2) in CONSTANTS):
+        return None
     store = Store()
     try:
-        root, _, _, _ = build_fast(" " * m.end() + line[m.end():], None, store, plans=False)
+        # each use of a name its own variable: each becomes a lookup in the plan (two lines
+        # of one shape may use one name twice, or two names)
+        root, _, _, _ = build_fast(line if m is None else " " * m.end() + line[m.end():], None,
+                                   store, plans=False, fresh=True)
     except Exception:  # GiveUp: the line is left to the parser
         return None
     if len(store.op) > 64:
         return None
-    ts, te = m.start(2), m.end(2)
-    src = ["def plan(t, o, n, env, variables, read, row, statements, named):",
-           f" target = t[o+{ts}:o+{te}]",
-           " stmt = len(statements)",
-           f" statements.append((target, o+{ts}))",
-           " read.append(False)"]
+    if m is None:
+        src = ["def plan(t, o, n, env, variables, read, row):"]
+    else:
+        ts, te = m.start(2), m.end(2)
+        src = ["def plan(t, o, n, env, variables, read, row, statements, named):",
+               f" target = t[o+{ts}:o+{te}]",
+               " stmt = len(statements)",
+               f" statements.append((target, o+{ts}))",
+               " read.append(False)"]
     for k, (op, label, a, b, param, start, end) in enumerate(zip(
             store.op, store.label, store.a, store.b, store.param, store.start, store.end)):
         if op == "input":
@@ -147,20 +165,31 @@ def _make_plan(line: str) -> Callable[..., tuple[int, int]] | None:
             second = f"r{b}" if b >= 0 else "-1"
             src += [f" row(({op!r}, {label!r}, r{a}, {second}, None, None, o+{start}, o+{end}))",
                     f" r{k} = n; n += 1"]
-    src += [" if target in variables:",
-            "  raise GiveUp",  # read before the statement that assigns it
-            f" named[r{root}] = target" if store.op[root] != "input" else "",
-            f" env[target] = (r{root}, stmt)",
-            f" return r{root}, n"]
+    if m is not None:
+        src += [" if target in variables:",
+                "  raise GiveUp",  # read before the statement that assigns it
+                f" named[r{root}] = target" if store.op[root] != "input" else "",
+                f" env[target] = (r{root}, stmt)"]
+    src.append(f" return r{root}, n")
     scope: dict[str, object] = {"GiveUp": GiveUp}
     exec("\n".join(src), scope)  # noqa: S102 (our own code, from our own parse)
     return scope["plan"]  # type: ignore[return-value]
 
 
-def build_fast(text: str, output: str | None, store: object, plans: bool = True
-               ) -> tuple[int, dict[str, int], str | None, list[str]]:
+class _Unknown(dict):  # type: ignore[type-arg]
+    """An environment where no name is known yet: each use of a name is a new variable."""
+
+    def get(self, key: object, default: object = None) -> object:
+        return default
+
+
+def build_fast(text: str, output: str | None, store: object, plans: bool = True,
+               fresh: bool = False) -> tuple[int, dict[str, int], str | None, list[str]]:
     """Fill ``store`` (an empty :class:`~backpropviz.graph.Store`) with the graph of
     ``text``; return (output id, variables, output name, warnings), or raise :class:`GiveUp`.
+
+    ``plans=False`` parses every line (no plans are used or made); ``fresh`` makes every use
+    of a name a new variable (how a plan is made from one line).
     """
     # The text is scanned a piece at a time, so the (blanks, token) pairs of a long program
     # are never all in memory; a piece is a line, or part of a long line ending after an
@@ -170,6 +199,8 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True
     scan_at = 0                         # where the next piece starts
     pairs = [("", "")]
     shapes = _PLANS if plans else {}
+    terms = _TERM_PLANS
+    sum_gates = _SUM_GATES
     # the text with every digit 0, as bytes (fast to slice): a line's shape
     digits = text.encode().translate(_BDIGITS) if plans and text.isascii() else None
     find = text.find
@@ -183,7 +214,7 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True
 
     variables: dict[str, int] = {}
     # Name -> (its node, the statement that assigned it); a variable's statement is 0.
-    env: dict[str, tuple[int, int]] = {}
+    env: dict[str, tuple[int, int]] = _Unknown() if fresh else {}
     # Per statement, from 1 (0 stands for the variables): (target or None, where it starts).
     statements: list[tuple[str | None, int]] = [(None, 0)]
     bare = False                        # was the last statement a bare expression
@@ -221,20 +252,94 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True
                         nl = find("\n", scan_at)
                         if nl < 0:
                             break
-                        key = (digits[scan_at:nl + 1] if digits is not None
-                               else text[scan_at:nl + 1].translate(_DIGITS))
-                        plan = shapes.get(key)
-                        if plan is None:
-                            if key in shapes:
-                                break
-                            if key not in seen:
+                        if nl - scan_at >= _LONG:  # (a long line has no plan of its own)
+                            key = plan = None
+                        else:
+                            key = (digits[scan_at:nl + 1] if digits is not None
+                                   else text[scan_at:nl + 1].translate(_DIGITS))
+                            plan = shapes.get(key)
+                        if plan is None and key is not None and key not in shapes:
+                            if key in seen:
+                                if len(shapes) >= _MAX_PLANS:
+                                    shapes.clear()
+                                plan = shapes[key] = _make_plan(text[scan_at:nl + 1])
+                            else:
                                 seen.add(key)
+                        if plan is None:
+                            if nl - scan_at < _LONG:
                                 break
-                            if len(shapes) >= _MAX_PLANS:
-                                shapes.clear()
-                            plan = shapes[key] = _make_plan(text[scan_at:nl + 1])
-                            if plan is None:
+                            # ---- a long line: a sum of terms that have plans?
+                            target = None
+                            body_start = scan_at
+                            tm = _TARGET.match(text, scan_at, nl)
+                            if tm is not None:
+                                target = tm.group(2)
+                                if target in functions or target in CONSTANTS:
+                                    break
+                                body_start = tm.end()
+                            body = text[body_start:nl].rstrip(" ")
+                            if _SUM_BODY.fullmatch(body) is None:
                                 break
+                            if "-" in body:
+                                parts = _SUM_SPLIT.split(body)
+                                texts, seps = parts[0::2], parts[1::2]
+                            else:
+                                texts, seps = body.split("+"), None
+                            if len(texts) < 2:
+                                break
+                            if digits is None:
+                                keys = [term.translate(_DIGITS) for term in texts]
+                            else:
+                                zeroed = digits[body_start:body_start + len(body)]
+                                keys = (_BSUM_SPLIT.split(zeroed)[0::2] if seps is not None
+                                        else zeroed.split(b"+"))
+                            tplans = list(map(terms.get, keys))
+                            if None in tplans:
+                                missing = [(key, term) for key, term
+                                           in dict(zip(keys, texts)).items()
+                                           if key not in terms]
+                                if len(missing) > _MAX_PLANS:
+                                    break
+                                if len(terms) + len(missing) > _MAX_PLANS:
+                                    terms.clear()
+                                for key, term in missing:
+                                    run = _make_plan(term, term=True)
+                                    terms[key] = None if run is None else (
+                                        run, len(term) - len(term.lstrip(" ")),
+                                        len(term) - len(term.rstrip(" ")))
+                                tplans = list(map(terms.get, keys))
+                                if None in tplans:
+                                    break
+                            if bare:
+                                raise GiveUp  # only the last statement can be a bare expression
+                            o = body_start
+                            run, lead, trail = tplans[0]
+                            first_start = o + lead
+                            stmt = len(statements)
+                            statements.append(
+                                (target, first_start if tm is None else tm.start(2)))
+                            read.append(False)
+                            acc, n = run(text, o, n, env, variables, read, row)
+                            o += len(texts[0])
+                            for (run, lead, trail), term, sep in zip(
+                                    islice(tplans, 1, None), islice(texts, 1, None),
+                                    repeat("+") if seps is None else seps):
+                                right, n = run(text, o + 1, n, env, variables, read, row)
+                                o += 1 + len(term)
+                                gate, label = sum_gates[sep]
+                                row((gate, label, acc, right, None, None, first_start, o - trail))
+                                acc = n
+                                n += 1
+                            result = acc
+                            if target is None:
+                                bare = True
+                            else:
+                                if target in variables:
+                                    raise GiveUp  # read before the statement that assigns it
+                                named[acc] = target
+                                env[target] = (acc, stmt)
+                            pos = scan_at = nl + 1
+                            continue
                         if bare:
                             raise GiveUp  # only the last statement can be a bare expression
                         result, n = plan(text, scan_at, n, env, variables, read, row,
