@@ -205,10 +205,11 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True,
     digits = text.encode().translate(_BDIGITS) if plans and text.isascii() else None
     find = text.find
     seen: set[str] = set()              # line shapes met once
-    # One row per node: (op, label, a, b, param, param_text, start, end); the store's
-    # columns are the rows transposed at the end.
-    rows: list[tuple] = []  # type: ignore[type-arg]
-    row = rows.append
+    # One row per node: (op, label, a, b, param, param_text, start, end), the rows one after
+    # another in one flat list (extending it is faster than a list of rows); the store's
+    # columns are its slices, every 8th entry, at the end.
+    rows: list[object] = []
+    row = rows.extend
     kinds = dict(_KIND)  # also caches the kinds of the names and numbers met
     prec_of, gate_label, functions = _PREC, _GATE_LABEL, FUNCTIONS
 
@@ -564,7 +565,7 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True,
         if target is not None:
             if target in variables:
                 raise GiveUp  # read before the statement that assigns it
-            if root >= first and rows[root][0] != "input":
+            if root >= first and rows[8 * root] != "input":
                 named[root] = target
             env[target] = (root, stmt)
         if kind == END:
@@ -581,11 +582,11 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True,
     elif not bare:
         read[-1] = True
 
-    columns = list(zip(*rows))
     s = store
-    s.op = list(columns[0])  # type: ignore[attr-defined]
+    s.op = rows[0::8]  # type: ignore[attr-defined]
     s.code = list(map(CODE.__getitem__, s.op))  # type: ignore[attr-defined]
-    s.label, s.a, s.b, s.param, s.param_text, s.start, s.end = map(list, columns[1:])  # type: ignore[attr-defined]
+    (s.label, s.a, s.b, s.param, s.param_text, s.start,  # type: ignore[attr-defined]
+     s.end) = [rows[k::8] for k in range(1, 8)]
     names: list[str | None] = [None] * n
     for name, node in variables.items():
         names[node] = name
