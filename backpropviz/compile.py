@@ -149,9 +149,18 @@ def _make_plan(line: str, term: bool = False) -> Callable[..., tuple[int, int]] 
                " stmt = len(statements)",
                f" statements.append((target, o+{ts}))",
                " read.append(False)"]
+    gates: list[str] = []  # the gates made one after another: one row call for them all
+
+    def flush() -> None:
+        if gates:
+            src.append(f" row(({' '.join(gates)}))")
+            src.append(f" n += {len(gates)}")
+            gates.clear()
+
     for k, (op, label, a, b, param, start, end) in enumerate(zip(
             store.op, store.label, store.a, store.b, store.param, store.start, store.end)):
         if op == "input":
+            flush()
             src += [f" s = t[o+{start}:o+{end}]",
                     " h = env.get(s)",
                     " if h is None:",
@@ -163,8 +172,9 @@ def _make_plan(line: str, term: bool = False) -> Callable[..., tuple[int, int]] 
             return None
         else:
             second = f"r{b}" if b >= 0 else "-1"
-            src += [f" row(({op!r}, {label!r}, r{a}, {second}, None, None, o+{start}, o+{end}))",
-                    f" r{k} = n; n += 1"]
+            src.append(f" r{k} = n + {len(gates)}" if gates else f" r{k} = n")
+            gates.append(f"{op!r}, {label!r}, r{a}, {second}, None, None, o+{start}, o+{end},")
+    flush()
     if m is not None:
         src += [" if target in variables:",
                 "  raise GiveUp",  # read before the statement that assigns it
