@@ -12,6 +12,10 @@ The scanner is one compiled regex run by ``findall`` (in C); positions are the r
 of the matched lengths, and a character no token matches shows as a gap in that sum. The
 parser is the tree route's shunting-yard, with the same precedences, but each reduction
 makes its node at once, so nodes are numbered in the same (post-) order.
+
+Most lines of a long program are not scanned or parsed at all: a line whose shape (its text
+with the digits zeroed) was met before is built by code generated from that shape, and a
+long sum term by term the same way (see "statement plans" below).
 """
 
 from __future__ import annotations
