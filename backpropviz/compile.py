@@ -12,11 +12,17 @@ The scanner is one compiled regex run by ``findall`` (in C); positions are the r
 of the matched lengths, and a character no token matches shows as a gap in that sum. The
 parser is the tree route's shunting-yard, with the same precedences, but each reduction
 makes its node at once, so nodes are numbered in the same (post-) order.
+
+Most lines of a long program are not scanned or parsed at all: a line whose shape (its text
+with the digits zeroed) was met before is built by code generated from that shape, and a
+long sum term by term the same way (see "statement plans" below).
 """
 
 from __future__ import annotations
 
 import re
+from itertools import islice, repeat
+from typing import Callable
 
 from .ops import BINARY_OPERATOR, CODE, FOLDED, FUNCTION_OP, OPS
 from .syntax import _BINARY, _UNARY_PREC, CONSTANTS, FUNCTIONS
@@ -67,59 +73,163 @@ PIECE = 1 << 16
 _CUT = re.compile(r"\n|(?<=[-+*/(,;]) ")
 
 
-def _cuts(text: str) -> list[int]:
-    """The offsets where the pieces of ``text`` start, and its length."""
-    cuts = [0]
-    size = len(text)
-    at = PIECE
-    while at < size:
-        m = _CUT.search(text, at)
+def _piece_end(text: str, at: int, size: int) -> int:
+    """Where the piece that starts at ``at`` ends: after the next newline if it is within
+    PIECE characters, else (a long line) after an operator that a space follows, at least
+    PIECE characters on and not inside a comment."""
+    piece = PIECE
+    nl = text.find("\n", at, at + piece)
+    if nl >= 0:
+        return nl + 1
+    search = at + piece
+    while search < size:
+        m = _CUT.search(text, search)
         if m is None:
             break
         if m.group() == "\n":
-            cut = m.end()
+            return m.end()
+        cut = m.start()
+        if text.find("#", text.rfind("\n", 0, cut) + 1, cut) < 0:
+            return cut
+        search = text.find("\n", cut)  # inside a comment: on to its end
+        if search < 0:
+            break
+    return size
+
+
+# ---- statement plans: one compiled function per line shape
+#
+# A line ``NAME = expr`` whose expression has names, operators, functions and parentheses
+# only (no numbers, no constants) builds the same nodes, in the same order and with the same
+# spans relative to the line's start, as every other line that differs from it only in its
+# digits (``v = tanh(v*w3 + b3)`` and ``v = tanh(v*w7 + b7)``): only which node each name
+# means, and whether a name is new (a variable made where it first appears), change. So the
+# second time such a shape is met, the line is parsed once more on its own (with this module's
+# parser, the assignment blanked out) and its nodes become the straight-line code of a
+# function that builds any line of that shape with no scanning and no parsing.
+
+_DIGITS = str.maketrans("0123456789", "0000000000")
+_BDIGITS = bytes.maketrans(b"0123456789", b"0000000000")
+_TARGET = re.compile(r"( *)([^\W\d]\w*) *=(?!=)")
+#: Shape (str, or bytes for ASCII text) -> its plan, or None if it has none.
+_PLANS: dict[object, object] = {}
+_MAX_PLANS = 256
+# A long line that is a sum: [NAME =] term (+|- term)..., where no term has a + or - of
+# its own. A + or - binds less than anything in a term, so the nodes are each term's (built by
+# the term's plan, shapes again keyed on their digits zeroed) and then the + or - gate.
+_LONG = 256
+_SUM_BODY = re.compile(r"[\w ()*/,+-]*")
+_SUM_SPLIT = re.compile(r"([-+])")
+_BSUM_SPLIT = re.compile(rb"([-+])")
+#: Term shape -> (its plan, its leading blanks, its trailing blanks), or None.
+_TERM_PLANS: dict[object, object] = {}
+_SUM_GATES = {sym: (BINARY_OPERATOR[sym], _GATE_LABEL[BINARY_OPERATOR[sym]]) for sym in "+-"}
+
+
+def _make_plan(line: str, term: bool = False) -> Callable[..., tuple[int, int]] | None:
+    """The plan of ``line`` (one line, with its newline), or None if it has none; with
+    ``term``, of ``line`` as a term of a sum (names and ``*``, ``/``, ``**`` only)."""
+    from .graph import Store
+
+    m = None if term else _TARGET.match(line)
+    if not term and (m is None or m.group(2) in FUNCTIONS or m.group(2) in CONSTANTS):
+        return None
+    store = Store()
+    try:
+        # each use of a name its own variable: each becomes a lookup in the plan (two lines
+        # of one shape may use one name twice, or two names)
+        root, _, _, _ = build_fast(line if m is None else " " * m.end() + line[m.end():], None,
+                                   store, plans=False, fresh=True)
+    except Exception:  # GiveUp: the line is left to the parser
+        return None
+    if len(store.op) > 64:
+        return None
+    if m is None:
+        src = ["def plan(t, o, n, env, variables, read, row):"]
+    else:
+        ts, te = m.start(2), m.end(2)
+        src = ["def plan(t, o, n, env, variables, read, row, statements, named):",
+               f" target = t[o+{ts}:o+{te}]",
+               " stmt = len(statements)",
+               f" statements.append((target, o+{ts}))",
+               " read.append(False)"]
+    gates: list[str] = []  # the gates made one after another: one row call for them all
+
+    def flush() -> None:
+        if gates:
+            src.append(f" row(({' '.join(gates)}))")
+            src.append(f" n += {len(gates)}")
+            gates.clear()
+
+    for k, (op, label, a, b, param, start, end) in enumerate(zip(
+            store.op, store.label, store.a, store.b, store.param, store.start, store.end)):
+        if op == "input":
+            flush()
+            src += [f" s = t[o+{start}:o+{end}]",
+                    " h = env.get(s)",
+                    " if h is None:",
+                    f"  variables[s] = n; env[s] = (n, 0); r{k} = n; n += 1",
+                    f"  row(('input', s, -1, -1, None, None, o+{start}, o+{end}))",
+                    " else:",
+                    f"  r{k} = h[0]; read[h[1]] = True"]
+        elif op == "const" or param is not None:
+            return None
         else:
-            cut = m.start()
-            if text.find("#", text.rfind("\n", 0, cut) + 1, cut) >= 0:  # inside a comment
-                at = text.find("\n", cut)
-                if at < 0:
-                    break
-                continue
-        cuts.append(cut)
-        at = cut + PIECE
-    cuts.append(size)
-    return cuts
+            second = f"r{b}" if b >= 0 else "-1"
+            src.append(f" r{k} = n + {len(gates)}" if gates else f" r{k} = n")
+            gates.append(f"{op!r}, {label!r}, r{a}, {second}, None, None, o+{start}, o+{end},")
+    flush()
+    if m is not None:
+        src += [" if target in variables:",
+                "  raise GiveUp",  # read before the statement that assigns it
+                f" named[r{root}] = target" if store.op[root] != "input" else "",
+                f" env[target] = (r{root}, stmt)"]
+    src.append(f" return r{root}, n")
+    scope: dict[str, object] = {"GiveUp": GiveUp}
+    exec("\n".join(src), scope)  # noqa: S102 (our own code, from our own parse)
+    return scope["plan"]  # type: ignore[return-value]
 
 
-def _pairs(text: str, cuts: list[int], piece: int) -> list[tuple[str, str]]:
-    """The (blanks, token) pairs of piece number ``piece``, then ("", ""): its end."""
-    pairs = _SCAN.findall(text, cuts[piece], cuts[piece + 1])
-    pairs.append(("", ""))
-    return pairs
+class _Unknown(dict):  # type: ignore[type-arg]
+    """An environment where no name is known yet: each use of a name is a new variable."""
+
+    def get(self, key: object, default: object = None) -> object:
+        return default
 
 
-def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[str, int],
-                                                                          str | None, list[str]]:
+def build_fast(text: str, output: str | None, store: object, plans: bool = True,
+               fresh: bool = False) -> tuple[int, dict[str, int], str | None, list[str]]:
     """Fill ``store`` (an empty :class:`~backpropviz.graph.Store`) with the graph of
     ``text``; return (output id, variables, output name, warnings), or raise :class:`GiveUp`.
+
+    ``plans=False`` parses every line (no plans are used or made); ``fresh`` makes every use
+    of a name a new variable (how a plan is made from one line).
     """
     # The text is scanned a piece at a time, so the (blanks, token) pairs of a long program
-    # are never all in memory; a piece ends after a newline or an operator (no lookahead
-    # needed across it). Each piece's pairs end in ("", ""), of kind END.
-    cuts = _cuts(text)
-    last_piece = len(cuts) - 2
-    piece = 0
-    pairs = _pairs(text, cuts, 0)
-    # One row per node: (op, label, a, b, param, param_text, start, end); the store's
-    # columns are the rows transposed at the end.
-    rows: list[tuple] = []  # type: ignore[type-arg]
-    row = rows.append
+    # are never all in memory; a piece is a line, or part of a long line ending after an
+    # operator (no lookahead needed across it). Each piece's pairs end in ("", ""), of kind
+    # END; a line with a plan is built by its plan and never scanned.
+    size = len(text)
+    scan_at = 0                         # where the next piece starts
+    pairs = [("", "")]
+    shapes = _PLANS if plans else {}
+    terms = _TERM_PLANS
+    sum_gates = _SUM_GATES
+    # the text with every digit 0, as bytes (fast to slice): a line's shape
+    digits = text.encode().translate(_BDIGITS) if plans and text.isascii() else None
+    find = text.find
+    seen: set[str] = set()              # line shapes met once
+    # One row per node: (op, label, a, b, param, param_text, start, end), the rows one after
+    # another in one flat list (extending it is faster than a list of rows); the store's
+    # columns are its slices, every 8th entry, at the end.
+    rows: list[object] = []
+    row = rows.extend
     kinds = dict(_KIND)  # also caches the kinds of the names and numbers met
     prec_of, gate_label, functions = _PREC, _GATE_LABEL, FUNCTIONS
 
     variables: dict[str, int] = {}
     # Name -> (its node, the statement that assigned it); a variable's statement is 0.
-    env: dict[str, tuple[int, int]] = {}
+    env: dict[str, tuple[int, int]] = _Unknown() if fresh else {}
     # Per statement, from 1 (0 stands for the variables): (target or None, where it starts).
     statements: list[tuple[str | None, int]] = [(None, 0)]
     bare = False                        # was the last statement a bare expression
@@ -148,9 +258,114 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
                 pos += len(ws) + len(tok)
                 i += 1
                 continue
-            if kind == END and piece < last_piece:
-                piece += 1
-                pairs = _pairs(text, cuts, piece)
+            if kind == END and scan_at < size:
+                if pos != scan_at:
+                    raise GiveUp  # a character no token matches
+                if plans and (scan_at == 0 or text[scan_at - 1] == "\n"):
+                    # lines with a plan, one after another
+                    while True:
+                        nl = find("\n", scan_at)
+                        if nl < 0:
+                            break
+                        if nl - scan_at >= _LONG:  # (a long line has no plan of its own)
+                            key = plan = None
+                        else:
+                            key = (digits[scan_at:nl + 1] if digits is not None
+                                   else text[scan_at:nl + 1].translate(_DIGITS))
+                            plan = shapes.get(key)
+                        if plan is None and key is not None and key not in shapes:
+                            if key in seen:
+                                if len(shapes) >= _MAX_PLANS:
+                                    shapes.clear()
+                                plan = shapes[key] = _make_plan(text[scan_at:nl + 1])
+                            else:
+                                seen.add(key)
+                        if plan is None:
+                            if nl - scan_at < _LONG:
+                                break
+                            # ---- a long line: a sum of terms that have plans?
+                            target = None
+                            body_start = scan_at
+                            tm = _TARGET.match(text, scan_at, nl)
+                            if tm is not None:
+                                target = tm.group(2)
+                                if target in functions or target in CONSTANTS:
+                                    break
+                                body_start = tm.end()
+                            body = text[body_start:nl].rstrip(" ")
+                            if _SUM_BODY.fullmatch(body) is None:
+                                break
+                            if "-" in body:
+                                parts = _SUM_SPLIT.split(body)
+                                texts, seps = parts[0::2], parts[1::2]
+                            else:
+                                texts, seps = body.split("+"), None
+                            if len(texts) < 2:
+                                break
+                            if digits is None:
+                                keys = [term.translate(_DIGITS) for term in texts]
+                            else:
+                                zeroed = digits[body_start:body_start + len(body)]
+                                keys = (_BSUM_SPLIT.split(zeroed)[0::2] if seps is not None
+                                        else zeroed.split(b"+"))
+                            tplans = list(map(terms.get, keys))
+                            if None in tplans:
+                                missing = [(key, term) for key, term
+                                           in dict(zip(keys, texts)).items()
+                                           if key not in terms]
+                                if len(missing) > _MAX_PLANS:
+                                    break
+                                if len(terms) + len(missing) > _MAX_PLANS:
+                                    terms.clear()
+                                for key, term in missing:
+                                    run = _make_plan(term, term=True)
+                                    terms[key] = None if run is None else (
+                                        run, len(term) - len(term.lstrip(" ")),
+                                        len(term) - len(term.rstrip(" ")))
+                                tplans = list(map(terms.get, keys))
+                                if None in tplans:
+                                    break
+                            if bare:
+                                raise GiveUp  # only the last statement can be a bare expression
+                            o = body_start
+                            run, lead, trail = tplans[0]
+                            first_start = o + lead
+                            stmt = len(statements)
+                            statements.append(
+                                (target, first_start if tm is None else tm.start(2)))
+                            read.append(False)
+                            acc, n = run(text, o, n, env, variables, read, row)
+                            o += len(texts[0])
+                            for (run, lead, trail), term, sep in zip(
+                                    islice(tplans, 1, None), islice(texts, 1, None),
+                                    repeat("+") if seps is None else seps):
+                                right, n = run(text, o + 1, n, env, variables, read, row)
+                                o += 1 + len(term)
+                                gate, label = sum_gates[sep]
+                                row((gate, label, acc, right, None, None, first_start, o - trail))
+                                acc = n
+                                n += 1
+                            result = acc
+                            if target is None:
+                                bare = True
+                            else:
+                                if target in variables:
+                                    raise GiveUp  # read before the statement that assigns it
+                                named[acc] = target
+                                env[target] = (acc, stmt)
+                            pos = scan_at = nl + 1
+                            continue
+                        if bare:
+                            raise GiveUp  # only the last statement can be a bare expression
+                        result, n = plan(text, scan_at, n, env, variables, read, row,
+                                         statements, named)
+                        pos = scan_at = nl + 1
+                    if scan_at >= size:
+                        continue
+                end = _piece_end(text, scan_at, size)
+                pairs = _SCAN.findall(text, scan_at, end)
+                pairs.append(("", ""))
+                scan_at = end
                 i = 0
                 continue
             break
@@ -190,9 +405,11 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
             kind = kinds.get(tok)
             if kind is None:
                 kind = kinds[tok] = _kind(tok)
-            if kind == END and piece < last_piece:
-                piece += 1
-                pairs = _pairs(text, cuts, piece)
+            if kind == END and scan_at < size:
+                end = _piece_end(text, scan_at, size)
+                pairs = _SCAN.findall(text, scan_at, end)
+                pairs.append(("", ""))
+                scan_at = end
                 i = 0
                 continue
             if expect:
@@ -362,13 +579,13 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
         if target is not None:
             if target in variables:
                 raise GiveUp  # read before the statement that assigns it
-            if root >= first and rows[root][0] != "input":
+            if root >= first and rows[8 * root] != "input":
                 named[root] = target
             env[target] = (root, stmt)
         if kind == END:
             break
 
-    if len(statements) == 1 or text[pos:].strip(" \t\r\f\v"):
+    if len(statements) == 1 or pos != size:
         raise GiveUp  # empty, or a character no token matches (a gap in the positions)
     if output is not None:
         hit = env.get(output)
@@ -379,11 +596,11 @@ def build_fast(text: str, output: str | None, store: object) -> tuple[int, dict[
     elif not bare:
         read[-1] = True
 
-    columns = list(zip(*rows))
     s = store
-    s.op = list(columns[0])  # type: ignore[attr-defined]
+    s.op = rows[0::8]  # type: ignore[attr-defined]
     s.code = list(map(CODE.__getitem__, s.op))  # type: ignore[attr-defined]
-    s.label, s.a, s.b, s.param, s.param_text, s.start, s.end = map(list, columns[1:])  # type: ignore[attr-defined]
+    (s.label, s.a, s.b, s.param, s.param_text, s.start,  # type: ignore[attr-defined]
+     s.end) = [rows[k::8] for k in range(1, 8)]
     names: list[str | None] = [None] * n
     for name, node in variables.items():
         names[node] = name

@@ -255,3 +255,68 @@ def test_scanning_in_small_pieces_changes_nothing(monkeypatch, piece):
     program = "v = x\n" + "".join(f"v = tanh(v*w{i} + b{i})  # l{i} + \n" for i in range(12))
     for text in [*CASES, long_line, program, "q = (x +\n y) * exp(x\n)\nq += 1 -\n 2"]:
         assert_same_graph(text)
+
+
+PLAN_LINES = ["v{i} = tanh(v{j}*w{i} + b{i})", "t{i} = tanh(t{j} + t{j}*x{i})", "y{i} = x{j}",
+              "y = (x{i})", "z{i} = a{j}*a{j}", "a = a*b{i}", "u{i} = u{i} + 1", "v = max(v, w{i})",
+              "exp = x{i}*y", "c{i} = -(x{i}**y{j})^2 / (q{i} - -r)", "pi = x{i}", "q{i} = x{i}$",
+              "s{i} = x{i}; r{i} = s{i}*2", "d{i} = x{i} # note {i}", "e{i} =\tx{i} * y", "x{i}*y{i}",
+              "k{i} += x{i}", "m{i} = (x{i} +", "  n{i} = sqrt(n{j})", "p{i} = x{i}  ", "v = v + v{i}",
+              "z{i} = a{j}*a{i} + a{i}", "z = b{i}*b{j}"]
+
+
+@settings(**SETTINGS)
+@given(lines=st.lists(st.tuples(st.sampled_from(PLAN_LINES), st.integers(0, 12),
+                                st.integers(0, 12)), min_size=1, max_size=12),
+       repeat=st.integers(1, 3), last_newline=st.booleans(), output=st.sampled_from([None, "v", "y"]))
+def test_repeated_line_shapes_built_by_plans(lines, repeat, last_newline, output):
+    text = "\n".join(form.format(i=i, j=j) for form, i, j in lines * repeat)
+    assert_same_graph(text + ("\n" if last_newline else ""), output)
+    assert_same_graph("v = x\n" + text + "\n", output)
+
+
+def test_a_long_program_of_repeated_shapes():
+    program = "v = x\n" + "".join(f"v = tanh(v*w{i % 70} + b{i % 70})\n" for i in range(300))
+    dag = "".join(f"t{i} = tanh(t{i - 1} + t{i - 2}*t{i - 3})\n" for i in range(3, 300))
+    for text in [program, dag, program + "v", program + "v*2\nv = x\n", "v = x\n" + dag]:
+        assert_same_graph(text)
+        assert_same_graph(text, "v")
+
+
+SUM_TERMS = ["w{i}*x{i}", " w{i} * x{i} ", "a{i}", "(a{i})", "exp(b{i})", "max(a{i}, b{i})",
+             "a{i}/b{i}**c", "(a{i}*b{i})", "-a{i}", "2*a{i}", "pi*a{i}", "a{i}*-b{i}", "(a{i}",
+             "b{i})", "", " ", "a{i} ", "y", "e{i}-5", "a{i}**b{i}", "a{i} $"]
+
+
+@settings(**SETTINGS)
+@given(terms=st.lists(st.tuples(st.sampled_from(SUM_TERMS), st.integers(0, 30)), min_size=1,
+                      max_size=8),
+       signs=st.lists(st.sampled_from(["+", "-", " + ", " - ", "+ ", " -"]), min_size=1,
+                      max_size=3),
+       repeat=st.integers(1, 20), head=st.sampled_from(["", "y = ", "  y=", "z = x\n", "x\n",
+                                                        "exp = ", "y += "]),
+       tail=st.sampled_from(["\n", "  \n", "\ny\n", "\nq = y\n", "", " # c\n", ";\n"]),
+       output=st.sampled_from([None, "y"]))
+def test_long_sums_built_term_by_term(terms, signs, repeat, head, tail, output):
+    pieces = [form.format(i=i) for form, i in terms * repeat]
+    body = "".join(piece + (signs[k % len(signs)] if k + 1 < len(pieces) else "")
+                   for k, piece in enumerate(pieces))
+    text = head + body + tail
+    assert_same_graph(text, output)
+    assert_same_graph(text + text, output)
+
+
+def test_one_shape_with_one_name_twice_or_two_names():
+    # the second line's shape is the first's (digits zeroed): the plan made from one must
+    # look each name up, not reuse the first lookup for the repeated name
+    for text in ["z1 = a1*a1\nz2 = a2*a2\nz3 = a3*a4\nz3\n", "z1 = a1*a2\nz2 = a2*a3\nz3 = a3*a3\n"]:
+        assert_same_graph(text)
+    long = "+".join(["a1*a1", "a2*a3"] * 60) + "\n"
+    assert_same_graph("y = " + long + "q = " + long)
+
+
+def test_a_long_sum_of_products():
+    text = " + ".join(f"w{i % 64}*x{i % 64}" for i in range(400)) + "\n"
+    for extra in ["", "y = ", "q = w1\ny = q*"]:
+        assert_same_graph(extra + text)
+        assert_same_graph(extra + text.replace("+", "-", 7))
