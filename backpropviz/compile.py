@@ -172,8 +172,8 @@ def _make_plan(line: str, term: bool = False) -> Callable[..., tuple[int, int]] 
                     f"  row(('input', s, -1, -1, None, None, o+{start}, o+{end}))",
                     " else:",
                     f"  r{k} = h[0]; read[h[1]] = True"]
-        elif op == "const" or param is not None:
-            return None
+        elif op == "const" or param is not None or _GATE_LABEL.get(op) != label:
+            return None  # (so the generated code holds only the op table's own words)
         else:
             second = f"r{b}" if b >= 0 else "-1"
             src.append(f" r{k} = n + {len(gates)}" if gates else f" r{k} = n")
@@ -186,7 +186,9 @@ def _make_plan(line: str, term: bool = False) -> Callable[..., tuple[int, int]] 
                 f" env[target] = (r{root}, stmt)"]
     src.append(f" return r{root}, n")
     scope: dict[str, object] = {"GiveUp": GiveUp}
-    exec("\n".join(src), scope)  # noqa: S102 (our own code, from our own parse)
+    # The source is ours: op names and labels from the op table, and numbers. User text
+    # (the names) is only ever sliced out of ``t`` at run time, never written into it.
+    exec("\n".join(src), scope)  # noqa: S102
     return scope["plan"]  # type: ignore[return-value]
 
 

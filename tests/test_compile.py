@@ -320,3 +320,34 @@ def test_a_long_sum_of_products():
     for extra in ["", "y = ", "q = w1\ny = q*"]:
         assert_same_graph(extra + text)
         assert_same_graph(extra + text.replace("+", "-", 7))
+
+
+def test_line_plans_never_hold_user_text(monkeypatch):
+    """The generated plans are built from the op table and numbers only: every name of the
+    program (even ones that read like Python) is sliced from the text at run time."""
+    import builtins
+
+    from backpropviz import compile as compile_module
+
+    sources: list[str] = []
+    real_exec = builtins.exec
+
+    def spy(source, scope):  # noqa: ANN001
+        sources.append(source)
+        return real_exec(source, scope)
+
+    monkeypatch.setattr(compile_module, "exec", spy, raising=False)
+    compile_module._PLANS.clear()
+    compile_module._TERM_PLANS.clear()
+    names = ["__import__", "os", "system", "exec", "eval", "quit", "sys"]
+    lines = [f"{names[k % 7]}_t{k} = tanh({names[(k + 1) % 7]}{k}*eval{k} + sys{k})"
+             for k in range(20)]
+    lines.append("f = " + " + ".join(f"{n}*{n}{k}" for k, n in enumerate(names * 40)))
+    text = "\n".join(lines) + "\n"
+    graph = build_expression(text)
+    forward(graph, {name: 1.0 for name in graph.variables})
+    assert sources, "no plan was generated"
+    for source in sources:
+        for name in names:
+            assert name not in source.replace("GiveUp", ""), (name, source)
+    assert graph.value == graph.value and len(graph.variables) > 100  # built and evaluated
