@@ -199,6 +199,15 @@ class _Unknown(dict):  # type: ignore[type-arg]
         return default
 
 
+def _scan_piece(text: str, start: int, size: int) -> tuple[list[tuple[str, str]], int]:
+    """The (blanks, token) pairs of the piece at ``start``, ending in ("", ""), and where
+    the next piece starts."""
+    end = _piece_end(text, start, size)
+    pairs = _SCAN.findall(text, start, end)
+    pairs.append(("", ""))
+    return pairs, end
+
+
 def build_fast(text: str, output: str | None, store: object, plans: bool = True,
                fresh: bool = False) -> tuple[int, dict[str, int], str | None, list[str]]:
     """Fill ``store`` (an empty :class:`~backpropviz.graph.Store`) with the graph of
@@ -364,10 +373,7 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True,
                         pos = scan_at = nl + 1
                     if scan_at >= size:
                         continue
-                end = _piece_end(text, scan_at, size)
-                pairs = _SCAN.findall(text, scan_at, end)
-                pairs.append(("", ""))
-                scan_at = end
+                pairs, scan_at = _scan_piece(text, scan_at, size)
                 i = 0
                 continue
             break
@@ -408,10 +414,7 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True,
             if kind is None:
                 kind = kinds[tok] = _kind(tok)
             if kind == END and scan_at < size:
-                end = _piece_end(text, scan_at, size)
-                pairs = _SCAN.findall(text, scan_at, end)
-                pairs.append(("", ""))
-                scan_at = end
+                pairs, scan_at = _scan_piece(text, scan_at, size)
                 i = 0
                 continue
             if expect:
