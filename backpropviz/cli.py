@@ -286,7 +286,7 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         lessons = [path for path, fmt in targets if fmt in LESSONS]
         if steps_dir is not None:
             lessons.append(steps_dir)
-        frame_count = 2 * len(graph.gates) + 1
+        frame_count = 2 * graph.gate_count + 1
         if lessons and frame_count > max_frames:
             raise LimitError(
                 f"the lesson would have {frame_count:,} frames, more than --max-frames "
@@ -336,8 +336,10 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
     if as_json:
         from .render.json_doc import iter_json
 
-        for piece in iter_json(graph, decimals=decimals, **extras):
-            click.echo(piece, nl=False)
+        # Written as is: click.echo would scan every piece for colour codes (JSON has none).
+        stdout = click.get_text_stream("stdout")
+        stdout.writelines(iter_json(graph, decimals=decimals, **extras))
+        stdout.flush()
     elif not quiet:
         from .render.table import TABLE_DECIMALS, render_check, render_table
 

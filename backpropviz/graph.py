@@ -253,6 +253,12 @@ class Graph:
         return {name: 0.0 if grads is None else grads[i] for name, i in self.variables.items()}
 
     @property
+    def gate_count(self) -> int:
+        """How many gates (nodes with inputs) there are, counted without making node views."""
+        first = self.store.a
+        return len(first) - first.count(-1)
+
+    @property
     def gates(self) -> list[Node]:
         """The gate nodes, in evaluation order."""
         return [n for n in self.nodes if n.is_gate]

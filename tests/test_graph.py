@@ -204,3 +204,17 @@ def test_spans_of_the_sigmoid():
 def test_spans_of_leaves():
     g = graph_of("2*3 + xy")
     assert [g.text(n) for n in g.nodes if not n.is_gate] == ["2", "3", "xy"]
+
+
+@pytest.mark.parametrize("expression, gates", [
+    ("x", 0),
+    ("(x+y)*z", 2),  # CS231n's first figure: one + and one *
+    ("1/(1+exp(-(w0*x0+w1*x1+w2)))", 8),  # the sigmoid neuron: *, *, +, +, *-1, exp, +1, 1/x
+    ("a = x*y\nb = a + a\nb*3", 3),
+])
+def test_gate_count_counts_gates_without_node_views(expression, gates):
+    g = graph_of(expression)
+    assert g.gate_count == gates == len(g.gates)
+    g = graph_of(expression)
+    g.gate_count
+    assert g._nodes is None  # (the count reads the store; views are made only when asked)
