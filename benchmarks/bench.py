@@ -53,7 +53,7 @@ if str(REPO) not in sys.path:  # benchmark the checkout, installed or not
     sys.path.insert(0, str(REPO))
 
 from backpropviz.engine import backward, forward  # noqa: E402
-from backpropviz.graph import build_expression  # noqa: E402
+from backpropviz.graph import Graph, build_expression  # noqa: E402
 from backpropviz.render.dot import render_dot  # noqa: E402
 from backpropviz.render.json_doc import render_json  # noqa: E402
 from backpropviz.render.table import render_table  # noqa: E402
@@ -498,6 +498,23 @@ def check_same(label: str, value: float, grads: dict[str, float], ref_value: flo
                          f"{', gradients of ' + ', '.join(bad[:5]) if bad else ''})")
 
 
+def phase_calls(work: Workload) -> tuple[Graph, dict[str, Callable[[], object]]]:
+    """Our evaluated graph of ``work``, and one call per in-process phase that redoes only
+    that phase. parse is text -> graph in one pass (each node made as its operator is
+    reduced: there is no syntax tree and no separate build step on this route)."""
+    graph = build_expression(work.text)
+    forward(graph, work.values)
+    backward(graph)
+    return graph, {
+        "parse": lambda: build_expression(work.text),
+        "forward": lambda: forward(graph, work.values),
+        "backward": lambda: backward(graph),
+        "json": lambda: render_json(graph),
+        "table": lambda: render_table(graph, file=io.StringIO()),
+        "dot": lambda: render_dot(graph),
+    }
+
+
 def bench_size(work: Workload, repeats: int, folder: str) -> dict[str, Any]:
     """Time every phase of ours, the CLI, the tape and micrograd on one workload."""
     ops = work.ops
@@ -519,19 +536,11 @@ def bench_size(work: Workload, repeats: int, folder: str) -> dict[str, Any]:
     }
     del tape, tape_vals, adj
 
-    phases: dict[str, dict[str, Any]] = {}
-    # parse: text -> graph in one pass (scan, parse, and each node made as its operator is
-    # reduced: there is no syntax tree and no separate build step on this route)
-    phases["parse"] = summary(measure(lambda: build_expression(work.text), repeats), ops)
-    graph = build_expression(work.text)
-    phases["forward"] = summary(measure(lambda: forward(graph, work.values), repeats), ops)
-    phases["backward"] = summary(measure(lambda: backward(graph), repeats), ops)
+    graph, calls = phase_calls(work)
     check_same(f"backpropviz on {work.name} {work.size}", graph.value, graph.gradients,
                ref_value, ref_grads)
-    phases["json"] = summary(measure(lambda: render_json(graph), repeats), ops)
-    phases["table"] = summary(measure(lambda: render_table(graph, file=io.StringIO()), repeats), ops)
-    phases["dot"] = summary(measure(lambda: render_dot(graph), repeats), ops)
-    del graph
+    phases = {phase: summary(measure(call, repeats), ops) for phase, call in calls.items()}
+    del graph, calls
     gc.collect()
 
     phases["cli"] = summary(time_commands({"cli": cli_command(prog, vals)}, repeats, folder,
@@ -636,6 +645,74 @@ def progress_mentioned(folder: str) -> bool:
     result = subprocess.run([sys.executable, "-m", "backpropviz", "--help"], cwd=folder,
                             env=child_env(), capture_output=True, text=True)
     return "progress" in result.stdout.lower()
+
+
+# --------------------------------------------------------------------------------------
+# Scaling sweep (goal 4's evidence)
+
+SWEEP_SIZES = (3_000, 10_000, 30_000, 100_000, 300_000)
+
+
+def best_call(fn: Callable[[], object], repeats: int) -> float:
+    """The fastest of ``repeats`` single calls, in seconds. Every size is timed the same way
+    (no looping of short calls, which would keep a small graph hot in the caches)."""
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def sweep(sizes: Sequence[int], repeats: int) -> dict[str, dict[str, dict[str, float]]]:
+    """Microseconds per operation of every in-process phase, per workload, phase and size.
+
+    A linear phase has a flat row. A step between two sizes that then stays flat is the
+    graph outgrowing a CPU cache, not work that grows faster than the graph."""
+    result: dict[str, dict[str, dict[str, float]]] = {}
+    for name in WORKLOADS:
+        rows: dict[str, dict[str, float]] = {phase: {} for phase in PHASES}
+        for size in sizes:
+            log(f"sweep: {name} {size:,}")
+            work = MAKERS[name](size)
+            graph, calls = phase_calls(work)
+            for phase, call in calls.items():
+                rows[phase][str(size)] = best_call(call, repeats) / work.ops * 1e6
+            del graph, calls, work
+        result[name] = rows
+    return result
+
+
+def cache_sizes() -> str | None:
+    """The CPU's cache sizes as Linux reports them ("L1d 64K, L2 1024K, ..."), or None."""
+    found = []
+    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
+        try:
+            level = (index / "level").read_text().strip()
+            kind = (index / "type").read_text().strip()
+            size = (index / "size").read_text().strip()
+        except OSError:
+            continue
+        if kind != "Instruction":
+            found.append(f"L{level}{'d' if kind == 'Data' else ''} {size}")
+    return ", ".join(found) or None
+
+
+def sweep_table(rows: dict[str, dict[str, dict[str, float]]], sizes: Sequence[int]) -> str:
+    """One row per workload and phase: us/op at each size, then the time growth from the
+    second to the fourth size (goal 4's ratio) and the per-op change over the last two."""
+    a, b = str(sizes[1]), str(sizes[3])
+    c, d = str(sizes[-2]), str(sizes[-1])
+    scale = int(sizes[3]) / int(sizes[1])
+    header = ["workload", "phase", *(f"{s:,}" for s in sizes),
+              f"time {int(b):,}/{int(a):,}", f"us/op {int(d):,}/{int(c):,}"]
+    table = []
+    for name, phases in rows.items():
+        for phase, cells in phases.items():
+            table.append([name, phase, *(us(cells[str(s)]) for s in sizes),
+                          f"{cells[b] / cells[a] * scale:.1f}", f"{cells[d] / cells[c]:.2f}"])
+    return format_table(header, table, right=set(range(2, len(header))))
 
 
 # --------------------------------------------------------------------------------------
@@ -747,11 +824,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="sizes 10^2..10^4 and medians of 3 runs (under a minute; for CI)")
     parser.add_argument("--json", metavar="OUT", help="also write every number as JSON to OUT")
+    parser.add_argument("--sweep", action="store_true",
+                        help="instead: us/op of every phase from 3,000 to 300,000 operations "
+                             "(goal 4's evidence: flat rows are linear; about 3 minutes)")
     parser.add_argument("--sympy-worker", metavar="JOB", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.sympy_worker:
         sympy_worker(args.sympy_worker)
         return 0
+    if args.sweep:
+        return run_sweep(SWEEP_SIZES, QUICK_REPEATS, args.json)
 
     sizes = QUICK_SIZES if args.quick else SIZES
     repeats = QUICK_REPEATS if args.quick else REPEATS
@@ -802,6 +884,25 @@ def main(argv: list[str] | None = None) -> int:
                 "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         Path(args.json).write_text(json.dumps({"meta": meta, **doc, "notes": notes}, indent=2) + "\n")
         log(f"wrote {args.json}")
+    return 0
+
+
+def run_sweep(sizes: Sequence[int], repeats: int, out: str | None) -> int:
+    """``--sweep``: print the scaling table (and write it as JSON to ``out``)."""
+    started = time.perf_counter()
+    rows = sweep(sizes, repeats)
+    caches = cache_sizes()
+    print(f"backpropviz scaling sweep: microseconds per operation, best of {repeats} single "
+          "calls")
+    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs"
+          + (f"; caches per core: {caches}" if caches else ""))
+    print()
+    print(sweep_table(rows, sizes))
+    print(f"\n(ran in {time.perf_counter() - started:.0f} s)")
+    if out:
+        Path(out).write_text(json.dumps({"sizes": list(sizes), "repeats": repeats,
+                                         "caches": caches, "us_per_op": rows}, indent=2) + "\n")
+        log(f"wrote {out}")
     return 0
 
 

@@ -34,3 +34,32 @@ def test_quick_run_prints_goals_and_writes_json(tmp_path: Path) -> None:
                 assert len(size["phases"][phase]["runs"]) >= 3
             for baseline in ("tape_build", "tape_forward", "tape_backward"):
                 assert size["baselines"][baseline]["seconds"] > 0
+
+
+def load_bench():
+    """The benchmark script as a module (it is a script, not part of the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench", module)  # (its dataclasses look their module up)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sweep_times_every_phase_at_every_size() -> None:
+    bench = load_bench()
+    sizes = (30, 60, 120, 240, 480)
+    rows = bench.sweep(sizes, 1)
+    assert list(rows) == list(WORKLOADS)
+    for name in WORKLOADS:
+        assert list(rows[name]) == list(PHASES[:-1])  # every in-process phase (not the cli)
+        for phase, cells in rows[name].items():
+            assert list(cells) == [str(s) for s in sizes]
+            assert all(us > 0 for us in cells.values()), (name, phase)
+    lines = bench.sweep_table(rows, sizes).splitlines()
+    assert lines[0].split()[:7] == ["workload", "phase", "30", "60", "120", "240", "480"]
+    assert len(lines) == 2 + 3 * 6
+    # the growth column is time(240) / time(60): us/op ratio times 4
+    sum_parse = rows["sum"]["parse"]
+    assert lines[2].split()[-2] == f"{sum_parse['240'] / sum_parse['60'] * 4:.1f}"
