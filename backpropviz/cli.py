@@ -7,8 +7,11 @@ the rest.
 
 from __future__ import annotations
 
+import errno
 import gc
+import io
 import math
+import os
 import signal
 import sys
 from typing import Any
@@ -333,6 +336,31 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         for message in warnings + graph.warnings:
             click.echo(f"warning: {message}", err=True)
         _warn_nonfinite(graph)
+    try:
+        _print_results(graph, as_json, quiet, precision, decimals, extras)
+    except OSError as exc:  # stdout closed, full or gone (a closed pipe ends on SIGPIPE)
+        raise InputError(f"cannot write to stdout: {exc.strerror or exc}") from None
+    if not quiet:
+        for path, result in rendered:
+            how = f" ({engine.description})" if engine and format_of(path) in DRAWN else ""
+            click.echo(f"wrote {path}{how}", err=True)
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
+        if steps_dir is not None:
+            click.echo(f"wrote {len(frames)} frames to {steps_dir}"
+                       f"{f' ({engine.description})' if engine else ''}", err=True)
+            for note in dict.fromkeys(n for _, r in frames for n in r.notes):
+                click.echo(f"note: {note}", err=True)
+    if "check" in extras and not extras["check"].ok:
+        if as_json or quiet:
+            click.echo("error: --check found gradients that disagree", err=True)
+        ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
+    return EXIT_OK
+
+
+def _print_results(graph: Graph, as_json: bool, quiet: bool, precision: int | None,
+                   decimals: int, extras: dict[str, Any]) -> None:
+    """Print the JSON, or the table with the --explain steps and the --check report."""
     if as_json:
         from .render.json_doc import iter_json
 
@@ -353,22 +381,7 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         if "check" in extras:
             click.echo()
             render_check(extras["check"], decimals=table_decimals)
-    if not quiet:
-        for path, result in rendered:
-            how = f" ({engine.description})" if engine and format_of(path) in DRAWN else ""
-            click.echo(f"wrote {path}{how}", err=True)
-            for note in result.notes:
-                click.echo(f"note: {note}", err=True)
-        if steps_dir is not None:
-            click.echo(f"wrote {len(frames)} frames to {steps_dir}"
-                       f"{f' ({engine.description})' if engine else ''}", err=True)
-            for note in dict.fromkeys(n for _, r in frames for n in r.notes):
-                click.echo(f"note: {note}", err=True)
-    if "check" in extras and not extras["check"].ok:
-        if as_json or quiet:
-            click.echo("error: --check found gradients that disagree", err=True)
-        ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
-    return EXIT_OK
+        sys.stdout.flush()  # so that a full disk is reported here, not at exit
 
 
 def _render_steps(graph: Graph, fmt: str, decimals: int, engine: Any, style: Any,
@@ -527,12 +540,54 @@ def main(argv: list[str] | None = None) -> Any:
     # 100,000-node graph).
     collecting = gc.isenabled()
     gc.disable()
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with it closed (`>&-`)
+            setattr(sys, name, ClosedStream(name))
     try:
         code = _run(argv)
     finally:
         if collecting:
             gc.enable()
+    _settle_stdout()
     sys.exit(code)
+
+
+class ClosedStream(io.TextIOBase):
+    """Stands in for a stream the command was started without: writing to it fails as
+    writing to a closed descriptor does, so the error is reported, not a crash."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, f"{self.name} is closed")
+
+
+def _settle_stdout() -> None:
+    """Flush stdout; if it cannot take the rest (a full disk), drop the rest, since the
+    interpreter's own flush at exit would fail again with a traceback and status 120."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+
+def _say(message: str) -> None:
+    """A message on stderr; nothing when stderr itself is closed or full (the exit status
+    still tells)."""
+    try:
+        click.echo(message, err=True)
+    except OSError:
+        pass
 
 
 def _run(argv: list[str] | None) -> int:
@@ -540,19 +595,25 @@ def _run(argv: list[str] | None) -> int:
     try:
         rc = cli.main(args=argv, prog_name="backpropviz", standalone_mode=False)
     except click.ClickException as exc:
-        exc.show()
+        try:
+            exc.show()
+        except OSError:
+            pass  # stderr is closed or full: the exit status still tells
         return exc.exit_code
     except (click.Abort, KeyboardInterrupt):
-        click.echo("interrupted", err=True)
+        _say("interrupted")
         return EXIT_INTERRUPTED
     except RecursionError:
-        click.echo("Error: the input is nested too deeply for this operation", err=True)
+        _say("Error: the input is nested too deeply for this operation")
         return EXIT_USAGE
     except MemoryError:
-        click.echo("Error: out of memory: the input is too big", err=True)
+        _say("Error: out of memory: the input is too big")
+        return EXIT_USAGE
+    except OSError as exc:  # writing to stdout or stderr failed (files have their own errors)
+        _say(f"Error: cannot write the output: {exc.strerror or exc}")
         return EXIT_USAGE
     except Exception as exc:  # a bug: say so in one line
-        click.echo(f"backpropviz: internal error ({type(exc).__name__}: {shorten(str(exc), 200)})"
-                   "; please report it with the command that caused it", err=True)
+        _say(f"backpropviz: internal error ({type(exc).__name__}: {shorten(str(exc), 200)})"
+             "; please report it with the command that caused it")
         return EXIT_INTERNAL
     return rc if isinstance(rc, int) else EXIT_OK
