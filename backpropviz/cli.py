@@ -25,6 +25,7 @@ from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, Values
 from .graph import Graph, build_expression
 from .progress import Progress, start as start_progress
 from .sources import parse_values, read_text
+from .syntax import is_name
 
 __all__ = ["cli", "main"]
 
@@ -111,7 +112,7 @@ def split_variable_options(args: list[str], known: dict[str, object]
                     i += 1
         elif arg.startswith("--") and len(arg) > 2:
             name = head[2:]
-            if not name.isidentifier():
+            if not is_name(name):
                 raise InputError(f"no such option: {shorten(head)}")
             if "=" in arg:
                 variables.append((name, arg.split("=", 1)[1]))
@@ -458,7 +459,7 @@ def _collect_values(variables: list[tuple[str, str]], var_items: tuple[str, ...]
     for item in var_items:
         name, sep, text = item.partition("=")
         name = name.strip()
-        if not sep or not name.isidentifier():
+        if not sep or not is_name(name):
             raise InputError(f"--var expects NAME=VALUE, got '{item}'")
         collected.append((name, text, f"--var {name}"))
     return collected
