@@ -56,6 +56,19 @@ class FiniteRange(click.FloatRange):
         return number
 
 
+def printable_text(ctx: click.Context, param: click.Parameter, value: str | None
+                   ) -> str | None:
+    """Check a --title or --font: Graphviz refuses control characters and the run cannot
+    encode bytes that are not UTF-8, so either is a usage error naming the option."""
+    for index, ch in enumerate(value or ""):
+        if "\ud800" <= ch <= "\udfff":  # how Python keeps an argument's non-UTF-8 bytes
+            raise click.BadParameter(f"it is not UTF-8 text (at character {index + 1})")
+        if not ch.isprintable() and ch not in "\n\t":
+            raise click.BadParameter(f"it has the control character {ascii(ch)} at "
+                                     f"character {index + 1}; use printable text")
+    return value
+
+
 class TraceCommand(click.Command):
     """A click command that also accepts ``--NAME VALUE`` for any variable NAME."""
 
@@ -209,13 +222,14 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR",
               show_default=True, help="Inputs on the left (LR) or at the top (TB).")
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
-              help="The diagram's font family.")
+              callback=printable_text, help="The diagram's font family.")
 @click.option("--scale", type=FiniteRange(0.25, 8), default=1.0, show_default=True,
               metavar="FACTOR", help="Multiply the resolution of .png, .gif and PNG frames "
                                      "(1 = 150 dpi).")
 @click.option("--transparent", is_flag=True,
               help="A transparent background for .svg, .png and frames.")
-@click.option("--title", metavar="TEXT", help="A title over the diagram.")
+@click.option("--title", metavar="TEXT", callback=printable_text,
+              help="A title over the diagram.")
 @click.option("--plain-names", is_flag=True,
               help="Draw names as typed (w0, theta) instead of w with subscript 0 and θ.")
 @click.option("--expand", "expand_gates", is_flag=True,
