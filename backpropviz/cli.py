@@ -287,10 +287,13 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
             if not steps_dir.strip():
                 raise InputError("--steps needs a folder name (it is made if missing)")
             check_directory(steps_dir)
+        for option, name in (("-f", program_file), ("--values", values_file)):
+            if name is not None and not name.strip():
+                raise InputError(f"{option} needs a file name ('-' for stdin)")
         source, text = _program_text(expression, program_file, values_file, max_size)
         given = _collect_values(ctx.meta["backpropviz.variables"], var_items)
         file_values = (parse_values(read_text(values_file, "values file"), values_file)
-                       if values_file else {})
+                       if values_file is not None else {})
         graph = _trace(text, output_name, given, file_values, values_file, warnings, progress,
                        expand_gates)
         drawn = [path for path, fmt in targets if fmt in DRAWN]
