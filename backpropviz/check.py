@@ -201,7 +201,32 @@ def _symbolic_gradients(graph: Graph, values: dict[str, float]) -> dict[str, flo
         # first would make sympy simplify exact powers such as (6172839/5000000)**(...)
         # for ever.
         grads[name] = _to_float(sp.diff(out, symbol).evalf(30, subs=point))
+        if math.isnan(grads[name]):
+            grads[name] = _one_variable_derivative(graph, values, name)
     return grads
+
+
+def _one_variable_derivative(graph: Graph, values: dict[str, float], name: str) -> float:
+    """d output / d ``name`` with the other variables fixed at their exact values first and
+    ``name`` signed as at the point: where the gradient's formula is 0/0 (d/dx x**y is
+    y*x**y/x, nan at x = 0) the one-variable function has a plain one (x**2: 2*x; 0**y
+    for y > 0: 0). nan when it has none either, or its exact powers are too big."""
+    import sympy as sp
+
+    from .symbolic import exact_number, to_sympy
+
+    value = values[name]
+    sign = "positive" if value > 0 else "negative" if value < 0 else "real"
+    symbol = sp.Symbol(name, **{sign: True})
+    leaves = {other: exact_number(v) for other, v in values.items()}
+    leaves[name] = symbol
+    try:
+        out = to_sympy(graph, leaves)[graph.output]
+    except LimitError:
+        return math.nan
+    if out.has(sp.zoo, sp.oo, sp.nan):  # x/0 is zoo for every x: no derivative to take
+        return math.nan
+    return _to_float(sp.diff(out, symbol).evalf(30, subs={symbol: exact_number(value)}))
 
 
 def _to_float(number: object) -> float:

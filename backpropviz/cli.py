@@ -7,8 +7,11 @@ the rest.
 
 from __future__ import annotations
 
+import errno
 import gc
+import io
 import math
+import os
 import signal
 import sys
 from typing import Any
@@ -22,6 +25,7 @@ from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, Values
 from .graph import Graph, build_expression
 from .progress import Progress, start as start_progress
 from .sources import parse_values, read_text
+from .syntax import is_name
 
 __all__ = ["cli", "main"]
 
@@ -50,6 +54,19 @@ class FiniteRange(click.FloatRange):
             self.fail(f"{value!r} is not a number in the range {self.min}<=x<={self.max}.",
                       param, ctx)
         return number
+
+
+def printable_text(ctx: click.Context, param: click.Parameter, value: str | None
+                   ) -> str | None:
+    """Check a --title or --font: Graphviz refuses control characters and the run cannot
+    encode bytes that are not UTF-8, so either is a usage error naming the option."""
+    for index, ch in enumerate(value or ""):
+        if "\ud800" <= ch <= "\udfff":  # how Python keeps an argument's non-UTF-8 bytes
+            raise click.BadParameter(f"it is not UTF-8 text (at character {index + 1})")
+        if not ch.isprintable() and ch not in "\n\t":
+            raise click.BadParameter(f"it has the control character {ascii(ch)} at "
+                                     f"character {index + 1}; use printable text")
+    return value
 
 
 class TraceCommand(click.Command):
@@ -108,7 +125,7 @@ def split_variable_options(args: list[str], known: dict[str, object]
                     i += 1
         elif arg.startswith("--") and len(arg) > 2:
             name = head[2:]
-            if not name.isidentifier():
+            if not is_name(name):
                 raise InputError(f"no such option: {shorten(head)}")
             if "=" in arg:
                 variables.append((name, arg.split("=", 1)[1]))
@@ -205,13 +222,14 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR",
               show_default=True, help="Inputs on the left (LR) or at the top (TB).")
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
-              help="The diagram's font family.")
+              callback=printable_text, help="The diagram's font family.")
 @click.option("--scale", type=FiniteRange(0.25, 8), default=1.0, show_default=True,
               metavar="FACTOR", help="Multiply the resolution of .png, .gif and PNG frames "
                                      "(1 = 150 dpi).")
 @click.option("--transparent", is_flag=True,
               help="A transparent background for .svg, .png and frames.")
-@click.option("--title", metavar="TEXT", help="A title over the diagram.")
+@click.option("--title", metavar="TEXT", callback=printable_text,
+              help="A title over the diagram.")
 @click.option("--plain-names", is_flag=True,
               help="Draw names as typed (w0, theta) instead of w with subscript 0 and θ.")
 @click.option("--expand", "expand_gates", is_flag=True,
@@ -269,10 +287,13 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
             if not steps_dir.strip():
                 raise InputError("--steps needs a folder name (it is made if missing)")
             check_directory(steps_dir)
+        for option, name in (("-f", program_file), ("--values", values_file)):
+            if name is not None and not name.strip():
+                raise InputError(f"{option} needs a file name ('-' for stdin)")
         source, text = _program_text(expression, program_file, values_file, max_size)
         given = _collect_values(ctx.meta["backpropviz.variables"], var_items)
         file_values = (parse_values(read_text(values_file, "values file"), values_file)
-                       if values_file else {})
+                       if values_file is not None else {})
         graph = _trace(text, output_name, given, file_values, values_file, warnings, progress,
                        expand_gates)
         drawn = [path for path, fmt in targets if fmt in DRAWN]
@@ -333,6 +354,31 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         for message in warnings + graph.warnings:
             click.echo(f"warning: {message}", err=True)
         _warn_nonfinite(graph)
+    try:
+        _print_results(graph, as_json, quiet, precision, decimals, extras)
+    except OSError as exc:  # stdout closed, full or gone (a closed pipe ends on SIGPIPE)
+        raise InputError(f"cannot write to stdout: {exc.strerror or exc}") from None
+    if not quiet:
+        for path, result in rendered:
+            how = f" ({engine.description})" if engine and format_of(path) in DRAWN else ""
+            click.echo(f"wrote {path}{how}", err=True)
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
+        if steps_dir is not None:
+            click.echo(f"wrote {len(frames)} frames to {steps_dir}"
+                       f"{f' ({engine.description})' if engine else ''}", err=True)
+            for note in dict.fromkeys(n for _, r in frames for n in r.notes):
+                click.echo(f"note: {note}", err=True)
+    if "check" in extras and not extras["check"].ok:
+        if as_json or quiet:
+            click.echo("error: --check found gradients that disagree", err=True)
+        ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
+    return EXIT_OK
+
+
+def _print_results(graph: Graph, as_json: bool, quiet: bool, precision: int | None,
+                   decimals: int, extras: dict[str, Any]) -> None:
+    """Print the JSON, or the table with the --explain steps and the --check report."""
     if as_json:
         from .render.json_doc import iter_json
 
@@ -353,22 +399,7 @@ def cli(ctx: click.Context, expression: str | None, program_file: str | None,
         if "check" in extras:
             click.echo()
             render_check(extras["check"], decimals=table_decimals)
-    if not quiet:
-        for path, result in rendered:
-            how = f" ({engine.description})" if engine and format_of(path) in DRAWN else ""
-            click.echo(f"wrote {path}{how}", err=True)
-            for note in result.notes:
-                click.echo(f"note: {note}", err=True)
-        if steps_dir is not None:
-            click.echo(f"wrote {len(frames)} frames to {steps_dir}"
-                       f"{f' ({engine.description})' if engine else ''}", err=True)
-            for note in dict.fromkeys(n for _, r in frames for n in r.notes):
-                click.echo(f"note: {note}", err=True)
-    if "check" in extras and not extras["check"].ok:
-        if as_json or quiet:
-            click.echo("error: --check found gradients that disagree", err=True)
-        ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
-    return EXIT_OK
+        sys.stdout.flush()  # so that a full disk is reported here, not at exit
 
 
 def _render_steps(graph: Graph, fmt: str, decimals: int, engine: Any, style: Any,
@@ -445,7 +476,7 @@ def _collect_values(variables: list[tuple[str, str]], var_items: tuple[str, ...]
     for item in var_items:
         name, sep, text = item.partition("=")
         name = name.strip()
-        if not sep or not name.isidentifier():
+        if not sep or not is_name(name):
             raise InputError(f"--var expects NAME=VALUE, got '{item}'")
         collected.append((name, text, f"--var {name}"))
     return collected
@@ -527,12 +558,54 @@ def main(argv: list[str] | None = None) -> Any:
     # 100,000-node graph).
     collecting = gc.isenabled()
     gc.disable()
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with it closed (`>&-`)
+            setattr(sys, name, ClosedStream(name))
     try:
         code = _run(argv)
     finally:
         if collecting:
             gc.enable()
+    _settle_stdout()
     sys.exit(code)
+
+
+class ClosedStream(io.TextIOBase):
+    """Stands in for a stream the command was started without: writing to it fails as
+    writing to a closed descriptor does, so the error is reported, not a crash."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, f"{self.name} is closed")
+
+
+def _settle_stdout() -> None:
+    """Flush stdout; if it cannot take the rest (a full disk), drop the rest, since the
+    interpreter's own flush at exit would fail again with a traceback and status 120."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+
+def _say(message: str) -> None:
+    """A message on stderr; nothing when stderr itself is closed or full (the exit status
+    still tells)."""
+    try:
+        click.echo(message, err=True)
+    except OSError:
+        pass
 
 
 def _run(argv: list[str] | None) -> int:
@@ -540,19 +613,25 @@ def _run(argv: list[str] | None) -> int:
     try:
         rc = cli.main(args=argv, prog_name="backpropviz", standalone_mode=False)
     except click.ClickException as exc:
-        exc.show()
+        try:
+            exc.show()
+        except OSError:
+            pass  # stderr is closed or full: the exit status still tells
         return exc.exit_code
     except (click.Abort, KeyboardInterrupt):
-        click.echo("interrupted", err=True)
+        _say("interrupted")
         return EXIT_INTERRUPTED
     except RecursionError:
-        click.echo("Error: the input is nested too deeply for this operation", err=True)
+        _say("Error: the input is nested too deeply for this operation")
         return EXIT_USAGE
     except MemoryError:
-        click.echo("Error: out of memory: the input is too big", err=True)
+        _say("Error: out of memory: the input is too big")
+        return EXIT_USAGE
+    except OSError as exc:  # writing to stdout or stderr failed (files have their own errors)
+        _say(f"Error: cannot write the output: {exc.strerror or exc}")
         return EXIT_USAGE
     except Exception as exc:  # a bug: say so in one line
-        click.echo(f"backpropviz: internal error ({type(exc).__name__}: {shorten(str(exc), 200)})"
-                   "; please report it with the command that caused it", err=True)
+        _say(f"backpropviz: internal error ({type(exc).__name__}: {shorten(str(exc), 200)})"
+             "; please report it with the command that caused it")
         return EXIT_INTERNAL
     return rc if isinstance(rc, int) else EXIT_OK

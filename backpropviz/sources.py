@@ -53,15 +53,42 @@ def _decode(data: bytes, what: str, path: str, limit: int, size: int) -> str:
         raise SourceError(f"{what} '{path}' is not UTF-8 text (byte {exc.start + 1})") from None
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names the same key twice (json keeps the last one silently)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object as a dict, refusing a key given twice: ``{"x": 1, "x": 2}`` is
+    almost surely a typo, as ``--x 1 --x 2`` is."""
+    doc: dict[str, object] = {}
+    for key, value in pairs:
+        if key in doc:
+            raise DuplicateKey(key)
+        doc[key] = value
+    return doc
+
+
 def parse_values(text: str, origin: str) -> dict[str, float]:
     """A JSON object of name -> finite number; ``origin`` names the source in errors."""
     try:
-        doc = json.loads(text)  # NaN and Infinity parse; the loop below rejects them by name
+        # NaN and Infinity parse; the loop below rejects them by name
+        doc = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise ValuesError(f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno}, "
                           f"column {exc.colno}") from None
+    except DuplicateKey as exc:
+        raise ValuesError(f"{origin}: '{shorten(exc.key)}' is given more than once") from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise ValuesError(f"{origin}: {shorten(str(exc), 80)}") from None
+        reason = ("a number has too many digits" if "digits" in str(exc)
+                  else shorten(str(exc), 80))
+        raise ValuesError(f"{origin}: {reason}") from None
+    except RecursionError:
+        raise ValuesError(f"{origin}: nested too deeply; expected a JSON object of "
+                          "name: number") from None
     if not isinstance(doc, dict):
         raise ValuesError(f"{origin}: expected a JSON object of name: number, "
                           f"got {type(doc).__name__ if doc is not None else 'null'}")

@@ -25,6 +25,7 @@ __all__ = [
     "Program",
     "parse",
     "parse_program",
+    "is_name",
 ]
 
 #: Functions the grammar accepts, with how many arguments each takes.
@@ -147,6 +148,15 @@ _TOKEN = re.compile(
       | (?P<sep>;)""",
     re.VERBOSE,
 )
+
+_NAME = re.compile(r"[^\W\d]\w*")  # as the name token above and compile.py's scanner
+
+
+def is_name(text: str) -> bool:
+    """Whether ``text`` is a name as the parser reads one (``x₁`` is, though Python's
+    ``isidentifier`` says no), so every variable can be given a value by name."""
+    return _NAME.fullmatch(text) is not None
+
 
 # Binary operators: precedence and right-associativity.
 _BINARY = {"+": (1, False), "-": (1, False), "*": (2, False), "/": (2, False), "**": (4, True)}

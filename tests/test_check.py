@@ -158,6 +158,32 @@ def test_domain_edge_is_undefined_not_a_failure(run, validator, expression):
         assert check["gradients"]["y"]["status"] == "ok"
 
 
+@pytest.mark.parametrize("expression, values, grads", [
+    # sympy's d/dx x**y is y*x**y/x: 0/0 at x = 0, though x**2 has derivative 0 there
+    ("x**y", {"x": 0, "y": 2}, {"x": 0.0, "y": 0.0}),
+    ("x**y*z", {"x": 0, "y": 3, "z": 2}, {"x": 0.0, "y": 0.0, "z": 0.0}),
+    ("x**y", {"x": 0, "y": 0.5}, {"y": 0.0}),
+])
+def test_a_formula_that_is_0_over_0_at_the_point_is_no_failure(run, expression, values,
+                                                               grads):
+    """Backprop and finite differences agree; --check said FAILED (exit 1) because sympy's
+    formula for the whole gradient is undefined there."""
+    doc = check_json(run, expression, *var_args(values))
+    check = doc["check"]
+    assert check["ok"] is True
+    for name, expected in grads.items():
+        row = check["gradients"][name]
+        assert row["status"] == "ok", row
+        assert row["backprop"] == row["symbolic"] == expected
+
+
+def test_the_one_variable_fallback_refuses_a_division_by_zero(run):
+    """x/0 is zoo whatever x is: sympy would call its derivative 0; it stays undefined."""
+    doc = check_json(run, "x/y", "--x", "1", "--y", "0", code=1)
+    assert doc["check"]["gradients"]["x"]["symbolic"] == "nan"
+    assert doc["check"]["gradients"]["x"]["status"] == "undefined"
+
+
 def test_undefined_is_not_reported_as_agreement(run):
     """backprop says inf where sympy and finite differences find no derivative: the summary
     must not claim that all gradients agree."""

@@ -240,6 +240,47 @@ def test_var_with_a_bad_name(run):
     assert "NAME=VALUE" in line and "'2x=3'" in line
 
 
+@pytest.mark.parametrize("how", ["option", "var"])
+def test_every_name_the_parser_reads_can_be_given_a_value(run, how):
+    """``x₁`` and ``x²`` are names of the grammar (word characters) though Python's
+    isidentifier says no; they were variables no option could set ('no such option')."""
+    values = (["--x₁", "2", "--x²", "5"] if how == "option"
+              else ["--var", "x₁=2", "--var", "x²=5"])
+    result = run("x₁*x²", *values, "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["value"] == 10.0
+    assert doc["gradients"] == {"x₁": 5.0, "x²": 2.0}
+
+
+def test_a_name_outside_the_grammar_is_still_no_option(run):
+    line = assert_usage_error(run("x", "--x", "1", "--a-b", "2"))
+    assert line == "Error: no such option: --a-b"
+
+
+@pytest.mark.parametrize("option, text, reason", [
+    ("--title", "a\x1b[31mb", "the control character '\\x1b' at character 2"),
+    ("--title", "a\x01", "the control character '\\x01' at character 2"),
+    ("--font", "\udcff", "not UTF-8 text (at character 1)"),  # the byte 0xff in argv
+    ("--title", "caf\udce9", "not UTF-8 text (at character 4)"),
+])
+def test_title_and_font_must_be_printable_text(run, tmp_path, option, text, reason):
+    """Graphviz failed on a control character ('could not render .svg: in label of graph
+    cluster_title'), and bytes that are not UTF-8 crashed the DOT writer (exit 70)."""
+    out = tmp_path / "out.dot"
+    line = assert_usage_error(run(*ADD_MUL, "-o", str(out), option, text))
+    assert line.startswith(f"Error: Invalid value for '{option}': it ")
+    assert reason in line
+    assert not out.exists()
+
+
+def test_title_may_have_newlines_tabs_and_unicode(run, tmp_path):
+    out = tmp_path / "out.dot"
+    result = run(*ADD_MUL, "-q", "-o", str(out), "--title", "two\nlines\tθ")
+    assert result.exit_code == 0, result.output
+    assert "θ" in out.read_text(encoding="utf-8")
+
+
 def test_var_value_not_a_number(run):
     line = assert_usage_error(run("x*json", "--x", "2", "--var", "json=abc"))
     assert "--var json" in line

@@ -230,3 +230,13 @@ def test_exact_pass_library():
         assert float(value) == pytest.approx(node.value, rel=1e-15)
         assert float(grad) == pytest.approx(node.grad, rel=1e-15)
     assert math.isclose(float(out), graph.value, rel_tol=1e-15)
+
+
+def test_a_long_exact_fraction_keeps_its_bar_in_the_table(run):
+    """1e-20 + 1/10 is 10000000000000000001/100000000000000000000: cut in the middle it
+    read as a 40-digit integer ('1000000000000000000…00000000000000000000')."""
+    result = run("x+0.1", "--x", "1e-20", "--exact")
+    assert result.exit_code == 0, result.output
+    footer = result.stdout.splitlines()[-1]
+    assert footer == ("output  x+0.1 = 0.1000  "
+                      "(exactly 100000000…000000001/100000000…000000000)")

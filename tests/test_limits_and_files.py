@@ -562,6 +562,67 @@ def test_closed_pipe_is_quiet(mode, tmp_path, child_env):
     assert rc in (-signal.SIGPIPE, 0), rc
 
 
+def _run_with_streams(args: list[str], env: dict[str, str], **streams: object
+                      ) -> subprocess.CompletedProcess[bytes]:
+    """``python -m backpropviz ARGS`` with stdout/stderr as given (a file, or None to start
+    the process with that descriptor closed, as the shell's ``>&-`` does)."""
+    fds = {"stdout": 1, "stderr": 2}
+    closed = [fds[name] for name, target in streams.items() if target is None]
+
+    def close_fds() -> None:
+        for fd in closed:
+            os.close(fd)
+
+    kwargs = {name: target for name, target in streams.items() if target is not None}
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run([sys.executable, "-m", "backpropviz", *args], env=env,
+                          preexec_fn=close_fds, timeout=60, **kwargs)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("mode", [[], ["--json"], ["--explain", "--check"], ["--help"]],
+                         ids=["table", "json", "explain-check", "help"])
+def test_a_full_stdout_is_a_one_line_error(mode, child_env):
+    """``backpropviz ... > /dev/full``: exit 2 and say so, no 'internal error' (was exit 70)."""
+    with open("/dev/full", "w") as full:
+        result = _run_with_streams(["x*y", "--x", "2", "--y", "3", *mode], child_env(),
+                                   stdout=full)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert err.startswith("Error: cannot write") and "No space left on device" in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("mode", [[], ["--json"]], ids=["table", "json"])
+def test_a_closed_stdout_is_a_one_line_error(mode, child_env):
+    """``backpropviz ... >&-``: exit 2 and say so (was an internal error, exit 70)."""
+    result = _run_with_streams(["x", "--x", "1", *mode], child_env(), stdout=None)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert err == "Error: cannot write to stdout: stdout is closed\n", err
+
+
+def test_a_closed_stdout_is_fine_when_nothing_is_printed(tmp_path, child_env):
+    result = _run_with_streams(["x", "--x", "1", "-q", "-o", str(tmp_path / "out.json")],
+                               child_env(), stdout=None)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "out.json").read_text())["value"] == 1.0
+
+
+@pytest.mark.parametrize("stderr", ["closed", "full"])
+def test_an_error_with_stderr_unusable_still_exits_2(stderr, child_env):
+    """The message cannot be shown, but the status still says 'bad input' (was 1, the
+    status of a failed --check, from the traceback of the failed write)."""
+    if stderr == "full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    with open(os.devnull if stderr == "closed" else "/dev/full", "w") as sink:
+        result = _run_with_streams(["(x+y)*z", "--x", "1"], child_env(),
+                                   stderr=None if stderr == "closed" else sink)
+    assert result.returncode == 2
+    assert result.stdout == b""
+
+
 # --- determinism ---------------------------------------------------------------------------
 
 def test_same_input_same_bytes_across_processes(tmp_path, child_env):

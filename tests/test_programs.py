@@ -680,14 +680,26 @@ def test_values_file_invalid_json(run, tmp_path):
     ('{"x": Infinity}', ["'x'", "not a finite number"]),
     ('{"x": 1e400}', ["'x'", "not a finite number"]),
     ('{"x": true}', ["'x'", "not a number"]),
+    # json keeps the last of two equal keys silently; like --x 1 --x 2 it is an error
+    ('{"x": 1, "y": 2, "x": 3}', ["'x' is given more than once"]),
+    ('{"x": 1' + "0" * 5000 + '}', ["a number has too many digits"]),
+    ("[" * 100_000 + "]" * 100_000, ["nested too deeply", "JSON object"]),
 ], ids=["list", "number", "null", "string", "array-value", "null-value", "nan", "infinity",
-        "overflow", "bool"])
+        "overflow", "bool", "duplicate-key", "too-many-digits", "deep-nesting"])
 def test_values_file_bad_content(run, tmp_path, content, fragments):
     path = write(tmp_path / "v.json", content)
     message = one_line_error(run("x*2", "--values", str(path)))
     assert str(path) in message
     for fragment in fragments:
         assert fragment in message, message
+
+
+@pytest.mark.parametrize("option", ["--values", "-f"])
+def test_an_empty_file_name_is_an_error(run, option):
+    """``--values ''`` (an unset shell variable) was ignored silently."""
+    args = ["x*2", "--values", ""] if option == "--values" else ["-f", ""]
+    message = one_line_error(run(*args))
+    assert message == f"Error: {option} needs a file name ('-' for stdin)"
 
 
 def test_program_and_values_both_from_stdin(run):

@@ -115,7 +115,18 @@ def _exact(expr: object) -> str:
     from ..symbolic import exact_text
 
     text = exact_text(expr)  # type: ignore[arg-type]
+    numerator, bar, denominator = text.partition("/")
+    if bar and len(text) > EXACT_WIDTH and _is_integer(numerator) and _is_integer(denominator):
+        # a long fraction: shorten each side, so the bar stays (10000...00001/1000...000
+        # cut in the middle read as a 40-digit integer, not as about 0.1)
+        half = (EXACT_WIDTH - 1) // 2
+        return (excerpt(numerator, 0, len(numerator), half) + "/"
+                + excerpt(denominator, 0, len(denominator), half))
     return excerpt(text, 0, len(text), EXACT_WIDTH)
+
+
+def _is_integer(text: str) -> bool:
+    return text.lstrip("-").isdigit()
 
 
 def print_table(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: list[str],
