@@ -127,8 +127,8 @@ def backward(graph: Graph) -> None:
         elif c == ADD:
             y = opb[i]
             da[i] = db[i] = 1.0
-            grads[x] += g * 1.0
-            grads[y] += g * 1.0
+            grads[x] += g  # (g * 1.0 is g, to the bit: one float made, not two)
+            grads[y] += g
         elif c == TANH:
             o = vals[i]
             d = 1.0 - o * o
@@ -138,18 +138,18 @@ def backward(graph: Graph) -> None:
             y = opb[i]
             da[i] = 1.0
             db[i] = -1.0
-            grads[x] += g * 1.0
-            grads[y] += g * -1.0
+            grads[x] += g
+            grads[y] -= g  # (adding g * -1.0 is subtracting g, to the bit)
         elif c == ADD_CONST or c == SUB_CONST:
             da[i] = 1.0
-            grads[x] += g * 1.0
+            grads[x] += g
         elif c == MUL_CONST:
             d = param[i]  # type: ignore[assignment]
             da[i] = d
             grads[x] += g * d
         elif c == NEG or c == RSUB_CONST:
             da[i] = -1.0
-            grads[x] += g * -1.0
+            grads[x] -= g
         elif c == EXP:
             d = vals[i]
             da[i] = d
