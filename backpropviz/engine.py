@@ -13,7 +13,7 @@ from typing import Mapping
 
 from .errors import ValuesError, name_list, shorten
 from .graph import Graph
-from .ops import (ADD, ADD_CONST, CONST, EXP, INPUT, MUL, MUL_CONST, NEG, OPS, RELU, RSUB_CONST,
+from .ops import (ADD, ADD_CONST, CONST, EXP, MUL, MUL_CONST, NEG, OPS, RELU, RSUB_CONST,
                   SUB, SUB_CONST, TANH)
 from .syntax import CONSTANTS, FUNCTIONS
 
@@ -43,19 +43,23 @@ def node_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
     the float operations of their :data:`~backpropviz.ops.OPS` entries, the rest through
     the table (which keeps the IEEE handling: 1/0 is inf, log(-1) is nan)."""
     s = graph.store
+    # A leaf's value comes from the same column as the gates' operands: a constant's is its
+    # param, a variable's is put at its node (each variable has one).
+    leaf_values = list(s.param)
+    for name, i in graph.variables.items():
+        leaf_values[i] = float(values[name])
+    ops = s.op
     vals: list[float] = []
     push = vals.append
     tanh = math.tanh
-    for c, x, y, p, op, name in zip(s.code, s.a, s.b, s.param, s.op, s.name):
+    for c, x, y, p in zip(s.code, s.a, s.b, leaf_values):
         if c == MUL:
             push(vals[x] * vals[y])
         elif c == ADD:
             push(vals[x] + vals[y])
         elif c == TANH:
             push(tanh(vals[x]))
-        elif c == INPUT:
-            push(float(values[name]))  # type: ignore[index]
-        elif c == CONST:
+        elif c <= CONST:  # a variable or a constant
             push(p)  # type: ignore[arg-type]
         elif c == SUB:
             push(vals[x] - vals[y])
@@ -72,10 +76,10 @@ def node_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
         elif c == RELU:
             v = vals[x]
             push(v if v > 0 else (0.0 if v == v else nan))
-        elif y < 0:
-            push(OPS[op].forward(vals[x], p))
+        elif y < 0:  # (this node's id is len(vals): one value is pushed per node)
+            push(OPS[ops[len(vals)]].forward(vals[x], p))
         else:
-            push(OPS[op].forward(vals[x], vals[y]))
+            push(OPS[ops[len(vals)]].forward(vals[x], vals[y]))
     return vals
 
 

@@ -306,3 +306,25 @@ def test_first_nonfinite_gradient_where_it_arises():
     inner, outer = g.gates
     assert outer.grad == 1.0 and inner.grad == math.inf
     assert engine.first_nonfinite(g) == (inner.id, "gradient")
+
+
+@pytest.mark.parametrize("text, expand", [
+    ("x*y + x", False),
+    ("a = x*2; x2 = a + y; b = x2 * x; b - y", False),  # a name that only looks like x
+    ("q = x + y\nq = q * z\nq + x", False),  # a re-assigned name is a new node, not an input
+    ("sigmoid(w*x + b) + tanh(x)", True),  # expand() makes a new store
+])
+def test_every_variable_has_one_input_node_and_gets_its_value(text, expand):
+    """The forward pass puts each variable's value at its node in graph.variables: every
+    input node must be one of those, and each must get the value given for its name."""
+    from backpropviz.expand import expand as expand_graph
+    from backpropviz.graph import build_expression
+
+    graph = build_expression(text)
+    if expand:
+        graph = expand_graph(graph)
+    inputs = [n.id for n in graph.nodes if n.op == "input"]
+    assert sorted(graph.variables.values()) == inputs
+    values = {name: 0.5 + k for k, name in enumerate(graph.variables)}
+    got = engine.node_values(graph, values)
+    assert {name: got[i] for name, i in graph.variables.items()} == values
