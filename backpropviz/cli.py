@@ -14,7 +14,7 @@ import math
 import os
 import signal
 import sys
-from typing import Any
+from typing import Any, Iterable
 
 import click
 
@@ -56,13 +56,23 @@ class FiniteRange(click.FloatRange):
         return number
 
 
+def not_utf8_at(text: str) -> int | None:
+    """Where ``text`` (a command-line argument) has a byte that is not UTF-8, or None:
+    Python keeps such bytes as lone surrogates, which no output can encode."""
+    for index, ch in enumerate(text):
+        if "\ud800" <= ch <= "\udfff":
+            return index
+    return None
+
+
 def printable_text(ctx: click.Context, param: click.Parameter, value: str | None
                    ) -> str | None:
     """Check a --title or --font: Graphviz refuses control characters and the run cannot
     encode bytes that are not UTF-8, so either is a usage error naming the option."""
+    bad = not_utf8_at(value or "")
+    if bad is not None:
+        raise click.BadParameter(f"it is not UTF-8 text (at character {bad + 1})")
     for index, ch in enumerate(value or ""):
-        if "\ud800" <= ch <= "\udfff":  # how Python keeps an argument's non-UTF-8 bytes
-            raise click.BadParameter(f"it is not UTF-8 text (at character {index + 1})")
         if not ch.isprintable() and ch not in "\n\t":
             raise click.BadParameter(f"it has the control character {ascii(ch)} at "
                                      f"character {index + 1}; use printable text")
@@ -382,10 +392,7 @@ def _print_results(graph: Graph, as_json: bool, quiet: bool, precision: int | No
     if as_json:
         from .render.json_doc import iter_json
 
-        # Written as is: click.echo would scan every piece for colour codes (JSON has none).
-        stdout = click.get_text_stream("stdout")
-        stdout.writelines(iter_json(graph, decimals=decimals, **extras))
-        stdout.flush()
+        _write_utf8(iter_json(graph, decimals=decimals, **extras))
     elif not quiet:
         from .render.table import TABLE_DECIMALS, render_check, render_table
 
@@ -400,6 +407,21 @@ def _print_results(graph: Graph, as_json: bool, quiet: bool, precision: int | No
             click.echo()
             render_check(extras["check"], decimals=table_decimals)
         sys.stdout.flush()  # so that a full disk is reported here, not at exit
+
+
+def _write_utf8(pieces: Iterable[str]) -> None:
+    """Write JSON to stdout as UTF-8 (RFC 8259), whatever the locale's encoding, and as is
+    (click.echo would scan every piece for colour codes; JSON has none)."""
+    stdout = sys.stdout
+    binary = getattr(stdout, "buffer", None)
+    if binary is None:  # a text-only stream (a test's StringIO)
+        stdout.writelines(pieces)
+        stdout.flush()
+        return
+    stdout.flush()
+    for piece in pieces:
+        binary.write(piece.encode("utf-8"))
+    binary.flush()
 
 
 def _render_steps(graph: Graph, fmt: str, decimals: int, engine: Any, style: Any,
@@ -452,6 +474,9 @@ def _program_text(expression: str | None, program_file: str | None,
             path = expression[1:]
         else:
             _check_size(len(expression), "the expression", max_size)
+            bad = not_utf8_at(expression)
+            if bad is not None:
+                raise InputError(f"the expression is not UTF-8 text (character {bad + 1})")
             return None, expression
     if path is None:
         raise InputError("no expression: give EXPRESSION, -f FILE, @FILE, or - for stdin")
@@ -559,8 +584,11 @@ def main(argv: list[str] | None = None) -> Any:
     collecting = gc.isenabled()
     gc.disable()
     for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:  # started with it closed (`>&-`)
+        stream = getattr(sys, name)
+        if stream is None:  # started with it closed (`>&-`)
             setattr(sys, name, ClosedStream(name))
+        elif isinstance(stream, io.TextIOWrapper):  # (θ on an ASCII terminal: \u03b8)
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = _run(argv)
     finally:

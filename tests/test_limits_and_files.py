@@ -623,6 +623,38 @@ def test_an_error_with_stderr_unusable_still_exits_2(stderr, child_env):
     assert result.stdout == b""
 
 
+# --- encodings: a byte that is not UTF-8, a terminal that is not UTF-8 ----------------------
+
+@pytest.mark.parametrize("mode", [["--json"], [], ["-o", "out.json"]], ids=["json", "table", "file"])
+def test_a_typed_expression_with_bytes_that_are_not_utf8_is_refused(mode, tmp_path, child_env):
+    """``backpropviz $'x # \\xff'``: the byte sits in a comment, so the program parses, but no
+    output could encode it (was an internal error, exit 70, for --json and -o)."""
+    result = subprocess.run([sys.executable.encode(), b"-m", b"backpropviz", b"x # \xff", b"--x",
+                             b"1", *map(str.encode, mode)], capture_output=True,
+                            env=child_env(), cwd=tmp_path, timeout=FAST)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert one_line_error(err) == "Error: the expression is not UTF-8 text (character 5)"
+    assert result.stdout == b"" and list(tmp_path.iterdir()) == []
+
+
+def test_json_is_utf8_on_a_terminal_that_is_not(child_env):
+    """JSON is UTF-8 (RFC 8259) whatever the locale's encoding; the table escapes what an
+    ASCII terminal cannot show instead of failing (both were internal errors, exit 70)."""
+    env = child_env(PYTHONIOENCODING="ascii")
+    as_json = subprocess.run([sys.executable, "-m", "backpropviz", "θ*2", "--θ", "1.5",
+                              "--json"], capture_output=True, env=env, timeout=FAST)
+    assert as_json.returncode == 0, as_json.stderr
+    doc = json.loads(as_json.stdout.decode("utf-8"))
+    assert doc["expression"] == "θ*2" and doc["gradients"] == {"θ": 2.0}
+    table = subprocess.run([sys.executable, "-m", "backpropviz", "θ*2", "--θ", "1.5"],
+                           capture_output=True, env=env, timeout=FAST)
+    assert table.returncode == 0, table.stderr
+    text = table.stdout.decode("ascii")
+    assert text.splitlines()[1] == "-" * len(text.splitlines()[1])  # the rule, in ASCII
+    assert "output  \\u03b8*2 = 3.0000" in text
+
+
 # --- determinism ---------------------------------------------------------------------------
 
 def test_same_input_same_bytes_across_processes(tmp_path, child_env):

@@ -187,8 +187,18 @@ def _print_plain(columns: Sequence[Column], rows: list[tuple[str, ...]], footer:
 
     write = file.write
     write(line([c.title for c in columns]) + "\n")
-    write("─" * (sum(widths) + len(_GAP) * (len(widths) - 1)) + "\n")
+    write(_rule_character(file) * (sum(widths) + len(_GAP) * (len(widths) - 1)) + "\n")
     for row in rows:
         write(line(row) + "\n")
     for text in footer:
         write(text + "\n")
+
+
+def _rule_character(file: IO[str]) -> str:
+    """The header rule's character: a box-drawing line, or "-" where the output's encoding
+    (an ASCII terminal, say) has no such line."""
+    try:
+        "─".encode(getattr(file, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return "-"
+    return "─"
