@@ -35,7 +35,8 @@ class GradientCheck:
     """One variable: backprop's d output / d variable and the two references.
 
     ``status`` is ``ok``, ``kink`` (disagreement at a kink, allowed), ``undefined`` (no
-    method finds a finite derivative) or ``mismatch`` (a real disagreement).
+    method finds a finite derivative, or the output itself is nan or infinite there) or
+    ``mismatch`` (a real disagreement).
     """
 
     name: str
@@ -142,7 +143,12 @@ def check_gradients(graph: Graph) -> CheckReport:
                      f"{SYMBOLIC_NODE_LIMIT}); finite differences only")
     kinks = _kink_nodes(graph)
     at_kink = _variables_behind(graph, kinks)  # only their derivatives are ambiguous
-    out_scale = max(1.0, abs(graph.value)) if math.isfinite(graph.value) else 1.0
+    defined = math.isfinite(graph.value)
+    if not defined:
+        notes.append(f"the output is {graph.value:g} at this point: the function has no "
+                     "finite value here, so it has no gradient to check (sympy and finite "
+                     "differences may still find a limit)")
+    out_scale = max(1.0, abs(graph.value)) if defined else 1.0
     checks = []
     for name, i in graph.variables.items():
         grad = graph.nodes[i].grad
@@ -154,8 +160,8 @@ def check_gradients(graph: Graph) -> CheckReport:
             status = "ok"
         elif name in at_kink:
             status = "kink"
-        elif not math.isfinite(grad) and not math.isfinite(fd) and (
-                ref is None or not math.isfinite(ref)):
+        elif not defined or (not math.isfinite(grad) and not math.isfinite(fd) and (
+                ref is None or not math.isfinite(ref))):
             status = "undefined"
         else:
             status = "mismatch"

@@ -179,9 +179,29 @@ def test_a_formula_that_is_0_over_0_at_the_point_is_no_failure(run, expression, 
 
 def test_the_one_variable_fallback_refuses_a_division_by_zero(run):
     """x/0 is zoo whatever x is: sympy would call its derivative 0; it stays undefined."""
-    doc = check_json(run, "x/y", "--x", "1", "--y", "0", code=1)
+    doc = check_json(run, "x/y", "--x", "1", "--y", "0")
     assert doc["check"]["gradients"]["x"]["symbolic"] == "nan"
     assert doc["check"]["gradients"]["x"]["status"] == "undefined"
+
+
+@pytest.mark.parametrize("expression, values, output", [
+    ("x/x", {"x": 0}, "nan"),  # 0/0: sympy (x/x is 1) and finite differences say 0
+    ("x/y", {"x": 1, "y": 0}, "inf"),  # a pole: finite differences give 2.7e10 for y
+    ("x**-2", {"x": 0}, "inf"),  # finite differences give 0 (the two sides cancel)
+    ("log(x)", {"x": -1}, "nan"),  # sympy's complex derivative is -1, as backprop's
+])
+def test_where_the_output_is_not_finite_every_gradient_is_undefined(run, validator, expression,
+                                                                    values, output):
+    """The function has no finite value at the point, so no gradient to check: the methods'
+    limits or complex answers are no mismatch (these all said FAILED, exit 1)."""
+    doc = check_json(run, expression, *var_args(values))
+    validator.validate(doc)
+    assert doc["value"] == output
+    check = doc["check"]
+    assert check["ok"] is True
+    assert {name: row["status"] for name, row in check["gradients"].items()} == {
+        name: "undefined" for name in values}
+    assert any(note.startswith(f"the output is {output} at this point") for note in check["notes"])
 
 
 def test_undefined_is_not_reported_as_agreement(run):

@@ -99,8 +99,8 @@ def render_check(report: CheckReport, file: IO[str] | None = None,
         footer.append("check passed: the gradients agree except at the kink")
     elif any(c.status == "undefined" for c in report.checks):
         undefined = [c.name for c in report.checks if c.status == "undefined"]
-        footer.append("check passed: the gradients agree where they are finite (no method "
-                      f"finds a finite derivative for {', '.join(undefined)} here)")
+        footer.append("check passed: the gradients agree where they are defined (undefined "
+                      f"here: {', '.join(undefined)})")
     else:
         footer.append("check passed: all gradients agree")
     print_table(columns, rows, footer, file)
