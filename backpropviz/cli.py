@@ -89,25 +89,33 @@ class TraceCommand(click.Command):
                 takes: object = not (param.is_flag or param.count)
                 if (isinstance(param.type, click.Choice) and not param.is_flag
                         and getattr(param, "flag_value", None) in param.type.choices):
-                    takes = frozenset(param.type.choices)
+                    takes = tuple(param.type.choices)
                 for opt in (*param.opts, *param.secondary_opts):
                     known[opt] = takes
-        rest, variables = split_variable_options(args, known)
+        unchosen: list[tuple[str, str, tuple[str, ...]]] = []
+        rest, variables = split_variable_options(args, known, unchosen)
         ctx.meta["backpropviz.variables"] = variables
         try:
             return super().parse_args(ctx, rest if args else [])
         except click.UsageError as exc:
             if not args:
                 raise  # no arguments: click shows the help
+            if unchosen and "extra argument" in exc.format_message():
+                opt, word, choices = unchosen[0]
+                raise InputError(f"{opt} takes {', '.join(choices[:-1])} or {choices[-1]}, "
+                                 f"not '{shorten(word)}'") from None
             raise InputError(f"{exc.format_message()} (see backpropviz --help)") from None
 
 
-def split_variable_options(args: list[str], known: dict[str, object]
+def split_variable_options(args: list[str], known: dict[str, object],
+                           unchosen: list[tuple[str, str, tuple[str, ...]]] | None = None
                            ) -> tuple[list[str], list[tuple[str, str]]]:
     """Separate ``--NAME VALUE`` / ``--NAME=VALUE`` variable options from the tool's own.
 
     A value may start with '-' (``--y -2``). Words that are not options, and everything after
-    ``--``, are positional (so an expression may start with '-').
+    ``--``, are positional (so an expression may start with '-'). A plain word after an
+    option whose value is optional, and not one of its choices (``--explain bogus``), is
+    positional too, and noted in ``unchosen`` for a better message if it proves one too many.
     """
     options: list[str] = []
     positional: list[str] = []
@@ -133,6 +141,8 @@ def split_variable_options(args: list[str], known: dict[str, object]
                 elif args[i] in takes:  # type: ignore[operator]  # an optional value
                     options[-1] = f"{opt}={args[i]}"
                     i += 1
+                elif unchosen is not None and args[i].isalpha():
+                    unchosen.append((opt, args[i], takes))  # type: ignore[arg-type]
         elif arg.startswith("--") and len(arg) > 2:
             name = head[2:]
             if not is_name(name):
@@ -230,7 +240,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                                       "wire, gradients red below); dark: light on dark; "
                                       "print: black and grey, gradients in italics.")
 @click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR",
-              show_default=True, help="Inputs on the left (LR) or at the top (TB).")
+              metavar="[LR|TB]", show_default=True, help="Inputs on the left (LR) or at the top (TB).")
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
               callback=printable_text, help="The diagram's font family.")
 @click.option("--scale", type=FiniteRange(0.25, 8), default=1.0, show_default=True,

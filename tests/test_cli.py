@@ -420,6 +420,8 @@ def test_help(run_process):
     assert "130 interrupted" in text
     for option in ("--var", "-o, --out", "--json", "--precision", "-q, --quiet", "--version"):
         assert option in text
+    # choices are shown as their default is (click lower-cases case-insensitive ones)
+    assert re.search(r"--direction \[LR\|TB\] +Inputs on the left \(LR\)", text)
 
 
 def test_short_help_option(run):
@@ -550,3 +552,21 @@ def test_json_stdout_is_only_json_with_outputs(run_process, tmp_path):
     assert proc.stderr.splitlines() == ["warning: the value of node 1 (1/x: 1/x) is inf",
                                         f"wrote {target}"]
     assert target.is_file()
+
+
+@pytest.mark.parametrize("args", [
+    ["(x+y)*z", "--explain", "bogus"],
+    ["--explain", "bogus", "(x+y)*z"],  # then 'bogus' was taken for the expression
+])
+def test_an_unknown_explain_choice_is_named(run, args):
+    """Was: "Got unexpected extra argument (bogus)", or "... ((x+y)*z)"."""
+    result = run(*args, "--x", "1", "--y", "2", "--z", "3")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --explain takes forward, backward or both, not 'bogus'\n"
+
+
+def test_explain_before_a_one_name_expression_still_explains_it(run):
+    """A plain word after --explain that is no choice is the expression, as before."""
+    result = run("--explain", "x", "--x", "2")
+    assert result.exit_code == 0, result.stderr
+    assert "1. dx/dx = 1  (start at the output)" in result.stdout
