@@ -620,4 +620,5 @@ def build_fast(text: str, output: str | None, store: object, plans: bool = True,
             line += text.count("\n", last, start)
             last = start
             warnings.append(f"'{target}' (line {line}) is assigned but never used")
-    return result, variables, output or statements[-1][0], warnings
+    # a bare last line that reads a name (`q = x*2; q`) has that name's output
+    return result, variables, output or statements[-1][0] or named.get(result), warnings

@@ -468,8 +468,10 @@ class _Builder:
             if statement.target is not None and id(statement) not in self.read:
                 self.warnings.append(f"'{statement.target}' (line {_line(self.text, statement.pos)})"
                                      " is assigned but never used")
-        return Graph(self.text, self.store, root, self.variables,
-                     output_name=output or last.target, warnings=self.warnings)
+        store = self.store
+        named = store.name[root] if store.op[root] != "input" else None  # `q = x*2; q`
+        return Graph(self.text, store, root, self.variables,
+                     output_name=output or last.target or named, warnings=self.warnings)
 
 
 def _line(text: str, pos: int) -> int:

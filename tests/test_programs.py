@@ -491,6 +491,23 @@ def test_output_name_is_null_for_a_bare_last_expression(run):
     assert doc["output_name"] is None and doc["warnings"] == []
 
 
+@pytest.mark.parametrize("program, name", [
+    ("q = (x + y)*z; q", "q"),
+    ("q = (x + y)*z\nr = q\nr", "q"),  # r is another name for q's node, which is named q
+    ("q = x + y; q = q * z; q", "q"),  # the latest version
+    ("q = x; w = y*z; q", None),  # a variable's own node: not an assigned output
+])
+def test_a_bare_last_name_names_the_output(run, program, name):
+    """`q = x + y; q` outputs q's node: the footer said `output x + y = ...` and the JSON
+    had no output name."""
+    doc = run_json(run, program, *STAGED_VALUES)
+    assert doc["output_name"] == name
+    assert doc["nodes"][doc["output"]]["name"] == (name or "x")
+    result = run(program, *STAGED_VALUES)
+    footer = result.stdout.splitlines()[-1]
+    assert footer.startswith(f"output  {name or 'x'} = "), footer
+
+
 @pytest.fixture(scope="module")
 def validator() -> jsonschema.protocols.Validator:
     source = resources.files("backpropviz").joinpath("schema", "backpropviz-1.schema.json")
