@@ -44,6 +44,13 @@ class InputError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+class WholeRange(click.IntRange):
+    """An integer range whose error reads "'1e3' is not a valid whole number" (click's
+    says "integer range", which is not what was wrong)."""
+
+    name = "whole number"
+
+
 class FiniteRange(click.FloatRange):
     """A float range that also refuses nan (which compares false with both bounds)."""
 
@@ -233,7 +240,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                    "product as a caption.")
 @click.option("--steps-format", type=click.Choice(["svg", "png"]), default="svg",
               show_default=True, help="The format of the --steps frames.")
-@click.option("--frame-ms", type=click.IntRange(20, 60_000), default=1200, show_default=True,
+@click.option("--frame-ms", type=WholeRange(20, 60_000), default=1200, show_default=True,
               metavar="MS", help="How long each frame of a .gif shows.")
 @click.option("--theme", type=click.Choice(THEME_NAMES, case_sensitive=False), default="classic",
               show_default=True, help="classic: the CS231n colours (values green above each "
@@ -257,7 +264,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                    "1/x) instead of one gate each.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON on stdout (and nothing else there) instead of the table.")
-@click.option("--precision", type=click.IntRange(0, 15), default=None, metavar="N",
+@click.option("--precision", type=WholeRange(0, 15), default=None, metavar="N",
               help="Decimals shown (default: 4 in the table, 2 in diagrams as in CS231n).")
 @click.option("--explain", type=click.Choice(["forward", "backward", "both"]), default=None,
               is_flag=False, flag_value="backward", metavar="[forward|backward|both]",
@@ -269,13 +276,13 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--exact", is_flag=True,
               help="Also compute every value and gradient exactly with sympy "
                    "(fractions stay fractions, exp(-1) stays exp(-1)).")
-@click.option("--max-size", type=click.IntRange(1), default=MAX_SIZE, show_default=True,
+@click.option("--max-size", type=WholeRange(1), default=MAX_SIZE, show_default=True,
               metavar="CHARS", help="Refuse programs longer than this.")
-@click.option("--max-draw", type=click.IntRange(1), default=MAX_DRAW, show_default=True,
+@click.option("--max-draw", type=WholeRange(1), default=MAX_DRAW, show_default=True,
               metavar="NODES", help="Refuse to draw .svg/.png/.pdf of graphs bigger than "
                                     "this (Graphviz slows down sharply); .dot and .json "
                                     "have no limit.")
-@click.option("--max-frames", type=click.IntRange(1), default=MAX_FRAMES, show_default=True,
+@click.option("--max-frames", type=WholeRange(1), default=MAX_FRAMES, show_default=True,
               metavar="N", help="Refuse lessons (--steps, .html, .gif) of more frames than "
                                 "this (a graph of G gates has 2G+1).")
 @click.option("-q", "--quiet", is_flag=True,

@@ -570,3 +570,13 @@ def test_explain_before_a_one_name_expression_still_explains_it(run):
     result = run("--explain", "x", "--x", "2")
     assert result.exit_code == 0, result.stderr
     assert "1. dx/dx = 1  (start at the output)" in result.stdout
+
+
+@pytest.mark.parametrize("option, value", [("--frame-ms", "1e3"), ("--precision", "2.5"),
+                                           ("--max-draw", "many")])
+def test_a_count_that_is_not_a_whole_number_says_so(run, option, value):
+    """click said "'1e3' is not a valid integer range"."""
+    result = run("x", "--x", "1", option, value)
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: Invalid value for '{option}': '{value}' is not a valid "
+                             "whole number. (see backpropviz --help)\n")
