@@ -14,7 +14,8 @@ from typing import Callable, Sequence
 
 from .graph import Graph
 
-__all__ = ["Contribution", "Step", "display_names", "forward_steps", "backward_steps"]
+__all__ = ["Contribution", "Step", "display_names", "reaches_output", "forward_steps",
+           "backward_steps"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,22 @@ def display_names(graph: Graph) -> list[str]:
     return names
 
 
+def reaches_output(graph: Graph) -> list[bool]:
+    """Per node: does the output depend on it? (A statement after the ``--output`` one,
+    or one never used, does not: its gradient is 0 and it sends nothing back.)"""
+    s = graph.store
+    needed = [False] * len(s.op)
+    needed[graph.output] = True
+    for i in range(graph.output, -1, -1):
+        if needed[i]:
+            a, b = s.a[i], s.b[i]
+            if a >= 0:
+                needed[a] = True
+            if b >= 0:
+                needed[b] = True
+    return needed
+
+
 def forward_steps(graph: Graph) -> list[Step]:
     """One step per variable and gate, in evaluation order (constants need no step)."""
     steps = []
@@ -80,12 +97,7 @@ def backward_steps(graph: Graph, formula: Callable[[int, int, Sequence[str]], st
     """The reverse pass as steps. ``formula(node, slot, names)`` gives the local derivative
     d node / d input ``slot`` as text."""
     nodes = graph.nodes
-    needed = [False] * len(nodes)  # does the output depend on this node?
-    needed[graph.output] = True
-    for node in reversed(nodes):
-        if needed[node.id]:
-            for src in node.inputs:
-                needed[src] = True
+    needed = reaches_output(graph)
     readers: list[list[tuple[int, int]]] = [[] for _ in nodes]  # node -> (gate, slot) uses
     for node in nodes:
         if needed[node.id]:

@@ -417,3 +417,31 @@ def test_diagram_and_captions_spell_names_unless_plain():
     assert back.caption[0].startswith(f"df/d{THETA}\N{SUBSCRIPT ONE} = x\N{SUBSCRIPT ZERO}")
     back = lesson_frames(graph, pretty_names=False)[-1]
     assert back.caption[0].startswith("df/dtheta_1 = x0")
+
+
+# --- gates the output does not depend on ------------------------------------------------
+
+def test_gates_after_the_output_send_nothing_back_and_leave_its_gradient_1():
+    # --output q: f and g read q but come after it. dq/dq is 1 (the start), not the sum of
+    # what f and g would send back (0 + 0 + 0); dq/dx = y = 2, dq/dy = x = 0.7 by hand.
+    graph = backpropviz.trace("q = x*y; f = q + 1; g = q*q", x=0.7, y=2, output="q")
+    frames = lesson_frames(graph)
+    assert len(frames) == 2 * 3 + 1
+    assert [f.caption for f in frames[3:]] == [
+        ("dq/dq = 1  (start at the output)",),
+        ("g does not feed the output q: nothing flows back",),
+        ("f does not feed the output q: nothing flows back",),
+        ("dq/dx = y = 2.00", "dq/dy = x = 0.70"),
+    ]
+    assert all("dq/dq +=" not in line for f in frames for line in f.caption)
+
+
+def test_an_unused_statement_before_the_output_does_not_delay_a_gradient():
+    # f = log(x) is never used: x's gradient (dq/dx = 2) is complete, and drawn, once q
+    # has been visited, not after f; f's frame says it sends nothing back.
+    graph = backpropviz.trace("f = log(x); q = x*2; q", x=2)
+    backward = [f for f in lesson_frames(graph) if f.phase == "backward"]
+    assert [f.node for f in backward] == [2, 2, 1]
+    assert backward[1].caption == ("dq/dx = 2.00",)
+    assert 0 in backward[1].view.grads
+    assert backward[2].caption == ("f does not feed the output q: nothing flows back",)

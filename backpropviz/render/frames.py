@@ -21,7 +21,7 @@ from .explain import forward_text, start_text, use_text
 from .names import name_text
 from .numbers import fixed
 from .text import excerpt
-from ..steps import Contribution, display_names
+from ..steps import Contribution, display_names, reaches_output
 
 __all__ = ["Frame", "lesson_frames", "frame_names"]
 
@@ -63,10 +63,15 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
         add("forward", gate, View(frozenset(known), frozenset(), frozenset(), gate,
                                   (forward_text(graph, gate, names, decimals),)))
     values = frozenset(node.id for node in nodes)
+    # The output's gradient is 1 whatever reads it later, and a gate the output does not
+    # depend on (a statement after ``--output``, or never used) sends nothing back: a node's
+    # gradient is the sum over the uses that lead to the output, or over all its uses when
+    # none does (then they are all 0).
+    feeds = reaches_output(graph)
     readers = [0] * len(nodes)
     for node in nodes:
         for src in node.inputs:
-            readers[src] += 1
+            readers[src] += feeds[node.id] or not feeds[src]
     pending = list(readers)
     grads = {graph.output}
     branches: set[tuple[int, int]] = set()
@@ -80,13 +85,17 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
         caption = []
         for slot, src in enumerate(node.inputs):
             branches.add((gate, slot))
+            if not (feeds[gate] or not feeds[src]):
+                continue  # a use that does not lead to the output
             pending[src] -= 1
+            if pending[src] == 0:
+                grads.add(src)
+            if not feeds[gate]:
+                continue
             local = node.local_grads[slot]
             part = Contribution(gate, slot, node.grad, local,
                                 local_formula(node, slot, names), node.grad * local)
             arrived[src].append(part)
-            if pending[src] == 0:
-                grads.add(src)
             if nodes[src].op == "const":
                 continue  # its gradient is drawn, but a constant needs no chain-rule line
             wrt = f"d{out}/d{names[src]}"
@@ -97,7 +106,9 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
                 parts = " + ".join(_term(p.grad, decimals, k) for k, p in enumerate(arrived[src]))
                 caption.append(f"{wrt} = {parts} = {fixed(nodes[src].grad, decimals)}  "
                                f"(sum over its {readers[src]} uses)")
-        if not caption:
+        if not feeds[gate]:
+            caption.append(f"{names[gate]} does not feed the output {out}: nothing flows back")
+        elif not caption:
             caption.append(f"{names[gate]} reads only constants: nothing flows further back")
         caption.extend(_where(graph, (gate, *node.inputs), names))
         add("backward", gate, View(values, frozenset(grads), frozenset(branches), gate,
