@@ -22,7 +22,7 @@ from . import __version__
 from .engine import evaluate, first_nonfinite
 from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, ValuesError, name_list,
                      shorten)
-from .graph import Graph, build_expression
+from .graph import MAX_DRAW, Graph, build_expression
 from .progress import Progress, start as start_progress
 from .sources import parse_values, read_text
 from .syntax import is_name
@@ -32,7 +32,6 @@ __all__ = ["cli", "main"]
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, never expected
 MAX_SIZE = 10_000_000   # characters of program text
-MAX_DRAW = 500          # nodes Graphviz lays out in seconds (with fan-out, minutes beyond)
 MAX_FRAMES = 201        # frames of a lesson (a 100-gate graph), each one Graphviz run
 THEME_NAMES = ("classic", "dark", "print")  # render.dot.THEMES, named here so that a run
                                             # without a diagram never imports the renderers

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["BackpropvizError", "ExpressionSyntaxError", "ValuesError", "RenderError",
-           "LimitError", "shorten", "name_list"]
+           "LimitError", "UnknownName", "shorten", "name_list"]
 
 _WINDOW = 60  # characters of context shown on each side of a caret
 
@@ -81,3 +81,10 @@ class RenderError(BackpropvizError):
 class LimitError(BackpropvizError):
     """The input is bigger than a limit that keeps the tool responsive; the message names
     the option that raises it."""
+
+
+class UnknownName(BackpropvizError, KeyError):
+    """``graph[name]`` for a name that is not one of the graph's variables; a KeyError too,
+    as any failed lookup by key is."""
+
+    __str__ = BackpropvizError.__str__  # the message, not KeyError's quoted repr of it

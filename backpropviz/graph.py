@@ -13,13 +13,14 @@ import gc
 import math
 from typing import Iterator, Sequence
 
-from .errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
+from .errors import BackpropvizError, ExpressionSyntaxError, UnknownName, name_list, shorten
 from .ops import BINARY_OPERATOR, CODE, FOLDED, FUNCTION_OP, OPS
 from .syntax import Binary, Expr, Name, Number, Program, Statement, Unary, parse_program
 
-__all__ = ["Node", "Wire", "Graph", "build", "build_expression"]
+__all__ = ["Node", "Wire", "Graph", "MAX_DRAW", "build", "build_expression"]
 
 nan = math.nan
+MAX_DRAW = 500  # nodes Graphviz lays out in seconds (with fan-out, minutes beyond)
 
 
 class Store:
@@ -278,14 +279,43 @@ class Graph:
         return self.expression[start:end]
 
     def __getitem__(self, name: str) -> Node:
-        """The node of variable ``name``."""
-        return self.nodes[self.variables[name]]
+        """The node of variable ``name`` (a program's assigned names: ``node.name`` of
+        :attr:`nodes`); an unknown name is :class:`~backpropviz.errors.UnknownName`."""
+        if not isinstance(name, str):
+            raise TypeError(f"a graph is indexed by variable name, not by "
+                            f"{type(name).__name__}: node i is graph.nodes[i]")
+        node_id = self.variables.get(name)
+        if node_id is None:
+            known = name_list(list(self.variables)) or "none"
+            if name in self.store.name:
+                raise UnknownName(f"'{shorten(name)}' is an assigned name, not a variable: its "
+                                  f"node is in graph.nodes (variables: {known})")
+            raise UnknownName(f"the expression has no variable '{shorten(name)}' "
+                              f"(its variables: {known})")
+        return self.nodes[node_id]
+
+    def __contains__(self, name: object) -> bool:
+        """True for a variable's name, as ``graph[name]`` finds it."""
+        return name in self.variables
+
+    def __iter__(self) -> Iterator[Node]:
+        """The nodes in evaluation order, as :attr:`nodes` (``len(graph)`` counts them)."""
+        return iter(self.nodes)
+
+    def __repr__(self) -> str:
+        """One line: the expression (shortened), its size, and the output's value."""
+        return (f"<Graph {shorten(self.expression, 60)!r}: {_count(len(self), 'node')}, "
+                f"{_count(self.gate_count, 'gate')}, value={self.value!r}>")
 
     def _repr_svg_(self) -> str | None:
-        """The diagram, for Jupyter; None (the text repr) when no Graphviz can draw it."""
+        """The diagram, for Jupyter; None (the text repr) when no Graphviz can draw it, or
+        when the graph has more than :data:`MAX_DRAW` nodes (Graphviz would take minutes,
+        as the command's ``--max-draw`` guards against)."""
         from .render.diagram import render_file
         from .render.engines import choose_engine
 
+        if len(self) > MAX_DRAW:
+            return None
         try:
             return render_file(self, "svg", 2, choose_engine("auto")).data.decode("utf-8")
         except BackpropvizError:
@@ -314,8 +344,10 @@ def build_expression(text: str, output: str | None = None) -> Graph:
         with PausedGC():
             output_id, variables, output_name, warnings = build_fast(text, output, store)
     except Exception:  # GiveUp, or a bug there: the tree route is the reference
-        return build(parse_program(text), output)
-    return Graph(text, store, output_id, variables, output_name, warnings)
+        pass  # (outside this block, so the error raised has no internal GiveUp chained)
+    else:
+        return Graph(text, store, output_id, variables, output_name, warnings)
+    return build(parse_program(text), output)
 
 
 class PausedGC:
@@ -472,6 +504,11 @@ class _Builder:
         named = store.name[root] if store.op[root] != "input" else None  # `q = x*2; q`
         return Graph(self.text, store, root, self.variables,
                      output_name=output or last.target or named, warnings=self.warnings)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 node``, ``2 nodes``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _line(text: str, pos: int) -> int:
