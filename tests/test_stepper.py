@@ -182,3 +182,11 @@ def test_colours_go_into_the_style():
 def test_bad_input_is_a_value_error(svgs, captions, kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         render_html(svgs, captions, **kwargs)
+
+
+def test_text_that_reads_like_a_reference_is_left_alone():
+    # a title such as "see url(#graph0)" is drawn as SVG text: it must stay as typed, only
+    # attributes that refer to an id are prefixed
+    html = render_html([HAND_SVG % (100, 100, "see url(#graph0) or url(#l_0)")], ["1"])
+    assert "<text>see url(#graph0) or url(#l_0)</text>" in html
+    assert 'fill="url(#bpv-f1-l_0)"' in html and 'href="#bpv-f1-graph0"' in html

@@ -18,7 +18,8 @@ __all__ = ["render_html"]
 _COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(?:rgb|hsl)a?\([0-9.,%/ ]+\)")
 _SVG_START = re.compile(r"<svg\b")
 _ID = re.compile(r'(\sid=")([^"]+)(")')
-_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
+# (in an attribute only: a title's text "url(#node1)" is text, and " is &quot; in text)
+_REF = re.compile(r'(="url\(#|href="#)([^)"]+)')
 _WIDTH_PT = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)(?:pt)?"')
 
 _STYLE = """
