@@ -456,3 +456,29 @@ def test_needs_dot_fails_without_dot_when_required(tmp_path, child_env):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "skipped" not in proc.stdout
     assert "BACKPROPVIZ_REQUIRE_DOT=1 requires it" in proc.stdout
+
+
+def test_a_graphviz_failure_is_told_by_its_error_line_not_the_quoted_text():
+    # Graphviz ends with the DOT text it choked on; the cause is its "Error:" line
+    stderr = (b"Error: <stdin>: syntax error in line 5 scanning a HTML string (missing '>'? "
+              b"bad nesting? longer than 16384?)\nString starting:<<i>aaaaaaaaaaaaaaaaaaaa\n")
+    assert engines._reason(stderr) == ("syntax error in line 5 scanning a HTML string "
+                                       "(missing '>'? bad nesting? longer than 16384?)")
+    assert engines._reason(b"Warning: something\nlast words\n") == "last words"
+    assert engines._reason(b"") == ""
+
+
+@pytest.mark.needs_dot
+def test_a_name_longer_than_graphviz_takes_is_a_clear_error():
+    # Graphviz 2.x refuses an HTML label over 16,384 characters
+    name = "a" * 20_000
+    dot = render_dot(backpropviz.trace(f"{name}*x", {name: 2, "x": 3}))
+    try:
+        engines.choose_engine("dot").render(dot, "svg")
+    except backpropviz.RenderError as exc:
+        message = str(exc)
+    else:
+        pytest.skip("this Graphviz takes labels over 16,384 characters")
+    assert message.startswith("Graphviz could not render .svg: syntax error in line ")
+    assert message.endswith("longer than 16384?)")
+    assert "String starting" not in message and "aaaa" not in message

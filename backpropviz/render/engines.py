@@ -8,6 +8,7 @@ embedded one, so ``pip install backpropviz`` alone renders SVG and PNG.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import RenderError
+from ..errors import RenderError, shorten
 
 __all__ = ["Engine", "ENGINE_CHOICES", "choose_engine", "embedded_executable"]
 
@@ -52,9 +53,8 @@ class Engine:
         except OSError as exc:
             raise RenderError(f"cannot run {self.executable}: {exc.strerror}") from None
         if proc.returncode != 0:
-            detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise RenderError(f"Graphviz ({self.description}) could not render .{fmt}: "
-                              f"{detail[-1] if detail else f'exit status {proc.returncode}'}")
+            detail = _reason(proc.stderr) or f"exit status {proc.returncode}"
+            raise RenderError(f"Graphviz ({self.description}) could not render .{fmt}: {detail}")
         return proc.stdout
 
 
@@ -68,9 +68,21 @@ def _pipe_dot(source: str, fmt: str) -> bytes:
         raise RenderError(f"Graphviz's 'dot' program is needed for .{fmt} but was not "
                           f"found: {INSTALL_HINT}") from None
     except graphviz.CalledProcessError as exc:
-        detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise RenderError(f"Graphviz could not render .{fmt}: "
-                          f"{detail[-1] if detail else exc}") from None
+                          f"{_reason(exc.stderr or b'') or exc}") from None
+
+
+def _reason(stderr: bytes) -> str:
+    """Why Graphviz failed, in one line: its first ``Error:`` line (the cause; the lines
+    after it quote the DOT text, e.g. ``String starting:<<i>aaaa...``), else its last line."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()
+             if line.strip()]
+    errors = [line for line in lines if line.startswith("Error")]
+    if not lines:
+        return ""
+    reason = errors[0] if errors else lines[-1]
+    reason = re.sub(r"^Error:\s*(<stdin>:\s*)?", "", reason)
+    return shorten(reason, 200)
 
 
 def embedded_executable() -> str | None:
