@@ -18,6 +18,7 @@ from .ops import (ADD, ADD_CONST, CONST, EXP, MUL, MUL_CONST, NEG, OPS, RELU, RS
 from .syntax import CONSTANTS, FUNCTIONS
 
 nan = math.nan
+_UNREACHED = float("0")  # (a 0.0 made at run time: no other float is this object)
 
 __all__ = ["evaluate", "forward", "node_values", "backward", "check_values", "first_nonfinite"]
 
@@ -101,24 +102,33 @@ def check_values(graph: Graph, values: Mapping[str, float]) -> None:
 def backward(graph: Graph) -> None:
     """Set every node's ``grad`` (d output / d node) and ``local_grads`` by the chain rule.
 
-    Every gate is visited, reachable from the output or not, in reverse evaluation order,
-    each input slot in order, so the sums come out the same to the last bit whatever the
-    order of floating-point additions would otherwise change."""
+    The gates the output depends on are visited in reverse evaluation order, each input
+    slot in order, so the sums come out the same to the last bit whatever the order of
+    floating-point additions would otherwise change. A gate the output does not depend on
+    (a statement never used, or after ``--output``) gets its local derivatives but sends
+    nothing back, as in PyTorch: its 0 times an infinite derivative would be nan."""
     s = graph.store
     n = len(s.op)
     vals = s.value
     if vals is None:
         vals = [nan] * n
-    grads = [0.0] * n
+    # Every gradient starts as one 0.0 object, _UNREACHED: a gate whose gradient is still
+    # that very object was never reached from the output (adding to a float makes a new one).
+    grads = [_UNREACHED] * n
     da: list[float | None] = [None] * n
     db: list[float | None] = [None] * n
-    grads[graph.output] = 1.0
+    out = graph.output
+    grads[out] = 1.0
+    dead = []
     code, opa, opb, param = s.code, s.a, s.b, s.param
     for i in range(n - 1, -1, -1):
         c = code[i]
         if c <= CONST:
             continue
         g = grads[i]
+        if g is _UNREACHED:
+            dead.append(i)
+            continue
         x = opa[i]
         if c == MUL:
             y = opb[i]
@@ -159,19 +169,28 @@ def backward(graph: Graph) -> None:
             da[i] = d
             grads[x] += g * d
         else:
-            op = OPS[s.op[i]]
-            y = opb[i]
-            if y < 0:
-                d = op.derivative(vals[x], vals[i], param[i])
-                da[i] = d
-                grads[x] += g * d
-            else:
-                d, e = op.derivative(vals[x], vals[y], vals[i])
-                da[i] = d
-                db[i] = e
-                grads[x] += g * d
-                grads[y] += g * e
+            local = _local_derivatives(s.op[i], vals, i, x, opb[i], param[i])
+            da[i] = local[0]
+            grads[x] += g * local[0]
+            if len(local) > 1:
+                y = opb[i]
+                db[i] = local[1]
+                grads[y] += g * local[1]
+    for i in dead:
+        local = _local_derivatives(s.op[i], vals, i, opa[i], opb[i], param[i])
+        da[i] = local[0]
+        if len(local) > 1:
+            db[i] = local[1]
     s.grad, s.da, s.db = grads, da, db
+
+
+def _local_derivatives(op: str, vals: list[float], i: int, x: int, y: int,
+                       param: float | None) -> tuple[float, ...]:
+    """d node / d each input of gate ``i``, from the op table (bit for bit the inline ops)."""
+    entry = OPS[op]
+    if y < 0:
+        return (entry.derivative(vals[x], vals[i], param),)
+    return tuple(entry.derivative(vals[x], vals[y], vals[i]))
 
 
 def first_nonfinite(graph: Graph) -> tuple[int, str] | None:

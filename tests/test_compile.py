@@ -25,6 +25,7 @@ from backpropviz.engine import backward, forward
 from backpropviz.errors import BackpropvizError
 from backpropviz.graph import Store, build, build_expression
 from backpropviz.ops import OPS
+from backpropviz.steps import reaches_output
 from backpropviz.render.json_doc import SCHEMA_ID, _head, _node_dict, render_json
 from backpropviz.syntax import parse_program
 
@@ -177,6 +178,7 @@ def reference_passes(graph):
     grads = [0.0] * len(nodes)
     grads[graph.output] = 1.0
     locals_ = [()] * len(nodes)
+    needed = reaches_output(graph)
     for node in reversed(nodes):
         ins = node.inputs
         if not ins:
@@ -187,8 +189,9 @@ def reference_passes(graph):
         else:
             local = op.derivative(values[ins[0]], values[ins[1]], values[node.id])
         locals_[node.id] = local
-        for src, d in zip(ins, local):
-            grads[src] += grads[node.id] * d
+        if needed[node.id]:  # (a gate the output does not depend on sends nothing back)
+            for src, d in zip(ins, local):
+                grads[src] += grads[node.id] * d
     return values, grads, locals_
 
 

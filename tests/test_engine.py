@@ -328,3 +328,23 @@ def test_every_variable_has_one_input_node_and_gets_its_value(text, expand):
     values = {name: 0.5 + k for k, name in enumerate(graph.variables)}
     got = engine.node_values(graph, values)
     assert {name: got[i] for name, i in graph.variables.items()} == values
+
+
+@pytest.mark.parametrize("text, values, output, grads", [
+    # f = log(0) = -inf is never used: its 0 * (1/0 = inf) made dq/dx nan (it is 2)
+    ("q = x*2; f = log(x); q", {"x": 0.0}, None, {"x": 2.0}),
+    # statements after --output q: 1/q at q = 0 sent 0 * -inf = nan back into q
+    ("q = x*y; f = 1/q; g = q*3", {"x": 0.0, "y": 2.0}, "q", {"x": 2.0, "y": 0.0}),
+    # a chain of unused gates, each fine, changes nothing either
+    ("q = x*y; u = exp(q); v = u*u; q + 1", {"x": 3.0, "y": -1.0}, None,
+     {"x": -1.0, "y": 3.0}),
+])
+def test_a_gate_the_output_does_not_depend_on_sends_nothing_back(text, values, output, grads):
+    """As in PyTorch, only the gates the output depends on take part in the reverse pass
+    (hand-derived: d(2x)/dx = 2; d(xy)/dx = y, d(xy)/dy = x). Unused gates keep their
+    local derivatives for the diagram."""
+    graph = backpropviz.trace(text, values, output=output)
+    assert graph.gradients == grads
+    unused = [n for n in graph.nodes if n.is_gate and n.id > graph.output
+              or n.name in ("f", "u", "v", "g")]
+    assert unused and all(n.grad == 0.0 and n.local_grads for n in unused)
