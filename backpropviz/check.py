@@ -64,7 +64,8 @@ class CheckReport:
 
 
 def find_kinks(graph: Graph) -> list[str]:
-    """Where the point sits on a non-differentiable point of relu, abs, max or min."""
+    """Where the point sits on a non-differentiable point of relu, abs, max, min or a
+    power (0**y at y = 0)."""
     return list(_kink_nodes(graph).values())
 
 
@@ -79,6 +80,11 @@ def _kink_nodes(graph: Graph) -> dict[int, str]:
             a, b = (nodes[i].value for i in node.inputs)
             if a == b:
                 kinks[node.id] = f"{node.op} tie at {a:g} (node {node.id})"
+        elif node.op in ("pow", "rpow_const"):  # 0**y jumps from 1 to 0 as y leaves 0
+            base, exponent = ((nodes[node.inputs[0]].value, nodes[node.inputs[1]].value)
+                              if node.op == "pow" else (node.param, nodes[node.inputs[0]].value))
+            if base == 0 and exponent == 0:
+                kinks[node.id] = f"0**0 (node {node.id})"
     return kinks
 
 

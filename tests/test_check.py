@@ -177,6 +177,21 @@ def test_a_formula_that_is_0_over_0_at_the_point_is_no_failure(run, expression, 
         assert row["backprop"] == row["symbolic"] == expected
 
 
+@pytest.mark.parametrize("expression, values, kink", [
+    ("x**y", {"x": 0, "y": 0}, "0**0 (node 2)"),
+    ("0**y", {"y": 0}, "0**0 (node 1)"),
+])
+def test_zero_to_the_zero_is_a_kink_for_the_exponent(run, expression, values, kink):
+    """0**y is 1 at y = 0 and 0 just above: no derivative in y (sympy and finite differences
+    say -inf or nan); backprop takes 0 as PyTorch does. Was a mismatch, exit 1."""
+    doc = check_json(run, expression, *var_args(values))
+    check = doc["check"]
+    assert check["ok"] is True and check["kinks"] == [kink]
+    row = check["gradients"]["y"]
+    assert row["backprop"] == 0.0 and row["status"] == "kink"
+    assert row["finite_difference"] == "-inf"
+
+
 def test_the_one_variable_fallback_refuses_a_division_by_zero(run):
     """x/0 is zoo whatever x is: sympy would call its derivative 0; it stays undefined."""
     doc = check_json(run, "x/y", "--x", "1", "--y", "0")

@@ -92,7 +92,8 @@ def render_check(report: CheckReport, file: IO[str] | None = None,
     if report.kinks:
         footer.append("at a kink: " + "; ".join(report.kinks) + ". One-sided derivatives "
                       "differ there; backprop follows PyTorch (relu'(0) = abs'(0) = 0, "
-                      "ties split evenly), sympy and finite differences average the sides.")
+                      "ties split evenly, d/dy 0**y = 0), sympy and finite differences "
+                      "average the sides or find no derivative.")
     if not report.ok:
         footer.append("check FAILED: some gradients disagree (marked !)")
     elif any(c.status == "kink" for c in report.checks):
