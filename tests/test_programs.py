@@ -875,6 +875,19 @@ def test_comments_blank_lines_and_mixed_separators(run, tmp_path):
     assert {n["name"] for n in doc["nodes"]} >= {"q", "s", "f"}
 
 
+def test_a_comment_inside_a_statement_is_not_shown_as_part_of_it(run, tmp_path):
+    """A statement over two lines with a comment in between: the table, the output line
+    and --explain show the expression without it (they showed `x + # the sum y`)."""
+    path = write(tmp_path / "model.bp", "f = (x +  # the sum\n     y) * z  # and the product\n")
+    result = run("-f", str(path), *STAGED_VALUES, "--explain")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[4].split() == ["2", "+", "x", "+", "y", "3.0000", "-4.0000"]
+    assert lines[6].split() == ["4", "f", "*", "(x", "+", "y)", "*", "z", "-12.0000", "1.0000"]
+    assert "[n2 = x + y]" in result.stdout
+    assert "the sum" not in result.stdout and "product" not in result.stdout
+
+
 def test_crlf_line_endings(run, tmp_path):
     path = write(tmp_path / "crlf.bp", b"# comment\r\nq = x + y\r\n\r\nf = q * z\r\n")
     doc = run_json(run, "-f", str(path), *STAGED_VALUES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["excerpt"]
 
 
@@ -12,8 +14,19 @@ def excerpt(text: str, start: int, end: int, width: int = 48) -> str:
     expression stays linear.
     """
     if end - start <= width:
-        piece = text[start:end]
+        piece = _uncommented(text[start:end])
     else:
         half = (width - 1) // 2
-        piece = text[start:start + half] + "…" + text[end - (width - 1 - half):end]
+        piece = (_uncommented(text[start:start + half]) + "…"
+                 + _uncommented(text[end - (width - 1 - half):end]))
     return " ".join(piece.split())
+
+
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def _uncommented(piece: str) -> str:
+    """``piece`` without its comments: '#' to the end of the line (the grammar has no
+    strings, so a '#' always starts one). A comment inside a statement that spans lines
+    would otherwise show as part of it."""
+    return _COMMENT.sub("", piece) if "#" in piece else piece
