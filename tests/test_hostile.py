@@ -53,7 +53,7 @@ CORPUS: list[Case] = [
     case("tuple-subclasses", "().__class__.__base__.__subclasses__()"),
     case("dunder-import-system", SYSTEM),
     case("dunder-import-dq", '__import__("os").system("touch CANARY")'),
-    case("builtins-open", f"__builtins__.open('CANARY', 'w')"),
+    case("builtins-open", "__builtins__.open('CANARY', 'w')"),
     case("builtins-dict", "__builtins__['open']('CANARY', 'w')"),
     case("dunder-globals", "exp.__globals__['os'].system('touch CANARY')"),
     # dunder *names* are ordinary variables of the grammar: harmless, and they work
@@ -170,7 +170,7 @@ CORPUS: list[Case] = [
     case("balanced-parens", "(" * 60_000 + "x" + ")" * 60_000, "--x", "1", rc=0),
     case("deep-calls", "exp(" * 20_000 + "x" + ")" * 20_000, "--x", "0", "-q", rc=0),
     case("unary-chain", "-" * LONG + "x", "--x", "1", "-q", rc=0),
-    case("deep-lambda-nest", f"(lambda: " * 5_000 + OPEN + ")" * 5_000),
+    case("deep-lambda-nest", "(lambda: " * 5_000 + OPEN + ")" * 5_000),
     case("empty", ""),
     case("only-comment", "# __import__('os').system('touch CANARY')"),
 ]
