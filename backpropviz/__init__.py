@@ -12,7 +12,8 @@ from typing import Mapping
 
 from .engine import evaluate
 from .errors import BackpropvizError, ExpressionSyntaxError, RenderError, ValuesError, shorten
-from .graph import Graph, Node, Wire, build_expression
+from .graph import Graph, Node, Wire
+from .parse import build_expression
 
 __version__ = "0.1.0"
 

@@ -22,10 +22,11 @@ from . import __version__
 from .engine import evaluate, first_nonfinite
 from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, ValuesError, name_list,
                      shorten)
-from .graph import MAX_DRAW, Graph, build_expression
+from .graph import MAX_DRAW, Graph
+from .parse import build_expression
 from .progress import Progress, start as start_progress
 from .sources import parse_values, read_text
-from .syntax import is_name
+from .parse import is_name
 
 __all__ = ["cli", "main"]
 

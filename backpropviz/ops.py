@@ -228,3 +228,9 @@ CODE: dict[str, int] = {name: OTHER for name in OPS}
 CODE.update(input=INPUT, const=CONST, add=ADD, sub=SUB, mul=MUL, add_const=ADD_CONST,
             sub_const=SUB_CONST, rsub_const=RSUB_CONST, mul_const=MUL_CONST, neg=NEG, tanh=TANH,
             exp=EXP, relu=RELU)
+
+#: Functions the grammar accepts, with how many arguments each takes.
+FUNCTIONS: dict[str, int] = {name: OPS[op].arity for name, op in FUNCTION_OP.items()}
+
+#: Named constants; every other identifier is a variable.
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}

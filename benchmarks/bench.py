@@ -53,7 +53,8 @@ if str(REPO) not in sys.path:  # benchmark the checkout, installed or not
     sys.path.insert(0, str(REPO))
 
 from backpropviz.engine import backward, forward  # noqa: E402
-from backpropviz.graph import Graph, build_expression  # noqa: E402
+from backpropviz.graph import Graph  # noqa: E402
+from backpropviz.parse import build_expression  # noqa: E402
 from backpropviz.render.dot import render_dot  # noqa: E402
 from backpropviz.render.json_doc import render_json  # noqa: E402
 from backpropviz.render.table import render_table  # noqa: E402

@@ -11,7 +11,7 @@ import sympy
 
 import backpropviz
 from backpropviz import Wire, engine
-from backpropviz.syntax import FUNCTIONS
+from backpropviz.ops import FUNCTIONS
 
 X, Y, Z = sympy.symbols("x y z", real=True)
 SYMBOLS = {"x": X, "y": Y, "z": Z}
@@ -318,7 +318,7 @@ def test_every_variable_has_one_input_node_and_gets_its_value(text, expand):
     """The forward pass puts each variable's value at its node in graph.variables: every
     input node must be one of those, and each must get the value given for its name."""
     from backpropviz.expand import expand as expand_graph
-    from backpropviz.graph import build_expression
+    from backpropviz.parse import build_expression
 
     graph = build_expression(text)
     if expand:

@@ -409,7 +409,7 @@ def _random_program(rng: random.Random) -> tuple[str, dict[str, float]]:
         names.append(name)
     statements.append(" + ".join(rng.sample(names[3:], min(2, len(names) - 3))) + " * a")
     program = "; ".join(statements)
-    used = backpropviz.graph.build_expression(program, None).variables
+    used = backpropviz.parse.build_expression(program, None).variables
     return program, {n: v for n, v in values.items() if n in used}
 
 

@@ -41,7 +41,7 @@ from hypothesis import strategies as st
 import backpropviz.check  # noqa: F401  (imported before forking: each child starts warm)
 import backpropviz.symbolic  # noqa: F401
 from backpropviz.cli import main
-from backpropviz.syntax import FUNCTIONS
+from backpropviz.ops import FUNCTIONS
 
 HANG_SECONDS = 5.0  # a small --check/--exact/--explain run takes under half a second
 FLAGS = ["--json", "--explain", "--check", "--exact", "-q"]

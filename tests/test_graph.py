@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from backpropviz import Graph, Node
-from backpropviz.graph import build_expression
+from backpropviz.parse import build_expression
 from backpropviz.ops import OPS
 
 

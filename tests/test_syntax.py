@@ -9,7 +9,8 @@ import pytest
 
 import backpropviz
 from backpropviz import ExpressionSyntaxError
-from backpropviz.syntax import FUNCTIONS, Binary, Call, Name, Number, Unary, parse
+from backpropviz.ops import FUNCTIONS
+from backpropviz.parse import build_expression as parse
 
 
 def value(expression: str, **values: float) -> float:
@@ -77,16 +78,21 @@ def test_variable_arithmetic(expression, values, expected):
     assert value(expression, **values) == expected
 
 
+def shape(text: str) -> list[tuple[str, int, int]]:
+    """(op, first input, second input) of every node, in evaluation order."""
+    s = parse(text).store
+    return list(zip(s.op, s.a, s.b))
+
+
 def test_tree_shapes():
-    tree = parse("2**3**2")
-    assert isinstance(tree, Binary) and tree.op == "**"
-    assert isinstance(tree.left, Number) and isinstance(tree.right, Binary)
-    tree = parse("a-b-c")
-    assert isinstance(tree, Binary) and tree.op == "-"
-    assert isinstance(tree.left, Binary) and isinstance(tree.right, Name)
-    tree = parse("-x**2")
-    assert isinstance(tree, Unary) and isinstance(tree.operand, Binary)
-    assert parse("x^2").op == "**"
+    # 2**(3**2): right-associative, the constant base folds into the outer gate
+    assert shape("2**3**2") == [("const", -1, -1), ("const", -1, -1), ("pow", 0, 1),
+                                ("rpow_const", 2, -1)]
+    # (a-b)-c: left-associative
+    assert shape("a-b-c") == [("input", -1, -1), ("input", -1, -1), ("sub", 0, 1),
+                              ("input", -1, -1), ("sub", 2, 3)]
+    assert shape("-x**2") == [("input", -1, -1), ("pow_const", 0, -1), ("neg", 1, -1)]
+    assert shape("x^2") == shape("x**2")
 
 
 # --- numbers ----------------------------------------------------------------------------
@@ -97,10 +103,8 @@ def test_tree_shapes():
     ("007", 7.0),
 ])
 def test_numbers(text, expected):
-    tree = parse(text)
-    assert isinstance(tree, Number)
-    assert tree.value == expected
-    assert tree.text == text
+    s = parse(text).store
+    assert (s.op, s.param, s.param_text) == (["const"], [expected], [text])
     assert value(text) == expected
 
 
@@ -135,9 +139,9 @@ def test_function_cases_cover_grammar():
 def test_every_function(func):
     expression, values, expected = FUNCTION_CASES[func]
     assert value(expression, **values) == pytest.approx(expected, rel=1e-15)
-    tree = parse(expression)
-    assert isinstance(tree, Call) and tree.func == func
-    assert len(tree.args) == FUNCTIONS[func]
+    graph = parse(expression)
+    out = graph.nodes[graph.output]
+    assert out.op == func and len(out.inputs) == FUNCTIONS[func]
 
 
 def test_functions_with_expression_arguments():
@@ -177,8 +181,8 @@ def test_sympy_special_names_are_plain_variables():
 
 @pytest.mark.parametrize("name", SPECIAL_NAMES + ["exp2", "e1", "pie", "logx", "_x", "x_", "inf", "nan", "None", "__import__"])
 def test_name_is_a_variable(name):
-    tree = parse(name)
-    assert isinstance(tree, Name) and tree.name == name
+    s = parse(name).store
+    assert (s.op, s.name) == (["input"], [name])
     # each is a variable with a value of its own, not a number, constant or function
     g = backpropviz.trace(f"{name}*3", {name: 2.0})
     assert g.value == 6.0
@@ -230,7 +234,13 @@ def syntax_error(text: str) -> ExpressionSyntaxError:
     ("1,2", 2, "',' outside a function call at column 2"),
     ("(1,2)", 3, "',' outside a function call at column 3"),
     ("x@y", 2, "unexpected character '@' at column 2"),
-    ("x.y", 2, "unexpected character '.' at column 2"),
+    ("x.y", 3, f"unknown function 'y' at column 3; supported: {', '.join(FUNCTIONS)}"),
+    ("x.", 3, "expected a function name after '.' but found the end of the expression at column 3"),
+    ("x.max()", 3, "max() takes 2 arguments: write max(...), not .max() at column 3"),
+    ("x.exp", 6, "expected '(' after '.exp' but found the end of the expression at column 6"
+                 "; write .exp()"),
+    ("x.exp(y)", 7, "expected ')' after '.exp(' but found 'y' at column 7; .exp() takes no "
+                    "argument: write exp(x) or x.exp()"),
     ("x+\x00", 3, "unexpected character '\\x00' at column 3"),
     ('x+"1"', 3, "unexpected character '\"' at column 3"),
     ("x[0]", 2, "unexpected character '[' at column 2"),
@@ -285,55 +295,44 @@ def test_caret_in_a_long_expression():
 
 # --- scale: no recursion limits ---------------------------------------------------------
 
-def count(tree, kind) -> int:
-    """Nodes of type ``kind`` in a tree, walked iteratively."""
-    n, stack = 0, [tree]
-    while stack:
-        node = stack.pop()
-        n += type(node) is kind
-        if isinstance(node, Binary):
-            stack += [node.left, node.right]
-        elif isinstance(node, Unary):
-            stack.append(node.operand)
-        elif isinstance(node, Call):
-            stack += node.args
-    return n
+def count(text: str, op: str) -> int:
+    """Gates of kind ``op`` in the graph of ``text``."""
+    return parse(text).store.op.count(op)
 
 
 def test_flat_sum_of_100000_terms():
     terms = 100_000
     text = "+".join(f"x{i % 7}" for i in range(terms))
-    tree = parse(text)
-    assert count(tree, Binary) == terms - 1
-    # left-associative: the spine goes down the left
-    assert isinstance(tree.left, Binary) and isinstance(tree.right, Name)
+    s = parse(text).store
+    assert s.op.count("add") == terms - 1
+    # left-associative: each + reads the previous + and a variable
+    assert s.op[-1] == "add" and s.op[s.a[-1]] == "add" and s.op[s.b[-1]] == "input"
 
 
 def test_1000_nested_parentheses():
-    tree = parse("(" * 1000 + "x+1" + ")" * 1000)
-    assert isinstance(tree, Binary)
+    assert parse("(" * 1000 + "x+1" + ")" * 1000).store.op == ["input", "add_const"]
     assert value("(" * 1000 + "x*2" + ")" * 1000, x=3) == 6.0
 
 
 def test_1000_nested_exp():
     text = "exp(" * 1000 + "x" + ")" * 1000
-    assert count(parse(text), Call) == 1000
+    assert count(text, "exp") == 1000
     g = backpropviz.trace(text, x=0.0)
     assert sum(1 for n in g.gates if n.op == "exp") == 1000
     assert g.value == math.inf  # exp(exp(exp(exp(exp(0))))) already overflows
 
 
 def test_100000_chained_unary_minus():
-    assert count(parse("-" * 100_000 + "x"), Unary) == 100_000
+    assert count("-" * 100_000 + "x", "neg") == 100_000
     assert value("-" * 100_000 + "x", x=2) == 2.0
     assert value("-" * 99_999 + "x", x=2) == -2.0
 
 
 def test_power_tower_of_5000():
     text = "x" + "**x" * 4999
-    tree = parse(text)
-    assert count(tree, Binary) == 4999
-    assert isinstance(tree.left, Name) and isinstance(tree.right, Binary)  # right-assoc
+    s = parse(text).store
+    assert s.op.count("pow") == 4999
+    assert s.op[s.a[-1]] == "input" and s.op[s.b[-1]] == "pow"  # right-associative
     g = backpropviz.trace(text, x=1.0)
     assert g.value == 1.0
     # d/dx of x^(x^(...)) at x=1 is 1 for every height

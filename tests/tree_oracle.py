@@ -1,16 +1,16 @@
-"""Text -> syntax tree, with source positions so errors can point at a line and column.
-
-A linear tokenizer and an iterative operator-precedence (shunting-yard) parser: no input
-can run code (nothing is ever evaluated), and depth is limited only by memory, not by
-Python's recursion limit (1,000 nested parentheses and 100,000-term sums both parse).
+"""The tree route: the parser backpropviz used before its one-pass parser (text -> syntax
+tree -> graph), kept as an independent reference for the tests. It knows the same grammar
+but method calls (u.relu()), and builds the same graph node for node.
 """
-
 from __future__ import annotations
 
 import math
 import re
 
-from .errors import ExpressionSyntaxError, shorten
+from backpropviz.errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
+from backpropviz.graph import Graph, Store
+from backpropviz.ops import BINARY_OPERATOR, FOLDED, FUNCTION_OP, OPS
+from backpropviz.ops import FUNCTIONS as _FUNCTIONS
 
 __all__ = [
     "FUNCTIONS",
@@ -28,11 +28,7 @@ __all__ = [
     "is_name",
 ]
 
-#: Functions the grammar accepts, with how many arguments each takes.
-FUNCTIONS: dict[str, int] = {
-    "exp": 1, "log": 1, "sqrt": 1, "sin": 1, "cos": 1, "tan": 1,
-    "tanh": 1, "sigmoid": 1, "relu": 1, "abs": 1, "max": 2, "min": 2,
-}
+FUNCTIONS = dict(_FUNCTIONS)
 
 #: Named constants; every other identifier is a variable.
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
@@ -238,6 +234,7 @@ def parse_program(text: str) -> Program:
     assignment (``NAME += expr``, ``-=``, ``*=``, ``/=``), or, last, a bare expression."""
     tokens = tokenize(text)
     statements: list[Statement] = []
+    assigned: set[str] = set()
     i = 0
     while True:
         kind, val, pos = tokens[i]
@@ -248,13 +245,14 @@ def parse_program(text: str) -> Program:
             break
         target = op = None
         if kind == "name" and tokens[i + 1][0] == "assign":
-            if val in FUNCTIONS or val in CONSTANTS:
-                what = "function" if val in FUNCTIONS else "constant"
-                raise ExpressionSyntaxError(f"cannot assign to '{val}': it is a {what}", text, pos)
+            if val in FUNCTIONS:
+                raise ExpressionSyntaxError(f"cannot assign to '{val}': it is a function", text, pos)
             target, op = val, tokens[i + 1][1]
             i += 2
-        expr, i = _expression(tokens, i, text)
+        expr, i = _expression(tokens, i, text, assigned)
         statements.append(Statement(target, op, expr, pos))
+        if target is not None:
+            assigned.add(target)  # e and pi too: from here on they are variables
     if not statements:
         raise ExpressionSyntaxError("the expression is empty", text, len(text))
     for statement in statements[:-1]:
@@ -265,7 +263,8 @@ def parse_program(text: str) -> Program:
     return Program(text, statements)
 
 
-def _expression(tokens: list[Token], i: int, text: str) -> tuple[Expr, int]:
+def _expression(tokens: list[Token], i: int, text: str,
+                assigned: set[str] = frozenset()) -> tuple[Expr, int]:
     """Parse one expression from ``tokens[i]`` up to a separator or the end.
 
     Returns the tree and the index of the token after it.
@@ -311,7 +310,7 @@ def _expression(tokens: list[Token], i: int, text: str) -> tuple[Expr, int]:
                 elif val in FUNCTIONS:
                     raise ExpressionSyntaxError(
                         f"'{val}' is a function: write {val}(...)", text, pos)
-                elif val in CONSTANTS:
+                elif val in CONSTANTS and val not in assigned:
                     operands.append(Number(CONSTANTS[val], val, pos, pos + len(val)))
                     expect_operand = False
                 else:
@@ -398,3 +397,173 @@ def _open_paren_hint(stack: list[object], text: str, pos: int) -> str:
 
 def _arguments(count: int) -> str:
     return "1 argument" if count == 1 else f"{count} arguments"
+
+
+def build(program: Program, output: str | None = None) -> Graph:
+    """Turn a parsed program into a graph, iteratively (no recursion, so any depth works).
+
+    Each assignment names the node it makes; a re-assigned name is a new node each time
+    (static single assignment). The output is the last statement's value, or the last
+    value assigned to ``output``.
+    """
+    return _Builder(program).finish(output)
+
+
+class _Builder:
+    """Builds a graph statement by statement, tracking which name means which node."""
+
+    def __init__(self, program: Program) -> None:
+        self.text = program.text
+        self.store = Store()
+        self.variables: dict[str, int] = {}
+        self.env: dict[str, int] = {}            # assigned name -> its current node
+        self.version: dict[str, Statement] = {}  # assigned name -> the statement assigning it
+        self.read: set[int] = set()              # ids of statements whose value was read
+        first: dict[str, Statement] = {}
+        for statement in program.statements:
+            if statement.target is not None:
+                first.setdefault(statement.target, statement)
+        self.first_assignment = first
+        self.warnings: list[str] = []
+        self.statements = program.statements
+        for statement in program.statements:
+            self.statement(statement)
+
+    def add(self, op: str, label: str, inputs: tuple[int, ...], span: tuple[int, int],
+            name: str | None = None, const: Number | None = None) -> int:
+        param, text = (const.value, const.text) if const is not None else (None, None)
+        a = inputs[0] if inputs else -1
+        b = inputs[1] if len(inputs) > 1 else -1
+        return self.store.add(op, label, a, b, span[0], span[1], name, param, text)
+
+    def name(self, expr: Name) -> int:
+        """The node a name stands for: an assigned value, else a variable (one leaf each)."""
+        name = expr.name
+        if name in self.env:
+            self.read.add(id(self.version[name]))
+            return self.env[name]
+        if name in self.first_assignment:
+            line = _line(self.text, self.first_assignment[name].pos)
+            raise ExpressionSyntaxError(f"'{shorten(name)}' is used before it is assigned", self.text,
+                                        expr.start, f" (it is assigned on line {line})")
+        if name not in self.variables:
+            self.variables[name] = self.add("input", name, (), (expr.start, expr.end), name=name)
+        return self.variables[name]
+
+    def const(self, expr: Number) -> int:
+        return self.add("const", expr.text, (), (expr.start, expr.end), const=expr)
+
+    def binary(self, op: str, left: Expr | int, right: Expr | int, span: tuple[int, int]) -> int:
+        """A gate for ``left op right``, where each side is a constant or a built node id.
+
+        One constant side is folded into a one-input gate labelled as CS231n does (``+1``).
+        """
+        lconst, rconst = type(left) is Number, type(right) is Number
+        if lconst != rconst:
+            const, other = (left, right) if lconst else (right, left)
+            name = FOLDED[op][1 if lconst else 0]
+            label = OPS[name].label.format(c=const.text)  # type: ignore[union-attr]
+            return self.add(name, label, (other,), span,  # type: ignore[arg-type]
+                            const=const)  # type: ignore[arg-type]
+        a = self.const(left) if lconst else left  # type: ignore[arg-type]
+        b = self.const(right) if rconst else right  # type: ignore[arg-type]
+        name = BINARY_OPERATOR[op]
+        return self.add(name, OPS[name].label, (a, b), span)  # type: ignore[arg-type]
+
+    def expr(self, tree: Expr) -> int:
+        """Build the nodes of one expression; return the id of its root."""
+        kind = type(tree)
+        if kind is Number:
+            return self.const(tree)  # type: ignore[arg-type]
+        if kind is Name:
+            return self.name(tree)  # type: ignore[arg-type]
+        done: dict[int, int] = {}  # id(subtree) -> node id
+        # Post-order walk with an explicit stack of (subtree, children_pushed).
+        stack: list[tuple[Expr, bool]] = [(tree, False)]
+        while stack:
+            expr, expanded = stack.pop()
+            kind = type(expr)
+            if kind is Name:
+                done[id(expr)] = self.name(expr)  # type: ignore[arg-type]
+                continue  # (visited in reading order, so variables are numbered that way)
+            if not expanded:
+                stack.append((expr, True))
+                for child in reversed(_children(expr)):
+                    if type(child) is not Number:  # constants wait for the parent: they may fold
+                        stack.append((child, False))
+                continue
+            span = (expr.start, expr.end)
+            if kind is Binary:
+                node_id = self.binary(expr.op, *(c if type(c) is Number else done.pop(id(c))  # type: ignore[attr-defined]
+                                                 for c in (expr.left, expr.right)), span)  # type: ignore[attr-defined]
+            else:
+                inputs = tuple(self.const(c) if type(c) is Number else done.pop(id(c))  # type: ignore[arg-type]
+                               for c in _children(expr))
+                op = "neg" if kind is Unary else FUNCTION_OP[expr.func]  # type: ignore[attr-defined]
+                node_id = self.add(op, OPS[op].label, inputs, span)
+            done[id(expr)] = node_id
+        return done[id(tree)]
+
+    def statement(self, statement: Statement) -> None:
+        target, expr = statement.target, statement.expr
+        count = len(self.store.op)
+        if statement.op is not None and statement.op != "=":
+            # c += e is c = c + e: the gate reads the previous c
+            if target not in self.env:
+                raise ExpressionSyntaxError(f"'{shorten(target)}' is used before it is assigned",
+                                            self.text, statement.pos,
+                                            f" ({statement.op} needs an earlier value)")
+            previous = self.name(Name(target, statement.pos, statement.pos))  # type: ignore[arg-type]
+            right: Expr | int = expr if type(expr) is Number else self.expr(expr)
+            root = self.binary(statement.op[:-1], previous, right, (statement.pos, expr.end))
+        else:
+            root = self.expr(expr)
+        if target is None:
+            self.result = root
+            return
+        store = self.store
+        if root >= count and store.op[root] != "input":
+            store.name[root] = target  # a node made by this statement takes its name
+        self.env[target] = root
+        self.version[target] = statement
+        self.result = root
+
+    def finish(self, output: str | None) -> Graph:
+        last = self.statements[-1]
+        if output is not None:
+            if output not in self.env:
+                assigned = name_list(list(self.env)) or "none"
+                raise BackpropvizError(f"no statement assigns '{shorten(output)}' "
+                                       f"(assigned names: {assigned})")
+            root = self.env[output]
+            self.read.add(id(self.version[output]))
+        else:
+            root = self.result
+            if last.target is not None:
+                self.read.add(id(last))
+        for statement in self.statements:
+            if statement.target is not None and id(statement) not in self.read:
+                self.warnings.append(f"'{statement.target}' (line {_line(self.text, statement.pos)})"
+                                     " is assigned but never used")
+        store = self.store
+        named = store.name[root] if store.op[root] != "input" else None  # `q = x*2; q`
+        return Graph(self.text, store, root, self.variables,
+                     output_name=output or last.target or named, warnings=self.warnings)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 node``, ``2 nodes``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _line(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _children(expr: Expr) -> tuple[Expr, ...]:
+    kind = type(expr)
+    if kind is Binary:
+        return (expr.left, expr.right)  # type: ignore[attr-defined]
+    if kind is Unary:
+        return (expr.operand,)  # type: ignore[attr-defined]
+    return tuple(expr.args)  # type: ignore[attr-defined]
