@@ -12,8 +12,7 @@ import json
 import math
 import struct
 
-import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backpropviz.engine import backward, forward

@@ -11,7 +11,7 @@ so it reports the first error a reader meets), or where the grammar grew (``u.re
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backpropviz.errors import BackpropvizError, ExpressionSyntaxError
