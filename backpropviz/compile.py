@@ -24,8 +24,8 @@ import re
 from itertools import islice, repeat
 from typing import Callable
 
-from .ops import BINARY_OPERATOR, CODE, FOLDED, FUNCTION_OP, OPS
-from .syntax import _BINARY, _UNARY_PREC, CONSTANTS, FUNCTIONS
+from .ops import BINARY_OPERATOR, CODE, CONSTANTS, FOLDED, FUNCTION_OP, FUNCTIONS, OPS
+from .syntax import _BINARY, _UNARY_PREC
 
 __all__ = ["build_fast", "GiveUp"]
 

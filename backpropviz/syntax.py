@@ -7,10 +7,10 @@ Python's recursion limit (1,000 nested parentheses and 100,000-term sums both pa
 
 from __future__ import annotations
 
-import math
 import re
 
 from .errors import ExpressionSyntaxError, shorten
+from .ops import CONSTANTS, FUNCTIONS  # the op table says which functions exist
 
 __all__ = [
     "FUNCTIONS",
@@ -28,14 +28,6 @@ __all__ = [
     "is_name",
 ]
 
-#: Functions the grammar accepts, with how many arguments each takes.
-FUNCTIONS: dict[str, int] = {
-    "exp": 1, "log": 1, "sqrt": 1, "sin": 1, "cos": 1, "tan": 1,
-    "tanh": 1, "sigmoid": 1, "relu": 1, "abs": 1, "max": 2, "min": 2,
-}
-
-#: Named constants; every other identifier is a variable.
-CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 
 
 class Expr:
