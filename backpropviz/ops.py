@@ -328,7 +328,7 @@ _OPS = [
     Op("gelu", 1, "gelu", lambda x, c: _gelu(x), lambda x, o, c: _gelu_grad(x),
        lambda sp, x, c: _sp_gelu(sp, x), "gelu(x)", spelling="gelu",
        about="GELU, tanh form: x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))",
-       derivative_text="the derivative of that formula"),
+       derivative_text="(1 + t)/2 + x*(1 - t**2)*sqrt(2/pi)*(1 + 0.134145*x**2)/2, t the tanh"),
     Op("sign", 1, "sign", lambda x, c: _sign(x), lambda x, o, c: 0.0,
        lambda sp, x, c: sp.sign(x), "sign(x)", spelling="sign", about="-1, 0 or 1",
        derivative_text="0 (also at the jump at 0)", kink=_at_zero("sign"), piecewise=True),
