@@ -183,18 +183,25 @@ _GELU_K = math.sqrt(2.0 / math.pi)
 _GELU_A = 0.044715
 
 
+def _gelu_inner(x: float) -> float:
+    """2u of the tanh form; x*x*x rather than x**3, which raises on overflow."""
+    return 2.0 * _GELU_K * (x + _GELU_A * x * x * x)
+
+
 def _gelu(x: float) -> float:
-    """GELU, tanh form; x*x*x rather than x**3, which raises on overflow."""
-    return 0.5 * x * (1.0 + math.tanh(_GELU_K * (x + _GELU_A * x * x * x)))
+    """GELU, tanh form 0.5*x*(1 + tanh(u)), computed as x*sigmoid(2u): the same function,
+    without the cancellation of 1 + tanh(u) for negative x."""
+    return x * _sigmoid(_gelu_inner(x))
 
 
 def _gelu_grad(x: float) -> float:
-    """d gelu / dx; where tanh has saturated the second term is 0, not 0 * inf."""
-    t = math.tanh(_GELU_K * (x + _GELU_A * x * x * x))
-    slope = 1.0 - t * t
+    """d gelu / dx = s + 2*x*s*(1-s)*k*(1 + 3a*x**2) with s = sigmoid(2u); where s has
+    saturated the second term is 0, not 0 * inf."""
+    v = _gelu_inner(x)
+    s, slope = _sigmoid(v), _sigmoid(v) * _sigmoid(-v)
     if slope == 0:
-        return 0.5 * (1.0 + t)
-    return 0.5 * (1.0 + t) + 0.5 * x * slope * _GELU_K * (1.0 + 3.0 * _GELU_A * x * x)
+        return s
+    return s + 2.0 * x * slope * _GELU_K * (1.0 + 3.0 * _GELU_A * x * x)
 
 
 def _sp_sigmoid(sp: Any, x: Any) -> Any:
