@@ -337,7 +337,8 @@ _OPS = [
        about="GELU, tanh form: x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))",
        derivative_text="(1 + t)/2 + x*(1 - t**2)*sqrt(2/pi)*(1 + 0.134145*x**2)/2, t the tanh"),
     Op("sign", 1, "sign", lambda x, c: _sign(x), lambda x, o, c: 0.0,
-       lambda sp, x, c: sp.sign(x), "sign(x)", spelling="sign", about="-1, 0 or 1",
+       # not sp.sign: sympy leaves d sign(u)/dx unevaluated when it cannot prove u real
+       lambda sp, x, c: 2 * sp.Heaviside(x) - 1, "sign(x)", spelling="sign", about="-1, 0 or 1",
        derivative_text="0 (also at the jump at 0)", kink=_at_zero("sign"), piecewise=True),
 ]
 

@@ -140,8 +140,10 @@ def symbolic(tree: Tree) -> sp.Expr:
         return sp.Max(0, args[0])
     if k == "abs":
         return sp.Abs(args[0])
-    if k in ("atan", "asin", "acos", "sinh", "cosh", "sign"):
+    if k in ("atan", "asin", "acos", "sinh", "cosh"):
         return getattr(sp, k)(args[0])
+    if k == "sign":
+        return sp.Piecewise((1, args[0] > 0), (-1, args[0] < 0), (0, True))
     if k in ("log2", "log10"):
         return sp.log(args[0], int(k[3:]))
     if k == "softplus":
