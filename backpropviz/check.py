@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from .engine import node_values
 from .errors import LimitError, shorten
 from .graph import Graph, Node
+from .ops import OPS
 
 __all__ = ["GradientCheck", "CheckReport", "check_gradients", "find_kinks",
            "SYMBOLIC_RTOL", "FD_RTOL"]
@@ -26,7 +27,7 @@ SYMBOLIC_RTOL = 1e-9   # float64 backprop vs the exact derivative rounded to flo
 FD_RTOL = 1e-4         # central differences are accurate to about eps**(2/3)
 SYMBOLIC_NODE_LIMIT = 3_000  # sympy's derivative of a bigger expression takes too long
 EXPONENT_LIMIT = 10_000  # as for --exact: bigger exact powers take sympy forever
-_GROWING = frozenset({"exp", "pow", "pow_const", "rpow_const"})  # ops that overflow
+_GROWING = frozenset(name for name, op in OPS.items() if op.grows)  # ops that overflow
 HUGE = 1e300  # beyond this (or nan/inf) exact evaluation builds numbers too big to finish
 
 
@@ -64,8 +65,8 @@ class CheckReport:
 
 
 def find_kinks(graph: Graph) -> list[str]:
-    """Where the point sits on a non-differentiable point of relu, abs, max, min or a
-    power (0**y at y = 0)."""
+    """Where the point sits on a non-differentiable point of an op (relu or abs at 0, a
+    max/min tie, 0**y at y = 0...: each op's ``kink`` in the op table)."""
     return list(_kink_nodes(graph).values())
 
 
@@ -74,17 +75,13 @@ def _kink_nodes(graph: Graph) -> dict[int, str]:
     kinks = {}
     nodes = graph.nodes
     for node in nodes:
-        if node.op in ("relu", "abs") and nodes[node.inputs[0]].value == 0:
-            kinks[node.id] = f"{node.op} at 0 (node {node.id})"
-        elif node.op in ("max", "min"):
-            a, b = (nodes[i].value for i in node.inputs)
-            if a == b:
-                kinks[node.id] = f"{node.op} tie at {a:g} (node {node.id})"
-        elif node.op in ("pow", "rpow_const"):  # 0**y jumps from 1 to 0 as y leaves 0
-            base, exponent = ((nodes[node.inputs[0]].value, nodes[node.inputs[1]].value)
-                              if node.op == "pow" else (node.param, nodes[node.inputs[0]].value))
-            if base == 0 and exponent == 0:
-                kinks[node.id] = f"0**0 (node {node.id})"
+        kink = OPS[node.op].kink if node.inputs else None
+        if kink is None:
+            continue
+        args = [nodes[i].value for i in node.inputs]
+        where = kink(*args) if len(args) == 2 else kink(args[0], node.param)
+        if where is not None:
+            kinks[node.id] = f"{where} (node {node.id})"
     return kinks
 
 

@@ -24,6 +24,7 @@ from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, Values
                      shorten)
 from .graph import MAX_DRAW, Graph
 from .parse import build_expression
+from .ops import grammar_help
 from .progress import Progress, start as start_progress
 from .sources import parse_values, read_text
 from .parse import is_name
@@ -177,7 +178,7 @@ def _short_option(arg: str, known: dict[str, object]) -> str | None:
     return None
 
 
-HELP = """Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value
+HELP = f"""Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value
 of every node) and the reverse pass (the gradient of the output with respect to every node).
 
 EXPRESSION may be a program: statements separated by ';' or newlines, each NAME = expr or
@@ -191,7 +192,7 @@ step-by-step lesson (.html stepper, .gif) or the JSON; --steps DIR writes the le
 
 \b
 Grammar: numbers (2, 0.5, 1e-3), + - * / ** ^ (power), unary minus, parentheses,
-exp log sqrt sin cos tan tanh sigmoid relu abs max min, the constants pi and e.
+{grammar_help()}
 Every other name is a variable. In files, '#' starts a comment.
 
 \b

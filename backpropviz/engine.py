@@ -13,9 +13,8 @@ from typing import Mapping
 
 from .errors import ValuesError, name_list, shorten
 from .graph import Graph
-from .ops import (ADD, ADD_CONST, CONST, EXP, MUL, MUL_CONST, NEG, OPS, RELU, RSUB_CONST,
-                  SUB, SUB_CONST, TANH)
-from .ops import CONSTANTS, FUNCTIONS
+from .ops import (ADD, ADD_CONST, CONST, CONSTANTS, EXP, FUNCTIONS, MUL, MUL_CONST, NEG, OPS,
+                  RELU, RSUB_CONST, SUB, SUB_CONST, TANH)
 
 nan = math.nan
 _UNREACHED = float("0")  # (a 0.0 made at run time: no other float is this object)

@@ -143,10 +143,10 @@ def local_formula(node: Node, slot: int, names: Sequence[str]) -> str:
     return text
 
 
-#: Ops with kinks: their local derivatives are piecewise constant, and the reverse pass's
-#: values (PyTorch's conventions at the kink) are used exactly rather than sympy's
-#: Heaviside(0) = 1/2.
-_KINKED = frozenset({"relu", "abs", "max", "min"})
+#: Ops with kinks whose local derivatives are piecewise constant: the reverse pass's values
+#: (PyTorch's conventions at the kink) are used exactly rather than sympy's Heaviside(0) =
+#: 1/2 or sign's DiracDelta.
+_KINKED = frozenset(name for name, op in OPS.items() if op.piecewise)
 
 
 class ExactPass:

@@ -198,7 +198,9 @@ def generate(rng: random.Random, depth: int, used: set[str]) -> tuple[str, objec
             return name, SYMBOLS[name]
         return rng.choice(CONSTANTS)
     kind = rng.choice(["+", "-", "*", "/", "**c", "**", "neg", "exp", "log", "sqrt", "sin",
-                       "cos", "tan", "tanh", "sigmoid", "relu", "abs", "max", "min"])
+                       "cos", "tan", "tanh", "sigmoid", "relu", "abs", "max", "min", "atan",
+                       "asin", "acos", "sinh", "cosh", "log2", "log10", "softplus", "gelu",
+                       "sign"])
     used.add(kind)
     a, sa = generate(rng, depth - 1, used)
     if kind in ("+", "-", "*", "max", "min"):
@@ -235,6 +237,20 @@ def generate(rng: random.Random, depth: int, used: set[str]) -> tuple[str, objec
         return f"relu({a})", sympy.Max(0, sa)
     if kind == "abs":
         return f"abs({a})", sympy.Abs(sa)
+    if kind in ("asin", "acos", "sinh", "cosh"):  # inside (-1, 1), no overflow
+        fn = {"asin": sympy.asin, "acos": sympy.acos, "sinh": sympy.sinh, "cosh": sympy.cosh}
+        return f"{kind}(tanh({a}))", fn[kind](sympy.tanh(sa))
+    if kind in ("log2", "log10"):
+        return f"{kind}(1+({a})**2)", sympy.log(1 + sa ** 2, int(kind[3:]))
+    if kind == "softplus":
+        return f"softplus({a})", sympy.log(1 + sympy.exp(sa))
+    if kind == "gelu":  # the tanh form, written out independently of the op table
+        inner = sympy.sqrt(2 / sympy.pi) * (sa + sympy.Rational(44715, 10 ** 6) * sa ** 3)
+        return f"gelu({a})", sa / 2 * (1 + sympy.tanh(inner))
+    if kind == "sign":
+        return f"sign({a})", sympy.sign(sa)
+    if kind == "atan":
+        return f"atan({a})", sympy.atan(sa)
     fn = {"sin": sympy.sin, "cos": sympy.cos, "tanh": sympy.tanh}[kind]
     return f"{kind}({a})", fn(sa)
 

@@ -150,7 +150,9 @@ OP_EXAMPLES = {
     "div_const": "x/2", "rdiv_const": "2/x", "pow_const": "x^2", "rpow_const": "2**x",
     "neg": "-x", "exp": "exp(x)", "log": "log(x)", "sqrt": "sqrt(x)", "sin": "sin(x)",
     "cos": "cos(x)", "tan": "tan(x)", "tanh": "tanh(x)", "sigmoid": "sigmoid(x)",
-    "relu": "relu(x)", "abs": "abs(x)",
+    "relu": "relu(x)", "abs": "abs(x)", "atan": "atan(x)", "asin": "asin(x/2)",
+    "acos": "acos(x/2)", "sinh": "sinh(x)", "cosh": "cosh(x)", "log2": "log2(x)",
+    "log10": "log10(x)", "softplus": "softplus(x)", "gelu": "gelu(x)", "sign": "sign(x)",
 }
 
 

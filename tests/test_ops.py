@@ -7,13 +7,16 @@ import math
 import subprocess
 import sys
 
+import mpmath
 import pytest
 import sympy
 
 import backpropviz
-from backpropviz.ops import OPS
+from backpropviz import check, parse, symbolic
+from backpropviz.ops import CONSTANTS, FUNCTION_OP, FUNCTIONS, OPS, grammar_help
 
 inf = math.inf
+nan = math.nan
 
 # Points inside each op's domain and away from its kinks.
 # Unary ops (folded constants included): (x, c); c is None for ops without a constant.
@@ -45,6 +48,16 @@ POINTS: dict[str, list[tuple[float, float | None]]] = {
     "sigmoid": [(1.5, None), (-0.3, None), (10.0, None), (-4.0, None)],
     "relu": [(1.5, None), (-0.3, None), (10.0, None), (-4.0, None)],
     "abs": [(1.5, None), (-0.3, None), (10.0, None), (-4.0, None)],
+    "atan": [(1.5, None), (-0.3, None), (10.0, None), (-4.0, None)],
+    "asin": [(0.5, None), (-0.3, None), (0.99, None), (-0.875, None)],
+    "acos": [(0.5, None), (-0.3, None), (0.99, None), (-0.875, None)],
+    "sinh": [(1.5, None), (-0.3, None), (10.0, None), (-4.0, None)],
+    "cosh": [(1.5, None), (-0.3, None), (10.0, None), (-4.0, None)],
+    "log2": [(1.5, None), (0.3, None), (8.0, None), (1e-3, None)],
+    "log10": [(1.5, None), (0.3, None), (1000.0, None), (1e-3, None)],
+    "softplus": [(1.5, None), (-0.3, None), (10.0, None), (-4.0, None), (0.0, None)],
+    "gelu": [(1.5, None), (-0.3, None), (3.0, None), (-2.0, None), (-0.75, None)],
+    "sign": [(1.5, None), (-0.3, None), (10.0, None), (-4.0, None)],
 }
 
 X, Y = sympy.symbols("x y", real=True)
@@ -262,3 +275,245 @@ def test_json_run_imports_nothing_heavy():
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == "[]"
+
+
+# --- the table is the one list of functions -------------------------------------------
+
+NEW = ("atan", "asin", "acos", "sinh", "cosh", "log2", "log10", "softplus", "gelu", "sign")
+
+
+def test_functions_keep_their_order_and_new_ones_come_last():
+    assert list(FUNCTIONS) == ["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid",
+                               "relu", "abs", "max", "min", *NEW]
+    assert FUNCTIONS["max"] == FUNCTIONS["min"] == 2
+    assert all(FUNCTIONS[name] == 1 for name in NEW)
+    assert CONSTANTS == {"pi": math.pi, "e": math.e}
+
+
+def test_function_spellings_come_from_the_table():
+    for spelling, name in FUNCTION_OP.items():
+        op = OPS[name]
+        assert op.spelling == spelling and op.arity == FUNCTIONS[spelling]
+        assert op.about and op.derivative_text, name  # the docs need both
+    # operators and folded gates have no spelling: they are not functions of the grammar
+    assert {op.name for op in OPS.values() if op.spelling is None} == {
+        "add", "sub", "mul", "div", "pow", "add_const", "sub_const", "rsub_const", "mul_const",
+        "div_const", "rdiv_const", "pow_const", "rpow_const", "neg"}
+    assert parse.FUNCTIONS is FUNCTIONS and parse.CONSTANTS is CONSTANTS
+
+
+def test_grammar_help_lists_every_function_in_order():
+    text = grammar_help()
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert " ".join(text.split()) == " ".join(FUNCTIONS) + ", the constants pi and e."
+
+
+def test_help_shows_the_table_functions(run):
+    shown = " ".join(run("--help").stdout.split())
+    assert " ".join(FUNCTIONS) + ", the constants pi and e." in shown
+
+
+def test_unknown_function_lists_the_table(run):
+    result = run("foo(x)", "--x", "1")
+    assert result.exit_code == 2
+    assert ("Error: unknown function 'foo' at column 1; supported: " + ", ".join(FUNCTIONS)
+            + "\n") in result.stderr
+
+
+# --- forward values of the new functions against mpmath at 40 digits ----------------
+
+mpmath.mp.dps = 40
+
+
+def _mp_gelu(x):
+    k = mpmath.sqrt(2 / mpmath.pi)
+    return x / 2 * (1 + mpmath.tanh(k * (x + mpmath.mpf("0.044715") * x ** 3)))
+
+
+MPMATH = {
+    "atan": mpmath.atan, "asin": mpmath.asin, "acos": mpmath.acos, "sinh": mpmath.sinh,
+    "cosh": mpmath.cosh, "log2": lambda x: mpmath.log(x, 2), "log10": mpmath.log10,
+    "softplus": lambda x: mpmath.log(1 + mpmath.exp(x)), "gelu": _mp_gelu,
+    "sign": mpmath.sign,
+}
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_new_forward_and_derivative_match_mpmath(name):
+    op = OPS[name]
+    for x in [p for p, _ in POINTS[name]] + [0.25, 0.6]:
+        expected = MPMATH[name](mpmath.mpf(x))
+        out = op.forward(x, None)
+        assert out == pytest.approx(float(expected), rel=4e-16, abs=1e-300), (name, x)
+        if name != "sign":  # mpmath.diff of a step function is not a derivative
+            slope = mpmath.diff(MPMATH[name], mpmath.mpf(x))
+            assert op.derivative(x, out, None) == pytest.approx(float(slope), rel=1e-13), x
+
+
+@pytest.mark.parametrize("name, x, expected", [
+    ("log2", 1024.0, 10.0), ("log10", 1e-5, -5.0), ("log2", 0.5, -1.0),
+    ("asin", 1.0, math.pi / 2), ("acos", -1.0, math.pi), ("acos", 1.0, 0.0),
+    ("atan", 1.0, math.pi / 4), ("sinh", 0.0, 0.0), ("cosh", 0.0, 1.0),
+    ("softplus", 0.0, math.log(2)), ("gelu", 0.0, 0.0), ("sign", 0.0, 0.0),
+    ("sign", -2.5, -1.0), ("sign", 3.0, 1.0),
+])
+def test_new_forward_hand_values(name, x, expected):
+    assert OPS[name].forward(x, None) == expected
+
+
+@pytest.mark.parametrize("name, x, expected", [
+    ("asin", 2.0, nan), ("asin", -1.5, nan), ("acos", 2.0, nan), ("acos", -1.0001, nan),
+    ("log2", 0.0, -inf), ("log10", 0.0, -inf), ("log2", -1.0, nan), ("log10", -3.0, nan),
+    ("cosh", 1000.0, inf), ("cosh", -1000.0, inf), ("sinh", 1000.0, inf),
+    ("sinh", -1000.0, -inf), ("atan", 1e300, math.pi / 2), ("atan", -inf, -math.pi / 2),
+    ("softplus", inf, inf), ("gelu", inf, inf), ("log2", inf, inf), ("sign", nan, nan),
+])
+def test_new_forward_ieee(name, x, expected):
+    out = OPS[name].forward(x, None)
+    assert out == expected or (math.isnan(out) and math.isnan(expected)), (name, x, out)
+
+
+def test_new_functions_follow_ieee_end_to_end():
+    assert math.isnan(value("asin(x)", x=2))
+    assert value("log2(x)", x=0) == -inf
+    assert value("cosh(x)", x=1000) == inf
+    assert value("sinh(x)", x=-1000) == -inf
+
+
+# Derivatives where PyTorch 2.13 has a convention (torch.autograd on float64 tensors,
+# run by hand; the numbers are written here so the tests need no torch).
+@pytest.mark.parametrize("name, x, expected", [
+    ("asin", 1.0, inf), ("asin", -1.0, inf),       # torch: asin'(+-1) = inf
+    ("acos", 1.0, -inf), ("acos", -1.0, -inf),     # torch: acos'(+-1) = -inf
+    ("log2", 0.0, inf), ("log10", 0.0, inf),       # torch: log2'(0) = log10'(0) = inf
+    ("sign", 0.0, 0.0), ("sign", -0.0, 0.0), ("sign", 2.0, 0.0), ("sign", -3.0, 0.0),
+    ("softplus", 0.0, 0.5),                         # torch: sigmoid(0)
+    ("atan", 1e200, 0.0), ("cosh", -1000.0, -inf), ("sinh", -1000.0, inf),
+    ("softplus", 1000.0, 1.0), ("softplus", -1000.0, 0.0),
+    ("gelu", 10.0, 1.0),
+    # torch: gelu'(-10) = 0.0, as 1 + tanh(u) rounds to 0; ours keeps the true -4.3e-36
+    ("gelu", -10.0, pytest.approx(0.0, abs=1e-35)),
+])
+def test_new_derivatives_follow_pytorch(name, x, expected):
+    op = OPS[name]
+    assert op.derivative(x, op.forward(x, None), None) == expected
+
+
+def test_gelu_derivative_saturates_instead_of_nan():
+    """Where tanh has saturated, 0 * inf (x*x overflows) must not make the slope nan (PyTorch
+    gives nan at 1e200; the limit, 1 and 0, is what the function does)."""
+    op = OPS["gelu"]
+    assert op.derivative(1e200, op.forward(1e200, None), None) == 1.0
+    assert op.derivative(-1e200, op.forward(-1e200, None), None) == 0.0
+    assert op.forward(1e200, None) == 1e200
+
+
+def test_endpoint_derivatives_end_to_end():
+    assert backpropviz.trace("asin(x)", x=1).gradients == {"x": inf}
+    assert backpropviz.trace("acos(x)", x=-1).gradients == {"x": -inf}
+    assert backpropviz.trace("log2(x)", x=0).gradients == {"x": inf}
+    assert backpropviz.trace("sign(x)", x=0).gradients == {"x": 0.0}
+    assert backpropviz.trace("sign(x)*x", x=-2).gradients == {"x": -1.0}
+
+
+@pytest.mark.parametrize("x", [1000.0, -1000.0, 800.0, -800.0, 40.0, -40.0])
+def test_softplus_stable_at_extremes(x):
+    op = OPS["softplus"]
+    out = op.forward(x, None)
+    # exact: log(1 + e**x) rounds to x for x >= 40, and e**x (well below 1e-17) for x <= -40
+    assert out == (x if x > 0 else math.exp(x))
+    assert op.derivative(x, out, None) == (1.0 if x > 0 else pytest.approx(math.exp(x)))
+    g = backpropviz.trace("softplus(x)", x=x)
+    assert g.value == out and math.isfinite(g.gradients["x"])
+
+
+def test_softplus_keeps_small_values():
+    """log(1 + exp(-30)) computed naively is 9.357622968839299e-14; log1p keeps all digits."""
+    assert OPS["softplus"].forward(-30.0, None) == pytest.approx(math.exp(-30.0), rel=1e-15)
+
+
+# --- kinks: the table describes them, check.py and symbolic.py read it --------------
+
+@pytest.mark.parametrize("expression, values, kinks", [
+    ("relu(x)", {"x": 0}, ["relu at 0 (node 1)"]),
+    ("abs(x) + 1", {"x": 0}, ["abs at 0 (node 1)"]),
+    ("max(x, y)", {"x": 2, "y": 2}, ["max tie at 2 (node 2)"]),
+    ("min(x, y)", {"x": -1.5, "y": -1.5}, ["min tie at -1.5 (node 2)"]),
+    ("x**y", {"x": 0, "y": 0}, ["0**0 (node 2)"]),
+    ("0**y", {"y": 0}, ["0**0 (node 1)"]),
+    ("sign(x)", {"x": 0}, ["sign at 0 (node 1)"]),
+    ("y*sign(x) + relu(y)", {"x": 0, "y": 0},
+     ["sign at 0 (node 2)", "relu at 0 (node 4)"]),
+    ("x**0 + relu(x) + max(x, 1)", {"x": 3}, []),   # x**0 is 1 everywhere: no kink
+    ("asin(x) + gelu(x) + softplus(x)", {"x": 1}, []),
+    ("sign(x) + abs(x)", {"x": 0.5}, []),
+])
+def test_kinks_found_from_the_table(expression, values, kinks):
+    assert check.find_kinks(backpropviz.trace(expression, values)) == kinks
+
+
+def test_kink_functions_in_the_table():
+    assert OPS["relu"].kink is not None and OPS["relu"].kink(0.0, None) == "relu at 0"
+    assert OPS["max"].kink(2.0, 3.0) is None
+    assert OPS["rpow_const"].kink(0.0, 0.0) == "0**0"
+    assert OPS["rpow_const"].kink(0.0, 2.0) is None
+    assert {n for n, op in OPS.items() if op.kink} == {
+        "pow", "rpow_const", "relu", "abs", "max", "min", "sign"}
+    assert symbolic._KINKED == {"relu", "abs", "max", "min", "sign"}
+
+
+def test_sign_of_an_expression_sympy_cannot_prove_real_checks(run):
+    """sympy's own sign(acos(x)) has no derivative sympy evaluates: --check said mismatch."""
+    result = run("sign(acos(x)) + x", "--x", "0", "--check")
+    assert result.exit_code == 0, result.output
+    assert "check passed: all gradients agree" in result.stdout
+
+
+def test_sign_kink_is_reported_and_passes_the_check(run):
+    result = run("sign(x) + x", "--x", "0", "--check")
+    assert result.exit_code == 0, result.output
+    assert "at a kink: sign at 0 (node 1)" in result.stdout
+
+
+# --- each new function end to end ---------------------------------------------------
+
+@pytest.mark.parametrize("name", NEW)
+def test_new_function_through_trace(name):
+    x = 0.5
+    op = OPS[name]
+    graph = backpropviz.trace(f"{name}(x)", x=x)
+    assert [n.op for n in graph.nodes] == ["input", name]
+    assert graph.nodes[1].label == name
+    assert graph.value == op.forward(x, None) == pytest.approx(float(MPMATH[name](x)), rel=4e-16)
+    assert graph.gradients == {"x": op.derivative(x, graph.value, None)}
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_new_function_passes_the_cli_check(run, name):
+    result = run(f"{name}(x)*y + x", "--x", "0.5", "--y", "2", "--check")
+    assert result.exit_code == 0, result.output
+    assert "check passed" in result.stdout
+    assert "kink" not in result.stdout
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_new_function_exact_and_explain(run, name):
+    result = run(f"{name}(x/2) + x", "--x", "1", "--exact", "--explain")
+    assert result.exit_code == 0, result.output
+    assert name in result.stdout
+
+
+def test_new_functions_under_expand(run):
+    result = run("sigmoid(gelu(x)) + tanh(softplus(x)) + sign(x)", "--x", "0.25", "--expand",
+                 "--check")
+    assert result.exit_code == 0, result.output
+    assert "check passed" in result.stdout
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_new_function_exact_values(name):
+    """--exact's sympy forms give the float pass's value and gradient."""
+    graph = backpropviz.trace(f"{name}(x)", x=0.5)
+    exact = symbolic.exact_pass(graph)
+    assert float(exact.values[1]) == pytest.approx(graph.value, rel=1e-15)
+    assert float(exact.grads[0]) == pytest.approx(graph.gradients["x"], rel=1e-13)

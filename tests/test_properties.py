@@ -75,7 +75,10 @@ POSITIVE_BASES = ("2", "0.5", "e", "pi", "1.5")
 INT_EXPONENTS = ("-3", "-2", "-1", "0", "1", "2", "3", "4")
 REAL_EXPONENTS = ("0.5", "1.5", "-0.5", "2.5")
 
-FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs")
+FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs",
+             "atan", "asin", "acos", "sinh", "cosh", "log2", "log10", "softplus", "gelu", "sign")
+GELU_A = sp.Rational(44715, 10 ** 6)  # gelu's tanh form, written out here independently
+GELU_K = math.sqrt(2 / math.pi)
 BINARY = ("+", "-", "*", "/")
 # Every kind of node the generator makes (each is exercised at the root below).
 KINDS = ("neg",) + FUNCTIONS + BINARY + ("max", "min", "ipow", "rpow", "cpow", "vpow")
@@ -137,6 +140,16 @@ def symbolic(tree: Tree) -> sp.Expr:
         return sp.Max(0, args[0])
     if k == "abs":
         return sp.Abs(args[0])
+    if k in ("atan", "asin", "acos", "sinh", "cosh"):
+        return getattr(sp, k)(args[0])
+    if k == "sign":
+        return sp.Piecewise((1, args[0] > 0), (-1, args[0] < 0), (0, True))
+    if k in ("log2", "log10"):
+        return sp.log(args[0], int(k[3:]))
+    if k == "softplus":
+        return sp.log(1 + sp.exp(args[0]))
+    if k == "gelu":
+        return args[0] / 2 * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (args[0] + GELU_A * args[0] ** 3)))
     if k == "+":
         return args[0] + args[1]
     if k == "-":
@@ -182,6 +195,52 @@ class Evaluated:
     value: float
     error: float
     scale: dict[str, float]
+
+
+NEW_FUNCTIONS = FUNCTIONS[10:]
+
+
+def _new_function(k: str, u: float, du: float) -> tuple[float, float, list[float], list[float]]:
+    """value, its relative error, |local derivative| and its relative error of the functions
+    added after 0.1 (u carries the relative error du)."""
+    if k == "sign":
+        if abs(u) <= KINK_MARGIN:
+            raise Reject
+        return math.copysign(1.0, u), 0.0, [0.0], [0.0]
+    if k in ("log2", "log10"):
+        if u <= DOMAIN_MARGIN:
+            raise Reject
+        value = math.log(u, int(k[3:]))
+        local = 1 / (u * math.log(int(k[3:])))
+        return value, _ratio(du, math.log(u)) + 2 * EPS, [local], [du + 2 * EPS]
+    if k in ("asin", "acos"):
+        if abs(u) >= 1 - DOMAIN_MARGIN:
+            raise Reject
+        value = math.asin(u) if k == "asin" else math.acos(u)
+        local = 1 / math.sqrt(1 - u * u)
+        return (value, _ratio(abs(u) * du * local, value) + EPS, [local],
+                [u * u * local * local * du + 2 * EPS])
+    if k in ("sinh", "cosh"):
+        if abs(u) >= EXP_LIMIT:
+            raise Reject
+        f, g = (math.sinh, math.cosh) if k == "sinh" else (math.cosh, math.sinh)
+        value, local = f(u), g(u)
+        return (value, _ratio(abs(u) * du * abs(local), value) + EPS, [abs(local)],
+                [_ratio(abs(u) * du * abs(value), local) + EPS])
+    if k == "atan":
+        value, local = math.atan(u), 1 / (1 + u * u)
+        return (value, _ratio(abs(u) * du * local, value) + EPS, [local],
+                [2 * u * u * local * du + 2 * EPS])
+    if k == "softplus":
+        value, local = math.log1p(math.exp(-abs(u))) + max(u, 0.0), _sigmoid(u)
+        return (value, _ratio(abs(u) * du * local, value) + 2 * EPS, [local],
+                [abs(u) * du * _sigmoid(-u) + 2 * EPS])
+    # gelu = u * s with s = sigmoid(2 k (u + a u**3)); |gelu''| < 1 bounds the slope's error
+    s = _sigmoid(2 * GELU_K * (u + 0.044715 * u ** 3))
+    value = u * s
+    local = s + 2 * u * s * (1 - s) * GELU_K * (1 + 3 * 0.044715 * u * u)
+    return (value, _ratio(abs(local * u) * du, value) + 4 * EPS, [abs(local)],
+            [_ratio(abs(u) * du + 8 * EPS, local)])
 
 
 def evaluate(tree: Tree, point: dict[str, float]) -> Evaluated:
@@ -247,6 +306,8 @@ def evaluate(tree: Tree, point: dict[str, float]) -> Evaluated:
         local = _sigmoid(u) * _sigmoid(-u)
         locals_ = [local]
         local_errs = [_ratio((err + EPS) * value, _sigmoid(-u)) + err + EPS]
+    elif k in NEW_FUNCTIONS:
+        value, err, locals_, local_errs = _new_function(k, u, du)
     elif k in ("relu", "abs"):
         if abs(u) <= KINK_MARGIN:
             raise Reject
@@ -527,8 +588,9 @@ def test_the_generator_reaches_every_op_of_the_engine():
 
 def test_rendering_and_sympy_agree_on_examples():
     """The two renderings of the generator describe the same function (checked at a point)."""
-    point = {"x": 1.3, "y": 0.7, "w1": 2.1}
     for label, tree in _examples().items():
+        # asin and acos are real only on [-1, 1]
+        point = {"x": 0.3 if label in ("asin", "acos") else 1.3, "y": 0.7, "w1": 2.1}
         graph = backpropviz.trace(render(tree), {n: point[n] for n in variables_of(tree)})
         exact = float(symbolic(tree).xreplace(
             {SYMBOLS[n]: sp.Float(v, 50) for n, v in point.items()}).evalf(30))

@@ -128,6 +128,17 @@ FUNCTION_CASES = {
     "abs": ("abs(x)", {"x": -0.7}, 0.7),
     "max": ("max(x, y)", {"x": -1, "y": 2}, 2.0),
     "min": ("min(x, y)", {"x": -1, "y": 2}, -1.0),
+    "atan": ("atan(x)", {"x": 0.7}, math.atan(0.7)),
+    "asin": ("asin(x)", {"x": 0.5}, math.pi / 6),
+    "acos": ("acos(x)", {"x": 0.5}, math.pi / 3),
+    "sinh": ("sinh(x)", {"x": 0.7}, (math.exp(0.7) - math.exp(-0.7)) / 2),
+    "cosh": ("cosh(x)", {"x": 0.7}, (math.exp(0.7) + math.exp(-0.7)) / 2),
+    "log2": ("log2(x)", {"x": 8}, 3.0),
+    "log10": ("log10(x)", {"x": 1000}, 3.0),
+    "softplus": ("softplus(x)", {"x": 0.7}, math.log(1 + math.exp(0.7))),
+    "gelu": ("gelu(x)", {"x": 0.7},
+             0.35 * (1 + math.tanh(math.sqrt(2 / math.pi) * (0.7 + 0.044715 * 0.7 ** 3)))),
+    "sign": ("sign(x)", {"x": -0.7}, -1.0),
 }
 
 

@@ -1,0 +1,73 @@
+"""The README's function table, JSON op list and error transcript, and the JSON Schema's op
+enum are written from the op table by scripts/update_docs.py: they must be current."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backpropviz.ops import FUNCTIONS, OPS
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "scripts" / "update_docs.py"
+HINT = "out of date: run python scripts/update_docs.py"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("update_docs", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+docs = _load_script()
+
+
+@pytest.mark.parametrize("path", [docs.README, docs.SCHEMA], ids=["README", "schema"])
+def test_generated_docs_are_current(path):
+    text = path.read_text(encoding="utf-8")
+    assert docs.RENDERERS[path](text) == text, f"{path.name} is {HINT}"
+
+
+def test_readme_table_has_a_row_per_function():
+    table = docs.function_table()
+    for spelling in FUNCTIONS:
+        assert f"| `{OPS[spelling].formula}` |" in table
+    assert table in docs.README.read_text(encoding="utf-8")
+
+
+def test_a_stale_readme_is_caught_and_rewritten():
+    current = docs.README.read_text(encoding="utf-8")
+    stale = (current.replace("| `gelu(x)` |", "| `gelux(x)` |")
+             .replace(", gelu, sign\n", ", sign\n").replace(" gelu sign`", " sign`"))
+    assert stale != current
+    assert docs.render_readme(stale) == current
+
+
+def test_a_stale_schema_is_caught_and_rewritten():
+    current = docs.SCHEMA.read_text(encoding="utf-8")
+    stale = current.replace('"sign"\n', '"sgn"\n')
+    assert stale != current
+    assert docs.render_schema(stale) == current
+
+
+def test_check_mode_names_the_script(tmp_path, monkeypatch, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text(docs.README.read_text(encoding="utf-8").replace(" gelu sign`", " sign`"),
+                      encoding="utf-8")
+    monkeypatch.setattr(docs, "RENDERERS", {readme: docs.render_readme})
+    monkeypatch.setattr(docs, "REPO", tmp_path)
+    assert docs.main(["--check"]) == 1
+    assert capsys.readouterr().err == f"README.md is {HINT}\n"
+    assert docs.main([]) == 0
+    assert docs.main(["--check"]) == 0
+
+
+def test_script_check_passes_as_a_process():
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--check"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
