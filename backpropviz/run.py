@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 from .engine import evaluate
 from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph, build_expression
-from .progress import Progress, start as start_progress
-from .sources import read_text
 from .values import command_line, merge, parse_values
 
 if TYPE_CHECKING:
     from .check import CheckReport
+    from .progress import Progress
     from .render.diagram import Rendered
     from .render.dot import Style
     from .render.engines import Engine
@@ -130,6 +129,8 @@ def build(text: str, output: str | None = None, expand: bool = False) -> Graph:
 
 def run(options: Options) -> Report:
     """Read, evaluate, explain, check, render and write as ``options`` say."""
+    from .progress import start as start_progress
+
     progress = start_progress(options.quiet)  # a bar on a terminal, for runs over a second
     try:
         targets = _check_targets(options)
@@ -199,6 +200,8 @@ def _program_text(options: Options) -> tuple[str | None, str]:
         raise OptionsError("no expression: give EXPRESSION, -f FILE, @FILE, or - for stdin")
     if path == "-" and options.values_file == "-":
         raise OptionsError("the program and --values cannot both come from stdin")
+    from .sources import read_text
+
     source = "stdin" if path == "-" else path
     text = read_text(path, "program file", limit=options.max_size + 1)
     _check_size(len(text), source, options.max_size)
@@ -222,6 +225,8 @@ def _check_size(size: int, what: str, max_size: int) -> None:
 
 def _evaluate(options: Options, source: str | None, text: str, progress: Progress) -> Report:
     """Build the graph, check the values (command line over file), run both passes."""
+    from .sources import read_text
+
     given = command_line(options.variables, options.var_items)
     values_file = options.values_file
     file_values = (parse_values(read_text(values_file, "values file"), values_file)

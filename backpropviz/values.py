@@ -8,7 +8,6 @@ each variable, none for anything else.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Mapping, Sequence
 
@@ -73,6 +72,8 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 def parse_values(text: str, origin: str) -> dict[str, float]:
     """A JSON object of name -> finite number; ``origin`` names the source in errors."""
+    import json  # (only a run with --values needs it)
+
     doc = _json_object(text, origin)
     values: dict[str, float] = {}
     for name, value in doc.items():
@@ -88,6 +89,8 @@ def parse_values(text: str, origin: str) -> dict[str, float]:
 
 def _json_object(text: str, origin: str) -> dict[str, object]:
     """The JSON object in ``text``; anything else is a one-line error naming ``origin``."""
+    import json
+
     try:
         # NaN and Infinity parse; parse_values rejects them by name
         doc = json.loads(text, object_pairs_hook=_unique_keys)
