@@ -1,4 +1,5 @@
-"""The ``backpropviz`` command: arguments -> :func:`backpropviz.trace` -> the chosen renderers.
+"""The ``backpropviz`` command: arguments -> :class:`~backpropviz.run.Options` ->
+:func:`~backpropviz.run.run` -> what the Report holds, printed; exit codes and streams.
 
 Every variable is passed as ``--NAME VALUE``. click cannot declare options it does not know
 in advance, so :class:`TraceCommand` takes them out of the argument list before click parses
@@ -10,7 +11,6 @@ from __future__ import annotations
 import errno
 import gc
 import io
-import math
 import os
 import signal
 import sys
@@ -19,24 +19,18 @@ from typing import Any, Iterable
 import click
 
 from . import __version__
-from .engine import evaluate, first_nonfinite
-from .errors import (BackpropvizError, ExpressionSyntaxError, LimitError, ValuesError, name_list,
-                     shorten)
+from .engine import first_nonfinite
+from .errors import BackpropvizError, ExpressionSyntaxError, shorten
 from .graph import MAX_DRAW, Graph
-from .parse import build_expression
+from .run import (MAX_FRAMES, MAX_SIZE, THEME_NAMES, Options, Report, not_utf8_at,
+                  program_source, run)
 from .ops import grammar_help
-from .progress import Progress, start as start_progress
-from .sources import parse_values, read_text
 from .parse import is_name
 
 __all__ = ["cli", "main"]
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, never expected
-MAX_SIZE = 10_000_000   # characters of program text
-MAX_FRAMES = 201        # frames of a lesson (a 100-gate graph), each one Graphviz run
-THEME_NAMES = ("classic", "dark", "print")  # render.dot.THEMES, named here so that a run
-                                            # without a diagram never imports the renderers
 
 
 class InputError(click.ClickException):
@@ -62,15 +56,6 @@ class FiniteRange(click.FloatRange):
             self.fail(f"{value!r} is not a number in the range {self.min}<=x<={self.max}.",
                       param, ctx)
         return number
-
-
-def not_utf8_at(text: str) -> int | None:
-    """Where ``text`` (a command-line argument) has a byte that is not UTF-8, or None:
-    Python keeps such bytes as lone surrogates, which no output can encode."""
-    for index, ch in enumerate(text):
-        if "\ud800" <= ch <= "\udfff":
-            return index
-    return None
 
 
 def printable_text(ctx: click.Context, param: click.Parameter, value: str | None
@@ -291,140 +276,70 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                    "on a terminal when a run takes over a second).")
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
 @click.pass_context
-def cli(ctx: click.Context, expression: str | None, program_file: str | None,
-        var_items: tuple[str, ...], values_file: str | None, output_name: str | None,
-        outputs: tuple[str, ...], engine_choice: str, steps_dir: str | None, steps_format: str,
-        frame_ms: int, theme: str, direction: str, font: str, scale: float, transparent: bool,
-        title: str | None, plain_names: bool, expand_gates: bool, as_json: bool,
-        precision: int | None, explain: str | None, check: bool, exact: bool, max_size: int,
-        max_draw: int, max_frames: int, quiet: bool) -> int:
-    from .files import check_directory, check_writable, write_atomic, write_frames
-
-    if outputs or steps_dir is not None:  # (the renderers only when a file is asked for)
-        from .render.diagram import DRAWN, LESSONS, format_of, render_file
-    else:
-        DRAWN = LESSONS = frozenset()
-    warnings: list[str] = []
-    source = expression
-    progress = start_progress(quiet)  # a bar on a terminal, for runs over a second
+def cli(ctx: click.Context, /, **params: Any) -> int:
+    options = Options.from_params(params, ctx.meta["backpropviz.variables"])
     try:
-        targets = [(path, format_of(path)) for path in outputs]
-        for path, _ in targets:
-            check_writable(path)
-        if steps_dir is not None:
-            if not steps_dir.strip():
-                raise InputError("--steps needs a folder name (it is made if missing)")
-            check_directory(steps_dir)
-        for option, name in (("-f", program_file), ("--values", values_file)):
-            if name is not None and not name.strip():
-                raise InputError(f"{option} needs a file name ('-' for stdin)")
-        source, text = _program_text(expression, program_file, values_file, max_size)
-        given = _collect_values(ctx.meta["backpropviz.variables"], var_items)
-        file_values = (parse_values(read_text(values_file, "values file"), values_file)
-                       if values_file is not None else {})
-        graph = _trace(text, output_name, given, file_values, values_file, warnings, progress,
-                       expand_gates)
-        drawn = [path for path, fmt in targets if fmt in DRAWN]
-        if steps_dir is not None:
-            drawn.append(steps_dir)
-        if drawn and len(graph.nodes) > max_draw:
-            raise LimitError(
-                f"the graph has {len(graph.nodes):,} nodes, more than --max-draw {max_draw:,}: "
-                f"Graphviz would take minutes to draw {drawn[0]}. Write .dot or .json "
-                "instead, or raise --max-draw")
-        lessons = [path for path, fmt in targets if fmt in LESSONS]
-        if steps_dir is not None:
-            lessons.append(steps_dir)
-        frame_count = 2 * graph.gate_count + 1
-        if lessons and frame_count > max_frames:
-            raise LimitError(
-                f"the lesson would have {frame_count:,} frames, more than --max-frames "
-                f"{max_frames:,}: each is one Graphviz run. Draw a smaller graph, or raise "
-                "--max-frames")
-        extras = _extras(graph, explain, check, exact)
-        engine = None
-        if drawn:
-            from .render.engines import choose_engine
-
-            engine = choose_engine(engine_choice)
-        # Render everything before writing anything: a failure leaves no file half-done.
-        progress.phase("render")
-        decimals = 2 if precision is None else precision  # the figures' 2 decimals
-        rendered: list[tuple[str, Any]] = []
-        frames: list[tuple[str, Any]] = []
-        if targets or steps_dir is not None:
-            from dataclasses import replace
-
-            from .render.dot import THEMES
-
-            style = replace(THEMES[theme], direction=direction, font=font, title=title,
-                            transparent=transparent, pretty_names=not plain_names)
-            look = dict(style=style, scale=scale, frame_ms=frame_ms, progress=progress.frames)
-            rendered = [(path, render_file(graph, fmt, decimals, engine, **look, **extras))
-                        for path, fmt in targets]
-            if steps_dir is not None:
-                frames = _render_steps(graph, steps_format, decimals, engine, style, scale,
-                                       progress)
-        for path, result in rendered:
-            write_atomic(path, result.data)
-        if steps_dir is not None:
-            write_frames(steps_dir, frames)
+        report = run(options)
     except ExpressionSyntaxError as exc:
+        source = program_source(options)
         if source is None:  # typed on the command line
             raise InputError(f"{exc}\n{exc.caret()}") from None
         raise InputError(f"{source}: {exc.describe(True)}\n{exc.caret()}") from None
     except BackpropvizError as exc:
         raise InputError(str(exc)) from None
-    finally:
-        progress.close()  # before anything is printed
-
-    if not quiet:
-        for message in warnings + graph.warnings:
+    if not options.quiet:
+        for message in report.warnings:
             click.echo(f"warning: {message}", err=True)
-        _warn_nonfinite(graph)
+        _warn_nonfinite(report.graph)
     try:
-        _print_results(graph, as_json, quiet, precision, decimals, extras)
+        _print_results(report, options)
     except OSError as exc:  # stdout closed, full or gone (a closed pipe ends on SIGPIPE)
         raise InputError(f"cannot write to stdout: {exc.strerror or exc}") from None
-    if not quiet:
-        for path, result in rendered:
-            how = f" ({engine.description})" if engine and format_of(path) in DRAWN else ""
-            click.echo(f"wrote {path}{how}", err=True)
-            for note in result.notes:
-                click.echo(f"note: {note}", err=True)
-        if steps_dir is not None:
-            click.echo(f"wrote {len(frames)} frames to {steps_dir}"
-                       f"{f' ({engine.description})' if engine else ''}", err=True)
-            for note in dict.fromkeys(n for _, r in frames for n in r.notes):
-                click.echo(f"note: {note}", err=True)
-    if "check" in extras and not extras["check"].ok:
-        if as_json or quiet:
+    if not options.quiet:
+        _print_written(report, options)
+    if not report.ok:
+        if options.as_json or options.quiet:
             click.echo("error: --check found gradients that disagree", err=True)
         ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
     return EXIT_OK
 
 
-def _print_results(graph: Graph, as_json: bool, quiet: bool, precision: int | None,
-                   decimals: int, extras: dict[str, Any]) -> None:
+def _print_results(report: Report, options: Options) -> None:
     """Print the JSON, or the table with the --explain steps and the --check report."""
-    if as_json:
+    graph = report.graph
+    if options.as_json:
         from .render.json_doc import iter_json
 
-        _write_utf8(iter_json(graph, decimals=decimals, **extras))
-    elif not quiet:
+        _write_utf8(iter_json(graph, decimals=options.decimals, steps=report.steps,
+                              names=report.names, check=report.check, exact=report.exact))
+    elif not options.quiet:
         from .render.table import TABLE_DECIMALS, render_check, render_table
 
-        table_decimals = TABLE_DECIMALS if precision is None else precision
-        render_table(graph, decimals=table_decimals, exact=extras.get("exact"))
-        if "steps" in extras:
+        table_decimals = TABLE_DECIMALS if options.precision is None else options.precision
+        render_table(graph, decimals=table_decimals, exact=report.exact)
+        if report.steps is not None and report.names is not None:
             from .render.explain import render_explain
 
             click.echo()
-            render_explain(graph, extras["steps"], extras["names"], decimals)
-        if "check" in extras:
+            render_explain(graph, report.steps, report.names, options.decimals)
+        if report.check is not None:
             click.echo()
-            render_check(extras["check"], decimals=table_decimals)
+            render_check(report.check, decimals=table_decimals)
         sys.stdout.flush()  # so that a full disk is reported here, not at exit
+
+
+def _print_written(report: Report, options: Options) -> None:
+    """Say on stderr what was written, by which engine, with the notes about it."""
+    for output in report.outputs:
+        how = f" ({output.engine})" if output.engine else ""
+        click.echo(f"wrote {output.path}{how}", err=True)
+        for note in output.rendered.notes:
+            click.echo(f"note: {note}", err=True)
+    if options.steps_dir is not None:
+        click.echo(f"wrote {len(report.frames)} frames to {options.steps_dir}"
+                   f"{f' ({report.engine})' if report.engine else ''}", err=True)
+        for note in dict.fromkeys(n for _, r in report.frames for n in r.notes):
+            click.echo(f"note: {note}", err=True)
 
 
 def _write_utf8(pieces: Iterable[str]) -> None:
@@ -440,139 +355,6 @@ def _write_utf8(pieces: Iterable[str]) -> None:
     for piece in pieces:
         binary.write(piece.encode("utf-8"))
     binary.flush()
-
-
-def _render_steps(graph: Graph, fmt: str, decimals: int, engine: Any, style: Any,
-                  scale: float, progress: Progress) -> list[tuple[str, Any]]:
-    """(file name, drawing) for every frame of the lesson."""
-    from .render.frames import frame_names, lesson_frames
-    from .render.diagram import render_frames
-
-    frames = lesson_frames(graph, decimals, style.pretty_names)
-    drawn = render_frames(graph, [f.view for f in frames], fmt, decimals, engine, style, scale,
-                          progress.frames)
-    return list(zip(frame_names(frames, fmt), drawn))
-
-
-def _extras(graph: Graph, explain: str | None, check: bool, exact: bool) -> dict[str, Any]:
-    """What --explain, --check and --exact add (each needs sympy, imported only here)."""
-    extras: dict[str, Any] = {}
-    if explain:
-        from .steps import backward_steps, display_names, forward_steps
-        from .symbolic import local_formula
-
-        names = display_names(graph)
-        nodes = graph.nodes
-        steps = forward_steps(graph) if explain in ("forward", "both") else []
-        if explain in ("backward", "both"):
-            steps += backward_steps(graph, lambda gate, slot, names: local_formula(
-                nodes[gate], slot, names), names)
-        extras["steps"], extras["names"] = steps, names
-    if check:
-        from .check import check_gradients
-
-        extras["check"] = check_gradients(graph)
-    if exact:
-        from .symbolic import exact_pass
-
-        extras["exact"] = exact_pass(graph)
-    return extras
-
-
-def _program_text(expression: str | None, program_file: str | None,
-                  values_file: str | None, max_size: int) -> tuple[str | None, str]:
-    """(the file it came from or None, the program text) from EXPRESSION, @FILE, - or -f."""
-    if expression is not None and program_file is not None:
-        raise InputError("give the program either as EXPRESSION or with -f, not both")
-    path = program_file
-    if expression is not None:
-        if expression == "-":
-            path = "-"
-        elif expression.startswith("@") and len(expression) > 1:
-            path = expression[1:]
-        else:
-            _check_size(len(expression), "the expression", max_size)
-            bad = not_utf8_at(expression)
-            if bad is not None:
-                raise InputError(f"the expression is not UTF-8 text (character {bad + 1})")
-            return None, expression
-    if path is None:
-        raise InputError("no expression: give EXPRESSION, -f FILE, @FILE, or - for stdin")
-    if path == "-" and values_file == "-":
-        raise InputError("the program and --values cannot both come from stdin")
-    source = "stdin" if path == "-" else path
-    text = read_text(path, "program file", limit=max_size + 1)
-    _check_size(len(text), source, max_size)
-    return source, text
-
-
-def _check_size(size: int, what: str, max_size: int) -> None:
-    if size > max_size:
-        raise LimitError(f"{shorten(what)} is longer than --max-size {max_size:,} characters; "
-                         "raise --max-size to accept it")
-
-
-def _collect_values(variables: list[tuple[str, str]], var_items: tuple[str, ...]
-                    ) -> list[tuple[str, str, str]]:
-    """(name, text, how it was given) for every value, in command-line order."""
-    collected = [(name, text, f"--{name}") for name, text in variables]
-    for item in var_items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
-        if not sep or not is_name(name):
-            raise InputError(f"--var expects NAME=VALUE, got '{item}'")
-        collected.append((name, text, f"--var {name}"))
-    return collected
-
-
-def _trace(text: str, output: str | None, given: list[tuple[str, str, str]],
-           file_values: dict[str, float], values_file: str | None,
-           warnings: list[str], progress: Progress | None = None,
-           expand_gates: bool = False) -> Graph:
-    """Build the graph, merge the values (command line over file), run both passes.
-
-    Names in the values file that the program does not use are skipped with a warning (one
-    file can serve several programs); on the command line they are errors (usually typos).
-    """
-    graph = build_expression(text, output)
-    if expand_gates:
-        from .expand import expand
-
-        graph = expand(graph)
-    values: dict[str, float] = {}
-    for name, value in file_values.items():
-        if name in graph.variables:
-            values[name] = value
-        else:
-            warnings.append(f"{values_file}: '{shorten(name)}' is not a variable of the "
-                            "program; skipped")
-    where_given: dict[str, str] = {}
-    for name, raw, where in given:
-        if name in where_given:
-            raise ValuesError(f"{shorten(where)}: '{shorten(name)}' is given more than once")
-        values[name] = _number(raw, where)
-        where_given[name] = where
-    if progress is not None:
-        progress.phase("evaluate")
-    try:
-        return evaluate(graph, values)
-    except ValuesError as exc:
-        if exc.missing:
-            flags = name_list([f"--{name} VALUE" for name in exc.missing], 4, " ")
-            raise ValuesError(f"{exc}: pass {flags}") from None
-        if exc.name is not None:
-            raise ValuesError(f"{where_given[exc.name]}: {exc}") from None
-        raise
-
-
-def _number(text: str, where: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValuesError(f"{shorten(where)}: '{shorten(text)}' is not a number") from None
-    if not math.isfinite(value):
-        raise ValuesError(f"{shorten(where)}: '{shorten(text)}' is not a finite number")
-    return value
 
 
 def _warn_nonfinite(graph: Graph) -> None:

@@ -11,15 +11,14 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
-from .errors import ValuesError, name_list, shorten
 from .graph import Graph
-from .ops import (ADD, ADD_CONST, CONST, CONSTANTS, EXP, FUNCTIONS, MUL, MUL_CONST, NEG, OPS,
-                  RELU, RSUB_CONST, SUB, SUB_CONST, TANH)
+from .ops import (ADD, ADD_CONST, CONST, EXP, MUL, MUL_CONST, NEG, OPS, RELU, RSUB_CONST,
+                  SUB, SUB_CONST, TANH)
 
 nan = math.nan
 _UNREACHED = float("0")  # (a 0.0 made at run time: no other float is this object)
 
-__all__ = ["evaluate", "forward", "node_values", "backward", "check_values", "first_nonfinite"]
+__all__ = ["evaluate", "forward", "node_values", "backward", "first_nonfinite"]
 
 
 def evaluate(graph: Graph, values: Mapping[str, float]) -> Graph:
@@ -30,8 +29,8 @@ def evaluate(graph: Graph, values: Mapping[str, float]) -> Graph:
 
 
 def forward(graph: Graph, values: Mapping[str, float]) -> None:
-    """Set every node's ``value``, given a value for every variable (and for nothing else)."""
-    check_values(graph, values)
+    """Set every node's ``value``, given a value for every variable (checked beforehand by
+    :func:`backpropviz.values.check_values`)."""
     graph.store.value = node_values(graph, values)
 
 
@@ -81,21 +80,6 @@ def node_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
         else:
             push(OPS[ops[len(vals)]].forward(vals[x], vals[y]))
     return vals
-
-
-def check_values(graph: Graph, values: Mapping[str, float]) -> None:
-    """Every variable has a value, and every value belongs to a variable."""
-    for name in values:
-        if name not in graph.variables:
-            if name in CONSTANTS or name in FUNCTIONS:
-                kind = "constant" if name in CONSTANTS else "function"
-                raise ValuesError(f"'{name}' is a {kind}, not a variable", name=name)
-            known = name_list(list(graph.variables)) or "none"
-            raise ValuesError(f"the expression has no variable '{shorten(name)}' "
-                              f"(its variables: {known})", name=name)
-    missing = [name for name in graph.variables if name not in values]
-    if missing:
-        raise ValuesError("no value for " + name_list(missing), missing=missing)
 
 
 def backward(graph: Graph) -> None:

@@ -520,7 +520,7 @@ def test_regressions(argv):
 
 VALUES_REGRESSIONS = [
     # json.loads refuses an integer of 5,000 digits with ValueError, which is not a
-    # JSONDecodeError: exit 70 (sources.parse_values).
+    # JSONDecodeError: exit 70 (values.parse_values).
     '{"x": ' + "1" * 5000 + ', "y": 1}',
 ]
 

@@ -6,13 +6,18 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..errors import RenderError, shorten
 from ..graph import Graph
 from .dot import CLASSIC, HIDDEN, Style, View, render_dot
 from .engines import Engine
 from .json_doc import render_json
+
+if TYPE_CHECKING:
+    from ..check import CheckReport
+    from ..steps import Step
+    from ..symbolic import ExactPass
 
 __all__ = ["FORMATS", "DRAWN", "LESSONS", "Rendered", "format_of", "render_file",
            "render_frames", "png_size"]
@@ -49,12 +54,16 @@ def format_of(path: str) -> str:
 
 def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = None,
                 style: Style = CLASSIC, scale: float = 1.0, frame_ms: int = GIF_FRAME_MS,
-                progress: Progress | None = None, **extras: Any) -> Rendered:
+                progress: Progress | None = None, *, steps: Sequence[Step] | None = None,
+                names: Sequence[str] | None = None, check: CheckReport | None = None,
+                exact: ExactPass | None = None) -> Rendered:
     """Output ``fmt`` (a value of :data:`FORMATS`) for ``graph``; ``engine`` draws svg, png,
     pdf and the lessons (html, gif); ``scale`` multiplies PNG and GIF resolution;
-    ``extras`` go into JSON as in :func:`~backpropviz.render.json_doc.to_document`."""
+    ``steps``, ``names``, ``check`` and ``exact`` go into JSON as in
+    :func:`~backpropviz.render.json_doc.to_document`."""
     if fmt == "json":
-        return Rendered(render_json(graph, decimals=decimals, **extras).encode("utf-8"))
+        return Rendered(render_json(graph, decimals=decimals, steps=steps, names=names,
+                                    check=check, exact=exact).encode("utf-8"))
     if fmt == "dot":
         return Rendered(render_dot(graph, decimals, style).encode("utf-8"))
     if engine is None:

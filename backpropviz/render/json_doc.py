@@ -131,10 +131,13 @@ def _exact(graph: Graph, exact: ExactPass) -> dict[str, Any]:
     }
 
 
-def render_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> str:
+def render_json(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None = None,
+                names: Sequence[str] | None = None, check: CheckReport | None = None,
+                exact: ExactPass | None = None) -> str:
     """The document as JSON text: indented, one node per line, with a final newline.
-    ``extras`` are the keyword arguments of :func:`to_document`; the text parses to it."""
-    return "".join(iter_json(graph, decimals=decimals, **extras))
+    The keywords are :func:`to_document`'s; the text parses to it."""
+    return "".join(iter_json(graph, decimals=decimals, steps=steps, names=names, check=check,
+                             exact=exact))
 
 
 #: Nodes per piece of :func:`iter_json`: big enough that the per-piece work is nothing, small
@@ -144,13 +147,14 @@ CHUNK = 4096
 _NONFINITE = {"nan": '"nan"', "inf": '"inf"', "-inf": '"-inf"'}
 
 
-def iter_json(graph: Graph, *, decimals: int = 2, **extras: Any) -> Iterator[str]:
+def iter_json(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None = None,
+              names: Sequence[str] | None = None, check: CheckReport | None = None,
+              exact: ExactPass | None = None) -> Iterator[str]:
     """:func:`render_json`'s text in pieces, written straight from the graph's columns
     (no dict per node, no copy of the whole document)."""
     head = _head(graph)
     tail: dict[str, Any] = {"warnings": list(graph.warnings)}
-    _add_extras(tail, graph, decimals, extras.get("steps"), extras.get("names"),
-                extras.get("check"), extras.get("exact"))
+    _add_extras(tail, graph, decimals, steps, names, check, exact)
     indented = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2).encode
     yield indented(head)[:-2] + ',\n  "nodes": [\n    '
     total = len(graph.store.op)

@@ -1,0 +1,355 @@
+"""One run of backpropviz as a plain function: :class:`Options` in, a :class:`Report` out.
+
+The command (:mod:`backpropviz.cli`) only turns its arguments into Options and prints the
+Report; :func:`backpropviz.trace` shares the same steps (:func:`build`, the value checks of
+:mod:`backpropviz.values`, the passes of :mod:`backpropviz.engine`). A run reads the program
+and its values, evaluates the graph, adds what --explain, --check and --exact ask for,
+renders every output and only then writes them all (a failure leaves no file half-done).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
+
+from .engine import evaluate
+from .errors import BackpropvizError, LimitError, shorten
+from .graph import MAX_DRAW, Graph
+from .parse import build_expression
+from .values import command_line, merge, parse_values
+
+if TYPE_CHECKING:
+    from .check import CheckReport
+    from .progress import Progress
+    from .render.diagram import Rendered
+    from .render.dot import Style
+    from .render.engines import Engine
+    from .steps import Step
+    from .symbolic import ExactPass
+
+__all__ = ["MAX_SIZE", "MAX_FRAMES", "THEME_NAMES", "OptionsError", "Options", "Output",
+           "Report", "run", "build", "program_source"]
+
+MAX_SIZE = 10_000_000   # characters of program text
+MAX_FRAMES = 201        # frames of a lesson (a 100-gate graph), each one Graphviz run
+THEME_NAMES = ("classic", "dark", "print")  # render.dot.THEMES, named here so that a run
+                                            # without a diagram never imports the renderers
+DIAGRAM_DECIMALS = 2    # the figures' 2 decimals, as in CS231n
+
+
+class OptionsError(BackpropvizError):
+    """Options that lack a value or do not fit together (the command exits 2)."""
+
+
+class Options(NamedTuple):
+    """Everything a run decides; each field is the command-line option of that name.
+
+    (Options, Output and Report are named tuples, not dataclasses: importing dataclasses
+    pulls in inspect, which a quick --json run does without.)"""
+
+    expression: str | None = None         # EXPRESSION: the text, '-' (stdin) or @FILE
+    program_file: str | None = None       # -f FILE
+    variables: tuple[tuple[str, str], ...] = ()  # --NAME VALUE, as (name, text)
+    var_items: tuple[str, ...] = ()       # --var NAME=VALUE
+    values_file: str | None = None        # --values FILE
+    output_name: str | None = None        # --output NAME
+    outputs: tuple[str, ...] = ()         # -o PATH
+    engine_choice: str = "auto"           # --engine
+    steps_dir: str | None = None          # --steps DIR
+    steps_format: str = "svg"
+    frame_ms: int = 1200
+    theme: str = "classic"
+    direction: str = "LR"
+    font: str = "Helvetica"
+    scale: float = 1.0
+    transparent: bool = False
+    title: str | None = None
+    plain_names: bool = False
+    expand_gates: bool = False            # --expand
+    as_json: bool = False                 # --json: the document on stdout
+    precision: int | None = None
+    explain: str | None = None            # forward, backward or both
+    check: bool = False
+    exact: bool = False
+    max_size: int = MAX_SIZE
+    max_draw: int = MAX_DRAW
+    max_frames: int = MAX_FRAMES
+    quiet: bool = False                   # also: no progress bar
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any],
+                    variables: Sequence[tuple[str, str]] = ()) -> Options:
+        """Options from the command's parsed parameters and its ``--NAME VALUE`` pairs."""
+        return cls(variables=tuple(variables), **params)
+
+    @property
+    def decimals(self) -> int:
+        """Decimals of diagrams, lessons and JSON."""
+        return DIAGRAM_DECIMALS if self.precision is None else self.precision
+
+
+class Output(NamedTuple):
+    """One rendered ``-o`` file: its path, format, bytes and notes, and the Graphviz engine
+    that drew it (its description; None for .dot and .json)."""
+
+    path: str
+    format: str
+    rendered: Rendered
+    engine: str | None = None
+
+
+class Report(NamedTuple):
+    """What a run made: the evaluated graph and everything shown or written about it."""
+
+    graph: Graph
+    source: str | None = None             # the program's file ('stdin'), None when typed
+    warnings: tuple[str, ...] = ()        # the values file's, then the graph's
+    steps: list[Step] | None = None       # --explain: the steps of the passes ...
+    names: list[str] | None = None        # ... and the display name of every node
+    check: CheckReport | None = None      # --check
+    exact: ExactPass | None = None        # --exact
+    outputs: tuple[Output, ...] = ()      # -o, written
+    frames: tuple[tuple[str, Rendered], ...] = ()  # --steps, written
+    engine: str | None = None             # the Graphviz engine that drew (its description)
+
+    @property
+    def ok(self) -> bool:
+        """False when --check found a gradient that disagrees."""
+        return self.check is None or self.check.ok
+
+
+def build(text: str, output: str | None = None, expand: bool = False) -> Graph:
+    """The (not yet evaluated) graph of ``text``, an expression or a program; with
+    ``expand``, sigmoid and tanh as their primitive gates."""
+    graph = build_expression(text, output)
+    if expand:
+        from .expand import expand as expand_gates
+
+        graph = expand_gates(graph)
+    return graph
+
+
+def run(options: Options) -> Report:
+    """Read, evaluate, explain, check, render and write as ``options`` say."""
+    from .progress import start as start_progress
+
+    progress = start_progress(options.quiet)  # a bar on a terminal, for runs over a second
+    try:
+        targets = _check_targets(options)
+        source, text = _program_text(options)
+        report = _evaluate(options, source, text, progress)
+        draws = _check_limits(options, report.graph, targets)
+        report = _add_passes(report, options)
+        engine = _choose_engine(options) if draws else None
+        progress.phase("render")
+        report = _render(report, options, targets, engine, progress)
+        _write(report, options)
+    finally:
+        progress.close()  # before anything is printed
+    return report
+
+
+def _check_targets(options: Options) -> list[tuple[str, str]]:
+    """(path, format) of every ``-o``, each checked writable, and the --steps folder,
+    checked before any work."""
+    if not options.outputs and options.steps_dir is None:
+        return []  # (the renderers only when a file is asked for)
+    from .files import check_directory, check_writable
+    from .render.diagram import format_of
+
+    targets = [(path, format_of(path)) for path in options.outputs]
+    for path, _ in targets:
+        check_writable(path)
+    if options.steps_dir is not None:
+        if not options.steps_dir.strip():
+            raise OptionsError("--steps needs a folder name (it is made if missing)")
+        check_directory(options.steps_dir)
+    return targets
+
+
+def _program_path(options: Options) -> str | None:
+    """The file the program is read from ('-' for stdin), or None when it is typed."""
+    expression = options.expression
+    if expression == "-":
+        return "-"
+    if expression is not None and expression.startswith("@") and len(expression) > 1:
+        return expression[1:]
+    return None if expression is not None else options.program_file
+
+
+def program_source(options: Options) -> str | None:
+    """The program's file as messages name it ('stdin' for '-'), or None when typed."""
+    path = _program_path(options)
+    return "stdin" if path == "-" else path
+
+
+def _program_text(options: Options) -> tuple[str | None, str]:
+    """(the file it came from or None, the program text) from EXPRESSION, @FILE, - or -f."""
+    for option, name in (("-f", options.program_file), ("--values", options.values_file)):
+        if name is not None and not name.strip():
+            raise OptionsError(f"{option} needs a file name ('-' for stdin)")
+    expression = options.expression
+    if expression is not None and options.program_file is not None:
+        raise OptionsError("give the program either as EXPRESSION or with -f, not both")
+    path = _program_path(options)
+    if expression is not None and path is None:
+        _check_size(len(expression), "the expression", options.max_size)
+        bad = not_utf8_at(expression)
+        if bad is not None:
+            raise OptionsError(f"the expression is not UTF-8 text (character {bad + 1})")
+        return None, expression
+    if path is None:
+        raise OptionsError("no expression: give EXPRESSION, -f FILE, @FILE, or - for stdin")
+    if path == "-" and options.values_file == "-":
+        raise OptionsError("the program and --values cannot both come from stdin")
+    from .sources import read_text
+
+    source = "stdin" if path == "-" else path
+    text = read_text(path, "program file", limit=options.max_size + 1)
+    _check_size(len(text), source, options.max_size)
+    return source, text
+
+
+def not_utf8_at(text: str) -> int | None:
+    """Where ``text`` (a command-line argument) has a byte that is not UTF-8, or None:
+    Python keeps such bytes as lone surrogates, which no output can encode."""
+    for index, ch in enumerate(text):
+        if "\ud800" <= ch <= "\udfff":
+            return index
+    return None
+
+
+def _check_size(size: int, what: str, max_size: int) -> None:
+    if size > max_size:
+        raise LimitError(f"{shorten(what)} is longer than --max-size {max_size:,} characters; "
+                         "raise --max-size to accept it")
+
+
+def _evaluate(options: Options, source: str | None, text: str, progress: Progress) -> Report:
+    """Build the graph, check the values (command line over file), run both passes."""
+    from .sources import read_text
+
+    given = command_line(options.variables, options.var_items)
+    values_file = options.values_file
+    file_values = (parse_values(read_text(values_file, "values file"), values_file)
+                   if values_file is not None else {})
+    graph = build(text, options.output_name, options.expand_gates)
+    warnings: list[str] = []
+    values = merge(graph, given, file_values, values_file, warnings)
+    progress.phase("evaluate")
+    evaluate(graph, values)
+    return Report(graph, source, tuple(warnings + graph.warnings))
+
+
+def _check_limits(options: Options, graph: Graph, targets: list[tuple[str, str]]) -> bool:
+    """Refuse drawings over --max-draw and lessons over --max-frames; whether a Graphviz
+    engine draws anything."""
+    if not targets and options.steps_dir is None:
+        return False
+    from .render.diagram import DRAWN, LESSONS
+
+    folder = [] if options.steps_dir is None else [options.steps_dir]
+    drawn = [path for path, fmt in targets if fmt in DRAWN] + folder
+    if drawn and len(graph.nodes) > options.max_draw:
+        raise LimitError(
+            f"the graph has {len(graph.nodes):,} nodes, more than --max-draw "
+            f"{options.max_draw:,}: Graphviz would take minutes to draw {drawn[0]}. Write "
+            ".dot or .json instead, or raise --max-draw")
+    lessons = [path for path, fmt in targets if fmt in LESSONS] + folder
+    frame_count = 2 * graph.gate_count + 1
+    if lessons and frame_count > options.max_frames:
+        raise LimitError(
+            f"the lesson would have {frame_count:,} frames, more than --max-frames "
+            f"{options.max_frames:,}: each is one Graphviz run. Draw a smaller graph, or "
+            "raise --max-frames")
+    return bool(drawn)
+
+
+def _choose_engine(options: Options) -> Engine:
+    """The Graphviz engine --engine names (a clear error when it is not installed)."""
+    from .render.engines import choose_engine
+
+    return choose_engine(options.engine_choice)
+
+
+def _add_passes(report: Report, options: Options) -> Report:
+    """What --explain, --check and --exact add (each needs sympy, imported only here)."""
+    graph = report.graph
+    if options.explain:
+        from .steps import backward_steps, display_names, forward_steps
+        from .symbolic import local_formula
+
+        names = display_names(graph)
+        nodes = graph.nodes
+        steps = forward_steps(graph) if options.explain in ("forward", "both") else []
+        if options.explain in ("backward", "both"):
+            steps += backward_steps(graph, lambda gate, slot, names: local_formula(
+                nodes[gate], slot, names), names)
+        report = report._replace(steps=steps, names=names)
+    if options.check:
+        from .check import check_gradients
+
+        report = report._replace(check=check_gradients(graph))
+    if options.exact:
+        from .symbolic import exact_pass
+
+        report = report._replace(exact=exact_pass(graph))
+    return report
+
+
+def _style(options: Options) -> Style:
+    """The diagram's look: the theme with --direction, --font, --title and the rest."""
+    from .render.dot import THEMES
+
+    from dataclasses import replace
+
+    return replace(THEMES[options.theme], direction=options.direction, font=options.font,
+                   title=options.title, transparent=options.transparent,
+                   pretty_names=not options.plain_names)
+
+
+def _render(report: Report, options: Options, targets: list[tuple[str, str]],
+            engine: Engine | None, progress: Progress) -> Report:
+    """Render every ``-o`` file and every --steps frame, writing nothing yet."""
+    if not targets and options.steps_dir is None:
+        return report
+    from .render.diagram import DRAWN, render_file
+
+    style = _style(options)
+    graph, decimals = report.graph, options.decimals
+    outputs = []
+    for path, fmt in targets:
+        rendered = render_file(graph, fmt, decimals, engine, style=style, scale=options.scale,
+                               frame_ms=options.frame_ms, progress=progress.frames,
+                               steps=report.steps, names=report.names, check=report.check,
+                               exact=report.exact)
+        drawn_by = engine.description if engine is not None and fmt in DRAWN else None
+        outputs.append(Output(path, fmt, rendered, drawn_by))
+    frames = (() if options.steps_dir is None
+              else tuple(_render_steps(graph, options, engine, style, progress)))
+    return report._replace(outputs=tuple(outputs), frames=frames,
+                           engine=None if engine is None else engine.description)
+
+
+def _render_steps(graph: Graph, options: Options, engine: Engine | None, style: Style,
+                  progress: Progress) -> list[tuple[str, Rendered]]:
+    """(file name, drawing) for every frame of the lesson."""
+    from .render.diagram import render_frames
+    from .render.frames import frame_names, lesson_frames
+
+    decimals, fmt = options.decimals, options.steps_format
+    frames = lesson_frames(graph, decimals, style.pretty_names)
+    drawn = render_frames(graph, [f.view for f in frames], fmt, decimals,
+                          engine, style, options.scale, progress.frames)  # type: ignore[arg-type]
+    return list(zip(frame_names(frames, fmt), drawn))
+
+
+def _write(report: Report, options: Options) -> None:
+    """Write every rendered file, then the frames (each file whole or not at all)."""
+    if not report.outputs and options.steps_dir is None:
+        return
+    from .files import write_atomic, write_frames
+
+    for output in report.outputs:
+        write_atomic(output.path, output.rendered.data)
+    if options.steps_dir is not None:
+        write_frames(options.steps_dir, report.frames)

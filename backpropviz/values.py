@@ -1,0 +1,208 @@
+"""Every way a variable's value arrives, turned into checked floats with one set of messages.
+
+Values come as command-line text (``--NAME VALUE``, ``--var NAME=VALUE``), as a JSON file
+(``--values``), or as Python numbers given to :func:`backpropviz.trace`. Whichever way, a
+value is a finite real number, and the values match the graph's variables exactly: one for
+each variable, none for anything else.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+from .errors import ValuesError, name_list, shorten
+from .graph import Graph
+from .ops import CONSTANTS, FUNCTIONS
+from .parse import is_name
+
+__all__ = ["Given", "number", "command_line", "parse_values", "real", "python_values",
+           "check_values", "merge"]
+
+#: A value given on the command line: (name, its text, how it was given, e.g. "--x").
+Given = tuple[str, str, str]
+
+
+# --- command-line text -----------------------------------------------------------------
+
+def number(text: str, where: str) -> float:
+    """The finite number in ``text``, a value given as ``where`` (e.g. ``--x``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValuesError(f"{shorten(where)}: '{shorten(text)}' is not a number") from None
+    if not math.isfinite(value):
+        raise ValuesError(f"{shorten(where)}: '{shorten(text)}' is not a finite number")
+    return value
+
+
+def command_line(variables: Sequence[tuple[str, str]], var_items: Sequence[str]
+                 ) -> list[Given]:
+    """(name, text, how it was given) for every ``--NAME VALUE`` then every ``--var
+    NAME=VALUE``, in command-line order."""
+    collected = [(name, text, f"--{name}") for name, text in variables]
+    for item in var_items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not is_name(name):
+            raise ValuesError(f"--var expects NAME=VALUE, got '{item}'")
+        collected.append((name, text, f"--var {name}"))
+    return collected
+
+
+# --- a JSON file -----------------------------------------------------------------------
+
+class DuplicateKey(ValueError):
+    """A JSON object names the same key twice (json keeps the last one silently)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object as a dict, refusing a key given twice: ``{"x": 1, "x": 2}`` is
+    almost surely a typo, as ``--x 1 --x 2`` is."""
+    doc: dict[str, object] = {}
+    for key, value in pairs:
+        if key in doc:
+            raise DuplicateKey(key)
+        doc[key] = value
+    return doc
+
+
+def parse_values(text: str, origin: str) -> dict[str, float]:
+    """A JSON object of name -> finite number; ``origin`` names the source in errors."""
+    import json  # (only a run with --values needs it)
+
+    doc = _json_object(text, origin)
+    values: dict[str, float] = {}
+    for name, value in doc.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValuesError(f"{origin}: the value of '{name}' is not a number: "
+                              f"{json.dumps(value)[:40]}")
+        number = float(value) if abs(value) < 1e308 or isinstance(value, float) else math.inf
+        if not math.isfinite(number):
+            raise ValuesError(f"{origin}: the value of '{name}' is not a finite number")
+        values[name] = number
+    return values
+
+
+def _json_object(text: str, origin: str) -> dict[str, object]:
+    """The JSON object in ``text``; anything else is a one-line error naming ``origin``."""
+    import json
+
+    try:
+        # NaN and Infinity parse; parse_values rejects them by name
+        doc = json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        raise ValuesError(f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno}, "
+                          f"column {exc.colno}") from None
+    except DuplicateKey as exc:
+        raise ValuesError(f"{origin}: '{shorten(exc.key)}' is given more than once") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        reason = ("a number has too many digits" if "digits" in str(exc)
+                  else shorten(str(exc), 80))
+        raise ValuesError(f"{origin}: {reason}") from None
+    except RecursionError:
+        raise ValuesError(f"{origin}: nested too deeply; expected a JSON object of "
+                          "name: number") from None
+    if not isinstance(doc, dict):
+        raise ValuesError(f"{origin}: expected a JSON object of name: number, "
+                          f"got {type(doc).__name__ if doc is not None else 'null'}")
+    return doc
+
+
+# --- Python numbers (trace()) ----------------------------------------------------------
+
+def python_values(values: object, kwargs: Mapping[str, object]) -> dict[str, float]:
+    """The floats of ``trace()``'s mapping and keywords (a keyword wins over the mapping)."""
+    return {name: real(name, value) for name, value in _pairs(values, kwargs)}
+
+
+def _pairs(values: object, kwargs: Mapping[str, object]) -> list[tuple[str, object]]:
+    """The (name, value) pairs given, the mapping's first and the keywords' after (so a
+    keyword wins); a mapping that is not one, or a name that is not a str, is a TypeError."""
+    if values is None:
+        values = {}
+    if not isinstance(values, Mapping):
+        raise TypeError(f"values must be a mapping of name to number (a dict), "
+                        f"not {type(values).__name__}")
+    for name in values:
+        if not isinstance(name, str):
+            raise TypeError(f"a variable name must be a str, not {type(name).__name__} "
+                            f"({name!r:.40})")
+    return [*values.items(), *kwargs.items()]
+
+
+def real(name: str, value: object) -> float:
+    """``value`` as a float: a real number, finite (nan or inf as an input is refused, as
+    the CLI does). A bool or a string is a TypeError: float() would take True as 1 and
+    "3" as 3, hiding a mistake."""
+    if (isinstance(value, (str, bytes, bytearray, bool, complex))
+            or type(value).__name__ in ("bool", "bool_")  # numpy's bool
+            or not (hasattr(value, "__float__") or hasattr(value, "__index__"))):
+        raise TypeError(f"the value of '{shorten(name)}' must be a real number, not "
+                        f"{type(value).__name__} ({value!r:.40})")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an int beyond float range
+        raise ValuesError(f"the value of '{shorten(name)}' is too large for a float "
+                          "(at most about 1.8e308)", name=name) from None
+    except (TypeError, ValueError):  # e.g. a numpy array of several numbers
+        raise TypeError(f"the value of '{shorten(name)}' must be a real number, not "
+                        f"{type(value).__name__}") from None
+    if not math.isfinite(number):
+        raise ValuesError(f"the value of '{shorten(name)}' is not a finite number "
+                          f"({number})", name=name)
+    return number
+
+
+# --- values against the graph ----------------------------------------------------------
+
+def check_values(graph: Graph, values: Mapping[str, float]) -> None:
+    """Every variable has a value, and every value belongs to a variable."""
+    for name in values:
+        if name not in graph.variables:
+            if name in CONSTANTS or name in FUNCTIONS:
+                kind = "constant" if name in CONSTANTS else "function"
+                raise ValuesError(f"'{name}' is a {kind}, not a variable", name=name)
+            known = name_list(list(graph.variables)) or "none"
+            raise ValuesError(f"the expression has no variable '{shorten(name)}' "
+                              f"(its variables: {known})", name=name)
+    missing = [name for name in graph.variables if name not in values]
+    if missing:
+        raise ValuesError("no value for " + name_list(missing), missing=missing)
+
+
+def merge(graph: Graph, given: Sequence[Given], file_values: Mapping[str, float],
+          values_file: str | None, warnings: list[str]) -> dict[str, float]:
+    """The command line's values over the file's, checked against ``graph``.
+
+    Names in the values file that the program does not use are skipped with a warning (one
+    file can serve several programs); on the command line they are errors (usually typos),
+    named as they were given.
+    """
+    values: dict[str, float] = {}
+    for name, value in file_values.items():
+        if name in graph.variables:
+            values[name] = value
+        else:
+            warnings.append(f"{values_file}: '{shorten(name)}' is not a variable of the "
+                            "program; skipped")
+    where_given: dict[str, str] = {}
+    for name, raw, where in given:
+        if name in where_given:
+            raise ValuesError(f"{shorten(where)}: '{shorten(name)}' is given more than once")
+        values[name] = number(raw, where)
+        where_given[name] = where
+    try:
+        check_values(graph, values)
+    except ValuesError as exc:
+        if exc.missing:
+            flags = name_list([f"--{name} VALUE" for name in exc.missing], 4, " ")
+            raise ValuesError(f"{exc}: pass {flags}") from None
+        if exc.name is not None:
+            raise ValuesError(f"{where_given[exc.name]}: {exc}") from None
+        raise
+    return values
