@@ -102,3 +102,13 @@ def _real(name: str, value: object) -> float:
         raise ValuesError(f"the value of '{shorten(name)}' is not a finite number "
                           f"({number})", name=name)
     return number
+
+
+def _notebook_svg(graph: Graph) -> str | None:
+    """The diagram Jupyter shows (the renderers load on first use: imports stay fast)."""
+    from .render.diagram import notebook_svg
+
+    return notebook_svg(graph)
+
+
+Graph.svg_drawer = _notebook_svg
