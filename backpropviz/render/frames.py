@@ -22,7 +22,7 @@ from .explain import forward_text, start_text, use_text
 from .names import name_text
 from .numbers import fixed
 from .text import excerpt
-from ..schedule import COMPLETE, VISIT, readers, reverse_pass
+from ..schedule import COMPLETE, readers, reverse_pass
 from ..steps import Contribution, display_names
 
 __all__ = ["Frame", "lesson_frames", "frame_names"]
@@ -90,12 +90,10 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
     for gate, visit in groupby(events, key=lambda event: event.gate):
         node = nodes[gate]
         caption: list[str] = []
-        node_live = True
+        node_live = next(visit).live  # (the group's first event is the VISIT)
         for kind, _, src, slot, live in visit:
             wrt = f"d{out}/d{names[src]}"
-            if kind == VISIT:
-                node_live = live
-            elif kind == COMPLETE:
+            if kind == COMPLETE:
                 grads.add(src)
                 if live and nodes[src].op != "const" and uses[src] > 1:
                     parts = " + ".join(_term(p.grad, decimals, k)
