@@ -62,3 +62,13 @@ def _check_option(name: str, value: object, kind: type, wanted: str) -> None:
     raise TypeError(f"{name}= must be {wanted}, not {type(value).__name__}; to give a "
                     f"variable named '{name}' a value, pass a mapping: "
                     f"trace(expression, {{'{name}': ...}})")
+
+
+def _notebook_svg(graph: Graph) -> str | None:
+    """The diagram Jupyter shows (the renderers load on first use: imports stay fast)."""
+    from .render.diagram import notebook_svg
+
+    return notebook_svg(graph)
+
+
+Graph.svg_drawer = _notebook_svg

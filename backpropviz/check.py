@@ -19,6 +19,7 @@ from .engine import node_values
 from .errors import LimitError, shorten
 from .graph import Graph, Node
 from .ops import OPS
+from .schedule import depends_on
 
 __all__ = ["GradientCheck", "CheckReport", "check_gradients", "find_kinks",
            "SYMBOLIC_RTOL", "FD_RTOL"]
@@ -87,13 +88,7 @@ def _kink_nodes(graph: Graph) -> dict[int, str]:
 
 def _variables_behind(graph: Graph, node_ids: "set[int] | dict[int, str]") -> set[str]:
     """The variables some node in ``node_ids`` depends on."""
-    behind = [False] * len(graph.nodes)
-    for i in node_ids:
-        behind[i] = True
-    for node in reversed(graph.nodes):
-        if behind[node.id]:
-            for src in node.inputs:
-                behind[src] = True
+    behind = depends_on(graph, node_ids)
     return {name for name, i in graph.variables.items() if behind[i]}
 
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .graph import Graph
+from .schedule import COMPLETE, reaches_output, readers, reverse_pass
 
 __all__ = ["Contribution", "Step", "display_names", "reaches_output", "forward_steps",
-           "backward_steps"]
+           "backward_steps"]  # (reaches_output lives in schedule; here for older imports)
 
 
 @dataclass(frozen=True)
@@ -67,25 +68,9 @@ def display_names(graph: Graph) -> list[str]:
     return names
 
 
-def reaches_output(graph: Graph) -> list[bool]:
-    """Per node: does the output depend on it? (A statement after the ``--output`` one,
-    or one never used, does not: its gradient is 0 and it sends nothing back.)"""
-    s = graph.store
-    needed = [False] * len(s.op)
-    needed[graph.output] = True
-    for i in range(graph.output, -1, -1):
-        if needed[i]:
-            a, b = s.a[i], s.b[i]
-            if a >= 0:
-                needed[a] = True
-            if b >= 0:
-                needed[b] = True
-    return needed
-
-
 def forward_steps(graph: Graph) -> list[Step]:
     """One step per variable and gate, in evaluation order (constants need no step)."""
-    steps = []
+    steps: list[Step] = []
     for node in graph.nodes:
         if node.op != "const":
             steps.append(Step(len(steps) + 1, "forward", node.id, node.value))
@@ -94,27 +79,17 @@ def forward_steps(graph: Graph) -> list[Step]:
 
 def backward_steps(graph: Graph, formula: Callable[[int, int, Sequence[str]], str],
                    names: Sequence[str]) -> list[Step]:
-    """The reverse pass as steps. ``formula(node, slot, names)`` gives the local derivative
-    d node / d input ``slot`` as text."""
+    """The reverse pass as steps: the output's, then one per variable and gate whose
+    gradient comes from the output, when it is complete (:func:`reverse_pass`).
+    ``formula(node, slot, names)`` gives the local derivative d node / d input ``slot``."""
     nodes = graph.nodes
-    needed = reaches_output(graph)
-    readers: list[list[tuple[int, int]]] = [[] for _ in nodes]  # node -> (gate, slot) uses
-    for node in nodes:
-        if needed[node.id]:
-            for slot, src in enumerate(node.inputs):
-                readers[src].append((node.id, slot))
-    pending = [len(r) for r in readers]
+    uses = readers(graph)
     steps = [Step(1, "backward", graph.output, nodes[graph.output].grad)]
-    # Visiting gates in reverse evaluation order, a gate's gradient is complete when it is
-    # visited, and a node's once its last reader has been.
-    for node in reversed(nodes):
-        if not needed[node.id]:
-            continue
-        for src in node.inputs:
-            pending[src] -= 1
-            if pending[src] == 0 and nodes[src].op != "const":
-                steps.append(Step(len(steps) + 1, "backward", src, nodes[src].grad,
-                                  _contributions(graph, src, readers[src], formula, names)))
+    for event in reverse_pass(graph):
+        src = event.node
+        if event.kind == COMPLETE and event.live and nodes[src].op != "const":
+            steps.append(Step(len(steps) + 1, "backward", src, nodes[src].grad,
+                              _contributions(graph, src, uses[src], formula, names)))
     return steps
 
 
@@ -123,7 +98,7 @@ def _contributions(graph: Graph, node_id: int, uses: list[tuple[int, int]],
                    names: Sequence[str]) -> tuple[Contribution, ...]:
     nodes = graph.nodes
     parts = []
-    for gate_id, slot in sorted(uses, key=lambda use: -use[0]):  # in the order visited
+    for gate_id, slot in uses:  # (in the order visited)
         gate = nodes[gate_id]
         local = gate.local_grads[slot]
         parts.append(Contribution(gate_id, slot, gate.grad, local,

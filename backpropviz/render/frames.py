@@ -13,7 +13,8 @@ every number comes from the evaluated graph.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from itertools import groupby
+from typing import Iterator, Sequence
 
 from ..graph import Graph
 from .dot import View
@@ -21,7 +22,8 @@ from .explain import forward_text, start_text, use_text
 from .names import name_text
 from .numbers import fixed
 from .text import excerpt
-from ..steps import Contribution, display_names, reaches_output
+from ..schedule import COMPLETE, readers, reverse_pass
+from ..steps import Contribution, display_names
 
 __all__ = ["Frame", "lesson_frames", "frame_names"]
 
@@ -44,8 +46,6 @@ class Frame:
 def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) -> list[Frame]:
     """Every frame of the lesson for an evaluated ``graph``: one per gate forward, then one
     for the output and one per gate backward."""
-    from ..symbolic import local_formula  # sympy writes the local derivatives
-
     nodes = graph.nodes
     names = display_names(graph)
     if pretty_names:
@@ -63,57 +63,62 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
         add("forward", gate, View(frozenset(known), frozenset(), frozenset(), gate,
                                   (forward_text(graph, gate, names, decimals),)))
     values = frozenset(node.id for node in nodes)
-    # The output's gradient is 1 whatever reads it later, and a gate the output does not
-    # depend on (a statement after ``--output``, or never used) sends nothing back: a node's
-    # gradient is the sum over the uses that lead to the output, or over all its uses when
-    # none does (then they are all 0).
-    feeds = reaches_output(graph)
-    readers = [0] * len(nodes)
-    for node in nodes:
-        for src in node.inputs:
-            readers[src] += feeds[node.id] or not feeds[src]
-    pending = list(readers)
+    add("backward", graph.output, View(values, frozenset({graph.output}), frozenset(),
+                                       graph.output, (start_text(graph, names),)))
+    for gate, grads, branches, caption in _reverse_captions(graph, names, decimals):
+        add("backward", gate, View(values, grads, branches, gate, caption))
+    return frames
+
+
+def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
+                      ) -> Iterator[tuple[int, frozenset[int], frozenset[tuple[int, int]],
+                                          tuple[str, ...]]]:
+    """Per gate the reverse pass visits: the gate, the gradients and branches known once it
+    has been, and the caption. The output's gradient is 1 whatever reads it later; a gate
+    the output does not depend on sends nothing back, so its inputs' gradients sum over
+    the uses that lead to the output (:func:`~backpropviz.schedule.readers`)."""
+    from ..symbolic import local_formula  # sympy writes the local derivatives
+
+    nodes = graph.nodes
+    uses = [len(u) for u in readers(graph)]
     grads = {graph.output}
     branches: set[tuple[int, int]] = set()
     arrived: list[list[Contribution]] = [[] for _ in nodes]
-    add("backward", graph.output, View(values, frozenset(grads), frozenset(), graph.output,
-                                       (start_text(graph, names),)))
     out = names[graph.output]
-    for gate in reversed(gates):
+    events = reverse_pass(graph)
+    next(events)  # START: the output's gradient, 1
+    for gate, visit in groupby(events, key=lambda event: event.gate):
         node = nodes[gate]
-        grads.add(gate)  # every reader has been visited (or it has none: its gradient is 0)
-        caption = []
-        for slot, src in enumerate(node.inputs):
-            branches.add((gate, slot))
-            if not (feeds[gate] or not feeds[src]):
-                continue  # a use that does not lead to the output
-            pending[src] -= 1
-            if pending[src] == 0:
-                grads.add(src)
-            if not feeds[gate]:
-                continue
-            local = node.local_grads[slot]
-            part = Contribution(gate, slot, node.grad, local,
-                                local_formula(node, slot, names), node.grad * local)
-            arrived[src].append(part)
-            if nodes[src].op == "const":
-                continue  # its gradient is drawn, but a constant needs no chain-rule line
+        caption: list[str] = []
+        node_live = next(visit).live  # (the group's first event is the VISIT)
+        for kind, _, src, slot, live in visit:
             wrt = f"d{out}/d{names[src]}"
-            line = use_text(graph, part, names, names[src], decimals)
-            line = line[len(wrt) + 3:] if line.startswith(f"{wrt} = ") else line
-            caption.append(f"{wrt} {'=' if readers[src] == 1 else '+='} {line}")
-            if pending[src] == 0 and readers[src] > 1:
-                parts = " + ".join(_term(p.grad, decimals, k) for k, p in enumerate(arrived[src]))
-                caption.append(f"{wrt} = {parts} = {fixed(nodes[src].grad, decimals)}  "
-                               f"(sum over its {readers[src]} uses)")
-        if not feeds[gate]:
+            if kind == COMPLETE:
+                grads.add(src)
+                if live and nodes[src].op != "const" and uses[src] > 1:
+                    parts = " + ".join(_term(p.grad, decimals, k)
+                                       for k, p in enumerate(arrived[src]))
+                    caption.append(f"{wrt} = {parts} = {fixed(nodes[src].grad, decimals)}  "
+                                   f"(sum over its {uses[src]} uses)")
+            else:
+                branches.add((gate, slot))
+                if not live:
+                    continue  # a gate the output does not depend on sends nothing back
+                local = node.local_grads[slot]
+                part = Contribution(gate, slot, node.grad, local,
+                                    local_formula(node, slot, names), node.grad * local)
+                arrived[src].append(part)
+                if nodes[src].op == "const":
+                    continue  # its gradient is drawn, but a constant needs no chain-rule line
+                line = use_text(graph, part, names, names[src], decimals)
+                line = line[len(wrt) + 3:] if line.startswith(f"{wrt} = ") else line
+                caption.append(f"{wrt} {'=' if uses[src] == 1 else '+='} {line}")
+        if not node_live:
             caption.append(f"{names[gate]} does not feed the output {out}: nothing flows back")
         elif not caption:
             caption.append(f"{names[gate]} reads only constants: nothing flows further back")
         caption.extend(_where(graph, (gate, *node.inputs), names))
-        add("backward", gate, View(values, frozenset(grads), frozenset(branches), gate,
-                                   tuple(caption)))
-    return frames
+        yield gate, frozenset(grads), frozenset(branches), tuple(caption)
 
 
 def _term(value: float, decimals: int, position: int) -> str:
