@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass
+from typing import SupportsFloat
 
 from .engine import node_values
 from .errors import LimitError, shorten
@@ -174,7 +175,7 @@ def _exponent(graph: Graph, node: "Node") -> float:
     if node.op == "pow":
         return graph.nodes[node.inputs[1]].value
     if node.op == "pow_const":
-        return node.param  # type: ignore[return-value]
+        return 0.0 if node.param is None else node.param
     if node.op == "rpow_const":
         return graph.nodes[node.inputs[0]].value
     return 0.0
@@ -183,7 +184,7 @@ def _exponent(graph: Graph, node: "Node") -> float:
 def _finite_difference(graph: Graph, values: dict[str, float], name: str) -> float:
     """(f(x + h) - f(x - h)) / 2h with h scaled to x, from two forward passes."""
     x = values[name]
-    h = sys.float_info.epsilon ** (1 / 3) * max(1.0, abs(x))
+    h: float = sys.float_info.epsilon ** (1 / 3) * max(1.0, abs(x))
     up = node_values(graph, {**values, name: x + h})[graph.output]
     down = node_values(graph, {**values, name: x - h})[graph.output]
     return (up - down) / ((x + h) - (x - h))
@@ -233,10 +234,10 @@ def _one_variable_derivative(graph: Graph, values: dict[str, float], name: str) 
     return _to_float(sp.diff(out, symbol).evalf(30, subs={symbol: exact_number(value)}))
 
 
-def _to_float(number: object) -> float:
+def _to_float(number: SupportsFloat) -> float:
     """A sympy number as a float: nan when it is complex or undefined (``zoo``, ``nan``)."""
     try:
-        return float(number)  # type: ignore[arg-type]
+        return float(number)
     except (TypeError, ValueError):
         import sympy as sp
 

@@ -131,11 +131,11 @@ def split_variable_options(args: list[str], known: dict[str, object],
                 if takes is True:
                     options.append(args[i])  # the option's value, even if it starts with '-'
                     i += 1
-                elif args[i] in takes:  # type: ignore[operator]  # an optional value
+                elif isinstance(takes, tuple) and args[i] in takes:  # an optional value
                     options[-1] = f"{opt}={args[i]}"
                     i += 1
-                elif unchosen is not None and args[i].isalpha():
-                    unchosen.append((opt, args[i], takes))  # type: ignore[arg-type]
+                elif unchosen is not None and isinstance(takes, tuple) and args[i].isalpha():
+                    unchosen.append((opt, args[i], takes))
         elif arg.startswith("--") and len(arg) > 2:
             name = head[2:]
             if not is_name(name):

@@ -9,7 +9,7 @@ running the reverse pass twice gives the same numbers.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from typing import Mapping, cast
 
 from .graph import Graph
 from .ops import (ADD, ADD_CONST, CONST, EXP, MUL, MUL_CONST, NEG, OPS, RELU, RSUB_CONST,
@@ -44,7 +44,8 @@ def node_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
     s = graph.store
     # A leaf's value comes from the same column as the gates' operands: a constant's is its
     # param, a variable's is put at its node (each variable has one).
-    leaf_values = list(s.param)
+    # (None only at gates, whose p this loop never reads.)
+    leaf_values = cast("list[float]", list(s.param))
     for name, i in graph.variables.items():
         leaf_values[i] = float(values[name])
     ops = s.op
@@ -59,7 +60,7 @@ def node_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
         elif c == TANH:
             push(tanh(vals[x]))
         elif c <= CONST:  # a variable or a constant
-            push(p)  # type: ignore[arg-type]
+            push(p)
         elif c == SUB:
             push(vals[x] - vals[y])
         elif c == ADD_CONST:
@@ -69,7 +70,7 @@ def node_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
         elif c == SUB_CONST:
             push(vals[x] - p)
         elif c == RSUB_CONST:
-            push(p - vals[x])  # type: ignore[operator]
+            push(p - vals[x])
         elif c == NEG:
             push(-vals[x])
         elif c == RELU:
@@ -105,7 +106,8 @@ def backward(graph: Graph) -> None:
     out = graph.output
     grads[out] = 1.0
     dead = []
-    code, opa, opb, param = s.code, s.a, s.b, s.param
+    # (A param is None only at gates without a constant, which never read it.)
+    code, opa, opb, param = s.code, s.a, s.b, cast("list[float]", s.param)
     for i in range(n - 1, -1, -1):
         c = code[i]
         if c <= CONST:
@@ -143,7 +145,7 @@ def backward(graph: Graph) -> None:
             da[i] = 1.0
             grads[x] += g
         elif c == MUL_CONST:
-            d = param[i]  # type: ignore[assignment]
+            d = param[i]
             da[i] = d
             grads[x] += g * d
         elif c == NEG or c == RSUB_CONST:

@@ -152,18 +152,21 @@ class Node:
     @property
     def local_grads(self) -> tuple[float, ...]:
         s, i = self._s, self.id
-        if s.da is None or s.a[i] < 0:
+        da, db = s.da, s.db
+        if da is None or db is None or s.a[i] < 0:
             return ()
-        return (s.da[i],) if s.b[i] < 0 else (s.da[i], s.db[i])  # type: ignore[index]
+        first, second = da[i], db[i]
+        if first is None:  # a gate the reverse pass did not reach
+            return ()
+        return (first,) if second is None or s.b[i] < 0 else (first, second)
 
     @local_grads.setter
     def local_grads(self, local: tuple[float, ...]) -> None:
         s, i = self._s, self.id
-        if s.da is None:
-            s.da = [None] * len(s.op)
-            s.db = [None] * len(s.op)
+        if s.da is None or s.db is None:
+            s.da, s.db = [None] * len(s.op), [None] * len(s.op)
         s.da[i] = local[0] if local else None
-        s.db[i] = local[1] if len(local) > 1 else None  # type: ignore[index]
+        s.db[i] = local[1] if len(local) > 1 else None
 
     @property
     def is_gate(self) -> bool:
@@ -197,7 +200,7 @@ class Wire:
         return (self.src, self.dst, self.slot, self.local_grad, self.grad)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is Wire and self._key() == other._key()  # type: ignore[union-attr]
+        return isinstance(other, Wire) and self._key() == other._key()
 
     def __hash__(self) -> int:
         return hash(self._key())

@@ -19,7 +19,7 @@ constants until a statement assigns them (then variables, as in Python), and
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator, Optional, Tuple
+from typing import Callable, Iterator, List, Optional, Tuple, cast
 
 from .errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
 from .graph import Graph, PausedGC, Store
@@ -64,7 +64,7 @@ _CUT = re.compile(r"\n|(?<=[-+*/(,;]) ")
 Operand = Tuple[int, int, int, int, int, Optional[float], Optional[str]]
 # An operator-stack entry: (precedence, operator, position) or, for a parenthesis,
 # (_GROUP, function name or None, '(' position, function position, arguments).
-Entry = Tuple[int, Optional[str], int, int, Optional[list]]
+Entry = Tuple[int, Optional[str], int, int, Optional[List[Operand]]]
 
 
 def is_name(text: str) -> bool:
@@ -387,9 +387,10 @@ class _Parser:
             self._close(pos)
         elif kind == COMMA:
             self.reduce_to(-1)
-            if not self.stack or self.stack[-1][1] is None:
+            arguments = self.stack[-1][4] if self.stack else None
+            if arguments is None:  # not inside a function call's parentheses
                 raise self.error("',' outside a function call", pos)
-            self.stack[-1][4].append(self.pop())  # type: ignore[union-attr]
+            arguments.append(self.pop())
             self.state = OPERAND
         elif kind == SEP or kind == END or (kind == NEWLINE and not self.depth):
             self._end_statement()
@@ -526,7 +527,7 @@ class _Parser:
     def negate(self, pos: int) -> None:
         """Unary minus: ``-3`` is the number -3; anything else a ``*-1`` gate."""
         x = self.pop()
-        if x[0] < 0 and x[3] == x[1]:
+        if x[0] < 0 and x[3] == x[1] and x[5] is not None:
             self.push((-1, pos, x[2], pos, x[2], -x[5], "-" + (x[6] or "")))
             return
         a = x[0] if x[0] >= 0 else self.leaf(x)
@@ -562,10 +563,14 @@ class _Parser:
             raise self.error("the expression is empty", len(self.text))
         result = self._output(output)
         rows, s = self.rows, Store()
-        s.op = rows[0::8]  # type: ignore[assignment]
+        # (rows is flat: column k is every 8th item from k, typed as self.row's tuple says.)
+        s.op = cast("list[str]", rows[0::8])
         s.code = list(map(CODE.__getitem__, s.op))
-        (s.label, s.a, s.b, s.param, s.param_text, s.start,  # type: ignore[assignment]
-         s.end) = [rows[k::8] for k in range(1, 8)]
+        s.label = cast("list[str]", rows[1::8])
+        s.a, s.b = cast("list[int]", rows[2::8]), cast("list[int]", rows[3::8])
+        s.param = cast("list[Optional[float]]", rows[4::8])
+        s.param_text = cast("list[Optional[str]]", rows[5::8])
+        s.start, s.end = cast("list[int]", rows[6::8]), cast("list[int]", rows[7::8])
         names: list[Optional[str]] = [None] * self.n
         for name, node in self.variables.items():
             names[node] = name

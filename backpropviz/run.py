@@ -333,13 +333,14 @@ def _render(report: Report, options: Options, targets: list[tuple[str, str]],
 def _render_steps(graph: Graph, options: Options, engine: Engine | None, style: Style,
                   progress: Progress) -> list[tuple[str, Rendered]]:
     """(file name, drawing) for every frame of the lesson."""
+    assert engine is not None, "--steps draws, so run() chose an engine"
     from .render.diagram import render_frames
     from .render.frames import frame_names, lesson_frames
 
     decimals, fmt = options.decimals, options.steps_format
     frames = lesson_frames(graph, decimals, style.pretty_names)
     drawn = render_frames(graph, [f.view for f in frames], fmt, decimals,
-                          engine, style, options.scale, progress.frames)  # type: ignore[arg-type]
+                          engine, style, options.scale, progress.frames)
     return list(zip(frame_names(frames, fmt), drawn))
 
 

@@ -56,7 +56,8 @@ def exact_number(value: float) -> sp.Rational:
 def exact_text(expr: sp.Expr) -> str:
     """``expr`` as text; a number too long to print (over 4,300 digits) as its size."""
     try:
-        return sp.sstr(expr)
+        text: str = sp.sstr(expr)
+        return text
     except ValueError:
         return f"~{sp.N(expr, 6)}"
 
@@ -74,7 +75,7 @@ def to_sympy(graph: Graph, leaves: dict[str, sp.Expr] | None = None) -> list[sp.
             name = node.name or ""
             exprs.append(leaves[name] if leaves is not None else sp.Symbol(name, real=True))
         elif node.op == "const":
-            exprs.append(_param(node))  # type: ignore[arg-type]
+            exprs.append(_param(node))
         else:
             args = [exprs[i] for i in node.inputs]
             _check_power(node, args)
@@ -137,7 +138,7 @@ def local_formula(node: Node, slot: int, names: Sequence[str]) -> str:
     """The local derivative d node / d input ``slot`` as a formula in the inputs' names,
     e.g. ``-1/n11**2`` for a ``1/x`` gate."""
     formula = _derivative(node.op, slot, node.param_text)
-    text = sp.sstr(formula)
+    text: str = sp.sstr(formula)
     for k, src in enumerate(node.inputs):
         text = text.replace(_ARG[k].name, names[src])
     return text

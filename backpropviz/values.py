@@ -9,7 +9,7 @@ each variable, none for anything else.
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from typing import Mapping, Sequence, SupportsFloat, SupportsIndex
 
 from .errors import ValuesError, name_list, shorten
 from .graph import Graph
@@ -141,11 +141,11 @@ def real(name: str, value: object) -> float:
     "3" as 3, hiding a mistake."""
     if (isinstance(value, (str, bytes, bytearray, bool, complex))
             or type(value).__name__ in ("bool", "bool_")  # numpy's bool
-            or not (hasattr(value, "__float__") or hasattr(value, "__index__"))):
+            or not isinstance(value, (SupportsFloat, SupportsIndex))):
         raise TypeError(f"the value of '{shorten(name)}' must be a real number, not "
                         f"{type(value).__name__} ({value!r:.40})")
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     except OverflowError:  # an int beyond float range
         raise ValuesError(f"the value of '{shorten(name)}' is too large for a float "
                           "(at most about 1.8e308)", name=name) from None

@@ -516,6 +516,23 @@ def phase_calls(work: Workload) -> tuple[Graph, dict[str, Callable[[], object]]]
     }
 
 
+def bench_tape(work: Workload, repeats: int
+               ) -> tuple[float, dict[str, float], dict[str, Any]]:
+    """The tape's value and gradients (the reference) and its phase times; its memory is
+    freed on return, before ours is measured."""
+    tape = Tape(work.values)
+    out = work.emit(tape)
+    tape_vals = tape.forward()
+    adj = tape.backward(tape_vals, out)
+    ref_grads = {n: adj[i] for n, i in tape.leaves.items()}
+    return tape_vals[out], ref_grads, {
+        "tape_build": summary(measure(lambda: work.emit(Tape(work.values)), repeats), work.ops),
+        "tape_forward": summary(measure(tape.forward, repeats), work.ops),
+        "tape_backward": summary(measure(lambda: tape.backward(tape_vals, out), repeats),
+                                 work.ops),
+    }
+
+
 def bench_size(work: Workload, repeats: int, folder: str) -> dict[str, Any]:
     """Time every phase of ours, the CLI, the tape and micrograd on one workload."""
     ops = work.ops
@@ -525,17 +542,7 @@ def bench_size(work: Workload, repeats: int, folder: str) -> dict[str, Any]:
     vals.write_text(json.dumps(work.values))
 
     # The tape first: it is the reference every other engine is checked against.
-    tape = Tape(work.values)
-    out = work.emit(tape)
-    tape_vals = tape.forward()
-    adj = tape.backward(tape_vals, out)
-    ref_value, ref_grads = tape_vals[out], {n: adj[i] for n, i in tape.leaves.items()}
-    baselines = {
-        "tape_build": summary(measure(lambda: work.emit(Tape(work.values)), repeats), ops),
-        "tape_forward": summary(measure(tape.forward, repeats), ops),
-        "tape_backward": summary(measure(lambda: tape.backward(tape_vals, out), repeats), ops),
-    }
-    del tape, tape_vals, adj
+    ref_value, ref_grads, baselines = bench_tape(work, repeats)
 
     graph, calls = phase_calls(work)
     check_same(f"backpropviz on {work.name} {work.size}", graph.value, graph.gradients,

@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # this checkout's backpropviz, not an installed one
 
-from backpropviz.ops import FOLDED, FUNCTION_OP, FUNCTIONS, OPS
+from backpropviz.ops import FOLDED, FUNCTION_OP, FUNCTIONS, OPS  # noqa: E402 (after the path)
 
 README = REPO / "README.md"
 SCHEMA = REPO / "backpropviz" / "schema" / "backpropviz-1.schema.json"

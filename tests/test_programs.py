@@ -784,7 +784,7 @@ def test_assigned_but_never_used(run):
 def test_overwritten_before_use_warns_with_its_line(run):
     result = run("c = a\nc = b * 2\nf = c + 1", "--a", "1", "--b", "2")
     assert result.exit_code == 0, result.output
-    warnings = [l for l in result.stderr.splitlines() if l.startswith("warning:")]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == ["warning: 'c' (line 1) is assigned but never used"]
 
 
@@ -797,7 +797,7 @@ def test_values_file_unknown_names_skipped_with_warning(run, tmp_path):
     path = write(tmp_path / "vals.json", '{"x": -2, "y": 5, "z": -4, "w": 7}')
     result = run(STAGED, "--values", str(path))
     assert result.exit_code == 0, result.output
-    warnings = [l for l in result.stderr.splitlines() if l.startswith("warning:")]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1
     assert str(path) in warnings[0] and "'w'" in warnings[0] and "skipped" in warnings[0]
     assert "warning" not in result.stdout

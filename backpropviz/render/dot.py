@@ -91,7 +91,7 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
     """The diagram of ``graph`` (or of one step of it, ``view``) as DOT source text;
     ``max_inches`` caps its drawn size."""
     s = style
-    size = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
+    size_attr = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
     # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
     big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
     background = "transparent" if s.transparent else s.background
@@ -100,7 +100,7 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
         "digraph backprop {",
         f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
         f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
-        f'{f", dpi={dpi}" if dpi else ""}{size}{big}];',
+        f'{f", dpi={dpi}" if dpi else ""}{size_attr}{big}];',
         f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
         f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1.3, fontname="{_attr(s.font)}"];',
     ]

@@ -63,7 +63,8 @@ def _pipe_dot(source: str, fmt: str) -> bytes:
     import graphviz
 
     try:
-        return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
+        image: bytes = graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
+        return image
     except graphviz.ExecutableNotFound:
         raise RenderError(f"Graphviz's 'dot' program is needed for .{fmt} but was not "
                           f"found: {INSTALL_HINT}") from None

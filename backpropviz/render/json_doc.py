@@ -180,8 +180,7 @@ def _number_texts(*columns: Sequence[float | None]) -> list[list[str]]:
     distinct: set[float | None] = set()
     for column in columns:
         distinct.update(column)
-    distinct.discard(None)
-    unique = list(distinct)
+    unique = [number for number in distinct if number is not None]
     texts = list(map(repr, unique))
     if not math.isfinite(sum(unique)):  # any nan or inf makes the sum one
         fix = _NONFINITE

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Sequence
+from typing import IO, TYPE_CHECKING, Literal, Sequence
 
 from ..graph import Graph
 from .numbers import fixed, is_flagged
@@ -35,7 +35,7 @@ class Column:
     """A table column: title, justification and rich style."""
 
     title: str
-    justify: str = "left"
+    justify: Literal["left", "center", "right"] = "left"
     style: str = ""
 
 
@@ -49,7 +49,7 @@ def table_rows(graph: Graph, decimals: int = TABLE_DECIMALS,
                exact: ExactPass | None = None) -> list[tuple[str, ...]]:
     """The cells of every row; a nan/inf number is marked with a trailing ' !'."""
     expression = graph.expression
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (str(node.id), node.name or "", node.label if node.is_gate else node.op,
          excerpt(expression, *node.span), _number(node.value, decimals),
          _number(node.grad, decimals))
@@ -115,7 +115,7 @@ def _number(value: float, decimals: int) -> str:
 def _exact(expr: object) -> str:
     from ..symbolic import exact_text
 
-    text = exact_text(expr)  # type: ignore[arg-type]
+    text = exact_text(expr)
     numerator, bar, denominator = text.partition("/")
     if bar and len(text) > EXACT_WIDTH and _is_integer(numerator) and _is_integer(denominator):
         # a long fraction: shorten each side, so the bar stays (10000...00001/1000...000
@@ -130,7 +130,7 @@ def _is_integer(text: str) -> bool:
     return text.lstrip("-").isdigit()
 
 
-def print_table(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: list[str],
+def print_table(columns: Sequence[Column], rows: Sequence[tuple[str, ...]], footer: list[str],
                 file: IO[str] | None = None) -> None:
     """Print rows under the columns, then the footer lines."""
     file = file or sys.stdout
@@ -140,7 +140,7 @@ def print_table(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: 
         _print_plain(columns, rows, footer, file)
 
 
-def _print_rich(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: list[str],
+def _print_rich(columns: Sequence[Column], rows: Sequence[tuple[str, ...]], footer: list[str],
                 file: IO[str]) -> None:
     from rich import box
     from rich.console import Console
@@ -156,7 +156,7 @@ def _print_rich(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: 
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for column in columns:
-        table.add_column(column.title, justify=column.justify,  # type: ignore[arg-type]
+        table.add_column(column.title, justify=column.justify,
                          style=column.style, no_wrap=column.title == "computes")
     for row in rows:
         table.add_row(*(cell(text) for text in row))
@@ -166,7 +166,7 @@ def _print_rich(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: 
         console.print(cell(line))
 
 
-def _print_plain(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: list[str],
+def _print_plain(columns: Sequence[Column], rows: Sequence[tuple[str, ...]], footer: list[str],
                  file: IO[str]) -> None:
     widths = [len(c.title) for c in columns]
     for row in rows:
