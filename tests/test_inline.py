@@ -32,7 +32,9 @@ SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0, 1e300, -1e300, 5e-324, 1e-308, 
 
 
 def bits(x: float) -> bytes:
-    return struct.pack("<d", x)
+    """The float's bits; every nan alike (a nan's sign bit differs between 0 - nan and
+    0 + nan * -1.0 on x86, and no output shows it: JSON writes "nan")."""
+    return b"nan" if x != x else struct.pack("<d", x)
 
 
 def evaluated(text: str, values: dict[str, float]):
