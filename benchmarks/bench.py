@@ -71,9 +71,10 @@ PHASES = ("parse", "forward", "backward", "json", "table", "dot")
 ALL_PHASES = PHASES + ("cli",)
 WORKLOADS = ("sum", "chain", "dag")
 
-#: Thresholds of the issue's goals.
+#: Thresholds of the goals (issue 7; the parser's 3 us/op is issue 13's, for one parser
+#: with no generated code).
 STARTUP_VS_PASS, STARTUP_VS_SYMPY = 4.0, 0.2
-ENGINE_VS_TAPE, PARSER_US_PER_OP = 2.0, 2.0
+ENGINE_VS_TAPE, PARSER_US_PER_OP = 2.0, 3.0
 CLI_VS_MICROGRAD, CLI_VS_PARSE_EXPR = 3.0, 50.0
 LINEAR_GROWTH = 12.0
 BYTES_PER_NODE = 1024
