@@ -3,7 +3,6 @@ step-by-step lesson as an HTML stepper or an animated GIF."""
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -13,6 +12,7 @@ from ..graph import Graph
 from .dot import CLASSIC, HIDDEN, Style, View, render_dot
 from .engines import Engine, choose_engine
 from .json_doc import render_json
+from .png import png_size, with_dpi
 
 if TYPE_CHECKING:
     from ..check import CheckReport
@@ -109,6 +109,7 @@ def _draw(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style, s
         # on a dark or transparent background; SVG itself knows "transparent".
         data = data.replace(b'fill="#fffffe"', f'fill="{HIDDEN}"'.encode())
     if png:
+        data = with_dpi(data, dpi)
         width, height = png_size(data)
         if max(width, height) >= PNG_MAX_PIXELS - 2:
             return Rendered(data, (f"the PNG was scaled down to {width} x {height} pixels "
@@ -141,10 +142,3 @@ def _render_lesson(graph: Graph, fmt: str, decimals: int, engine: Engine, style:
                          scale, progress)
     notes = tuple(dict.fromkeys(note for r in pngs for note in r.notes))
     return Rendered(render_gif([r.data for r in pngs], frame_ms), notes)
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """Width and height from a PNG's header."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
-        return (0, 0)
-    return struct.unpack(">II", data[16:24])
