@@ -199,6 +199,29 @@ def test_direction_tb_draws_a_chain_tall(run, tmp_path):
 
 
 @pytest.mark.needs_dot
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("steps", [False, True])
+def test_a_title_keeps_the_inputs_in_order(run, tmp_path, engine, steps):
+    """x above y above z, as written, with a title too (a title cluster made dot put y
+    above x); and in a captioned lesson frame."""
+    def heights(*extra: str) -> list[float]:
+        if steps:
+            folder = tmp_path / f"steps{len(extra)}"
+            assert run(*SIMPLE_ARGS, "--engine", engine, "-q", "--steps", str(folder),
+                       *extra).exit_code == 0
+            target = sorted(folder.glob("*.svg"))[-1]
+        else:
+            target = tmp_path / f"plain{len(extra)}.svg"
+            assert run(*SIMPLE_ARGS, "--engine", engine, "-q", "-o", str(target),
+                       *extra).exit_code == 0
+        texts = node_texts(target)
+        return [float(texts[node][0].get("y")) for node in ("n0", "n1", "n3")]
+
+    plain, titled = heights(), heights("--title", "The chain rule")
+    assert plain == sorted(plain)  # x (n0), y (n1), z (n3) top to bottom
+    assert titled == sorted(titled)
+
+
 def test_title_appears_in_the_svg(run, tmp_path):
     target = tmp_path / "x.svg"
     title = 'Backprop <by hand> & "friends"'

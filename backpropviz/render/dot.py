@@ -105,15 +105,9 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
         f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1.3, fontname="{_attr(s.font)}"];',
     ]
     add = lines.append
-    if view is not None and view.caption:
-        add(f"  graph [labelloc=b, labeljust=c, fontsize={s.caption_size}, "
-            f"label=<{_caption(view.caption)}>];")
-    indent = "  "
-    if s.title:
-        add("  subgraph cluster_title {")
-        add(f'    graph [peripheries=0, labelloc=t, labeljust=c, fontsize={s.caption_size + 6}, '
-            f'label=<<b>{escape(s.title)}</b>>];')
-        indent = "    "
+    label = _graph_label(s, view.caption if view is not None else ())
+    if label:
+        add(label)
     uses = [0] * len(graph.nodes)
     for node in graph.nodes:
         for src in node.inputs:
@@ -131,7 +125,7 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
             else:
                 fill = f', style=filled, fillcolor="{s.gate_fill}"'
             label = GATE_SYMBOLS.get(node.label, node.label) if s.pretty_names else node.label
-            add(f"{indent}n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
+            add(f"  n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
                 f"label={_quote(label)}{fill}];")
             for slot, src in enumerate(node.inputs):
                 attrs = []
@@ -142,21 +136,19 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
                     shown = view is None or (nid, slot) in view.branches
                     grad = _number_html(branch_grads[(nid, slot)], decimals, s.grad_color,
                                         s.number_size, s.grad_emphasis, shown)
-                    add(f"{indent}b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
+                    add(f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                         f"label=<{_wire_table(_SPACER, grad, s)}>];")
-                    add(f"{indent}w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];")
-                    add(f"{indent}b{nid}_{slot}{tail} -> n{nid}{extra};")
+                    add(f"  w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];")
+                    add(f"  b{nid}_{slot}{tail} -> n{nid}{extra};")
                 else:
-                    add(f"{indent}w{src}{tail} -> n{nid}{extra};")
+                    add(f"  w{src}{tail} -> n{nid}{extra};")
         else:
             size = s.name_size if node.op == "input" else s.number_size + 2
-            add(f"{indent}n{nid} [shape=plaintext, fontsize={size}, "
+            add(f"  n{nid} [shape=plaintext, fontsize={size}, "
                 f"label=<{_leaf_label(node, s)}>];")
-        add(f"{indent}w{nid} [shape=plaintext, margin=0, width=0, height=0, "
+        add(f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
             f"label=<{_wire_label(node, decimals, s, view)}>];")
-        add(f"{indent}n{nid} -> w{nid}{head} [arrowhead=none];")
-    if s.title:
-        add("  }")
+        add(f"  n{nid} -> w{nid}{head} [arrowhead=none];")
     add('  out [shape=point, width=0.01, style=invis];')
     add(f"  w{graph.output}{tail} -> out;")
     add("}")
@@ -204,6 +196,20 @@ def _number_html(value: float, decimals: int, color: str, size: int, emphasis: s
     elif emphasis:
         text = f"<{emphasis}>{text}</{emphasis}>"
     return f'<font color="{color if shown else HIDDEN}" point-size="{size}">{text}</font>'
+
+
+def _graph_label(s: Style, caption: tuple[str, ...]) -> str:
+    """The title on top, or a frame's caption below (after the title, in bold, if any).
+    The graph's own label: a title cluster made dot reverse the inputs' order."""
+    title = f"<b>{escape(s.title)}</b>" if s.title else ""
+    if caption:
+        heading = f'<font point-size="{s.caption_size + 6}">{title}</font><br/>' if title else ""
+        return (f"  graph [labelloc=b, labeljust=c, fontsize={s.caption_size}, "
+                f"label=<{heading}{_caption(caption)}>];")
+    if title:
+        return (f"  graph [labelloc=t, labeljust=c, fontsize={s.caption_size + 6}, "
+                f"label=<{title}>];")
+    return ""
 
 
 def _caption(lines: tuple[str, ...]) -> str:
