@@ -31,8 +31,8 @@ __all__ = ["MAX_SIZE", "MAX_FRAMES", "THEME_NAMES", "OptionsError", "Options", "
 
 MAX_SIZE = 10_000_000   # characters of program text
 MAX_FRAMES = 201        # frames of a lesson (a 100-gate graph), each one Graphviz run
-THEME_NAMES = ("classic", "dark", "print")  # render.dot.THEMES, named here so that a run
-                                            # without a diagram never imports the renderers
+# render.dot.THEMES, named here so that a run without a diagram never imports the renderers
+THEME_NAMES = ("classic", "dark", "print", "safe")
 DIAGRAM_DECIMALS = 2    # the figures' 2 decimals, as in CS231n
 
 

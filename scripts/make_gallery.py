@@ -25,6 +25,7 @@ SLIDES = (
     ("sigmoid_neuron-lesson.gif", "sigmoid_neuron", ["--frame-ms", "1500"]),
     ("sigmoid_neuron-dark.png", "sigmoid_neuron", ["--theme", "dark"]),
     ("sigmoid_neuron-print.png", "sigmoid_neuron", ["--theme", "print"]),
+    ("sigmoid_neuron-safe.png", "sigmoid_neuron", ["--theme", "safe"]),
     ("neuron-one-gate.png", None, ["sigmoid(w0*x0 + w1*x1 + w2)", "--w0", "2", "--x0", "-1",
                                    "--w1", "-3", "--x1", "-2", "--w2", "-3"]),
     ("fork.png", None, ["a = x*y; f = a*x + a", "--x", "3", "--y", "-2",

@@ -111,7 +111,7 @@ def json_of(run, *args: str) -> dict:
 # --- themes -----------------------------------------------------------------------------
 
 @pytest.mark.needs_dot
-@pytest.mark.parametrize("theme", ["classic", "dark", "print"])
+@pytest.mark.parametrize("theme", sorted(THEMES))
 def test_theme_renders_every_number_in_its_colours(run, tmp_path, theme):
     target = tmp_path / f"{theme}.svg"
     result = run(*SIMPLE_ARGS, "--theme", theme, "-q", "-o", str(target))

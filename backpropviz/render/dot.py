@@ -60,7 +60,9 @@ class Style:
 
 
 CLASSIC = Style()
-#: The themes: the CS231n colours; light on dark for dimmed rooms; black and grey for paper.
+#: The themes: the CS231n colours; light on dark for dimmed rooms; black and grey for paper;
+#: blue and orange that colour-blind readers tell apart (Okabe and Ito's blue, a darker
+#: orange for contrast on white: tests/test_colours.py measures every theme).
 THEMES = {
     "classic": CLASSIC,
     "dark": Style(theme="dark", background="#0d1117", value_color="#56d364",
@@ -69,6 +71,8 @@ THEMES = {
     "print": Style(theme="print", value_color="#000000", grad_color="#555555",
                    wire_color="#000000", highlight_fill="#e4e4e4", highlight_wire="#000000",
                    flag_fill="#c8c8c8", grad_emphasis="i"),
+    "safe": Style(theme="safe", value_color="#0072b2", grad_color="#b04a00",
+                  highlight_wire="#cc79a7", flag_fill="#f5c6cb"),
 }
 
 
