@@ -5,7 +5,6 @@ theme's background, all from colour-science. The README's table is these numbers
 
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 
@@ -13,10 +12,13 @@ import pytest
 
 from backpropviz.render.dot import THEMES
 
+import numpy as np
+
+_PRINT_OPTIONS = np.get_printoptions()
 with warnings.catch_warnings():  # (it warns that scipy and matplotlib are not installed)
     warnings.simplefilter("ignore")
     colour = pytest.importorskip("colour", reason="colour-science comes with the test extras")
-    import numpy as np
+np.set_printoptions(**_PRINT_OPTIONS)  # its import sets numpy's legacy printing for everyone
 
 # (colour-science notes that Machado's tritanopia is an approximation: the README says so)
 pytestmark = pytest.mark.filterwarnings("ignore:.*simulation of tritanomaly")

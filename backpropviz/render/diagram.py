@@ -12,6 +12,7 @@ from ..graph import Graph
 from .dot import CLASSIC, HIDDEN, Style, View, render_dot
 from .engines import Engine, choose_engine
 from .json_doc import render_json
+from .describe import describe, with_description
 from .png import png_size, with_dpi
 
 if TYPE_CHECKING:
@@ -104,6 +105,8 @@ def _draw(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style, s
     source = render_dot(graph, decimals, style, dpi=dpi if png else None,
                         max_inches=PNG_MAX_PIXELS / dpi if png else None, view=view)
     data = engine.render(source, fmt)
+    if fmt == "svg":
+        data = with_description(data, *describe(graph, decimals, style, view))
     if fmt == "svg" and view is not None:
         # dot 2.x writes the font colour "transparent" as near-white #fffffe, which shows
         # on a dark or transparent background; SVG itself knows "transparent".

@@ -1,0 +1,50 @@
+"""Words for a diagram, for readers who cannot see it: the SVG's ``<title>`` and ``<desc>``
+(the expression, the output's value, each input's gradient; in a lesson frame, its
+caption), which screen readers announce for an image."""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..graph import Graph
+from .dot import Style, View
+from .names import name_text
+from .numbers import fixed
+from .text import excerpt
+
+__all__ = ["describe", "with_description"]
+
+MAX_LISTED = 20  # inputs named one by one; a bigger graph says how many more
+
+
+def describe(graph: Graph, decimals: int, style: Style, view: View | None = None
+             ) -> tuple[str, str]:
+    """(title, description) of the diagram, or of one lesson frame when ``view`` is given."""
+    expression = excerpt(graph.expression, 0, len(graph.expression), 120)
+    title = style.title or f"Backpropagation through {expression}"
+    spell = name_text if style.pretty_names else str
+    out = spell(graph.output_name or "f")
+    names = list(graph.variables.items())
+    if view is not None:  # a frame shows only what is known at its step: its caption says it
+        lines = [line.strip() for line in view.caption if line.strip()]  # (padded frames)
+        step = f" This step: {'; '.join(lines)}." if lines else ""
+        return title, f"Computation graph of {expression}, partway through backpropagation.{step}"
+    values = ", ".join(f"{spell(n)} = {fixed(graph.nodes[i].value, decimals)}"
+                       for n, i in names[:MAX_LISTED])
+    grads = ", ".join(f"∂{out}/∂{spell(n)} = {fixed(graph.nodes[i].grad, decimals)}"
+                      for n, i in names[:MAX_LISTED])
+    more = f" (and {len(names) - MAX_LISTED:,} more inputs)" if len(names) > MAX_LISTED else ""
+    return title, (f"Computation graph of {expression} at {values}{more}. Forward pass: "
+                   f"{out} = {fixed(graph.value, decimals)}. Reverse pass, the gradients: "
+                   f"{grads}{more}.")
+
+
+def with_description(svg: bytes, title: str, description: str) -> bytes:
+    """The SVG with ``role="img"`` and a ``<title>`` and ``<desc>`` as its first children."""
+    start = svg.find(b"<svg")
+    end = svg.find(b">", start)
+    if start < 0 or end < 0:
+        return svg
+    words = (f'<title>{escape(title, quote=False)}</title>\n'
+             f'<desc>{escape(description, quote=False)}</desc>\n').encode("utf-8")
+    return svg[:end] + b' role="img">\n' + words + svg[end + 1:]

@@ -1,0 +1,85 @@
+"""Diagrams described in words: every SVG has role="img", a <title> and a <desc> with the
+expression, the inputs, the output's value and each input's gradient (read back by an XML
+parser and checked against hand-computed numbers); each lesson frame's desc has its
+caption."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from backpropviz import trace
+from backpropviz.render.describe import MAX_LISTED, describe, with_description
+from backpropviz.render.dot import CLASSIC, View
+
+SVG = "{http://www.w3.org/2000/svg}"
+ENGINES = [pytest.param("dot", marks=pytest.mark.needs_dot),
+           pytest.param("embedded", marks=pytest.mark.needs_embedded)]
+SEED = ("(x+y)*z", "--x", "3", "--y", "-2", "--z", "-4")
+
+
+def words(path) -> tuple[ET.Element, str, str]:
+    root = ET.parse(path).getroot()
+    children = list(root)
+    assert [c.tag for c in children[:2]] == [f"{SVG}title", f"{SVG}desc"]
+    return root, children[0].text or "", children[1].text or ""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_diagram_says_what_it_shows(run, tmp_path, engine):
+    target = tmp_path / "seed.svg"
+    assert run(*SEED, "--engine", engine, "-q", "-o", str(target)).exit_code == 0
+    root, title, desc = words(target)
+    assert root.get("role") == "img"
+    assert title == "Backpropagation through (x+y)*z"
+    # by hand: f = (3 + -2) * -4 = -4; df/dx = df/dy = z = -4; df/dz = x + y = 1
+    assert desc == ("Computation graph of (x+y)*z at x = 3.00, y = -2.00, z = -4.00. Forward "
+                    "pass: f = -4.00. Reverse pass, the gradients: ∂f/∂x = -4.00, "
+                    "∂f/∂y = -4.00, ∂f/∂z = 1.00.")
+
+
+@pytest.mark.needs_embedded
+def test_the_title_option_and_markup_in_it(run, tmp_path):
+    target = tmp_path / "t.svg"
+    title = 'Chain rule <b> & "q"'
+    assert run(*SEED, "--engine", "embedded", "--title", title, "-q", "-o",
+               str(target)).exit_code == 0
+    _, said, _ = words(target)
+    assert said == title  # escaped in the file, the same text once parsed
+
+
+@pytest.mark.needs_embedded
+def test_each_lesson_frame_describes_its_step(run, tmp_path):
+    folder = tmp_path / "steps"
+    assert run(*SEED, "--engine", "embedded", "-q", "--steps", str(folder)).exit_code == 0
+    frames = sorted(folder.glob("*.svg"))
+    assert len(frames) >= 5
+    for frame in frames:
+        _, _, desc = words(frame)
+        assert desc.startswith("Computation graph of (x+y)*z, partway through")
+        assert "This step: " in desc
+    # by hand: z's gradient is q = x + y = 1, x's is z = -4; lines end in ';', no padding
+    step_4, step_5 = words(frames[3])[2], words(frames[4])[2]
+    assert "df/dz = n2 = 1.00;" in step_4 and step_4.endswith("where n2 = x+y.")
+    assert "df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00;" in step_5
+    assert "  " not in step_5
+
+
+def test_a_big_graph_lists_twenty_inputs_and_counts_the_rest():
+    text = " + ".join(f"a{i}*b{i}" for i in range(15))
+    graph = trace(text, {**{f"a{i}": i for i in range(15)}, **{f"b{i}": 1 for i in range(15)}})
+    _, desc = describe(graph, 2, CLASSIC)
+    assert desc.count("∂f/∂") == MAX_LISTED
+    assert desc.count("(and 10 more inputs)") == 2
+    # f = sum of i for i < 15 = 105
+    assert "f = 105.00" in desc
+
+
+def test_a_frame_without_a_caption_and_markup_in_the_expression_is_escaped():
+    graph = trace("x*2", x=1)
+    title, desc = describe(graph, 2, CLASSIC, View(frozenset(), frozenset(), frozenset()))
+    svg = with_description(b'<svg a="1"><g/></svg>', "<x> & y", desc)
+    root = ET.fromstring(svg)
+    assert root.findtext("title") == "<x> & y"
+    assert root.findtext("desc") == "Computation graph of x*2, partway through backpropagation."
