@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import gc
 import math
-from typing import Callable, ClassVar, Iterator, Sequence
+from typing import Callable, ClassVar, Iterable, Iterator, Sequence
 
 from .errors import UnknownName, name_list, shorten
 from .ops import CODE
 
-__all__ = ["Node", "Wire", "Graph", "Store", "MAX_DRAW", "PausedGC"]
+__all__ = ["Node", "Wire", "Graph", "Store", "MAX_DRAW", "PausedGC", "depends_on", "reaches_output"]
 
 nan = math.nan
 MAX_DRAW = 500  # nodes Graphviz lays out in seconds (with fan-out, minutes beyond)
@@ -267,13 +267,14 @@ class Graph:
         return [n for n in self.nodes if n.is_gate]
 
     def wires(self) -> Iterator[Wire]:
-        """Every edge, in evaluation order of the gate it feeds."""
+        """Every edge, in evaluation order of the gate it feeds. A gate the output does not
+        depend on sends nothing back: its wires carry a gradient of 0 (not 0 * inf)."""
+        reach = reaches_output(self)
         for node in self.nodes:
-            grad = node.grad
-            inputs = node.inputs
+            live, grad, inputs = reach[node.id], node.grad, node.inputs
             for slot, (src, local) in enumerate(zip(inputs, node.local_grads or
                                                     (math.nan,) * len(inputs))):
-                yield Wire(src, node.id, slot, local, grad * local)
+                yield Wire(src, node.id, slot, local, grad * local if live else 0.0)
 
     def text(self, node: Node) -> str:
         """The part of the expression that ``node`` computes, as the user wrote it."""
@@ -321,6 +322,33 @@ class Graph:
         if draw is None or len(self) > MAX_DRAW:
             return None
         return draw(self)
+
+
+def depends_on(graph: Graph, node_ids: Iterable[int]) -> list[bool]:
+    """Per node: does some node in ``node_ids`` depend on it (itself included)?"""
+    s = graph.store
+    behind = [False] * len(s.op)
+    top = -1
+    for i in node_ids:
+        behind[i] = True
+        top = max(top, i)
+    a, b = s.a, s.b
+    for i in range(top, -1, -1):  # (inputs have smaller ids: one pass down marks them all)
+        if behind[i]:
+            x = a[i]
+            if x >= 0:
+                behind[x] = True
+                y = b[i]
+                if y >= 0:
+                    behind[y] = True
+    return behind
+
+
+def reaches_output(graph: Graph) -> list[bool]:
+    """Per node: does the output depend on it? (A statement after the ``--output`` one,
+    or one never used, does not: its gradient is 0 and it sends nothing back.)"""
+    return depends_on(graph, (graph.output,))
+
 
 
 class PausedGC:

@@ -1,7 +1,8 @@
-"""Which nodes reach the output, and the one order of the reverse pass.
+"""The one order of the reverse pass, and which uses each node's gradient sums over.
 
 Every reader of the reverse pass (the ``--explain`` and JSON steps, the lesson frames, the
-gradient check) takes these rules from here. The pass visits the gates in reverse
+gradient check) takes these rules from here; which nodes reach the output is the model's
+(:func:`backpropviz.graph.reaches_output`, re-exported here). The pass visits the gates in reverse
 evaluation order; a gate hands its gradient to each input slot in order; a node's gradient
 is complete once its last use that carries one has been visited. A gate the output does
 not depend on (a statement never used, or after ``--output``) is visited too, but sends
@@ -10,9 +11,9 @@ nothing back: it carries a gradient of 0.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterator, NamedTuple
 
-from .graph import Graph
+from .graph import Graph, depends_on, reaches_output
 
 __all__ = ["START", "VISIT", "SEND", "COMPLETE", "Event", "reaches_output", "depends_on",
            "readers", "reverse_pass"]
@@ -33,32 +34,6 @@ class Event(NamedTuple):
     node: int
     slot: int
     live: bool
-
-
-def depends_on(graph: Graph, node_ids: Iterable[int]) -> list[bool]:
-    """Per node: does some node in ``node_ids`` depend on it (itself included)?"""
-    s = graph.store
-    behind = [False] * len(s.op)
-    top = -1
-    for i in node_ids:
-        behind[i] = True
-        top = max(top, i)
-    a, b = s.a, s.b
-    for i in range(top, -1, -1):  # (inputs have smaller ids: one pass down marks them all)
-        if behind[i]:
-            x = a[i]
-            if x >= 0:
-                behind[x] = True
-                y = b[i]
-                if y >= 0:
-                    behind[y] = True
-    return behind
-
-
-def reaches_output(graph: Graph) -> list[bool]:
-    """Per node: does the output depend on it? (A statement after the ``--output`` one,
-    or one never used, does not: its gradient is 0 and it sends nothing back.)"""
-    return depends_on(graph, (graph.output,))
 
 
 def readers(graph: Graph, reach: list[bool] | None = None) -> list[list[tuple[int, int]]]:

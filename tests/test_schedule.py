@@ -3,11 +3,13 @@ over, and the exact order of events, on graphs made by hand (no parser involved)
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
 
-from backpropviz import engine
+from backpropviz import engine, trace
+from backpropviz.render.dot import render_dot
 from backpropviz.graph import Graph, Store
 from backpropviz.schedule import (COMPLETE, SEND, START, VISIT, Event, depends_on,
                                   reaches_output, readers, reverse_pass)
@@ -147,3 +149,15 @@ def random_graph(rng: random.Random) -> Graph:
             rows.append((rng.choice(["add", "mul", "sub"]), rng.randrange(i), rng.randrange(i),
                          None))
     return make(rows, rng.randrange(len(rows)))
+
+
+def test_a_gate_the_output_does_not_read_sends_0_along_its_wires_not_nan():
+    # a = sqrt(x) is never used: at x = 0 its local derivative is inf, and 0 * inf would
+    # show nan on x's branch into it; nothing flows back there (x's gradient is y's 2)
+    graph = trace("a = sqrt(x); y = x*2", x=0.0)
+    wires = {(w.dst, w.slot): w for w in graph.wires()}
+    sqrt_gate = next(n.id for n in graph.nodes if n.op == "sqrt")
+    assert wires[(sqrt_gate, 0)].local_grad == math.inf
+    assert wires[(sqrt_gate, 0)].grad == 0.0
+    assert sum(w.grad for w in wires.values() if w.src == graph.variables["x"]) == 2.0
+    assert "nan" not in render_dot(graph)
