@@ -4,7 +4,7 @@ Nodes are stored in evaluation (topological) order: every node's inputs have sma
 The graph mirrors the expression as written: ``x - y`` is a subtraction gate, ``a+b+c`` is
 two ``+`` gates, a variable is one leaf however often it is used, and a binary operator with
 one constant operand becomes a unary gate labelled as CS231n does (``1 + u`` -> ``+1``).
-Every renderer reads these dataclasses; none recomputes any math.
+Every renderer reads these views and the passes' results; none recomputes any math.
 """
 
 from __future__ import annotations

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .graph import Graph
-from .schedule import COMPLETE, reaches_output, readers, reverse_pass
+from .schedule import COMPLETE, readers, reverse_pass
 
-__all__ = ["Contribution", "Step", "display_names", "reaches_output", "forward_steps",
-           "backward_steps"]  # (reaches_output lives in schedule; here for older imports)
+__all__ = ["Contribution", "Step", "display_names", "forward_steps", "backward_steps"]
 
 
 @dataclass(frozen=True)

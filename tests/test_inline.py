@@ -19,7 +19,7 @@ from backpropviz.engine import backward, forward
 from backpropviz.errors import BackpropvizError
 from backpropviz.parse import build_expression
 from backpropviz.ops import OPS
-from backpropviz.steps import reaches_output
+from backpropviz.schedule import reaches_output
 from backpropviz.render.json_doc import SCHEMA_ID, _head, _node_dict, render_json
 from strategies import SETTINGS, expressions, programs
 

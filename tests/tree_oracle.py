@@ -145,7 +145,7 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 
-_NAME = re.compile(r"[^\W\d]\w*")  # as the name token above and compile.py's scanner
+_NAME = re.compile(r"[^\W\d]\w*")  # as the name token above and parse.py's scanner
 
 
 def is_name(text: str) -> bool:
