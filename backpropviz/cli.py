@@ -12,6 +12,7 @@ import errno
 import gc
 import io
 import os
+import re
 import signal
 import sys
 from typing import Any, Iterable
@@ -20,7 +21,7 @@ import click
 
 from . import __version__
 from .engine import first_nonfinite
-from .errors import BackpropvizError, ExpressionSyntaxError, shorten
+from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW, Graph
 from .run import (MAX_FRAMES, MAX_SIZE, THEME_NAMES, Options, Report, not_utf8_at,
                   program_source, run)
@@ -87,7 +88,11 @@ class TraceCommand(click.Command):
                     known[opt] = takes
         unchosen: list[tuple[str, str, tuple[str, ...]]] = []
         rest, variables = split_variable_options(args, known, unchosen)
+        mistyped = mistyped_option(variables, rest[rest.index("--") + 1:], known)
+        if mistyped is not None:
+            raise InputError(mistyped)
         ctx.meta["backpropviz.variables"] = variables
+        ctx.meta["backpropviz.options"] = known
         try:
             return super().parse_args(ctx, rest if args else [])
         except click.UsageError as exc:
@@ -139,17 +144,42 @@ def split_variable_options(args: list[str], known: dict[str, object],
         elif arg.startswith("--") and len(arg) > 2:
             name = head[2:]
             if not is_name(name):
-                raise InputError(f"no such option: {shorten(head)}")
+                raise InputError(f"no such option: {shorten(head)}"
+                                 f"{option_hint(name, known)}")
             if "=" in arg:
                 variables.append((name, arg.split("=", 1)[1]))
             elif i < len(args):
                 variables.append((name, args[i]))
                 i += 1
             else:
-                raise InputError(f"{shorten(arg)} needs a value: {shorten(arg)} VALUE")
+                raise InputError(mistyped_option([(name, "")], positional, known)
+                                 or f"{shorten(arg)} needs a value: {shorten(arg)} VALUE")
         else:
             positional.append(arg)
     return options + ["--"] + positional, variables
+
+
+def option_hint(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean --json?)`` when ``--name`` looks like a typo of a long option."""
+    close = close_match(name, [opt[2:] for opt in known if opt.startswith("--")])
+    return "" if close is None else f" (did you mean --{close}?)"
+
+
+def mistyped_option(variables: Iterable[tuple[str, str]], positional: list[str],
+                    known: Iterable[str]) -> str | None:
+    """The error for the first ``--NAME`` that looks like a typo of an option and is no
+    word of the expression typed (``--jsn``: no such option --jsn (did you mean --json?)),
+    or None. With the program in a file it cannot tell yet: the run's check of the
+    variables does."""
+    expression = positional[0] if positional else None
+    if expression is not None and (expression == "-" or expression.startswith("@")):
+        return None
+    words = set(re.findall(r"\w+", expression or ""))
+    for name, _ in variables:
+        hint = option_hint(name, known)
+        if hint and name not in words:
+            return f"no such option --{shorten(name)}{hint}"
+    return None
 
 
 def _short_option(arg: str, known: dict[str, object]) -> str | None:
@@ -285,6 +315,10 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
         if source is None:  # typed on the command line
             raise InputError(f"{exc}\n{exc.caret()}") from None
         raise InputError(f"{source}: {exc.describe(True)}\n{exc.caret()}") from None
+    except ValuesError as exc:  # maybe --NAME is no variable but a mistyped option
+        given = [(name, text) for name, text in options.variables if name == exc.name]
+        raise InputError(mistyped_option(given, [], ctx.meta["backpropviz.options"])
+                         or str(exc)) from None
     except BackpropvizError as exc:
         raise InputError(str(exc)) from None
     if not options.quiet:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+from typing import Iterable
+
 __all__ = ["BackpropvizError", "ExpressionSyntaxError", "ValuesError", "RenderError",
-           "LimitError", "UnknownName", "shorten", "name_list"]
+           "LimitError", "UnknownName", "shorten", "name_list", "close_match", "did_you_mean"]
 
 _WINDOW = 60  # characters of context shown on each side of a caret
+TYPO_CUTOFF = 0.75  # difflib's similarity ratio from which a name reads as a typo of another
 
 
 def shorten(text: str, width: int = 40) -> str:
@@ -20,6 +24,21 @@ def name_list(names: "list[str] | tuple[str, ...]", most: int = 8, sep: str = ",
     """Names for a message: the first ``most`` of them, then how many there are in all."""
     shown = sep.join(shorten(name) for name in names[:most])
     return shown if len(names) <= most else f"{shown}{sep}... ({len(names):,} in all)"
+
+
+def close_match(name: str, choices: Iterable[str], cutoff: float = TYPO_CUTOFF) -> str | None:
+    """The one of ``choices`` that ``name`` looks like a typo of (difflib's ratio at least
+    ``cutoff``), or None."""
+    choices = list(choices)
+    same = [choice for choice in choices if choice.casefold() == name.casefold()]
+    close = same or difflib.get_close_matches(name, choices, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` when ``name`` looks like a typo of one of ``choices``."""
+    close = close_match(name, choices, cutoff=0.6)  # names are short: x for xx
+    return "" if close is None else f"; did you mean '{shorten(close)}'?"
 
 
 class BackpropvizError(Exception):

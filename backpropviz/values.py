@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Mapping, Sequence
 
-from .errors import ValuesError, name_list, shorten
+from .errors import ValuesError, did_you_mean, name_list, shorten
 from .graph import Graph
 from .ops import CONSTANTS, FUNCTIONS
 from .parse import is_name
@@ -168,8 +168,9 @@ def check_values(graph: Graph, values: Mapping[str, float]) -> None:
                 kind = "constant" if name in CONSTANTS else "function"
                 raise ValuesError(f"'{name}' is a {kind}, not a variable", name=name)
             known = name_list(list(graph.variables)) or "none"
-            raise ValuesError(f"the expression has no variable '{shorten(name)}' "
-                              f"(its variables: {known})", name=name)
+            raise ValuesError(f"the expression has no variable '{shorten(name)}'"
+                              f"{did_you_mean(name, graph.variables)} (its variables: "
+                              f"{known})", name=name)
     missing = [name for name in graph.variables if name not in values]
     if missing:
         raise ValuesError("no value for " + name_list(missing), missing=missing)
