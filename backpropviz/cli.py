@@ -20,11 +20,10 @@ from typing import Any, Iterable
 import click
 
 from . import __version__
-from .engine import first_nonfinite
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
-from .graph import MAX_DRAW, Graph
-from .run import (MAX_FRAMES, MAX_SIZE, THEME_NAMES, Options, Report, not_utf8_at,
-                  program_source, run)
+from .graph import MAX_DRAW
+from .run import (MAX_FRAMES, MAX_SIZE, THEME_NAMES, Options, Report, nonfinite_warning,
+                  not_utf8_at, program_source, run)
 from .ops import grammar_help
 from .parse import is_name
 
@@ -324,7 +323,9 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
     if not options.quiet:
         for message in report.warnings:
             click.echo(f"warning: {message}", err=True)
-        _warn_nonfinite(report.graph)
+        nonfinite = nonfinite_warning(report.graph)
+        if nonfinite is not None:
+            click.echo(f"warning: {nonfinite}", err=True)
     try:
         _print_results(report, options)
     except OSError as exc:  # stdout closed, full or gone (a closed pipe ends on SIGPIPE)
@@ -389,21 +390,6 @@ def _write_utf8(pieces: Iterable[str]) -> None:
     for piece in pieces:
         binary.write(piece.encode("utf-8"))
     binary.flush()
-
-
-def _warn_nonfinite(graph: Graph) -> None:
-    """Name on stderr the first node where nan or inf arises (it is also flagged in outputs)."""
-    found = first_nonfinite(graph)
-    if found is None:
-        return
-    from .render.numbers import fixed
-    from .render.text import excerpt
-
-    node_id, what = found
-    node = graph.nodes[node_id]
-    number = node.value if what == "value" else node.grad
-    click.echo(f"warning: the {what} of node {node_id} ({node.label}: "
-               f"{excerpt(graph.expression, *node.span)}) is {fixed(number, 2)}", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Iterable
 
-__all__ = ["BackpropvizError", "ExpressionSyntaxError", "ValuesError", "RenderError",
+__all__ = ["BackpropvizError", "BackpropvizWarning", "ExpressionSyntaxError", "ValuesError", "RenderError",
            "LimitError", "UnknownName", "shorten", "name_list", "close_match", "did_you_mean"]
 
 _WINDOW = 60  # characters of context shown on each side of a caret
@@ -43,6 +43,11 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str:
 
 class BackpropvizError(Exception):
     """Base class: bad input or an unusable environment, never a bug."""
+
+
+class BackpropvizWarning(UserWarning):
+    """What looks wrong but is allowed: a value or gradient that is nan or inf, a name
+    assigned and never used (the command prints these as ``warning: ...``)."""
 
 
 class ExpressionSyntaxError(BackpropvizError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 
-from .engine import evaluate
+from .engine import evaluate, first_nonfinite
 from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph
 from .parse import build_expression
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .symbolic import ExactPass
 
 __all__ = ["MAX_SIZE", "MAX_FRAMES", "THEME_NAMES", "OptionsError", "Options", "Output",
-           "Report", "run", "build", "program_source"]
+           "Report", "run", "build", "program_source", "nonfinite_warning"]
 
 MAX_SIZE = 10_000_000   # characters of program text
 MAX_FRAMES = 201        # frames of a lesson (a 100-gate graph), each one Graphviz run
@@ -126,6 +126,22 @@ def build(text: str, output: str | None = None, expand: bool = False) -> Graph:
 
         graph = expand_gates(graph)
     return graph
+
+
+def nonfinite_warning(graph: Graph) -> str | None:
+    """The warning naming the first node where nan or inf arises, or None (the command
+    prints it on stderr, :func:`backpropviz.trace` warns with it)."""
+    found = first_nonfinite(graph)
+    if found is None:
+        return None
+    from .render.numbers import fixed
+    from .render.text import excerpt
+
+    node_id, what = found
+    node = graph.nodes[node_id]
+    number = node.value if what == "value" else node.grad
+    return (f"the {what} of node {node_id} ({node.label}: "
+            f"{excerpt(graph.expression, *node.span)}) is {fixed(number, 2)}")
 
 
 def run(options: Options) -> Report:
