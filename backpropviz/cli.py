@@ -22,8 +22,8 @@ import click
 from . import __version__
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
-from .run import (MAX_FRAMES, MAX_SIZE, THEME_NAMES, Options, Report, nonfinite_warning,
-                  not_utf8_at, program_source, run)
+from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
+                  nonfinite_warning, not_utf8_at, program_source, run)
 from .ops import grammar_help
 from .parse import is_name
 
@@ -243,7 +243,11 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               help="Differentiate this assigned name instead of the last statement.")
 @click.option("-o", "--out", "outputs", multiple=True, metavar="PATH",
               help="Write the diagram (.svg .png .pdf .dot .gv), the lesson (.html .gif) or "
-                   "the JSON (.json) to PATH; repeatable.")
+                   "the JSON (.json) to PATH; repeatable. '-' writes to stdout, in the "
+                   "--format given.")
+@click.option("--format", "output_format", type=click.Choice(STREAM_FORMATS),
+              help="The format of -o - (stdout), which prints it instead of the table "
+                   "(binary for png): e.g. -o - --format svg | rsvg-convert ...")
 @click.option("--engine", "engine_choice", type=click.Choice(["auto", "dot", "embedded"]),
               default="auto", show_default=True,
               help="Which Graphviz draws .svg/.png/.pdf: the system 'dot', the embedded "
@@ -342,7 +346,10 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
 def _print_results(report: Report, options: Options) -> None:
     """Print the JSON, or the table with the --explain steps and the --check report."""
     graph = report.graph
-    if options.as_json:
+    streamed = [output for output in report.outputs if output.path == STDOUT]
+    if streamed:
+        _write_bytes(streamed[0].rendered.data)
+    elif options.as_json:
         from .render.json_doc import iter_json
 
         _write_utf8(iter_json(graph, decimals=options.decimals, steps=report.steps,
@@ -367,7 +374,8 @@ def _print_written(report: Report, options: Options) -> None:
     """Say on stderr what was written, by which engine, with the notes about it."""
     for output in report.outputs:
         how = f" ({output.engine})" if output.engine else ""
-        click.echo(f"wrote {output.path}{how}", err=True)
+        where = f"{output.format} to stdout" if output.path == STDOUT else output.path
+        click.echo(f"wrote {where}{how}", err=True)
         for note in output.rendered.notes:
             click.echo(f"note: {note}", err=True)
     if options.steps_dir is not None:
@@ -375,6 +383,18 @@ def _print_written(report: Report, options: Options) -> None:
                    f"{f' ({report.engine})' if report.engine else ''}", err=True)
         for note in dict.fromkeys(n for _, r in report.frames for n in r.notes):
             click.echo(f"note: {note}", err=True)
+
+
+def _write_bytes(data: bytes) -> None:
+    """Write an output to stdout as it is (a PNG's bytes too)."""
+    stdout = sys.stdout
+    binary = getattr(stdout, "buffer", None)
+    stdout.flush()
+    if binary is None:  # a text-only stream (a test's StringIO): only text can go there
+        stdout.write(data.decode("utf-8", errors="backslashreplace"))
+    else:
+        binary.write(data)
+        binary.flush()
 
 
 def _write_utf8(pieces: Iterable[str]) -> None:
