@@ -14,6 +14,7 @@ from .engine import evaluate
 from .errors import (BackpropvizError, BackpropvizWarning, ExpressionSyntaxError, RenderError,
                      ValuesError)
 from .graph import Graph, Node, Wire
+from . import api
 from .run import build, nonfinite_warning
 from .values import check_values, python_values
 
@@ -79,11 +80,4 @@ def _check_option(name: str, value: object, kind: type, wanted: str) -> None:
                     f"trace(expression, {{'{name}': ...}})")
 
 
-def _notebook_svg(graph: Graph) -> str | None:
-    """The diagram Jupyter shows (the renderers load on first use: imports stay fast)."""
-    from .render.diagram import notebook_svg
-
-    return notebook_svg(graph)
-
-
-Graph.svg_drawer = _notebook_svg
+Graph.front = api

@@ -45,7 +45,7 @@ def node_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
     # A leaf's value comes from the same column as the gates' operands: a constant's is its
     # param, a variable's is put at its node (each variable has one).
     leaf_values = list(s.param)
-    for name, i in graph.variables.items():
+    for name, i in graph.variable_ids.items():
         leaf_values[i] = float(values[name])
     ops = s.op
     vals: list[float] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 __all__ = ["BackpropvizError", "BackpropvizWarning", "ExpressionSyntaxError", "ValuesError", "RenderError",
@@ -29,6 +28,8 @@ def name_list(names: "list[str] | tuple[str, ...]", most: int = 8, sep: str = ",
 def close_match(name: str, choices: Iterable[str], cutoff: float = TYPO_CUTOFF) -> str | None:
     """The one of ``choices`` that ``name`` looks like a typo of (difflib's ratio at least
     ``cutoff``), or None."""
+    import difflib
+
     choices = list(choices)
     same = [choice for choice in choices if choice.casefold() == name.casefold()]
     close = same or difflib.get_close_matches(name, choices, n=1, cutoff=cutoff)

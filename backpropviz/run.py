@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .symbolic import ExactPass
 
 __all__ = ["MAX_SIZE", "MAX_FRAMES", "THEME_NAMES", "OptionsError", "Options", "Output",
-           "Report", "run", "build", "program_source", "nonfinite_warning", "write_graph",
+           "Report", "run", "build", "program_source", "nonfinite_warning", "write_graph", "add_passes",
            "STDOUT", "STREAM_FORMATS"]
 
 MAX_SIZE = 10_000_000   # characters of program text
@@ -180,7 +180,7 @@ def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
             progress: Progress) -> Report:
     """Check the limits, add the passes asked for, render and write the outputs."""
     draws = _check_limits(options, report.graph, targets)
-    report = _add_passes(report, options)
+    report = add_passes(report, options)
     engine = _choose_engine(options) if draws else None
     progress.phase("render")
     report = _render(report, options, targets, engine, progress)
@@ -330,7 +330,7 @@ def _choose_engine(options: Options) -> Engine:
     return choose_engine(options.engine_choice)
 
 
-def _add_passes(report: Report, options: Options) -> Report:
+def add_passes(report: Report, options: Options) -> Report:
     """What --explain, --check and --exact add (each needs sympy, imported only here)."""
     graph = report.graph
     if options.explain:

@@ -125,7 +125,7 @@ def test_depends_on_is_the_forward_reach():
 def test_the_engine_reaches_the_nodes_the_schedule_says(seed):
     # engine.backward finds the same reach on the way (by float identity, for speed)
     graph = random_graph(random.Random(seed))
-    engine.evaluate(graph, {name: 0.5 + i for i, name in enumerate(graph.variables)})
+    engine.evaluate(graph, {name: 0.5 + i for i, name in enumerate(graph.variable_ids)})
     found = [g is not engine._UNREACHED for g in graph.store.grad]
     assert found == reaches_output(graph)
     dead = [g == 0.0 for g, live in zip(graph.store.grad, found) if not live]

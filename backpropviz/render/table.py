@@ -196,7 +196,7 @@ class TableView:
     def __str__(self) -> str:
         out = io.StringIO()
         _print_plain(self.columns, self.rows, self.footer, out)
-        return out.getvalue()
+        return out.getvalue().rstrip("\n")  # (print() adds the last newline)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         widths = _widths(self.columns, self.rows)
