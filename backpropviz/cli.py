@@ -307,6 +307,9 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("-q", "--quiet", is_flag=True,
               help="Print no table, no warnings, no 'wrote' messages and no progress bar (shown "
                    "on a terminal when a run takes over a second).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour the table and --explain: auto is on a "
+                                      "terminal unless NO_COLOR is set (FORCE_COLOR forces it).")
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
 @click.pass_context
 def cli(ctx: click.Context, /, **params: Any) -> int:
@@ -358,15 +361,16 @@ def _print_results(report: Report, options: Options) -> None:
         from .render.table import TABLE_DECIMALS, render_check, render_table
 
         table_decimals = TABLE_DECIMALS if options.precision is None else options.precision
-        render_table(graph, decimals=table_decimals, exact=report.exact)
+        color = options.use_color
+        render_table(graph, decimals=table_decimals, exact=report.exact, color=color)
         if report.steps is not None and report.names is not None:
             from .render.explain import render_explain
 
             click.echo()
-            render_explain(graph, report.steps, report.names, options.decimals)
+            render_explain(graph, report.steps, report.names, options.decimals, color=color)
         if report.check is not None:
             click.echo()
-            render_check(report.check, decimals=table_decimals)
+            render_check(report.check, decimals=table_decimals, color=color)
         sys.stdout.flush()  # so that a full disk is reported here, not at exit
 
 

@@ -78,12 +78,19 @@ class Options(NamedTuple):
     max_draw: int = MAX_DRAW
     max_frames: int = MAX_FRAMES
     quiet: bool = False                   # also: no progress bar
+    color: str = "auto"                   # --color auto|always|never (the table, --explain)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any],
                     variables: Sequence[tuple[str, str]] = ()) -> Options:
         """Options from the command's parsed parameters and its ``--NAME VALUE`` pairs."""
         return cls(variables=tuple(variables), **params)
+
+    @property
+    def use_color(self) -> bool | None:
+        """--color as the renderers take it: True, False, or None (auto: a terminal, unless
+        NO_COLOR; FORCE_COLOR forces it)."""
+        return {"always": True, "never": False}.get(self.color)
 
     @property
     def decimals(self) -> int:

@@ -9,14 +9,13 @@ same cells are written as plain aligned text, which stays linear in the number o
 from __future__ import annotations
 
 import io
-import os
 import sys
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Iterator, Sequence
 
 from ..graph import Graph
 from .numbers import fixed, is_flagged
-from .text import excerpt
+from .text import excerpt, wants_color
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -160,14 +159,6 @@ def print_table(columns: Sequence[Column], rows: list[tuple[str, ...]], footer: 
                 width: int | None = None) -> None:
     """Print rows under the columns, then the footer lines."""
     TableView(columns, rows, footer).print(file, color=color, width=width)
-
-
-def wants_color(file: IO[str]) -> bool:
-    """Whether a table on ``file`` is drawn by rich in colour when no --color says: on a
-    terminal, unless NO_COLOR is set; anywhere when FORCE_COLOR is set (NO_COLOR wins)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    return bool(os.environ.get("FORCE_COLOR")) or file.isatty()
 
 
 @dataclass(frozen=True)
