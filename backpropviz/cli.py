@@ -18,6 +18,7 @@ import sys
 from typing import Any, Iterable
 
 import click
+from click.shell_completion import CompletionItem
 
 from . import __version__
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
@@ -86,6 +87,13 @@ class TraceCommand(click.Command):
                 for opt in (*param.opts, *param.secondary_opts):
                     known[opt] = takes
         unchosen: list[tuple[str, str, tuple[str, ...]]] = []
+        if ctx.resilient_parsing:  # completing a word in the shell: never an error
+            try:
+                rest, variables = split_variable_options(args, known)
+            except InputError:
+                rest, variables = args[:-1], []  # (the last word lacks its value)
+            ctx.meta["backpropviz.variables"] = variables
+            return super().parse_args(ctx, rest)
         rest, variables = split_variable_options(args, known, unchosen)
         mistyped = mistyped_option(variables, rest[rest.index("--") + 1:], known)
         if mistyped is not None:
@@ -102,6 +110,48 @@ class TraceCommand(click.Command):
                 raise InputError(f"{opt} takes {', '.join(choices[:-1])} or {choices[-1]}, "
                                  f"not '{shorten(word)}'") from None
             raise InputError(f"{exc.format_message()} (see backpropviz --help)") from None
+
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """Option names, and ``--NAME`` for each variable of the expression typed so far."""
+        items = super().shell_complete(ctx, incomplete)
+        given = {name for name, _ in ctx.meta.get("backpropviz.variables", [])}
+        if incomplete.startswith("--") or incomplete == "":
+            items += [CompletionItem(f"--{name}", help="a variable of the expression")
+                      for name in expression_variables(ctx.params.get("expression"))
+                      if f"--{name}".startswith(incomplete) and name not in given]
+        return items
+
+
+def expression_variables(expression: str | None) -> list[str]:
+    """The variables of an expression typed on the command line (none when it does not
+    parse yet, or is a file)."""
+    if not expression or expression == "-" or expression.startswith("@"):
+        return []
+    from .parse import build_expression
+
+    try:
+        return list(build_expression(expression).variable_ids)
+    except (BackpropvizError, RecursionError):
+        return []
+
+
+def complete_path(ctx: click.Context, param: click.Parameter, incomplete: str
+                  ) -> list[CompletionItem]:
+    """Let the shell complete a file name."""
+    return [CompletionItem(incomplete, type="file")]
+
+
+def complete_direction(ctx: click.Context, param: click.Parameter, incomplete: str
+                       ) -> list[CompletionItem]:
+    """LR and TB as the help spells them (either case is accepted)."""
+    return [CompletionItem(d) for d in ("LR", "TB") if d.startswith(incomplete.upper())]
+
+
+def complete_folder(ctx: click.Context, param: click.Parameter, incomplete: str
+                    ) -> list[CompletionItem]:
+    """Let the shell complete a folder name."""
+    return [CompletionItem(incomplete, type="dir")]
 
 
 def split_variable_options(args: list[str], known: dict[str, object],
@@ -232,16 +282,19 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 96})
 @click.argument("expression", required=False)
 @click.option("-f", "--file", "program_file", metavar="FILE",
+              shell_complete=complete_path,
               help="Read the expression or program from FILE ('-' for stdin).")
 @click.option("--var", "var_items", multiple=True, metavar="NAME=VALUE",
               help="A variable's value; repeatable. For names such as 'json' or 'var'.")
 @click.option("--values", "values_file", metavar="FILE",
+              shell_complete=complete_path,
               help="Variable values from a JSON object {name: number} in FILE ('-' for stdin). "
                    "Values on the command line win; names the program does not use are "
                    "skipped with a warning.")
 @click.option("--output", "output_name", metavar="NAME",
               help="Differentiate this assigned name instead of the last statement.")
 @click.option("-o", "--out", "outputs", multiple=True, metavar="PATH",
+              shell_complete=complete_path,
               help="Write the diagram (.svg .png .pdf .dot .gv), the lesson (.html .gif) or "
                    "the JSON (.json) to PATH; repeatable. '-' writes to stdout, in the "
                    "--format given.")
@@ -254,6 +307,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                    "graphviz-pure installed with backpropviz (SVG and PNG), or auto: dot "
                    "when it is on PATH, else embedded.")
 @click.option("--steps", "steps_dir", metavar="DIR",
+              shell_complete=complete_folder,
               help="Write the lesson as numbered frames into DIR: the forward pass gate by "
                    "gate, then the gradients from the output back, each with its chain-rule "
                    "product as a caption.")
@@ -266,6 +320,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                                       "wire, gradients red below); dark: light on dark; "
                                       "print: black and grey, gradients in italics.")
 @click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR",
+              shell_complete=complete_direction,
               metavar="[LR|TB]", show_default=True, help="Inputs on the left (LR) or at the top (TB).")
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
               callback=printable_text, help="The diagram's font family.")
