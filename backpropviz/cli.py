@@ -274,7 +274,8 @@ Examples:
 
 \b
 Exit status: 0 ok, 1 --check found a gradient that disagrees,
-2 bad input or output (the message says what and where), 130 interrupted.
+2 bad input or output (the message says what and where), 130 interrupted,
+70 internal error (a bug: please report it with the command).
 """
 
 
