@@ -115,7 +115,8 @@ def explain(graph: Graph, passes: str = "backward", precision: int | None = None
     settings = options({"explain": passes, "precision": precision})
     report = add_passes(Report(graph), settings)
     out = io.StringIO()
-    render_explain(graph, report.steps or [], report.names or [], settings.decimals, out)
+    render_explain(graph, report.steps or [], report.names or [], settings.decimals, out,
+                   color=False)
     return out.getvalue().rstrip("\n")  # (print() adds the last newline)
 
 

@@ -275,7 +275,7 @@ Examples:
 \b
 Exit status: 0 ok, 1 --check found a gradient that disagrees,
 2 bad input or output (the message says what and where), 130 interrupted,
-70 internal error (a bug: please report it with the command).
+70 a bug in backpropviz (please report it with the command).
 """
 
 

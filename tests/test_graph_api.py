@@ -127,3 +127,11 @@ def test_save_refuses_an_unknown_format(g, tmp_path):
 
     with pytest.raises(RenderError, match="cannot tell the format of"):
         g.save(str(tmp_path / "g.bmp"))
+
+
+def test_explain_is_plain_text_even_where_colour_is_forced(g, monkeypatch):
+    """(A Jupyter kernel forces colour; rich would then send the steps to the notebook as
+    display data instead of returning them.)"""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    text = g.explain()
+    assert "\x1b" not in text and text.splitlines()[0].startswith("Backward pass")

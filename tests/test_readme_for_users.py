@@ -48,7 +48,7 @@ def test_help_lists_every_exit_status_the_readme_lists(run):
     statuses = re.findall(r"^\| (\d+) \|", section("Errors and exit status"), flags=re.M)
     assert sorted(statuses) == ["0", "1", "130", "2", "70"]
     shown = " ".join(run("--help").stdout.split())
-    assert "70 internal error" in shown
+    assert "70 a bug in backpropviz" in shown
     for status in statuses:
         assert re.search(rf"\b{status} ", shown.split("Exit status:")[1]), status
 
