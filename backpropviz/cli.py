@@ -225,8 +225,8 @@ def mistyped_option(variables: Iterable[tuple[str, str]], positional: list[str],
         return None
     words = set(re.findall(r"\w+", expression or ""))
     for name, _ in variables:
-        hint = option_hint(name, known)
-        if hint and name not in words:
+        hint = "" if name in words else option_hint(name, known)
+        if hint:
             return f"no such option --{shorten(name)}{hint}"
     return None
 
