@@ -396,7 +396,7 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
     if not options.quiet:
         _print_written(report, options)
     if not report.ok:
-        if options.as_json or options.quiet:
+        if options.as_json or options.quiet or STDOUT in options.outputs:  # (no table)
             click.echo("error: --check found gradients that disagree", err=True)
         ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
     return EXIT_OK

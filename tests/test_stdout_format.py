@@ -90,3 +90,15 @@ def test_wrong_uses_are_one_line_errors(run, tmp_path, args, message):
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     assert one_line_error(result.stderr).startswith(f"Error: {message}")
+
+
+def test_a_failed_check_with_the_output_on_stdout_says_so_on_stderr(run, monkeypatch):
+    """The table (which shows the failure) is not printed when stdout takes an output."""
+    from backpropviz.ops import OPS
+
+    monkeypatch.setitem(OPS, "sin", OPS["sin"]._replace(derivative=lambda x, o, c: 2.0))
+    result = run("sin(x)*y", "--x", "0.5", "--y", "3", "--check", "-o", "-", "--format",
+                 "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["check"]["ok"] is False
+    assert "error: --check found gradients that disagree" in result.stderr.splitlines()
