@@ -111,3 +111,16 @@ def test_str_of_a_table_is_plain_text():
     text = str(check_table(check_gradients(trace("x*y", x=3, y=-4))))
     assert "\x1b" not in text
     assert text.splitlines()[0].split()[:3] == ["variable", "backprop", "sympy"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_command_fits_the_terminal_width(run, width):
+    """End to end: the command's coloured table in a terminal of COLUMNS columns."""
+    args = [NEURON] + [part for name, value in {**WEIGHTS, **INPUTS, "b": 0.1}.items()
+                       for part in (f"--{name}", str(value))]
+    result = run(*args, "--color", "always", env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    text = ANSI.sub("", result.stdout)
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= width
+    for number in hand_numbers():
+        assert number in words(text), (number, width)
