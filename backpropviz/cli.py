@@ -111,7 +111,6 @@ class TraceCommand(click.Command):
                                  f"not '{shorten(word)}'") from None
             raise InputError(f"{exc.format_message()} (see backpropviz --help)") from None
 
-
     def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
         """Option names, and ``--NAME`` for each variable of the expression typed so far."""
         items = super().shell_complete(ctx, incomplete)
