@@ -153,6 +153,10 @@ class CheckResult:
 
         return str(check_table(self.report))
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython and Jupyter show the report itself."""
+        printer.text(str(self))
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from .render.table import check_table
 

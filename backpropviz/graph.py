@@ -320,11 +320,17 @@ class Graph:
     #: imports no renderer (importing ``backpropviz.graph`` runs that ``__init__`` first).
     front: ClassVar[Any] = None
 
-    def save(self, path: str, **looks: Any) -> None:
-        """Write ``path`` as ``-o path`` does: ``.svg .png .pdf .dot .gv .json .html .gif``.
-        Keywords as the options: ``theme``, ``engine``, ``precision``, ``direction``,
-        ``scale``, ``font``, ``title``, ``transparent``, ``plain_names``, ``frame_ms``."""
-        Graph.front.save(self, path, **looks)
+    def save(self, path: str, *, theme: str | None = None, engine: str | None = None,
+             precision: int | None = None, direction: str | None = None,
+             scale: float | None = None, font: str | None = None, title: str | None = None,
+             transparent: bool | None = None, plain_names: bool | None = None,
+             frame_ms: int | None = None) -> None:
+        """Write ``path`` as ``-o path`` does: ``.svg .png .pdf .dot .gv .json .html .gif``;
+        each keyword is the option of that name (None: the option's default)."""
+        looks = {"theme": theme, "engine": engine, "precision": precision,
+                 "direction": direction, "scale": scale, "font": font, "title": title,
+                 "transparent": transparent, "plain_names": plain_names, "frame_ms": frame_ms}
+        Graph.front.save(self, path, **{k: v for k, v in looks.items() if v is not None})
 
     def to_json(self, **looks: Any) -> str:
         """The document ``--json`` prints; ``explain="both"``, ``check=True``,

@@ -107,8 +107,14 @@ def test_lesson_shows_in_jupyter_as_the_stepper(g, tmp_path):
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda g: g.save("x.svg", theem="dark"), TypeError,
+    (lambda g: g.to_dot(theem="dark"), TypeError,
      "unknown keyword theem='dark'; did you mean 'theme'?"),
+    (lambda g: g.lesson(scael=2), TypeError,
+     "unknown keyword scael=2; did you mean 'scale'?"),
+    (lambda g: g.save("x.svg", theem="dark"), TypeError,
+     "Graph.save() got an unexpected keyword argument 'theem'"),
+    (lambda g: g.save("x.svg", scale=0), ValueError,
+     "scale must be a number from 0.25 to 8.0, not 0"),
     (lambda g: g.to_dot(theme="neon"), ValueError,
      "theme must be one of classic, dark, print, not 'neon'"),
     (lambda g: g.to_json(precision=16), ValueError,

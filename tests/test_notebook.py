@@ -70,8 +70,13 @@ def test_print_table_shows_every_row(executed):
 def test_explain_and_check(executed):
     (explained,) = outputs(executed, "print(g.explain())")
     assert "4. df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00" in explained["text"]
-    (checked,) = outputs(executed, "g.check()")
-    assert checked["data"]["text/plain"] == "<CheckResult ok=True: 3 gradients checked>"
+    (checked,) = outputs(executed, "g.check()")  # shown as the report, as --check prints it
+    lines = checked["data"]["text/plain"].splitlines()
+    assert lines[0].split() == ["variable", "backprop", "sympy", "rel", "err", "finite",
+                                "diff", "rel", "err", "status"]
+    assert [line.split()[:2] for line in lines[2:5]] == [["x", "-4.000000"],
+                                                         ["y", "-4.000000"], ["z", "3.000000"]]
+    assert lines[-1] == "check passed: all gradients agree"
 
 
 def test_save_writes_the_files(executed):

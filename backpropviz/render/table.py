@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import sys
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterator, Sequence
 
 from ..graph import Graph
 from .numbers import fixed, is_flagged
@@ -188,6 +188,10 @@ class TableView:
         out = io.StringIO()
         _print_plain(self.columns, self.rows, self.footer, out)
         return out.getvalue().rstrip("\n")  # (print() adds the last newline)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython and Jupyter show the table itself, not the dataclass's fields."""
+        printer.text(str(self))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         widths = _widths(self.columns, self.rows)
