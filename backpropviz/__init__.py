@@ -7,12 +7,15 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Mapping
 
 from .engine import evaluate
-from .errors import BackpropvizError, ExpressionSyntaxError, RenderError, ValuesError
+from .errors import (BackpropvizError, BackpropvizWarning, ExpressionSyntaxError, RenderError,
+                     ValuesError)
 from .graph import Graph, Node, Wire
-from .run import build
+from . import api
+from .run import build, nonfinite_warning
 from .values import check_values, python_values
 
 __version__ = "0.1.0"
@@ -23,6 +26,7 @@ __all__ = [
     "Node",
     "Wire",
     "BackpropvizError",
+    "BackpropvizWarning",
     "ExpressionSyntaxError",
     "ValuesError",
     "RenderError",
@@ -42,7 +46,9 @@ def trace(expression: str, values: Mapping[str, float] | None = None, /, *,
     scalar); a bool, a string, nan or inf is refused, as the command line refuses them. A
     value for a name the expression lacks is an error. ``output`` picks an assigned name as
     the output instead of the last statement; ``expand`` draws sigmoid and tanh as
-    primitive gates. The command runs the same steps (:func:`backpropviz.run.run`).
+    primitive gates. The command runs the same steps (:func:`backpropviz.run.run`), and
+    what it prints as ``warning: ...`` (a nan or inf, a name assigned and never used) is a
+    :class:`BackpropvizWarning` here.
     """
     if not isinstance(expression, str):
         raise TypeError(f"the expression must be a str, not {type(expression).__name__}")
@@ -51,7 +57,17 @@ def trace(expression: str, values: Mapping[str, float] | None = None, /, *,
     given = python_values(values, kwargs)
     graph = build(expression, output, expand)
     check_values(graph, given)
-    return evaluate(graph, given)
+    evaluate(graph, given)
+    _warn(graph)
+    return graph
+
+
+def _warn(graph: Graph) -> None:
+    """The command's warnings as :class:`BackpropvizWarning`: names assigned and never
+    used, and the first node where nan or inf arises."""
+    nonfinite = nonfinite_warning(graph)
+    for message in graph.warnings + ([] if nonfinite is None else [nonfinite]):
+        warnings.warn(message, BackpropvizWarning, stacklevel=3)
 
 
 def _check_option(name: str, value: object, kind: type, wanted: str) -> None:
@@ -64,11 +80,4 @@ def _check_option(name: str, value: object, kind: type, wanted: str) -> None:
                     f"trace(expression, {{'{name}': ...}})")
 
 
-def _notebook_svg(graph: Graph) -> str | None:
-    """The diagram Jupyter shows (the renderers load on first use: imports stay fast)."""
-    from .render.diagram import notebook_svg
-
-    return notebook_svg(graph)
-
-
-Graph.svg_drawer = _notebook_svg
+Graph.front = api

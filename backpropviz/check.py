@@ -90,7 +90,7 @@ def _kink_nodes(graph: Graph) -> dict[int, str]:
 def _variables_behind(graph: Graph, node_ids: "set[int] | dict[int, str]") -> set[str]:
     """The variables some node in ``node_ids`` depends on."""
     behind = depends_on(graph, node_ids)
-    return {name for name, i in graph.variables.items() if behind[i]}
+    return {name for name, i in graph.variable_ids.items() if behind[i]}
 
 
 def relative_error(a: float, b: float) -> float:
@@ -112,7 +112,7 @@ def _agree(a: float, b: float, rtol: float, atol: float) -> bool:
 
 def check_gradients(graph: Graph) -> CheckReport:
     """Check every variable's gradient of an evaluated graph."""
-    values = {name: graph.nodes[i].value for name, i in graph.variables.items()}
+    values = {name: graph.nodes[i].value for name, i in graph.variable_ids.items()}
     notes: list[str] = []
     symbolic: dict[str, float] | None = None
     huge = next((n for n in graph.nodes
@@ -149,7 +149,7 @@ def check_gradients(graph: Graph) -> CheckReport:
                      "differences may still find a limit)")
     out_scale = max(1.0, abs(graph.value)) if defined else 1.0
     checks = []
-    for name, i in graph.variables.items():
+    for name, i in graph.variable_ids.items():
         grad = graph.nodes[i].grad
         fd = _finite_difference(graph, values, name)
         ref = symbolic[name] if symbolic is not None else None
@@ -198,7 +198,7 @@ def _symbolic_gradients(graph: Graph, values: dict[str, float]) -> dict[str, flo
 
     exprs = to_sympy(graph)
     out = exprs[graph.output]
-    symbols = {name: exprs[i] for name, i in graph.variables.items()}
+    symbols = {name: exprs[i] for name, i in graph.variable_ids.items()}
     point = {symbols[name]: exact_number(v) for name, v in values.items()}
     grads = {}
     for name, symbol in symbols.items():

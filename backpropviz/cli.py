@@ -12,18 +12,19 @@ import errno
 import gc
 import io
 import os
+import re
 import signal
 import sys
 from typing import Any, Iterable
 
 import click
+from click.shell_completion import CompletionItem
 
 from . import __version__
-from .engine import first_nonfinite
-from .errors import BackpropvizError, ExpressionSyntaxError, shorten
-from .graph import MAX_DRAW, Graph
-from .run import (MAX_FRAMES, MAX_SIZE, THEME_NAMES, Options, Report, not_utf8_at,
-                  program_source, run)
+from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
+from .graph import MAX_DRAW
+from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
+                  nonfinite_warning, not_utf8_at, program_source, run)
 from .ops import grammar_help
 from .parse import is_name
 
@@ -86,8 +87,19 @@ class TraceCommand(click.Command):
                 for opt in (*param.opts, *param.secondary_opts):
                     known[opt] = takes
         unchosen: list[tuple[str, str, tuple[str, ...]]] = []
+        if ctx.resilient_parsing:  # completing a word in the shell: never an error
+            try:
+                rest, variables = split_variable_options(args, known)
+            except InputError:
+                rest, variables = args[:-1], []  # (the last word lacks its value)
+            ctx.meta["backpropviz.variables"] = variables
+            return super().parse_args(ctx, rest)
         rest, variables = split_variable_options(args, known, unchosen)
+        mistyped = mistyped_option(variables, rest[rest.index("--") + 1:], known)
+        if mistyped is not None:
+            raise InputError(mistyped)
         ctx.meta["backpropviz.variables"] = variables
+        ctx.meta["backpropviz.options"] = known
         try:
             return super().parse_args(ctx, rest if args else [])
         except click.UsageError as exc:
@@ -98,6 +110,47 @@ class TraceCommand(click.Command):
                 raise InputError(f"{opt} takes {', '.join(choices[:-1])} or {choices[-1]}, "
                                  f"not '{shorten(word)}'") from None
             raise InputError(f"{exc.format_message()} (see backpropviz --help)") from None
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """Option names, and ``--NAME`` for each variable of the expression typed so far."""
+        items = super().shell_complete(ctx, incomplete)
+        given = {name for name, _ in ctx.meta.get("backpropviz.variables", [])}
+        if incomplete.startswith("--") or incomplete == "":
+            items += [CompletionItem(f"--{name}", help="a variable of the expression")
+                      for name in expression_variables(ctx.params.get("expression"))
+                      if f"--{name}".startswith(incomplete) and name not in given]
+        return items
+
+
+def expression_variables(expression: str | None) -> list[str]:
+    """The variables of an expression typed on the command line (none when it does not
+    parse yet, or is a file)."""
+    if not expression or expression == "-" or expression.startswith("@"):
+        return []
+    from .parse import build_expression
+
+    try:
+        return list(build_expression(expression).variable_ids)
+    except (BackpropvizError, RecursionError):
+        return []
+
+
+def complete_path(ctx: click.Context, param: click.Parameter, incomplete: str
+                  ) -> list[CompletionItem]:
+    """Let the shell complete a file name."""
+    return [CompletionItem(incomplete, type="file")]
+
+
+def complete_direction(ctx: click.Context, param: click.Parameter, incomplete: str
+                       ) -> list[CompletionItem]:
+    """LR and TB as the help spells them (either case is accepted)."""
+    return [CompletionItem(d) for d in ("LR", "TB") if d.startswith(incomplete.upper())]
+
+
+def complete_folder(ctx: click.Context, param: click.Parameter, incomplete: str
+                    ) -> list[CompletionItem]:
+    """Let the shell complete a folder name."""
+    return [CompletionItem(incomplete, type="dir")]
 
 
 def split_variable_options(args: list[str], known: dict[str, object],
@@ -139,17 +192,42 @@ def split_variable_options(args: list[str], known: dict[str, object],
         elif arg.startswith("--") and len(arg) > 2:
             name = head[2:]
             if not is_name(name):
-                raise InputError(f"no such option: {shorten(head)}")
+                raise InputError(f"no such option: {shorten(head)}"
+                                 f"{option_hint(name, known)}")
             if "=" in arg:
                 variables.append((name, arg.split("=", 1)[1]))
             elif i < len(args):
                 variables.append((name, args[i]))
                 i += 1
             else:
-                raise InputError(f"{shorten(arg)} needs a value: {shorten(arg)} VALUE")
+                raise InputError(mistyped_option([(name, "")], positional, known)
+                                 or f"{shorten(arg)} needs a value: {shorten(arg)} VALUE")
         else:
             positional.append(arg)
     return options + ["--"] + positional, variables
+
+
+def option_hint(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean --json?)`` when ``--name`` looks like a typo of a long option."""
+    close = close_match(name, [opt[2:] for opt in known if opt.startswith("--")])
+    return "" if close is None else f" (did you mean --{close}?)"
+
+
+def mistyped_option(variables: Iterable[tuple[str, str]], positional: list[str],
+                    known: Iterable[str]) -> str | None:
+    """The error for the first ``--NAME`` that looks like a typo of an option and is no
+    word of the expression typed (``--jsn``: no such option --jsn (did you mean --json?)),
+    or None. With the program in a file it cannot tell yet: the run's check of the
+    variables does."""
+    expression = positional[0] if positional else None
+    if expression is not None and (expression == "-" or expression.startswith("@")):
+        return None
+    words = set(re.findall(r"\w+", expression or ""))
+    for name, _ in variables:
+        hint = "" if name in words else option_hint(name, known)
+        if hint:
+            return f"no such option --{shorten(name)}{hint}"
+    return None
 
 
 def _short_option(arg: str, known: dict[str, object]) -> str | None:
@@ -195,7 +273,8 @@ Examples:
 
 \b
 Exit status: 0 ok, 1 --check found a gradient that disagrees,
-2 bad input or output (the message says what and where), 130 interrupted.
+2 bad input or output (the message says what and where), 130 interrupted,
+70 a bug in backpropviz (please report it with the command).
 """
 
 
@@ -203,24 +282,32 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 96})
 @click.argument("expression", required=False)
 @click.option("-f", "--file", "program_file", metavar="FILE",
+              shell_complete=complete_path,
               help="Read the expression or program from FILE ('-' for stdin).")
 @click.option("--var", "var_items", multiple=True, metavar="NAME=VALUE",
               help="A variable's value; repeatable. For names such as 'json' or 'var'.")
 @click.option("--values", "values_file", metavar="FILE",
+              shell_complete=complete_path,
               help="Variable values from a JSON object {name: number} in FILE ('-' for stdin). "
                    "Values on the command line win; names the program does not use are "
                    "skipped with a warning.")
 @click.option("--output", "output_name", metavar="NAME",
               help="Differentiate this assigned name instead of the last statement.")
 @click.option("-o", "--out", "outputs", multiple=True, metavar="PATH",
+              shell_complete=complete_path,
               help="Write the diagram (.svg .png .pdf .dot .gv), the lesson (.html .gif) or "
-                   "the JSON (.json) to PATH; repeatable.")
+                   "the JSON (.json) to PATH; repeatable. '-' writes to stdout, in the "
+                   "--format given.")
+@click.option("--format", "output_format", type=click.Choice(STREAM_FORMATS),
+              help="The format of -o - (stdout), which prints it instead of the table "
+                   "(binary for png): e.g. -o - --format svg | rsvg-convert ...")
 @click.option("--engine", "engine_choice", type=click.Choice(["auto", "dot", "embedded"]),
               default="auto", show_default=True,
               help="Which Graphviz draws .svg/.png/.pdf: the system 'dot', the embedded "
                    "graphviz-pure installed with backpropviz (SVG and PNG), or auto: dot "
                    "when it is on PATH, else embedded.")
 @click.option("--steps", "steps_dir", metavar="DIR",
+              shell_complete=complete_folder,
               help="Write the lesson as numbered frames into DIR: the forward pass gate by "
                    "gate, then the gradients from the output back, each with its chain-rule "
                    "product as a caption.")
@@ -231,8 +318,11 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--theme", type=click.Choice(THEME_NAMES, case_sensitive=False), default="classic",
               show_default=True, help="classic: the CS231n colours (values green above each "
                                       "wire, gradients red below); dark: light on dark; "
-                                      "print: black and grey, gradients in italics.")
+                                      "print: black and grey, gradients in italics; "
+                                      "safe: blue and orange, apart for colour-blind "
+                                      "eyes.")
 @click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR",
+              shell_complete=complete_direction,
               metavar="[LR|TB]", show_default=True, help="Inputs on the left (LR) or at the top (TB).")
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
               callback=printable_text, help="The diagram's font family.")
@@ -274,6 +364,9 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("-q", "--quiet", is_flag=True,
               help="Print no table, no warnings, no 'wrote' messages and no progress bar (shown "
                    "on a terminal when a run takes over a second).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour the table and --explain: auto is on a "
+                                      "terminal unless NO_COLOR is set (FORCE_COLOR forces it).")
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
 @click.pass_context
 def cli(ctx: click.Context, /, **params: Any) -> int:
@@ -285,12 +378,18 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
         if source is None:  # typed on the command line
             raise InputError(f"{exc}\n{exc.caret()}") from None
         raise InputError(f"{source}: {exc.describe(True)}\n{exc.caret()}") from None
+    except ValuesError as exc:  # maybe --NAME is no variable but a mistyped option
+        given = [(name, text) for name, text in options.variables if name == exc.name]
+        raise InputError(mistyped_option(given, [], ctx.meta["backpropviz.options"])
+                         or str(exc)) from None
     except BackpropvizError as exc:
         raise InputError(str(exc)) from None
     if not options.quiet:
         for message in report.warnings:
             click.echo(f"warning: {message}", err=True)
-        _warn_nonfinite(report.graph)
+        nonfinite = nonfinite_warning(report.graph)
+        if nonfinite is not None:
+            click.echo(f"warning: {nonfinite}", err=True)
     try:
         _print_results(report, options)
     except OSError as exc:  # stdout closed, full or gone (a closed pipe ends on SIGPIPE)
@@ -298,7 +397,7 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
     if not options.quiet:
         _print_written(report, options)
     if not report.ok:
-        if options.as_json or options.quiet:
+        if options.as_json or options.quiet or STDOUT in options.outputs:  # (no table)
             click.echo("error: --check found gradients that disagree", err=True)
         ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
     return EXIT_OK
@@ -307,7 +406,10 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
 def _print_results(report: Report, options: Options) -> None:
     """Print the JSON, or the table with the --explain steps and the --check report."""
     graph = report.graph
-    if options.as_json:
+    streamed = [output for output in report.outputs if output.path == STDOUT]
+    if streamed:
+        _write_bytes(streamed[0].rendered.data)
+    elif options.as_json:
         from .render.json_doc import iter_json
 
         _write_utf8(iter_json(graph, decimals=options.decimals, steps=report.steps,
@@ -316,15 +418,16 @@ def _print_results(report: Report, options: Options) -> None:
         from .render.table import TABLE_DECIMALS, render_check, render_table
 
         table_decimals = TABLE_DECIMALS if options.precision is None else options.precision
-        render_table(graph, decimals=table_decimals, exact=report.exact)
+        color = options.use_color
+        render_table(graph, decimals=table_decimals, exact=report.exact, color=color)
         if report.steps is not None and report.names is not None:
             from .render.explain import render_explain
 
             click.echo()
-            render_explain(graph, report.steps, report.names, options.decimals)
+            render_explain(graph, report.steps, report.names, options.decimals, color=color)
         if report.check is not None:
             click.echo()
-            render_check(report.check, decimals=table_decimals)
+            render_check(report.check, decimals=table_decimals, color=color)
         sys.stdout.flush()  # so that a full disk is reported here, not at exit
 
 
@@ -332,7 +435,8 @@ def _print_written(report: Report, options: Options) -> None:
     """Say on stderr what was written, by which engine, with the notes about it."""
     for output in report.outputs:
         how = f" ({output.engine})" if output.engine else ""
-        click.echo(f"wrote {output.path}{how}", err=True)
+        where = f"{output.format} to stdout" if output.path == STDOUT else output.path
+        click.echo(f"wrote {where}{how}", err=True)
         for note in output.rendered.notes:
             click.echo(f"note: {note}", err=True)
     if options.steps_dir is not None:
@@ -340,6 +444,18 @@ def _print_written(report: Report, options: Options) -> None:
                    f"{f' ({report.engine})' if report.engine else ''}", err=True)
         for note in dict.fromkeys(n for _, r in report.frames for n in r.notes):
             click.echo(f"note: {note}", err=True)
+
+
+def _write_bytes(data: bytes) -> None:
+    """Write an output to stdout as it is (a PNG's bytes too)."""
+    stdout = sys.stdout
+    binary = getattr(stdout, "buffer", None)
+    stdout.flush()
+    if binary is None:  # a text-only stream (a test's StringIO): only text can go there
+        stdout.write(data.decode("utf-8", errors="backslashreplace"))
+    else:
+        binary.write(data)
+        binary.flush()
 
 
 def _write_utf8(pieces: Iterable[str]) -> None:
@@ -355,21 +471,6 @@ def _write_utf8(pieces: Iterable[str]) -> None:
     for piece in pieces:
         binary.write(piece.encode("utf-8"))
     binary.flush()
-
-
-def _warn_nonfinite(graph: Graph) -> None:
-    """Name on stderr the first node where nan or inf arises (it is also flagged in outputs)."""
-    found = first_nonfinite(graph)
-    if found is None:
-        return
-    from .render.numbers import fixed
-    from .render.text import excerpt
-
-    node_id, what = found
-    node = graph.nodes[node_id]
-    number = node.value if what == "value" else node.grad
-    click.echo(f"warning: the {what} of node {node_id} ({node.label}: "
-               f"{excerpt(graph.expression, *node.span)}) is {fixed(number, 2)}", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

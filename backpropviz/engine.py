@@ -46,7 +46,7 @@ def node_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
     # param, a variable's is put at its node (each variable has one).
     # (None only at gates, whose p this loop never reads.)
     leaf_values = cast("list[float]", list(s.param))
-    for name, i in graph.variables.items():
+    for name, i in graph.variable_ids.items():
         leaf_values[i] = float(values[name])
     ops = s.op
     vals: list[float] = []

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["BackpropvizError", "ExpressionSyntaxError", "ValuesError", "RenderError",
-           "LimitError", "UnknownName", "shorten", "name_list"]
+from typing import Iterable
+
+__all__ = ["BackpropvizError", "BackpropvizWarning", "ExpressionSyntaxError", "ValuesError", "RenderError",
+           "LimitError", "UnknownName", "shorten", "name_list", "close_match", "did_you_mean"]
 
 _WINDOW = 60  # characters of context shown on each side of a caret
+TYPO_CUTOFF = 0.75  # difflib's similarity ratio from which a name reads as a typo of another
 
 
 def shorten(text: str, width: int = 40) -> str:
@@ -22,8 +25,30 @@ def name_list(names: "list[str] | tuple[str, ...]", most: int = 8, sep: str = ",
     return shown if len(names) <= most else f"{shown}{sep}... ({len(names):,} in all)"
 
 
+def close_match(name: str, choices: Iterable[str], cutoff: float = TYPO_CUTOFF) -> str | None:
+    """The one of ``choices`` that ``name`` looks like a typo of (difflib's ratio at least
+    ``cutoff``), or None."""
+    import difflib
+
+    choices = list(choices)
+    same = [choice for choice in choices if choice.casefold() == name.casefold()]
+    close = same or difflib.get_close_matches(name, choices, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` when ``name`` looks like a typo of one of ``choices``."""
+    close = close_match(name, choices, cutoff=0.6)  # names are short: x for xx
+    return "" if close is None else f"; did you mean '{shorten(close)}'?"
+
+
 class BackpropvizError(Exception):
     """Base class: bad input or an unusable environment, never a bug."""
+
+
+class BackpropvizWarning(UserWarning):
+    """What looks wrong but is allowed: a value or gradient that is nan or inf, a name
+    assigned and never used (the command prints these as ``warning: ...``)."""
 
 
 class ExpressionSyntaxError(BackpropvizError):

@@ -46,6 +46,6 @@ def expand(graph: Graph) -> Graph:
             name = old.name[i] if k == len(recipe) - 1 else None
             made.append(store.add(gate, label, ins[0], ins[1], start, end, name, const, text))
         new_id.append(made[-1])
-    variables = {name: new_id[i] for name, i in graph.variables.items()}
+    variables = {name: new_id[i] for name, i in graph.variable_ids.items()}
     return Graph(graph.expression, store, new_id[graph.output], variables,
                  output_name=graph.output_name, warnings=list(graph.warnings))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import math
-from typing import Callable, ClassVar, Iterable, Iterator, Sequence
+from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 from .errors import UnknownName, name_list, shorten
 from .ops import CODE
@@ -214,19 +214,20 @@ class Graph:
     """An expression's (or program's) computation graph; after :func:`backpropviz.trace`
     it holds every value and gradient.
 
-    ``variables`` maps each variable name to its node id, in order of first appearance;
-    ``output_name`` is the assigned name of the output, if any; ``warnings`` says what
+    ``variables`` maps each variable name to its value, in order of first appearance (as
+    the JSON's ``variables``), ``variable_ids`` to its node id; ``output_name`` is the
+    assigned name of the output, if any; ``warnings`` says what
     looks wrong but is allowed (a name assigned and never used). The nodes live in
     ``store`` (parallel lists); ``nodes`` gives them as :class:`Node` views.
     """
 
     def __init__(self, expression: str, store: Store, output: int,
-                 variables: dict[str, int] | None = None, output_name: str | None = None,
+                 variable_ids: dict[str, int] | None = None, output_name: str | None = None,
                  warnings: list[str] | None = None) -> None:
         self.expression = expression
         self.store = store
         self.output = output
-        self.variables = {} if variables is None else variables
+        self.variable_ids = {} if variable_ids is None else variable_ids
         self.output_name = output_name
         self.warnings = [] if warnings is None else warnings
         self._nodes: list[Node] | None = None
@@ -250,10 +251,18 @@ class Graph:
         return nan if values is None else values[self.output]
 
     @property
+    def variables(self) -> dict[str, float]:
+        """Each variable's value, by name (nan before the forward pass)."""
+        values = self.store.value
+        return {name: nan if values is None else values[i]
+                for name, i in self.variable_ids.items()}
+
+    @property
     def gradients(self) -> dict[str, float]:
         """d output / d variable, per variable."""
         grads = self.store.grad
-        return {name: 0.0 if grads is None else grads[i] for name, i in self.variables.items()}
+        return {name: 0.0 if grads is None else grads[i]
+                for name, i in self.variable_ids.items()}
 
     @property
     def gate_count(self) -> int:
@@ -287,9 +296,9 @@ class Graph:
         if not isinstance(name, str):
             raise TypeError(f"a graph is indexed by variable name, not by "
                             f"{type(name).__name__}: node i is graph.nodes[i]")
-        node_id = self.variables.get(name)
+        node_id = self.variable_ids.get(name)
         if node_id is None:
-            known = name_list(list(self.variables)) or "none"
+            known = name_list(list(self.variable_ids)) or "none"
             if name in self.store.name:
                 raise UnknownName(f"'{shorten(name)}' is an assigned name, not a variable: its "
                                   f"node is in graph.nodes (variables: {known})")
@@ -299,7 +308,7 @@ class Graph:
 
     def __contains__(self, name: object) -> bool:
         """True for a variable's name, as ``graph[name]`` finds it."""
-        return name in self.variables
+        return name in self.variable_ids
 
     def __iter__(self) -> Iterator[Node]:
         """The nodes in evaluation order, as :attr:`nodes` (``len(graph)`` counts them)."""
@@ -310,18 +319,63 @@ class Graph:
         return (f"<Graph {shorten(self.expression, 60)!r}: {_count(len(self), 'node')}, "
                 f"{_count(self.gate_count, 'gate')}, value={self.value!r}>")
 
-    #: Draws a graph as SVG text, or None when no Graphviz can: the package's ``__init__``
-    #: sets the renderer's here, so the model imports no renderer.
-    svg_drawer: ClassVar[Callable[[Graph], str | None] | None] = None
+    #: The front end, :mod:`backpropviz.api`: the methods below that render or check call
+    #: it through this one hook, which the package's ``__init__`` sets, so that the model
+    #: imports no renderer (importing ``backpropviz.graph`` runs that ``__init__`` first).
+    front: ClassVar[Any] = None
+
+    def save(self, path: str, *, theme: str | None = None, engine: str | None = None,
+             precision: int | None = None, direction: str | None = None,
+             scale: float | None = None, font: str | None = None, title: str | None = None,
+             transparent: bool | None = None, plain_names: bool | None = None,
+             frame_ms: int | None = None) -> None:
+        """Write ``path`` as ``-o path`` does: ``.svg .png .pdf .dot .gv .json .html .gif``;
+        each keyword is the option of that name (None: the option's default)."""
+        looks = {"theme": theme, "engine": engine, "precision": precision,
+                 "direction": direction, "scale": scale, "font": font, "title": title,
+                 "transparent": transparent, "plain_names": plain_names, "frame_ms": frame_ms}
+        Graph.front.save(self, path, **{k: v for k, v in looks.items() if v is not None})
+
+    def to_json(self, **looks: Any) -> str:
+        """The document ``--json`` prints; ``explain="both"``, ``check=True``,
+        ``exact=True`` and ``precision`` add what those options add."""
+        return str(Graph.front.to_json(self, **looks))
+
+    def to_dict(self, **looks: Any) -> dict[str, Any]:
+        """:meth:`to_json`'s document as a dict."""
+        return dict(Graph.front.to_dict(self, **looks))
+
+    def to_dot(self, **looks: Any) -> str:
+        """The diagram's Graphviz DOT source, with :meth:`save`'s keywords."""
+        return str(Graph.front.to_dot(self, **looks))
+
+    def table(self, precision: int | None = None, exact: bool = False) -> Any:
+        """The command's table: ``print(g.table())`` is plain text; ``rich.print`` fits it
+        to the console in colour."""
+        return Graph.front.table(self, precision, exact)
+
+    def explain(self, passes: str = "backward", precision: int | None = None) -> str:
+        """The chain-rule steps ``--explain`` prints: ``backward``, ``forward`` or ``both``."""
+        return str(Graph.front.explain(self, passes, precision))
+
+    def check(self) -> Any:
+        """``--check``: every gradient against sympy and finite differences; a report with
+        ``ok`` and one check per variable (printable), never an exit."""
+        return Graph.front.check(self)
+
+    def lesson(self, **looks: Any) -> Any:
+        """The step-by-step lesson of ``-o lesson.html``: Jupyter shows it, ``.save(path)``
+        writes it."""
+        return Graph.front.lesson(self, **looks)
 
     def _repr_svg_(self) -> str | None:
         """The diagram, for Jupyter; None (the text repr) when no Graphviz can draw it, or
         when the graph has more than :data:`MAX_DRAW` nodes (Graphviz would take minutes,
         as the command's ``--max-draw`` guards against)."""
-        draw = Graph.svg_drawer
-        if draw is None or len(self) > MAX_DRAW:
+        if Graph.front is None or len(self) > MAX_DRAW:
             return None
-        return draw(self)
+        svg: str | None = Graph.front.notebook_svg(self)
+        return svg
 
 
 def depends_on(graph: Graph, node_ids: Iterable[int]) -> list[bool]:

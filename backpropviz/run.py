@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 
-from .engine import evaluate
+from .engine import evaluate, first_nonfinite
 from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph
 from .parse import build_expression
@@ -27,13 +27,16 @@ if TYPE_CHECKING:
     from .symbolic import ExactPass
 
 __all__ = ["MAX_SIZE", "MAX_FRAMES", "THEME_NAMES", "OptionsError", "Options", "Output",
-           "Report", "run", "build", "program_source"]
+           "Report", "run", "build", "program_source", "nonfinite_warning", "write_graph", "add_passes",
+           "STDOUT", "STREAM_FORMATS"]
 
 MAX_SIZE = 10_000_000   # characters of program text
 MAX_FRAMES = 201        # frames of a lesson (a 100-gate graph), each one Graphviz run
 # render.dot.THEMES, named here so that a run without a diagram never imports the renderers
 THEME_NAMES = ("classic", "dark", "print", "safe")
 DIAGRAM_DECIMALS = 2    # the figures' 2 decimals, as in CS231n
+STDOUT = "-"            # -o -: the output goes to stdout, in the --format given
+STREAM_FORMATS = ("svg", "png", "dot", "json", "html")  # what -o - writes (--format)
 
 
 class OptionsError(BackpropvizError):
@@ -52,7 +55,8 @@ class Options(NamedTuple):
     var_items: tuple[str, ...] = ()       # --var NAME=VALUE
     values_file: str | None = None        # --values FILE
     output_name: str | None = None        # --output NAME
-    outputs: tuple[str, ...] = ()         # -o PATH
+    outputs: tuple[str, ...] = ()         # -o PATH ('-': stdout)
+    output_format: str | None = None      # --format: of -o - (svg png dot json html)
     engine_choice: str = "auto"           # --engine
     steps_dir: str | None = None          # --steps DIR
     steps_format: str = "svg"
@@ -74,12 +78,19 @@ class Options(NamedTuple):
     max_draw: int = MAX_DRAW
     max_frames: int = MAX_FRAMES
     quiet: bool = False                   # also: no progress bar
+    color: str = "auto"                   # --color auto|always|never (the table, --explain)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any],
                     variables: Sequence[tuple[str, str]] = ()) -> Options:
         """Options from the command's parsed parameters and its ``--NAME VALUE`` pairs."""
         return cls(variables=tuple(variables), **params)
+
+    @property
+    def use_color(self) -> bool | None:
+        """--color as the renderers take it: True, False, or None (auto: a terminal, unless
+        NO_COLOR; FORCE_COLOR forces it)."""
+        return {"always": True, "never": False}.get(self.color)
 
     @property
     def decimals(self) -> int:
@@ -128,6 +139,22 @@ def build(text: str, output: str | None = None, expand: bool = False) -> Graph:
     return graph
 
 
+def nonfinite_warning(graph: Graph) -> str | None:
+    """The warning naming the first node where nan or inf arises, or None (the command
+    prints it on stderr, :func:`backpropviz.trace` warns with it)."""
+    found = first_nonfinite(graph)
+    if found is None:
+        return None
+    from .render.numbers import fixed
+    from .render.text import excerpt
+
+    node_id, what = found
+    node = graph.nodes[node_id]
+    number = node.value if what == "value" else node.grad
+    return (f"the {what} of node {node_id} ({node.label}: "
+            f"{excerpt(graph.expression, *node.span)}) is {fixed(number, 2)}")
+
+
 def run(options: Options) -> Report:
     """Read, evaluate, explain, check, render and write as ``options`` say."""
     from .progress import start as start_progress
@@ -137,14 +164,34 @@ def run(options: Options) -> Report:
         targets = _check_targets(options)
         source, text = _program_text(options)
         report = _evaluate(options, source, text, progress)
-        draws = _check_limits(options, report.graph, targets)
-        report = _add_passes(report, options)
-        engine = _choose_engine(options) if draws else None
-        progress.phase("render")
-        report = _render(report, options, targets, engine, progress)
-        _write(report, options)
+        report = _finish(report, options, targets, progress)
     finally:
         progress.close()  # before anything is printed
+    return report
+
+
+def write_graph(graph: Graph, options: Options) -> Report:
+    """Render and write what ``options`` ask for (``-o`` files, --steps frames) of a graph
+    already evaluated, as :meth:`backpropviz.Graph.save` does; no progress bar."""
+    from .progress import start as start_progress
+
+    progress = start_progress(True)
+    try:
+        return _finish(Report(graph, warnings=tuple(graph.warnings)), options,
+                       _check_targets(options), progress)
+    finally:
+        progress.close()
+
+
+def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
+            progress: Progress) -> Report:
+    """Check the limits, add the passes asked for, render and write the outputs."""
+    draws = _check_limits(options, report.graph, targets)
+    report = add_passes(report, options)
+    engine = _choose_engine(options) if draws else None
+    progress.phase("render")
+    report = _render(report, options, targets, engine, progress)
+    _write(report, options)
     return report
 
 
@@ -152,18 +199,37 @@ def _check_targets(options: Options) -> list[tuple[str, str]]:
     """(path, format) of every ``-o``, each checked writable, and the --steps folder,
     checked before any work."""
     if not options.outputs and options.steps_dir is None:
+        if options.output_format is not None:
+            raise OptionsError("--format is the format of -o - (stdout); give -o -")
         return []  # (the renderers only when a file is asked for)
     from .files import check_directory, check_writable
-    from .render.diagram import format_of
 
-    targets = [(path, format_of(path)) for path in options.outputs]
+    streamed = options.outputs.count(STDOUT)
+    if streamed > 1 or streamed and options.as_json:
+        raise OptionsError("only one output can go to stdout: give -o - once, without --json")
+    if options.output_format is not None and not streamed:
+        raise OptionsError("--format is the format of -o - (stdout); a file's format comes "
+                           "from its extension")
+    targets = [(path, _format(path, options.output_format)) for path in options.outputs]
     for path, _ in targets:
-        check_writable(path)
+        if path != STDOUT:
+            check_writable(path)
     if options.steps_dir is not None:
         if not options.steps_dir.strip():
             raise OptionsError("--steps needs a folder name (it is made if missing)")
         check_directory(options.steps_dir)
     return targets
+
+
+def _format(path: str, output_format: str | None) -> str:
+    """The format of ``-o path``: --format's for stdout ('-'), else the extension's."""
+    from .render.diagram import format_of
+
+    if path != STDOUT:
+        return format_of(path)
+    if output_format is None:
+        raise OptionsError("-o - (stdout) needs --format " + "|".join(STREAM_FORMATS))
+    return output_format
 
 
 def _program_path(options: Options) -> str | None:
@@ -271,7 +337,7 @@ def _choose_engine(options: Options) -> Engine:
     return choose_engine(options.engine_choice)
 
 
-def _add_passes(report: Report, options: Options) -> Report:
+def add_passes(report: Report, options: Options) -> Report:
     """What --explain, --check and --exact add (each needs sympy, imported only here)."""
     graph = report.graph
     if options.explain:
@@ -351,6 +417,7 @@ def _write(report: Report, options: Options) -> None:
     from .files import write_atomic, write_frames
 
     for output in report.outputs:
-        write_atomic(output.path, output.rendered.data)
+        if output.path != STDOUT:  # (the command writes stdout's)
+            write_atomic(output.path, output.rendered.data)
     if options.steps_dir is not None:
         write_frames(options.steps_dir, report.frames)

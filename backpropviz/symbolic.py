@@ -175,7 +175,7 @@ def _exact_pass(graph: Graph) -> ExactPass:
     Values keep the form the forward pass builds (``1/(exp(-1) + 1)``); a long gradient is
     simplified when that makes it shorter.
     """
-    leaves = {name: exact_number(graph.nodes[i].value) for name, i in graph.variables.items()}
+    leaves = {name: exact_number(graph.nodes[i].value) for name, i in graph.variable_ids.items()}
     values = to_sympy(graph, leaves)
     grads: list[Any] = [sp.Integer(0)] * len(graph.nodes)
     grads[graph.output] = sp.Integer(1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Mapping, Sequence, SupportsFloat, SupportsIndex
 
-from .errors import ValuesError, name_list, shorten
+from .errors import ValuesError, did_you_mean, name_list, shorten
 from .graph import Graph
 from .ops import CONSTANTS, FUNCTIONS
 from .parse import is_name
@@ -163,14 +163,15 @@ def real(name: str, value: object) -> float:
 def check_values(graph: Graph, values: Mapping[str, float]) -> None:
     """Every variable has a value, and every value belongs to a variable."""
     for name in values:
-        if name not in graph.variables:
+        if name not in graph.variable_ids:
             if name in CONSTANTS or name in FUNCTIONS:
                 kind = "constant" if name in CONSTANTS else "function"
                 raise ValuesError(f"'{name}' is a {kind}, not a variable", name=name)
-            known = name_list(list(graph.variables)) or "none"
-            raise ValuesError(f"the expression has no variable '{shorten(name)}' "
-                              f"(its variables: {known})", name=name)
-    missing = [name for name in graph.variables if name not in values]
+            known = name_list(list(graph.variable_ids)) or "none"
+            raise ValuesError(f"the expression has no variable '{shorten(name)}'"
+                              f"{did_you_mean(name, graph.variable_ids)} (its variables: "
+                              f"{known})", name=name)
+    missing = [name for name in graph.variable_ids if name not in values]
     if missing:
         raise ValuesError("no value for " + name_list(missing), missing=missing)
 
@@ -185,7 +186,7 @@ def merge(graph: Graph, given: Sequence[Given], file_values: Mapping[str, float]
     """
     values: dict[str, float] = {}
     for name, value in file_values.items():
-        if name in graph.variables:
+        if name in graph.variable_ids:
             values[name] = value
         else:
             warnings.append(f"{values_file}: '{shorten(name)}' is not a variable of the "

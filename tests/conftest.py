@@ -4,7 +4,8 @@ in-process or as a real ``python -m backpropviz`` process.
 Tests marked ``@pytest.mark.needs_dot`` render through Graphviz's ``dot``. Without it they
 are skipped, unless ``BACKPROPVIZ_REQUIRE_DOT=1`` is set (CI sets it): then they fail, so
 nothing is skipped silently there. ``needs_embedded`` (graphviz-pure) and ``needs_chromium``
-(Debian's ``chromium`` on PATH and Playwright; ``BACKPROPVIZ_REQUIRE_CHROMIUM=1``) work alike.
+(Debian's ``chromium`` on PATH and Playwright, from the ``browser`` extra;
+``BACKPROPVIZ_REQUIRE_CHROMIUM=1``) work alike.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                      "apt install chromium")
         if importlib.util.find_spec("playwright") is None:
             _missing(REQUIRE_CHROMIUM_ENV, "Playwright for Python is not installed",
-                     "pip install playwright")
+                     "pip install '.[browser]'")
 
 
 def _missing(require_env: str, what: str, fix: str) -> None:

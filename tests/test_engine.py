@@ -138,7 +138,7 @@ def test_local_grads_of_unary_gates():
 
 def test_wires_of_the_simple_figure():
     g = backpropviz.trace("(x+y)*z", x=-2, y=5, z=-4)
-    x, y, z = (g.variables[k] for k in "xyz")
+    x, y, z = (g.variable_ids[k] for k in "xyz")
     add, mul = g.gates
     assert list(g.wires()) == [
         Wire(src=x, dst=add.id, slot=0, local_grad=1.0, grad=-4.0),
@@ -312,7 +312,7 @@ def test_first_nonfinite_gradient_only():
     g = backpropviz.trace("sqrt(x)", x=0)
     assert g.value == 0.0
     assert g.gradients["x"] == math.inf
-    assert engine.first_nonfinite(g) == (g.variables["x"], "gradient")
+    assert engine.first_nonfinite(g) == (g.variable_ids["x"], "gradient")
 
 
 def test_first_nonfinite_gradient_where_it_arises():
@@ -331,7 +331,7 @@ def test_first_nonfinite_gradient_where_it_arises():
     ("sigmoid(w*x + b) + tanh(x)", True),  # expand() makes a new store
 ])
 def test_every_variable_has_one_input_node_and_gets_its_value(text, expand):
-    """The forward pass puts each variable's value at its node in graph.variables: every
+    """The forward pass puts each variable's value at its node in graph.variable_ids: every
     input node must be one of those, and each must get the value given for its name."""
     from backpropviz.expand import expand as expand_graph
     from backpropviz.parse import build_expression
@@ -340,10 +340,10 @@ def test_every_variable_has_one_input_node_and_gets_its_value(text, expand):
     if expand:
         graph = expand_graph(graph)
     inputs = [n.id for n in graph.nodes if n.op == "input"]
-    assert sorted(graph.variables.values()) == inputs
-    values = {name: 0.5 + k for k, name in enumerate(graph.variables)}
+    assert sorted(graph.variable_ids.values()) == inputs
+    values = {name: 0.5 + k for k, name in enumerate(graph.variable_ids)}
     got = engine.node_values(graph, values)
-    assert {name: got[i] for name, i in graph.variables.items()} == values
+    assert {name: got[i] for name, i in graph.variable_ids.items()} == values
 
 
 @pytest.mark.parametrize("text, values, output, grads", [

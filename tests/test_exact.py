@@ -223,7 +223,7 @@ def test_exact_pass_library():
     exact = exact_pass(graph)
     out = exact.values[graph.output]
     assert out == sp.Rational(20, 3)
-    grads = {name: exact.grads[i] for name, i in graph.variables.items()}
+    grads = {name: exact.grads[i] for name, i in graph.variable_ids.items()}
     assert grads == {"x": sp.Rational(1, 3) + 3, "y": sp.Rational(-2, 9) + 2}
     assert all(g.is_Rational for g in exact.grads)
     for node, value, grad in zip(graph.nodes, exact.values, exact.grads):

@@ -166,7 +166,7 @@ def test_sigmoid_step_results_are_the_reference_rounded(run):
     assert len(gates) == len(ex["gates"])
     reference = {g.id: ref["grad"] for g, ref in zip(gates, ex["gates"])}
     for name, grad in ex["gradients"].items():
-        reference[graph.variables[name]] = grad
+        reference[graph.variable_ids[name]] = grad
     doc = run_json(run, *SIGMOID_ARGS, "--explain")
     steps = [s for s in doc["steps"] if s["pass"] == "backward"]
     # every gate and every variable gets exactly one step
@@ -409,7 +409,7 @@ def _random_program(rng: random.Random) -> tuple[str, dict[str, float]]:
         names.append(name)
     statements.append(" + ".join(rng.sample(names[3:], min(2, len(names) - 3))) + " * a")
     program = "; ".join(statements)
-    used = backpropviz.parse.build_expression(program, None).variables
+    used = backpropviz.parse.build_expression(program, None).variable_ids
     return program, {n: v for n, v in values.items() if n in used}
 
 

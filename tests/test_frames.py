@@ -335,7 +335,7 @@ def test_each_branch_carries_its_own_gradient():
     branch into theta_1*x carries theta_1 = -5, x's own wire their sum -2."""
     graph = backpropviz.trace("x*y + theta_1*x", x=2, y=3, theta_1=-5)
     drawn = drawn_numbers(render_dot(graph))
-    x = graph.variables["x"]
+    x = graph.variable_ids["x"]
     branches = {}
     for gate in graph.nodes:
         for slot, src in enumerate(gate.inputs):

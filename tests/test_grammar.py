@@ -168,7 +168,7 @@ def test_constants():
     assert value("2*pi*x", x=0.5) == math.pi
     assert value("e**x", x=2) == pytest.approx(math.e ** 2, rel=1e-15)
     g = backpropviz.trace("pi*e*x", x=1)
-    assert list(g.variables) == ["x"]
+    assert list(g.variable_ids) == ["x"]
 
 
 def test_constants_are_not_values():
@@ -183,7 +183,7 @@ def test_sympy_special_names_are_plain_variables():
     expression = "+".join(SPECIAL_NAMES)
     values = {name: float(i + 1) for i, name in enumerate(SPECIAL_NAMES)}
     g = backpropviz.trace(expression, values)
-    assert list(g.variables) == SPECIAL_NAMES
+    assert list(g.variable_ids) == SPECIAL_NAMES
     assert g.value == sum(values.values())
     assert g.gradients == {name: 1.0 for name in SPECIAL_NAMES}
     for name in SPECIAL_NAMES:

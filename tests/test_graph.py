@@ -32,7 +32,7 @@ def test_div_is_one_gate():
 
 def test_operands_keep_their_order():
     g = graph_of("y - x")
-    assert list(g.variables) == ["y", "x"]
+    assert list(g.variable_ids) == ["y", "x"]
     (gate,) = g.gates
     assert gate.op == "sub"
     assert [g.nodes[i].name for i in gate.inputs] == ["y", "x"]
@@ -55,14 +55,14 @@ def test_negation_is_neg_gate():
 
 def test_sum_of_three_is_two_gates_as_written():
     g = graph_of("a+b+c")
-    a, b, c = (g.variables[k] for k in "abc")
+    a, b, c = (g.variable_ids[k] for k in "abc")
     first, second = g.gates
     assert (first.op, first.label, first.inputs) == ("add", "+", (a, b))
     assert (second.op, second.label, second.inputs) == ("add", "+", (first.id, c))
     assert g.output == second.id
     # written the other way round, the graph follows
     g = graph_of("a+(b+c)")
-    a, b, c = (g.variables[k] for k in "abc")
+    a, b, c = (g.variable_ids[k] for k in "abc")
     first, second = g.gates
     assert first.inputs == (b, c)
     assert second.inputs == (a, first.id)
@@ -71,7 +71,7 @@ def test_sum_of_three_is_two_gates_as_written():
 def test_product_of_three_is_two_gates():
     g = graph_of("a*b*c")
     assert [n.op for n in g.gates] == ["mul", "mul"]
-    assert g.gates[1].inputs == (g.gates[0].id, g.variables["c"])
+    assert g.gates[1].inputs == (g.gates[0].id, g.variable_ids["c"])
 
 
 @pytest.mark.parametrize("expression, op, label, param", [
@@ -111,7 +111,7 @@ def test_two_constants_keep_two_leaves():
     assert [n.param for n in g.nodes[:2]] == [2.0, 3.0]
     assert not g.nodes[0].is_gate and not g.nodes[1].is_gate
     assert g.nodes[2].is_gate
-    assert g.variables == {}
+    assert g.variable_ids == {}
 
 
 def test_lone_constant_is_one_leaf():
@@ -130,18 +130,18 @@ def test_variable_is_one_leaf_however_often_used():
     assert shape(g) == [("input", "x", ()), ("mul", "*", (0, 0))]
     g = graph_of("x*y+x-sin(x)/x")
     assert [n.op for n in g.nodes].count("input") == 2
-    assert g.variables == {"x": 0, "y": 1}
+    assert g.variable_ids == {"x": 0, "y": 1}
     x_uses = sum(n.inputs.count(0) for n in g.nodes)
     assert x_uses == 4
 
 
 def test_variables_in_order_of_first_appearance():
-    assert list(graph_of("x*(y+z)").variables) == ["x", "y", "z"]
-    assert list(graph_of("z*(y+x)").variables) == ["z", "y", "x"]
-    assert list(graph_of("b + a*b + c").variables) == ["b", "a", "c"]
-    assert list(graph_of("max(q, p) + exp(r)").variables) == ["q", "p", "r"]
+    assert list(graph_of("x*(y+z)").variable_ids) == ["x", "y", "z"]
+    assert list(graph_of("z*(y+x)").variable_ids) == ["z", "y", "x"]
+    assert list(graph_of("b + a*b + c").variable_ids) == ["b", "a", "c"]
+    assert list(graph_of("max(q, p) + exp(r)").variable_ids) == ["q", "p", "r"]
     g = graph_of("x*(y+z)")
-    for name, i in g.variables.items():
+    for name, i in g.variable_ids.items():
         assert g.nodes[i].op == "input" and g.nodes[i].name == name == g.nodes[i].label
 
 
@@ -167,7 +167,7 @@ def test_topological_ids(expression):
 
 def test_ids_are_node_positions_and_graph_lookup():
     g = graph_of("a*b")
-    assert g["a"] is g.nodes[g.variables["a"]]
+    assert g["a"] is g.nodes[g.variable_ids["a"]]
     assert g["b"].name == "b"
 
 
@@ -197,7 +197,7 @@ def test_spans_of_the_sigmoid():
         "1+exp(-(w0*x0+w1*x1+w2))",
         expression,
     ]
-    for name in g.variables:
+    for name in g.variable_ids:
         assert g.text(g[name]) == name
 
 

@@ -43,7 +43,7 @@ def evaluated(text: str, values: dict[str, float]):
         graph = build_expression(text)
     except BackpropvizError:
         return None
-    forward(graph, {n: v for n, v in values.items() if n in graph.variables})
+    forward(graph, {n: v for n, v in values.items() if n in graph.variable_ids})
     backward(graph)
     return graph
 

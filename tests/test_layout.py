@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("engine", "schedule", "values", "sources", "expand", "symbolic", "check", "steps"),
     ("render", "render.*", "files", "progress"),
     ("run",),
-    ("cli", "__init__", "__main__"),
+    ("cli", "__init__", "__main__", "api"),
 ]
 
 #: The model: none of these may import a renderer or a front-end library.

@@ -46,8 +46,8 @@ def assert_same_graph(text: str, output: str | None = None) -> None:
     assert not isinstance(result, Exception), f"refused valid {text!r}: {result}"
     for field in FIELDS:
         assert getattr(result.store, field) == getattr(reference.store, field), (field, text)
-    assert (result.output, result.variables, result.output_name, result.warnings) == (
-        reference.output, reference.variables, reference.output_name, reference.warnings), text
+    assert (result.output, result.variable_ids, result.output_name, result.warnings) == (
+        reference.output, reference.variable_ids, reference.output_name, reference.warnings), text
 
 
 def assert_same_error(text: str, error: Exception, reference: Exception) -> None:

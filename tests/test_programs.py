@@ -390,7 +390,7 @@ def test_reassigned_name_is_a_new_node_each_time():
     assert first.id in second.inputs
     plus_one = graph.nodes[[i for i in second.inputs if i != first.id][0]]
     assert plus_one.label == "+1" and plus_one.inputs == (first.id,)
-    assert third.inputs == (second.id, graph.variables["a"])
+    assert third.inputs == (second.id, graph.variable_ids["a"])
     assert graph.output == third.id and graph.output_name == "c"
     assert (first.value, second.value, third.value) == (6.0, 13.0, 26.0)
     # d(3rd c)/d(1st c) = a * d(2c + 1)/dc = 2 * 2
@@ -465,7 +465,7 @@ def test_alias_does_not_rename_the_input():
     x = graph["x"]
     assert (x.op, x.label, x.name) == ("input", "x", "x")
     assert all(n.name != "q" for n in graph.nodes)
-    assert set(graph.variables) == {"x", "z"}
+    assert set(graph.variable_ids) == {"x", "z"}
     assert graph.value == -6.0 and graph.gradients == {"x": 3.0, "z": -2.0}
     assert "</i> = " not in render_dot(graph).replace("<i>f</i> = ", "")
 
@@ -585,7 +585,7 @@ def test_e_and_pi_are_constants_until_assigned():
     g = backpropviz.trace("y = e*x\ne = y + 1\npi = e*2\nf = pi + e", x=2.0)
     assert g.value == pytest.approx(3 * (2 * math.e + 1))
     assert g.gradients == {"x": pytest.approx(3 * math.e)}
-    assert set(g.variables) == {"x"}
+    assert set(g.variable_ids) == {"x"}
 
 
 def test_bare_expression_not_last(run):

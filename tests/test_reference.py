@@ -93,8 +93,8 @@ def test_simple_figure_intermediate_q():
     assert (q.op, q.value, q.grad) == ("add", 3.0, -4.0)
     assert (f.op, f.value, f.grad) == ("mul", -12.0, 1.0)
     assert graph.gradients == {"x": -4.0, "y": -4.0, "z": 3.0}
-    assert q.inputs == (graph.variables["x"], graph.variables["y"])
-    assert f.inputs == (q.id, graph.variables["z"])
+    assert q.inputs == (graph.variable_ids["x"], graph.variable_ids["y"])
+    assert f.inputs == (q.id, graph.variable_ids["z"])
 
 
 def test_sigmoid_matches_closed_form():
@@ -129,7 +129,7 @@ def test_figure_rounding_two_decimals():
     assert [fixed(g.value, 2) for g in gates] == parts["gates"]
     assert [fixed(g.grad, 2) for g in gates] == parts["gradients"]
     inputs = [re.fullmatch(r"(\w+) (\S+)", item).groups() for item in parts["inputs"]]
-    assert [name for name, _ in inputs] == list(graph.variables)
+    assert [name for name, _ in inputs] == list(graph.variable_ids)
     for name, shown in inputs:
         assert fixed(graph.gradients[name], 2) == shown, name
 

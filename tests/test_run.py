@@ -49,7 +49,7 @@ def test_explain_check_and_exact_are_in_the_report():
     assert [s.phase for s in report.steps].count("forward") == 5
     assert report.names is not None and len(report.names) == 5
     assert report.check is not None and report.check.ok and report.ok
-    assert str(report.exact.grads[report.graph.variables["z"]]) == "3"
+    assert str(report.exact.grads[report.graph.variable_ids["z"]]) == "3"
 
 
 def test_values_file_and_warnings(tmp_path):

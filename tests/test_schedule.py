@@ -127,7 +127,7 @@ def test_depends_on_is_the_forward_reach():
 def test_the_engine_reaches_the_nodes_the_schedule_says(seed):
     # engine.backward finds the same reach on the way (by float identity, for speed)
     graph = random_graph(random.Random(seed))
-    engine.evaluate(graph, {name: 0.5 + i for i, name in enumerate(graph.variables)})
+    engine.evaluate(graph, {name: 0.5 + i for i, name in enumerate(graph.variable_ids)})
     found = [g is not engine._UNREACHED for g in graph.store.grad]
     assert found == reaches_output(graph)
     dead = [g == 0.0 for g, live in zip(graph.store.grad, found) if not live]
@@ -159,5 +159,5 @@ def test_a_gate_the_output_does_not_read_sends_0_along_its_wires_not_nan():
     sqrt_gate = next(n.id for n in graph.nodes if n.op == "sqrt")
     assert wires[(sqrt_gate, 0)].local_grad == math.inf
     assert wires[(sqrt_gate, 0)].grad == 0.0
-    assert sum(w.grad for w in wires.values() if w.src == graph.variables["x"]) == 2.0
+    assert sum(w.grad for w in wires.values() if w.src == graph.variable_ids["x"]) == 2.0
     assert "nan" not in render_dot(graph)

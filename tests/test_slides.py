@@ -295,7 +295,7 @@ def test_subscripts_and_greek_letters_in_svg(run, tmp_path, engine):
                                               "xi": 5, "lambda_1": 6, "x_1": 7})
     texts = node_texts(target)
     drawn = {}
-    for name, node in graph.variables.items():
+    for name, node in graph.variable_ids.items():
         drawn[name] = [(t.text, t.get("baseline-shift")) for t in texts[f"n{node}"]]
     assert drawn == {
         "w0": [("w", None), ("0", "sub")],
@@ -306,8 +306,8 @@ def test_subscripts_and_greek_letters_in_svg(run, tmp_path, engine):
         "lambda_1": [("\N{GREEK SMALL LETTER LAMDA}", None), ("1", "sub")],
         "x_1": [("x", None), ("1", "sub")],
     }
-    sub = next(t for t in texts[f"n{graph.variables['w0']}"] if t.text == "0")
-    base = next(t for t in texts[f"n{graph.variables['w0']}"] if t.text == "w")
+    sub = next(t for t in texts[f"n{graph.variable_ids['w0']}"] if t.text == "0")
+    base = next(t for t in texts[f"n{graph.variable_ids['w0']}"] if t.text == "w")
     assert float(sub.get("font-size")) < float(base.get("font-size"))
 
 

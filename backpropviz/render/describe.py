@@ -24,7 +24,7 @@ def describe(graph: Graph, decimals: int, style: Style, view: View | None = None
     title = style.title or f"Backpropagation through {expression}"
     spell = name_text if style.pretty_names else str
     out = spell(graph.output_name or "f")
-    names = list(graph.variables.items())
+    names = list(graph.variable_ids.items())
     if view is not None:  # a frame shows only what is known at its step: its caption says it
         lines = [line.strip() for line in view.caption if line.strip()]  # (padded frames)
         step = f" This step: {'; '.join(lines)}." if lines else ""

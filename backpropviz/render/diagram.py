@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from ..errors import BackpropvizError, RenderError, shorten
+from ..errors import RenderError, shorten
 from ..graph import Graph
 from .dot import CLASSIC, HIDDEN, Style, View, render_dot
-from .engines import Engine, choose_engine
+from .engines import Engine
 from .json_doc import render_json
 from .describe import describe, with_description
 from .png import png_size, with_dpi
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..symbolic import ExactPass
 
 __all__ = ["FORMATS", "DRAWN", "LESSONS", "Rendered", "format_of", "render_file",
-           "render_frames", "png_size", "notebook_svg"]
+           "render_frames", "png_size"]
 
 #: File extension -> output format.
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
@@ -72,14 +72,6 @@ def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = N
     if fmt in LESSONS:
         return _render_lesson(graph, fmt, decimals, engine, style, scale, frame_ms, progress)
     return _draw(graph, fmt, decimals, engine, style, scale)
-
-
-def notebook_svg(graph: Graph) -> str | None:
-    """The diagram as SVG text, as Jupyter shows a graph; None when no Graphviz can draw it."""
-    try:
-        return render_file(graph, "svg", 2, choose_engine("auto")).data.decode("utf-8")
-    except BackpropvizError:
-        return None
 
 
 def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int,

@@ -6,7 +6,6 @@ Only formats: the steps (``backpropviz.steps``) and the graph hold every number.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from typing import IO, Sequence
@@ -15,7 +14,7 @@ from ..graph import Graph
 from ..ops import OPS
 from ..steps import Contribution, Step
 from .numbers import fixed
-from .text import excerpt
+from .text import excerpt, wants_color
 
 __all__ = ["step_text", "start_text", "use_text", "forward_text", "render_explain"]
 
@@ -146,8 +145,9 @@ def step_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> 
 
 
 def render_explain(graph: Graph, steps: Sequence[Step], names: Sequence[str], decimals: int,
-                   file: IO[str] | None = None) -> None:
-    """Print the steps under a heading per pass; coloured in a terminal, plain otherwise."""
+                   file: IO[str] | None = None, *, color: bool | None = None) -> None:
+    """Print the steps under a heading per pass; coloured when ``color`` (None: in a
+    terminal, as :func:`~backpropviz.render.table.wants_color` says), plain otherwise."""
     file = file or sys.stdout
     width = len(str(len(steps)))
     lines: list[tuple[str, str]] = []  # (style, text)
@@ -162,11 +162,12 @@ def render_explain(graph: Graph, steps: Sequence[Step], names: Sequence[str], de
         first, *rest = step_text(graph, step, names, decimals)
         lines.append(("", f"{step.index:>{width}}. {first}"))
         lines.extend(("dim", f"{'':>{width}}    {line}") for line in rest)
-    if file.isatty() and not os.environ.get("NO_COLOR"):
+    if wants_color(file) if color is None else color:
         from rich.console import Console
         from rich.text import Text
 
-        console = Console(file=file, highlight=False, soft_wrap=True)
+        console = Console(file=file, highlight=False, soft_wrap=True, force_terminal=True,
+                          no_color=False)
         for style, text in lines:
             console.print(Text(text, style=style))
     else:

@@ -48,7 +48,7 @@ def _head(graph: Graph) -> dict[str, Any]:
         "schema": SCHEMA_ID,
         "expression": graph.expression,
         "variables": {name: _num(math.nan if values is None else values[i])
-                      for name, i in graph.variables.items()},
+                      for name, i in graph.variable_ids.items()},
         "output": graph.output,
         "output_name": graph.output_name,
         "value": _num(graph.value),
@@ -125,7 +125,7 @@ def _exact(graph: Graph, exact: ExactPass) -> dict[str, Any]:
 
     return {
         "value": exact_text(exact.values[graph.output]),
-        "gradients": {name: exact_text(exact.grads[i]) for name, i in graph.variables.items()},
+        "gradients": {name: exact_text(exact.grads[i]) for name, i in graph.variable_ids.items()},
         "nodes": [{"value": exact_text(v), "grad": exact_text(g)}
                   for v, g in zip(exact.values, exact.grads)],
     }

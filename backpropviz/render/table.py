@@ -8,41 +8,52 @@ same cells are written as plain aligned text, which stays linear in the number o
 
 from __future__ import annotations
 
-import os
+import io
 import sys
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Literal, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Sequence
 
 from ..graph import Graph
 from .numbers import fixed, is_flagged
-from .text import excerpt
+from .text import excerpt, wants_color
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.table import Table
+    from rich.text import Text
+
     from ..check import CheckReport
     from ..symbolic import ExactPass
 
-__all__ = ["Column", "render_table", "render_check", "table_rows", "print_table"]
+__all__ = ["Column", "TableView", "node_table", "check_table", "render_table", "render_check",
+           "table_rows", "print_table", "wants_color"]
 
 TABLE_DECIMALS = 4
 RICH_ROW_LIMIT = 2_000  # rich's layout costs ~0.7 ms a row; past this, plain text
 EXACT_WIDTH = 40        # characters of an exact form shown in a cell
 _GAP = "   "
 FLAG = " !"             # marks nan/inf numbers and failed checks
+COMPUTES = "computes"   # the column a narrow terminal shortens, then drops
+MIN_COMPUTES = 10       # narrower than this, the computes column is dropped
+SEPARATOR = 3           # characters between two columns of the rich table
 
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: title, justification and rich style."""
+    """A table column: title, justification, rich style, and whether it holds numbers
+    (never cut: a narrow terminal shortens or drops the others, or stacks each row)."""
 
     title: str
     justify: Literal["left", "center", "right"] = "left"
     style: str = ""
+    number: bool = False
 
 
 NODE_COLUMNS = (Column("#", "right", "dim"), Column("name", "left", "italic"),
-                Column("gate", "center", "bold"), Column("computes"),
-                Column("value", "right", "green"), Column("grad", "right", "red"))
-EXACT_COLUMNS = (Column("exact value", "left", "green"), Column("exact grad", "left", "red"))
+                Column("gate", "center", "bold"), Column(COMPUTES),
+                Column("value", "right", "green", True), Column("grad", "right", "red", True))
+EXACT_COLUMNS = (Column("exact value", "left", "green", True),
+                 Column("exact grad", "left", "red", True))
 
 
 def table_rows(graph: Graph, decimals: int = TABLE_DECIMALS,
@@ -61,24 +72,37 @@ def table_rows(graph: Graph, decimals: int = TABLE_DECIMALS,
     return rows
 
 
-def render_table(graph: Graph, file: IO[str] | None = None, decimals: int = TABLE_DECIMALS,
-                 exact: ExactPass | None = None) -> None:
-    """Print the forward and reverse pass of ``graph`` as a table on ``file`` (stdout)."""
+def node_table(graph: Graph, decimals: int = TABLE_DECIMALS,
+               exact: ExactPass | None = None) -> TableView:
+    """The forward and reverse pass of ``graph``: one row per node, then the output."""
     out = graph.nodes[graph.output]
     footer = ("output  " + (graph.output_name or excerpt(graph.expression, *out.span))
               + " = " + _number(out.value, decimals)
               + (f"  (exactly {_exact(exact.values[out.id])})" if exact is not None else ""))
     columns = NODE_COLUMNS + (EXACT_COLUMNS if exact is not None else ())
-    print_table(columns, table_rows(graph, decimals, exact), [footer], file)
+    return TableView(columns, table_rows(graph, decimals, exact), [footer])
+
+
+def render_table(graph: Graph, file: IO[str] | None = None, decimals: int = TABLE_DECIMALS,
+                 exact: ExactPass | None = None, *, color: bool | None = None,
+                 width: int | None = None) -> None:
+    """Print the forward and reverse pass of ``graph`` as a table on ``file`` (stdout)."""
+    node_table(graph, decimals, exact).print(file, color=color, width=width)
 
 
 def render_check(report: CheckReport, file: IO[str] | None = None,
-                 decimals: int = TABLE_DECIMALS) -> None:
+                 decimals: int = TABLE_DECIMALS, *, color: bool | None = None,
+                 width: int | None = None) -> None:
     """Print the ``--check`` report: backprop beside sympy and finite differences."""
+    check_table(report, decimals).print(file, color=color, width=width)
+
+
+def check_table(report: CheckReport, decimals: int = TABLE_DECIMALS) -> TableView:
+    """The ``--check`` report: backprop beside sympy and finite differences."""
     digits = max(decimals, 6)
-    columns = (Column("variable", "left", "italic"), Column("backprop", "right", "bold"),
-               Column("sympy", "right"), Column("rel err", "right", "dim"),
-               Column("finite diff", "right"), Column("rel err", "right", "dim"),
+    columns = (Column("variable", "left", "italic"), Column("backprop", "right", "bold", True),
+               Column("sympy", "right", "", True), Column("rel err", "right", "dim", True),
+               Column("finite diff", "right", "", True), Column("rel err", "right", "dim", True),
                Column("status", "left", "bold"))
     rows = []
     for c in report.checks:
@@ -104,7 +128,7 @@ def render_check(report: CheckReport, file: IO[str] | None = None,
                       f"here: {', '.join(undefined)})")
     else:
         footer.append("check passed: all gradients agree")
-    print_table(columns, rows, footer, file)
+    return TableView(columns, rows, footer)
 
 
 def _number(value: float, decimals: int) -> str:
@@ -131,39 +155,134 @@ def _is_integer(text: str) -> bool:
 
 
 def print_table(columns: Sequence[Column], rows: Sequence[tuple[str, ...]], footer: list[str],
-                file: IO[str] | None = None) -> None:
+                file: IO[str] | None = None, *, color: bool | None = None,
+                width: int | None = None) -> None:
     """Print rows under the columns, then the footer lines."""
-    file = file or sys.stdout
-    if len(rows) <= RICH_ROW_LIMIT and file.isatty() and not os.environ.get("NO_COLOR"):
-        _print_rich(columns, rows, footer, file)
-    else:
-        _print_plain(columns, rows, footer, file)
+    TableView(columns, rows, footer).print(file, color=color, width=width)
 
 
-def _print_rich(columns: Sequence[Column], rows: Sequence[tuple[str, ...]], footer: list[str],
-                file: IO[str]) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+@dataclass(frozen=True)
+class TableView:
+    """A table: rich draws it fitted to the console (``rich.print(view)``), never cutting
+    a number; ``str(view)`` is the plain aligned text (``print(view)``)."""
+
+    columns: Sequence[Column]
+    rows: Sequence[tuple[str, ...]]
+    footer: list[str]
+
+    def print(self, file: IO[str] | None = None, *, color: bool | None = None,
+              width: int | None = None) -> None:
+        """Print on ``file`` (stdout): by rich in colour when ``color`` (None: as
+        :func:`wants_color` says) and the table is small enough, else as plain text."""
+        file = file or sys.stdout
+        rich = wants_color(file) if color is None else color
+        if rich and len(self.rows) <= RICH_ROW_LIMIT:
+            from rich.console import Console
+
+            Console(file=file, highlight=False, width=width, force_terminal=True,
+                    no_color=False).print(self)
+        else:
+            _print_plain(self.columns, self.rows, self.footer, file)
+
+    def __str__(self) -> str:
+        out = io.StringIO()
+        _print_plain(self.columns, self.rows, self.footer, out)
+        return out.getvalue().rstrip("\n")  # (print() adds the last newline)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython and Jupyter show the table itself, not the dataclass's fields."""
+        printer.text(str(self))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        widths = _widths(self.columns, self.rows)
+        keep = _fit(self.columns, widths, options.max_width)
+        if keep is None:
+            yield from _stacked(self.columns, self.rows, options.max_width)
+        else:
+            yield _rich_table(self.columns, self.rows, keep)
+        for line in self.footer:
+            yield _cell(line)
+
+
+def _widths(columns: Sequence[Column], rows: Sequence[tuple[str, ...]]) -> list[int]:
+    """Each column's width on a terminal: its widest cell or title."""
+    from rich.cells import cell_len
+
+    widths = [cell_len(c.title) for c in columns]
+    for row in rows:
+        for i, text in enumerate(row):
+            widths[i] = max(widths[i], cell_len(text))
+    return widths
+
+
+def _fit(columns: Sequence[Column], widths: list[int], room: int
+         ) -> dict[int, int] | None:
+    """The columns kept (index -> width) in ``room`` characters: all; or the computes
+    column shortened, or dropped; None when even that is too wide (then rows stack)."""
+    computes = next((i for i, c in enumerate(columns) if c.title == COMPUTES), None)
+    everything = dict(enumerate(widths))
+    if sum(widths) + SEPARATOR * (len(widths) - 1) <= room:
+        return everything
+    if computes is None:
+        return None
+    others = {i: w for i, w in everything.items() if i != computes}
+    spare = room - sum(others.values()) - SEPARATOR * len(others)
+    if spare >= MIN_COMPUTES:
+        return {**everything, computes: spare}
+    if sum(others.values()) + SEPARATOR * (len(others) - 1) <= room:
+        return others
+    return None
+
+
+def _cell(text: str) -> Text:
     from rich.text import Text
 
-    def cell(text: str) -> Text:
-        if text in ("input", "const"):
-            return Text(text, style="dim")
-        if text.endswith(FLAG):
-            return Text(text, style="bold reverse")
-        return Text(text)
+    if text in ("input", "const"):
+        return Text(text, style="dim")
+    if text.endswith(FLAG):
+        return Text(text, style="bold reverse")
+    return Text(text)
+
+
+def _rich_table(columns: Sequence[Column], rows: Sequence[tuple[str, ...]],
+                keep: dict[int, int]) -> Table:
+    """The rich table of the ``keep`` columns, each exactly its width (the computes
+    column ends in '…' when shortened)."""
+    from rich import box
+    from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for column in columns:
+    for i, width in keep.items():
+        column = columns[i]
         table.add_column(column.title, justify=column.justify,
-                         style=column.style, no_wrap=column.title == "computes")
+                         style=column.style, no_wrap=True, overflow="ellipsis",
+                         width=width)
     for row in rows:
-        table.add_row(*(cell(text) for text in row))
-    console = Console(file=file, highlight=False)
-    console.print(table)
-    for line in footer:
-        console.print(cell(line))
+        table.add_row(*(_cell(row[i]) for i in keep))
+    return table
+
+
+def _stacked(columns: Sequence[Column], rows: Sequence[tuple[str, ...]],
+             room: int) -> Iterator[Text]:
+    """Each row as a block for very narrow terminals: its words on one line, then each
+    number on a line of its own under its column's title."""
+    from rich.text import Text
+
+    words = [i for i, c in enumerate(columns) if not c.number]
+    numbers = [i for i, c in enumerate(columns) if c.number]
+    label = max(len(columns[i].title) for i in numbers)
+    widths = _widths(columns, rows)
+    for row in rows:
+        yield Text("  ".join(row[i] for i in words if row[i]), style="bold")
+        for i in numbers:
+            title, text = columns[i].title, row[i]
+            if columns[i].justify == "right":
+                text = text.rjust(widths[i])
+            if len(text) + label + 4 <= room:
+                yield Text.assemble(f"  {title:<{label}}  ", (text, columns[i].style))
+            else:  # a long exact form: under its title
+                yield Text(f"  {title}")
+                yield Text(text, style=columns[i].style)
 
 
 def _print_plain(columns: Sequence[Column], rows: Sequence[tuple[str, ...]], footer: list[str],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+from typing import IO
 
-__all__ = ["excerpt"]
+__all__ = ["excerpt", "wants_color"]
 
 
 def excerpt(text: str, start: int, end: int, width: int = 48) -> str:
@@ -30,3 +32,11 @@ def _uncommented(piece: str) -> str:
     strings, so a '#' always starts one). A comment inside a statement that spans lines
     would otherwise show as part of it."""
     return _COMMENT.sub("", piece) if "#" in piece else piece
+
+
+def wants_color(file: IO[str]) -> bool:
+    """Whether output on ``file`` is drawn by rich in colour when no --color says: on a
+    terminal, unless NO_COLOR is set; anywhere when FORCE_COLOR is set (NO_COLOR wins)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or file.isatty()
