@@ -15,7 +15,8 @@ from typing import Callable, Sequence
 from .graph import Graph
 from .schedule import COMPLETE, readers, reverse_pass
 
-__all__ = ["Contribution", "Step", "display_names", "forward_steps", "backward_steps"]
+__all__ = ["Contribution", "Step", "display_names", "forward_steps", "backward_steps",
+           "contribution"]
 
 
 @dataclass(frozen=True)
@@ -92,14 +93,16 @@ def backward_steps(graph: Graph, formula: Callable[[int, int, Sequence[str]], st
     return steps
 
 
+def contribution(graph: Graph, gate_id: int, slot: int, formula: str) -> Contribution:
+    """What gate ``gate_id`` sends back along input ``slot``: its gradient times its local
+    derivative there (written as ``formula``), the chain rule's one product."""
+    gate = graph.nodes[gate_id]
+    local = gate.local_grads[slot]
+    return Contribution(gate_id, slot, gate.grad, local, formula, gate.grad * local)
+
+
 def _contributions(graph: Graph, node_id: int, uses: list[tuple[int, int]],
                    formula: Callable[[int, int, Sequence[str]], str],
                    names: Sequence[str]) -> tuple[Contribution, ...]:
-    nodes = graph.nodes
-    parts = []
-    for gate_id, slot in uses:  # (in the order visited)
-        gate = nodes[gate_id]
-        local = gate.local_grads[slot]
-        parts.append(Contribution(gate_id, slot, gate.grad, local,
-                                  formula(gate_id, slot, names), gate.grad * local))
-    return tuple(parts)
+    return tuple(contribution(graph, gate_id, slot, formula(gate_id, slot, names))
+                 for gate_id, slot in uses)  # (in the order visited)

@@ -23,7 +23,7 @@ from .names import name_text
 from .numbers import fixed
 from .text import excerpt
 from ..schedule import COMPLETE, readers, reverse_pass
-from ..steps import Contribution, display_names
+from ..steps import Contribution, contribution, display_names
 
 __all__ = ["Frame", "lesson_frames", "frame_names"]
 
@@ -104,9 +104,7 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
                 branches.add((gate, slot))
                 if not live:
                     continue  # a gate the output does not depend on sends nothing back
-                local = node.local_grads[slot]
-                part = Contribution(gate, slot, node.grad, local,
-                                    local_formula(node, slot, names), node.grad * local)
+                part = contribution(graph, gate, slot, local_formula(node, slot, names))
                 arrived[src].append(part)
                 if nodes[src].op == "const":
                     continue  # its gradient is drawn, but a constant needs no chain-rule line
