@@ -36,7 +36,8 @@ class Op(NamedTuple):
     ``about`` says what it computes and ``derivative_text`` its local derivative, for docs.
     ``kink(x, c)`` / ``kink(a, b)`` describes the non-differentiable point the inputs sit on
     (``"relu at 0"``), else None. ``piecewise``: the local derivative is piecewise constant
-    (its floats are exact). ``grows``: finite inputs can overflow it to inf.
+    (its floats are exact). ``grows``: finite inputs can overflow it to inf. ``symbol``
+    is how a teacher draws the gate, when not by its label (sigmoid as CS231n's σ).
     """
 
     name: str
@@ -52,6 +53,7 @@ class Op(NamedTuple):
     kink: Callable[..., str | None] | None = None
     piecewise: bool = False
     grows: bool = False
+    symbol: str = ""
 
 
 def _div(a: float, b: float) -> float:
@@ -290,7 +292,8 @@ _OPS = [
        derivative_text="1 - tanh(x)**2"),
     Op("sigmoid", 1, "sigmoid", lambda x, c: _sigmoid(x), lambda x, o, c: o * (1.0 - o),
        lambda sp, x, c: _sp_sigmoid(sp, x), "sigmoid(x)", spelling="sigmoid",
-       about="logistic function 1/(1+exp(-x))", derivative_text="sigmoid(x)*(1 - sigmoid(x))"),
+       about="logistic function 1/(1+exp(-x))", derivative_text="sigmoid(x)*(1 - sigmoid(x))",
+       symbol="σ"),
     Op("relu", 1, "relu", lambda x, c: x if x > 0 else (0.0 if x == x else nan),
        lambda x, o, c: 1.0 if x > 0 else (0.0 if x == x else nan),
        lambda sp, x, c: sp.Max(0, x), "relu(x)", spelling="relu", about="max(x, 0)",

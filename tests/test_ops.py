@@ -14,6 +14,7 @@ import sympy
 import backpropviz
 from backpropviz import check, parse, symbolic
 from backpropviz.ops import CONSTANTS, FUNCTION_OP, FUNCTIONS, OPS, grammar_help
+from backpropviz.render.dot import render_dot
 
 inf = math.inf
 nan = math.nan
@@ -517,3 +518,16 @@ def test_new_function_exact_values(name):
     exact = symbolic.exact_pass(graph)
     assert float(exact.values[1]) == pytest.approx(graph.value, rel=1e-15)
     assert float(exact.grads[0]) == pytest.approx(graph.gradients["x"], rel=1e-13)
+
+
+def test_symbolic_knows_every_named_constant():
+    from backpropviz.symbolic import _NAMED
+
+    assert set(_NAMED) == set(CONSTANTS)
+    assert all(float(_NAMED[name]) == value for name, value in CONSTANTS.items())
+
+
+def test_gate_symbols_come_from_the_table():
+    graph = backpropviz.trace("sigmoid(x)", x=0)
+    assert 'label="σ"' in render_dot(graph)
+    assert [op.name for op in OPS.values() if op.symbol] == ["sigmoid"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..graph import Graph, Node
+from ..ops import OPS
 from .names import GREEK, name_html
 from .numbers import fixed, is_flagged
 
@@ -25,7 +26,6 @@ __all__ = ["Style", "View", "THEMES", "CLASSIC", "DIRECTIONS", "render_dot"]
 DIAGRAM_DECIMALS = 2
 DIRECTIONS = ("LR", "TB")
 HIDDEN = "transparent"  # the colour of a number a frame does not show yet
-GATE_SYMBOLS = {"sigmoid": "σ"}  # as CS231n draws the sigmoid gate
 _SPACER = " "  # the empty cell above a fork branch's gradient
 
 
@@ -128,7 +128,7 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
                 fill = f', style=filled, fillcolor="{s.flag_fill}", penwidth=2.5'
             else:
                 fill = f', style=filled, fillcolor="{s.gate_fill}"'
-            label = GATE_SYMBOLS.get(node.label, node.label) if s.pretty_names else node.label
+            label = (OPS[node.op].symbol or node.label) if s.pretty_names else node.label
             add(f"  n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
                 f"label={_quote(label)}{fill}];")
             for slot, src in enumerate(node.inputs):
