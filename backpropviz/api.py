@@ -14,6 +14,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES
 from .errors import BackpropvizError, did_you_mean
 from .graph import Graph
 from .run import STDOUT, THEME_NAMES, Options, Report, add_passes, write_graph
@@ -30,14 +31,14 @@ __all__ = ["save", "render", "to_dict", "to_json", "table", "explain", "check", 
 #: Keyword -> (the Options field, the values allowed or (low, high), as the option says).
 LOOKS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "theme": ("theme", THEME_NAMES),
-    "engine": ("engine_choice", ("auto", "dot", "embedded")),
-    "direction": ("direction", ("LR", "TB")),
+    "engine": ("engine_choice", ENGINES),
+    "direction": ("direction", DIRECTIONS),
     "precision": ("precision", (0, 15)),
     "scale": ("scale", (0.25, 8.0)),
     "frame_ms": ("frame_ms", (20, 60_000)),
     "font": ("font", ()), "title": ("title", ()),
     "transparent": ("transparent", ()), "plain_names": ("plain_names", ()),
-    "explain": ("explain", ("forward", "backward", "both")),
+    "explain": ("explain", EXPLAIN_PASSES),
     "check": ("check", ()), "exact": ("exact", ()),
     "max_draw": ("max_draw", (1, 10**12)), "max_frames": ("max_frames", (1, 10**12)),
 }

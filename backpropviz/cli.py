@@ -21,6 +21,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__
+from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, THEME_ABOUT
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
 from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
@@ -144,7 +145,7 @@ def complete_path(ctx: click.Context, param: click.Parameter, incomplete: str
 def complete_direction(ctx: click.Context, param: click.Parameter, incomplete: str
                        ) -> list[CompletionItem]:
     """LR and TB as the help spells them (either case is accepted)."""
-    return [CompletionItem(d) for d in ("LR", "TB") if d.startswith(incomplete.upper())]
+    return [CompletionItem(d) for d in DIRECTIONS if d.startswith(incomplete.upper())]
 
 
 def complete_folder(ctx: click.Context, param: click.Parameter, incomplete: str
@@ -301,7 +302,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--format", "output_format", type=click.Choice(STREAM_FORMATS),
               help="The format of -o - (stdout), which prints it instead of the table "
                    "(binary for png): e.g. -o - --format svg | rsvg-convert ...")
-@click.option("--engine", "engine_choice", type=click.Choice(["auto", "dot", "embedded"]),
+@click.option("--engine", "engine_choice", type=click.Choice(ENGINES),
               default="auto", show_default=True,
               help="Which Graphviz draws .svg/.png/.pdf: the system 'dot', the embedded "
                    "graphviz-pure installed with backpropviz (SVG and PNG), or auto: dot "
@@ -316,12 +317,9 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--frame-ms", type=WholeRange(20, 60_000), default=1200, show_default=True,
               metavar="MS", help="How long each frame of a .gif shows.")
 @click.option("--theme", type=click.Choice(THEME_NAMES, case_sensitive=False), default="classic",
-              show_default=True, help="classic: the CS231n colours (values green above each "
-                                      "wire, gradients red below); dark: light on dark; "
-                                      "print: black and grey, gradients in italics; "
-                                      "safe: blue and orange, apart for colour-blind "
-                                      "eyes.")
-@click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR",
+              show_default=True,
+              help="; ".join(f"{name}: {about}" for name, about in THEME_ABOUT.items()) + ".")
+@click.option("--direction", type=click.Choice(DIRECTIONS, case_sensitive=False), default="LR",
               shell_complete=complete_direction,
               metavar="[LR|TB]", show_default=True, help="Inputs on the left (LR) or at the top (TB).")
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
@@ -342,7 +340,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               help="Print JSON on stdout (and nothing else there) instead of the table.")
 @click.option("--precision", type=WholeRange(0, 15), default=None, metavar="N",
               help="Decimals shown (default: 4 in the table, 2 in diagrams as in CS231n).")
-@click.option("--explain", type=click.Choice(["forward", "backward", "both"]), default=None,
+@click.option("--explain", type=click.Choice(EXPLAIN_PASSES), default=None,
               is_flag=False, flag_value="backward", metavar="[forward|backward|both]",
               help="Explain the passes step by step: every chain-rule product of the reverse "
                    "pass (default), the forward pass, or both.")

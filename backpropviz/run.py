@@ -16,6 +16,7 @@ from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph
 from .parse import build_expression
 from .values import command_line, merge, parse_values
+from .choices import THEME_NAMES
 
 if TYPE_CHECKING:
     from .check import CheckReport
@@ -32,8 +33,6 @@ __all__ = ["MAX_SIZE", "MAX_FRAMES", "THEME_NAMES", "OptionsError", "Options", "
 
 MAX_SIZE = 10_000_000   # characters of program text
 MAX_FRAMES = 201        # frames of a lesson (a 100-gate graph), each one Graphviz run
-# render.dot.THEMES, named here so that a run without a diagram never imports the renderers
-THEME_NAMES = ("classic", "dark", "print", "safe")
 DIAGRAM_DECIMALS = 2    # the figures' 2 decimals, as in CS231n
 STDOUT = "-"            # -o -: the output goes to stdout, in the --format given
 STREAM_FORMATS = ("svg", "png", "dot", "json", "html")  # what -o - writes (--format)

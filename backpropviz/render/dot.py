@@ -21,10 +21,9 @@ from ..ops import OPS
 from .names import GREEK, name_html
 from .numbers import fixed, is_flagged
 
-__all__ = ["Style", "View", "THEMES", "CLASSIC", "DIRECTIONS", "render_dot"]
+__all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot"]
 
 DIAGRAM_DECIMALS = 2
-DIRECTIONS = ("LR", "TB")
 HIDDEN = "transparent"  # the colour of a number a frame does not show yet
 _SPACER = " "  # the empty cell above a fork branch's gradient
 

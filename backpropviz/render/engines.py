@@ -18,9 +18,8 @@ from pathlib import Path
 
 from ..errors import RenderError, shorten
 
-__all__ = ["Engine", "ENGINE_CHOICES", "choose_engine", "embedded_executable"]
+__all__ = ["Engine", "choose_engine", "embedded_executable"]
 
-ENGINE_CHOICES = ("auto", "dot", "embedded")
 EMBEDDED = "graphviz-pure"
 
 INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt install graphviz; macOS: brew install "

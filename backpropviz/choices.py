@@ -1,0 +1,19 @@
+"""The values the looks options take, named once: the command, its help and completion, the
+Python API and the renderers read them here (a light module, so a --json run that never
+draws still imports no renderer)."""
+
+from __future__ import annotations
+
+__all__ = ["THEME_ABOUT", "THEME_NAMES", "ENGINES", "DIRECTIONS", "EXPLAIN_PASSES"]
+
+#: Theme -> what it looks like (render.dot.THEMES holds their styles, in this order).
+THEME_ABOUT = {
+    "classic": "the CS231n colours (values green above each wire, gradients red below)",
+    "dark": "light on dark",
+    "print": "black and grey, gradients in italics",
+    "safe": "blue and orange, apart for colour-blind eyes",
+}
+THEME_NAMES = tuple(THEME_ABOUT)
+ENGINES = ("auto", "dot", "embedded")  # render.engines says what each is
+DIRECTIONS = ("LR", "TB")  # inputs on the left, or at the top
+EXPLAIN_PASSES = ("forward", "backward", "both")
