@@ -5,9 +5,12 @@ script, not by a test (a loaded CI machine would make a timed test flaky)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
 WORKLOADS = ("sum", "chain", "dag")
@@ -63,3 +66,47 @@ def test_sweep_times_every_phase_at_every_size() -> None:
     # the growth column is time(240) / time(60): us/op ratio times 4
     sum_parse = rows["sum"]["parse"]
     assert lines[2].split()[-2] == f"{sum_parse['240'] / sum_parse['60'] * 4:.1f}"
+
+
+# --- benchmarks/layout.py: the geometry it counts with ------------------------------------
+
+LAYOUT = BENCH.parent / "layout.py"
+
+
+def load_layout():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("layout_bench", LAYOUT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["layout_bench"] = module  # (its dataclass looks itself up there)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_layout_counts_a_crossing_and_not_a_shared_end():
+    layout = load_layout()
+    # two straight "curves" forming an X cross once; two meeting at a shared end do not
+    x1 = layout.Wire(0, [(0.0, 0.0), (10.0, 10.0)])
+    x2 = layout.Wire(1, [(0.0, 10.0), (10.0, 0.0)])
+    v1 = layout.Wire(2, [(0.0, 0.0), (5.0, 5.0)])
+    v2 = layout.Wire(3, [(10.0, 0.0), (5.0, 5.0)])
+    assert layout._crosses(x1, x2)
+    assert not layout._crosses(v1, v2)
+    # a cubic Bézier through its end points: flattened, it starts and ends there
+    line = layout._bezier([(0.0, 0.0), (1.0, 2.0), (3.0, 2.0), (4.0, 0.0)])
+    assert line[0] == (0.0, 0.0) and line[-1] == (4.0, 0.0)
+    assert len(line) == layout.SAMPLES_PER_CURVE + 1
+
+
+@pytest.mark.needs_embedded
+def test_layout_benchmark_runs_and_the_seed_has_no_crossing():
+    result = subprocess.run([sys.executable, str(LAYOUT), "--engine", "embedded", "--only",
+                             "seed", "fork"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    cells = [re.split(r"\s{2,}", line.strip()) for line in result.stdout.splitlines()[2:]]
+    rows = {row[0]: row[1:] for row in cells}
+    # engine, gates, crossings, text px, aspect, seconds
+    assert rows["seed: (x+y)z"][:3] == ["embedded", "2", "0"]
+    assert rows["fork x*x"][:3] == ["embedded", "1", "0"]
+    # the text of the (x+y)z figure fitted to a slide is large: well over 24 px
+    assert float(rows["seed: (x+y)z"][3]) > 24

@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""How readable is each diagram? Layout quality of teaching graphs, per Graphviz engine.
+
+Run from a checkout::
+
+    python benchmarks/layout.py                  # every graph, every engine installed
+    python benchmarks/layout.py --engine embedded --only rnn mlp
+
+For a gallery of graphs a lecture draws (the seed figures, forks, MLPs, an unrolled RNN, a
+shared weight, softmax cross-entropy, micrograd's examples) it renders the default SVG and
+prints, per graph and engine:
+
+* ``gates``: gates in the graph;
+* ``crossings``: pairs of wires carrying different values whose curves cross, counted from
+  the SVG's geometry (each cubic Bézier flattened to 16 segments; meeting at a shared end,
+  as two wires into one gate do, is not a crossing);
+* ``text px``: the smallest text once the picture is fitted into a 1920x1080 slide;
+* ``aspect``: width / height; ``seconds``: the render time.
+
+It is a measurement, not a test: it exits 0 whatever the numbers are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # measure the checkout, installed or not
+    sys.path.insert(0, str(REPO))
+
+from backpropviz import Graph, trace  # noqa: E402
+from backpropviz.render.diagram import render_file  # noqa: E402
+from backpropviz.render.engines import choose_engine, embedded_executable  # noqa: E402
+
+SVG = "{http://www.w3.org/2000/svg}"
+SLIDE = (1920, 1080)
+SAMPLES_PER_CURVE = 16
+END_RADIUS = 3.0  # points: curves meeting this close to a shared end do not cross
+
+
+# --- the gallery: (name, program, values) -------------------------------------------------
+
+def _mlp(inputs: int, hidden: int, batch: int) -> tuple[str, dict[str, float]]:
+    """An inputs-hidden-1 tanh MLP with a squared error, summed over a batch."""
+    lines, values = [], {}
+    for j in range(hidden):
+        values[f"v{j}"] = 0.3 * (-1) ** j
+        values[f"c{j}"] = 0.1 * j
+        for i in range(inputs):
+            values[f"w{j}{i}"] = 0.5 - 0.2 * ((i + j) % 4)
+    values["b"] = 0.05
+    losses = []
+    for n in range(batch):
+        for i in range(inputs):
+            values[f"x{n}{i}"] = (-1) ** (i + n) * (0.5 + 0.25 * i)
+        values[f"t{n}"] = 0.5 - n
+        for j in range(hidden):
+            terms = " + ".join(f"w{j}{i}*x{n}{i}" for i in range(inputs))
+            lines.append(f"h{n}{j} = tanh({terms} + c{j})")
+        out = " + ".join(f"v{j}*h{n}{j}" for j in range(hidden))
+        lines.append(f"y{n} = {out} + b")
+        lines.append(f"e{n} = (y{n} - t{n})**2")
+        losses.append(f"e{n}")
+    lines.append(f"loss = {' + '.join(losses)}")
+    return "\n".join(lines), values
+
+
+def _rnn(steps: int) -> tuple[str, dict[str, float]]:
+    lines = ["h0 = tanh(u*x1)"] + [f"h{t} = tanh(w*h{t - 1} + u*x{t + 1})"
+                                   for t in range(1, steps)]
+    lines.append(f"loss = (h{steps - 1} - y)**2")
+    values = {"w": 0.5, "u": -0.7, "y": 0.2, **{f"x{t + 1}": 0.3 * (t + 1) for t in range(steps)}}
+    return "\n".join(lines), values
+
+
+def _shared_chain(steps: int) -> tuple[str, dict[str, float]]:
+    lines = ["v = x"] + ["v = tanh(v*w + b)" for _ in range(steps)]
+    return "\n".join(lines), {"x": 0.5, "w": 0.9, "b": -0.1}
+
+
+def _softmax(classes: int) -> tuple[str, dict[str, float]]:
+    lines = [f"s{k} = w{k}*x + b{k}" for k in range(classes)]
+    lines.append("z = " + " + ".join(f"exp(s{k})" for k in range(classes)))
+    lines.append("loss = log(z) - s1")
+    values = {"x": 1.5, **{f"w{k}": 0.2 * k - 0.3 for k in range(classes)},
+              **{f"b{k}": 0.1 * k for k in range(classes)}}
+    return "\n".join(lines), values
+
+
+MICROGRAD_README = """c = a + b
+d = a * b + b**3
+c += c + 1
+c += 1 + c + (-a)
+d += d * 2 + (b + a).relu()
+d += 3 * d + (b - a).relu()
+e = c - d
+f = e**2
+g = f / 2.0
+g += 10.0 / f"""
+
+GALLERY: list[tuple[str, Callable[[], tuple[str, dict[str, float]]], bool]] = [
+    ("seed: (x+y)z", lambda: ("(x+y)*z", {"x": -2, "y": 5, "z": -4}), False),
+    ("seed: sigmoid neuron", lambda: ("sigmoid(w0*x0+w1*x1+w2)",
+                                      {"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3}), True),
+    ("fork x*x", lambda: ("x*x", {"x": 3}), False),
+    ("fork a=x*y; b=a+x; a*b", lambda: ("a = x*y\nb = a + x\nf = a*b", {"x": 2, "y": -3}),
+     False),
+    ("micrograd neuron", lambda: ("tanh(x1*w1 + x2*w2 + b)", {"x1": 2, "x2": 0, "w1": -3,
+                                                               "w2": 1, "b": 6.881373587}),
+     False),
+    ("micrograd README", lambda: (MICROGRAD_README, {"a": -4, "b": 2}), False),
+    ("tanh neuron, 5 inputs", lambda: ("tanh(" + " + ".join(f"w{i}*x{i}" for i in range(5))
+                                       + " + b)", {**{f"w{i}": 0.1 * i for i in range(5)},
+                                                   **{f"x{i}": 1 - 0.5 * i for i in range(5)},
+                                                   "b": 0.2}), False),
+    ("MLP 2-3-1 + squared error", lambda: _mlp(2, 3, 1), False),
+    ("MLP 3-4-1, batch of 2", lambda: _mlp(3, 4, 2), False),
+    ("RNN unrolled 4 steps", lambda: _rnn(4), False),
+    ("shared weight, 12 steps", lambda: _shared_chain(12), False),
+    ("softmax CE, 4 classes", lambda: _softmax(4), False),
+    ("x*y 30 times + x+y 15 times", lambda: (" + ".join(["x*y"] * 30 + ["(x+y)"] * 15),
+                                             {"x": 0.5, "y": 2}), False),
+]
+
+
+# --- geometry ------------------------------------------------------------------------------
+
+Point = tuple[float, float]
+
+
+def _bezier(points: list[Point]) -> list[Point]:
+    """A path's cubic Bézier pieces (start, then three points each) as a polyline."""
+    line = [points[0]]
+    for k in range(1, len(points) - 2, 3):
+        p0, p1, p2, p3 = points[k - 1], points[k], points[k + 1], points[k + 2]
+        for step in range(1, SAMPLES_PER_CURVE + 1):
+            t = step / SAMPLES_PER_CURVE
+            u = 1 - t
+            line.append((u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0]
+                         + t**3 * p3[0],
+                         u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1]
+                         + t**3 * p3[1]))
+    return line
+
+
+def _cross(a: Point, b: Point, c: Point, d: Point) -> Point | None:
+    """Where segments ab and cd cross, if they do."""
+    r = (b[0] - a[0], b[1] - a[1])
+    s = (d[0] - c[0], d[1] - c[1])
+    denominator = r[0] * s[1] - r[1] * s[0]
+    if denominator == 0:
+        return None
+    t = ((c[0] - a[0]) * s[1] - (c[1] - a[1]) * s[0]) / denominator
+    u = ((c[0] - a[0]) * r[1] - (c[1] - a[1]) * r[0]) / denominator
+    if 0 <= t <= 1 and 0 <= u <= 1:
+        return (a[0] + t * r[0], a[1] + t * r[1])
+    return None
+
+
+@dataclass
+class Wire:
+    net: int  # the node whose value it carries
+    line: list[Point]
+
+    def box(self) -> tuple[float, float, float, float]:
+        xs, ys = [p[0] for p in self.line], [p[1] for p in self.line]
+        return min(xs), min(ys), max(xs), max(ys)
+
+
+def _near_an_end(p: Point, *wires: Wire) -> bool:
+    return any(abs(p[0] - q[0]) + abs(p[1] - q[1]) < END_RADIUS
+               for w in wires for q in (w.line[0], w.line[-1]))
+
+
+def _crosses(a: Wire, b: Wire) -> bool:
+    ax0, ay0, ax1, ay1 = a.box()
+    bx0, by0, bx1, by1 = b.box()
+    if ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0:
+        return False
+    for p, q in zip(a.line, a.line[1:]):
+        for r, s in zip(b.line, b.line[1:]):
+            hit = _cross(p, q, r, s)
+            if hit is not None and not _near_an_end(hit, a, b):
+                return True
+    return False
+
+
+def _net(title: str, graph: Graph) -> int:
+    """The node whose value the DOT edge ``title`` (``w3:e->n5``, ``b5_1:e->n5``) carries."""
+    tail = title.split("->")[0].split(":")[0]
+    if tail.startswith("b"):  # a fork's branch box b<gate>_<slot>
+        gate, slot = map(int, tail[1:].split("_"))
+        return graph.nodes[gate].inputs[slot]
+    return int(tail[1:])
+
+
+def _wires(root: ET.Element, graph: Graph) -> Iterator[Wire]:
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") != "edge":
+            continue
+        title = group.findtext(f"{SVG}title") or ""
+        path = group.find(f"{SVG}path")
+        if path is None or "->" not in title or "out" in title:
+            continue
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))]
+        points = list(zip(numbers[0::2], numbers[1::2]))
+        if len(points) >= 4:
+            yield Wire(_net(title, graph), _bezier(points))
+
+
+def crossings(root: ET.Element, graph: Graph) -> int:
+    wires = list(_wires(root, graph))
+    return sum(_crosses(a, b) for i, a in enumerate(wires) for b in wires[i + 1:]
+               if a.net != b.net)
+
+
+def smallest_text_px(root: ET.Element) -> tuple[float, float]:
+    """(smallest text in px once fitted into a 1920x1080 slide, aspect ratio)."""
+    _, _, width, height = map(float, root.get("viewBox", "0 0 1 1").split())
+    fit = min(SLIDE[0] / width, SLIDE[1] / height)
+    sizes = [float(t.get("font-size", "14")) for t in root.iter(f"{SVG}text")
+             if (t.text or "").strip()]
+    return min(sizes) * fit, width / height
+
+
+# --- the table -----------------------------------------------------------------------------
+
+def measure(name: str, make: Callable[[], tuple[str, dict[str, float]]], expand: bool,
+            engine_name: str) -> list[str]:
+    text, values = make()
+    graph = trace(text, values, expand=expand)
+    engine = choose_engine(engine_name)
+    start = time.perf_counter()
+    svg = render_file(graph, "svg", 2, engine).data
+    seconds = time.perf_counter() - start
+    root = ET.fromstring(svg)
+    px, aspect = smallest_text_px(root)
+    return [name, engine_name, str(graph.gate_count), str(crossings(root, graph)),
+            f"{px:.1f}", f"{aspect:.1f}", f"{seconds:.2f}"]
+
+
+def print_table(rows: list[list[str]]) -> None:
+    head = ["graph", "engine", "gates", "crossings", "text px", "aspect", "seconds"]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for row in [head, ["-" * w for w in widths], *rows]:
+        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+                        for i, (c, w) in enumerate(zip(row, widths))))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engine", choices=["dot", "embedded"], action="append",
+                        help="the engines to measure (default: each one installed)")
+    parser.add_argument("--only", nargs="+", metavar="WORD",
+                        help="only graphs whose name contains one of these words")
+    args = parser.parse_args(argv)
+    engines = args.engine or [e for e, ok in (("dot", shutil.which("dot")),
+                                              ("embedded", embedded_executable())) if ok]
+    rows = []
+    for name, make, expand in GALLERY:
+        if args.only and not any(word.lower() in name.lower() for word in args.only):
+            continue
+        for engine in engines:
+            rows.append(measure(name, make, expand, engine))
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
