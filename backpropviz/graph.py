@@ -218,18 +218,22 @@ class Graph:
     the JSON's ``variables``), ``variable_ids`` to its node id; ``output_name`` is the
     assigned name of the output, if any; ``warnings`` says what
     looks wrong but is allowed (a name assigned and never used). The nodes live in
-    ``store`` (parallel lists); ``nodes`` gives them as :class:`Node` views.
+    ``store`` (parallel lists); ``nodes`` gives them as :class:`Node` views. ``texts``
+    says what a gate computes where its span of the expression would not (the gates
+    ``--expand`` makes of one call: ``exp(-u)``, not ``sigmoid(u)``).
     """
 
     def __init__(self, expression: str, store: Store, output: int,
                  variable_ids: dict[str, int] | None = None, output_name: str | None = None,
-                 warnings: list[str] | None = None) -> None:
+                 warnings: list[str] | None = None, texts: dict[int, str] | None = None
+                 ) -> None:
         self.expression = expression
         self.store = store
         self.output = output
         self.variable_ids = {} if variable_ids is None else variable_ids
         self.output_name = output_name
         self.warnings = [] if warnings is None else warnings
+        self.texts = {} if texts is None else texts
         self._nodes: list[Node] | None = None
 
     @property
@@ -286,7 +290,11 @@ class Graph:
                 yield Wire(src, node.id, slot, local, grad * local if live else 0.0)
 
     def text(self, node: Node) -> str:
-        """The part of the expression that ``node`` computes, as the user wrote it."""
+        """What ``node`` computes: the part of the expression the user wrote for it (or,
+        for a gate of an expanded call, its own formula)."""
+        text = self.texts.get(node.id)
+        if text is not None:
+            return text
         start, end = node.span
         return self.expression[start:end]
 

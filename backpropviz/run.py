@@ -145,13 +145,13 @@ def nonfinite_warning(graph: Graph) -> str | None:
     if found is None:
         return None
     from .render.numbers import fixed
-    from .render.text import excerpt
+    from .render.text import computes
 
     node_id, what = found
     node = graph.nodes[node_id]
     number = node.value if what == "value" else node.grad
     return (f"the {what} of node {node_id} ({node.label}: "
-            f"{excerpt(graph.expression, *node.span)}) is {fixed(number, 2)}")
+            f"{computes(graph, node)}) is {fixed(number, 2)}")
 
 
 def run(options: Options) -> Report:

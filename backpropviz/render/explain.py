@@ -14,7 +14,7 @@ from ..graph import Graph
 from ..ops import OPS
 from ..steps import Contribution, Step
 from .numbers import fixed
-from .text import excerpt, wants_color
+from .text import computes, wants_color
 
 __all__ = ["step_text", "start_text", "use_text", "forward_text", "render_explain"]
 
@@ -140,7 +140,7 @@ def step_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> 
         lines = _backward_text(graph, step, names, decimals)
     node = graph.nodes[step.node]
     if node.is_gate and not node.name and step.phase == "backward":
-        lines[0] += f"   [{names[node.id]} = {excerpt(graph.expression, *node.span)}]"
+        lines[0] += f"   [{names[node.id]} = {computes(graph, node)}]"
     return lines
 
 

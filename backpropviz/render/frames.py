@@ -21,7 +21,7 @@ from .dot import View
 from .explain import forward_text, start_text, use_text
 from .names import name_text
 from .numbers import fixed
-from .text import excerpt
+from .text import computes
 from ..schedule import COMPLETE, readers, reverse_pass
 from ..steps import Contribution, contribution, display_names
 
@@ -132,7 +132,7 @@ def _where(graph: Graph, ids: Sequence[int], names: Sequence[str]) -> list[str]:
                and not graph.nodes[i].name and i != graph.output]
     if not unnamed:
         return []
-    return ["where " + ", ".join(f"{names[i]} = {excerpt(graph.expression, *graph.nodes[i].span)}"
+    return ["where " + ", ".join(f"{names[i]} = {computes(graph, graph.nodes[i])}"
                                  for i in unnamed)]
 
 

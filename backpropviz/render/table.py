@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Sequence
 
 from ..graph import Graph
 from .numbers import fixed, is_flagged
-from .text import excerpt, wants_color
+from .text import computes, excerpt, wants_color
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -59,10 +59,9 @@ EXACT_COLUMNS = (Column("exact value", "left", "green", True),
 def table_rows(graph: Graph, decimals: int = TABLE_DECIMALS,
                exact: ExactPass | None = None) -> list[tuple[str, ...]]:
     """The cells of every row; a nan/inf number is marked with a trailing ' !'."""
-    expression = graph.expression
     rows: list[tuple[str, ...]] = [
         (str(node.id), node.name or "", node.label if node.is_gate else node.op,
-         excerpt(expression, *node.span), _number(node.value, decimals),
+         computes(graph, node), _number(node.value, decimals),
          _number(node.grad, decimals))
         for node in graph.nodes
     ]
@@ -76,7 +75,7 @@ def node_table(graph: Graph, decimals: int = TABLE_DECIMALS,
                exact: ExactPass | None = None) -> TableView:
     """The forward and reverse pass of ``graph``: one row per node, then the output."""
     out = graph.nodes[graph.output]
-    footer = ("output  " + (graph.output_name or excerpt(graph.expression, *out.span))
+    footer = ("output  " + (graph.output_name or computes(graph, out))
               + " = " + _number(out.value, decimals)
               + (f"  (exactly {_exact(exact.values[out.id])})" if exact is not None else ""))
     columns = NODE_COLUMNS + (EXACT_COLUMNS if exact is not None else ())

@@ -6,7 +6,9 @@ import os
 import re
 from typing import IO
 
-__all__ = ["excerpt", "wants_color"]
+from ..graph import Graph, Node
+
+__all__ = ["excerpt", "computes", "wants_color"]
 
 
 def excerpt(text: str, start: int, end: int, width: int = 48) -> str:
@@ -22,6 +24,14 @@ def excerpt(text: str, start: int, end: int, width: int = 48) -> str:
         piece = (_uncommented(text[start:start + half]) + "…"
                  + _uncommented(text[end - (width - 1 - half):end]))
     return " ".join(piece.split())
+
+
+def computes(graph: Graph, node: Node, width: int = 48) -> str:
+    """What ``node`` computes, as an excerpt (see :meth:`Graph.text`)."""
+    text = graph.texts.get(node.id)
+    if text is not None:
+        return excerpt(text, 0, len(text), width)
+    return excerpt(graph.expression, *node.span, width)
 
 
 _COMMENT = re.compile(r"#[^\n]*")
