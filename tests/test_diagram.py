@@ -482,3 +482,18 @@ def test_a_name_longer_than_graphviz_takes_is_a_clear_error():
     assert message.startswith("Graphviz could not render .svg: syntax error in line ")
     assert message.endswith("longer than 16384?)")
     assert "String starting" not in message and "aaaa" not in message
+
+
+def test_a_folded_gates_x_is_not_confused_with_a_variable_x():
+    """`2**y` was drawn `2**x` while a variable x existed (issue 14): then the gate's own
+    input is written `·`; without a name x, CS231n's `1/x` stays."""
+    import backpropviz
+
+    def gate_labels(text: str, **values: float) -> list[str]:
+        dot = render_dot(backpropviz.trace(text, **values))
+        return re.findall(r'shape=circle, [^\]]*label="([^"]*)"', dot)
+
+    assert gate_labels("2**y + x", x=1, y=3) == ["2**·", "+"]
+    assert gate_labels("1/y - x", x=1, y=3) == ["1/·", "-"]
+    assert gate_labels("x = 2; f = 1 - y*x", y=3) == ["*", "1-·"]
+    assert gate_labels("2**y + 1/z", y=3, z=1) == ["2**x", "1/x", "+"]

@@ -117,6 +117,7 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
             uses[src] += 1
     branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires()}
     current = view.current if view is not None else None
+    x_is_a_name = "x" in graph.store.name
     for node in graph.nodes:
         nid = node.id
         flagged = is_flagged(node.value) or is_flagged(node.grad)
@@ -127,7 +128,7 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
                 fill = f', style=filled, fillcolor="{s.flag_fill}", penwidth=2.5'
             else:
                 fill = f', style=filled, fillcolor="{s.gate_fill}"'
-            label = (OPS[node.op].symbol or node.label) if s.pretty_names else node.label
+            label = _gate_label(node, s, x_is_a_name)
             add(f"  n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
                 f"label={_quote(label)}{fill}];")
             for slot, src in enumerate(node.inputs):
@@ -199,6 +200,17 @@ def _number_html(value: float, decimals: int, color: str, size: int, emphasis: s
     elif emphasis:
         text = f"<{emphasis}>{text}</{emphasis}>"
     return f'<font color="{color if shown else HIDDEN}" point-size="{size}">{text}</font>'
+
+
+def _gate_label(node: Node, s: Style, x_is_a_name: bool) -> str:
+    """The text in a gate: its symbol (σ) or label. A folded gate's ``x`` stands for its
+    input (``2**x``, ``1/x``); where a name x exists that would read as that x, so the
+    input is written ``·`` (``2**·``)."""
+    op = OPS[node.op]
+    label = (op.symbol or node.label) if s.pretty_names else node.label
+    if x_is_a_name and "{c}" in op.label and op.label.endswith("x"):
+        label = label[:-1] + "·"
+    return label
 
 
 def _graph_label(s: Style, caption: tuple[str, ...]) -> str:
