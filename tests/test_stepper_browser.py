@@ -70,12 +70,12 @@ def state(page) -> tuple[str, list[str]]:
 def test_keys_and_buttons_step_through_the_frames(page, lesson_url):
     page.goto(lesson_url)
     assert state(page) == ("Step 1 of 5 \u00b7 forward pass", ["bpv-frame-1"])
-    assert page.locator("#bpv-frame-1 .caption").inner_text() == FIRST_CAPTION
+    assert page.locator("#bpv-caption").inner_text() == FIRST_CAPTION
     assert page.locator("#bpv-prev").is_disabled()
 
     page.keyboard.press("ArrowRight")
     assert state(page) == ("Step 2 of 5 \u00b7 forward pass", ["bpv-frame-2"])
-    assert page.locator("#bpv-frame-2 .caption").is_visible()
+    assert page.locator("#bpv-caption").is_visible()
     page.keyboard.press("ArrowLeft")
     assert state(page) == ("Step 1 of 5 \u00b7 forward pass", ["bpv-frame-1"])
 
@@ -84,7 +84,7 @@ def test_keys_and_buttons_step_through_the_frames(page, lesson_url):
     assert state(page) == ("Step 3 of 5 \u00b7 backward pass", ["bpv-frame-3"])
     page.keyboard.press("End")
     assert state(page) == ("Step 5 of 5 \u00b7 backward pass", ["bpv-frame-5"])
-    assert page.locator("#bpv-frame-5 .caption").inner_text() == LAST_CAPTION
+    assert page.locator("#bpv-caption").inner_text() == LAST_CAPTION
     assert page.locator("#bpv-next").is_disabled()
     page.keyboard.press("ArrowRight")  # past the end: stays
     assert state(page)[1] == ["bpv-frame-5"]
@@ -131,3 +131,135 @@ def test_without_javascript_every_frame_is_shown(browser, lesson_url):
         assert not page.locator("#bpv-next").is_visible()
     finally:
         context.close()
+
+
+# --- a lesson a teacher can present: fixed buttons, the caption on screen, readable numbers
+
+SIGMOID = ("sigmoid(w0*x0+w1*x1+w2)", "--w0", "2", "--x0", "-1", "--w1", "-3", "--x1", "-2",
+           "--w2", "-3", "--expand", "--engine", "embedded", "-q")
+# A 3-4-1 tanh MLP and its squared error: 38 gates, 77 frames.
+MLP = "\n".join(["# a 3-4-1 MLP"]
+                + [f"h{j} = tanh(" + " + ".join(f"w{j}{i}*x{i}" for i in range(3)) + f" + b{j})"
+                   for j in range(4)]
+                + ["y = " + " + ".join(f"v{j}*h{j}" for j in range(4)) + " + c",
+                   "loss = (y - t)**2"])
+MLP_VALUES = {**{f"w{j}{i}": 0.1 * (i - j) for j in range(4) for i in range(3)},
+              **{f"x{i}": 1.0 - i for i in range(3)}, **{f"b{j}": 0.05 * j for j in range(4)},
+              **{f"v{j}": 0.5 - 0.25 * j for j in range(4)}, "c": 0.1, "t": 1.0}
+
+
+def write_lesson(folder, name: str, args: list[str]) -> str:
+    from click.testing import CliRunner
+
+    from backpropviz.cli import cli
+
+    path = folder / f"{name}.html"
+    result = CliRunner().invoke(cli, [*args, "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path.as_uri()
+
+
+@pytest.fixture(scope="module")
+def lessons(tmp_path_factory) -> dict[str, str]:
+    import json
+
+    folder = tmp_path_factory.mktemp("lessons")
+    (folder / "mlp.bp").write_text(MLP, encoding="utf-8")
+    (folder / "mlp.json").write_text(json.dumps(MLP_VALUES), encoding="utf-8")
+    return {"sigmoid": write_lesson(folder, "sigmoid", list(SIGMOID)),
+            "mlp": write_lesson(folder, "mlp", ["-f", str(folder / "mlp.bp"), "--values",
+                                                str(folder / "mlp.json"), "--engine",
+                                                "embedded", "-q"])}
+
+
+def boxes(page) -> tuple[dict, dict, dict]:
+    return (page.locator("#bpv-prev").bounding_box(), page.locator("#bpv-next").bounding_box(),
+            page.locator("#bpv-caption").bounding_box())
+
+
+def number_to_caption_ratio(page) -> float:
+    """The drawn size of the current frame's numbers over the caption's font size."""
+    return page.evaluate("""() => {
+      const svg = document.querySelector(".frame.current svg");
+      const text = [...svg.querySelectorAll("text")].find(t => /^-?\\d+\\.\\d+$/.test(t.textContent));
+      const drawn = parseFloat(text.getAttribute("font-size")) * svg.getScreenCTM().a;
+      return drawn / parseFloat(getComputedStyle(document.getElementById("bpv-caption")).fontSize);
+    }""")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 720},
+                                      {"width": 1920, "height": 1080}])
+@pytest.mark.parametrize("name", ["sigmoid", "mlp"])
+def test_buttons_never_move_and_the_caption_stays_on_screen(browser, lessons, name, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(lessons[name])
+        frames = page.locator("section.frame").count()
+        first = boxes(page)
+        ratios = []
+        for k in range(frames):
+            prev, next_, caption = boxes(page)
+            assert (prev, next_) == first[:2], f"the buttons moved at step {k + 1}"
+            assert caption == first[2], f"the caption panel moved at step {k + 1}"
+            assert caption["y"] >= 0 and caption["y"] + caption["height"] <= viewport["height"]
+            assert next_["y"] + next_["height"] <= viewport["height"]
+            ratios.append(number_to_caption_ratio(page))
+            page.keyboard.press("ArrowRight")
+        # the picture's numbers are at least 60% of the caption's size, zoomed in if need be
+        assert min(ratios) >= 0.6 - 1e-6, (name, min(ratios))
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_space_steps_forward_once_even_on_a_button(page, lessons):
+    page.goto(lessons["sigmoid"])
+    page.keyboard.press(" ")
+    assert state(page)[1] == ["bpv-frame-2"]
+    page.keyboard.press("Shift+ ")
+    assert state(page)[1] == ["bpv-frame-1"]
+    page.locator("#bpv-next").focus()
+    page.keyboard.press(" ")  # the button's own click: one step, not two
+    assert state(page)[1] == ["bpv-frame-2"]
+    assert page.errors == []
+
+
+def test_a_zoomed_frame_centres_its_gate(browser, lessons):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(lessons["mlp"] + "#30")
+        inside = page.evaluate("""() => {
+          const frame = document.querySelector(".frame.current");
+          const gate = frame.getAttribute("data-gate");
+          const node = [...frame.querySelectorAll("g.node > title")]
+              .find(t => t.textContent === gate).parentNode;
+          const r = node.getBoundingClientRect();
+          const s = frame.querySelector("svg").getBoundingClientRect();
+          return r.left >= s.left && r.right <= s.right && r.top >= s.top && r.bottom <= s.bottom;
+        }""")
+        assert inside
+    finally:
+        context.close()
+
+
+def test_a_programs_heading_is_one_clean_line(page, lessons):
+    page.goto(lessons["mlp"])
+    heading = page.locator("h1").inner_text()
+    assert heading.startswith("backpropviz: h0 = tanh(")
+    assert "#" not in heading and "\n" not in heading and "\\n" not in heading
+    assert heading.endswith("; loss = (y - t)**2")
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "mlp"])
+def test_axe_finds_no_accessibility_violation(page, lessons, name):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright",
+                              reason="axe-playwright-python comes with the browser extra")
+    page.goto(lessons[name])
+    results = axe.Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.keyboard.press("End")
+    assert axe.Axe().run(page).violations_count == 0

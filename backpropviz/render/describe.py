@@ -12,7 +12,7 @@ from .names import name_text
 from .numbers import fixed
 from .text import excerpt
 
-__all__ = ["describe", "with_description"]
+__all__ = ["describe", "program_line", "with_description"]
 
 MAX_LISTED = 20  # inputs named one by one; a bigger graph says how many more
 
@@ -20,7 +20,7 @@ MAX_LISTED = 20  # inputs named one by one; a bigger graph says how many more
 def describe(graph: Graph, decimals: int, style: Style, view: View | None = None
              ) -> tuple[str, str]:
     """(title, description) of the diagram, or of one lesson frame when ``view`` is given."""
-    expression = excerpt(graph.expression, 0, len(graph.expression), 120)
+    expression = program_line(graph.expression, 120)
     title = style.title or f"Backpropagation through {expression}"
     spell = name_text if style.pretty_names else str
     out = spell(graph.output_name or "f")
@@ -37,6 +37,23 @@ def describe(graph: Graph, decimals: int, style: Style, view: View | None = None
     return title, (f"Computation graph of {expression} at {values}{more}. Forward pass: "
                    f"{out} = {fixed(graph.value, decimals)}. Reverse pass, the gradients: "
                    f"{grads}{more}.")
+
+
+def program_line(text: str, width: int) -> str:
+    """A program on one line for a heading: its statements joined by ``; ``, comments and
+    blank lines left out, shortened in the middle to ``width`` characters."""
+    one, depth = "", 0
+    for line in text.splitlines():
+        line = excerpt(line, 0, len(line), len(line)).rstrip(";")  # (no comment, one space)
+        if not line:
+            continue
+        joins = depth > 0 or one.endswith(_CONTINUES)  # a statement over several lines
+        one += (" " if joins else "; ") + line if one else line
+        depth += line.count("(") - line.count(")")
+    return excerpt(one, 0, len(one), width)
+
+
+_CONTINUES = tuple("+-*/^(,=")
 
 
 def with_description(svg: bytes, title: str, description: str) -> bytes:

@@ -12,7 +12,7 @@ from ..graph import Graph
 from .dot import CLASSIC, HIDDEN, Style, View, render_dot
 from .engines import Engine
 from .json_doc import render_json
-from .describe import describe, with_description
+from .describe import describe, program_line, with_description
 from .png import png_size, with_dpi
 
 if TYPE_CHECKING:
@@ -125,11 +125,12 @@ def _render_lesson(graph: Graph, fmt: str, decimals: int, engine: Engine, style:
         bare = [View(f.view.values, f.view.grads, f.view.branches, f.view.current)
                 for f in frames]
         svgs = render_frames(graph, bare, "svg", decimals, engine, style, scale, progress)
-        title = style.title or f"backpropviz: {shorten(graph.expression, 80)}"
+        title = style.title or f"backpropviz: {program_line(graph.expression, 80)}"
         page = render_html([r.data.decode("utf-8") for r in svgs],
                            ["\n".join(f.caption) for f in frames], title=title,
                            background=style.background, foreground=style.wire_color,
-                           phases=[f"{f.phase} pass" for f in frames])
+                           phases=[f"{f.phase} pass" for f in frames],
+                           gates=[f.node for f in frames])
         return Rendered(page.encode("utf-8"))
     from .gif import render_gif
 

@@ -1,5 +1,8 @@
-"""A lesson's frames as one self-contained HTML page: one diagram at a time, Prev/Next
-buttons, arrow keys and a step counter, for a teacher to click through on a projector.
+"""A lesson's frames as one self-contained HTML page: one diagram at a time, fitted to the
+window, with a caption panel of fixed height, Prev/Next buttons that never move, keys
+(arrows, Space, PageUp/PageDown as clickers send, Home/End), ``#N`` links and a step
+counter, for a teacher to click through on a projector; the caption is announced to
+screen readers (an ARIA live region).
 
 Nothing is fetched: the SVGs, the style and the script are all inline, so the file works
 offline and from a USB stick. Without JavaScript the page shows every frame one under the
@@ -29,35 +32,78 @@ body{margin:0 auto;padding:1rem 2vw;max-width:1800px;
  font:clamp(1rem,1.6vw,1.6rem)/1.4 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif}
 header{display:flex;flex-wrap:wrap;gap:.3em 1.5em;align-items:baseline;
  justify-content:space-between}
-h1{font-size:1.2em;margin:0}
+h1{font-size:1.1em;margin:0}
+.js header{flex-wrap:nowrap}
+.js h1{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.js .counter{flex:none}
 .counter,.step{font-size:1.1em;font-weight:600;margin:0}
 .frame{margin:1rem 0 2.5rem}
 .diagram{margin:0 auto;max-width:100%}
 .diagram svg{display:block;width:100%;max-width:100%;height:auto;max-height:78vh;margin:0 auto}
-.caption{font-size:clamp(1.2rem,2.4vw,2.4rem);line-height:1.35;white-space:pre-line;
+.caption,.live{font-size:clamp(1rem,1.7vw,2rem);line-height:1.35;white-space:pre-line;
  text-align:center;margin:.6em auto 0;max-width:60em}
-.controls{display:flex;gap:1rem;justify-content:center;margin:.5rem 0}
-button{font:inherit;font-size:1.1em;padding:.35em 1.4em;color:inherit;background:transparent;
+.controls{display:flex;gap:1rem;justify-content:center;margin:.4rem 0 0}
+button{font:inherit;font-size:1.1em;padding:.3em 1.4em;color:inherit;background:transparent;
  border:2px solid currentColor;border-radius:.4em;cursor:pointer}
 button:disabled{opacity:.35;cursor:default}
-.counter,.controls{display:none}
-.js .counter{display:block}.js .controls{display:flex}
-.js .step,.js .frame:not(.current){display:none}
-.js .frame{margin-bottom:0}
+button:focus-visible{outline:3px solid currentColor;outline-offset:2px}
+.counter,.panel{display:none}
+.js body{height:100vh;display:flex;flex-direction:column;overflow:hidden;padding:.6rem 2vw}
+.js header,.js .panel{flex:none}
+.js .counter{display:block}
+.js main{flex:1 1 auto;min-height:0}
+.js .frame{margin:0;height:100%}
+.js .step,.js .frame .caption,.js .frame:not(.current){display:none}
+.js .diagram{width:100%!important;height:100%}
+.js .diagram svg{width:100%;height:100%;max-height:none}
+.js .panel{display:block}
+.live{height:4.2em;overflow-y:auto;margin:.3em auto 0}
 """
 
-# Runs at the end of the body: the frames exist; `#3` in the URL opens frame 3.
+# Runs at the end of the body: the frames exist; `#3` in the URL opens frame 3. The caption
+# panel has a fixed height, so the buttons never move; on a big graph whose numbers would
+# be small, the picture zooms to the step's gate (numbers at least 60% of the caption's).
 _SCRIPT = """
 (function () {
   var frames = document.querySelectorAll(".frame"), n = frames.length, cur = 0;
   var counter = document.getElementById("bpv-counter");
+  var live = document.getElementById("bpv-caption");
   var prev = document.getElementById("bpv-prev"), next = document.getElementById("bpv-next");
+  function zoom(frame) {
+    var svg = frame.querySelector("svg"), texts = svg ? svg.querySelectorAll("text") : [];
+    if (!texts.length) return;
+    if (!svg.dataset.box) svg.dataset.box = svg.getAttribute("viewBox");
+    svg.setAttribute("viewBox", svg.dataset.box);
+    var box = svg.viewBox.baseVal, rect = svg.getBoundingClientRect();
+    var scale = Math.min(rect.width / box.width, rect.height / box.height);
+    var want = 0.6 * parseFloat(getComputedStyle(live).fontSize);
+    var size = Infinity;  // the smallest text decides
+    texts.forEach(function (t) { size = Math.min(size, parseFloat(t.getAttribute("font-size")) || 14); });
+    if (size * scale >= want) return;
+    var gate = frame.getAttribute("data-gate"), node = null;
+    svg.querySelectorAll("g.node > title").forEach(function (t) {
+      if (t.textContent === gate) node = t.parentNode;
+    });
+    var zoomed = want / size, w = rect.width / zoomed, h = rect.height / zoomed;
+    var cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+    if (node) {
+      var r = node.getBoundingClientRect(), m = svg.getScreenCTM().inverse();
+      var p = svg.createSVGPoint();
+      p.x = r.x + r.width / 2; p.y = r.y + r.height / 2;
+      p = p.matrixTransform(m); cx = p.x; cy = p.y;
+    }
+    var x = Math.max(box.x, Math.min(cx - w / 2, box.x + box.width - w));
+    var y = Math.max(box.y, Math.min(cy - h / 2, box.y + box.height - h));
+    svg.setAttribute("viewBox", [x, y, w, h].join(" "));
+  }
   function show(i) {
     cur = Math.max(0, Math.min(n - 1, i));
     for (var k = 0; k < n; k++) frames[k].classList.toggle("current", k === cur);
     counter.textContent = frames[cur].getAttribute("data-step");
+    live.textContent = frames[cur].querySelector(".caption").textContent;
     prev.disabled = cur === 0;
     next.disabled = cur === n - 1;
+    zoom(frames[cur]);
     try { history.replaceState(null, "", "#" + (cur + 1)); } catch (e) { /* e.g. sandboxed */ }
   }
   function fromHash() {
@@ -68,9 +114,10 @@ _SCRIPT = """
   next.addEventListener("click", function () { show(cur + 1); });
   document.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if ((e.key === " " || e.key === "Enter") && e.target.tagName === "BUTTON") return;
     var to;
     switch (e.key) {  // PageUp/PageDown: what presentation clickers send
-      case "ArrowRight": case "PageDown": to = cur + 1; break;
+      case "ArrowRight": case "PageDown": case " ": to = e.shiftKey ? cur - 1 : cur + 1; break;
       case "ArrowLeft": case "PageUp": to = cur - 1; break;
       case "Home": to = 0; break;
       case "End": to = n - 1; break;
@@ -80,6 +127,7 @@ _SCRIPT = """
     show(to);
   });
   window.addEventListener("hashchange", function () { show(fromHash()); });
+  window.addEventListener("resize", function () { zoom(frames[cur]); });
   show(fromHash());
 })();
 """
@@ -87,9 +135,11 @@ _SCRIPT = """
 
 def render_html(svgs: Sequence[str], captions: Sequence[str], *, title: str = "backpropviz",
                 background: str = "#ffffff", foreground: str = "#24292f",
-                phases: Sequence[str] | None = None) -> str:
+                phases: Sequence[str] | None = None,
+                gates: Sequence[int | None] | None = None) -> str:
     """The page for the frames ``svgs`` (Graphviz SVG text, trusted) with their ``captions``
-    (plain text, newlines kept); ``phases`` (e.g. "forward pass") joins the step counter."""
+    (plain text, newlines kept); ``phases`` (e.g. "forward pass") joins the step counter;
+    ``gates`` (a node id per frame) is the gate a zoomed-in frame centres on."""
     n = len(svgs)
     if n == 0:
         raise ValueError("render_html needs at least one frame")
@@ -111,8 +161,11 @@ def render_html(svgs: Sequence[str], captions: Sequence[str], *, title: str = "b
     for k, (svg, caption, width, step) in enumerate(zip(svg_bodies, captions, widths, steps), 1):
         share = f' style="width:{100 * width / widest:.2f}%"' if width and widest else ""
         current = ' current' if k == 1 else ''
+        gate = gates[k - 1] if gates is not None else None
+        focus = f' data-gate="n{gate}"' if gate is not None else ""
         sections.append(
-            f'<section class="frame{current}" id="bpv-frame-{k}" data-step="{escape(step)}">\n'
+            f'<section class="frame{current}" id="bpv-frame-{k}" data-step="{escape(step)}"'
+            f'{focus}>\n'
             f'<p class="step">{escape(step)}</p>\n'
             f'<div class="diagram"{share}>\n{svg}\n</div>\n'
             f'<p class="caption">{escape(caption)}</p>\n</section>')
@@ -125,12 +178,14 @@ def render_html(svgs: Sequence[str], captions: Sequence[str], *, title: str = "b
         '<script>document.documentElement.className = "js";</script>\n'
         f'<style>{style}</style>\n</head>\n<body>\n'
         f'<header><h1>{escape(title)}</h1>'
-        f'<p class="counter" id="bpv-counter" aria-live="polite">{escape(steps[0])}</p></header>\n'
+        f'<p class="counter" id="bpv-counter">{escape(steps[0])}</p></header>\n<main>\n'
         + "\n".join(sections) +
-        '\n<nav class="controls">'
+        '\n</main>\n<footer class="panel">'
+        f'<p class="live" id="bpv-caption" aria-live="polite" tabindex="0">{escape(captions[0])}</p>'
+        '<nav class="controls" aria-label="Lesson steps">'
         '<button type="button" id="bpv-prev" aria-label="Previous step">\u2190 Prev</button>'
         '<button type="button" id="bpv-next" aria-label="Next step">Next \u2192</button>'
-        f'</nav>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n')
+        f'</nav></footer>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n')
 
 
 def _inline_svg(svg: str, prefix: str) -> str:
