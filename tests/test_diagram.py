@@ -497,3 +497,15 @@ def test_a_folded_gates_x_is_not_confused_with_a_variable_x():
     assert gate_labels("1/y - x", x=1, y=3) == ["1/·", "-"]
     assert gate_labels("x = 2; f = 1 - y*x", y=3) == ["*", "1-·"]
     assert gate_labels("2**y + 1/z", y=3, z=1) == ["2**x", "1/x", "+"]
+
+
+def test_side_by_side_numbers_keep_clear_of_the_wire_in_tb():
+    """--direction TB: value | gradient side by side touched the rule (~2 px, issue 14);
+    a 6-point cell on each side keeps them apart (checked by eye in both engines' PNGs)."""
+    import backpropviz
+    from backpropviz.render.dot import CLASSIC
+
+    graph = backpropviz.trace("(x+y)*z", x=3, y=-2, z=-4)
+    tb = render_dot(graph, style=replace(CLASSIC, direction="TB"))
+    assert tb.count('<td width="6"></td><vr/><td width="6"></td>') == len(graph.nodes)
+    assert "<vr/>" not in render_dot(graph)  # LR: value above, gradient below, no rule cell

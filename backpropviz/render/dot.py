@@ -189,7 +189,9 @@ def _wire_table(top: str, bottom: str, s: Style) -> str:
              f'color="{s.wire_color}">')
     if s.direction == "LR":
         return f"{table}<tr><td>{top}</td></tr><hr/><tr><td>{bottom}</td></tr></table>"
-    return f"{table}<tr><td>{top}</td><vr/><td>{bottom}</td></tr></table>"
+    # (side by side, the numbers need room from the rule: cellpadding alone left ~2 px)
+    return (f'{table}<tr><td align="right">{top}</td><td width="6"></td><vr/>'
+            f'<td width="6"></td><td align="left">{bottom}</td></tr></table>')
 
 
 def _number_html(value: float, decimals: int, color: str, size: int, emphasis: str = "",
