@@ -21,6 +21,9 @@ FRAME_FILE = re.compile(r"step-\d+-(forward|backward)\.(svg|png)")
 
 def check_writable(path: str) -> None:
     """Fail early, before any work, when ``path`` cannot be written."""
+    if path.endswith(("/", os.sep)):  # Path() would drop the slash and write the file
+        raise RenderError(f"cannot write '{path}': a path ending in '/' names a folder; "
+                          "name a file")
     target = Path(path)
     folder = target.parent
     if not folder.is_dir():

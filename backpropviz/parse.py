@@ -19,13 +19,14 @@ constants until a statement assigns them (then variables, as in Python), and
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Callable, Iterator, Optional, Tuple
 
 from .errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
 from .graph import Graph, PausedGC, Store
 from .ops import BINARY_OPERATOR, CODE, CONSTANTS, FOLDED, FUNCTION_OP, FUNCTIONS, OPS
 
-__all__ = ["build_expression", "is_name"]
+__all__ = ["build_expression", "is_name", "normal_name"]
 
 # (blanks, token) pairs; the catch-all '.' last makes every character part of some token,
 # so a character outside the grammar is a token of its own, reported where it stands.
@@ -40,7 +41,7 @@ _NAME = re.compile(r"[^\W\d]\w*")
 
 # Token kinds.
 NAME, FUNC, CONST, NUM, BIN, LPAREN, RPAREN, COMMA, SEP, NEWLINE, ASSIGN, COMMENT, DOT, \
-    BAD, END = range(15)
+    BAD, END, WIDE = range(16)  # WIDE: a name with a character beyond ASCII (NFKC'd first)
 _KIND: dict[str, int] = {"+": BIN, "-": BIN, "*": BIN, "/": BIN, "**": BIN, "^": BIN,
                          "(": LPAREN, ")": RPAREN, ",": COMMA, ";": SEP, "\n": NEWLINE,
                          "=": ASSIGN, "+=": ASSIGN, "-=": ASSIGN, "*=": ASSIGN, "/=": ASSIGN,
@@ -73,6 +74,15 @@ def is_name(text: str) -> bool:
     return _NAME.fullmatch(text) is not None
 
 
+def normal_name(name: str) -> str:
+    """``name`` as Python reads an identifier: NFKC-normalised, so fullwidth ``ｘ`` is
+    ``x`` and ``x₁`` is ``x1`` (unless the result is no name). ASCII is left as is."""
+    if name.isascii():
+        return name
+    normal = unicodedata.normalize("NFKC", name)
+    return normal if _NAME.fullmatch(normal) else name
+
+
 def build_expression(text: str, output: Optional[str] = None) -> Graph:
     """Parse ``text`` (an expression or a program) into its graph; ``output`` picks an
     assigned name as the output instead of the last statement."""
@@ -87,11 +97,16 @@ def _kind(tok: str) -> int:
         return COMMENT  # (a comment, or blanks at the end: skipped)
     if ch.isdecimal() or (ch == "." and len(tok) > 1):
         return NUM
-    if tok in FUNCTIONS:
+    if not _NAME.match(ch):
+        return BAD  # a stray character, or '=='
+    return _name_kind(tok) if tok.isascii() else WIDE
+
+
+def _name_kind(name: str) -> int:
+    """A name's kind: a function, a constant or a variable's name."""
+    if name in FUNCTIONS:
         return FUNC
-    if tok in CONSTANTS:
-        return CONST
-    return NAME if _NAME.match(ch) else BAD  # (BAD: a stray character, or '==')
+    return CONST if name in CONSTANTS else NAME
 
 
 def _pieces(text: str) -> Iterator[list[tuple[str, str]]]:
@@ -177,6 +192,7 @@ class _Parser:
         self.bare = False              # the last statement was a bare expression
         self.result = -1
         self.kinds = dict(_KIND)
+        self.spellings: dict[str, tuple[int, str]] = {}  # a WIDE name -> (kind, NFKC)
         self.labels = {name: op.label for name, op in OPS.items()}
         self.call: tuple[str, int] = ("", 0)  # a function (or method) waiting for '('
         self.unassigned: Optional[ExpressionSyntaxError] = None  # a read before assignment
@@ -189,6 +205,8 @@ class _Parser:
     def run(self, output: Optional[str]) -> Graph:
         """Read every token, then finish the graph."""
         kinds, handlers = self.kinds, self.handlers
+        if not self.text.isascii():  # (ASCII text pays nothing for the spellings)
+            handlers = tuple(map(self._spelled, handlers))
         pos = 0
         for pairs in _pieces(self.text):
             for ws, tok in pairs:
@@ -199,6 +217,23 @@ class _Parser:
                     kind = kinds[tok] = _kind(tok)
                 handlers[self.state](kind, tok, p)
         return self.finish(output)
+
+    def _spelled(self, handler: Callable[[int, str, int], None]
+                 ) -> Callable[[int, str, int], None]:
+        """``handler``, given a name with non-ASCII characters in its NFKC spelling."""
+        def spelled(kind: int, tok: str, pos: int) -> None:
+            if kind == WIDE:
+                kind, tok = self.wide(tok)
+            handler(kind, tok, pos)
+        return spelled
+
+    def wide(self, tok: str) -> tuple[int, str]:
+        """A name with non-ASCII characters: its kind and its NFKC spelling (remembered)."""
+        found = self.spellings.get(tok)
+        if found is None:
+            normal = normal_name(tok)
+            found = self.spellings[tok] = (_name_kind(normal), normal)
+        return found
 
     def error(self, message: str, pos: int, hint: str = "") -> ExpressionSyntaxError:
         """The error to raise: this one, or a read before assignment found further left
@@ -249,7 +284,7 @@ class _Parser:
         if kind == ASSIGN:
             self._begin_assignment(name, tok, name_pos)
             return
-        self._operand(self.kinds[name], name, name_pos)
+        self._operand(_name_kind(name), name, name_pos)
         self.handlers[self.state](kind, tok, pos)
 
     def _begin_assignment(self, name: str, aug: str, pos: int) -> None:
@@ -421,6 +456,8 @@ class _Parser:
             at += len(ws)
             kind = self.kinds.get(tok, -1)
             kind = _kind(tok) if kind < 0 else kind
+            if kind == WIDE:
+                kind, tok = self.wide(tok)
             if kind != COMMENT and kind != NEWLINE:
                 last = (kind, tok, at)
             at += len(tok)

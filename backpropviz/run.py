@@ -204,9 +204,7 @@ def _program_text(options: Options) -> tuple[str | None, str]:
     from .sources import read_text
 
     source = "stdin" if path == "-" else path
-    text = read_text(path, "program file", limit=options.max_size + 1)
-    _check_size(len(text), source, options.max_size)
-    return source, text
+    return source, read_text(path, "program file", limit=options.max_size)
 
 
 def not_utf8_at(text: str) -> int | None:
@@ -230,8 +228,8 @@ def _evaluate(options: Options, source: str | None, text: str, progress: Progres
 
     given = command_line(options.variables, options.var_items)
     values_file = options.values_file
-    file_values = (parse_values(read_text(values_file, "values file"), values_file)
-                   if values_file is not None else {})
+    file_values = (parse_values(read_text(values_file, "values file", limit=options.max_size),
+                                values_file) if values_file is not None else {})
     graph = build(text, options.output_name, options.expand_gates)
     warnings: list[str] = []
     values = merge(graph, given, file_values, values_file, warnings)

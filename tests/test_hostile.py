@@ -258,3 +258,153 @@ def test_canary_check_can_fail(tmp_path: Path):
         assert_clean_error("Traceback (most recent call last):\n  ...\nNameError\n", "")
     with pytest.raises(AssertionError):
         assert_clean_error("Error: \x1b[31mred\n", "")
+
+
+# --- streams, sizes, paths and spellings (issue 20) ---------------------------------------
+
+READ_LIMIT = 1_000_000  # --max-size for the endless inputs: the refusal must come at it
+MAX_RSS_MB = 150        # a bounded read of READ_LIMIT characters stays far below this
+
+
+def _run_measured(args: list[str], cwd: Path, env: dict[str, str], stdin: object = None,
+                  close_stdin: bool = False) -> tuple[int, str, str, float]:
+    """Run ``python -m backpropviz ARGS``: (exit status, stdout, stderr, its peak RSS in
+    MB, from wait4: this child's alone)."""
+    import os
+    import threading
+
+    with open(cwd / ".out", "w+b") as out, open(cwd / ".err", "w+b") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "backpropviz", *args], cwd=cwd,
+                                env=env, stdout=out, stderr=err,
+                                stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                                preexec_fn=(lambda: os.close(0)) if close_stdin else None)
+        timer = threading.Timer(60, proc.kill)  # a hang ends as a kill, reported below
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        assert proc.returncode != -9, "no answer within 60 s: the read is not bounded"
+        out.seek(0)
+        err.seek(0)
+        texts = out.read().decode(), err.read().decode()
+    for name in (".out", ".err"):
+        (cwd / name).unlink()
+    return proc.returncode, *texts, usage.ru_maxrss / 1024
+
+
+def _limit_refusal(rc: int, out: str, err: str, where: str) -> None:
+    assert rc == 2, err[:400]
+    assert_clean_error(err, out)
+    assert where in err and f"--max-size {READ_LIMIT:,}" in err, err
+
+
+@pytest.mark.parametrize("args", [
+    ["@/dev/zero"],
+    ["-f", "/dev/zero"],
+    ["x", "--values", "/dev/zero"],
+], ids=["at-file", "program-file", "values-file"])
+def test_dev_zero_stops_at_the_limit(args, tmp_path, child_env):
+    """/dev/zero never ends: the read stops at --max-size with a one-line error."""
+    rc, out, err, _ = _run_measured([*args, "--max-size", str(READ_LIMIT)], tmp_path,
+                                    child_env())
+    _limit_refusal(rc, out, err, "/dev/zero")
+
+
+@pytest.mark.parametrize("args", [["-"], ["x", "--values", "-"]], ids=["program", "values"])
+def test_endless_stdin_stops_at_the_limit(args, tmp_path, child_env):
+    """An endless stdin (a pipe that never closes) stops at --max-size, in bounded memory."""
+    import threading
+
+    proc = subprocess.Popen([sys.executable, "-m", "backpropviz", *args, "--max-size",
+                             str(READ_LIMIT)], cwd=tmp_path, env=child_env(),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdin is not None
+    feed = proc.stdin
+
+    def endless() -> None:
+        try:
+            while True:
+                feed.write(b"x + " * 16_384)
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+
+    writer = threading.Thread(target=endless, daemon=True)
+    writer.start()
+    try:
+        rc = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    writer.join(timeout=10)
+    assert proc.stdout is not None and proc.stderr is not None
+    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
+    feed.close() if not feed.closed else None
+    _limit_refusal(rc, out, err, "stdin")
+
+
+def test_dev_zero_as_stdin_reads_in_bounded_memory(tmp_path, child_env):
+    """The refusal comes while reading: the process never holds much more than the limit."""
+    with open("/dev/zero", "rb") as zeros:
+        rc, out, err, peak_mb = _run_measured(["-", "--max-size", str(READ_LIMIT)],
+                                              tmp_path, child_env(), stdin=zeros)
+    _limit_refusal(rc, out, err, "stdin")
+    assert peak_mb < MAX_RSS_MB, f"peak RSS {peak_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("args", [["-"], ["x", "--values", "-"], ["-f", "-"]],
+                         ids=["program", "values", "file-dash"])
+def test_closed_stdin_is_a_one_line_error(args, tmp_path, child_env):
+    """``backpropviz - <&-``: stdin closed at start is an error naming stdin, exit 2."""
+    rc, out, err, _ = _run_measured(args, tmp_path, child_env(), close_stdin=True)
+    assert rc == 2, err[:400]
+    assert_clean_error(err, out)
+    assert "stdin is closed" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("path", ["out.svg/", "out.json/", "out.dot/"])
+def test_an_output_path_ending_in_slash_is_refused(path, tmp_path, child_env):
+    """``-o out.svg/`` names a folder: refused before any work, nothing written."""
+    proc = _start(["x*y", "--x", "1", "--y", "2", "-o", path], tmp_path, child_env())
+    rc, out, err = _finish(proc)
+    assert rc == 2, err[:400]
+    assert_clean_error(err, out)
+    assert f"'{path}'" in err and "folder" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+FULLWIDTH_X = "\uff58"  # ｘ: NFKC is x
+
+
+@pytest.mark.parametrize("args, gradients", [
+    ([f"{FULLWIDTH_X}*x", "--x", "3"], {"x": 6.0}),
+    (["x*y", f"--{FULLWIDTH_X}", "3", "--y", "2"], {"x": 2.0, "y": 3.0}),
+    (["x*y", "--var", f"{FULLWIDTH_X}=3", "--y", "2"], {"x": 2.0, "y": 3.0}),
+    ([f"{FULLWIDTH_X} = a*2; y = x + 1", "--a", "1"], {"a": 2.0}),
+], ids=["expression", "option", "var", "assigned"])
+def test_nfkc_spellings_are_one_name(args, gradients, tmp_path, child_env):
+    """``x`` and fullwidth ``ｘ`` are one variable, as in Python, wherever a name appears."""
+    rc, out, err = _finish(_start([*args, "--json"], tmp_path, child_env()))
+    assert rc == 0, err
+    import json
+
+    assert json.loads(out)["gradients"] == gradients
+
+
+def test_nfkc_spellings_in_a_values_file(tmp_path, child_env):
+    """Values-file keys are normalised too; two spellings of one name are an error naming
+    both."""
+    import json
+
+    (tmp_path / "one.json").write_text(json.dumps({FULLWIDTH_X: 3, "y": 2}), "utf-8")
+    rc, out, err = _finish(_start(["x*y", "--values", "one.json", "--json"], tmp_path,
+                                  child_env()))
+    assert rc == 0 and json.loads(out)["gradients"] == {"x": 2.0, "y": 3.0}, err
+    (tmp_path / "two.json").write_text(json.dumps({"x": 1, FULLWIDTH_X: 2}), "utf-8")
+    rc, out, err = _finish(_start(["x", "--values", "two.json"], tmp_path, child_env()))
+    assert rc == 2
+    assert_clean_error(err, out)
+    assert f"'{FULLWIDTH_X}'" in err and "'x'" in err
+    rc, out, err = _finish(_start(["x", "--x", "1", f"--{FULLWIDTH_X}", "2"], tmp_path,
+                                  child_env()))
+    assert rc == 2 and f"--{FULLWIDTH_X}" in err and "--x" in err, err
