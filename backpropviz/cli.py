@@ -72,6 +72,18 @@ def printable_text(ctx: click.Context, param: click.Parameter, value: str | None
     return value
 
 
+def font_family(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Check --font: it reaches DOT, SVG and HTML attributes as it is, so only a
+    font-family list (letters, digits, spaces, '-', ',') is accepted."""
+    from .render.text import font_problem
+
+    printable_text(ctx, param, value)
+    problem = font_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return value
+
+
 class TraceCommand(click.Command):
     """A click command that also accepts ``--NAME VALUE`` for any variable NAME."""
 
@@ -235,7 +247,8 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR",
               metavar="[LR|TB]", show_default=True, help="Inputs on the left (LR) or at the top (TB).")
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
-              callback=printable_text, help="The diagram's font family.")
+              callback=font_family, help="The diagram's font family: letters, digits, "
+                                         "spaces, '-' and ',' (e.g. 'DejaVu Sans, Arial').")
 @click.option("--scale", type=FiniteRange(0.25, 8), default=1.0, show_default=True,
               metavar="FACTOR", help="Multiply the resolution of .png, .gif and PNG frames "
                                      "(1 = 150 dpi).")

@@ -610,7 +610,7 @@ class _Parser:
             names[node] = name
         s.name = names
         last_target = self.statements[-1][0]
-        output_name = output or last_target or self.named.get(result)
+        output_name = (output and normal_name(output)) or last_target or self.named.get(result)
         return Graph(self.text, s, result, self.variables, output_name, self._warnings())
 
     def _output(self, output: Optional[str]) -> int:
@@ -619,7 +619,7 @@ class _Parser:
             if not self.bare:
                 self.read[-1] = True
             return self.result
-        hit = self.env.get(output)
+        hit = self.env.get(normal_name(output))
         if hit is None:
             assigned = name_list(list(self.env)) or "none"
             raise BackpropvizError(f"no statement assigns '{shorten(output)}' "

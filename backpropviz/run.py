@@ -134,6 +134,7 @@ def run(options: Options) -> Report:
 
     progress = start_progress(options.quiet)  # a bar on a terminal, for runs over a second
     try:
+        _check_font(options.font)
         targets = _check_targets(options)
         source, text = _program_text(options)
         report = _evaluate(options, source, text, progress)
@@ -164,6 +165,15 @@ def _check_targets(options: Options) -> list[tuple[str, str]]:
             raise OptionsError("--steps needs a folder name (it is made if missing)")
         check_directory(options.steps_dir)
     return targets
+
+
+def _check_font(font: str) -> None:
+    """--font reaches DOT, SVG and HTML attributes: a font-family list only."""
+    from .render.text import font_problem
+
+    problem = font_problem(font)
+    if problem is not None:
+        raise OptionsError(f"--font '{shorten(font)}': {problem}")
 
 
 def _program_path(options: Options) -> str | None:

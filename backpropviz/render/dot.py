@@ -14,11 +14,10 @@ deterministic: ids come from node ids only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
-
 from ..graph import Graph, Node
-from .names import GREEK, name_html
+from .names import GREEK, label_text, name_html
 from .numbers import fixed, is_flagged
+from .text import font_problem
 
 __all__ = ["Style", "View", "THEMES", "CLASSIC", "DIRECTIONS", "render_dot"]
 
@@ -57,6 +56,11 @@ class Style:
     number_size: int = 16
     name_size: int = 22
     caption_size: int = 18
+
+    def __post_init__(self) -> None:
+        problem = font_problem(self.font)  # (it reaches SVG and HTML attributes as it is)
+        if problem is not None:
+            raise ValueError(f"font {self.font!r:.60}: {problem}")
 
 
 CLASSIC = Style()
@@ -112,7 +116,7 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
     if s.title:
         add("  subgraph cluster_title {")
         add(f'    graph [peripheries=0, labelloc=t, labeljust=c, fontsize={s.caption_size + 6}, '
-            f'label=<<b>{escape(s.title)}</b>>];')
+            f'label=<<b>{label_text(s.title)}</b>>];')
         indent = "    "
     uses = [0] * len(graph.nodes)
     for node in graph.nodes:
@@ -166,10 +170,10 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
 def _leaf_label(node: Node, s: Style) -> str:
     """A variable's name (w0 drawn as w with subscript 0, theta as θ) or a constant."""
     if not s.pretty_names:
-        return escape(node.label)
+        return label_text(node.label)
     if node.op == "input":
         return f"<i>{name_html(node.label, s.name_size)}</i>"
-    return escape(GREEK.get(node.label, node.label))  # pi -> π
+    return label_text(GREEK.get(node.label, node.label))  # pi -> π
 
 
 def _wire_label(node: Node, decimals: int, s: Style, view: View | None) -> str:
@@ -179,7 +183,7 @@ def _wire_label(node: Node, decimals: int, s: Style, view: View | None) -> str:
     value = _number_html(node.value, decimals, s.value_color, s.number_size, s.value_emphasis,
                          view is None or nid in view.values)
     if node.name and node.is_gate:  # a program's named intermediate: the wire carries it
-        name = name_html(node.name, s.number_size) if s.pretty_names else escape(node.name)
+        name = name_html(node.name, s.number_size) if s.pretty_names else label_text(node.name)
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                  f"<i>{name}</i> = </font>{value}")
     grad = _number_html(node.grad, decimals, s.grad_color, s.number_size, s.grad_emphasis,
@@ -198,7 +202,7 @@ def _wire_table(top: str, bottom: str, s: Style) -> str:
 
 def _number_html(value: float, decimals: int, color: str, size: int, emphasis: str = "",
                  shown: bool = True) -> str:
-    text = escape(fixed(value, decimals))
+    text = label_text(fixed(value, decimals))
     if is_flagged(value):
         text = f"<b>{text}</b>"
     elif emphasis:
@@ -207,7 +211,7 @@ def _number_html(value: float, decimals: int, color: str, size: int, emphasis: s
 
 
 def _caption(lines: tuple[str, ...]) -> str:
-    return "<br/>".join(escape(line) for line in lines) + "<br/>"
+    return "<br/>".join(label_text(line) for line in lines) + "<br/>"
 
 
 def _attr(text: str) -> str:

@@ -1,10 +1,29 @@
-"""Short one-line excerpts of the expression for tables and messages."""
+"""Short one-line excerpts of the expression for tables and messages, and the check of a
+font name (it reaches DOT, SVG and HTML attributes as it is)."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["excerpt"]
+__all__ = ["excerpt", "font_problem", "MAX_FONT"]
+
+MAX_FONT = 200  # characters of a font-family list
+_FONT_CHARS = frozenset(" ,-")
+
+
+def font_problem(font: str) -> str | None:
+    """What is wrong with ``font`` as a font-family list (letters, digits, spaces, '-' and
+    ',' only), or None when it is fine."""
+    if not any(ch.isalnum() for ch in font):
+        return "a font name needs letters, e.g. Helvetica or 'DejaVu Sans, Arial'"
+    if len(font) > MAX_FONT:
+        return f"a font name has at most {MAX_FONT} characters, not {len(font):,}"
+    for index, ch in enumerate(font):
+        if not (ch.isalnum() or ch in _FONT_CHARS):
+            shown = repr(ch) if ch.isprintable() else ascii(ch)
+            return (f"{shown} at character {index + 1} is not allowed: a font name has "
+                    "letters, digits, spaces, '-' and ',' only")
+    return None
 
 
 def excerpt(text: str, start: int, end: int, width: int = 48) -> str:
