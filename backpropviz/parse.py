@@ -86,8 +86,12 @@ def normal_name(name: str) -> str:
 def build_expression(text: str, output: Optional[str] = None) -> Graph:
     """Parse ``text`` (an expression or a program) into its graph; ``output`` picks an
     assigned name as the output instead of the last statement."""
-    with PausedGC():  # many small tuples, no cycles: the collector would only rescan them
-        return _Parser(text).run(output)
+    parser = _Parser(text)
+    try:
+        with PausedGC():  # many small tuples, no cycles: the collector would only rescan them
+            return parser.run(output)
+    finally:
+        parser.close()
 
 
 def _kind(tok: str) -> int:
@@ -199,6 +203,13 @@ class _Parser:
         self.handlers: tuple[Callable[[int, str, int], None], ...] = (
             self._start, self._target, self._operand, self._operator, self._call_paren, self._method_name,
             self._method_open, self._method_close)
+
+    def close(self) -> None:
+        """Drop the rows and the bound methods: they make the parser a reference cycle, which
+        the command never collects (its cyclic collector is off), so the rows would stay."""
+        self.handlers = ()
+        self.rows = []
+        del self.row, self.push, self.pop
 
     # ---- the token loop
 

@@ -63,3 +63,25 @@ def test_sweep_times_every_phase_at_every_size() -> None:
     # the growth column is time(240) / time(60): us/op ratio times 4
     sum_parse = rows["sum"]["parse"]
     assert lines[2].split()[-2] == f"{sum_parse['240'] / sum_parse['60'] * 4:.1f}"
+
+
+MEMORY = BENCH.parent / "memory.py"
+
+
+def test_memory_benchmark_prints_its_tables(tmp_path: Path) -> None:
+    """``benchmarks/memory.py`` runs whole commands on 1 MB programs and the reads that
+    never end, and reports every number (no memory goal is asserted here)."""
+    out = tmp_path / "memory.json"
+    result = subprocess.run([sys.executable, str(MEMORY), "--quick", "--cases", "dag,names",
+                             "--json", str(out)], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Peak RSS of whole runs" in result.stdout and "verdict: " in result.stdout
+    doc = json.loads(out.read_text())
+    assert [(r["case"], r["mode"]) for r in doc["programs"]] == [
+        ("dag", "-q"), ("dag", "--json"), ("names", "-q"), ("names", "--json")]
+    for row in doc["programs"]:
+        assert row["rc"] == 0 and row["chars"] >= 999_000 and row["peak_rss_bytes"] > 0
+    assert len(doc["bounded"]) == 5
+    for row in doc["bounded"]:
+        assert row["rc"] == 2 and "--max-size" in row["stderr"], row
