@@ -704,3 +704,15 @@ def test_the_markup_oracle_can_fail():
     with pytest.raises(AssertionError):
         page_h1('<html><body><h1>t</h1><img src="http://evil/x"></body></html>')
     assert len(MARKUP) >= 50
+
+
+def test_nfkc_spellings_from_python():
+    """trace(): keywords and mapping keys of either spelling set one variable, and the
+    graph finds it by either spelling."""
+    from backpropviz import trace
+
+    graph = trace(f"{FULLWIDTH_X}*y + x", {FULLWIDTH_X: 2.0}, y=3.0)
+    assert list(graph.variables) == ["x", "y"]
+    assert graph.gradients == {"x": 4.0, "y": 2.0}
+    assert graph[FULLWIDTH_X].grad == graph["x"].grad == 4.0
+    assert FULLWIDTH_X in graph and "\uff59" in graph and "z" not in graph
