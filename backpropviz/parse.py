@@ -56,6 +56,8 @@ _GROUP = 0  # an open parenthesis on the operator stack: below every operator
 
 # Parser states: what the next token may be.
 START, TARGET, OPERAND, OPERATOR, CALL, METHOD, METHOD_OPEN, METHOD_CLOSE = range(8)
+# The states where a name means something (elsewhere it is an error, quoted as typed).
+_NAMING = frozenset({START, OPERAND, METHOD})
 
 PIECE = 1 << 16  # characters scanned at a time (about 10,000 tokens)
 _CUT = re.compile(r"\n|(?<=[-+*/(,;]) ")
@@ -217,7 +219,8 @@ class _Parser:
         """Read every token, then finish the graph."""
         kinds, handlers = self.kinds, self.handlers
         if not self.text.isascii():  # (ASCII text pays nothing for the spellings)
-            handlers = tuple(map(self._spelled, handlers))
+            handlers = tuple(self._spelled(h) if state in _NAMING else h
+                             for state, h in enumerate(handlers))
         pos = 0
         for pairs in _pieces(self.text):
             for ws, tok in pairs:
@@ -454,7 +457,7 @@ class _Parser:
             raise self.error(f"unknown function '{shorten(last_tok)}'", last_pos,
                              f"; supported: {', '.join(FUNCTIONS)}")
         hint = self.open_paren_hint(pos)
-        if not hint and kind in (NAME, FUNC, CONST, NUM, LPAREN):
+        if not hint and kind in (NAME, FUNC, CONST, NUM, LPAREN, WIDE):
             hint = f"; write '*' to multiply: {shorten(last_tok, 15)}*{shorten(tok, 15)}"
         raise self.error(f"expected an operator but found {_describe(kind, tok)}", pos, hint)
 

@@ -266,6 +266,7 @@ def test_canary_check_can_fail(tmp_path: Path):
 
 # --- streams, sizes, paths and spellings (issue 20) ---------------------------------------
 
+ENDLESS_WRITER = "import sys\nwhile True:\n    sys.stdout.buffer.write(b'x + ' * 16384)\n"
 READ_LIMIT = 1_000_000  # --max-size for the endless inputs: the refusal must come at it
 MAX_RSS_MB = 100        # a bounded read of READ_LIMIT characters stays far below this (18)
 
@@ -325,34 +326,20 @@ def test_dev_zero_stops_at_the_limit(args, tmp_path, child_env):
 
 @pytest.mark.parametrize("args", [["-"], ["x", "--values", "-"]], ids=["program", "values"])
 def test_endless_stdin_stops_at_the_limit(args, tmp_path, child_env):
-    """An endless stdin (a pipe that never closes) stops at --max-size, in bounded memory."""
-    import threading
+    """An endless stdin (a pipe from a writer that never stops) stops at --max-size.
 
-    proc = subprocess.Popen([sys.executable, "-m", "backpropviz", *args, "--max-size",
-                             str(READ_LIMIT)], cwd=tmp_path, env=child_env(),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stdin is not None
-    feed = proc.stdin
-
-    def endless() -> None:
-        try:
-            while True:
-                feed.write(b"x + " * 16_384)
-        except (BrokenPipeError, OSError, ValueError):
-            pass
-
-    writer = threading.Thread(target=endless, daemon=True)
-    writer.start()
+    The writer is a process of its own: writing from this one would kill the test run with
+    SIGPIPE once an in-process CLI test has restored SIGPIPE's default action."""
+    writer = subprocess.Popen([sys.executable, "-c", ENDLESS_WRITER], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
     try:
-        rc = proc.wait(timeout=60)
+        rc, out, err, _ = _run_measured([*args, "--max-size", str(READ_LIMIT)], tmp_path,
+                                        child_env(), stdin=writer.stdout)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-    writer.join(timeout=10)
-    assert proc.stdout is not None and proc.stderr is not None
-    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
-    feed.close() if not feed.closed else None
+        writer.kill()
+        writer.wait()
+        assert writer.stdout is not None
+        writer.stdout.close()
     _limit_refusal(rc, out, err, "stdin")
 
 
