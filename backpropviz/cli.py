@@ -22,8 +22,7 @@ from . import __version__
 from .engine import first_nonfinite
 from .errors import BackpropvizError, ExpressionSyntaxError, shorten
 from .graph import MAX_DRAW, Graph
-from .run import (MAX_FRAMES, MAX_SIZE, THEME_NAMES, Options, Report, not_utf8_at,
-                  program_source, run)
+from .run import MAX_FRAMES, MAX_SIZE, THEME_NAMES, Options, Report, program_source, run
 from .ops import grammar_help
 from .parse import is_name
 
@@ -62,13 +61,11 @@ def printable_text(ctx: click.Context, param: click.Parameter, value: str | None
                    ) -> str | None:
     """Check a --title or --font: Graphviz refuses control characters and the run cannot
     encode bytes that are not UTF-8, so either is a usage error naming the option."""
-    bad = not_utf8_at(value or "")
-    if bad is not None:
-        raise click.BadParameter(f"it is not UTF-8 text (at character {bad + 1})")
-    for index, ch in enumerate(value or ""):
-        if not ch.isprintable() and ch not in "\n\t":
-            raise click.BadParameter(f"it has the control character {ascii(ch)} at "
-                                     f"character {index + 1}; use printable text")
+    from .render.text import text_problem
+
+    problem = text_problem(value or "")
+    if problem is not None:
+        raise click.BadParameter(problem)
     return value
 
 
@@ -276,7 +273,8 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               help="Also compute every value and gradient exactly with sympy "
                    "(fractions stay fractions, exp(-1) stays exp(-1)).")
 @click.option("--max-size", type=WholeRange(1), default=MAX_SIZE, show_default=True,
-              metavar="CHARS", help="Refuse programs longer than this.")
+              metavar="CHARS", help="Refuse programs (typed, a file or stdin) and --values "
+                                    "files longer than this; checked while reading.")
 @click.option("--max-draw", type=WholeRange(1), default=MAX_DRAW, show_default=True,
               metavar="NODES", help="Refuse to draw .svg/.png/.pdf of graphs bigger than "
                                     "this (Graphviz slows down sharply); .dot and .json "

@@ -134,7 +134,7 @@ def run(options: Options) -> Report:
 
     progress = start_progress(options.quiet)  # a bar on a terminal, for runs over a second
     try:
-        _check_font(options.font)
+        _check_style_text(options)
         targets = _check_targets(options)
         source, text = _program_text(options)
         report = _evaluate(options, source, text, progress)
@@ -167,13 +167,17 @@ def _check_targets(options: Options) -> list[tuple[str, str]]:
     return targets
 
 
-def _check_font(font: str) -> None:
-    """--font reaches DOT, SVG and HTML attributes: a font-family list only."""
-    from .render.text import font_problem
+def _check_style_text(options: Options) -> None:
+    """--font reaches DOT, SVG and HTML attributes: a font-family list only; --title is
+    printable text."""
+    from .render.text import font_problem, text_problem
 
-    problem = font_problem(font)
+    problem = font_problem(options.font)
     if problem is not None:
-        raise OptionsError(f"--font '{shorten(font)}': {problem}")
+        raise OptionsError(f"--font '{shorten(options.font)}': {problem}")
+    problem = text_problem(options.title or "")
+    if problem is not None:
+        raise OptionsError(f"--title: {problem}")
 
 
 def _program_path(options: Options) -> str | None:

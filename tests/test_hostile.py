@@ -563,16 +563,32 @@ def _comment_safe(payload: str) -> str:
 def _markup_run(k: int, payload: str, tmp_path: Path, outputs: tuple[str, ...],
                 engine: str = "auto", title: bool = True, **more: object) -> tuple[str, str]:
     """Run on a one-gate program whose names and comment are hostile, ``payload`` the title
-    (and the comment); (the program, the output name)."""
-    from backpropviz.run import Options, run
+    (and the comment); (the program, the output name). A title with a character Graphviz
+    cannot take (a control or format character) must be refused naming --title, as the
+    command refuses it; then the run goes on untitled."""
+    from backpropviz.render.text import text_problem
+    from backpropviz.run import Options, OptionsError, run
 
     var, out = MARKUP_NAMES[k % len(MARKUP_NAMES)], MARKUP_NAMES[(k + 3) % len(MARKUP_NAMES)]
     program = f"{out} = {var} * y  # {_comment_safe(payload)}\n"
-    run(Options(expression=program, variables=((var, "1.5"), ("y", "2")), output_name=out,
-                outputs=tuple(str(tmp_path / o) for o in outputs), engine_choice=engine,
-                title=payload if title else None, font="DejaVu Sans, Helvetica-Bold",
-                quiet=True, **more))  # type: ignore[arg-type]
+    options = Options(expression=program, variables=((var, "1.5"), ("y", "2")),
+                      output_name=out, outputs=tuple(str(tmp_path / o) for o in outputs),
+                      engine_choice=engine, title=payload if title else None,
+                      font="DejaVu Sans, Helvetica-Bold", quiet=True, **more)
+    if title and text_problem(payload) is not None:
+        with pytest.raises(OptionsError, match="^--title: "):
+            run(options)
+        assert list(tmp_path.iterdir()) == []
+        options = options._replace(title=None)
+    run(options)
     return program, out
+
+
+def _shown_title(payload: str) -> str:
+    """The title as a diagram shows it (whitespace aside), or '' when it is refused."""
+    from backpropviz.render.text import text_problem
+
+    return "" if text_problem(payload) else "".join(payload.split())
 
 
 MARKUP_CASES = list(enumerate(MARKUP))
@@ -585,7 +601,7 @@ def test_markup_stays_text_in_svg(engine, k, payload, tmp_path):
     """The title shows as text in the SVG, whose elements and attributes are all expected."""
     _markup_run(k, payload, tmp_path, ("d.svg",), engine)
     text, count = svg_text((tmp_path / "d.svg").read_text("utf-8"))
-    assert "".join(payload.split()) in text
+    assert _shown_title(payload) in text
     assert count > 10
 
 
@@ -600,7 +616,7 @@ def test_markup_stays_text_in_dot_and_json(k, payload, tmp_path, any_engine):
     program, out = _markup_run(k, payload, tmp_path, ("d.dot", "d.json"))
     drawn = any_engine.render((tmp_path / "d.dot").read_text("utf-8"), "svg").decode("utf-8")
     text, _ = svg_text(drawn)
-    assert "".join(payload.split()) in text
+    assert _shown_title(payload) in text
     doc = json.loads((tmp_path / "d.json").read_text("utf-8"))
     assert doc["expression"] == program and doc["output_name"] == normal_name(out)
 
@@ -612,7 +628,7 @@ def test_markup_stays_text_in_html(k, payload, tmp_path, any_engine):
     titled = k % 2 == 0
     program, _ = _markup_run(k, payload, tmp_path, ("l.html",), any_engine.name, titled)
     h1 = page_h1((tmp_path / "l.html").read_text("utf-8"))
-    if titled:
+    if titled and _shown_title(payload):
         assert h1 == payload
     else:
         assert h1.startswith("backpropviz: ") and "y" in h1
@@ -703,3 +719,19 @@ def test_nfkc_spellings_from_python():
     assert graph.gradients == {"x": 4.0, "y": 2.0}
     assert graph[FULLWIDTH_X].grad == graph["x"].grad == 4.0
     assert FULLWIDTH_X in graph and "\uff59" in graph and "z" not in graph
+
+
+@pytest.mark.parametrize("title", ["a\x00b", "\x1b[31mred", "a\ud800b", "\x07"],
+                         ids=["nul", "escape", "surrogate", "bell"])
+def test_a_title_graphviz_cannot_take_is_refused_before_drawing(title, tmp_path):
+    """Options and Style check a title as the command does: one error naming --title,
+    before Graphviz fails on it (or writing it fails with an internal error)."""
+    from backpropviz.render.dot import Style
+    from backpropviz.run import Options, OptionsError, run as run_options
+
+    with pytest.raises(OptionsError, match="^--title: it (has the control|is not UTF-8)"):
+        run_options(Options(expression="x", variables=(("x", "1"),), title=title,
+                            outputs=(str(tmp_path / "t.svg"),), quiet=True))
+    with pytest.raises(ValueError, match="title"):
+        Style(title=title)
+    assert list(tmp_path.iterdir()) == []

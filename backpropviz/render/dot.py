@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..graph import Graph, Node
 from .names import GREEK, label_text, name_html
 from .numbers import fixed, is_flagged
-from .text import font_problem
+from .text import font_problem, text_problem
 
 __all__ = ["Style", "View", "THEMES", "CLASSIC", "DIRECTIONS", "render_dot"]
 
@@ -61,6 +61,9 @@ class Style:
         problem = font_problem(self.font)  # (it reaches SVG and HTML attributes as it is)
         if problem is not None:
             raise ValueError(f"font {self.font!r:.60}: {problem}")
+        problem = text_problem(self.title or "")
+        if problem is not None:
+            raise ValueError(f"title: {problem}")
 
 
 CLASSIC = Style()

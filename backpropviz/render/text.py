@@ -5,10 +5,22 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["excerpt", "font_problem", "MAX_FONT"]
+__all__ = ["excerpt", "font_problem", "text_problem", "MAX_FONT"]
 
 MAX_FONT = 200  # characters of a font-family list
 _FONT_CHARS = frozenset(" ,-")
+
+
+def text_problem(text: str) -> str | None:
+    """What keeps ``text`` (a title) out of a diagram, or None: Graphviz refuses control
+    characters (newline and tab aside), and a byte that is not UTF-8 cannot be written."""
+    for index, ch in enumerate(text):
+        if "\ud800" <= ch <= "\udfff":  # how Python keeps a byte that is not UTF-8
+            return f"it is not UTF-8 text (at character {index + 1})"
+        if not ch.isprintable() and ch not in "\n\t":
+            return (f"it has the control character {ascii(ch)} at character {index + 1}; "
+                    "use printable text")
+    return None
 
 
 def font_problem(font: str) -> str | None:
