@@ -735,3 +735,16 @@ def test_a_title_graphviz_cannot_take_is_refused_before_drawing(title, tmp_path)
     with pytest.raises(ValueError, match="title"):
         Style(title=title)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [["-"], ["x", "--values", "-"]], ids=["program", "values"])
+def test_unreadable_stdin_is_a_one_line_error(args, tmp_path, child_env):
+    """stdin open for writing only: reading it fails, and that is an error naming stdin."""
+    with open(tmp_path / "write-only", "wb") as write_only:
+        proc = subprocess.run([sys.executable, "-m", "backpropviz", *args], cwd=tmp_path,
+                              env=child_env(), stdin=write_only, capture_output=True,
+                              timeout=60)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err[:400]
+    assert_clean_error(err, proc.stdout.decode())
+    assert "cannot read the" in err and "from stdin" in err
