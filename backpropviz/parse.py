@@ -236,10 +236,26 @@ class _Parser:
                  ) -> Callable[[int, str, int], None]:
         """``handler``, given a name with non-ASCII characters in its NFKC spelling."""
         def spelled(kind: int, tok: str, pos: int) -> None:
-            if kind == WIDE:
-                kind, tok = self.wide(tok)
-            handler(kind, tok, pos)
+            if kind != WIDE:
+                handler(kind, tok, pos)
+                return
+            kind, name = self.wide(tok)
+            handler(kind, name, pos)
+            if len(name) != len(tok):
+                self.respan(pos, pos + len(name), pos + len(tok))
         return spelled
+
+    def respan(self, pos: int, end: int, typed_end: int) -> None:
+        """A name read at ``pos`` whose NFKC spelling is longer or shorter than typed (``ﬁ``
+        is ``fi``): the operand, and a variable's leaf made there, end where the typed
+        name ends (``end`` is where the spelling would)."""
+        x = self.operands[-1] if self.operands else None
+        if x is None or x[1] != pos or x[2] != end or end == typed_end:
+            return
+        self.operands[-1] = (x[0], pos, typed_end, pos, typed_end, x[5], x[6])
+        row = 8 * x[0]
+        if x[0] >= 0 and self.rows[row + 6] == pos and self.rows[row + 7] == end:
+            self.rows[row + 7] = typed_end  # the variable's leaf, made at this read
 
     def wide(self, tok: str) -> tuple[int, str]:
         """A name with non-ASCII characters: its kind and its NFKC spelling (remembered)."""
@@ -299,6 +315,10 @@ class _Parser:
             self._begin_assignment(name, tok, name_pos)
             return
         self._operand(_name_kind(name), name, name_pos)
+        if self.spellings:  # a name typed beyond ASCII: its span is the typed one
+            typed = _NAME.match(self.text, name_pos)
+            if typed is not None:
+                self.respan(name_pos, name_pos + len(name), typed.end())
         self.handlers[self.state](kind, tok, pos)
 
     def _begin_assignment(self, name: str, aug: str, pos: int) -> None:

@@ -748,3 +748,21 @@ def test_unreadable_stdin_is_a_one_line_error(args, tmp_path, child_env):
     assert proc.returncode == 2, err[:400]
     assert_clean_error(err, proc.stdout.decode())
     assert "cannot read the" in err and "from stdin" in err
+
+
+@pytest.mark.parametrize("text, variable, spans", [
+    ("\ufb01*\ufb01", "fi", ["\ufb01", "\ufb01*\ufb01"]),
+    ("\u216b+1", "XII", ["\u216b", "\u216b+1"]),
+    ("y*\u01c6", "d\u017e", ["y", "\u01c6", "y*\u01c6"]),
+    ("q = \ufb01*2\nf = q + \ufb01", "fi", ["\ufb01", "\ufb01*2", "q + \ufb01"]),
+    ("(\ufb01)*2", "fi", ["\ufb01", "(\ufb01)*2"]),
+    ("\uff50\uff49*\ufb01", "fi", ["\ufb01", "\uff50\uff49*\ufb01"]),
+], ids=["ligature", "roman-numeral", "digraph", "program", "parenthesised", "fullwidth-pi"])
+def test_a_name_whose_nfkc_spelling_is_longer_keeps_its_typed_span(text, variable, spans):
+    """ﬁ is the variable fi, but its node (and every node around it) covers the text as
+    typed: what a table's 'computes' column and the JSON spans show."""
+    from backpropviz.parse import build_expression
+
+    graph = build_expression(text)
+    assert variable in graph.variables and len(graph.variables) == 1 + ("y" in text)
+    assert [text[n.span[0]:n.span[1]] for n in graph.nodes] == spans
