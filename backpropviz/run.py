@@ -362,6 +362,6 @@ def _write(report: Report, options: Options) -> None:
     from .files import write_atomic, write_frames
 
     for output in report.outputs:
-        write_atomic(output.path, output.rendered.data)
+        write_atomic(output.path, output.rendered.chunks())
     if options.steps_dir is not None:
         write_frames(options.steps_dir, report.frames)

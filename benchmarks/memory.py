@@ -145,6 +145,8 @@ MAKERS: dict[str, Callable[[int], Program]] = {
     "unary": make_unary, "parens": make_parens, "names": make_names,
 }
 MODES = {"-q": ["-q"], "--json": ["--json"]}
+#: Writing files (1 MB programs only: a 10 MB program's .dot holds several GB of text).
+FILE_MODES = {"-o .json": ["-q", "-o", "out.json"], "-o .dot": ["-q", "-o", "out.dot"]}
 
 
 def child_env() -> dict[str, str]:
@@ -169,11 +171,12 @@ print(json.dumps({"rc": r.returncode, "seconds": seconds,
 
 
 def measure(args: Sequence[str], stdin: Any = subprocess.DEVNULL,
-            feed: Callable[[Any], None] | None = None) -> dict[str, Any]:
+            feed: Callable[[Any], None] | None = None, cwd: Path | None = None
+            ) -> dict[str, Any]:
     """One ``python -m backpropviz ARGS`` run: exit status, wall seconds, peak RSS (bytes)
     and the first line of stderr."""
     proc = subprocess.Popen([sys.executable, "-c", _RUNNER, sys.executable, "-m",
-                             "backpropviz", *args], env=child_env(), stdin=stdin,
+                             "backpropviz", *args], env=child_env(), stdin=stdin, cwd=cwd,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     writer = None
     if feed is not None:
@@ -201,7 +204,7 @@ def endless(pipe: Any) -> None:
 
 
 def bench_programs(sizes: Sequence[int], folder: Path) -> list[dict[str, Any]]:
-    """Every shape at every size, in both modes."""
+    """Every shape at every size, in both modes (and writing .json and .dot at 1 MB)."""
     rows = []
     for size in sizes:
         for name, make in MAKERS.items():
@@ -210,10 +213,11 @@ def bench_programs(sizes: Sequence[int], folder: Path) -> list[dict[str, Any]]:
             prog.write_text(text, "utf-8")
             vals.write_text(json.dumps(values), "utf-8")
             del text
-            for mode, extra in MODES.items():
+            modes = {**MODES, **FILE_MODES} if size <= MB else MODES
+            for mode, extra in modes.items():
                 # (a long-names program's values file is as long as the program itself)
                 run = measure(["-f", str(prog), "--values", str(vals), "--max-size",
-                               str(2 * size), *extra])
+                               str(2 * size), *extra], cwd=folder)
                 print(f"  {name} {size:,} {mode}: exit {run['rc']}, {run['seconds']:.1f} s, "
                       f"{run['peak_rss_bytes'] / 2**20:.0f} MiB", file=sys.stderr, flush=True)
                 if run["rc"] != 0:
@@ -254,11 +258,11 @@ def bench_bounded() -> list[dict[str, Any]]:
 def print_tables(programs: list[dict[str, Any]], bounded: list[dict[str, Any]]) -> None:
     print(f"Peak RSS of whole runs (goal: < {BYTES_PER_CHAR} B per input character "
           f"+ {BASE_BYTES // 2**20} MiB)")
-    print(f"{'case':<9} {'chars':>11} {'mode':<7} {'seconds':>8} {'peak MiB':>9} "
+    print(f"{'case':<9} {'chars':>11} {'mode':<8} {'seconds':>8} {'peak MiB':>9} "
           f"{'budget MiB':>11} {'B/char':>7}  result")
     for r in programs:
         per_char = max(0, r["peak_rss_bytes"] - BASE_BYTES) / r["chars"]
-        print(f"{r['case']:<9} {r['chars']:>11,} {r['mode']:<7} {r['seconds']:>8.2f} "
+        print(f"{r['case']:<9} {r['chars']:>11,} {r['mode']:<8} {r['seconds']:>8.2f} "
               f"{r['peak_rss_bytes'] / 2**20:>9.0f} {r['budget_bytes'] / 2**20:>11.0f} "
               f"{per_char:>7.0f}  {'PASS' if r['ok'] else 'FAIL'}")
     print()

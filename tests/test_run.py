@@ -152,3 +152,20 @@ def test_run_imports_no_click_and_the_model_no_ui_or_renderer():
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_json_file_is_written_as_it_is_made(tmp_path, monkeypatch):
+    """-o x.json is streamed into its file in chunks (the document of a 10M-node graph
+    never sits in memory whole), byte for byte what --json prints."""
+    from backpropviz.render import diagram
+
+    monkeypatch.setattr(diagram, "WRITE_CHUNK", 64)  # many chunks from a small graph
+    target = tmp_path / "out.json"
+    report = run(Options(**CHAIN, outputs=(str(target),)))
+    (output,) = report.outputs
+    assert output.rendered.pieces is not None and output.rendered.body == b""
+    chunks = list(output.rendered.chunks())
+    assert len(chunks) >= 2 and all(len(c) >= 64 for c in chunks[:-1])
+    from backpropviz.render.json_doc import render_json
+
+    assert target.read_bytes() == b"".join(chunks) == render_json(report.graph).encode()
