@@ -78,8 +78,10 @@ def test_memory_benchmark_prints_its_tables(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Peak RSS of whole runs" in result.stdout and "verdict: " in result.stdout
     doc = json.loads(out.read_text())
+    modes = ["-q", "--json", "-o .json", "-o .dot"]
     assert [(r["case"], r["mode"]) for r in doc["programs"]] == [
-        ("dag", "-q"), ("dag", "--json"), ("names", "-q"), ("names", "--json")]
+        (case, mode) for case in ("dag", "names") for mode in modes]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["memory.json"]  # files removed
     for row in doc["programs"]:
         assert row["rc"] == 0 and row["chars"] >= 999_000 and row["peak_rss_bytes"] > 0
     assert len(doc["bounded"]) == 5

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from ..errors import BackpropvizError, RenderError, shorten
 from ..graph import Graph
-from .dot import CLASSIC, HIDDEN, Style, View, render_dot
+from .dot import CLASSIC, HIDDEN, Style, View, iter_dot, render_dot
 from .engines import Engine, choose_engine
 from .json_doc import iter_json
 
@@ -39,7 +39,7 @@ Progress = Callable[[int, int], None]  # (frames done, frames in all)
 @dataclass(frozen=True)
 class Rendered:
     """An output's bytes, and what the user should know about it (e.g. a capped PNG).
-    Text that can be as big as the graph (JSON) is ``pieces`` instead, made while it is
+    Text that can be as big as the graph (JSON, DOT) is ``pieces`` instead, made while it is
     written, so it never sits in memory whole."""
 
     body: bytes = b""
@@ -89,7 +89,7 @@ def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = N
         return Rendered(pieces=lambda: iter_json(graph, decimals=decimals, steps=steps,
                                                  names=names, check=check, exact=exact))
     if fmt == "dot":
-        return Rendered(render_dot(graph, decimals, style).encode("utf-8"))
+        return Rendered(pieces=lambda: iter_dot(graph, decimals, style))
     if engine is None:
         raise RenderError(f".{fmt} needs a Graphviz engine")
     if fmt in LESSONS:

@@ -14,12 +14,13 @@ deterministic: ids come from node ids only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 from ..graph import Graph, Node
 from .names import GREEK, label_text, name_html
 from .numbers import fixed, is_flagged
 from .text import font_problem, text_problem
 
-__all__ = ["Style", "View", "THEMES", "CLASSIC", "DIRECTIONS", "render_dot"]
+__all__ = ["Style", "View", "THEMES", "CLASSIC", "DIRECTIONS", "render_dot", "iter_dot"]
 
 DIAGRAM_DECIMALS = 2
 DIRECTIONS = ("LR", "TB")
@@ -97,35 +98,49 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
                view: View | None = None) -> str:
     """The diagram of ``graph`` (or of one step of it, ``view``) as DOT source text;
     ``max_inches`` caps its drawn size."""
+    return "".join(iter_dot(graph, decimals, style, dpi, max_inches, view))
+
+
+def iter_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLASSIC,
+             dpi: int | None = None, max_inches: float | None = None,
+             view: View | None = None) -> Iterator[str]:
+    """:func:`render_dot`'s text a line at a time: a .dot file of a big graph is written
+    as it is made, never whole in memory."""
+    for line in _dot_lines(graph, decimals, style, dpi, max_inches, view):
+        yield line + "\n"
+
+
+def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
+               max_inches: float | None, view: View | None) -> Iterator[str]:
+    """The DOT statements of :func:`render_dot`, one a line."""
     s = style
     size = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
     # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
     big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
     background = "transparent" if s.transparent else s.background
     tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
-    lines = [
+    yield from (
         "digraph backprop {",
         f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
         f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
         f'{f", dpi={dpi}" if dpi else ""}{size}{big}];',
         f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
         f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1.3, fontname="{_attr(s.font)}"];',
-    ]
-    add = lines.append
+    )
     if view is not None and view.caption:
-        add(f"  graph [labelloc=b, labeljust=c, fontsize={s.caption_size}, "
-            f"label=<{_caption(view.caption)}>];")
+        yield (f"  graph [labelloc=b, labeljust=c, fontsize={s.caption_size}, "
+              f"label=<{_caption(view.caption)}>];")
     indent = "  "
     if s.title:
-        add("  subgraph cluster_title {")
-        add(f'    graph [peripheries=0, labelloc=t, labeljust=c, fontsize={s.caption_size + 6}, '
-            f'label=<<b>{label_text(s.title)}</b>>];')
+        yield "  subgraph cluster_title {"
+        yield (f'    graph [peripheries=0, labelloc=t, labeljust=c, fontsize={s.caption_size + 6}, '
+              f'label=<<b>{label_text(s.title)}</b>>];')
         indent = "    "
     uses = [0] * len(graph.nodes)
     for node in graph.nodes:
         for src in node.inputs:
             uses[src] += 1
-    branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires()}
+    branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires() if uses[w.src] > 1}
     current = view.current if view is not None else None
     for node in graph.nodes:
         nid = node.id
@@ -138,8 +153,8 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
             else:
                 fill = f', style=filled, fillcolor="{s.gate_fill}"'
             label = GATE_SYMBOLS.get(node.label, node.label) if s.pretty_names else node.label
-            add(f"{indent}n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
-                f"label={_quote(label)}{fill}];")
+            yield (f"{indent}n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
+                  f"label={_quote(label)}{fill}];")
             for slot, src in enumerate(node.inputs):
                 attrs = []
                 if nid == current:
@@ -149,25 +164,24 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
                     shown = view is None or (nid, slot) in view.branches
                     grad = _number_html(branch_grads[(nid, slot)], decimals, s.grad_color,
                                         s.number_size, s.grad_emphasis, shown)
-                    add(f"{indent}b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
-                        f"label=<{_wire_table(_SPACER, grad, s)}>];")
-                    add(f"{indent}w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];")
-                    add(f"{indent}b{nid}_{slot}{tail} -> n{nid}{extra};")
+                    yield (f"{indent}b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
+                          f"label=<{_wire_table(_SPACER, grad, s)}>];")
+                    yield f"{indent}w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
+                    yield f"{indent}b{nid}_{slot}{tail} -> n{nid}{extra};"
                 else:
-                    add(f"{indent}w{src}{tail} -> n{nid}{extra};")
+                    yield f"{indent}w{src}{tail} -> n{nid}{extra};"
         else:
             size = s.name_size if node.op == "input" else s.number_size + 2
-            add(f"{indent}n{nid} [shape=plaintext, fontsize={size}, "
-                f"label=<{_leaf_label(node, s)}>];")
-        add(f"{indent}w{nid} [shape=plaintext, margin=0, width=0, height=0, "
-            f"label=<{_wire_label(node, decimals, s, view)}>];")
-        add(f"{indent}n{nid} -> w{nid}{head} [arrowhead=none];")
+            yield (f"{indent}n{nid} [shape=plaintext, fontsize={size}, "
+                  f"label=<{_leaf_label(node, s)}>];")
+        yield (f"{indent}w{nid} [shape=plaintext, margin=0, width=0, height=0, "
+              f"label=<{_wire_label(node, decimals, s, view)}>];")
+        yield f"{indent}n{nid} -> w{nid}{head} [arrowhead=none];"
     if s.title:
-        add("  }")
-    add('  out [shape=point, width=0.01, style=invis];')
-    add(f"  w{graph.output}{tail} -> out;")
-    add("}")
-    return "\n".join(lines) + "\n"
+        yield "  }"
+    yield '  out [shape=point, width=0.01, style=invis];'
+    yield f"  w{graph.output}{tail} -> out;"
+    yield "}"
 
 
 def _leaf_label(node: Node, s: Style) -> str:
