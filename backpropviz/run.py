@@ -4,7 +4,8 @@ The command (:mod:`backpropviz.cli`) only turns its arguments into Options and p
 Report; :func:`backpropviz.trace` shares the same steps (:func:`build`, the value checks of
 :mod:`backpropviz.values`, the passes of :mod:`backpropviz.engine`). A run reads the program
 and its values, evaluates the graph, adds what --explain, --check and --exact ask for,
-renders every output and only then writes them all (a failure leaves no file half-done).
+renders every output and only then writes them all (a failure leaves no file half-done;
+.json and .dot text, which grows with the graph, is made as its temporary file is written).
 """
 
 from __future__ import annotations

@@ -69,7 +69,8 @@ def _read(read: Reader, what: str, path: str, limit: int) -> str:
             done += len(chunk)
         count += len(text)
         if 0 <= limit < count:
-            raise LimitError(f"{shorten(path)} is longer than --max-size {limit:,} "
+            flag = " (--values)" if what.startswith("values") else ""
+            raise LimitError(f"{shorten(path)}{flag} is longer than --max-size {limit:,} "
                              "characters; raise --max-size to accept it")
         pieces.append(text)
         if not chunk:

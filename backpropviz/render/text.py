@@ -1,5 +1,5 @@
-"""Short one-line excerpts of the expression for tables and messages, and the check of a
-font name (it reaches DOT, SVG and HTML attributes as it is)."""
+"""Short one-line excerpts of the expression for tables and messages, and the checks of a
+title and a font name (the font reaches DOT, SVG and HTML attributes as it is)."""
 
 from __future__ import annotations
 
