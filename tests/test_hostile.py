@@ -458,10 +458,11 @@ MARKUP_NAMES = ["script", "onload", "javascript", "href", "xlink", "CDATA", "\uf
                 "\u03b8_onerror", "__proto__", "constructor", "N", "G", "l"]
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
-SVG_ELEMENTS = {"svg", "g", "title", "polygon", "polyline", "path", "ellipse", "text"}
+# (desc and role: main's render/describe.py adds <title>/<desc> words and role="img")
+SVG_ELEMENTS = {"svg", "g", "title", "desc", "polygon", "polyline", "path", "ellipse", "text"}
 SVG_ATTRIBUTES = {"baseline-shift", "class", "cx", "cy", "d", "fill", "fill-opacity",
                   "font-family", "font-size", "font-style", "font-weight", "height", "id",
-                  "points", "rx", "ry", "stroke", "stroke-dasharray", "stroke-opacity",
+                  "points", "role", "rx", "ry", "stroke", "stroke-dasharray", "stroke-opacity",
                   "stroke-width", "text-anchor", "text-decoration", "transform", "viewbox",
                   "width", "x", "y", "xml:space", "xmlns", "xmlns:xlink"}
 HTML_ELEMENTS = {"html", "head", "meta", "title", "script", "style", "body", "header", "h1",
