@@ -25,7 +25,7 @@ from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, THEME_ABOUT
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
 from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
-                  nonfinite_warning, not_utf8_at, program_source, run)
+                  nonfinite_warning, program_source, run)
 from .ops import grammar_help
 from .parse import is_name
 
@@ -64,13 +64,23 @@ def printable_text(ctx: click.Context, param: click.Parameter, value: str | None
                    ) -> str | None:
     """Check a --title or --font: Graphviz refuses control characters and the run cannot
     encode bytes that are not UTF-8, so either is a usage error naming the option."""
-    bad = not_utf8_at(value or "")
-    if bad is not None:
-        raise click.BadParameter(f"it is not UTF-8 text (at character {bad + 1})")
-    for index, ch in enumerate(value or ""):
-        if not ch.isprintable() and ch not in "\n\t":
-            raise click.BadParameter(f"it has the control character {ascii(ch)} at "
-                                     f"character {index + 1}; use printable text")
+    from .render.text import text_problem
+
+    problem = text_problem(value or "")
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return value
+
+
+def font_family(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Check --font: it reaches DOT, SVG and HTML attributes as it is, so only a
+    font-family list (letters, digits, spaces, '-', ',') is accepted."""
+    from .render.text import font_problem
+
+    printable_text(ctx, param, value)
+    problem = font_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem)
     return value
 
 
@@ -323,7 +333,8 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               shell_complete=complete_direction,
               metavar="[LR|TB]", show_default=True, help="Inputs on the left (LR) or at the top (TB).")
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
-              callback=printable_text, help="The diagram's font family.")
+              callback=font_family, help="The diagram's font family: letters, digits, "
+                                         "spaces, '-' and ',' (e.g. 'DejaVu Sans, Arial').")
 @click.option("--scale", type=FiniteRange(0.25, 8), default=1.0, show_default=True,
               metavar="FACTOR", help="Multiply the resolution of .png, .gif and PNG frames "
                                      "(1 = 150 dpi).")
@@ -351,7 +362,8 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               help="Also compute every value and gradient exactly with sympy "
                    "(fractions stay fractions, exp(-1) stays exp(-1)).")
 @click.option("--max-size", type=WholeRange(1), default=MAX_SIZE, show_default=True,
-              metavar="CHARS", help="Refuse programs longer than this.")
+              metavar="CHARS", help="Refuse programs (typed, a file or stdin) and --values "
+                                    "files longer than this; checked while reading.")
 @click.option("--max-draw", type=WholeRange(1), default=MAX_DRAW, show_default=True,
               metavar="NODES", help="Refuse to draw .svg/.png/.pdf of graphs bigger than "
                                     "this (Graphviz slows down sharply); .dot and .json "

@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence, Union
 
 from .errors import RenderError
 
@@ -21,6 +21,9 @@ FRAME_FILE = re.compile(r"step-\d+-(forward|backward)\.(svg|png)")
 
 def check_writable(path: str) -> None:
     """Fail early, before any work, when ``path`` cannot be written."""
+    if path.endswith(("/", os.sep)):  # Path() would drop the slash and write the file
+        raise RenderError(f"cannot write '{path}': a path ending in '/' names a folder; "
+                          "name a file")
     target = Path(path)
     folder = target.parent
     if not folder.is_dir():
@@ -72,8 +75,8 @@ def write_frames(path: str, frames: Sequence[tuple[str, Any]]) -> None:
             old.unlink()
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once, or not at all."""
+def write_atomic(path: str, data: Union[bytes, Iterable[bytes]]) -> None:
+    """Write ``data`` (bytes, or chunks of them) to ``path`` all at once, or not at all."""
     target = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
@@ -82,7 +85,8 @@ def write_atomic(path: str, data: bytes) -> None:
         raise RenderError(f"cannot write '{path}': {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import math
+import unicodedata
 from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 from .errors import UnknownName, name_list, shorten
@@ -305,6 +306,8 @@ class Graph:
             raise TypeError(f"a graph is indexed by variable name, not by "
                             f"{type(name).__name__}: node i is graph.nodes[i]")
         node_id = self.variable_ids.get(name)
+        if node_id is None and not name.isascii():  # fullwidth ｘ is x, as the parser reads it
+            node_id = self.variable_ids.get(unicodedata.normalize("NFKC", name))
         if node_id is None:
             known = name_list(list(self.variable_ids)) or "none"
             if name in self.store.name:
@@ -316,6 +319,8 @@ class Graph:
 
     def __contains__(self, name: object) -> bool:
         """True for a variable's name, as ``graph[name]`` finds it."""
+        if isinstance(name, str) and not name.isascii():
+            name = unicodedata.normalize("NFKC", name)
         return name in self.variable_ids
 
     def __iter__(self) -> Iterator[Node]:

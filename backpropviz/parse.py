@@ -19,13 +19,14 @@ constants until a statement assigns them (then variables, as in Python), and
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Callable, Iterator, List, Optional, Tuple, cast
 
 from .errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
 from .graph import Graph, PausedGC, Store
 from .ops import BINARY_OPERATOR, CODE, CONSTANTS, FOLDED, FUNCTION_OP, FUNCTIONS, OPS
 
-__all__ = ["build_expression", "is_name"]
+__all__ = ["build_expression", "is_name", "normal_name"]
 
 # (blanks, token) pairs; the catch-all '.' last makes every character part of some token,
 # so a character outside the grammar is a token of its own, reported where it stands.
@@ -40,7 +41,7 @@ _NAME = re.compile(r"[^\W\d]\w*")
 
 # Token kinds.
 NAME, FUNC, CONST, NUM, BIN, LPAREN, RPAREN, COMMA, SEP, NEWLINE, ASSIGN, COMMENT, DOT, \
-    BAD, END = range(15)
+    BAD, END, WIDE = range(16)  # WIDE: a name with a character beyond ASCII (NFKC'd first)
 _KIND: dict[str, int] = {"+": BIN, "-": BIN, "*": BIN, "/": BIN, "**": BIN, "^": BIN,
                          "(": LPAREN, ")": RPAREN, ",": COMMA, ";": SEP, "\n": NEWLINE,
                          "=": ASSIGN, "+=": ASSIGN, "-=": ASSIGN, "*=": ASSIGN, "/=": ASSIGN,
@@ -55,6 +56,8 @@ _GROUP = 0  # an open parenthesis on the operator stack: below every operator
 
 # Parser states: what the next token may be.
 START, TARGET, OPERAND, OPERATOR, CALL, METHOD, METHOD_OPEN, METHOD_CLOSE = range(8)
+# The states where a name means something (elsewhere it is an error, quoted as typed).
+_NAMING = frozenset({START, OPERAND, METHOD})
 
 PIECE = 1 << 16  # characters scanned at a time (about 10,000 tokens)
 _CUT = re.compile(r"\n|(?<=[-+*/(,;]) ")
@@ -73,11 +76,24 @@ def is_name(text: str) -> bool:
     return _NAME.fullmatch(text) is not None
 
 
+def normal_name(name: str) -> str:
+    """``name`` as Python reads an identifier: NFKC-normalised, so fullwidth ``ｘ`` is
+    ``x`` and ``x₁`` is ``x1`` (unless the result is no name). ASCII is left as is."""
+    if name.isascii():
+        return name
+    normal = unicodedata.normalize("NFKC", name)
+    return normal if _NAME.fullmatch(normal) else name
+
+
 def build_expression(text: str, output: Optional[str] = None) -> Graph:
     """Parse ``text`` (an expression or a program) into its graph; ``output`` picks an
     assigned name as the output instead of the last statement."""
-    with PausedGC():  # many small tuples, no cycles: the collector would only rescan them
-        return _Parser(text).run(output)
+    parser = _Parser(text)
+    try:
+        with PausedGC():  # many small tuples, no cycles: the collector would only rescan them
+            return parser.run(output)
+    finally:
+        parser.close()
 
 
 def _kind(tok: str) -> int:
@@ -87,11 +103,16 @@ def _kind(tok: str) -> int:
         return COMMENT  # (a comment, or blanks at the end: skipped)
     if ch.isdecimal() or (ch == "." and len(tok) > 1):
         return NUM
-    if tok in FUNCTIONS:
+    if not _NAME.match(ch):
+        return BAD  # a stray character, or '=='
+    return _name_kind(tok) if tok.isascii() else WIDE
+
+
+def _name_kind(name: str) -> int:
+    """A name's kind: a function, a constant or a variable's name."""
+    if name in FUNCTIONS:
         return FUNC
-    if tok in CONSTANTS:
-        return CONST
-    return NAME if _NAME.match(ch) else BAD  # (BAD: a stray character, or '==')
+    return CONST if name in CONSTANTS else NAME
 
 
 def _pieces(text: str) -> Iterator[list[tuple[str, str]]]:
@@ -177,6 +198,7 @@ class _Parser:
         self.bare = False              # the last statement was a bare expression
         self.result = -1
         self.kinds = dict(_KIND)
+        self.spellings: dict[str, tuple[int, str]] = {}  # a WIDE name -> (kind, NFKC)
         self.labels = {name: op.label for name, op in OPS.items()}
         self.call: tuple[str, int] = ("", 0)  # a function (or method) waiting for '('
         self.unassigned: Optional[ExpressionSyntaxError] = None  # a read before assignment
@@ -184,11 +206,21 @@ class _Parser:
             self._start, self._target, self._operand, self._operator, self._call_paren, self._method_name,
             self._method_open, self._method_close)
 
+    def close(self) -> None:
+        """Drop the rows and the bound methods: they make the parser a reference cycle, which
+        the command never collects (its cyclic collector is off), so the rows would stay."""
+        self.handlers = ()
+        self.rows = []
+        del self.row, self.push, self.pop
+
     # ---- the token loop
 
     def run(self, output: Optional[str]) -> Graph:
         """Read every token, then finish the graph."""
         kinds, handlers = self.kinds, self.handlers
+        if not self.text.isascii():  # (ASCII text pays nothing for the spellings)
+            handlers = tuple(self._spelled(h) if state in _NAMING else h
+                             for state, h in enumerate(handlers))
         pos = 0
         for pairs in _pieces(self.text):
             for ws, tok in pairs:
@@ -199,6 +231,39 @@ class _Parser:
                     kind = kinds[tok] = _kind(tok)
                 handlers[self.state](kind, tok, p)
         return self.finish(output)
+
+    def _spelled(self, handler: Callable[[int, str, int], None]
+                 ) -> Callable[[int, str, int], None]:
+        """``handler``, given a name with non-ASCII characters in its NFKC spelling."""
+        def spelled(kind: int, tok: str, pos: int) -> None:
+            if kind != WIDE:
+                handler(kind, tok, pos)
+                return
+            kind, name = self.wide(tok)
+            handler(kind, name, pos)
+            if len(name) != len(tok):
+                self.respan(pos, pos + len(name), pos + len(tok))
+        return spelled
+
+    def respan(self, pos: int, end: int, typed_end: int) -> None:
+        """A name read at ``pos`` whose NFKC spelling is longer or shorter than typed (``ﬁ``
+        is ``fi``): the operand, and a variable's leaf made there, end where the typed
+        name ends (``end`` is where the spelling would)."""
+        x = self.operands[-1] if self.operands else None
+        if x is None or x[1] != pos or x[2] != end or end == typed_end:
+            return
+        self.operands[-1] = (x[0], pos, typed_end, pos, typed_end, x[5], x[6])
+        row = 8 * x[0]
+        if x[0] >= 0 and self.rows[row + 6] == pos and self.rows[row + 7] == end:
+            self.rows[row + 7] = typed_end  # the variable's leaf, made at this read
+
+    def wide(self, tok: str) -> tuple[int, str]:
+        """A name with non-ASCII characters: its kind and its NFKC spelling (remembered)."""
+        found = self.spellings.get(tok)
+        if found is None:
+            normal = normal_name(tok)
+            found = self.spellings[tok] = (_name_kind(normal), normal)
+        return found
 
     def error(self, message: str, pos: int, hint: str = "") -> ExpressionSyntaxError:
         """The error to raise: this one, or a read before assignment found further left
@@ -249,7 +314,11 @@ class _Parser:
         if kind == ASSIGN:
             self._begin_assignment(name, tok, name_pos)
             return
-        self._operand(self.kinds[name], name, name_pos)
+        self._operand(_name_kind(name), name, name_pos)
+        if self.spellings:  # a name typed beyond ASCII: its span is the typed one
+            typed = _NAME.match(self.text, name_pos)
+            if typed is not None:
+                self.respan(name_pos, name_pos + len(name), typed.end())
         self.handlers[self.state](kind, tok, pos)
 
     def _begin_assignment(self, name: str, aug: str, pos: int) -> None:
@@ -409,7 +478,7 @@ class _Parser:
             raise self.error(f"unknown function '{shorten(last_tok)}'", last_pos,
                              f"; supported: {', '.join(FUNCTIONS)}")
         hint = self.open_paren_hint(pos)
-        if not hint and kind in (NAME, FUNC, CONST, NUM, LPAREN):
+        if not hint and kind in (NAME, FUNC, CONST, NUM, LPAREN, WIDE):
             hint = f"; write '*' to multiply: {shorten(last_tok, 15)}*{shorten(tok, 15)}"
         raise self.error(f"expected an operator but found {_describe(kind, tok)}", pos, hint)
 
@@ -422,6 +491,8 @@ class _Parser:
             at += len(ws)
             kind = self.kinds.get(tok, -1)
             kind = _kind(tok) if kind < 0 else kind
+            if kind == WIDE:
+                kind, tok = self.wide(tok)
             if kind != COMMENT and kind != NEWLINE:
                 last = (kind, tok, at)
             at += len(tok)
@@ -578,7 +649,7 @@ class _Parser:
             names[node] = name
         s.name = names
         last_target = self.statements[-1][0]
-        output_name = output or last_target or self.named.get(result)
+        output_name = (output and normal_name(output)) or last_target or self.named.get(result)
         return Graph(self.text, s, result, self.variables, output_name, self._warnings())
 
     def _output(self, output: Optional[str]) -> int:
@@ -587,7 +658,7 @@ class _Parser:
             if not self.bare:
                 self.read[-1] = True
             return self.result
-        hit = self.env.get(output)
+        hit = self.env.get(normal_name(output))
         if hit is None:
             assigned = name_list(list(self.env)) or "none"
             raise BackpropvizError(f"no statement assigns '{shorten(output)}' "

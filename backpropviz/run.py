@@ -4,7 +4,8 @@ The command (:mod:`backpropviz.cli`) only turns its arguments into Options and p
 Report; :func:`backpropviz.trace` shares the same steps (:func:`build`, the value checks of
 :mod:`backpropviz.values`, the passes of :mod:`backpropviz.engine`). A run reads the program
 and its values, evaluates the graph, adds what --explain, --check and --exact ask for,
-renders every output and only then writes them all (a failure leaves no file half-done).
+renders every output and only then writes them all (a failure leaves no file half-done;
+.json and .dot text, which grows with the graph, is made as its temporary file is written).
 """
 
 from __future__ import annotations
@@ -160,6 +161,7 @@ def run(options: Options) -> Report:
 
     progress = start_progress(options.quiet)  # a bar on a terminal, for runs over a second
     try:
+        _check_style_text(options)
         targets = _check_targets(options)
         source, text = _program_text(options)
         report = _evaluate(options, source, text, progress)
@@ -231,6 +233,19 @@ def _format(path: str, output_format: str | None) -> str:
     return output_format
 
 
+def _check_style_text(options: Options) -> None:
+    """--font reaches DOT, SVG and HTML attributes: a font-family list only; --title is
+    printable text."""
+    from .render.text import font_problem, text_problem
+
+    problem = font_problem(options.font)
+    if problem is not None:
+        raise OptionsError(f"--font '{shorten(options.font)}': {problem}")
+    problem = text_problem(options.title or "")
+    if problem is not None:
+        raise OptionsError(f"--title: {problem}")
+
+
 def _program_path(options: Options) -> str | None:
     """The file the program is read from ('-' for stdin), or None when it is typed."""
     expression = options.expression
@@ -269,9 +284,7 @@ def _program_text(options: Options) -> tuple[str | None, str]:
     from .sources import read_text
 
     source = "stdin" if path == "-" else path
-    text = read_text(path, "program file", limit=options.max_size + 1)
-    _check_size(len(text), source, options.max_size)
-    return source, text
+    return source, read_text(path, "program file", limit=options.max_size)
 
 
 def not_utf8_at(text: str) -> int | None:
@@ -295,8 +308,8 @@ def _evaluate(options: Options, source: str | None, text: str, progress: Progres
 
     given = command_line(options.variables, options.var_items)
     values_file = options.values_file
-    file_values = (parse_values(read_text(values_file, "values file"), values_file)
-                   if values_file is not None else {})
+    file_values = (parse_values(read_text(values_file, "values file", limit=options.max_size),
+                                values_file) if values_file is not None else {})
     graph = build(text, options.output_name, options.expand_gates)
     warnings: list[str] = []
     values = merge(graph, given, file_values, values_file, warnings)
@@ -417,6 +430,6 @@ def _write(report: Report, options: Options) -> None:
 
     for output in report.outputs:
         if output.path != STDOUT:  # (the command writes stdout's)
-            write_atomic(output.path, output.rendered.data)
+            write_atomic(output.path, output.rendered.chunks())
     if options.steps_dir is not None:
         write_frames(options.steps_dir, report.frames)

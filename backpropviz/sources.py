@@ -2,17 +2,23 @@
 
 A program is text (``-f model.bp``, ``@model.bp`` or ``-`` for stdin); a values file
 (``--values vals.json``) is text that :func:`backpropviz.values.parse_values` reads. Every
-problem is a one-line error that names the file.
+problem is a one-line error that names the file. Text is read a chunk at a time and
+refused as soon as it passes the limit, so ``/dev/zero`` or an endless stdin stops there.
 """
 
 from __future__ import annotations
 
+import codecs
 import sys
-from typing import IO
+from typing import IO, Callable, Union
 
-from .errors import BackpropvizError
+from .errors import BackpropvizError, LimitError, shorten
 
-__all__ = ["SourceError", "read_text"]
+__all__ = ["SourceError", "read_text", "CHUNK"]
+
+CHUNK = 1 << 20  # bytes (or characters, from a text-only stream) read at a time
+
+Reader = Callable[[int], Union[bytes, str]]
 
 
 class SourceError(BackpropvizError):
@@ -20,32 +26,63 @@ class SourceError(BackpropvizError):
 
 
 def read_text(path: str, what: str, stdin: IO[str] | None = None, limit: int = -1) -> str:
-    """The UTF-8 text of ``path`` ('-' is stdin); ``what`` names it in errors. With a
-    ``limit``, at most that many characters are read (the caller rejects longer text)."""
-    size = 4 * limit if limit > 0 else -1  # UTF-8: at most 4 bytes a character
+    """The UTF-8 text of ``path`` ('-' is stdin); ``what`` names it in errors. Text of more
+    than ``limit`` characters (--max-size) is a :class:`LimitError`, raised while reading."""
     if path == "-":
-        stream = stdin or sys.stdin
-        buffer = getattr(stream, "buffer", None)
-        if buffer is None:  # a text-only stream: already decoded
-            return stream.read(limit)
-        data = buffer.read(size)
-        path = "stdin"
-        return _decode(data, what, path, limit, size)
+        return _read_stdin(stdin or sys.stdin, what, limit)
     try:
         with open(path, "rb") as handle:
-            data = handle.read(size)
+            return _read(handle.read, what, path, limit)
     except FileNotFoundError:
         raise SourceError(f"{what} '{path}' does not exist") from None
     except IsADirectoryError:
         raise SourceError(f"{what} '{path}' is a folder, not a file") from None
     except OSError as exc:
         raise SourceError(f"cannot read {what} '{path}': {exc.strerror}") from None
-    return _decode(data, what, path, limit, size)
 
 
-def _decode(data: bytes, what: str, path: str, limit: int, size: int) -> str:
-    truncated = limit > 0 and len(data) == size  # then surely too long: just measure
+def _read_stdin(stream: IO[str] | None, what: str, limit: int) -> str:
+    """The text on stdin; a closed or unreadable stdin is a one-line error."""
+    noun = what.replace(" file", "")  # the program, the values
+    if stream is None or getattr(stream, "closed", False):  # started with `<&-`
+        raise SourceError(f"cannot read the {noun} from stdin: stdin is closed")
+    reader: Reader = getattr(stream, "buffer", stream).read  # text-only: already decoded
     try:
-        return data.decode("utf-8-sig", errors="ignore" if truncated else "strict")
+        return _read(reader, what, "stdin", limit)
+    except (OSError, ValueError) as exc:  # e.g. a write-only descriptor, a closed file
+        reason = getattr(exc, "strerror", None) or shorten(str(exc), 80)
+        raise SourceError(f"cannot read the {noun} from stdin: {reason}") from None
+
+
+def _read(read: Reader, what: str, path: str, limit: int) -> str:
+    """Read ``read`` to its end, a chunk at a time, decoding UTF-8 as it goes; stop with
+    an error once the text has more than ``limit`` characters (no limit when negative)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    pieces: list[str] = []
+    count = done = 0  # characters decoded, bytes read
+    while True:
+        chunk = read(CHUNK)
+        if isinstance(chunk, str):
+            text = chunk
+        else:
+            text = _decode(decoder, chunk, not chunk, done, what, path)
+            done += len(chunk)
+        count += len(text)
+        if 0 <= limit < count:
+            flag = " (--values)" if what.startswith("values") else ""
+            raise LimitError(f"{shorten(path)}{flag} is longer than --max-size {limit:,} "
+                             "characters; raise --max-size to accept it")
+        pieces.append(text)
+        if not chunk:
+            return "".join(pieces)
+
+
+def _decode(decoder: codecs.IncrementalDecoder, chunk: bytes, final: bool, done: int,
+            what: str, path: str) -> str:
+    """``chunk`` decoded; a byte that is not UTF-8 is an error naming its place."""
+    pending = len(decoder.getstate()[0])  # bytes of a character cut by the last chunk
+    try:
+        return decoder.decode(chunk, final)
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{what} '{path}' is not UTF-8 text (byte {exc.start + 1})") from None
+        at = done - pending + exc.start + 1
+        raise SourceError(f"{what} '{path}' is not UTF-8 text (byte {at})") from None

@@ -14,7 +14,7 @@ from typing import Mapping, Sequence, SupportsFloat, SupportsIndex
 from .errors import ValuesError, did_you_mean, name_list, shorten
 from .graph import Graph
 from .ops import CONSTANTS, FUNCTIONS
-from .parse import is_name
+from .parse import is_name, normal_name
 
 __all__ = ["Given", "number", "command_line", "parse_values", "real", "python_values",
            "check_values", "merge"]
@@ -39,35 +39,45 @@ def number(text: str, where: str) -> float:
 def command_line(variables: Sequence[tuple[str, str]], var_items: Sequence[str]
                  ) -> list[Given]:
     """(name, text, how it was given) for every ``--NAME VALUE`` then every ``--var
-    NAME=VALUE``, in command-line order."""
-    collected = [(name, text, f"--{name}") for name, text in variables]
+    NAME=VALUE``, in command-line order; names NFKC-normalised as the parser's are."""
+    collected = [(normal_name(name), text, f"--{name}") for name, text in variables]
     for item in var_items:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not is_name(name):
             raise ValuesError(f"--var expects NAME=VALUE, got '{item}'")
-        collected.append((name, text, f"--var {name}"))
+        collected.append((normal_name(name), text, f"--var {name}"))
     return collected
+
+
+def _spelling(where: str) -> str:
+    """The name as typed in ``--NAME`` or ``--var NAME``."""
+    return where.removeprefix("--var ").removeprefix("--")
 
 
 # --- a JSON file -----------------------------------------------------------------------
 
 class DuplicateKey(ValueError):
-    """A JSON object names the same key twice (json keeps the last one silently)."""
+    """A JSON object names the same key twice (json keeps the last one silently), or two
+    spellings of one name (``x`` and fullwidth ``ｘ``)."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, first: str) -> None:
         super().__init__(key)
         self.key = key
+        self.first = first
 
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    """A JSON object as a dict, refusing a key given twice: ``{"x": 1, "x": 2}`` is
-    almost surely a typo, as ``--x 1 --x 2`` is."""
+    """A JSON object as a dict with NFKC-normalised keys, refusing a name given twice:
+    ``{"x": 1, "x": 2}`` is almost surely a typo, as ``--x 1 --x 2`` is."""
     doc: dict[str, object] = {}
+    spelled: dict[str, str] = {}
     for key, value in pairs:
-        if key in doc:
-            raise DuplicateKey(key)
-        doc[key] = value
+        name = normal_name(key)
+        if name in doc:
+            raise DuplicateKey(key, spelled[name])
+        doc[name] = value
+        spelled[name] = key
     return doc
 
 
@@ -99,7 +109,9 @@ def _json_object(text: str, origin: str) -> dict[str, object]:
         raise ValuesError(f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno}, "
                           f"column {exc.colno}") from None
     except DuplicateKey as exc:
-        raise ValuesError(f"{origin}: '{shorten(exc.key)}' is given more than once") from None
+        also = "" if exc.first == exc.key else f" (as '{shorten(exc.first)}' too)"
+        raise ValuesError(f"{origin}: '{shorten(exc.key)}' is given more than once{also}"
+                          ) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         reason = ("a number has too many digits" if "digits" in str(exc)
                   else shorten(str(exc), 80))
@@ -117,7 +129,7 @@ def _json_object(text: str, origin: str) -> dict[str, object]:
 
 def python_values(values: object, kwargs: Mapping[str, object]) -> dict[str, float]:
     """The floats of ``trace()``'s mapping and keywords (a keyword wins over the mapping)."""
-    return {name: real(name, value) for name, value in _pairs(values, kwargs)}
+    return {normal_name(name): real(name, value) for name, value in _pairs(values, kwargs)}
 
 
 def _pairs(values: object, kwargs: Mapping[str, object]) -> list[tuple[str, object]]:
@@ -194,7 +206,10 @@ def merge(graph: Graph, given: Sequence[Given], file_values: Mapping[str, float]
     where_given: dict[str, str] = {}
     for name, raw, where in given:
         if name in where_given:
-            raise ValuesError(f"{shorten(where)}: '{shorten(name)}' is given more than once")
+            first = where_given[name]
+            also = f" (also as {shorten(first)})" if _spelling(first) != _spelling(where) else ""
+            raise ValuesError(f"{shorten(where)}: '{shorten(name)}' is given more than once"
+                              f"{also}")
         values[name] = number(raw, where)
         where_given[name] = where
     try:

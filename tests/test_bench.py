@@ -110,3 +110,27 @@ def test_layout_benchmark_runs_and_the_seed_has_no_crossing():
     assert rows["fork x*x"][:3] == ["embedded", "1", "0"]
     # the text of the (x+y)z figure fitted to a slide is large: well over 24 px
     assert float(rows["seed: (x+y)z"][3]) > 24
+
+
+MEMORY = BENCH.parent / "memory.py"
+
+
+def test_memory_benchmark_prints_its_tables(tmp_path: Path) -> None:
+    """``benchmarks/memory.py`` runs whole commands on 1 MB programs and the reads that
+    never end, and reports every number (no memory goal is asserted here)."""
+    out = tmp_path / "memory.json"
+    result = subprocess.run([sys.executable, str(MEMORY), "--quick", "--cases", "dag,names",
+                             "--json", str(out)], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Peak RSS of whole runs" in result.stdout and "verdict: " in result.stdout
+    doc = json.loads(out.read_text())
+    modes = ["-q", "--json", "-o .json", "-o .dot"]
+    assert [(r["case"], r["mode"]) for r in doc["programs"]] == [
+        (case, mode) for case in ("dag", "names") for mode in modes]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["memory.json"]  # files removed
+    for row in doc["programs"]:
+        assert row["rc"] == 0 and row["chars"] >= 999_000 and row["peak_rss_bytes"] > 0
+    assert len(doc["bounded"]) == 5
+    for row in doc["bounded"]:
+        assert row["rc"] == 2 and "--max-size" in row["stderr"], row

@@ -14,6 +14,8 @@ terminal control characters echoed back, and no ``CANARY`` - nor any other new f
 
 from __future__ import annotations
 
+import html.parser
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ CANARY = "CANARY"
 OPEN = "open('CANARY', 'w')"
 SYSTEM = "__import__('os').system('touch CANARY')"
 LONG = 100_000
+ENGINES = [pytest.param("dot", marks=pytest.mark.needs_dot),
+           pytest.param("embedded", marks=pytest.mark.needs_embedded)]
 MAX_FIRST_LINE = 300  # characters: a message stays one readable line whatever was typed
 
 
@@ -258,3 +262,509 @@ def test_canary_check_can_fail(tmp_path: Path):
         assert_clean_error("Traceback (most recent call last):\n  ...\nNameError\n", "")
     with pytest.raises(AssertionError):
         assert_clean_error("Error: \x1b[31mred\n", "")
+
+
+# --- streams, sizes, paths and spellings (issue 20) ---------------------------------------
+
+ENDLESS_WRITER = "import sys\nwhile True:\n    sys.stdout.buffer.write(b'x + ' * 16384)\n"
+READ_LIMIT = 1_000_000  # --max-size for the endless inputs: the refusal must come at it
+MAX_RSS_MB = 100        # a bounded read of READ_LIMIT characters stays far below this (18)
+
+
+# Runs the command and adds its peak RSS (KiB) as stderr's last line. A fresh small process
+# is the parent: Linux keeps a peak RSS across fork and exec, so a child forked from this
+# test process would start with the test process's own peak.
+_PEAK_RUNNER = """\
+import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(r.returncode)
+"""
+
+
+def _run_measured(args: list[str], cwd: Path, env: dict[str, str], stdin: object = None,
+                  close_stdin: bool = False) -> tuple[int, str, str, float]:
+    """Run ``python -m backpropviz ARGS``: (exit status, stdout, stderr, peak RSS in MB;
+    0 with ``close_stdin``, which runs it directly)."""
+    import os
+
+    command = [sys.executable, "-m", "backpropviz", *args]
+    if not close_stdin:
+        command = [sys.executable, "-c", _PEAK_RUNNER, *command]
+    try:
+        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, timeout=60,
+                              stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                              preexec_fn=(lambda: os.close(0)) if close_stdin else None)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("no answer within 60 s: the read is not bounded") from None
+    err = done.stderr.decode()
+    peak_mb = 0.0
+    if not close_stdin:
+        err, _, peak = err.rstrip("\n").rpartition("\n")
+        err, peak_mb = err + "\n" if err else "", int(peak) / 1024
+    return done.returncode, done.stdout.decode(), err, peak_mb
+
+
+def _limit_refusal(rc: int, out: str, err: str, where: str) -> None:
+    assert rc == 2, err[:400]
+    assert_clean_error(err, out)
+    assert where in err and f"--max-size {READ_LIMIT:,}" in err, err
+
+
+@pytest.mark.parametrize("args", [
+    ["@/dev/zero"],
+    ["-f", "/dev/zero"],
+    ["x", "--values", "/dev/zero"],
+], ids=["at-file", "program-file", "values-file"])
+def test_dev_zero_stops_at_the_limit(args, tmp_path, child_env):
+    """/dev/zero never ends: the read stops at --max-size with a one-line error."""
+    rc, out, err, peak_mb = _run_measured([*args, "--max-size", str(READ_LIMIT)], tmp_path,
+                                          child_env())
+    _limit_refusal(rc, out, err, "/dev/zero")
+    assert peak_mb < MAX_RSS_MB, f"peak RSS {peak_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("args", [["-"], ["x", "--values", "-"]], ids=["program", "values"])
+def test_endless_stdin_stops_at_the_limit(args, tmp_path, child_env):
+    """An endless stdin (a pipe from a writer that never stops) stops at --max-size.
+
+    The writer is a process of its own: writing from this one would kill the test run with
+    SIGPIPE once an in-process CLI test has restored SIGPIPE's default action."""
+    writer = subprocess.Popen([sys.executable, "-c", ENDLESS_WRITER], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    try:
+        rc, out, err, _ = _run_measured([*args, "--max-size", str(READ_LIMIT)], tmp_path,
+                                        child_env(), stdin=writer.stdout)
+    finally:
+        writer.kill()
+        writer.wait()
+        assert writer.stdout is not None
+        writer.stdout.close()
+    _limit_refusal(rc, out, err, "stdin")
+
+
+def test_dev_zero_as_stdin_reads_in_bounded_memory(tmp_path, child_env):
+    """The refusal comes while reading: the process never holds much more than the limit."""
+    with open("/dev/zero", "rb") as zeros:
+        rc, out, err, peak_mb = _run_measured(["-", "--max-size", str(READ_LIMIT)],
+                                              tmp_path, child_env(), stdin=zeros)
+    _limit_refusal(rc, out, err, "stdin")
+    assert peak_mb < MAX_RSS_MB, f"peak RSS {peak_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("args", [["-"], ["x", "--values", "-"], ["-f", "-"]],
+                         ids=["program", "values", "file-dash"])
+def test_closed_stdin_is_a_one_line_error(args, tmp_path, child_env):
+    """``backpropviz - <&-``: stdin closed at start is an error naming stdin, exit 2."""
+    rc, out, err, _ = _run_measured(args, tmp_path, child_env(), close_stdin=True)
+    assert rc == 2, err[:400]
+    assert_clean_error(err, out)
+    assert "stdin is closed" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("path", ["out.svg/", "out.json/", "out.dot/"])
+def test_an_output_path_ending_in_slash_is_refused(path, tmp_path, child_env):
+    """``-o out.svg/`` names a folder: refused before any work, nothing written."""
+    proc = _start(["x*y", "--x", "1", "--y", "2", "-o", path], tmp_path, child_env())
+    rc, out, err = _finish(proc)
+    assert rc == 2, err[:400]
+    assert_clean_error(err, out)
+    assert f"'{path}'" in err and "folder" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+FULLWIDTH_X = "\uff58"  # ｘ: NFKC is x
+
+
+@pytest.mark.parametrize("args, gradients", [
+    ([f"{FULLWIDTH_X}*x", "--x", "3"], {"x": 6.0}),
+    (["x*y", f"--{FULLWIDTH_X}", "3", "--y", "2"], {"x": 2.0, "y": 3.0}),
+    (["x*y", "--var", f"{FULLWIDTH_X}=3", "--y", "2"], {"x": 2.0, "y": 3.0}),
+    ([f"{FULLWIDTH_X} = a*2; y = x + 1", "--a", "1"], {"a": 2.0}),
+], ids=["expression", "option", "var", "assigned"])
+def test_nfkc_spellings_are_one_name(args, gradients, tmp_path, child_env):
+    """``x`` and fullwidth ``ｘ`` are one variable, as in Python, wherever a name appears."""
+    rc, out, err = _finish(_start([*args, "--json"], tmp_path, child_env()))
+    assert rc == 0, err
+    import json
+
+    assert json.loads(out)["gradients"] == gradients
+
+
+def test_nfkc_spellings_in_a_values_file(tmp_path, child_env):
+    """Values-file keys are normalised too; two spellings of one name are an error naming
+    both."""
+    import json
+
+    (tmp_path / "one.json").write_text(json.dumps({FULLWIDTH_X: 3, "y": 2}), "utf-8")
+    rc, out, err = _finish(_start(["x*y", "--values", "one.json", "--json"], tmp_path,
+                                  child_env()))
+    assert rc == 0 and json.loads(out)["gradients"] == {"x": 2.0, "y": 3.0}, err
+    (tmp_path / "two.json").write_text(json.dumps({"x": 1, FULLWIDTH_X: 2}), "utf-8")
+    rc, out, err = _finish(_start(["x", "--values", "two.json"], tmp_path, child_env()))
+    assert rc == 2
+    assert_clean_error(err, out)
+    assert f"'{FULLWIDTH_X}'" in err and "'x'" in err
+    rc, out, err = _finish(_start(["x", "--x", "1", f"--{FULLWIDTH_X}", "2"], tmp_path,
+                                  child_env()))
+    assert rc == 2 and f"--{FULLWIDTH_X}" in err and "--x" in err, err
+
+
+# --- inert output: markup payloads in every user-controlled field (issue 20) --------------
+
+#: Text a user controls that reaches a title, a comment or a font. Each must come out as
+#: text (or be refused, for a font): never an element, an attribute or a reference.
+MARKUP = [
+    # attribute breakers
+    '"', "'", '" onload="alert(1)', "' onload='alert(1)", '"/><g onload="alert(1)"',
+    'x" onmouseover="alert(1)" y="', "` onfocus=alert(1) autofocus `", '"><svg onload=alert(1)>',
+    "a=b c=d", '"style="fill:url(http://evil/x)"',
+    # closing tags and new elements
+    "</text><script>alert(1)</script><text>", "</title><script>alert(1)</script>",
+    "</svg><script>alert(1)</script>", "</p></section><script>alert(1)</script>",
+    "<script>alert(1)</script>", "<SCRIPT SRC=//evil/x.js></SCRIPT>",
+    '<img src=x onerror="alert(1)">', "<iframe src=javascript:alert(1)>",
+    '<a href="javascript:alert(1)">click</a>', '<a xlink:href="http://evil/">x</a>',
+    '<image href="http://evil/x.png"/>', '<use href="http://evil/s.svg#x"/>',
+    "<foreignObject><body onload=alert(1)></foreignObject>", "<style>*{x:url(//evil)}</style>",
+    '<link rel="stylesheet" href="http://evil/x.css">',
+    '<meta http-equiv="refresh" content="0;url=http://evil">',
+    "<animate attributeName=href to=javascript:alert(1)>",
+    '<set attributeName="onload" to="alert(1)"/>',
+    # CDATA, comments, processing instructions, doctype, entities
+    "]]>", "<![CDATA[<script>alert(1)</script>]]>", "]]><script>alert(1)</script><![CDATA[",
+    "<!--", "-->", "<!-- --><script>alert(1)</script><!-- -->", "--!>",
+    '<?xml-stylesheet href="http://evil/x.xsl"?>',
+    '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>', "&x;", "&", "&amp;&lt;&gt;",
+    "&#60;script&#62;",
+    "&#x3C;script&#x3E;alert(1)&#x3C;/script&#x3E;", "&lt;/text&gt;", "%3Cscript%3E",
+    # URLs
+    "javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)", "url(http://evil/x)", "http://evil/x.svg#y",
+    # DOT label escapes and DOT syntax
+    "\\l", "\\N\\G\\E\\T\\H\\L", "\\n\\r\\l", "\\\\", "\\", '\\"',
+    '\\"]; evil [URL="http://evil"]; x [label="', ">", "<>", "<<b>x</b>>",
+    '"]; n0 [URL="javascript:alert(1)"', "}; digraph evil {", "<br/><table>",
+    '<font face="x" color="red">', "<td href=\"http://evil\">",
+    # unicode tricks
+    "\u202eevil\u202c", "\u200b<\u200bscript\u200b>", "\uff1cscript\uff1e", "\ufe64script\ufe65",
+    "\u2028\u2029", "\U0001f600 \u0130 \u00df \u03a3", "\u2400",
+    "a\u0301\u0302\u0303", "\ufeff", "x\u00a0y",
+    # templates and format strings
+    "{{7*7}}", "${7*7}", "%s%n%x", "{0.__class__}",
+]
+#: Names the grammar allows that mean something to a browser or to Graphviz.
+MARKUP_NAMES = ["script", "onload", "javascript", "href", "xlink", "CDATA", "\uff53cript",
+                "\u03b8_onerror", "__proto__", "constructor", "N", "G", "l"]
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+# (desc and role: main's render/describe.py adds <title>/<desc> words and role="img")
+SVG_ELEMENTS = {"svg", "g", "title", "desc", "polygon", "polyline", "path", "ellipse", "text"}
+SVG_ATTRIBUTES = {"baseline-shift", "class", "cx", "cy", "d", "fill", "fill-opacity",
+                  "font-family", "font-size", "font-style", "font-weight", "height", "id",
+                  "points", "role", "rx", "ry", "stroke", "stroke-dasharray", "stroke-opacity",
+                  "stroke-width", "text-anchor", "text-decoration", "transform", "viewbox",
+                  "width", "x", "y", "xml:space", "xmlns", "xmlns:xlink"}
+HTML_ELEMENTS = {"html", "head", "meta", "title", "script", "style", "body", "header", "h1",
+                 "p", "main", "section", "div", "footer", "nav", "button"} | SVG_ELEMENTS
+HTML_ATTRIBUTES = {"lang", "charset", "name", "content", "class", "id", "data-step",
+                   "data-gate", "aria-live", "aria-label", "tabindex", "style",
+                   "type"} | SVG_ATTRIBUTES
+NAMESPACES = {"xmlns": "http://www.w3.org/2000/svg", "xmlns:xlink": "http://www.w3.org/1999/xlink"}
+REFERENCE = re.compile(r"^\s*(?:javascript|vbscript|data|https?|file|ftp):|url\(\s*(?!#)|//",
+                       re.IGNORECASE)
+
+
+def _attribute_name(name: str) -> str:
+    """``{http://www.w3.org/XML/1998/namespace}space`` -> ``xml:space``; lower case."""
+    return name.replace("{http://www.w3.org/XML/1998/namespace}", "xml:").lower()
+
+
+def assert_inert_element(tag: str, attrs: dict[str, str], elements: set[str],
+                         attributes: set[str]) -> None:
+    """One element: on the allow-list, its attributes too, no event handler, no reference
+    out of the document."""
+    assert tag in elements, f"element <{tag}> is not allowed"
+    for name, value in attrs.items():
+        name = _attribute_name(name)
+        assert not name.startswith("on"), f"event attribute {name}={value!r} on <{tag}>"
+        assert name in attributes, f"attribute {name}={value!r} on <{tag}> is not allowed"
+        if name.startswith("xmlns"):  # a namespace's name, never fetched
+            assert value == NAMESPACES[name], f"{name}={value!r}"
+        else:
+            assert not REFERENCE.search(value or ""), f"a reference {name}={value!r} on <{tag}>"
+
+
+def svg_text(data: str) -> tuple[str, int]:
+    """Check an SVG (parsed as XML) is inert; (its text, whitespace dropped; its elements)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(data.encode("utf-8"))
+    count = 0
+    for element in root.iter():
+        assert element.tag.startswith(SVG_NS), f"element {element.tag} outside SVG"
+        assert_inert_element(element.tag[len(SVG_NS):], element.attrib, SVG_ELEMENTS,
+                             SVG_ATTRIBUTES)
+        count += 1
+    text = "".join("".join(t.itertext()) for t in root.iter(f"{SVG_NS}text"))
+    return "".join(text.split()), count
+
+
+class _Page(html.parser.HTMLParser):
+    """Every element of an HTML page, and the text of its scripts and of its <h1>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[str] = []
+        self.h1 = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+        self._in = tag
+        if tag == "script":
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "script":
+            self.scripts[-1] += data
+        elif self._in == "h1":
+            self.h1 += data
+
+    def handle_comment(self, data: str) -> None:
+        pass  # (Graphviz's own comments: node names)
+
+    def handle_pi(self, data: str) -> None:
+        raise AssertionError(f"a processing instruction in the page: {data!r}")
+
+
+def page_h1(data: str) -> str:
+    """Check an HTML page is inert (its scripts are the stepper's own); its <h1> text."""
+    from backpropviz.render import stepper
+
+    page = _Page()
+    page.feed(data)
+    page.close()
+    for tag, attrs in page.elements:
+        assert_inert_element(tag, attrs, HTML_ELEMENTS, HTML_ATTRIBUTES)
+    own = ['document.documentElement.className = "js";', stepper._SCRIPT]
+    assert page.scripts == own, "a <script> that is not the stepper's own"
+    return page.h1
+
+
+def _comment_safe(payload: str) -> str:
+    """The payload on one line of a program (a comment ends at a line break)."""
+    return "".join(" " if ch in "\n\r\u2028\u2029\x0b\x0c\x85\x1c\x1d\x1e" else ch
+                   for ch in payload)
+
+
+def _markup_run(k: int, payload: str, tmp_path: Path, outputs: tuple[str, ...],
+                engine: str = "auto", title: bool = True, **more: object) -> tuple[str, str]:
+    """Run on a one-gate program whose names and comment are hostile, ``payload`` the title
+    (and the comment); (the program, the output name). A title with a character Graphviz
+    cannot take (a control or format character) must be refused naming --title, as the
+    command refuses it; then the run goes on untitled."""
+    from backpropviz.render.text import text_problem
+    from backpropviz.run import Options, OptionsError, run
+
+    var, out = MARKUP_NAMES[k % len(MARKUP_NAMES)], MARKUP_NAMES[(k + 3) % len(MARKUP_NAMES)]
+    program = f"{out} = {var} * y  # {_comment_safe(payload)}\n"
+    options = Options(expression=program, variables=((var, "1.5"), ("y", "2")),
+                      output_name=out, outputs=tuple(str(tmp_path / o) for o in outputs),
+                      engine_choice=engine, title=payload if title else None,
+                      font="DejaVu Sans, Helvetica-Bold", quiet=True, **more)
+    if title and text_problem(payload) is not None:
+        with pytest.raises(OptionsError, match="^--title: "):
+            run(options)
+        assert list(tmp_path.iterdir()) == []
+        options = options._replace(title=None)
+    run(options)
+    return program, out
+
+
+def _shown_title(payload: str) -> str:
+    """The title as a diagram shows it (whitespace aside), or '' when it is refused."""
+    from backpropviz.render.text import text_problem
+
+    return "" if text_problem(payload) else "".join(payload.split())
+
+
+MARKUP_CASES = list(enumerate(MARKUP))
+MARKUP_IDS = [f"m{k}" for k in range(len(MARKUP))]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("k, payload", MARKUP_CASES, ids=MARKUP_IDS)
+def test_markup_stays_text_in_svg(engine, k, payload, tmp_path):
+    """The title shows as text in the SVG, whose elements and attributes are all expected."""
+    _markup_run(k, payload, tmp_path, ("d.svg",), engine)
+    text, count = svg_text((tmp_path / "d.svg").read_text("utf-8"))
+    assert _shown_title(payload) in text
+    assert count > 10
+
+
+@pytest.mark.parametrize("k, payload", MARKUP_CASES, ids=MARKUP_IDS)
+def test_markup_stays_text_in_dot_and_json(k, payload, tmp_path, any_engine):
+    """The .dot text, drawn, shows the title as text and nothing else; the JSON holds the
+    program (with its comment) as it was typed."""
+    import json
+
+    from backpropviz.parse import normal_name
+
+    program, out = _markup_run(k, payload, tmp_path, ("d.dot", "d.json"))
+    drawn = any_engine.render((tmp_path / "d.dot").read_text("utf-8"), "svg").decode("utf-8")
+    text, _ = svg_text(drawn)
+    assert _shown_title(payload) in text
+    doc = json.loads((tmp_path / "d.json").read_text("utf-8"))
+    assert doc["expression"] == program and doc["output_name"] == normal_name(out)
+
+
+@pytest.mark.parametrize("k, payload", MARKUP_CASES, ids=MARKUP_IDS)
+def test_markup_stays_text_in_html(k, payload, tmp_path, any_engine):
+    """The stepper page: the title (or, untitled, the program with its comment) is the
+    <h1>'s text; no element, attribute or script but the page's own."""
+    titled = k % 2 == 0
+    program, _ = _markup_run(k, payload, tmp_path, ("l.html",), any_engine.name, titled)
+    h1 = page_h1((tmp_path / "l.html").read_text("utf-8"))
+    if titled and _shown_title(payload):
+        assert h1 == payload
+    else:
+        assert h1.startswith("backpropviz: ") and "y" in h1
+
+
+@pytest.mark.parametrize("k, payload", MARKUP_CASES[::9], ids=MARKUP_IDS[::9])
+def test_markup_in_frames_and_gif(k, payload, tmp_path, any_engine):
+    """--steps frames (captions name the hostile variables) are inert SVG; the GIF of the
+    same lesson is a GIF of its 3 frames."""
+    from PIL import Image
+
+    _markup_run(k, payload, tmp_path, ("l.gif",), any_engine.name,
+                steps_dir=str(tmp_path / "frames"))
+    frames = sorted((tmp_path / "frames").iterdir())
+    assert len(frames) == 3
+    for frame in frames:
+        svg_text(frame.read_text("utf-8"))
+    with Image.open(tmp_path / "l.gif") as gif:
+        assert gif.format == "GIF" and gif.n_frames >= 2
+
+
+@pytest.fixture(scope="module")
+def any_engine():
+    """The system dot when installed, else the embedded graphviz-pure."""
+    from backpropviz.errors import RenderError
+    from backpropviz.render.engines import choose_engine
+
+    try:
+        return choose_engine("auto")
+    except RenderError as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.mark.parametrize("k, payload", MARKUP_CASES, ids=MARKUP_IDS)
+def test_markup_as_font_is_refused(k, payload, run, tmp_path):
+    """A --font is a font-family list; every payload is refused in one line, exit 2, and
+    so is it in Options and in a Style."""
+    from backpropviz.render.dot import Style
+    from backpropviz.run import Options, OptionsError, run as run_options
+
+    result = run("x", "--x", "1", "--font", payload, "-o", str(tmp_path / "never.svg"))
+    assert result.exit_code == 2, result.output
+    assert_clean_error(result.stderr, result.stdout)
+    assert "--font" in result.stderr
+    with pytest.raises(OptionsError, match="--font"):
+        run_options(Options(expression="x", variables=(("x", "1"),), font=payload,
+                            outputs=(str(tmp_path / "never.dot"),), quiet=True))
+    with pytest.raises(ValueError, match="font"):
+        Style(font=payload)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_font_list_reaches_the_svg(tmp_path, any_engine):
+    """A valid font-family list is accepted and drawn with."""
+    _markup_run(0, "t", tmp_path, ("d.svg",), any_engine.name)
+    data = (tmp_path / "d.svg").read_text("utf-8")
+    assert 'font-family="DejaVu Sans, Helvetica-Bold' in data
+
+
+def test_the_markup_oracle_can_fail():
+    """The checks catch what they look for: an event attribute, a foreign element, a
+    reference, a script of another's, a title that vanished."""
+    good = ('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1">'
+            '<text x="0" y="0">{}</text></svg>')
+    assert svg_text(good.format("a &lt;b"))[0] == "a<b"
+    for bad in ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+                '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+                '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:x"/></svg>',
+                '<svg xmlns="http://www.w3.org/2000/svg"><text fill="url(http://e/)"/></svg>',
+                '<svg xmlns="http://www.w3.org/2000/svg"><text font-family="x" '
+                'style="a"/></svg>'):
+        with pytest.raises(AssertionError):
+            svg_text(bad)
+    with pytest.raises(AssertionError):
+        page_h1("<html><body><h1>t</h1><script>alert(1)</script></body></html>")
+    with pytest.raises(AssertionError):
+        page_h1('<html><body><h1>t</h1><img src="http://evil/x"></body></html>')
+    assert len(MARKUP) >= 50
+
+
+def test_nfkc_spellings_from_python():
+    """trace(): keywords and mapping keys of either spelling set one variable, and the
+    graph finds it by either spelling."""
+    from backpropviz import trace
+
+    graph = trace(f"{FULLWIDTH_X}*y + x", {FULLWIDTH_X: 2.0}, y=3.0)
+    assert list(graph.variables) == ["x", "y"]
+    assert graph.gradients == {"x": 4.0, "y": 2.0}
+    assert graph[FULLWIDTH_X].grad == graph["x"].grad == 4.0
+    assert FULLWIDTH_X in graph and "\uff59" in graph and "z" not in graph
+
+
+@pytest.mark.parametrize("title", ["a\x00b", "\x1b[31mred", "a\ud800b", "\x07"],
+                         ids=["nul", "escape", "surrogate", "bell"])
+def test_a_title_graphviz_cannot_take_is_refused_before_drawing(title, tmp_path):
+    """Options and Style check a title as the command does: one error naming --title,
+    before Graphviz fails on it (or writing it fails with an internal error)."""
+    from backpropviz.render.dot import Style
+    from backpropviz.run import Options, OptionsError, run as run_options
+
+    with pytest.raises(OptionsError, match="^--title: it (has the control|is not UTF-8)"):
+        run_options(Options(expression="x", variables=(("x", "1"),), title=title,
+                            outputs=(str(tmp_path / "t.svg"),), quiet=True))
+    with pytest.raises(ValueError, match="title"):
+        Style(title=title)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [["-"], ["x", "--values", "-"]], ids=["program", "values"])
+def test_unreadable_stdin_is_a_one_line_error(args, tmp_path, child_env):
+    """stdin open for writing only: reading it fails, and that is an error naming stdin."""
+    with open(tmp_path / "write-only", "wb") as write_only:
+        proc = subprocess.run([sys.executable, "-m", "backpropviz", *args], cwd=tmp_path,
+                              env=child_env(), stdin=write_only, capture_output=True,
+                              timeout=60)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err[:400]
+    assert_clean_error(err, proc.stdout.decode())
+    assert "cannot read the" in err and "from stdin" in err
+
+
+@pytest.mark.parametrize("text, variable, spans", [
+    ("\ufb01*\ufb01", "fi", ["\ufb01", "\ufb01*\ufb01"]),
+    ("\u216b+1", "XII", ["\u216b", "\u216b+1"]),
+    ("y*\u01c6", "d\u017e", ["y", "\u01c6", "y*\u01c6"]),
+    ("q = \ufb01*2\nf = q + \ufb01", "fi", ["\ufb01", "\ufb01*2", "q + \ufb01"]),
+    ("(\ufb01)*2", "fi", ["\ufb01", "(\ufb01)*2"]),
+    ("\uff50\uff49*\ufb01", "fi", ["\ufb01", "\uff50\uff49*\ufb01"]),
+], ids=["ligature", "roman-numeral", "digraph", "program", "parenthesised", "fullwidth-pi"])
+def test_a_name_whose_nfkc_spelling_is_longer_keeps_its_typed_span(text, variable, spans):
+    """ﬁ is the variable fi, but its node (and every node around it) covers the text as
+    typed: what a table's 'computes' column and the JSON spans show."""
+    from backpropviz.parse import build_expression
+
+    graph = build_expression(text)
+    assert variable in graph.variables and len(graph.variables) == 1 + ("y" in text)
+    assert [text[n.span[0]:n.span[1]] for n in graph.nodes] == spans

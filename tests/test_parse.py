@@ -186,3 +186,27 @@ def test_a_long_sum_of_products():
     for extra in ["", "y = ", "q = w1\ny = q*"]:
         assert_same_graph(extra + text)
         assert_same_graph(extra + text.replace("+", "-", 7))
+
+
+def test_the_parser_frees_itself_without_the_cyclic_collector():
+    """The command runs with the cyclic collector off: a parse must leave no parser (and so
+    none of its per-node rows) behind, on success or on error."""
+    import gc
+
+    from backpropviz.parse import _Parser
+
+    def parsers() -> int:
+        return sum(isinstance(o, _Parser) for o in gc.get_objects())
+
+    gc.collect()
+    before = parsers()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        build_expression("q = x*y\nf = -q + 1")
+        with pytest.raises(ExpressionSyntaxError):
+            build_expression("x * (y")
+        assert parsers() == before
+    finally:
+        if enabled:
+            gc.enable()

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from ..errors import RenderError, shorten
 from ..graph import Graph
-from .dot import CLASSIC, HIDDEN, Style, View, render_dot
-from .engines import Engine
-from .json_doc import render_json
 from .describe import describe, program_line, with_description
+from .dot import CLASSIC, HIDDEN, Style, View, iter_dot, render_dot
+from .engines import Engine
+from .json_doc import iter_json
 from .png import png_size, with_dpi
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "d
 DRAWN = frozenset({"svg", "png", "pdf", "html", "gif"})  # formats a Graphviz engine draws
 LESSONS = frozenset({"html", "gif"})  # formats made of one frame per step
 
+WRITE_CHUNK = 1 << 20  # characters of streamed text encoded and written at a time
 PNG_DPI = 150  # sharp on a projector; SVG and PDF are vector anyway
 PNG_MAX_PIXELS = 8_000  # per side: a 100,000-node chain would otherwise be 97,000 px wide
 GIF_FRAME_MS = 1200
@@ -38,10 +39,33 @@ Progress = Callable[[int, int], None]  # (frames done, frames in all)
 
 @dataclass(frozen=True)
 class Rendered:
-    """An output's bytes, and what the user should know about it (e.g. a capped PNG)."""
+    """An output's bytes, and what the user should know about it (e.g. a capped PNG).
+    Text that can be as big as the graph (JSON, DOT) is ``pieces`` instead, made while it is
+    written, so it never sits in memory whole."""
 
-    data: bytes
+    body: bytes = b""
     notes: tuple[str, ...] = ()
+    pieces: Callable[[], Iterable[str]] | None = None
+
+    @property
+    def data(self) -> bytes:
+        """The whole output (streamed text joined: for small outputs and tests)."""
+        return self.body if self.pieces is None else b"".join(self.chunks())
+
+    def chunks(self) -> Iterator[bytes]:
+        """The output as UTF-8 bytes, about :data:`WRITE_CHUNK` characters at a time."""
+        if self.pieces is None:
+            yield self.body
+            return
+        batch: list[str] = []
+        size = 0
+        for piece in self.pieces():
+            batch.append(piece)
+            size += len(piece)
+            if size >= WRITE_CHUNK:
+                yield "".join(batch).encode("utf-8")
+                batch, size = [], 0
+        yield "".join(batch).encode("utf-8")
 
 
 def format_of(path: str) -> str:
@@ -63,10 +87,10 @@ def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = N
     ``steps``, ``names``, ``check`` and ``exact`` go into JSON as in
     :func:`~backpropviz.render.json_doc.to_document`."""
     if fmt == "json":
-        return Rendered(render_json(graph, decimals=decimals, steps=steps, names=names,
-                                    check=check, exact=exact).encode("utf-8"))
+        return Rendered(pieces=lambda: iter_json(graph, decimals=decimals, steps=steps,
+                                                 names=names, check=check, exact=exact))
     if fmt == "dot":
-        return Rendered(render_dot(graph, decimals, style).encode("utf-8"))
+        return Rendered(pieces=lambda: iter_dot(graph, decimals, style))
     if engine is None:
         raise RenderError(f".{fmt} needs a Graphviz engine")
     if fmt in LESSONS:

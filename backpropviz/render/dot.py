@@ -14,14 +14,14 @@ deterministic: ids come from node ids only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
-
+from typing import Iterator
 from ..graph import Graph, Node
 from ..ops import OPS
-from .names import GREEK, name_html
+from .names import GREEK, label_text, name_html
 from .numbers import fixed, is_flagged
+from .text import font_problem, text_problem
 
-__all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot"]
+__all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot", "iter_dot"]
 
 DIAGRAM_DECIMALS = 2
 HIDDEN = "transparent"  # the colour of a number a frame does not show yet
@@ -56,6 +56,14 @@ class Style:
     number_size: int = 16
     name_size: int = 22
     caption_size: int = 18
+
+    def __post_init__(self) -> None:
+        problem = font_problem(self.font)  # (it reaches SVG and HTML attributes as it is)
+        if problem is not None:
+            raise ValueError(f"font {self.font!r:.60}: {problem}")
+        problem = text_problem(self.title or "")
+        if problem is not None:
+            raise ValueError(f"title: {problem}")
 
 
 CLASSIC = Style()
@@ -93,29 +101,43 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
                view: View | None = None) -> str:
     """The diagram of ``graph`` (or of one step of it, ``view``) as DOT source text;
     ``max_inches`` caps its drawn size."""
+    return "".join(iter_dot(graph, decimals, style, dpi, max_inches, view))
+
+
+def iter_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLASSIC,
+             dpi: int | None = None, max_inches: float | None = None,
+             view: View | None = None) -> Iterator[str]:
+    """:func:`render_dot`'s text a line at a time: a .dot file of a big graph is written
+    as it is made, never whole in memory."""
+    for line in _dot_lines(graph, decimals, style, dpi, max_inches, view):
+        yield line + "\n"
+
+
+def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
+               max_inches: float | None, view: View | None) -> Iterator[str]:
+    """The DOT statements of :func:`render_dot`, one a line."""
     s = style
     size_attr = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
     # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
     big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
     background = "transparent" if s.transparent else s.background
     tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
-    lines = [
+    yield from (
         "digraph backprop {",
         f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
         f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
         f'{f", dpi={dpi}" if dpi else ""}{size_attr}{big}];',
         f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
         f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1.3, fontname="{_attr(s.font)}"];',
-    ]
-    add = lines.append
+    )
     label = _graph_label(s, view.caption if view is not None else ())
     if label:
-        add(label)
+        yield label
     uses = [0] * len(graph.nodes)
     for node in graph.nodes:
         for src in node.inputs:
             uses[src] += 1
-    branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires()}
+    branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires() if uses[w.src] > 1}
     current = view.current if view is not None else None
     x_is_a_name = "x" in graph.store.name
     for node in graph.nodes:
@@ -129,8 +151,8 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
             else:
                 fill = f', style=filled, fillcolor="{s.gate_fill}"'
             label = _gate_label(node, s, x_is_a_name)
-            add(f"  n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
-                f"label={_quote(label)}{fill}];")
+            yield (f"  n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
+                  f"label={_quote(label)}{fill}];")
             for slot, src in enumerate(node.inputs):
                 attrs = []
                 if nid == current:
@@ -140,32 +162,31 @@ def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CL
                     shown = view is None or (nid, slot) in view.branches
                     grad = _number_html(branch_grads[(nid, slot)], decimals, s.grad_color,
                                         s.number_size, s.grad_emphasis, shown)
-                    add(f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
-                        f"label=<{_wire_table(_SPACER, grad, s)}>];")
-                    add(f"  w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];")
-                    add(f"  b{nid}_{slot}{tail} -> n{nid}{extra};")
+                    yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
+                          f"label=<{_wire_table(_SPACER, grad, s)}>];")
+                    yield f"  w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
+                    yield f"  b{nid}_{slot}{tail} -> n{nid}{extra};"
                 else:
-                    add(f"  w{src}{tail} -> n{nid}{extra};")
+                    yield f"  w{src}{tail} -> n{nid}{extra};"
         else:
             size = s.name_size if node.op == "input" else s.number_size + 2
-            add(f"  n{nid} [shape=plaintext, fontsize={size}, "
-                f"label=<{_leaf_label(node, s)}>];")
-        add(f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
-            f"label=<{_wire_label(node, decimals, s, view)}>];")
-        add(f"  n{nid} -> w{nid}{head} [arrowhead=none];")
-    add('  out [shape=point, width=0.01, style=invis];')
-    add(f"  w{graph.output}{tail} -> out;")
-    add("}")
-    return "\n".join(lines) + "\n"
+            yield (f"  n{nid} [shape=plaintext, fontsize={size}, "
+                  f"label=<{_leaf_label(node, s)}>];")
+        yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
+              f"label=<{_wire_label(node, decimals, s, view)}>];")
+        yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
+    yield '  out [shape=point, width=0.01, style=invis];'
+    yield f"  w{graph.output}{tail} -> out;"
+    yield "}"
 
 
 def _leaf_label(node: Node, s: Style) -> str:
     """A variable's name (w0 drawn as w with subscript 0, theta as θ) or a constant."""
     if not s.pretty_names:
-        return escape(node.label)
+        return label_text(node.label)
     if node.op == "input":
         return f"<i>{name_html(node.label, s.name_size)}</i>"
-    return escape(GREEK.get(node.label, node.label))  # pi -> π
+    return label_text(GREEK.get(node.label, node.label))  # pi -> π
 
 
 def _wire_label(node: Node, decimals: int, s: Style, view: View | None) -> str:
@@ -175,7 +196,7 @@ def _wire_label(node: Node, decimals: int, s: Style, view: View | None) -> str:
     value = _number_html(node.value, decimals, s.value_color, s.number_size, s.value_emphasis,
                          view is None or nid in view.values)
     if node.name and node.is_gate:  # a program's named intermediate: the wire carries it
-        name = name_html(node.name, s.number_size) if s.pretty_names else escape(node.name)
+        name = name_html(node.name, s.number_size) if s.pretty_names else label_text(node.name)
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                  f"<i>{name}</i> = </font>{value}")
     grad = _number_html(node.grad, decimals, s.grad_color, s.number_size, s.grad_emphasis,
@@ -196,7 +217,7 @@ def _wire_table(top: str, bottom: str, s: Style) -> str:
 
 def _number_html(value: float, decimals: int, color: str, size: int, emphasis: str = "",
                  shown: bool = True) -> str:
-    text = escape(fixed(value, decimals))
+    text = label_text(fixed(value, decimals))
     if is_flagged(value):
         text = f"<b>{text}</b>"
     elif emphasis:
@@ -218,7 +239,7 @@ def _gate_label(node: Node, s: Style, x_is_a_name: bool) -> str:
 def _graph_label(s: Style, caption: tuple[str, ...]) -> str:
     """The title on top, or a frame's caption below (after the title, in bold, if any).
     The graph's own label: a title cluster made dot reverse the inputs' order."""
-    title = f"<b>{escape(s.title)}</b>" if s.title else ""
+    title = f"<b>{label_text(s.title)}</b>" if s.title else ""
     if caption:
         heading = f'<font point-size="{s.caption_size + 6}">{title}</font><br/>' if title else ""
         return (f"  graph [labelloc=b, labeljust=c, fontsize={s.caption_size}, "
@@ -230,7 +251,7 @@ def _graph_label(s: Style, caption: tuple[str, ...]) -> str:
 
 
 def _caption(lines: tuple[str, ...]) -> str:
-    return "<br/>".join(escape(line) for line in lines) + "<br/>"
+    return "<br/>".join(label_text(line) for line in lines) + "<br/>"
 
 
 def _attr(text: str) -> str:

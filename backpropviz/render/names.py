@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-__all__ = ["GREEK", "name_html", "name_text"]
+__all__ = ["GREEK", "label_text", "name_html", "name_text"]
 
 _LETTERS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron "
             "pi rho sigma tau upsilon phi chi psi omega").split()
@@ -21,6 +21,12 @@ GREEK.update({name.capitalize(): chr(0x391 + i + (i > 16)) for i, name in enumer
 
 _DIGITS_AFTER = re.compile(r"([A-Za-z]+?)_?(\d+)")
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def label_text(text: str) -> str:
+    """``text`` inside a Graphviz HTML-like label: markup escaped, and each backslash
+    doubled (Graphviz expands ``\\G``, ``\\N``, ``\\l`` ... even there, entities too)."""
+    return escape(text).replace("\\", "\\\\")
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -38,9 +44,9 @@ def name_html(name: str, size: int | None = None) -> str:
     """``name`` as Graphviz HTML-like text, with ``<sub>`` and Greek letters; a subscript
     is set at 70% of ``size`` points."""
     base, sub = _split(name)
-    text = escape(GREEK.get(base, base))
+    text = label_text(GREEK.get(base, base))
     if sub:
-        sub = escape(GREEK.get(sub, sub))
+        sub = label_text(GREEK.get(sub, sub))
         if size:
             sub = f'<font point-size="{round(size * 0.7)}">{sub}</font>'
         text += f"<sub>{sub}</sub>"

@@ -1,4 +1,5 @@
-"""Short one-line excerpts of the expression for tables and messages."""
+"""Short one-line excerpts of the expression for tables and messages, and the checks of a
+title and a font name (the font reaches DOT, SVG and HTML attributes as it is)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,37 @@ from typing import IO
 
 from ..graph import Graph, Node
 
-__all__ = ["excerpt", "computes", "wants_color"]
+__all__ = ["excerpt", "computes", "wants_color", "font_problem", "text_problem", "MAX_FONT"]
+
+MAX_FONT = 200  # characters of a font-family list
+_FONT_CHARS = frozenset(" ,-")
+
+
+def text_problem(text: str) -> str | None:
+    """What keeps ``text`` (a title) out of a diagram, or None: Graphviz refuses control
+    characters (newline and tab aside), and a byte that is not UTF-8 cannot be written."""
+    for index, ch in enumerate(text):
+        if "\ud800" <= ch <= "\udfff":  # how Python keeps a byte that is not UTF-8
+            return f"it is not UTF-8 text (at character {index + 1})"
+        if not ch.isprintable() and ch not in "\n\t":
+            return (f"it has the control character {ascii(ch)} at character {index + 1}; "
+                    "use printable text")
+    return None
+
+
+def font_problem(font: str) -> str | None:
+    """What is wrong with ``font`` as a font-family list (letters, digits, spaces, '-' and
+    ',' only), or None when it is fine."""
+    if not any(ch.isalnum() for ch in font):
+        return "a font name needs letters, e.g. Helvetica or 'DejaVu Sans, Arial'"
+    if len(font) > MAX_FONT:
+        return f"a font name has at most {MAX_FONT} characters, not {len(font):,}"
+    for index, ch in enumerate(font):
+        if not (ch.isalnum() or ch in _FONT_CHARS):
+            shown = repr(ch) if ch.isprintable() else ascii(ch)
+            return (f"{shown} at character {index + 1} is not allowed: a font name has "
+                    "letters, digits, spaces, '-' and ',' only")
+    return None
 
 
 def excerpt(text: str, start: int, end: int, width: int = 48) -> str:
