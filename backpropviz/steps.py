@@ -10,7 +10,7 @@ fork the step adds up what flowed back along each use.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from .graph import Graph
 from .schedule import COMPLETE, reaches_output, readers, reverse_pass
@@ -19,12 +19,12 @@ __all__ = ["Contribution", "Step", "display_names", "reaches_output", "forward_s
            "backward_steps"]  # (reaches_output lives in schedule; here for older imports)
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     """What flows back to a node along one use: ``upstream * local = grad``.
 
     ``via`` is the gate that reads the node (in input ``slot``); ``upstream`` is d output /
-    d via; ``local`` is d via / d node, written as ``formula``.
+    d via; ``local`` is d via / d node, written as ``formula``. (A named tuple, not a frozen
+    dataclass: a 300,000-term sum makes 600,000 of them, and tuples are 4x quicker to make.)
     """
 
     via: int

@@ -133,11 +133,16 @@ def _derivative(op_name: str, slot: int, param_text: str | None) -> sp.Expr:
     return sp.diff(op.symbolic(sp, _ARG[0], _ARG[1]), _ARG[slot])
 
 
+@lru_cache(maxsize=None)
+def _derivative_text(op_name: str, slot: int, param_text: str | None) -> str:
+    """:func:`_derivative` as text (printing it is the costly part of an explanation)."""
+    return sp.sstr(_derivative(op_name, slot, param_text))
+
+
 def local_formula(node: Node, slot: int, names: Sequence[str]) -> str:
     """The local derivative d node / d input ``slot`` as a formula in the inputs' names,
     e.g. ``-1/n11**2`` for a ``1/x`` gate."""
-    formula = _derivative(node.op, slot, node.param_text)
-    text = sp.sstr(formula)
+    text = _derivative_text(node.op, slot, node.param_text)
     for k, src in enumerate(node.inputs):
         text = text.replace(_ARG[k].name, names[src])
     return text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from functools import lru_cache
 from typing import IO, Sequence
 
 from ..graph import Graph
@@ -23,10 +24,14 @@ _PLACEHOLDER = re.compile(r"\b[xyc]\b")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
+@lru_cache(maxsize=1 << 16)
 def _num(value: float, decimals: int) -> str:
+    """:func:`fixed`, remembered: a long explanation shows the same few numbers again and
+    again (0.0 and -0.0 share an entry; both show as 0.00)."""
     return fixed(value, decimals)
 
 
+@lru_cache(maxsize=1 << 16)
 def _local(value: float, decimals: int) -> str:
     """A local derivative: exact small integers as integers (``1``, ``-1``), as CS231n."""
     if value == value and abs(value) < 1e15 and float(value).is_integer():
@@ -97,10 +102,20 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
     summands = " + ".join(f"{_num(p.grad, decimals)} (via {names[p.via]})"
                           for p in step.contributions)
     head = f"d{out}/d{name} = {summands} = {_num(step.result, decimals)}"
-    vias = [p.via for p in step.contributions]
+    twice = _read_twice(step.contributions)
     return [head] + [f"via {names[p.via]}"
-                     + (f" (input {p.slot + 1})" if vias.count(p.via) > 1 else "")
+                     + (f" (input {p.slot + 1})" if p.via in twice else "")
                      + f": {use(p)}" for p in step.contributions]
+
+
+def _read_twice(parts: Sequence[Contribution]) -> set[int]:
+    """The gates that read the node in both input slots (``x*x``): their lines name the
+    slot. One pass, so a node read 300,000 times stays linear."""
+    seen: set[int] = set()
+    twice: set[int] = set()
+    for part in parts:
+        (twice if part.via in seen else seen).add(part.via)
+    return twice
 
 
 def start_text(graph: Graph, names: Sequence[str]) -> str:

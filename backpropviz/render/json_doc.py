@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from ..graph import Graph, Node, PausedGC, Store
 
@@ -86,22 +86,25 @@ def _steps(graph: Graph, steps: Sequence[Step], names: Sequence[str], decimals: 
            ) -> list[dict[str, Any]]:
     from .explain import step_text
 
-    return [
-        {
-            "index": step.index,
-            "pass": step.phase,
-            "node": step.node,
-            "name": names[step.node],
-            "result": _num(step.result),
-            "text": step_text(graph, step, names, decimals),
-            "contributions": [
-                {"via": p.via, "slot": p.slot, "upstream": _num(p.upstream),
-                 "local": _num(p.local), "formula": p.formula, "grad": _num(p.grad)}
-                for p in step.contributions
-            ],
-        }
-        for step in steps
-    ]
+    return [_step_dict(graph, step, names, decimals, step_text) for step in steps]
+
+
+def _step_dict(graph: Graph, step: Step, names: Sequence[str], decimals: int,
+               step_text: Callable[[Graph, Step, Sequence[str], int], list[str]]
+               ) -> dict[str, Any]:
+    return {
+        "index": step.index,
+        "pass": step.phase,
+        "node": step.node,
+        "name": names[step.node],
+        "result": _num(step.result),
+        "text": step_text(graph, step, names, decimals),
+        "contributions": [
+            {"via": p.via, "slot": p.slot, "upstream": _num(p.upstream),
+             "local": _num(p.local), "formula": p.formula, "grad": _num(p.grad)}
+            for p in step.contributions
+        ],
+    }
 
 
 def _check(report: CheckReport) -> dict[str, Any]:
@@ -154,7 +157,9 @@ def iter_json(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None =
     (no dict per node, no copy of the whole document)."""
     head = _head(graph)
     tail: dict[str, Any] = {"warnings": list(graph.warnings)}
-    _add_extras(tail, graph, decimals, steps, names, check, exact)
+    _add_extras(tail, graph, decimals, None, None, check, exact)
+    if steps is not None:  # (in its place among the keys; written step by step below)
+        tail = {"warnings": tail.pop("warnings"), "steps": _STEPS_HERE, **tail}
     indented = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2).encode
     yield indented(head)[:-2] + ',\n  "nodes": [\n    '
     total = len(graph.store.op)
@@ -162,7 +167,42 @@ def iter_json(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None =
         with PausedGC():
             text = _node_lines(graph.store, lo, min(total, lo + CHUNK))
         yield text if lo + CHUNK < total else text[:-len(_LINE_END)] + "]}"
-    yield "\n  ]," + indented(tail)[1:] + "\n"
+    before, _, after = ("\n  ]," + indented(tail)[1:] + "\n").partition(
+        json.dumps(_STEPS_HERE))
+    yield before
+    if steps is not None:
+        yield from _step_lines(graph, steps, names or [], decimals)
+    yield after
+
+
+#: Stands for the steps in the indented tail; the steps go one per line in its place.
+_STEPS_HERE = "\x00steps\x00"
+
+
+def _step_lines(graph: Graph, steps: Sequence[Step], names: Sequence[str], decimals: int
+                ) -> Iterator[str]:
+    """The steps as a JSON list, one step per line, in pieces of :data:`CHUNK` steps
+    (json's indenting encoder is pure Python: 20x slower than one line per step)."""
+    from .explain import step_text
+
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    if not steps:
+        yield "[]"
+        return
+    for lo in range(0, len(steps), CHUNK):
+        with PausedGC():
+            listed: list[Any] = []
+            for step in steps[lo:lo + CHUNK]:
+                listed += (_step_dict(graph, step, names, decimals, step_text), _NEXT_LINE)
+            text = encode(listed[:-1])[1:-1].replace(_NEXT_LINE_JSON, ",\n    ")
+        yield ("[\n    " if lo == 0 else ",\n    ") + text
+    yield "\n  ]"
+
+
+#: Between two steps in one encoder call (one call per piece, not per step): its text
+#: ``, "\u0000", `` cannot occur inside a string, where quotes are escaped.
+_NEXT_LINE = "\x00"
+_NEXT_LINE_JSON = ', "\\u0000", '
 
 
 def _strings(column: list[Any]) -> list[str]:
