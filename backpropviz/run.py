@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 
+from .budget import DEFAULT_TIMEOUT, Budget
 from .engine import evaluate
 from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph
@@ -73,6 +74,7 @@ class Options(NamedTuple):
     max_size: int = MAX_SIZE
     max_draw: int = MAX_DRAW
     max_frames: int = MAX_FRAMES
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds for the whole run; None or 0: no limit
     quiet: bool = False                   # also: no progress bar
 
     @classmethod
@@ -129,19 +131,24 @@ def build(text: str, output: str | None = None, expand: bool = False) -> Graph:
 
 
 def run(options: Options) -> Report:
-    """Read, evaluate, explain, check, render and write as ``options`` say."""
+    """Read, evaluate, explain, check, render and write as ``options`` say, within
+    ``options.timeout`` seconds (:class:`~backpropviz.budget.OutOfTime` when it runs out,
+    with nothing written)."""
     from .progress import start as start_progress
 
+    budget = Budget(options.timeout)
     progress = start_progress(options.quiet)  # a bar on a terminal, for runs over a second
     try:
         targets = _check_targets(options)
         source, text = _program_text(options)
         report = _evaluate(options, source, text, progress)
+        budget.check("evaluate", "the end of the forward and reverse passes")
         draws = _check_limits(options, report.graph, targets)
-        report = _add_passes(report, options)
+        report = _add_passes(report, options, budget)
         engine = _choose_engine(options) if draws else None
         progress.phase("render")
-        report = _render(report, options, targets, engine, progress)
+        report = _render(report, options, targets, engine, _Frames(progress, budget))
+        budget.check("render", "the end of rendering, before writing any file")
         _write(report, options)
     finally:
         progress.close()  # before anything is printed
@@ -271,29 +278,63 @@ def _choose_engine(options: Options) -> Engine:
     return choose_engine(options.engine_choice)
 
 
-def _add_passes(report: Report, options: Options) -> Report:
-    """What --explain, --check and --exact add (each needs sympy, imported only here)."""
+def _add_passes(report: Report, options: Options, budget: Budget) -> Report:
+    """What --explain, --check and --exact add (each needs sympy, imported only here),
+    within the budget: --check and --exact in a worker that is stopped when it runs out."""
     graph = report.graph
     if options.explain:
-        from .steps import backward_steps, display_names, forward_steps
-        from .symbolic import local_formula
-
-        names = display_names(graph)
-        nodes = graph.nodes
-        steps = forward_steps(graph) if options.explain in ("forward", "both") else []
-        if options.explain in ("backward", "both"):
-            steps += backward_steps(graph, lambda gate, slot, names: local_formula(
-                nodes[gate], slot, names), names)
-        report = report._replace(steps=steps, names=names)
+        report = _explain(report, options.explain, budget)
     if options.check:
+        from . import symbolic  # noqa: F401  (sympy, imported once here, not in each worker)
+        from .budget import run_watched
         from .check import check_gradients
 
-        report = report._replace(check=check_gradients(graph))
+        report = report._replace(check=run_watched(
+            lambda watch: check_gradients(graph, watch), "--check", graph, budget))
     if options.exact:
+        from .budget import run_watched
         from .symbolic import exact_pass
 
-        report = report._replace(exact=exact_pass(graph))
+        report = report._replace(exact=run_watched(
+            lambda watch: exact_pass(graph, watch), "--exact", graph, budget))
     return report
+
+
+def _explain(report: Report, explain: str, budget: Budget) -> Report:
+    """The steps --explain shows, each local derivative's formula from sympy; the budget
+    is checked at every one."""
+    from .budget import Watch
+    from .steps import backward_steps, display_names, forward_steps
+    from .symbolic import local_formula
+
+    graph = report.graph
+    names = display_names(graph)
+    nodes = graph.nodes
+    watch = Watch("--explain", graph, budget)
+    steps = forward_steps(graph) if explain in ("forward", "both") else []
+    budget.check("--explain", "the forward steps")
+
+    def formula(gate: int, slot: int, names: Sequence[str]) -> str:
+        watch.at(gate, "formula")
+        return local_formula(nodes[gate], slot, names)
+
+    if explain in ("backward", "both"):
+        steps += backward_steps(graph, formula, names)
+    return report._replace(steps=steps, names=names)
+
+
+class _Frames:
+    """The render phase's report of frames drawn, which also checks the budget after each
+    frame (a lesson at --scale 8 takes seconds a frame)."""
+
+    def __init__(self, progress: Progress, budget: Budget) -> None:
+        self.progress = progress
+        self.budget = budget
+
+    def frames(self, done: int, total: int) -> None:
+        self.progress.frames(done, total)
+        if done < total:
+            self.budget.check("render", f"frame {done + 1} of {total}")
 
 
 def _style(options: Options) -> Style:
@@ -308,7 +349,7 @@ def _style(options: Options) -> Style:
 
 
 def _render(report: Report, options: Options, targets: list[tuple[str, str]],
-            engine: Engine | None, progress: Progress) -> Report:
+            engine: Engine | None, progress: _Frames) -> Report:
     """Render every ``-o`` file and every --steps frame, writing nothing yet."""
     if not targets and options.steps_dir is None:
         return report
@@ -331,7 +372,7 @@ def _render(report: Report, options: Options, targets: list[tuple[str, str]],
 
 
 def _render_steps(graph: Graph, options: Options, engine: Engine | None, style: Style,
-                  progress: Progress) -> list[tuple[str, Rendered]]:
+                  progress: _Frames) -> list[tuple[str, Rendered]]:
     """(file name, drawing) for every frame of the lesson."""
     from .render.diagram import render_frames
     from .render.frames import frame_names, lesson_frames
