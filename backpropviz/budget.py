@@ -31,6 +31,7 @@ STAGES = ("value", "gradient", "derivative", "finite difference", "formula")
 _ABOUT = {"value": "", "gradient": "the gradient of ", "derivative":
           "the symbolic derivative by ", "finite difference": "the finite difference of ",
           "formula": "the local derivative's formula of "}
+_STAGE_INDEX = {stage: k for k, stage in enumerate(STAGES)}
 
 T = TypeVar("T")
 
@@ -82,13 +83,17 @@ class Watch:
         self.budget = budget
         self.where = where if where is not None else [0, 0]  # (node, stage)
         self.digits = digits if digits is not None else [0.0] * len(graph.store.op)
+        self.deadline = math.inf  # (only here; a worker is stopped from outside)
+        if budget is not None and budget.seconds is not None:
+            self.deadline = budget.started + budget.seconds
 
     def at(self, node: int, stage: str = "value") -> None:
-        """The work moves on to ``node`` (its ``stage``)."""
+        """The work moves on to ``node`` (its ``stage``). (Called per node of a 600,000-node
+        explanation: one clock reading, no more.)"""
         self.where[0] = node
-        self.where[1] = STAGES.index(stage)
-        if self.budget is not None and self.budget.expired():
-            raise self.out_of_time(self.budget)
+        self.where[1] = _STAGE_INDEX[stage]
+        if time.monotonic() >= self.deadline:
+            raise self.out_of_time(self.budget)  # type: ignore[arg-type]
 
     def size(self, node: int, digits: float) -> None:
         """The exact value of ``node`` has ``digits`` digits."""

@@ -96,11 +96,14 @@ def backward_steps(graph: Graph, formula: Callable[[int, int, Sequence[str]], st
 def _contributions(graph: Graph, node_id: int, uses: list[tuple[int, int]],
                    formula: Callable[[int, int, Sequence[str]], str],
                    names: Sequence[str]) -> tuple[Contribution, ...]:
-    nodes = graph.nodes
+    s = graph.store  # (read from the columns: no Node view per use)
+    grads, locals_ = s.grad, (s.da, s.db)
     parts = []
     for gate_id, slot in uses:  # (in the order visited)
-        gate = nodes[gate_id]
-        local = gate.local_grads[slot]
-        parts.append(Contribution(gate_id, slot, gate.grad, local,
-                                  formula(gate_id, slot, names), gate.grad * local))
+        upstream = grads[gate_id] if grads is not None else 0.0
+        column = locals_[slot]
+        local = column[gate_id] if column is not None else None
+        parts.append(Contribution(gate_id, slot, upstream, local,  # type: ignore[arg-type]
+                                  formula(gate_id, slot, names),
+                                  upstream * local))  # type: ignore[operator]
     return tuple(parts)

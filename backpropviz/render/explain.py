@@ -6,6 +6,7 @@ Only formats: the steps (``backpropviz.steps``) and the graph hold every number.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -53,21 +54,36 @@ def _factor(formula: str) -> str:
 def _fill(formula: str, values: dict[str, str]) -> str:
     """``formula`` (in x, y, c) with each placeholder replaced; negative numbers get
     parentheses unless they stand alone as a function argument."""
+    literals, slots = _template(formula)
+    parts = [literals[0]]
+    for (key, negated, wrap), literal in zip(slots, literals[1:]):
+        text = values[key]
+        if negated or (wrap and text.startswith("-")):
+            text = f"({text})"  # -x at x = 1 reads -(1.00), not the literal -1.00
+        parts += (text, literal)
+    return "".join(parts)
 
-    def sub(match: re.Match[str]) -> str:
-        text = values[match.group()]
-        negated = formula[:match.start()].endswith("-") and match.start() == 1
-        if negated:
-            return f"({text})"  # -x at x = 1 reads -(1.00), not the literal -1.00
-        if text.startswith("-"):
-            before = formula[:match.start()].rstrip()
-            after = formula[match.end():].lstrip()
-            alone = before.endswith(("(", ",")) and after.startswith((")", ","))
-            if not alone and (before or formula.startswith("-")):
-                return f"({text})"
-        return text
 
-    return _PLACEHOLDER.sub(sub, formula)
+@lru_cache(maxsize=None)
+def _template(formula: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool, bool], ...]]:
+    """``formula`` split once for :func:`_fill`: the text between placeholders, and per
+    placeholder (its letter, always parenthesised, parenthesised when negative)."""
+    literals, slots, last = [], [], 0
+    for match in _PLACEHOLDER.finditer(formula):
+        start, end = match.span()
+        literals.append(formula[last:start])
+        last = end
+        before = formula[:start].rstrip()
+        after = formula[end:].lstrip()
+        alone = before.endswith(("(", ",")) and after.startswith((")", ","))
+        negated = formula[:start].endswith("-") and start == 1
+        slots.append((match.group(), negated,
+                      not alone and bool(before or formula.startswith("-"))))
+    literals.append(formula[last:])
+    return tuple(literals), tuple(slots)
+
+
+_KEYS = ("x", "y")
 
 
 def _forward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> str:
@@ -77,9 +93,10 @@ def _forward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int)
     if node.op == "input":
         return f"{name} = {value}  (input)"
     formula = OPS[node.op].formula
-    keys = ("x", "y")
-    with_names = {k: names[i] for k, i in zip(keys, node.inputs)}
-    with_numbers = {k: _num(graph.nodes[i].value, decimals) for k, i in zip(keys, node.inputs)}
+    values = graph.store.value  # (an evaluated graph: its inputs' values from the column)
+    with_names = {k: names[i] for k, i in zip(_KEYS, node.inputs)}
+    with_numbers = {k: _num(values[i] if values is not None else math.nan, decimals)
+                    for k, i in zip(_KEYS, node.inputs)}
     if node.param_text is not None:
         with_names["c"] = with_numbers["c"] = node.param_text
     return (f"{name} = {_fill(formula, with_names)} = {_fill(formula, with_numbers)}"
@@ -154,9 +171,9 @@ def step_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> 
         lines = [_forward_text(graph, step, names, decimals)]
     else:
         lines = _backward_text(graph, step, names, decimals)
-    node = graph.nodes[step.node]
-    if node.is_gate and not node.name and step.phase == "backward":
-        lines[0] += f"   [{names[node.id]} = {excerpt(graph.expression, *node.span)}]"
+    s, i = graph.store, step.node
+    if step.phase == "backward" and s.a[i] >= 0 and not s.name[i]:  # an unnamed gate
+        lines[0] += f"   [{names[i]} = {excerpt(graph.expression, s.start[i], s.end[i])}]"
     return lines
 
 
