@@ -305,18 +305,20 @@ def _explain(report: Report, explain: str, budget: Budget) -> Report:
     is checked at every one."""
     from .budget import Watch
     from .steps import backward_steps, display_names, forward_steps
-    from .symbolic import local_formula
+    from .symbolic import gate_formula
 
     graph = report.graph
     names = display_names(graph)
-    nodes = graph.nodes
+    s = graph.store
     watch = Watch("--explain", graph, budget)
     steps = forward_steps(graph) if explain in ("forward", "both") else []
     budget.check("--explain", "the forward steps")
 
     def formula(gate: int, slot: int, names: Sequence[str]) -> str:
         watch.at(gate, "formula")
-        return local_formula(nodes[gate], slot, names)
+        b = s.b[gate]
+        return gate_formula(s.op[gate], slot, s.param_text[gate],
+                            (s.a[gate], b) if b >= 0 else (s.a[gate],), names)
 
     if explain in ("backward", "both"):
         steps += backward_steps(graph, formula, names)

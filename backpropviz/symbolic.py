@@ -27,6 +27,7 @@ __all__ = [
     "exact_number",
     "to_sympy",
     "local_formula",
+    "gate_formula",
     "ExactPass",
     "exact_pass",
 ]
@@ -158,8 +159,16 @@ def _derivative_text(op_name: str, slot: int, param_text: str | None) -> str:
 def local_formula(node: Node, slot: int, names: Sequence[str]) -> str:
     """The local derivative d node / d input ``slot`` as a formula in the inputs' names,
     e.g. ``-1/n11**2`` for a ``1/x`` gate."""
-    text = _derivative_text(node.op, slot, node.param_text)
-    for k, src in enumerate(node.inputs):
+    return gate_formula(node.op, slot, node.param_text, node.inputs, names)
+
+
+def gate_formula(op: str, slot: int, param_text: str | None, inputs: Sequence[int],
+                 names: Sequence[str]) -> str:
+    """:func:`local_formula` of a gate given by its op, constant and inputs."""
+    text = _derivative_text(op, slot, param_text)
+    if "QQ" not in text:  # (no placeholder ARGkQQ: a constant such as 1 or -1)
+        return text
+    for k, src in enumerate(inputs):
         text = text.replace(_ARG[k].name, names[src])
     return text
 
