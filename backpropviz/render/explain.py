@@ -83,22 +83,23 @@ def _template(formula: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool, boo
     return tuple(literals), tuple(slots)
 
 
-_KEYS = ("x", "y")
-
-
 def _forward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> str:
-    node = graph.nodes[step.node]
-    name = names[node.id]
-    value = _num(node.value, decimals)
-    if node.op == "input":
+    s, i = graph.store, step.node  # (read from the columns: no Node view per step)
+    name = names[i]
+    value = _num(step.result, decimals)
+    if s.op[i] == "input":
         return f"{name} = {value}  (input)"
-    formula = OPS[node.op].formula
-    values = graph.store.value  # (an evaluated graph: its inputs' values from the column)
-    with_names = {k: names[i] for k, i in zip(_KEYS, node.inputs)}
-    with_numbers = {k: _num(values[i] if values is not None else math.nan, decimals)
-                    for k, i in zip(_KEYS, node.inputs)}
-    if node.param_text is not None:
-        with_names["c"] = with_numbers["c"] = node.param_text
+    formula = OPS[s.op[i]].formula
+    values = s.value if s.value is not None else [math.nan] * len(s.op)
+    a, b = s.a[i], s.b[i]
+    with_names = {"x": names[a]}
+    with_numbers = {"x": _num(values[a], decimals)}
+    if b >= 0:
+        with_names["y"] = names[b]
+        with_numbers["y"] = _num(values[b], decimals)
+    param_text = s.param_text[i]
+    if param_text is not None:
+        with_names["c"] = with_numbers["c"] = param_text
     return (f"{name} = {_fill(formula, with_names)} = {_fill(formula, with_numbers)}"
             f" = {value}")
 
