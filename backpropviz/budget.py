@@ -12,7 +12,6 @@ deadline at every node instead.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import signal
 import time
@@ -158,6 +157,8 @@ def run_watched(work: Callable[[Watch], T], phase: str, graph: Graph,
     """``work(watch)`` within the budget: in a forked worker that is killed when time runs
     out, or here, with the deadline checked at every node, where fork is missing or there
     is no deadline. Errors in the worker come back as the same kind of error."""
+    import multiprocessing  # (5 ms: not on a run without --check or --exact)
+
     if budget.seconds is None or "fork" not in multiprocessing.get_all_start_methods():
         return work(Watch(phase, graph, budget))
     context = multiprocessing.get_context("fork")

@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from backpropviz import budget as budget_module
 from backpropviz.budget import Budget, OutOfTime, Watch, digits_text
 from backpropviz.run import Options, build, run
 from backpropviz.engine import evaluate
@@ -143,8 +142,9 @@ def test_errors_in_the_worker_come_back_as_the_same_message(run):
 def test_without_fork_the_nodes_are_checkpoints(monkeypatch):
     """Where fork is missing the work runs in this process and checks the budget at every
     node: a run of the API raises OutOfTime, a BackpropvizError."""
-    monkeypatch.setattr(budget_module.multiprocessing, "get_all_start_methods",
-                        lambda: ["spawn"])
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     with pytest.raises(OutOfTime, match=r"^--exact: gave up at node \d+ \(a(\d+)\*a\1\) "
                        r"after [\d.]+ s \(--timeout 0.3\)"):
         run(Options(expression=squaring(), variables=(("x", "3"),), exact=True, timeout=0.3))
