@@ -336,3 +336,19 @@ def test_no_steps_is_an_empty_list():
     report = run_options(Options(expression="2", explain="backward"))
     doc = strict_loads(render_json(report.graph, steps=[], names=report.names))
     assert doc["steps"] == []
+
+
+def test_step_contributions_with_nan_and_inf_are_strings(validator):
+    """A contribution's numbers go straight to the encoder when finite, else as strings."""
+    from backpropviz.run import Options, run as run_options
+
+    report = run_options(Options(expression="f = log(x) * y + x", variables=(("x", "0"),
+                                                                              ("y", "2")),
+                                 explain="backward"))
+    doc = strict_loads(render_json(report.graph, steps=report.steps, names=report.names))
+    validator.validate(doc)
+    parts = [p for step in doc["steps"] for p in step["contributions"]]
+    assert [list(p) for p in parts] == [["via", "slot", "upstream", "local", "formula",
+                                         "grad"]] * len(parts)
+    assert {"inf", "-inf", "nan"} & {str(p[k]) for p in parts for k in ("local", "grad")}
+    assert doc == to_document(report.graph, steps=report.steps, names=report.names)

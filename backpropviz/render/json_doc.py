@@ -13,7 +13,7 @@ from ..graph import Graph, Node, PausedGC, Store
 
 if TYPE_CHECKING:
     from ..check import CheckReport
-    from ..steps import Step
+    from ..steps import Contribution, Step
     from ..symbolic import ExactPass
 
 __all__ = ["SCHEMA_ID", "to_document", "render_json"]
@@ -100,11 +100,20 @@ def _step_dict(graph: Graph, step: Step, names: Sequence[str], decimals: int,
         "result": _num(step.result),
         "text": step_text(graph, step, names, decimals),
         "contributions": [
-            {"via": p.via, "slot": p.slot, "upstream": _num(p.upstream),
-             "local": _num(p.local), "formula": p.formula, "grad": _num(p.grad)}
-            for p in step.contributions
+            dict(zip(_CONTRIBUTION_KEYS, p)) if math.isfinite(p.upstream + p.local + p.grad)
+            else _contribution(p) for p in step.contributions
         ],
     }
+
+
+#: A contribution's keys in the document: its fields, in order.
+_CONTRIBUTION_KEYS = ("via", "slot", "upstream", "local", "formula", "grad")
+
+
+def _contribution(p: Contribution) -> dict[str, Any]:
+    """A contribution with a number strict JSON cannot hold (nan, inf) as a string."""
+    return {"via": p.via, "slot": p.slot, "upstream": _num(p.upstream),
+            "local": _num(p.local), "formula": p.formula, "grad": _num(p.grad)}
 
 
 def _check(report: CheckReport) -> dict[str, Any]:
