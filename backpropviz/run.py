@@ -145,7 +145,7 @@ def run(options: Options) -> Report:
         budget.check("evaluate", "the end of the forward and reverse passes")
         draws = _check_limits(options, report.graph, targets)
         report = _add_passes(report, options, budget)
-        engine = _choose_engine(options) if draws else None
+        engine = _choose_engine(options, budget) if draws else None
         progress.phase("render")
         report = _render(report, options, targets, engine, _Frames(progress, budget))
         budget.check("render", "the end of rendering, before writing any file")
@@ -271,11 +271,14 @@ def _check_limits(options: Options, graph: Graph, targets: list[tuple[str, str]]
     return bool(drawn)
 
 
-def _choose_engine(options: Options) -> Engine:
-    """The Graphviz engine --engine names (a clear error when it is not installed)."""
+def _choose_engine(options: Options, budget: Budget) -> Engine:
+    """The Graphviz engine --engine names (a clear error when it is not installed), its
+    every run stopped when the budget runs out."""
+    from dataclasses import replace
+
     from .render.engines import choose_engine
 
-    return choose_engine(options.engine_choice)
+    return replace(choose_engine(options.engine_choice), budget=budget)
 
 
 def _add_passes(report: Report, options: Options, budget: Budget) -> Report:

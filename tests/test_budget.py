@@ -7,7 +7,9 @@ time to the message and the memory are measured by ``benchmarks/budgets.py``, no
 
 from __future__ import annotations
 
+import os
 import re
+import time
 
 import pytest
 
@@ -92,7 +94,8 @@ def test_lesson_frames_stop_at_the_budget(run_process, tmp_path):
                          "-o", str(tmp_path / "lesson.html"), "--timeout", "1")
     assert result.returncode == 2, result.stderr
     line = one_line_error(result.stderr)
-    assert re.match(r"Error: render: gave up at frame \d+ of 201 after [\d.]+ s "
+    assert re.match(r"Error: render: gave up at (frame \d+ of 201|a Graphviz run "
+                    r"\([\w -]+, \.svg\)) after [\d.]+ s "
                     r"\(--timeout 1\); raise --timeout to wait longer$", line), line
     assert not (tmp_path / "lesson.html").exists()
     assert not frames.exists() or not any(frames.iterdir())
@@ -177,3 +180,21 @@ def test_watch_names_the_stage_and_estimates_digits():
                                           (3e9, "3 billion digits")])
 def test_digits_text(digits, text):
     assert digits_text(digits) == text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for Graphviz")
+def test_a_graphviz_run_is_killed_when_the_budget_runs_out(tmp_path):
+    """One drawing cannot be checked between frames: the Graphviz process itself gets what
+    is left of the budget, and is killed after it."""
+    from backpropviz.render.engines import Engine
+
+    slow = tmp_path / "slow-graphviz"
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(0o755)
+    engine = Engine("embedded", str(slow), frozenset({"svg"}), budget=Budget(0.5))
+    start = time.monotonic()
+    with pytest.raises(OutOfTime, match=r"^render: gave up at a Graphviz run \(embedded "
+                       r"graphviz-pure, \.svg\) after [\d.]+ s \(--timeout 0.5\)"):
+        engine.render("digraph { a -> b }", "svg")
+    assert time.monotonic() - start < 20  # not the 30 s the stand-in sleeps
+    assert engine == Engine("embedded", str(slow), frozenset({"svg"}))  # (not compared)
