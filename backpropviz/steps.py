@@ -85,7 +85,7 @@ def backward_steps(graph: Graph, formula: Callable[[int, int, Sequence[str]], st
     nodes = graph.nodes
     uses = readers(graph)
     steps = [Step(1, "backward", graph.output, nodes[graph.output].grad)]
-    for event in reverse_pass(graph):
+    for event in reverse_pass(graph, uses):
         src = event.node
         if event.kind == COMPLETE and event.live and nodes[src].op != "const":
             steps.append(Step(len(steps) + 1, "backward", src, nodes[src].grad,
