@@ -110,9 +110,9 @@ class Watch:
 def _node_text(graph: Graph, node: int) -> str:
     """The node as the program wrote it, on one line (its name for a variable)."""
     start, end = graph.store.start[node], graph.store.end[node]
-    if end - start > 200:  # (only the ends are shown)
-        return shorten(" ".join(graph.expression[start:start + 20].split()) + "..."
-                       + " ".join(graph.expression[end - 20:end].split()))
+    if end - start > 200:  # (only the ends are read: 17 characters each, within 40)
+        return shorten(" ".join(graph.expression[start:start + 17].split()) + " ... "
+                       + " ".join(graph.expression[end - 17:end].split()))
     return shorten(" ".join(graph.expression[start:end].split()))
 
 

@@ -198,3 +198,13 @@ def test_a_graphviz_run_is_killed_when_the_budget_runs_out(tmp_path):
         engine.render("digraph { a -> b }", "svg")
     assert time.monotonic() - start < 20  # not the 30 s the stand-in sleeps
     assert engine == Engine("embedded", str(slow), frozenset({"svg"}))  # (not compared)
+
+
+def test_a_long_node_is_named_by_its_ends():
+    graph = build("f = " + " + ".join(f"x{i}" for i in range(100)))
+    evaluate(graph, {f"x{i}": 1.0 for i in range(100)})
+    watch = Watch("--check", graph, None)
+    watch.at(graph.output)
+    message = str(watch.out_of_time(Budget(1)))
+    assert f"gave up at node {graph.output} (x0 + x1 + x2 + x3 ... + x97 + x98 + x99) after" \
+        in message, message
