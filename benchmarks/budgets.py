@@ -6,6 +6,7 @@ Run from a checkout::
     python benchmarks/budgets.py                 # --timeout 60, as the command's default
     python benchmarks/budgets.py --timeout 10    # the same cases, a shorter budget
     python benchmarks/budgets.py --quick         # --timeout 3 and a 30,000-term sum
+    python benchmarks/budgets.py --case explain  # only the cases named so
     python benchmarks/budgets.py --json out.json
 
 Each case is one ``python -m backpropviz`` process that used to run for minutes or hours
@@ -128,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the --timeout of every case (default 60, the command's)")
     parser.add_argument("--quick", action="store_true",
                         help="--timeout 3 and a 30,000-term sum: under a minute")
+    parser.add_argument("--case", metavar="TEXT", default="",
+                        help="run only the cases whose name contains TEXT")
     parser.add_argument("--json", metavar="OUT", help="also write the rows as JSON to OUT")
     args = parser.parse_args(argv)
     timeout = 3.0 if args.quick else args.timeout
@@ -136,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bpv-budgets-") as tmp:
         folder = Path(tmp)
         for case in make_cases(folder, timeout, terms):
+            if args.case not in case.name:
+                continue
             print(f"running: {case.name}", file=sys.stderr, flush=True)
             rows.append(measure(case, folder))
     print(f"Bounded cases of issue 20 (--timeout {timeout:g}; Python "
