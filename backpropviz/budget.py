@@ -81,6 +81,7 @@ class Watch:
         self.graph = graph
         self.budget = budget
         self.where = where if where is not None else [0, 0]  # (node, stage)
+        self.where[0] = -1  # (no node yet)
         self.digits = digits if digits is not None else [0.0] * len(graph.store.op)
         self.deadline = math.inf  # (only here; a worker is stopped from outside)
         if budget is not None and budget.seconds is not None:
@@ -98,13 +99,21 @@ class Watch:
         """The exact value of ``node`` has ``digits`` digits."""
         self.digits[node] = digits
 
+    def place(self) -> str:
+        """Where the work is: ``node 14 (a7*a7)``, ``the gradient of node 3 (x*y)``, or
+        ``its start``."""
+        node, stage = self.where[0], STAGES[self.where[1]]
+        if node < 0:
+            return "its start"
+        return f"{_ABOUT[stage]}node {node} ({_node_text(self.graph, node)})"
+
     def out_of_time(self, budget: Budget) -> OutOfTime:
         """The error naming the phase, the node this watch was at, and its size if known."""
         node, stage = self.where[0], STAGES[self.where[1]]
-        where = f"{_ABOUT[stage]}node {node} ({_node_text(self.graph, node)})"
-        digits = _estimate_digits(self.graph, node, self.digits) if stage == "value" else 0
+        digits = (_estimate_digits(self.graph, node, self.digits)
+                  if stage == "value" and node >= 0 else 0)
         more = f"; its exact value would have about {digits_text(digits)}" if digits else ""
-        return budget.out_of_time(self.phase, where, more)
+        return budget.out_of_time(self.phase, self.place(), more)
 
 
 def _node_text(graph: Graph, node: int) -> str:
@@ -159,6 +168,7 @@ def run_watched(work: Callable[[Watch], T], phase: str, graph: Graph,
     is no deadline. Errors in the worker come back as the same kind of error."""
     import multiprocessing  # (5 ms: not on a run without --check or --exact)
 
+    budget.check(phase, "its start")
     if budget.seconds is None or "fork" not in multiprocessing.get_all_start_methods():
         return work(Watch(phase, graph, budget))
     context = multiprocessing.get_context("fork")
@@ -175,8 +185,8 @@ def run_watched(work: Callable[[Watch], T], phase: str, graph: Graph,
         try:
             kind, payload = receiver.recv()
         except EOFError:  # killed: by the system, for memory
-            raise LimitError(f"{phase}: the work stopped at node {where[0]} "
-                             f"({_node_text(graph, where[0])}), out of memory") from None
+            raise LimitError(f"{phase}: the worker was stopped at {watch.place()}, "
+                             "most likely out of memory") from None
     finally:
         if worker.is_alive():
             worker.kill()

@@ -14,6 +14,7 @@ import time
 import pytest
 
 from backpropviz.budget import Budget, OutOfTime, Watch, digits_text
+from backpropviz.errors import BackpropvizError
 from backpropviz.run import Options, build, run
 from backpropviz.engine import evaluate
 
@@ -208,3 +209,56 @@ def test_a_long_node_is_named_by_its_ends():
     message = str(watch.out_of_time(Budget(1)))
     assert f"gave up at node {graph.output} (x0 + x1 + x2 + x3 ... + x97 + x98 + x99) after" \
         in message, message
+
+
+def test_a_phase_that_never_started_says_so():
+    graph = build("x*y")
+    evaluate(graph, {"x": 1.0, "y": 2.0})
+    spent = Budget(0.000001)
+    time.sleep(0.01)
+    assert re.match(r"--exact: gave up at its start after [\d.]+ s \(--timeout 1e-06\); "
+                    r"raise --timeout", str(Watch("--exact", graph).out_of_time(spent)))
+    from backpropviz.budget import run_watched
+
+    with pytest.raises(OutOfTime, match="^--check: gave up at its start after"):
+        run_watched(lambda watch: pytest.fail("the work started"), "--check", graph, spent)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="fork and signals")
+def test_a_worker_killed_from_outside_is_a_clear_error():
+    """The system's out-of-memory killer ends a worker without a word: the run says where
+    it was, as a LimitError (exit 2), not an internal error."""
+    import signal
+
+    from backpropviz.budget import run_watched
+    from backpropviz.errors import LimitError
+
+    graph = build("a = x*y; b = a*a")
+    evaluate(graph, {"x": 1.0, "y": 2.0})
+
+    def killed(watch):
+        watch.at(3)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(LimitError, match=r"^--exact: the worker was stopped at node 3 "
+                       r"\(a\*a\), most likely out of memory$"):
+        run_watched(killed, "--exact", graph, Budget(30))
+
+
+@pytest.mark.parametrize("raised, caught, message", [
+    (BackpropvizError("--exact: no exact result here"), BackpropvizError,
+     "^--exact: no exact result here$"),
+    (RecursionError(), RecursionError, "nested too deeply"),
+    (ZeroDivisionError("a bug"), RuntimeError, "^ZeroDivisionError: a bug$"),
+])
+def test_errors_in_the_worker_are_raised_here(raised, caught, message):
+    from backpropviz.budget import run_watched
+
+    graph = build("x")
+
+    def fails(watch):
+        raise raised
+
+    with pytest.raises(caught, match=message) as info:
+        run_watched(fails, "--exact", graph, Budget(30))
+    assert not isinstance(info.value, OutOfTime)
