@@ -62,9 +62,9 @@ def make_cases(folder: Path, timeout: float, sum_terms: int) -> list[Case]:
     dag = "\n".join(f"t{k} = t{k - 1} + t{k - 2}*t{k - 3}" for k in range(3, 300))
     many = "\n".join(["s = x0*x0"] + [f"s = s + x{i}*x{i}" for i in range(1, 20_000)])
     many_values = json.dumps({f"x{i}": 0.5 for i in range(20_000)})
-    lesson = " + ".join(f"x{i}*y{i}" for i in range(50))
+    lesson = " + ".join(f"x{i}*y{i}" for i in range(50)) + " + z"  # 100 gates
     lesson_values = json.dumps({**{f"x{i}": 0.5 for i in range(50)},
-                                **{f"y{i}": 1.5 for i in range(50)}})
+                                **{f"y{i}": 1.5 for i in range(50)}, "z": 1.0})
     total = " + ".join(f"w{i % 64}*x{i % 64}" for i in range(sum_terms // 2))
     total_values = json.dumps({**{f"w{i}": 0.5 for i in range(64)},
                                **{f"x{i}": 1.5 for i in range(64)}})
@@ -82,7 +82,7 @@ def make_cases(folder: Path, timeout: float, sum_terms: int) -> list[Case]:
         Case("--check, 20,000 variables",
              ["-f", write(folder, "many.bp", many), "--values",
               write(folder, "many.json", many_values), "--check", "-o", out, *budget], 2),
-        Case("GIF, 199 frames at --scale 8",
+        Case("GIF, 201 frames at --scale 8",
              ["-f", write(folder, "lesson.bp", lesson), "--values",
               write(folder, "lesson.json", lesson_values), "--scale", "8",
               "-o", str(folder / "lesson.gif"), *budget], 2),

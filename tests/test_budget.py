@@ -104,16 +104,16 @@ def test_lesson_frames_stop_at_the_budget(run_process, tmp_path):
 
 @pytest.mark.needs_embedded
 def test_gif_over_the_pixel_budget_is_refused_after_one_frame(run_process, tmp_path):
-    prog = write_program(tmp_path, " + ".join(f"x{i}*y{i}" for i in range(50)))
-    args = [f"--x{i}=0.5" for i in range(50)] + [f"--y{i}=1.5" for i in range(50)]
+    prog = write_program(tmp_path, " + ".join(f"x{i}*y{i}" for i in range(50)) + " + z")
+    args = [f"--x{i}=0.5" for i in range(50)] + [f"--y{i}=1.5" for i in range(50)] + ["--z=1"]
     result = run_process("-f", prog, *args, "--scale", "8", "--engine", "embedded",
                          "-o", str(tmp_path / "lesson.gif"))
-    line = assert_refused(result, tmp_path, r"Error: the GIF would be 199 frames of "
+    line = assert_refused(result, tmp_path, r"Error: the GIF would be 201 frames of "
                           r"[\d,]+ x [\d,]+ pixels, [\d,]+ million pixels in all \(at --scale "
                           r"8\), more than the limit of 300 million: lower --scale")
     width, height = (int(g.replace(",", "")) for g in
                      re.search(r"of ([\d,]+) x ([\d,]+)", line).groups())
-    assert width * height * 199 > 300_000_000
+    assert width * height * 201 > 300_000_000
 
 
 def test_timeout_zero_is_no_limit_and_a_negative_one_is_refused(run):

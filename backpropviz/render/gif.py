@@ -16,7 +16,7 @@ HOLD_LAST = 2  # the last frame stays this many times longer, so the loop's end 
 #: Pixels of all frames together. Making a GIF takes about 4.5 bytes a pixel (the
 #: 256-colour frames, and Pillow's comparison of each frame with the last): the CS231n
 #: sigmoid at --scale 8, 17 frames of 8,000 x 2,167, is 295 million pixels and 1.3 GB;
-#: 199 frames of a 100-gate graph at --scale 8 would be 5.6 billion (issue 20: 4.6 GB and
+#: 201 frames of a 100-gate graph at --scale 8 would be 5.6 billion (issue 20: 4.6 GB and
 #: five minutes before it was killed).
 MAX_GIF_PIXELS = 300_000_000
 
