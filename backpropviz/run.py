@@ -337,6 +337,7 @@ class _Frames:
         self.budget = budget
 
     def frames(self, done: int, total: int) -> None:
+        """``done`` of ``total`` frames are drawn: shown, then the budget checked."""
         self.progress.frames(done, total)
         if done < total:
             self.budget.check("render", f"frame {done + 1} of {total}")

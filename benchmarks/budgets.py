@@ -51,6 +51,7 @@ class Case(NamedTuple):
 
 
 def write(folder: Path, name: str, text: str) -> str:
+    """Write ``text`` to ``folder/name``; its path."""
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return str(path)
