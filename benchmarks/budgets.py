@@ -67,6 +67,7 @@ def make_cases(folder: Path, timeout: float, sum_terms: int) -> list[Case]:
     lesson_values = json.dumps({**{f"x{i}": 0.5 for i in range(50)},
                                 **{f"y{i}": 1.5 for i in range(50)}, "z": 1.0})
     total = " + ".join(f"w{i % 64}*x{i % 64}" for i in range(sum_terms // 2))
+    same = " + ".join(["x"] * sum_terms)  # one node read sum_terms times
     total_values = json.dumps({**{f"w{i}": 0.5 for i in range(64)},
                                **{f"x{i}": 1.5 for i in range(64)}})
     budget = ["--timeout", f"{timeout:g}", "-q"]
@@ -87,11 +88,14 @@ def make_cases(folder: Path, timeout: float, sum_terms: int) -> list[Case]:
              ["-f", write(folder, "lesson.bp", lesson), "--values",
               write(folder, "lesson.json", lesson_values), "--scale", "8",
               "-o", str(folder / "lesson.gif"), *budget], 2),
-        Case(f"--explain both --json, {sum_terms:,}-term sum",
+        Case(f"--explain both --json, x + x + ... {sum_terms:,}x",
+             ["-f", write(folder, "same.bp", same), "--x", "2", "--explain", "both", "--json",
+              *budget], 0),
+        Case(f"--explain both --json, w*x sum, {sum_terms:,} ops",
              ["-f", write(folder, "sum.bp", total), "--values",
               write(folder, "sum.json", total_values), "--explain", "both", "--json",
               *budget], 0),
-        Case(f"--explain both (text), {sum_terms:,}-term sum",
+        Case(f"--explain both (text), w*x sum, {sum_terms:,} ops",
              ["-f", str(folder / "sum.bp"), "--values", str(folder / "sum.json"),
               "--explain", "both", "--timeout", f"{timeout:g}"], 0),
     ]
@@ -115,11 +119,11 @@ def measure(case: Case, folder: Path) -> dict[str, Any]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     """The rows as a text table: case, exit status, seconds, peak MB, the message's start."""
-    head = f"{'case':<42} {'exit':>4} {'seconds':>8} {'peak MB':>8}  message"
+    head = f"{'case':<46} {'exit':>4} {'seconds':>8} {'peak MB':>8}  message"
     lines = [head, "-" * len(head)]
     for row in rows:
         message = row["message"] if len(row["message"]) <= 110 else row["message"][:107] + "..."
-        lines.append(f"{row['case']:<42} {row['rc']:>4} {row['seconds']:>8.1f} "
+        lines.append(f"{row['case']:<46} {row['rc']:>4} {row['seconds']:>8.1f} "
                      f"{row['peak_kib'] / 1024:>8.0f}  {message}")
     return "\n".join(lines)
 
