@@ -14,13 +14,16 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass
-from typing import SupportsFloat
+from typing import TYPE_CHECKING, SupportsFloat
 
 from .engine import node_values
 from .errors import LimitError, shorten
 from .graph import Graph, Node
 from .ops import OPS
 from .schedule import depends_on
+
+if TYPE_CHECKING:
+    from .budget import Watch
 
 __all__ = ["GradientCheck", "CheckReport", "check_gradients", "find_kinks",
            "SYMBOLIC_RTOL", "FD_RTOL"]
@@ -110,8 +113,9 @@ def _agree(a: float, b: float, rtol: float, atol: float) -> bool:
     return abs(a - b) <= atol + rtol * max(abs(a), abs(b))
 
 
-def check_gradients(graph: Graph) -> CheckReport:
-    """Check every variable's gradient of an evaluated graph."""
+def check_gradients(graph: Graph, watch: Watch | None = None) -> CheckReport:
+    """Check every variable's gradient of an evaluated graph; ``watch`` is told each node
+    as the work reaches it."""
     values = {name: graph.nodes[i].value for name, i in graph.variable_ids.items()}
     notes: list[str] = []
     symbolic: dict[str, float] | None = None
@@ -128,7 +132,7 @@ def check_gradients(graph: Graph) -> CheckReport:
                      "differences only")
     elif len(graph.nodes) <= SYMBOLIC_NODE_LIMIT:
         try:
-            symbolic = _symbolic_gradients(graph, values)
+            symbolic = _symbolic_gradients(graph, values, watch)
         except LimitError as exc:
             notes.append(f"symbolic check skipped: {exc}")
         except (TypeError, ValueError) as exc:
@@ -150,6 +154,8 @@ def check_gradients(graph: Graph) -> CheckReport:
     out_scale = max(1.0, abs(graph.value)) if defined else 1.0
     checks = []
     for name, i in graph.variable_ids.items():
+        if watch is not None:
+            watch.at(i, "finite difference")
         grad = graph.nodes[i].grad
         fd = _finite_difference(graph, values, name)
         ref = symbolic[name] if symbolic is not None else None
@@ -190,28 +196,32 @@ def _finite_difference(graph: Graph, values: dict[str, float], name: str) -> flo
     return (up - down) / ((x + h) - (x - h))
 
 
-def _symbolic_gradients(graph: Graph, values: dict[str, float]) -> dict[str, float]:
+def _symbolic_gradients(graph: Graph, values: dict[str, float],
+                        watch: Watch | None = None) -> dict[str, float]:
     """d output / d variable from sympy, evaluated exactly at the point, then to float."""
     import sympy as sp
 
     from .symbolic import exact_number, to_sympy
 
-    exprs = to_sympy(graph)
+    exprs = to_sympy(graph, watch=watch)
     out = exprs[graph.output]
     symbols = {name: exprs[i] for name, i in graph.variable_ids.items()}
     point = {symbols[name]: exact_number(v) for name, v in values.items()}
     grads = {}
     for name, symbol in symbols.items():
+        if watch is not None:
+            watch.at(graph.variable_ids[name], "derivative")
         # evalf with subs evaluates numerically at 30 digits: substituting the exact point
         # first would make sympy simplify exact powers such as (6172839/5000000)**(...)
         # for ever.
         grads[name] = _to_float(sp.diff(out, symbol).evalf(30, subs=point))
         if math.isnan(grads[name]):
-            grads[name] = _one_variable_derivative(graph, values, name)
+            grads[name] = _one_variable_derivative(graph, values, name, watch)
     return grads
 
 
-def _one_variable_derivative(graph: Graph, values: dict[str, float], name: str) -> float:
+def _one_variable_derivative(graph: Graph, values: dict[str, float], name: str,
+                             watch: Watch | None = None) -> float:
     """d output / d ``name`` with the other variables fixed at their exact values first and
     ``name`` signed as at the point: where the gradient's formula is 0/0 (d/dx x**y is
     y*x**y/x, nan at x = 0) the one-variable function has a plain one (x**2: 2*x; 0**y
@@ -226,11 +236,13 @@ def _one_variable_derivative(graph: Graph, values: dict[str, float], name: str) 
     leaves = {other: exact_number(v) for other, v in values.items()}
     leaves[name] = symbol
     try:
-        out = to_sympy(graph, leaves)[graph.output]
+        out = to_sympy(graph, leaves, watch)[graph.output]
     except LimitError:
         return math.nan
     if out.has(sp.zoo, sp.oo, sp.nan):  # x/0 is zoo for every x: no derivative to take
         return math.nan
+    if watch is not None:
+        watch.at(graph.variable_ids[name], "derivative")
     return _to_float(sp.diff(out, symbol).evalf(30, subs={symbol: exact_number(value)}))
 
 

@@ -22,6 +22,7 @@ from click.shell_completion import CompletionItem
 
 from . import __version__
 from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, THEME_ABOUT
+from .budget import DEFAULT_TIMEOUT
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
 from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
@@ -371,6 +372,11 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--max-frames", type=WholeRange(1), default=MAX_FRAMES, show_default=True,
               metavar="N", help="Refuse lessons (--steps, .html, .gif) of more frames than "
                                 "this (a graph of G gates has 2G+1).")
+@click.option("--timeout", type=FiniteRange(0, 1e6), default=DEFAULT_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="Stop the run after this many seconds (0: never), naming the phase and "
+                   "the node it was at; nothing is written. --check, --exact and the "
+                   "lesson's frames are the work that can take long.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print no table, no warnings, no 'wrote' messages and no progress bar (shown "
                    "on a terminal when a run takes over a second).")

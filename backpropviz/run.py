@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 
+from .budget import DEFAULT_TIMEOUT, Budget
 from .engine import evaluate, first_nonfinite
 from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph
@@ -77,6 +78,7 @@ class Options(NamedTuple):
     max_size: int = MAX_SIZE
     max_draw: int = MAX_DRAW
     max_frames: int = MAX_FRAMES
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds for the whole run; None or 0: no limit
     quiet: bool = False                   # also: no progress bar
     color: str = "auto"                   # --color auto|always|never (the table, --explain)
 
@@ -156,16 +158,20 @@ def nonfinite_warning(graph: Graph) -> str | None:
 
 
 def run(options: Options) -> Report:
-    """Read, evaluate, explain, check, render and write as ``options`` say."""
+    """Read, evaluate, explain, check, render and write as ``options`` say, within
+    ``options.timeout`` seconds (:class:`~backpropviz.budget.OutOfTime` when it runs out,
+    with nothing written)."""
     from .progress import start as start_progress
 
+    budget = Budget(options.timeout)
     progress = start_progress(options.quiet)  # a bar on a terminal, for runs over a second
     try:
         _check_style_text(options)
         targets = _check_targets(options)
         source, text = _program_text(options)
         report = _evaluate(options, source, text, progress)
-        report = _finish(report, options, targets, progress)
+        budget.check("evaluate", "the end of the forward and reverse passes")
+        report = _finish(report, options, targets, progress, budget)
     finally:
         progress.close()  # before anything is printed
     return report
@@ -179,19 +185,21 @@ def write_graph(graph: Graph, options: Options) -> Report:
     progress = start_progress(True)
     try:
         return _finish(Report(graph, warnings=tuple(graph.warnings)), options,
-                       _check_targets(options), progress)
+                       _check_targets(options), progress, Budget(options.timeout))
     finally:
         progress.close()
 
 
 def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
-            progress: Progress) -> Report:
-    """Check the limits, add the passes asked for, render and write the outputs."""
+            progress: Progress, budget: Budget) -> Report:
+    """Check the limits, add the passes asked for, render and write the outputs, within
+    the budget (nothing is written once it has run out)."""
     draws = _check_limits(options, report.graph, targets)
-    report = add_passes(report, options)
-    engine = _choose_engine(options) if draws else None
+    report = add_passes(report, options, budget)
+    engine = _choose_engine(options, budget) if draws else None
     progress.phase("render")
-    report = _render(report, options, targets, engine, progress)
+    report = _render(report, options, targets, engine, _Frames(progress, budget))
+    budget.check("render", "the end of rendering, before writing any file")
     _write(report, options)
     return report
 
@@ -342,36 +350,78 @@ def _check_limits(options: Options, graph: Graph, targets: list[tuple[str, str]]
     return bool(drawn)
 
 
-def _choose_engine(options: Options) -> Engine:
-    """The Graphviz engine --engine names (a clear error when it is not installed)."""
+def _choose_engine(options: Options, budget: Budget) -> Engine:
+    """The Graphviz engine --engine names (a clear error when it is not installed), its
+    every run stopped when the budget runs out."""
+    from dataclasses import replace
+
     from .render.engines import choose_engine
 
-    return choose_engine(options.engine_choice)
+    return replace(choose_engine(options.engine_choice), budget=budget)
 
 
-def add_passes(report: Report, options: Options) -> Report:
-    """What --explain, --check and --exact add (each needs sympy, imported only here)."""
+def add_passes(report: Report, options: Options, budget: Budget | None = None) -> Report:
+    """What --explain, --check and --exact add (each needs sympy, imported only here),
+    within the budget (by default ``options.timeout`` from now): --check and --exact in a
+    worker that is stopped when it runs out."""
+    budget = Budget(options.timeout) if budget is None else budget
     graph = report.graph
     if options.explain:
-        from .steps import backward_steps, display_names, forward_steps
-        from .symbolic import local_formula
-
-        names = display_names(graph)
-        nodes = graph.nodes
-        steps = forward_steps(graph) if options.explain in ("forward", "both") else []
-        if options.explain in ("backward", "both"):
-            steps += backward_steps(graph, lambda gate, slot, names: local_formula(
-                nodes[gate], slot, names), names)
-        report = report._replace(steps=steps, names=names)
+        report = _explain(report, options.explain, budget)
     if options.check:
+        from . import symbolic  # noqa: F401  (sympy, imported once here, not in each worker)
+        from .budget import run_watched
         from .check import check_gradients
 
-        report = report._replace(check=check_gradients(graph))
+        report = report._replace(check=run_watched(
+            lambda watch: check_gradients(graph, watch), "--check", graph, budget))
     if options.exact:
+        from .budget import run_watched
         from .symbolic import exact_pass
 
-        report = report._replace(exact=exact_pass(graph))
+        report = report._replace(exact=run_watched(
+            lambda watch: exact_pass(graph, watch), "--exact", graph, budget))
     return report
+
+
+def _explain(report: Report, explain: str, budget: Budget) -> Report:
+    """The steps --explain shows, each local derivative's formula from sympy; the budget
+    is checked at every one."""
+    from .budget import Watch
+    from .steps import backward_steps, display_names, forward_steps
+    from .symbolic import gate_formula
+
+    graph = report.graph
+    names = display_names(graph)
+    s = graph.store
+    watch = Watch("--explain", graph, budget)
+    steps = forward_steps(graph) if explain in ("forward", "both") else []
+    budget.check("--explain", "the forward steps")
+
+    def formula(gate: int, slot: int, names: Sequence[str]) -> str:
+        watch.at(gate, "formula")
+        b = s.b[gate]
+        return gate_formula(s.op[gate], slot, s.param_text[gate],
+                            (s.a[gate], b) if b >= 0 else (s.a[gate],), names)
+
+    if explain in ("backward", "both"):
+        steps += backward_steps(graph, formula, names)
+    return report._replace(steps=steps, names=names)
+
+
+class _Frames:
+    """The render phase's report of frames drawn, which also checks the budget after each
+    frame (a lesson at --scale 8 takes seconds a frame)."""
+
+    def __init__(self, progress: Progress, budget: Budget) -> None:
+        self.progress = progress
+        self.budget = budget
+
+    def frames(self, done: int, total: int) -> None:
+        """``done`` of ``total`` frames are drawn: shown, then the budget checked."""
+        self.progress.frames(done, total)
+        if done < total:
+            self.budget.check("render", f"frame {done + 1} of {total}")
 
 
 def _style(options: Options) -> Style:
@@ -386,7 +436,7 @@ def _style(options: Options) -> Style:
 
 
 def _render(report: Report, options: Options, targets: list[tuple[str, str]],
-            engine: Engine | None, progress: Progress) -> Report:
+            engine: Engine | None, progress: _Frames) -> Report:
     """Render every ``-o`` file and every --steps frame, writing nothing yet."""
     if not targets and options.steps_dir is None:
         return report
@@ -409,7 +459,7 @@ def _render(report: Report, options: Options, targets: list[tuple[str, str]],
 
 
 def _render_steps(graph: Graph, options: Options, engine: Engine | None, style: Style,
-                  progress: Progress) -> list[tuple[str, Rendered]]:
+                  progress: _Frames) -> list[tuple[str, Rendered]]:
     """(file name, drawing) for every frame of the lesson."""
     assert engine is not None, "--steps draws, so run() chose an engine"
     from .render.diagram import render_frames

@@ -51,15 +51,16 @@ def readers(graph: Graph, reach: list[bool] | None = None) -> list[list[tuple[in
     return uses
 
 
-def reverse_pass(graph: Graph) -> Iterator[Event]:
+def reverse_pass(graph: Graph, uses: list[list[tuple[int, int]]] | None = None
+                 ) -> Iterator[Event]:
     """The reverse pass as events: START at the output, then per gate in reverse
     evaluation order its VISIT, then a SEND per input slot, each followed by COMPLETE of
     that input if it was the input's last use. A gate nothing reads (it cannot reach the
     output) completes, with gradient 0, right after its VISIT; a leaf nothing reads never
-    completes."""
+    completes. ``uses``: :func:`readers` of the graph, when the caller has them already."""
     s = graph.store
     reach = reaches_output(graph)
-    pending = [len(u) for u in readers(graph, reach)]
+    pending = [len(u) for u in (readers(graph, reach) if uses is None else uses)]
     unread = [n == 0 for n in pending]
     out = graph.output
     yield Event(START, -1, out, -1, True)

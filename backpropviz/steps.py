@@ -9,8 +9,10 @@ fork the step adds up what flowed back along each use.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from .graph import Graph
 from .schedule import COMPLETE, readers, reverse_pass
@@ -19,12 +21,12 @@ __all__ = ["Contribution", "Step", "display_names", "forward_steps", "backward_s
            "contribution"]
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     """What flows back to a node along one use: ``upstream * local = grad``.
 
     ``via`` is the gate that reads the node (in input ``slot``); ``upstream`` is d output /
-    d via; ``local`` is d via / d node, written as ``formula``.
+    d via; ``local`` is d via / d node, written as ``formula``. (A named tuple, not a frozen
+    dataclass: a 300,000-term sum makes 600,000 of them, and tuples are 4x quicker to make.)
     """
 
     via: int
@@ -85,7 +87,7 @@ def backward_steps(graph: Graph, formula: Callable[[int, int, Sequence[str]], st
     nodes = graph.nodes
     uses = readers(graph)
     steps = [Step(1, "backward", graph.output, nodes[graph.output].grad)]
-    for event in reverse_pass(graph):
+    for event in reverse_pass(graph, uses):
         src = event.node
         if event.kind == COMPLETE and event.live and nodes[src].op != "const":
             steps.append(Step(len(steps) + 1, "backward", src, nodes[src].grad,
@@ -96,9 +98,13 @@ def backward_steps(graph: Graph, formula: Callable[[int, int, Sequence[str]], st
 def contribution(graph: Graph, gate_id: int, slot: int, formula: str) -> Contribution:
     """What gate ``gate_id`` sends back along input ``slot``: its gradient times its local
     derivative there (written as ``formula``), the chain rule's one product."""
-    gate = graph.nodes[gate_id]
-    local = gate.local_grads[slot]
-    return Contribution(gate_id, slot, gate.grad, local, formula, gate.grad * local)
+    s = graph.store  # (read from the columns: no Node view per use, for big --explain runs)
+    upstream = s.grad[gate_id] if s.grad is not None else 0.0
+    column = s.da if slot == 0 else s.db
+    local = column[gate_id] if column is not None else None
+    if local is None:  # (before the reverse pass)
+        local = math.nan
+    return Contribution(gate_id, slot, upstream, local, formula, upstream * local)
 
 
 def _contributions(graph: Graph, node_id: int, uses: list[tuple[int, int]],

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import sympy as sp
 
+from .budget import rational_digits
 from .errors import BackpropvizError, LimitError, shorten
 from .graph import Graph, Node
 from .ops import OPS
+
+if TYPE_CHECKING:
+    from .budget import Watch
 
 __all__ = [
     "exact_constant",
     "exact_number",
     "to_sympy",
     "local_formula",
+    "gate_formula",
     "ExactPass",
     "exact_pass",
 ]
@@ -66,11 +71,15 @@ def _param(node: Node) -> sp.Expr | None:
     return exact_constant(node.param_text) if node.param_text is not None else None
 
 
-def to_sympy(graph: Graph, leaves: dict[str, sp.Expr] | None = None) -> list[sp.Expr]:
+def to_sympy(graph: Graph, leaves: dict[str, sp.Expr] | None = None,
+             watch: Watch | None = None) -> list[sp.Expr]:
     """Every node as a sympy expression of the variables (real symbols named as in the
-    expression), or of ``leaves`` when given (e.g. exact numbers)."""
+    expression), or of ``leaves`` when given (e.g. exact numbers); ``watch`` is told each
+    node before it is made, and the digits of each exact fraction."""
     exprs: list[sp.Expr] = []
     for node in graph.nodes:
+        if watch is not None:
+            _watch_node(watch, node.id, exprs)
         if node.op == "input":
             name = node.name or ""
             exprs.append(leaves[name] if leaves is not None else sp.Symbol(name, real=True))
@@ -83,6 +92,14 @@ def to_sympy(graph: Graph, leaves: dict[str, sp.Expr] | None = None) -> list[sp.
             exprs.append(op.symbolic(sp, *args, _param(node)) if op.arity == 1
                          else op.symbolic(sp, *args))
     return exprs
+
+
+def _watch_node(watch: Watch, node: int, exprs: list[sp.Expr]) -> None:
+    """Tell ``watch`` the digits of the last exact fraction made, and the next node."""
+    if exprs and exprs[-1].is_Rational:
+        last = exprs[-1]
+        watch.size(node - 1, rational_digits(last.p, last.q))
+    watch.at(node)
 
 
 EXACT_EXPONENT_LIMIT = 10_000  # 9**9**9 has 370 million digits: never build such numbers
@@ -134,12 +151,26 @@ def _derivative(op_name: str, slot: int, param_text: str | None) -> sp.Expr:
     return sp.diff(op.symbolic(sp, _ARG[0], _ARG[1]), _ARG[slot])
 
 
+@lru_cache(maxsize=None)
+def _derivative_text(op_name: str, slot: int, param_text: str | None) -> str:
+    """:func:`_derivative` as text (printing it is the costly part of an explanation)."""
+    text: str = sp.sstr(_derivative(op_name, slot, param_text))
+    return text
+
+
 def local_formula(node: Node, slot: int, names: Sequence[str]) -> str:
     """The local derivative d node / d input ``slot`` as a formula in the inputs' names,
     e.g. ``-1/n11**2`` for a ``1/x`` gate."""
-    formula = _derivative(node.op, slot, node.param_text)
-    text: str = sp.sstr(formula)
-    for k, src in enumerate(node.inputs):
+    return gate_formula(node.op, slot, node.param_text, node.inputs, names)
+
+
+def gate_formula(op: str, slot: int, param_text: str | None, inputs: Sequence[int],
+                 names: Sequence[str]) -> str:
+    """:func:`local_formula` of a gate given by its op, constant and inputs."""
+    text = _derivative_text(op, slot, param_text)
+    if "QQ" not in text:  # (no placeholder ARGkQQ: a constant such as 1 or -1)
+        return text
+    for k, src in enumerate(inputs):
         text = text.replace(_ARG[k].name, names[src])
     return text
 
@@ -159,27 +190,30 @@ class ExactPass:
         self.grads = grads
 
 
-def exact_pass(graph: Graph) -> ExactPass:
+def exact_pass(graph: Graph, watch: Watch | None = None) -> ExactPass:
     """Run both passes exactly (see :func:`_exact_pass`); a clear error where exact
-    arithmetic has no answer (values outside the real numbers, a kink of a complex value)."""
+    arithmetic has no answer (values outside the real numbers, a kink of a complex value).
+    ``watch`` is told each node as the work reaches it."""
     try:
-        return _exact_pass(graph)
+        return _exact_pass(graph, watch)
     except (TypeError, ValueError) as exc:
         raise BackpropvizError(f"--exact: no exact result here ({shorten(str(exc), 80)}); "
                                "the values may leave the real numbers") from None
 
 
-def _exact_pass(graph: Graph) -> ExactPass:
+def _exact_pass(graph: Graph, watch: Watch | None = None) -> ExactPass:
     """Run both passes exactly: integers and fractions stay exact, exp(-1) stays exp(-1).
 
     Values keep the form the forward pass builds (``1/(exp(-1) + 1)``); a long gradient is
     simplified when that makes it shorter.
     """
     leaves = {name: exact_number(graph.nodes[i].value) for name, i in graph.variable_ids.items()}
-    values = to_sympy(graph, leaves)
+    values = to_sympy(graph, leaves, watch)
     grads: list[Any] = [sp.Integer(0)] * len(graph.nodes)
     grads[graph.output] = sp.Integer(1)
     for node in reversed(graph.nodes):
+        if watch is not None:
+            watch.at(node.id, "gradient")
         g = grads[node.id]
         if not node.inputs or g == 0:
             continue
@@ -190,7 +224,12 @@ def _exact_pass(graph: Graph) -> ExactPass:
             else:
                 local = _derivative(node.op, slot, node.param_text).xreplace(subs)
             grads[src] = grads[src] + g * local
-    return ExactPass(values, [_shorter(g) for g in grads])
+    shorter = []
+    for node_id, g in enumerate(grads):
+        if watch is not None:
+            watch.at(node_id, "gradient")
+        shorter.append(_shorter(g))
+    return ExactPass(values, shorter)
 
 
 _LONG = 12  # operations; shorter gradients are left as the chain rule built them

@@ -134,3 +134,33 @@ def test_memory_benchmark_prints_its_tables(tmp_path: Path) -> None:
     assert len(doc["bounded"]) == 5
     for row in doc["bounded"]:
         assert row["rc"] == 2 and "--max-size" in row["stderr"], row
+
+
+def load_budgets():
+    """``benchmarks/budgets.py`` as a module."""
+    import importlib.util
+
+    path = BENCH.parent / "budgets.py"
+    spec = importlib.util.spec_from_file_location("budgets", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("budgets", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_budgets_benchmark_measures_a_case_and_prints_its_row(tmp_path: Path) -> None:
+    """One case of ``benchmarks/budgets.py`` run for real with a one-second budget: exit 2,
+    the time to the message, the peak memory, and its row in the table."""
+    budgets = load_budgets()
+    cases = budgets.make_cases(tmp_path, 1.0, 100)
+    assert [c.expected_rc for c in cases] == [2, 2, 2, 2, 2, 0, 0, 0]
+    row = budgets.measure(cases[0], tmp_path)
+    assert row["rc"] == 2, row
+    assert row["message"].startswith("Error: --exact: gave up at node ")
+    assert 1.0 <= row["seconds"] < 60
+    assert row["peak_kib"] > 10_000  # a Python process with sympy: tens of MB
+    assert row["written"] == []
+    lines = budgets.table([row]).splitlines()
+    assert lines[0].split()[:5] == ["case", "exit", "seconds", "peak", "MB"]
+    assert lines[2].startswith("--exact, iterated squaring (40 lines)")
+    assert f"{row['seconds']:.1f}" in lines[2].split()

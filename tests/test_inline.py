@@ -134,3 +134,26 @@ def test_json_of_a_graph_larger_than_one_piece(monkeypatch):
 def test_json_before_the_passes():
     graph = build_expression("x*2 + y")
     assert render_json(graph) == reference_json(graph)
+
+
+# --- the JSON steps against one encoder call per step --------------------------------------
+
+@settings(**SETTINGS)
+@given(graph=evaluated_graphs)
+def test_json_steps_are_byte_for_byte_one_encoder_call_per_step(graph):
+    """Each step's line, written directly, is what json writes for its dict (nan, inf,
+    names and formulas included)."""
+    from backpropviz.render.explain import step_text
+    from backpropviz.render.json_doc import _step_dict
+    from backpropviz.steps import backward_steps, display_names, forward_steps
+    from backpropviz.symbolic import local_formula
+
+    names = display_names(graph)
+    steps = forward_steps(graph) + backward_steps(
+        graph, lambda gate, slot, names: local_formula(graph.nodes[gate], slot, names), names)
+    lines = render_json(graph, steps=steps, names=names).splitlines()
+    first = lines.index('  "steps": [') + 1
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    expected = [encode(_step_dict(graph, step, names, 2, step_text)) for step in steps]
+    assert [line.rstrip(",").strip() for line in lines[first:first + len(steps)]] == expected
+    assert lines[first + len(steps)] == "  ]"

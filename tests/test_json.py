@@ -302,3 +302,53 @@ def test_expression_text_is_kept_verbatim(run, validator):
     validator.validate(doc)
     assert doc["expression"] == "x  *  y"
     assert doc["nodes"][2]["span"] == [0, 7]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 4096])
+def test_steps_are_one_per_line_and_parse_to_the_document(monkeypatch, validator, chunk):
+    """The steps are written one per line, several to an encoder call: the text parses to
+    the same steps as the document built as dicts, whatever the piece size."""
+    from backpropviz.render import json_doc
+    from backpropviz.run import Options, run as run_options
+
+    monkeypatch.setattr(json_doc, "CHUNK", chunk)
+    report = run_options(Options(expression="q = x*x  # a, \"b\"\nf = q + x*(x - 1)",
+                                 variables=(("x", "3"),), explain="both", check=True))
+    text = render_json(report.graph, steps=report.steps, names=report.names,
+                       check=report.check)
+    doc = strict_loads(text)
+    validator.validate(doc)
+    assert doc == to_document(report.graph, steps=report.steps, names=report.names,
+                              check=report.check)
+    lines = text.splitlines()
+    first = lines.index('  "steps": [')
+    count = len(report.steps)
+    assert count == 10  # x, q, x - 1, x*(x - 1), f forward; f, q, n3, n2, x backward
+    assert [json.loads(line.rstrip(","))["index"] for line in lines[first + 1:first + 1 + count]
+            ] == [s.index for s in report.steps]
+    assert lines[first + 1 + count] == "  ],"
+    assert list(doc)[-3:] == ["warnings", "steps", "check"]
+
+
+def test_no_steps_is_an_empty_list():
+    from backpropviz.run import Options, run as run_options
+
+    report = run_options(Options(expression="2", explain="backward"))
+    doc = strict_loads(render_json(report.graph, steps=[], names=report.names))
+    assert doc["steps"] == []
+
+
+def test_step_contributions_with_nan_and_inf_are_strings(validator):
+    """A contribution's numbers go straight to the encoder when finite, else as strings."""
+    from backpropviz.run import Options, run as run_options
+
+    report = run_options(Options(expression="f = log(x) * y + x", variables=(("x", "0"),
+                                                                              ("y", "2")),
+                                 explain="backward"))
+    doc = strict_loads(render_json(report.graph, steps=report.steps, names=report.names))
+    validator.validate(doc)
+    parts = [p for step in doc["steps"] for p in step["contributions"]]
+    assert [list(p) for p in parts] == [["via", "slot", "upstream", "local", "formula",
+                                         "grad"]] * len(parts)
+    assert {"inf", "-inf", "nan"} & {str(p[k]) for p in parts for k in ("local", "grad")}
+    assert doc == to_document(report.graph, steps=report.steps, names=report.names)

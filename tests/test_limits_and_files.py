@@ -472,20 +472,30 @@ def _wait_until_reading_stdin(proc: subprocess.Popen, limit: float = 10.0) -> No
 
 
 def _wait_for_cpu(proc: subprocess.Popen, seconds: float, limit: float = 20.0) -> None:
-    """Until the process used ``seconds`` of CPU (well past its imports), else 3 s."""
-    stat = Path(f"/proc/{proc.pid}/stat")
-    if not stat.exists():
+    """Until the process and its workers used ``seconds`` of CPU (well past its imports),
+    else 3 s."""
+    if not Path(f"/proc/{proc.pid}/stat").exists():
         time.sleep(3)
         return
-    tick = os.sysconf("SC_CLK_TCK")
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         assert proc.poll() is None, "the slow job ended before it was interrupted"
-        fields = stat.read_text().rsplit(")", 1)[1].split()
-        if (int(fields[11]) + int(fields[12])) / tick >= seconds:
+        if _cpu_seconds(proc.pid) >= seconds:
             return
         time.sleep(0.05)
     raise AssertionError("the slow job never got going")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds of process ``pid`` and its children (the --check worker), 0 for a
+    process gone meanwhile."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_seconds(int(child)) for child in children)
 
 
 def _interrupt(proc: subprocess.Popen) -> tuple[int, str, str]:

@@ -100,15 +100,19 @@ def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = N
 
 def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int,
                   engine: Engine, style: Style = CLASSIC, scale: float = 1.0,
-                  progress: Progress | None = None) -> list[Rendered]:
+                  progress: Progress | None = None,
+                  first: Callable[[Rendered, int], None] | None = None) -> list[Rendered]:
     """One drawing (svg or png) per step ``view``, all of one size: captions are padded to
-    the longest one's number of lines, so the diagram does not move between frames."""
+    the longest one's number of lines, so the diagram does not move between frames.
+    ``first(drawing, count)`` sees the first frame before the others are drawn."""
     lines = max((len(v.caption) for v in views), default=0)
     drawn = []
     for k, view in enumerate(views):
         if len(view.caption) < lines:
             view = replace(view, caption=view.caption + (" ",) * (lines - len(view.caption)))
         drawn.append(_draw(graph, fmt, decimals, engine, style, scale, view))
+        if first is not None and k == 0:
+            first(drawn[0], len(views))
         if progress is not None:
             progress(k + 1, len(views))
     return drawn
@@ -156,9 +160,10 @@ def _render_lesson(graph: Graph, fmt: str, decimals: int, engine: Engine, style:
                            phases=[f"{f.phase} pass" for f in frames],
                            gates=[f.node for f in frames])
         return Rendered(page.encode("utf-8"))
-    from .gif import render_gif
+    from .gif import check_gif_size, render_gif
 
     pngs = render_frames(graph, [f.view for f in frames], "png", decimals, engine, style,
-                         scale, progress)
+                         scale, progress, lambda png, count: check_gif_size(
+                             png_size(png.data), count, scale))
     notes = tuple(dict.fromkeys(note for r in pngs for note in r.notes))
     return Rendered(render_gif([r.data for r in pngs], frame_ms), notes)

@@ -13,10 +13,14 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import RenderError, shorten
+
+if TYPE_CHECKING:
+    from ..budget import Budget
 
 __all__ = ["Engine", "choose_engine", "embedded_executable"]
 
@@ -33,6 +37,7 @@ class Engine:
     name: str
     executable: str
     formats: frozenset[str]
+    budget: Budget | None = field(default=None, compare=False)  # each run ends by its deadline
 
     @property
     def description(self) -> str:
@@ -44,11 +49,16 @@ class Engine:
             raise RenderError(f".{fmt} needs the system Graphviz (the {self.description} "
                               f"writes {', '.join(sorted(self.formats))} only): "
                               f"{INSTALL_HINT}, or write .svg or .png instead")
-        if self.name == "dot":
+        timeout = self.budget.left() if self.budget is not None else None
+        if self.name == "dot" and timeout is None:
             return _pipe_dot(source, fmt)
         try:
             proc = subprocess.run([self.executable, f"-T{fmt}"], input=source.encode("utf-8"),
-                                  capture_output=True, check=False)
+                                  capture_output=True, check=False, timeout=timeout)
+        except subprocess.TimeoutExpired:  # (the Graphviz run is killed)
+            assert self.budget is not None, "a run times out only with a budget"
+            raise self.budget.out_of_time(
+                "render", f"a Graphviz run ({self.description}, .{fmt})") from None
         except OSError as exc:
             raise RenderError(f"cannot run {self.executable}: {exc.strerror}") from None
         if proc.returncode != 0:

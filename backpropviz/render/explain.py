@@ -6,8 +6,10 @@ Only formats: the steps (``backpropviz.steps``) and the graph hold every number.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
+from functools import lru_cache
 from typing import IO, Sequence
 
 from ..graph import Graph
@@ -22,10 +24,14 @@ _PLACEHOLDER = re.compile(r"\b[xyc]\b")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
+@lru_cache(maxsize=1 << 16)
 def _num(value: float, decimals: int) -> str:
+    """:func:`fixed`, remembered: a long explanation shows the same few numbers again and
+    again (0.0 and -0.0 share an entry; both show as 0.00)."""
     return fixed(value, decimals)
 
 
+@lru_cache(maxsize=1 << 16)
 def _local(value: float, decimals: int) -> str:
     """A local derivative: exact small integers as integers (``1``, ``-1``), as CS231n."""
     if value == value and abs(value) < 1e15 and float(value).is_integer():
@@ -47,35 +53,52 @@ def _factor(formula: str) -> str:
 def _fill(formula: str, values: dict[str, str]) -> str:
     """``formula`` (in x, y, c) with each placeholder replaced; negative numbers get
     parentheses unless they stand alone as a function argument."""
+    literals, slots = _template(formula)
+    parts = [literals[0]]
+    for (key, negated, wrap), literal in zip(slots, literals[1:]):
+        text = values[key]
+        if negated or (wrap and text.startswith("-")):
+            text = f"({text})"  # -x at x = 1 reads -(1.00), not the literal -1.00
+        parts += (text, literal)
+    return "".join(parts)
 
-    def sub(match: re.Match[str]) -> str:
-        text = values[match.group()]
-        negated = formula[:match.start()].endswith("-") and match.start() == 1
-        if negated:
-            return f"({text})"  # -x at x = 1 reads -(1.00), not the literal -1.00
-        if text.startswith("-"):
-            before = formula[:match.start()].rstrip()
-            after = formula[match.end():].lstrip()
-            alone = before.endswith(("(", ",")) and after.startswith((")", ","))
-            if not alone and (before or formula.startswith("-")):
-                return f"({text})"
-        return text
 
-    return _PLACEHOLDER.sub(sub, formula)
+@lru_cache(maxsize=None)
+def _template(formula: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool, bool], ...]]:
+    """``formula`` split once for :func:`_fill`: the text between placeholders, and per
+    placeholder (its letter, always parenthesised, parenthesised when negative)."""
+    literals, slots, last = [], [], 0
+    for match in _PLACEHOLDER.finditer(formula):
+        start, end = match.span()
+        literals.append(formula[last:start])
+        last = end
+        before = formula[:start].rstrip()
+        after = formula[end:].lstrip()
+        alone = before.endswith(("(", ",")) and after.startswith((")", ","))
+        negated = formula[:start].endswith("-") and start == 1
+        slots.append((match.group(), negated,
+                      not alone and bool(before or formula.startswith("-"))))
+    literals.append(formula[last:])
+    return tuple(literals), tuple(slots)
 
 
 def _forward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> str:
-    node = graph.nodes[step.node]
-    name = names[node.id]
-    value = _num(node.value, decimals)
-    if node.op == "input":
+    s, i = graph.store, step.node  # (read from the columns: no Node view per step)
+    name = names[i]
+    value = _num(step.result, decimals)
+    if s.op[i] == "input":
         return f"{name} = {value}  (input)"
-    formula = OPS[node.op].formula
-    keys = ("x", "y")
-    with_names = {k: names[i] for k, i in zip(keys, node.inputs)}
-    with_numbers = {k: _num(graph.nodes[i].value, decimals) for k, i in zip(keys, node.inputs)}
-    if node.param_text is not None:
-        with_names["c"] = with_numbers["c"] = node.param_text
+    formula = OPS[s.op[i]].formula
+    values = s.value if s.value is not None else [math.nan] * len(s.op)
+    a, b = s.a[i], s.b[i]
+    with_names = {"x": names[a]}
+    with_numbers = {"x": _num(values[a], decimals)}
+    if b >= 0:
+        with_names["y"] = names[b]
+        with_numbers["y"] = _num(values[b], decimals)
+    param_text = s.param_text[i]
+    if param_text is not None:
+        with_names["c"] = with_numbers["c"] = param_text
     return (f"{name} = {_fill(formula, with_names)} = {_fill(formula, with_numbers)}"
             f" = {value}")
 
@@ -96,10 +119,20 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
     summands = " + ".join(f"{_num(p.grad, decimals)} (via {names[p.via]})"
                           for p in step.contributions)
     head = f"d{out}/d{name} = {summands} = {_num(step.result, decimals)}"
-    vias = [p.via for p in step.contributions]
+    twice = _read_twice(step.contributions)
     return [head] + [f"via {names[p.via]}"
-                     + (f" (input {p.slot + 1})" if vias.count(p.via) > 1 else "")
+                     + (f" (input {p.slot + 1})" if p.via in twice else "")
                      + f": {use(p)}" for p in step.contributions]
+
+
+def _read_twice(parts: Sequence[Contribution]) -> set[int]:
+    """The gates that read the node in both input slots (``x*x``): their lines name the
+    slot. One pass, so a node read 300,000 times stays linear."""
+    seen: set[int] = set()
+    twice: set[int] = set()
+    for part in parts:
+        (twice if part.via in seen else seen).add(part.via)
+    return twice
 
 
 def start_text(graph: Graph, names: Sequence[str]) -> str:
@@ -138,9 +171,9 @@ def step_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> 
         lines = [_forward_text(graph, step, names, decimals)]
     else:
         lines = _backward_text(graph, step, names, decimals)
-    node = graph.nodes[step.node]
-    if node.is_gate and not node.name and step.phase == "backward":
-        lines[0] += f"   [{names[node.id]} = {computes(graph, node)}]"
+    s, i = graph.store, step.node
+    if step.phase == "backward" and s.a[i] >= 0 and not s.name[i]:  # an unnamed gate
+        lines[0] += f"   [{names[i]} = {computes(graph, graph.nodes[i])}]"
     return lines
 
 
