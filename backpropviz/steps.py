@@ -72,11 +72,10 @@ def display_names(graph: Graph) -> list[str]:
 
 def forward_steps(graph: Graph) -> list[Step]:
     """One step per variable and gate, in evaluation order (constants need no step)."""
-    steps: list[Step] = []
-    for node in graph.nodes:
-        if node.op != "const":
-            steps.append(Step(len(steps) + 1, "forward", node.id, node.value))
-    return steps
+    s = graph.store  # (its columns: no Node view per step, for big --explain runs)
+    values = s.value if s.value is not None else [math.nan] * len(s.op)
+    gates = (i for i, op in enumerate(s.op) if op != "const")
+    return [Step(k, "forward", i, values[i]) for k, i in enumerate(gates, 1)]
 
 
 def backward_steps(graph: Graph, formula: Callable[[int, int, Sequence[str]], str],
@@ -84,13 +83,14 @@ def backward_steps(graph: Graph, formula: Callable[[int, int, Sequence[str]], st
     """The reverse pass as steps: the output's, then one per variable and gate whose
     gradient comes from the output, when it is complete (:func:`reverse_pass`).
     ``formula(node, slot, names)`` gives the local derivative d node / d input ``slot``."""
-    nodes = graph.nodes
+    s = graph.store  # (its columns: no Node view per step, for big --explain runs)
+    ops, grads = s.op, s.grad if s.grad is not None else [0.0] * len(s.op)
     uses = readers(graph)
-    steps = [Step(1, "backward", graph.output, nodes[graph.output].grad)]
+    steps = [Step(1, "backward", graph.output, grads[graph.output])]
     for event in reverse_pass(graph, uses):
         src = event.node
-        if event.kind == COMPLETE and event.live and nodes[src].op != "const":
-            steps.append(Step(len(steps) + 1, "backward", src, nodes[src].grad,
+        if event.kind == COMPLETE and event.live and ops[src] != "const":
+            steps.append(Step(len(steps) + 1, "backward", src, grads[src],
                               _contributions(graph, src, uses[src], formula, names)))
     return steps
 
