@@ -13,12 +13,13 @@ from functools import lru_cache
 from typing import IO, Sequence
 
 from ..graph import Graph
-from ..ops import OPS
+from ..ops import OPS, Op
 from ..steps import Contribution, Step
-from .numbers import fixed
+from .numbers import agreeing_decimals, fixed
 from .text import computes, wants_color
 
-__all__ = ["step_text", "start_text", "use_text", "forward_text", "render_explain"]
+__all__ = ["step_text", "start_text", "use_text", "forward_text", "render_explain",
+           "product_decimals", "sum_decimals"]
 
 _PLACEHOLDER = re.compile(r"\b[xyc]\b")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -88,19 +89,30 @@ def _forward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int)
     value = _num(step.result, decimals)
     if s.op[i] == "input":
         return f"{name} = {value}  (input)"
-    formula = OPS[s.op[i]].formula
+    op = OPS[s.op[i]]
     values = s.value if s.value is not None else [math.nan] * len(s.op)
     a, b = s.a[i], s.b[i]
+    places, exact = _forward_decimals(op, values[a], values[b] if b >= 0 else None,
+                                      s.param[i], step.result, decimals)
     with_names = {"x": names[a]}
-    with_numbers = {"x": _num(values[a], decimals)}
+    with_numbers = {"x": _num(values[a], places)}
     if b >= 0:
         with_names["y"] = names[b]
-        with_numbers["y"] = _num(values[b], decimals)
+        with_numbers["y"] = _num(values[b], places)
     param_text = s.param_text[i]
     if param_text is not None:
         with_names["c"] = with_numbers["c"] = param_text
-    return (f"{name} = {_fill(formula, with_names)} = {_fill(formula, with_numbers)}"
-            f" = {value}")
+    return (f"{name} = {_fill(op.formula, with_names)} = {_fill(op.formula, with_numbers)}"
+            f" {'=' if exact else '≈'} {value}")
+
+
+def _forward_decimals(op: Op, x: float, y: float | None, param: float | None, value: float,
+                      decimals: int) -> tuple[int, bool]:
+    """The decimals for a gate's inputs at which its formula, worked on them as shown,
+    gives its value as shown (``1.004 + 1.004`` shows as ``1.004 + 1.004 = 2.01``)."""
+    if y is None:
+        return agreeing_decimals((x,), value, lambda xs: op.forward(xs[0], param), decimals)
+    return agreeing_decimals((x, y), value, lambda xs: op.forward(xs[0], xs[1]), decimals)
 
 
 def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
@@ -116,9 +128,10 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
     if len(step.contributions) == 1:
         line = use(step.contributions[0])
         return [line if line.startswith(f"d{out}/d{name} =") else f"d{out}/d{name} = {line}"]
-    summands = " + ".join(f"{_num(p.grad, decimals)} (via {names[p.via]})"
+    places, exact = sum_decimals([p.grad for p in step.contributions], step.result, decimals)
+    summands = " + ".join(f"{_num(p.grad, places)} (via {names[p.via]})"
                           for p in step.contributions)
-    head = f"d{out}/d{name} = {summands} = {_num(step.result, decimals)}"
+    head = f"d{out}/d{name} = {summands} {'=' if exact else '≈'} {_num(step.result, decimals)}"
     twice = _read_twice(step.contributions)
     return [head] + [f"via {names[p.via]}"
                      + (f" (input {p.slot + 1})" if p.via in twice else "")
@@ -151,11 +164,31 @@ def use_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
     if part.via == graph.output:  # the output's own local derivative: upstream is 1
         return f"d{out}/d{name} = {formula + ' = ' if formula else ''}{grad}"
     via = names[part.via]
-    upstream = _num(part.upstream, decimals)
-    local = _local(part.local, decimals)
+    places, exact = product_decimals(part, decimals)
+    upstream = _num(part.upstream, places)
+    local = _local(part.local, places)
     local = f"({local})" if local.startswith("-") else local
     symbolic = f" = {upstream} * {_factor(formula)}" if formula else ""
-    return f"d{out}/d{via} * d{via}/d{name}{symbolic} = {upstream} * {local} = {grad}"
+    equals = "=" if exact else "≈"
+    return f"d{out}/d{via} * d{via}/d{name}{symbolic} = {upstream} * {local} {equals} {grad}"
+
+
+def product_decimals(part: Contribution, decimals: int) -> tuple[int, bool]:
+    """The decimals for ``upstream`` and ``local`` at which ``upstream * local = grad``
+    adds up as shown (a local of 1, -1 or 0 always does: the fast path of a long
+    explanation), and whether it can."""
+    if part.local in (1.0, -1.0, 0.0):
+        return decimals, True
+    return agreeing_decimals((part.upstream, part.local), part.grad, _product, decimals)
+
+
+def sum_decimals(terms: Sequence[float], total: float, decimals: int) -> tuple[int, bool]:
+    """The decimals for the branches at which they add up to the total shown."""
+    return agreeing_decimals(terms, total, math.fsum, decimals)
+
+
+def _product(factors: list[float]) -> float:
+    return factors[0] * factors[1]
 
 
 def forward_text(graph: Graph, node_id: int, names: Sequence[str], decimals: int) -> str:

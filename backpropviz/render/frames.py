@@ -18,7 +18,7 @@ from typing import Iterator, Sequence
 
 from ..graph import Graph
 from .dot import View
-from .explain import forward_text, start_text, use_text
+from .explain import forward_text, start_text, sum_decimals, use_text
 from .names import name_text
 from .numbers import fixed
 from .text import computes
@@ -96,10 +96,7 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
             if kind == COMPLETE:
                 grads.add(src)
                 if live and nodes[src].op != "const" and uses[src] > 1:
-                    parts = " + ".join(_term(p.grad, decimals, k)
-                                       for k, p in enumerate(arrived[src]))
-                    caption.append(f"{wrt} = {parts} = {fixed(nodes[src].grad, decimals)}  "
-                                   f"(sum over its {uses[src]} uses)")
+                    caption.append(_sum_line(wrt, arrived[src], nodes[src].grad, decimals))
             else:
                 branches.add((gate, slot))
                 if not live:
@@ -117,6 +114,15 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
             caption.append(f"{names[gate]} reads only constants: nothing flows further back")
         caption.extend(_where(graph, (gate, *node.inputs), names))
         yield gate, frozenset(grads), frozenset(branches), tuple(caption)
+
+
+def _sum_line(wrt: str, parts: Sequence[Contribution], total: float, decimals: int) -> str:
+    """A fork's gradient as the sum of its branches, with the decimals (or ≈) that make
+    the numbers shown add up."""
+    places, exact = sum_decimals([p.grad for p in parts], total, decimals)
+    terms = " + ".join(_term(p.grad, places, k) for k, p in enumerate(parts))
+    return (f"{wrt} = {terms} {'=' if exact else '≈'} {fixed(total, decimals)}  "
+            f"(sum over its {len(parts)} uses)")
 
 
 def _term(value: float, decimals: int, position: int) -> str:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+from typing import Callable, Sequence
 
-__all__ = ["fixed", "is_flagged"]
+__all__ = ["fixed", "is_flagged", "shown", "agreeing_decimals", "EXTRA_DECIMALS"]
+
+#: At most this many more decimals make displayed arithmetic add up; beyond, it says ≈.
+EXTRA_DECIMALS = 4
 
 
 def fixed(value: float, decimals: int) -> str:
@@ -24,6 +29,33 @@ def fixed(value: float, decimals: int) -> str:
     if text[0] == "-" and float(text) == 0:
         text = text[1:]  # -0.00 would suggest a sign the value does not have at this precision
     return text
+
+
+@lru_cache(maxsize=1 << 16)
+def shown(value: float, decimals: int) -> float:
+    """The number a reader sees when ``value`` is shown with ``decimals`` decimals
+    (remembered: a long explanation shows the same few numbers again and again)."""
+    return float(fixed(value, decimals))
+
+
+def agreeing_decimals(operands: Sequence[float], result: float,
+                      combine: Callable[[list[float]], float], decimals: int
+                      ) -> tuple[int, bool]:
+    """The fewest decimals for the operands, from ``decimals`` up to :data:`EXTRA_DECIMALS`
+    more, at which ``combine`` of them as shown gives the result as shown with ``decimals``
+    (a student checking ``-0.14 * 7.39 = -1.00`` finds -1.03; ``-0.1353 * 7.389`` is -1.00),
+    and whether any does: if not, the line says ≈."""
+    if not all(math.isfinite(v) for v in operands) or not math.isfinite(result):
+        return decimals, True  # (nan and inf are spelled out: nothing to add up)
+    target = shown(result, decimals)
+    for places in range(decimals, decimals + EXTRA_DECIMALS + 1):
+        try:
+            again = combine([shown(v, places) for v in operands])
+        except ArithmeticError:  # (a divisor shown as 0.00: the line shows the division)
+            return decimals, True
+        if again == target or fixed(again, decimals) == fixed(result, decimals):
+            return places, True
+    return decimals, False
 
 
 def is_flagged(value: float) -> bool:
