@@ -14,6 +14,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from .budget import DEFAULT_TIMEOUT
 from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES
 from .errors import BackpropvizError, did_you_mean
 from .graph import Graph
@@ -41,6 +42,7 @@ LOOKS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "explain": ("explain", EXPLAIN_PASSES),
     "check": ("check", ()), "exact": ("exact", ()),
     "max_draw": ("max_draw", (1, 10**12)), "max_frames": ("max_frames", (1, 10**12)),
+    "timeout": ("timeout", (0.0, 10.0**7)),  # seconds; 0 or None: no limit
 }
 
 
@@ -66,9 +68,11 @@ def _checked(key: str, value: Any, allowed: tuple[Any, ...]) -> Any:
             raise ValueError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
         return value
     low, high = allowed
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            low <= value <= high):
-        raise ValueError(f"{key} must be a number from {low} to {high}, not {value!r}")
+    whole = isinstance(low, int)  # (precision, frame_ms, max_draw: whole numbers only)
+    kinds = (int,) if whole else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(f"{key} must be {kind} from {low:g} to {high:g}, not {value!r}")
     return value
 
 
@@ -100,20 +104,22 @@ def to_dot(graph: Graph, **looks: Any) -> str:
     return render(graph, "dot", **looks).decode("utf-8")
 
 
-def table(graph: Graph, precision: int | None = None, exact: bool = False) -> TableView:
+def table(graph: Graph, precision: int | None = None, exact: bool = False,
+          timeout: float | None = DEFAULT_TIMEOUT) -> TableView:
     """The command's table: ``print()`` gives plain text, rich fits it to the console."""
     from .render.table import TABLE_DECIMALS, node_table
 
-    settings = options({"precision": precision, "exact": exact})
+    settings = options({"precision": precision, "exact": exact, "timeout": timeout})
     report = add_passes(Report(graph), settings)
     return node_table(graph, TABLE_DECIMALS if precision is None else precision, report.exact)
 
 
-def explain(graph: Graph, passes: str = "backward", precision: int | None = None) -> str:
+def explain(graph: Graph, passes: str = "backward", precision: int | None = None,
+            timeout: float | None = DEFAULT_TIMEOUT) -> str:
     """The text ``--explain passes`` prints: the steps of the forward and/or reverse pass."""
     from .render.explain import render_explain
 
-    settings = options({"explain": passes, "precision": precision})
+    settings = options({"explain": passes, "precision": precision, "timeout": timeout})
     report = add_passes(Report(graph), settings)
     out = io.StringIO()
     render_explain(graph, report.steps or [], report.names or [], settings.decimals, out,
@@ -164,9 +170,9 @@ class CheckResult:
         yield check_table(self.report)
 
 
-def check(graph: Graph) -> CheckResult:
+def check(graph: Graph, timeout: float | None = DEFAULT_TIMEOUT) -> CheckResult:
     """Every gradient recomputed by sympy and by finite differences (never exits)."""
-    report = add_passes(Report(graph), Options(check=True)).check
+    report = add_passes(Report(graph), options({"check": True, "timeout": timeout})).check
     assert report is not None
     return CheckResult(report)
 

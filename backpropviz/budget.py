@@ -41,11 +41,14 @@ class OutOfTime(BackpropvizError):
 
 
 class Budget:
-    """The deadline of one run: ``seconds`` from now (None: no deadline)."""
+    """The deadline of one run: ``seconds`` from now (None: no deadline). ``option`` is how
+    the user set it, for the message: ``--timeout`` on the command line, ``timeout=`` in
+    Python."""
 
-    def __init__(self, seconds: float | None) -> None:
+    def __init__(self, seconds: float | None, option: str = "--timeout") -> None:
         self.seconds = seconds if seconds else None
         self.started = time.monotonic()
+        self.option = option
 
     def left(self) -> float | None:
         """Seconds left (never below 0), or None without a deadline."""
@@ -60,8 +63,10 @@ class Budget:
     def out_of_time(self, phase: str, where: str, more: str = "") -> OutOfTime:
         """The error for ``phase`` giving up at ``where`` (e.g. ``node 14 (a7*a7)``)."""
         spent = time.monotonic() - self.started
+        joiner = "" if self.option.endswith("=") else " "
         return OutOfTime(f"{phase}: gave up at {where} after {round(spent, 1):g} s "
-                         f"(--timeout {self.seconds:g}){more}; raise --timeout to wait longer")
+                         f"({self.option}{joiner}{self.seconds:g}){more}; raise "
+                         f"{self.option.rstrip('=')} to wait longer")
 
     def check(self, phase: str, where: str) -> None:
         """Raise :class:`OutOfTime` when the deadline has passed."""

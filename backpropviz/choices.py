@@ -4,7 +4,8 @@ draws still imports no renderer)."""
 
 from __future__ import annotations
 
-__all__ = ["THEME_ABOUT", "THEME_NAMES", "ENGINES", "DIRECTIONS", "EXPLAIN_PASSES"]
+__all__ = ["THEME_ABOUT", "THEME_NAMES", "ENGINES", "DIRECTIONS", "EXPLAIN_PASSES",
+           "DIAGRAM_DECIMALS", "FRAME_MS"]
 
 #: Theme -> what it looks like (render.dot.THEMES holds their styles, in this order).
 THEME_ABOUT = {
@@ -17,3 +18,5 @@ THEME_NAMES = tuple(THEME_ABOUT)
 ENGINES = ("auto", "dot", "embedded")  # render.engines says what each is
 DIRECTIONS = ("LR", "TB")  # inputs on the left, or at the top
 EXPLAIN_PASSES = ("forward", "backward", "both")
+DIAGRAM_DECIMALS = 2  # the figures' 2 decimals, as in CS231n
+FRAME_MS = 1200  # how long a GIF lesson shows each frame, by default

@@ -21,7 +21,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__
-from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, THEME_ABOUT
+from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, THEME_ABOUT
 from .budget import DEFAULT_TIMEOUT
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
@@ -325,7 +325,7 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                    "product as a caption.")
 @click.option("--steps-format", type=click.Choice(["svg", "png"]), default="svg",
               show_default=True, help="The format of the --steps frames.")
-@click.option("--frame-ms", type=WholeRange(20, 60_000), default=1200, show_default=True,
+@click.option("--frame-ms", type=WholeRange(20, 60_000), default=FRAME_MS, show_default=True,
               metavar="MS", help="How long each frame of a .gif shows.")
 @click.option("--theme", type=click.Choice(THEME_NAMES, case_sensitive=False), default="classic",
               show_default=True,
@@ -424,7 +424,7 @@ def _print_results(report: Report, options: Options) -> None:
     graph = report.graph
     streamed = [output for output in report.outputs if output.path == STDOUT]
     if streamed:
-        _write_bytes(streamed[0].rendered.data)
+        _write_bytes(streamed[0].rendered.chunks())
     elif options.as_json:
         from .render.json_doc import iter_json
 
@@ -462,15 +462,18 @@ def _print_written(report: Report, options: Options) -> None:
             click.echo(f"note: {note}", err=True)
 
 
-def _write_bytes(data: bytes) -> None:
-    """Write an output to stdout as it is (a PNG's bytes too)."""
+def _write_bytes(chunks: Iterable[bytes]) -> None:
+    """Write an output to stdout as it is (a PNG's bytes too), a chunk at a time (a big
+    .json or .dot is never whole in memory, as with -o FILE)."""
     stdout = sys.stdout
     binary = getattr(stdout, "buffer", None)
     stdout.flush()
-    if binary is None:  # a text-only stream (a test's StringIO): only text can go there
-        stdout.write(data.decode("utf-8", errors="backslashreplace"))
-    else:
-        binary.write(data)
+    for data in chunks:
+        if binary is None:  # a text-only stream (a test's StringIO): only text can go there
+            stdout.write(data.decode("utf-8", errors="backslashreplace"))
+        else:
+            binary.write(data)
+    if binary is not None:
         binary.flush()
 
 

@@ -15,7 +15,7 @@ import re
 from .graph import Graph, Store
 from .ops import OPS
 
-__all__ = ["EXPANDABLE", "expand"]
+__all__ = ["expand"]
 
 # Each expansion: (op, folded constant or None, inputs as indices into [u, gate 0, gate 1...],
 # what the gate computes, written with the call's argument u).
@@ -29,7 +29,6 @@ _RECIPES: dict[str, tuple[tuple[str, float | None, tuple[int, ...], str], ...]] 
              ("div", None, (3, 4), "(exp(2*{u}) - 1)/(exp(2*{u}) + 1)")),
 }
 _ATOM = re.compile(r"[\w.]+")  # a name or a number: written without parentheses
-EXPANDABLE = frozenset(_RECIPES)
 
 
 def expand(graph: Graph) -> Graph:

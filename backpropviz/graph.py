@@ -341,13 +341,15 @@ class Graph:
              precision: int | None = None, direction: str | None = None,
              scale: float | None = None, font: str | None = None, title: str | None = None,
              transparent: bool | None = None, plain_names: bool | None = None,
-             frame_ms: int | None = None) -> None:
+             frame_ms: int | None = None, timeout: float | None = 60.0) -> None:
         """Write ``path`` as ``-o path`` does: ``.svg .png .pdf .dot .gv .json .html .gif``;
-        each keyword is the option of that name (None: the option's default)."""
+        each keyword is the option of that name (None: the option's default); ``timeout``
+        is ``--timeout``'s seconds (None: no limit)."""
         looks = {"theme": theme, "engine": engine, "precision": precision,
                  "direction": direction, "scale": scale, "font": font, "title": title,
                  "transparent": transparent, "plain_names": plain_names, "frame_ms": frame_ms}
-        Graph.front.save(self, path, **{k: v for k, v in looks.items() if v is not None})
+        given = {k: v for k, v in looks.items() if v is not None}
+        Graph.front.save(self, path, **given, timeout=timeout)
 
     def to_json(self, **looks: Any) -> str:
         """The document ``--json`` prints; ``explain="both"``, ``check=True``,
@@ -362,19 +364,22 @@ class Graph:
         """The diagram's Graphviz DOT source, with :meth:`save`'s keywords."""
         return str(Graph.front.to_dot(self, **looks))
 
-    def table(self, precision: int | None = None, exact: bool = False) -> Any:
+    def table(self, precision: int | None = None, exact: bool = False,
+              timeout: float | None = 60.0) -> Any:
         """The command's table: ``print(g.table())`` is plain text; ``rich.print`` fits it
-        to the console in colour."""
-        return Graph.front.table(self, precision, exact)
+        to the console in colour. ``timeout``: seconds for ``exact``'s sympy work (None:
+        no limit), as ``--timeout``."""
+        return Graph.front.table(self, precision, exact, timeout)
 
-    def explain(self, passes: str = "backward", precision: int | None = None) -> str:
+    def explain(self, passes: str = "backward", precision: int | None = None,
+                timeout: float | None = 60.0) -> str:
         """The chain-rule steps ``--explain`` prints: ``backward``, ``forward`` or ``both``."""
-        return str(Graph.front.explain(self, passes, precision))
+        return str(Graph.front.explain(self, passes, precision, timeout))
 
-    def check(self) -> Any:
+    def check(self, timeout: float | None = 60.0) -> Any:
         """``--check``: every gradient against sympy and finite differences; a report with
         ``ok`` and one check per variable (printable), never an exit."""
-        return Graph.front.check(self)
+        return Graph.front.check(self, timeout)
 
     def lesson(self, **looks: Any) -> Any:
         """The step-by-step lesson of ``-o lesson.html``: Jupyter shows it, ``.save(path)``

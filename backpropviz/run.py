@@ -18,7 +18,7 @@ from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph
 from .parse import build_expression
 from .values import command_line, merge, parse_values
-from .choices import THEME_NAMES
+from .choices import DIAGRAM_DECIMALS, FRAME_MS, THEME_NAMES
 
 if TYPE_CHECKING:
     from .check import CheckReport
@@ -35,7 +35,6 @@ __all__ = ["MAX_SIZE", "MAX_FRAMES", "THEME_NAMES", "OptionsError", "Options", "
 
 MAX_SIZE = 10_000_000   # characters of program text
 MAX_FRAMES = 201        # frames of a lesson (a 100-gate graph), each one Graphviz run
-DIAGRAM_DECIMALS = 2    # the figures' 2 decimals, as in CS231n
 STDOUT = "-"            # -o -: the output goes to stdout, in the --format given
 STREAM_FORMATS = ("svg", "png", "dot", "json", "html")  # what -o - writes (--format)
 
@@ -61,7 +60,7 @@ class Options(NamedTuple):
     engine_choice: str = "auto"           # --engine
     steps_dir: str | None = None          # --steps DIR
     steps_format: str = "svg"
-    frame_ms: int = 1200
+    frame_ms: int = FRAME_MS
     theme: str = "classic"
     direction: str = "LR"
     font: str = "Helvetica"
@@ -185,7 +184,7 @@ def write_graph(graph: Graph, options: Options) -> Report:
     progress = start_progress(True)
     try:
         return _finish(Report(graph, warnings=tuple(graph.warnings)), options,
-                       _check_targets(options), progress, Budget(options.timeout))
+                       _check_targets(options), progress, Budget(options.timeout, "timeout="))
     finally:
         progress.close()
 
@@ -316,11 +315,12 @@ def _evaluate(options: Options, source: str | None, text: str, progress: Progres
 
     given = command_line(options.variables, options.var_items)
     values_file = options.values_file
+    origin = "stdin" if values_file == "-" else values_file  # (as a program from stdin is)
     file_values = (parse_values(read_text(values_file, "values file", limit=options.max_size),
-                                values_file) if values_file is not None else {})
+                                origin or "-") if values_file is not None else {})
     graph = build(text, options.output_name, options.expand_gates)
     warnings: list[str] = []
-    values = merge(graph, given, file_values, values_file, warnings)
+    values = merge(graph, given, file_values, origin, warnings)
     progress.phase("evaluate")
     evaluate(graph, values)
     return Report(graph, source, tuple(warnings + graph.warnings))
@@ -364,7 +364,8 @@ def add_passes(report: Report, options: Options, budget: Budget | None = None) -
     """What --explain, --check and --exact add (each needs sympy, imported only here),
     within the budget (by default ``options.timeout`` from now): --check and --exact in a
     worker that is stopped when it runs out."""
-    budget = Budget(options.timeout) if budget is None else budget
+    if budget is None:  # (a call from the Python API: its messages say timeout=)
+        budget = Budget(options.timeout, "timeout=")
     graph = report.graph
     if options.explain:
         report = _explain(report, options.explain, budget)

@@ -581,3 +581,24 @@ def test_a_count_that_is_not_a_whole_number_says_so(run, option, value):
     assert result.exit_code == 2
     assert result.stderr == (f"Error: Invalid value for '{option}': '{value}' is not a valid "
                              "whole number. (see backpropviz --help)\n")
+
+
+def test_values_from_stdin_are_called_stdin_in_messages(run):
+    warned = run("x*2", "--values", "-", input='{"x": 1, "q": 2}')
+    assert warned.exit_code == 0
+    assert "warning: stdin: 'q' is not a variable of the program; skipped" in warned.stderr
+    bad = run("x*2", "--values", "-", input="nope")
+    assert bad.exit_code == 2 and bad.stderr.startswith("Error: stdin: not valid JSON")
+
+
+def test_a_title_over_two_lines_is_drawn_on_two(run, tmp_path):
+    target = tmp_path / "t.dot"
+    assert run("x*2", "--x", "1", "-q", "--title", "line one\nline\ttwo", "-o",
+               str(target)).exit_code == 0
+    assert "<b>line one<br/>line two</b>" in target.read_text(encoding="utf-8")
+
+
+def test_an_invisible_format_character_is_named_as_such(run, tmp_path):
+    result = run("x*2", "--x", "1", "--title", "a\u200db", "-o", str(tmp_path / "t.svg"))
+    assert result.exit_code == 2
+    assert "an invisible format character '\\u200d' at character 2" in result.stderr

@@ -114,11 +114,11 @@ def test_lesson_shows_in_jupyter_as_the_stepper(g, tmp_path):
     (lambda g: g.save("x.svg", theem="dark"), TypeError,
      "Graph.save() got an unexpected keyword argument 'theem'"),
     (lambda g: g.save("x.svg", scale=0), ValueError,
-     "scale must be a number from 0.25 to 8.0, not 0"),
+     "scale must be a number from 0.25 to 8, not 0"),
     (lambda g: g.to_dot(theme="neon"), ValueError,
      "theme must be one of classic, dark, print, safe, not 'neon'"),
     (lambda g: g.to_json(precision=16), ValueError,
-     "precision must be a number from 0 to 15, not 16"),
+     "precision must be a whole number from 0 to 15, not 16"),
     (lambda g: g.explain("sideways"), ValueError,
      "explain must be one of forward, backward, both, not 'sideways'"),
 ])
@@ -141,3 +141,36 @@ def test_explain_is_plain_text_even_where_colour_is_forced(g, monkeypatch):
     monkeypatch.setenv("FORCE_COLOR", "1")
     text = g.explain()
     assert "\x1b" not in text and text.splitlines()[0].startswith("Backward pass")
+
+
+# --- the time budget and whole numbers, as the command line has them ----------------------
+
+SQUARING = "\n".join(["a1 = x*x"] + [f"a{i} = a{i - 1}*a{i - 1}" for i in range(2, 31)])
+
+
+def test_timeout_reaches_the_sympy_work_and_says_timeout_equals():
+    import time
+    import warnings
+
+    from backpropviz.budget import OutOfTime
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (a23 and later overflow to inf)
+        graph = trace(SQUARING, x=1.2345678)
+    start = time.monotonic()
+    with pytest.raises(OutOfTime) as caught:
+        graph.table(exact=True, timeout=1)
+    assert time.monotonic() - start < 30
+    message = str(caught.value)
+    assert message.startswith("--exact: gave up at node ")
+    assert "(timeout=1)" in message and "raise timeout to wait longer" in message
+    assert "--timeout" not in message
+
+
+def test_whole_number_keywords_refuse_fractions():
+    graph = trace("x*y", x=1, y=2)
+    for call in (lambda: graph.to_dot(precision=2.5), lambda: graph.explain(precision=1.5),
+                 lambda: graph.to_dot(frame_ms=100.5)):
+        with pytest.raises(ValueError, match="must be a whole number from"):
+            call()
+    assert "2.00" in graph.to_dot(precision=2)  # an int is fine

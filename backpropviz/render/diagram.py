@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
+from ..choices import FRAME_MS
 from ..errors import RenderError, shorten
 from ..graph import Graph
 from .describe import describe, program_line, with_description
@@ -32,7 +33,6 @@ LESSONS = frozenset({"html", "gif"})  # formats made of one frame per step
 WRITE_CHUNK = 1 << 20  # characters of streamed text encoded and written at a time
 PNG_DPI = 150  # sharp on a projector; SVG and PDF are vector anyway
 PNG_MAX_PIXELS = 8_000  # per side: a 100,000-node chain would otherwise be 97,000 px wide
-GIF_FRAME_MS = 1200
 
 Progress = Callable[[int, int], None]  # (frames done, frames in all)
 
@@ -78,7 +78,7 @@ def format_of(path: str) -> str:
 
 
 def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = None,
-                style: Style = CLASSIC, scale: float = 1.0, frame_ms: int = GIF_FRAME_MS,
+                style: Style = CLASSIC, scale: float = 1.0, frame_ms: int = FRAME_MS,
                 progress: Progress | None = None, *, steps: Sequence[Step] | None = None,
                 names: Sequence[str] | None = None, check: CheckReport | None = None,
                 exact: ExactPass | None = None) -> Rendered:

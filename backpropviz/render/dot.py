@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Iterator
+from ..choices import DIAGRAM_DECIMALS
 from ..graph import Graph, Node
 from ..ops import OPS
 from .names import GREEK, label_text, name_html
@@ -23,7 +24,6 @@ from .text import font_problem, text_problem
 
 __all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot", "iter_dot"]
 
-DIAGRAM_DECIMALS = 2
 HIDDEN = "transparent"  # the colour of a number a frame does not show yet
 _SPACER = " "  # the empty cell above a fork branch's gradient
 
@@ -239,7 +239,8 @@ def _gate_label(node: Node, s: Style, x_is_a_name: bool) -> str:
 def _graph_label(s: Style, caption: tuple[str, ...]) -> str:
     """The title on top, or a frame's caption below (after the title, in bold, if any).
     The graph's own label: a title cluster made dot reverse the inputs' order."""
-    title = f"<b>{label_text(s.title)}</b>" if s.title else ""
+    lines = (s.title or "").replace("\t", " ").split("\n")  # (a newline starts a line)
+    title = "<b>" + "<br/>".join(map(label_text, lines)) + "</b>" if s.title else ""
     if caption:
         heading = f'<font point-size="{s.caption_size + 6}">{title}</font><br/>' if title else ""
         return (f"  graph [labelloc=b, labeljust=c, fontsize={s.caption_size}, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any, Sequence
 
+from ..choices import FRAME_MS
 from ..errors import LimitError
 
 __all__ = ["render_gif", "check_gif_size", "MIN_FRAME_MS", "MAX_FRAME_MS", "MAX_GIF_PIXELS"]
@@ -34,7 +35,7 @@ def check_gif_size(size: tuple[int, int], frames: int, scale: float = 1.0) -> No
             "smaller graph, or write the lesson as .html or --steps frames")
 
 
-def render_gif(pngs: Sequence[bytes], frame_ms: int = 1200) -> bytes:
+def render_gif(pngs: Sequence[bytes], frame_ms: int = FRAME_MS) -> bytes:
     """An animated GIF, looping forever, of the PNG images ``pngs``, each shown ``frame_ms``
     milliseconds (rounded to 10 ms, GIF's unit) and the last twice as long.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from typing import IO
 
 from ..graph import Graph, Node
@@ -22,7 +23,8 @@ def text_problem(text: str) -> str | None:
         if "\ud800" <= ch <= "\udfff":  # how Python keeps a byte that is not UTF-8
             return f"it is not UTF-8 text (at character {index + 1})"
         if not ch.isprintable() and ch not in "\n\t":
-            return (f"it has the control character {ascii(ch)} at character {index + 1}; "
+            kind = "an invisible format" if unicodedata.category(ch) == "Cf" else "the control"
+            return (f"it has {kind} character {ascii(ch)} at character {index + 1}; "
                     "use printable text")
     return None
 
