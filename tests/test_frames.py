@@ -445,3 +445,20 @@ def test_an_unused_statement_before_the_output_does_not_delay_a_gradient():
     assert backward[1].caption == ("dq/dx = 2.00",)
     assert 0 in backward[1].view.grads
     assert backward[2].caption == ("f does not feed the output q: nothing flows back",)
+
+
+# --- every name a caption says is in the picture (issue 15) -------------------------------
+
+@pytest.mark.parametrize("text, values", [
+    ("sigmoid(w0*x0+w1*x1+w2)", {"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3}),
+    ("a = x*y; b = a + x; a*b + tanh(x - y)", {"x": 2, "y": -3}),
+])
+def test_every_gate_a_caption_names_is_labelled_on_its_wire(text, values):
+    graph = backpropviz.trace(text, values, expand=True)
+    for frame in lesson_frames(graph):
+        dot = render_dot(graph, view=frame.view)
+        drawn = set(re.findall(r"<i>([^<]+)</i> = </font>", dot))
+        said = set(re.findall(r"\b(n\d+|f)\b", " ".join(frame.caption)))
+        assert said <= drawn, (frame.index, said - drawn)
+    # and never in a plain diagram (no captions there)
+    assert "<i>n" not in render_dot(graph)

@@ -150,8 +150,7 @@ def _render_lesson(graph: Graph, fmt: str, decimals: int, engine: Engine, style:
     if fmt == "html":
         from .stepper import render_html
 
-        bare = [View(f.view.values, f.view.grads, f.view.branches, f.view.current)
-                for f in frames]
+        bare = [replace(f.view, caption=()) for f in frames]
         svgs = render_frames(graph, bare, "svg", decimals, engine, style, scale, progress)
         title = style.title or f"backpropviz: {program_line(graph.expression, 80)}"
         page = render_html([r.data.decode("utf-8") for r in svgs],

@@ -87,13 +87,16 @@ THEMES = {
 class View:
     """What one step frame shows: the values and gradients known so far, the branch
     gradients ``(gate, slot)`` sent back so far, the ``current`` gate (highlighted with the
-    wires it reads) and a caption (lines of text) under the diagram."""
+    wires it reads), a caption (lines of text) under the diagram, and ``labels``: the
+    names the captions give unnamed gates (``n9``), drawn on their wires so that every
+    name a caption says is in the picture."""
 
     values: frozenset[int]
     grads: frozenset[int]
     branches: frozenset[tuple[int, int]]
     current: int | None = None
     caption: tuple[str, ...] = ()
+    labels: tuple[tuple[int, str], ...] = ()
 
 
 def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLASSIC,
@@ -139,6 +142,7 @@ def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
             uses[src] += 1
     branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires() if uses[w.src] > 1}
     current = view.current if view is not None else None
+    labels = dict(view.labels) if view is not None else {}
     x_is_a_name = "x" in graph.store.name
     for node in graph.nodes:
         nid = node.id
@@ -173,7 +177,7 @@ def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
             yield (f"  n{nid} [shape=plaintext, fontsize={size}, "
                   f"label=<{_leaf_label(node, s)}>];")
         yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
-              f"label=<{_wire_label(node, decimals, s, view)}>];")
+              f"label=<{_wire_label(node, decimals, s, view, labels.get(nid))}>];")
         yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{tail} -> out;"
@@ -189,14 +193,20 @@ def _leaf_label(node: Node, s: Style) -> str:
     return label_text(GREEK.get(node.label, node.label))  # pi -> π
 
 
-def _wire_label(node: Node, decimals: int, s: Style, view: View | None) -> str:
+def _wire_label(node: Node, decimals: int, s: Style, view: View | None,
+                label: str | None = None) -> str:
     """An HTML-like table: the value, a rule that continues the wire, the gradient (side by
-    side, with a vertical rule, when wires run top to bottom)."""
+    side, with a vertical rule, when wires run top to bottom). A named gate's wire (or one
+    a lesson's captions name, ``label``) carries its name."""
     nid = node.id
     value = _number_html(node.value, decimals, s.value_color, s.number_size, s.value_emphasis,
                          view is None or nid in view.values)
+    name = None
     if node.name and node.is_gate:  # a program's named intermediate: the wire carries it
         name = name_html(node.name, s.number_size) if s.pretty_names else label_text(node.name)
+    elif label is not None:
+        name = label_text(label)  # (as the captions spell it)
+    if name is not None:
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                  f"<i>{name}</i> = </font>{value}")
     grad = _number_html(node.grad, decimals, s.grad_color, s.number_size, s.grad_emphasis,

@@ -12,7 +12,7 @@ every number comes from the evaluated graph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Iterator, Sequence
 
@@ -52,10 +52,13 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
         names = [name_text(n) if node.name else n for n, node in zip(names, nodes)]
     gates = [node.id for node in nodes if node.is_gate]
     leaves = frozenset(node.id for node in nodes if not node.is_gate)
+    # every unnamed gate's wire says the name the captions call it (n9, f): in every frame,
+    # so a name never appears or vanishes between steps
+    labels = tuple((i, names[i]) for i in gates if not nodes[i].name)
     frames: list[Frame] = []
 
     def add(phase: str, node: int, view: View) -> None:
-        frames.append(Frame(len(frames) + 1, phase, node, view))
+        frames.append(Frame(len(frames) + 1, phase, node, replace(view, labels=labels)))
 
     known = set(leaves)
     for gate in gates:
