@@ -82,3 +82,18 @@ def test_embedded_engine_png_says_its_dpi(run, tmp_path):
 def test_dot_png_says_its_dpi(run, tmp_path):
     dpi, _ = _dpi_of_cli_png(run, tmp_path, "dot")
     assert dpi == PNG_DPI
+
+
+@pytest.mark.needs_embedded
+def test_the_embedded_engine_says_when_it_has_no_glyph(run, tmp_path):
+    """Its fonts have no Chinese: a PNG would show boxes for 权重 (issue 17), so the run
+    says so and what draws it; an SVG (drawn by the browser's fonts) and Latin text don't."""
+    cjk = ("权重*x", "--权重", "2", "--x", "3", "--engine", "embedded")
+    result = run(*cjk, "-o", str(tmp_path / "a.png"))
+    assert result.exit_code == 0
+    assert ("note: the embedded engine has no glyph for 权重 (drawn as boxes in .png and "
+            ".gif)") in result.stderr
+    assert "apt install graphviz fonts-noto-cjk" in result.stderr
+    assert "no glyph" not in run(*cjk, "-o", str(tmp_path / "a.svg")).stderr
+    latin = run(*SEED, "--engine", "embedded", "-o", str(tmp_path / "b.png"))
+    assert "no glyph" not in latin.stderr

@@ -3,6 +3,7 @@ step-by-step lesson as an HTML stepper or an animated GIF."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
@@ -131,14 +132,26 @@ def _draw(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style, s
         # dot 2.x writes the font colour "transparent" as near-white #fffffe, which shows
         # on a dark or transparent background; SVG itself knows "transparent".
         data = data.replace(b'fill="#fffffe"', f'fill="{HIDDEN}"'.encode())
-    if png:
-        data = with_dpi(data, dpi)
-        width, height = png_size(data)
-        if max(width, height) >= PNG_MAX_PIXELS - 2:
-            return Rendered(data, (f"the PNG was scaled down to {width} x {height} pixels "
-                                   f"(at most {PNG_MAX_PIXELS:,} a side); write .svg for "
-                                   "full detail",))
-    return Rendered(data)
+    if not png:
+        return Rendered(data)
+    data = with_dpi(data, dpi)
+    notes = [] if engine.name == "dot" else _missing_glyphs(source)
+    width, height = png_size(data)
+    if max(width, height) >= PNG_MAX_PIXELS - 2:
+        notes.append(f"the PNG was scaled down to {width} x {height} pixels (at most "
+                     f"{PNG_MAX_PIXELS:,} a side); write .svg for full detail")
+    return Rendered(data, tuple(notes))
+
+
+def _missing_glyphs(source: str) -> list[str]:
+    """The embedded engine draws with its own fonts (Tinos, Arimo, Cousine), which have no
+    Chinese, Japanese or Korean: in a PNG such text is boxes. Say so, and what draws it."""
+    wide = [ch for ch in dict.fromkeys(source) if unicodedata.east_asian_width(ch) in "WF"]
+    if not wide:
+        return []
+    return [f"the embedded engine has no glyph for {''.join(wide[:5])} (drawn as boxes in "
+            ".png and .gif): install Graphviz and a CJK font (Debian: apt install graphviz "
+            "fonts-noto-cjk), or write .svg, which browsers draw with their own fonts"]
 
 
 def _render_lesson(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style,
