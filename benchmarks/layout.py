@@ -23,6 +23,7 @@ It is a measurement, not a test: it exits 0 whatever the numbers are.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import sys
@@ -95,16 +96,11 @@ def _softmax(classes: int) -> tuple[str, dict[str, float]]:
     return "\n".join(lines), values
 
 
-MICROGRAD_README = """c = a + b
-d = a * b + b**3
-c += c + 1
-c += 1 + c + (-a)
-d += d * 2 + (b + a).relu()
-d += 3 * d + (b - a).relu()
-e = c - d
-f = e**2
-g = f / 2.0
-g += 10.0 / f"""
+def _sample(name: str) -> tuple[str, dict[str, float]]:
+    """A program of ``samples/`` with its values."""
+    program = REPO / "samples" / f"{name}.bp"
+    values = json.loads(program.with_suffix(".json").read_text(encoding="utf-8"))
+    return program.read_text(encoding="utf-8"), values
 
 GALLERY: list[tuple[str, Callable[[], tuple[str, dict[str, float]]], bool]] = [
     ("seed: (x+y)z", lambda: ("(x+y)*z", {"x": -2, "y": 5, "z": -4}), False),
@@ -116,7 +112,7 @@ GALLERY: list[tuple[str, Callable[[], tuple[str, dict[str, float]]], bool]] = [
     ("micrograd neuron", lambda: ("tanh(x1*w1 + x2*w2 + b)", {"x1": 2, "x2": 0, "w1": -3,
                                                                "w2": 1, "b": 6.881373587}),
      False),
-    ("micrograd README", lambda: (MICROGRAD_README, {"a": -4, "b": 2}), False),
+    ("micrograd README", lambda: _sample("micrograd_readme"), False),
     ("tanh neuron, 5 inputs", lambda: ("tanh(" + " + ".join(f"w{i}*x{i}" for i in range(5))
                                        + " + b)", {**{f"w{i}": 0.1 * i for i in range(5)},
                                                    **{f"x{i}": 1 - 0.5 * i for i in range(5)},

@@ -12,6 +12,7 @@ import pytest
 import sympy as sp
 
 from backpropviz import trace
+from test_programs import sym_micrograd_readme
 
 SANITY = """\
 z = 2 * x + 2 + x
@@ -34,25 +35,6 @@ g += 10.0 / f
 """
 
 
-def relu(u):
-    return sp.Piecewise((0, u < 0), (u, True))
-
-
-def sympy_more_ops(a, b):
-    """test_more_ops written again on sympy expressions, statement by statement."""
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + relu(b + a)
-    d += 3 * d + relu(b - a)
-    e = c - d
-    f = e**2
-    g = f / sp.Rational(2)
-    g += 10 / f
-    return g
-
-
 def test_sanity_check_matches_the_hand_derivation():
     # z = 3x + 2 = -10; q = relu(z) + zx = 40; h = relu(z^2) = 100; y = h + q + qx = -20.
     # dy/dx = 6(3x+2) + (6x+2)(1+x) + q = -60 + (-22)(-3) + 40 = 46 (relu(z) is off: z < 0).
@@ -63,7 +45,7 @@ def test_sanity_check_matches_the_hand_derivation():
 
 def test_more_ops_matches_sympy_and_micrograds_readme():
     a, b = sp.symbols("a b", real=True)
-    g = sympy_more_ops(a, b)
+    g = sym_micrograd_readme({"a": a, "b": b})  # the same statements, on sympy expressions
     at = {a: -4, b: 2}
     graph = trace(MORE_OPS, a=-4.0, b=2.0)
     assert graph.value == pytest.approx(float(g.subs(at)), rel=1e-12)
