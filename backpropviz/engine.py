@@ -13,19 +13,33 @@ from typing import Mapping, cast
 
 from .graph import Graph
 from .ops import (ADD, ADD_CONST, CONST, EXP, MUL, MUL_CONST, NEG, OPS, RELU, RSUB_CONST,
-                  SUB, SUB_CONST, TANH)
+                  SUB, SUB_CONST, TANH, TENSOR_OPS)
 
 nan = math.nan
 _UNREACHED = float("0")  # (a 0.0 made at run time: no other float is this object)
 
-__all__ = ["evaluate", "forward", "node_values", "backward", "first_nonfinite"]
+__all__ = ["evaluate", "uses_arrays", "forward", "node_values", "backward", "first_nonfinite"]
 
 
-def evaluate(graph: Graph, values: Mapping[str, float]) -> Graph:
-    """Run the forward pass, then the reverse pass; return ``graph``, now evaluated."""
+def evaluate(graph: Graph, values: Mapping[str, float], grad_output: object = None) -> Graph:
+    """Run the forward pass, then the reverse pass; return ``graph``, now evaluated. When a
+    value is an array, or an op needs arrays, NumPy runs them (:mod:`backpropviz.tensor`);
+    ``grad_output`` then seeds the gradient of an output that is not one number."""
+    if uses_arrays(graph, values) or grad_output is not None:
+        from .tensor import evaluate_arrays
+
+        return evaluate_arrays(graph, values, grad_output)
     forward(graph, values)
     backward(graph)
     return graph
+
+
+def uses_arrays(graph: Graph, values: Mapping[str, object]) -> bool:
+    """Whether a run needs the array passes: a value is an array, or the program uses an op
+    that exists for arrays only (``@``, ``sum``, ``A[0]``...)."""
+    if any(type(v) is not float for v in values.values()):
+        return True
+    return not TENSOR_OPS.isdisjoint(graph.store.op)
 
 
 def forward(graph: Graph, values: Mapping[str, float]) -> None:
@@ -190,6 +204,10 @@ def first_nonfinite(graph: Graph) -> tuple[int, str] | None:
     """Where nan/inf first arises: the first value in evaluation order, else the first
     gradient in reverse-pass order (gradients are computed from the output back)."""
     s = graph.store
+    if s.shape is not None:
+        from .tensor import nonfinite_at
+
+        return nonfinite_at(graph)
     isfinite = math.isfinite
     values = s.value
     if values is None:  # no forward pass yet: every value is nan

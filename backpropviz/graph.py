@@ -34,7 +34,7 @@ class Store:
     """
 
     __slots__ = ("op", "code", "label", "a", "b", "name", "param", "param_text", "start", "end",
-                 "value", "grad", "da", "db")
+                 "value", "grad", "da", "db", "shape")
 
     def __init__(self) -> None:
         self.op: list[str] = []
@@ -51,6 +51,7 @@ class Store:
         self.grad: list[float] | None = None
         self.da: list[float | None] | None = None
         self.db: list[float | None] | None = None
+        self.shape: list[tuple[int, ...]] | None = None  # set when values are arrays
 
     def add(self, op: str, label: str, a: int, b: int, start: int, end: int,
             name: str | None = None, param: float | None = None,
@@ -168,6 +169,12 @@ class Node:
             s.da, s.db = [None] * len(s.op), [None] * len(s.op)
         s.da[i] = local[0] if local else None
         s.db[i] = local[1] if len(local) > 1 else None
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The value's shape: ``()`` for a number, ``(3, 2)`` for a 3x2 matrix."""
+        shapes = self._s.shape
+        return () if shapes is None else shapes[self.id]
 
     @property
     def is_gate(self) -> bool:

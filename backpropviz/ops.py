@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, NamedTuple
 
-__all__ = ["Op", "OPS", "BINARY_OPERATOR", "FOLDED", "FUNCTIONS", "CONSTANTS", "FUNCTION_OP",
+__all__ = ["Op", "Array", "OPS", "TENSOR_OPS", "AXIS_OP", "ONE_ARGUMENT_OP", "ShapeMismatch",
+           "show_shape", "broadcast_shape", "unbroadcast", "BINARY_OPERATOR", "FOLDED", "FUNCTIONS", "CONSTANTS", "FUNCTION_OP",
            "CODE", "grammar_help"]
 
 inf = math.inf
@@ -54,6 +55,21 @@ class Op(NamedTuple):
     piecewise: bool = False
     grows: bool = False
     symbol: str = ""
+    array: Array | None = None
+    tensor: bool = False  # only for arrays (matmul, sum, ...): the scalar engine has no rule
+
+
+class Array(NamedTuple):
+    """An op on NumPy arrays (:mod:`backpropviz.tensor`): ``forward(np, a, b_or_c)`` as the
+    scalar one with broadcasting, and either ``local`` -- the elementwise local derivative,
+    with the scalar ``derivative``'s arguments after ``np`` -- or, for ops that are not
+    elementwise, ``vjp(np, g, a, b_or_c, out)``: the vector-Jacobian products, the gradient
+    each input receives given the output's gradient ``g``."""
+
+    forward: Callable[..., Any]
+    local: Callable[..., Any] | None = None
+    vjp: Callable[..., Any] | None = None
+    shape: Callable[..., tuple[int, ...]] | None = None  # (not elementwise) output shape
 
 
 def _div(a: float, b: float) -> float:
@@ -230,132 +246,407 @@ def _zero_to_zero(base: float, exponent: float) -> str | None:
     return "0**0" if base == 0 and exponent == 0 else None
 
 
+# --- the same functions on NumPy arrays (the module is passed in: only tensors import it)
+
+def _np_pow(np: Any, a: Any, b: Any) -> Any:
+    """a ** b elementwise, as :func:`_pow`: 0**-1 is inf, (-8)**(1/3) is nan."""
+    return np.power(np.float64(a) if np.ndim(a) == 0 else a, b)
+
+
+def _np_pow_grads(np: Any, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+    """:func:`_pow_grads` elementwise."""
+    da = np.where(b == 0, 0.0, b * _np_pow(np, a, b - 1))
+    db = np.where(a > 0, out * np.log(np.where(a > 0, a, 1.0)),
+                  np.where((a == 0) & (b >= 0), 0.0, np.nan))
+    return da, db
+
+
+def _np_sigmoid(np: Any, x: Any) -> Any:
+    """The logistic function without overflow, as :func:`_sigmoid`."""
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+
+
+def _np_relu(np: Any, x: Any, c: Any) -> Any:
+    return np.where(x > 0, x, np.where(x == x, 0.0, x))
+
+
+def _np_pick(np: Any, a: Any, b: Any, first_wins: Any) -> tuple[Any, Any]:
+    """:func:`_pick` elementwise: 1 to the chosen operand, 1/2 each at a tie."""
+    tie, nan_in = a == b, np.isnan(a) | np.isnan(b)
+    da = np.where(tie, 0.5, np.where(nan_in, np.nan, np.where(first_wins, 1.0, 0.0)))
+    db = np.where(tie, 0.5, np.where(nan_in, np.nan, np.where(first_wins, 0.0, 1.0)))
+    return da, db
+
+
+def _np_gelu(np: Any, x: Any, c: Any) -> Any:
+    return x * _np_sigmoid(np, 2.0 * _GELU_K * (x + _GELU_A * x * x * x))
+
+
+def _np_gelu_grad(np: Any, x: Any, o: Any, c: Any) -> Any:
+    v = 2.0 * _GELU_K * (x + _GELU_A * x * x * x)
+    s = _np_sigmoid(np, v)
+    slope = s * _np_sigmoid(np, -v)
+    return np.where(slope == 0, s, s + 2.0 * x * slope * _GELU_K * (1.0 + 3.0 * _GELU_A * x * x))
+
+
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
 _OPS = [
     # Binary operators, both operands are wires.
     Op("add", 2, "+", lambda a, b: a + b, lambda a, b, o: (1.0, 1.0),
-       lambda sp, a, b: a + b, "x + y", about="sum", derivative_text="1, 1"),
+       lambda sp, a, b: a + b, "x + y", about="sum", derivative_text="1, 1",
+       array=Array(lambda np, a, b: a + b, lambda np, a, b, o: (1.0, 1.0))),
     Op("sub", 2, "-", lambda a, b: a - b, lambda a, b, o: (1.0, -1.0),
-       lambda sp, a, b: a - b, "x - y", about="difference", derivative_text="1, -1"),
+       lambda sp, a, b: a - b, "x - y", about="difference", derivative_text="1, -1",
+       array=Array(lambda np, a, b: a - b, lambda np, a, b, o: (1.0, -1.0))),
     Op("mul", 2, "*", lambda a, b: a * b, lambda a, b, o: (b, a),
-       lambda sp, a, b: a * b, "x * y", about="product", derivative_text="y, x"),
+       lambda sp, a, b: a * b, "x * y", about="product", derivative_text="y, x",
+       array=Array(lambda np, a, b: a * b, lambda np, a, b, o: (b, a))),
     Op("div", 2, "/", _div, lambda a, b, o: (_div(1.0, b), _div(-a, b * b)),
-       lambda sp, a, b: a / b, "x / y", about="quotient", derivative_text="1/y, -x/y**2"),
+       lambda sp, a, b: a / b, "x / y", about="quotient", derivative_text="1/y, -x/y**2",
+       array=Array(lambda np, a, b: a / b, lambda np, a, b, o: (1.0 / b, -a / (b * b)))),
     Op("pow", 2, "**", _pow, _pow_grads, lambda sp, a, b: a ** b, "x ** y",
-       about="power", derivative_text="y*x**(y-1), x**y*log(x)", kink=_zero_to_zero, grows=True),
+       about="power", derivative_text="y*x**(y-1), x**y*log(x)", kink=_zero_to_zero, grows=True,
+       array=Array(_np_pow, _np_pow_grads)),
     # A binary operator with a constant operand, drawn as a unary gate as CS231n does.
     Op("add_const", 1, "+{c}", lambda x, c: x + c, lambda x, o, c: 1.0,
-       lambda sp, x, c: x + c, "x + c", about="plus a constant", derivative_text="1"),
+       lambda sp, x, c: x + c, "x + c", about="plus a constant", derivative_text="1",
+       array=Array(lambda np, x, c: x + c, lambda np, x, o, c: 1.0)),
     Op("sub_const", 1, "-{c}", lambda x, c: x - c, lambda x, o, c: 1.0,
-       lambda sp, x, c: x - c, "x - c", about="minus a constant", derivative_text="1"),
+       lambda sp, x, c: x - c, "x - c", about="minus a constant", derivative_text="1",
+       array=Array(lambda np, x, c: x - c, lambda np, x, o, c: 1.0)),
     Op("rsub_const", 1, "{c}-x", lambda x, c: c - x, lambda x, o, c: -1.0,
-       lambda sp, x, c: c - x, "c - x", about="a constant minus x", derivative_text="-1"),
+       lambda sp, x, c: c - x, "c - x", about="a constant minus x", derivative_text="-1",
+       array=Array(lambda np, x, c: c - x, lambda np, x, o, c: -1.0)),
     Op("mul_const", 1, "*{c}", lambda x, c: x * c, lambda x, o, c: c,
-       lambda sp, x, c: x * c, "x * c", about="times a constant", derivative_text="c"),
+       lambda sp, x, c: x * c, "x * c", about="times a constant", derivative_text="c",
+       array=Array(lambda np, x, c: x * c, lambda np, x, o, c: c)),
     Op("div_const", 1, "/{c}", lambda x, c: _div(x, c), lambda x, o, c: _div(1.0, c),
-       lambda sp, x, c: x / c, "x / c", about="divided by a constant", derivative_text="1/c"),
+       lambda sp, x, c: x / c, "x / c", about="divided by a constant", derivative_text="1/c",
+       array=Array(lambda np, x, c: x / c, lambda np, x, o, c: 1.0 / np.float64(c))),
     Op("rdiv_const", 1, "{c}/x", lambda x, c: _div(c, x), lambda x, o, c: _div(-c, x * x),
        lambda sp, x, c: c / x, "c / x", about="a constant divided by x",
-       derivative_text="-c/x**2"),
+       derivative_text="-c/x**2",
+       array=Array(lambda np, x, c: c / x, lambda np, x, o, c: -c / (x * x))),
     Op("pow_const", 1, "**{c}", _pow, lambda x, o, c: 0.0 if c == 0 else c * _pow(x, c - 1),
        lambda sp, x, c: x ** c, "x ** c", about="x to a constant power",
-       derivative_text="c*x**(c-1)", grows=True),
+       derivative_text="c*x**(c-1)", grows=True,
+       array=Array(lambda np, x, c: _np_pow(np, x, c),
+             lambda np, x, o, c: np.zeros_like(x) if c == 0 else c * _np_pow(np, x, c - 1))),
     Op("rpow_const", 1, "{c}**x", lambda x, c: _pow(c, x), lambda x, o, c: _pow_grads(c, x, o)[1],
        lambda sp, x, c: c ** x, "c ** x", about="a constant to the power x",
-       derivative_text="c**x*log(c)", kink=lambda x, c: _zero_to_zero(c, x), grows=True),
+       derivative_text="c**x*log(c)", kink=lambda x, c: _zero_to_zero(c, x), grows=True,
+       array=Array(lambda np, x, c: _np_pow(np, c, x),
+             lambda np, x, o, c: _np_pow_grads(np, np.float64(c), x, o)[1])),
     # Unary gates.
     Op("neg", 1, "*-1", lambda x, c: -x, lambda x, o, c: -1.0,
-       lambda sp, x, c: -x, "-x", about="negation", derivative_text="-1"),
+       lambda sp, x, c: -x, "-x", about="negation", derivative_text="-1",
+       array=Array(lambda np, x, c: -x, lambda np, x, o, c: -1.0)),
     # Functions of the grammar, in the order the help lists them.
     Op("exp", 1, "exp", lambda x, c: _exp(x), lambda x, o, c: o,
        lambda sp, x, c: sp.exp(x), "exp(x)", spelling="exp", about="e to the power x",
-       derivative_text="exp(x)", grows=True),
+       derivative_text="exp(x)", grows=True,
+       array=Array(lambda np, x, c: np.exp(x), lambda np, x, o, c: o)),
     Op("log", 1, "log", lambda x, c: _log(x), lambda x, o, c: _div(1.0, x),
        lambda sp, x, c: sp.log(x), "log(x)", spelling="log",
-       about="natural logarithm (log(0) is -inf, below 0 nan)", derivative_text="1/x"),
+       about="natural logarithm (log(0) is -inf, below 0 nan)", derivative_text="1/x",
+       array=Array(lambda np, x, c: np.log(x), lambda np, x, o, c: 1.0 / x)),
     Op("sqrt", 1, "sqrt", lambda x, c: _sqrt(x), lambda x, o, c: _div(0.5, o),
        lambda sp, x, c: sp.sqrt(x), "sqrt(x)", spelling="sqrt", about="square root",
-       derivative_text="1/(2*sqrt(x))"),
+       derivative_text="1/(2*sqrt(x))",
+       array=Array(lambda np, x, c: np.sqrt(x), lambda np, x, o, c: 0.5 / o)),
     Op("sin", 1, "sin", lambda x, c: _sin(x), lambda x, o, c: _cos(x),
        lambda sp, x, c: sp.sin(x), "sin(x)", spelling="sin", about="sine (radians)",
-       derivative_text="cos(x)"),
+       derivative_text="cos(x)",
+       array=Array(lambda np, x, c: np.sin(x), lambda np, x, o, c: np.cos(x))),
     Op("cos", 1, "cos", lambda x, c: _cos(x), lambda x, o, c: -_sin(x),
        lambda sp, x, c: sp.cos(x), "cos(x)", spelling="cos", about="cosine (radians)",
-       derivative_text="-sin(x)"),
+       derivative_text="-sin(x)",
+       array=Array(lambda np, x, c: np.cos(x), lambda np, x, o, c: -np.sin(x))),
     Op("tan", 1, "tan", lambda x, c: _tan(x), lambda x, o, c: 1.0 + o * o,
        lambda sp, x, c: sp.tan(x), "tan(x)", spelling="tan", about="tangent (radians)",
-       derivative_text="1 + tan(x)**2"),
+       derivative_text="1 + tan(x)**2",
+       array=Array(lambda np, x, c: np.tan(x), lambda np, x, o, c: 1.0 + o * o)),
     Op("tanh", 1, "tanh", lambda x, c: math.tanh(x), lambda x, o, c: 1.0 - o * o,
        lambda sp, x, c: sp.tanh(x), "tanh(x)", spelling="tanh", about="hyperbolic tangent",
-       derivative_text="1 - tanh(x)**2"),
+       derivative_text="1 - tanh(x)**2",
+       array=Array(lambda np, x, c: np.tanh(x), lambda np, x, o, c: 1.0 - o * o)),
     Op("sigmoid", 1, "sigmoid", lambda x, c: _sigmoid(x), lambda x, o, c: o * (1.0 - o),
        lambda sp, x, c: _sp_sigmoid(sp, x), "sigmoid(x)", spelling="sigmoid",
        about="logistic function 1/(1+exp(-x))", derivative_text="sigmoid(x)*(1 - sigmoid(x))",
-       symbol="σ"),
+       symbol="σ",
+       array=Array(lambda np, x, c: _np_sigmoid(np, x), lambda np, x, o, c: o * (1.0 - o))),
     Op("relu", 1, "relu", lambda x, c: x if x > 0 else (0.0 if x == x else nan),
        lambda x, o, c: 1.0 if x > 0 else (0.0 if x == x else nan),
        lambda sp, x, c: sp.Max(0, x), "relu(x)", spelling="relu", about="max(x, 0)",
-       derivative_text="1 if x > 0 else 0 (0 at 0)", kink=_at_zero("relu"), piecewise=True),
+       derivative_text="1 if x > 0 else 0 (0 at 0)", kink=_at_zero("relu"), piecewise=True,
+       array=Array(_np_relu, lambda np, x, o, c: np.where(x > 0, 1.0, np.where(x == x, 0.0, x)))),
     Op("abs", 1, "abs", lambda x, c: abs(x), lambda x, o, c: _sign(x),
        lambda sp, x, c: sp.Abs(x), "abs(x)", spelling="abs", about="absolute value",
-       derivative_text="sign(x) (0 at 0)", kink=_at_zero("abs"), piecewise=True),
+       derivative_text="sign(x) (0 at 0)", kink=_at_zero("abs"), piecewise=True,
+       array=Array(lambda np, x, c: np.abs(x), lambda np, x, o, c: np.sign(x))),
     Op("max", 2, "max", _max, lambda a, b, o: _pick(a, b, a > b),
        lambda sp, a, b: sp.Max(a, b), "max(x, y)", spelling="max", about="the larger of x and y",
        derivative_text="1 to the larger, 0 to the other (1/2 each at a tie)", kink=_tie("max"),
-       piecewise=True),
+       piecewise=True,
+       array=Array(lambda np, a, b: np.maximum(a, b), lambda np, a, b, o: _np_pick(np, a, b, a > b))),
     Op("min", 2, "min", _min, lambda a, b, o: _pick(a, b, a < b),
        lambda sp, a, b: sp.Min(a, b), "min(x, y)", spelling="min",
        about="the smaller of x and y",
        derivative_text="1 to the smaller, 0 to the other (1/2 each at a tie)", kink=_tie("min"),
-       piecewise=True),
+       piecewise=True,
+       array=Array(lambda np, a, b: np.minimum(a, b), lambda np, a, b, o: _np_pick(np, a, b, a < b))),
     Op("atan", 1, "atan", lambda x, c: math.atan(x), lambda x, o, c: 1.0 / (1.0 + x * x),
        lambda sp, x, c: sp.atan(x), "atan(x)", spelling="atan", about="inverse tangent",
-       derivative_text="1/(1 + x**2)"),
+       derivative_text="1/(1 + x**2)",
+       array=Array(lambda np, x, c: np.arctan(x), lambda np, x, o, c: 1.0 / (1.0 + x * x))),
     Op("asin", 1, "asin", lambda x, c: _asin(x), lambda x, o, c: _div(1.0, _sqrt(1.0 - x * x)),
        lambda sp, x, c: sp.asin(x), "asin(x)", spelling="asin",
-       about="inverse sine (nan outside [-1, 1])", derivative_text="1/sqrt(1 - x**2) (inf at +-1)"),
+       about="inverse sine (nan outside [-1, 1])", derivative_text="1/sqrt(1 - x**2) (inf at +-1)",
+       array=Array(lambda np, x, c: np.arcsin(x), lambda np, x, o, c: 1.0 / np.sqrt(1.0 - x * x))),
     Op("acos", 1, "acos", lambda x, c: _acos(x), lambda x, o, c: _div(-1.0, _sqrt(1.0 - x * x)),
        lambda sp, x, c: sp.acos(x), "acos(x)", spelling="acos",
        about="inverse cosine (nan outside [-1, 1])",
-       derivative_text="-1/sqrt(1 - x**2) (-inf at +-1)"),
+       derivative_text="-1/sqrt(1 - x**2) (-inf at +-1)",
+       array=Array(lambda np, x, c: np.arccos(x), lambda np, x, o, c: -1.0 / np.sqrt(1.0 - x * x))),
     Op("sinh", 1, "sinh", lambda x, c: _sinh(x), lambda x, o, c: _cosh(x),
        lambda sp, x, c: sp.sinh(x), "sinh(x)", spelling="sinh", about="hyperbolic sine",
-       derivative_text="cosh(x)", grows=True),
+       derivative_text="cosh(x)", grows=True,
+       array=Array(lambda np, x, c: np.sinh(x), lambda np, x, o, c: np.cosh(x))),
     Op("cosh", 1, "cosh", lambda x, c: _cosh(x), lambda x, o, c: _sinh(x),
        lambda sp, x, c: sp.cosh(x), "cosh(x)", spelling="cosh", about="hyperbolic cosine",
-       derivative_text="sinh(x)", grows=True),
+       derivative_text="sinh(x)", grows=True,
+       array=Array(lambda np, x, c: np.cosh(x), lambda np, x, o, c: np.sinh(x))),
     Op("log2", 1, "log2", lambda x, c: _log_base(x, 2), lambda x, o, c: _div(1.0, x * _LN2),
        lambda sp, x, c: sp.log(x, 2), "log2(x)", spelling="log2", about="base-2 logarithm",
-       derivative_text="1/(x*log(2))"),
+       derivative_text="1/(x*log(2))",
+       array=Array(lambda np, x, c: np.log2(x), lambda np, x, o, c: 1.0 / (x * _LN2))),
     Op("log10", 1, "log10", lambda x, c: _log_base(x, 10), lambda x, o, c: _div(1.0, x * _LN10),
        lambda sp, x, c: sp.log(x, 10), "log10(x)", spelling="log10",
-       about="base-10 logarithm", derivative_text="1/(x*log(10))"),
+       about="base-10 logarithm", derivative_text="1/(x*log(10))",
+       array=Array(lambda np, x, c: np.log10(x), lambda np, x, o, c: 1.0 / (x * _LN10))),
     Op("softplus", 1, "softplus", lambda x, c: _softplus(x), lambda x, o, c: _sigmoid(x),
        lambda sp, x, c: sp.log(1 + sp.exp(x)), "softplus(x)", spelling="softplus",
-       about="log(1 + exp(x)), computed without overflow", derivative_text="sigmoid(x)"),
+       about="log(1 + exp(x)), computed without overflow", derivative_text="sigmoid(x)",
+       array=Array(lambda np, x, c: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))),
+             lambda np, x, o, c: _np_sigmoid(np, x))),
     Op("gelu", 1, "gelu", lambda x, c: _gelu(x), lambda x, o, c: _gelu_grad(x),
        lambda sp, x, c: _sp_gelu(sp, x), "gelu(x)", spelling="gelu",
        about="GELU, tanh form: x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))",
-       derivative_text="(1 + t)/2 + x*(1 - t**2)*sqrt(2/pi)*(1 + 0.134145*x**2)/2, t the tanh"),
+       derivative_text="(1 + t)/2 + x*(1 - t**2)*sqrt(2/pi)*(1 + 0.134145*x**2)/2, t the tanh",
+       array=Array(_np_gelu, _np_gelu_grad)),
     Op("sign", 1, "sign", lambda x, c: _sign(x), lambda x, o, c: 0.0,
        # not sp.sign: sympy leaves d sign(u)/dx unevaluated when it cannot prove u real
        lambda sp, x, c: 2 * sp.Heaviside(x) - 1, "sign(x)", spelling="sign", about="-1, 0 or 1",
-       derivative_text="0 (also at the jump at 0)", kink=_at_zero("sign"), piecewise=True),
+       derivative_text="0 (also at the jump at 0)", kink=_at_zero("sign"), piecewise=True,
+       array=Array(lambda np, x, c: np.sign(x), lambda np, x, o, c: np.zeros_like(x))),
 ]
 
+# --- ops on arrays only: shapes, vector-Jacobian products ---------------------------------
+
+class ShapeMismatch(ValueError):
+    """An op's operands have shapes it cannot take; the message names them."""
+
+
+def show_shape(shape: tuple[int, ...]) -> str:
+    """``(3,2)``, ``(3,)``, ``()``: a shape as messages write it."""
+    return f"({shape[0]},)" if len(shape) == 1 else "(" + ",".join(map(str, shape)) + ")"
+
+
+def _matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """NumPy's matmul shape rule, with the inner sizes and both shapes named when it fails."""
+    if not a or not b:
+        raise ShapeMismatch(f"cannot multiply {show_shape(a)} @ {show_shape(b)}: '@' needs "
+                            "vectors or matrices (use '*' for a number)")
+    a2 = a if len(a) > 1 else (1, *a)
+    b2 = b if len(b) > 1 else (*b, 1)
+    if a2[-1] != b2[-2]:
+        raise ShapeMismatch(f"cannot multiply {show_shape(a)} @ {show_shape(b)}: inner sizes "
+                            f"{a2[-1]} and {b2[-2]} differ")
+    batch = _broadcast(a2[:-2], b2[:-2], "@")
+    return batch + a[-2:-1] * (len(a) > 1) + b[-1:] * (len(b) > 1)
+
+
+def _broadcast(a: tuple[int, ...], b: tuple[int, ...], op: str) -> tuple[int, ...]:
+    """The broadcast shape of ``a`` and ``b``, as NumPy's, or why not."""
+    out = []
+    for x, y in zip(reversed((1,) * (len(b) - len(a)) + a), reversed((1,) * (len(a) - len(b)) + b)):
+        if x != y and 1 not in (x, y):
+            raise ShapeMismatch(f"cannot combine {show_shape(a)} {op} {show_shape(b)}: sizes "
+                                f"{x} and {y} differ and neither is 1")
+        out.append(max(x, y) if 1 not in (x, y) else x * y)
+    return tuple(reversed(out))
+
+
+def broadcast_shape(a: tuple[int, ...], b: tuple[int, ...], op: str) -> tuple[int, ...]:
+    """The shape of an elementwise op's output (``op`` its symbol, for the message)."""
+    return a if a == b else _broadcast(a, b, op)
+
+
+def _np_matmul_vjp(np: Any, g: Any, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+    """dL/da = g bᵀ, dL/db = aᵀ g, with a vector taken as a row (a) or a column (b) and
+    NumPy's batch broadcasting undone."""
+    a2 = a[None, :] if a.ndim == 1 else a
+    b2 = b[:, None] if b.ndim == 1 else b
+    g2 = np.reshape(g, np.shape(np.matmul(a2, b2)))
+    ga = np.matmul(g2, np.swapaxes(b2, -1, -2))
+    gb = np.matmul(np.swapaxes(a2, -1, -2), g2)
+    return (np.reshape(unbroadcast(np, ga, a2.shape), a.shape),
+            np.reshape(unbroadcast(np, gb, b2.shape), b.shape))
+
+
+def unbroadcast(np: Any, g: Any, shape: tuple[int, ...]) -> Any:
+    """``g`` summed back to ``shape``: over the axes broadcasting added or stretched from 1
+    (a bias of shape (3,) added to (4,3) gets a (3,) gradient)."""
+    g = np.asarray(g)
+    if g.shape == shape:
+        return g
+    g = np.broadcast_to(g, np.broadcast_shapes(g.shape, shape))
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(k for k, n in enumerate(shape) if n == 1 and g.shape[k] != 1)
+    return g.sum(axis=stretched, keepdims=True) if stretched else np.array(g)
+
+
+def _axis(shape: tuple[int, ...], c: float) -> int:
+    """A reduction's axis in ``shape`` (negative counts from the end), or why not."""
+    axis = int(c)
+    if not -len(shape) <= axis < len(shape):
+        raise ShapeMismatch(f"axis {axis} is out of range for shape {show_shape(shape)}"
+                            + (" (a number has no axes)" if not shape else ""))
+    return axis % len(shape)
+
+
+def _reduced(shape: tuple[int, ...], c: float) -> tuple[int, ...]:
+    axis = _axis(shape, c)
+    return shape[:axis] + shape[axis + 1:]
+
+
+def _index_shape(shape: tuple[int, ...], index: tuple[int, ...]) -> tuple[int, ...]:
+    """``A[i, j]``'s shape, or which index is out of range."""
+    if len(index) > len(shape):
+        raise ShapeMismatch(f"{len(index)} indices for shape {show_shape(shape)}, which has "
+                            f"{len(shape)} ax{'i' if len(shape) == 1 else 'e'}s")
+    for k, (i, n) in enumerate(zip(index, shape)):
+        if not -n <= i < n:
+            raise ShapeMismatch(f"index {i} is out of range for axis {k} of size {n} "
+                                f"(shape {show_shape(shape)})")
+    return shape[len(index):]
+
+
+def _last_axis(shape: tuple[int, ...], keep: bool, name: str) -> tuple[int, ...]:
+    if not shape:
+        raise ShapeMismatch(f"{name}() needs a vector or a matrix, not a number")
+    return shape if keep else shape[:-1]
+
+
+def _np_softmax(np: Any, s: Any, c: Any = None) -> Any:
+    e = np.exp(s - np.max(s, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _np_logsumexp(np: Any, s: Any, c: Any = None) -> Any:
+    m = np.max(s, axis=-1, keepdims=True)
+    return np.squeeze(m, -1) + np.log(np.sum(np.exp(s - m), axis=-1))
+
+
+def _np_amax_vjp(np: Any, g: Any, a: Any, c: Any, out: Any) -> tuple[Any]:
+    """The gradient goes to the largest element; ties share it evenly (as max(a, b))."""
+    keep = out if c is None else np.expand_dims(out, int(c))
+    hit = (a == keep).astype(float)
+    share = hit / hit.sum(axis=None if c is None else int(c), keepdims=True)
+    return (share * (g if c is None else np.expand_dims(g, int(c))),)
+
+
+def _np_index_vjp(np: Any, g: Any, a: Any, index: Any, out: Any) -> tuple[Any]:
+    grad = np.zeros(np.shape(a))
+    grad[index] = g
+    return (grad,)
+
+
+def _tensor_only(*args: Any) -> Any:
+    raise TypeError("this op works on arrays only (backpropviz.tensor)")
+
+
+def _tensor_op(name: str, arity: int, label: str, formula: str, array: Array,
+               spelling: str | None = None, about: str = "", derivative_text: str = "") -> Op:
+    """An op that exists for arrays only: no scalar rule, no sympy form."""
+    return Op(name, arity, label, _tensor_only, _tensor_only, _tensor_only, formula,
+              spelling=spelling, about=about, derivative_text=derivative_text, array=array,
+              tensor=True)
+
+
+_TENSOR_OPS = [
+    _tensor_op("matmul", 2, "@", "x @ y", Array(
+        lambda np, a, b: np.matmul(a, b), vjp=_np_matmul_vjp, shape=_matmul_shape),
+        about="matrix product (vector @ vector: the dot product)",
+        derivative_text="g @ yᵀ, xᵀ @ g"),
+    _tensor_op("transpose", 1, "ᵀ", "transpose(x)", Array(
+        lambda np, a, c: np.transpose(a), vjp=lambda np, g, a, c, o: (np.transpose(g),),
+        shape=lambda s, c: s[::-1]), spelling="transpose",
+        about="the axes reversed (also written x.T)", derivative_text="gᵀ"),
+    _tensor_op("sum", 1, "Σ", "sum(x)", Array(
+        lambda np, a, c: np.sum(a), vjp=lambda np, g, a, c, o: (np.full(np.shape(a), g),),
+        shape=lambda s, c: ()), spelling="sum",
+        about="the sum of all elements; sum(x, axis) along one axis", derivative_text="1"),
+    _tensor_op("sum_axis", 1, "Σ{c}", "sum(x, c)", Array(
+        lambda np, a, c: np.sum(a, axis=int(c)),
+        vjp=lambda np, g, a, c, o: (np.broadcast_to(np.expand_dims(g, int(c)), np.shape(a)) + 0.0,),
+        shape=_reduced)),
+    _tensor_op("mean", 1, "mean", "mean(x)", Array(
+        lambda np, a, c: np.mean(a),
+        vjp=lambda np, g, a, c, o: (np.full(np.shape(a), g / np.size(a)),),
+        shape=lambda s, c: ()), spelling="mean",
+        about="the mean of all elements; mean(x, axis) along one axis", derivative_text="1/n"),
+    _tensor_op("mean_axis", 1, "mean{c}", "mean(x, c)", Array(
+        lambda np, a, c: np.mean(a, axis=int(c)),
+        vjp=lambda np, g, a, c, o: (np.broadcast_to(np.expand_dims(g, int(c)), np.shape(a))
+                                    / np.shape(a)[int(c)],),
+        shape=_reduced)),
+    _tensor_op("amax", 1, "max", "max(x)", Array(
+        lambda np, a, c: np.max(a), vjp=_np_amax_vjp, shape=lambda s, c: ())),
+    _tensor_op("amax_axis", 1, "max{c}", "max(x, axis=c)", Array(
+        lambda np, a, c: np.max(a, axis=int(c)), vjp=_np_amax_vjp, shape=_reduced)),
+    _tensor_op("index", 1, "[{c}]", "x[c]", Array(
+        lambda np, a, c: np.asarray(a)[c], vjp=_np_index_vjp, shape=_index_shape)),
+    _tensor_op("softmax", 1, "softmax", "softmax(x)", Array(
+        _np_softmax,
+        vjp=lambda np, g, a, c, o: (o * (g - np.sum(g * o, axis=-1, keepdims=True)),),
+        shape=lambda s, c: _last_axis(s, True, "softmax")), spelling="softmax",
+        about="exp(x) / sum(exp(x)) along the last axis", derivative_text="p * (g - sum(g * p))"),
+    _tensor_op("logsumexp", 1, "logsumexp", "logsumexp(x)", Array(
+        _np_logsumexp,
+        vjp=lambda np, g, a, c, o: (np.expand_dims(g, -1) * _np_softmax(np, a),),
+        shape=lambda s, c: _last_axis(s, False, "logsumexp")), spelling="logsumexp",
+        about="log(sum(exp(x))) along the last axis, without overflow",
+        derivative_text="softmax(x)"),
+]
+
+
 #: Every primitive by name.
-OPS: dict[str, Op] = {op.name: op for op in _OPS}
+OPS: dict[str, Op] = {op.name: op for op in _OPS + _TENSOR_OPS}
+
+#: The ops that exist for arrays only: a program using one runs the array passes.
+TENSOR_OPS = frozenset(name for name, op in OPS.items() if op.tensor)
 
 #: Functions the grammar accepts, with how many arguments each takes.
-FUNCTIONS: dict[str, int] = {op.spelling: op.arity for op in _OPS if op.spelling is not None}
+FUNCTIONS: dict[str, int] = {op.spelling: op.arity for op in OPS.values()
+                             if op.spelling is not None}
 
 #: Named constants; every other identifier is a variable.
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 
 #: Function name in the grammar -> op name.
-FUNCTION_OP: dict[str, str] = {op.spelling: op.name for op in _OPS if op.spelling is not None}
+FUNCTION_OP: dict[str, str] = {op.spelling: op.name for op in OPS.values()
+                               if op.spelling is not None}
+
+#: A function that also takes an axis (``sum(A, 1)``; ``max(A, axis=1)``) -> that op; with
+#: one argument max is the largest element (``max(a, b)`` stays the larger of two).
+AXIS_OP: dict[str, str] = {"sum": "sum_axis", "mean": "mean_axis", "max": "amax_axis"}
+ONE_ARGUMENT_OP: dict[str, str] = {"max": "amax"}
 
 
 def grammar_help(width: int = 80) -> str:
@@ -367,7 +658,7 @@ def grammar_help(width: int = 80) -> str:
 
 
 #: Binary operator symbol -> op name, when both operands are wires.
-BINARY_OPERATOR = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
+BINARY_OPERATOR = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow", "@": "matmul"}
 
 #: Binary operator symbol -> (op name when the constant is on the right, ... on the left).
 FOLDED = {

@@ -24,16 +24,18 @@ from typing import Callable, Iterator, List, Optional, Tuple, cast
 
 from .errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
 from .graph import Graph, PausedGC, Store
-from .ops import BINARY_OPERATOR, CODE, CONSTANTS, FOLDED, FUNCTION_OP, FUNCTIONS, OPS
+from .ops import (AXIS_OP, BINARY_OPERATOR, CODE, CONSTANTS, FOLDED, FUNCTION_OP, FUNCTIONS,
+                  ONE_ARGUMENT_OP, OPS)
 
 __all__ = ["build_expression", "is_name", "normal_name"]
 
 # (blanks, token) pairs; the catch-all '.' last makes every character part of some token,
 # so a character outside the grammar is a token of its own, reported where it stands.
 _SCAN = re.compile(r"""([ \t\r\f\v]*)
-    ( [^\W\d]\w*
+    ( axis[ \t]*=(?!=)
+    | [^\W\d]\w*
     | (?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?
-    | \*\* | ==+ | [-+*/]?=(?!=) | [-+*/^(),;\n.]
+    | \*\* | ==+ | [-+*/]?=(?!=) | [-+*/^(),;\n.@\[\]]
     | \#[^\n]*
     | [ \t\r\f\v]+
     | . )""", re.VERBOSE | re.DOTALL)
@@ -41,21 +43,23 @@ _NAME = re.compile(r"[^\W\d]\w*")
 
 # Token kinds.
 NAME, FUNC, CONST, NUM, BIN, LPAREN, RPAREN, COMMA, SEP, NEWLINE, ASSIGN, COMMENT, DOT, \
-    BAD, END, WIDE = range(16)  # WIDE: a name with a character beyond ASCII (NFKC'd first)
+    BAD, END, WIDE, LBRACK, RBRACK, AXIS = range(19)
+# (WIDE: a name with a character beyond ASCII, NFKC'd first; AXIS: 'axis=' in sum(A, axis=0))
 _KIND: dict[str, int] = {"+": BIN, "-": BIN, "*": BIN, "/": BIN, "**": BIN, "^": BIN,
                          "(": LPAREN, ")": RPAREN, ",": COMMA, ";": SEP, "\n": NEWLINE,
                          "=": ASSIGN, "+=": ASSIGN, "-=": ASSIGN, "*=": ASSIGN, "/=": ASSIGN,
-                         ".": DOT, "": END}
+                         ".": DOT, "": END, "@": BIN, "[": LBRACK, "]": RBRACK}
 
 # Binary operators: (precedence, right-associative). Unary minus binds between * and **:
 # -x**2 is -(x**2), -x*y is (-x)*y, as in Python.
 _BINARY = {"+": (1, False), "-": (1, False), "*": (2, False), "/": (2, False),
-           "**": (4, True), "^": (4, True)}
+           "@": (2, False), "**": (4, True), "^": (4, True)}
 _NEG = 3
 _GROUP = 0  # an open parenthesis on the operator stack: below every operator
 
 # Parser states: what the next token may be.
-START, TARGET, OPERAND, OPERATOR, CALL, METHOD, METHOD_OPEN, METHOD_CLOSE = range(8)
+START, TARGET, OPERAND, OPERATOR, CALL, METHOD, METHOD_OPEN, METHOD_CLOSE, INDEX, \
+    INDEX_NEXT = range(10)
 # The states where a name means something (elsewhere it is an error, quoted as typed).
 _NAMING = frozenset({START, OPERAND, METHOD})
 
@@ -65,6 +69,7 @@ _CUT = re.compile(r"\n|(?<=[-+*/(,;]) ")
 # An operand: (node id, or -1 for a constant not yet made a node; start; end; outer start;
 # outer end (with the parentheses written around it); constant value; constant text).
 Operand = Tuple[int, int, int, int, int, Optional[float], Optional[str]]
+_AXIS = -2  # an argument list's mark: the next argument is the axis (sum(A, axis=0))
 # An operator-stack entry: (precedence, operator, position) or, for a parenthesis,
 # (_GROUP, function name or None, '(' position, function position, arguments).
 Entry = Tuple[int, Optional[str], int, int, Optional[List[Operand]]]
@@ -99,6 +104,8 @@ def build_expression(text: str, output: Optional[str] = None) -> Graph:
 def _kind(tok: str) -> int:
     """The kind of a token not in the fixed table: a name, number, comment or stray."""
     ch = tok[0]
+    if tok[-1] == "=" and tok.startswith("axis"):
+        return AXIS
     if ch == "#" or ch in " \t\r\f\v":
         return COMMENT  # (a comment, or blanks at the end: skipped)
     if ch.isdecimal() or (ch == "." and len(tok) > 1):
@@ -167,8 +174,13 @@ def _show_char(ch: str) -> str:
     return f"'{ch}'" if ch.isprintable() else repr(ch)
 
 
-def _arguments(count: int) -> str:
+def _arguments(count: int | str) -> str:
     return "1 argument" if count == 1 else f"{count} arguments"
+
+
+def _subscript(digits: str) -> str:
+    """``-1`` as ``₋₁``: an axis written small in a gate's label (``Σ₁``)."""
+    return digits.translate(str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉"))
 
 
 class _Parser:
@@ -201,10 +213,13 @@ class _Parser:
         self.spellings: dict[str, tuple[int, str]] = {}  # a WIDE name -> (kind, NFKC)
         self.labels = {name: op.label for name, op in OPS.items()}
         self.call: tuple[str, int] = ("", 0)  # a function (or method) waiting for '('
+        self.index: list[int] = []     # the integers read so far of an index [i, j]
+        self.index_at = (0, 1)         # (where its '[' is, the sign of the next integer)
         self.unassigned: Optional[ExpressionSyntaxError] = None  # a read before assignment
         self.handlers: tuple[Callable[[int, str, int], None], ...] = (
-            self._start, self._target, self._operand, self._operator, self._call_paren, self._method_name,
-            self._method_open, self._method_close)
+            self._start, self._target, self._operand, self._operator, self._call_paren,
+            self._method_name, self._method_open, self._method_close, self._index,
+            self._index_next)
 
     def close(self) -> None:
         """Drop the rows and the bound methods: they make the parser a reference cycle, which
@@ -280,6 +295,9 @@ class _Parser:
         if kind == ASSIGN:
             raise self.error(f"'{tok}' can only follow a name at the start of a statement",
                              pos, self.open_paren_hint(pos))
+        if kind == AXIS:
+            raise self.error("'axis=' names the axis of sum(), mean() or max() after their "
+                             "first argument", pos, ": e.g. max(A, axis=0)")
 
     # ---- statements
 
@@ -289,6 +307,10 @@ class _Parser:
             return
         if kind == END:
             self.state = START
+            return
+        if kind == AXIS:  # 'axis = ...': a statement assigning a variable named axis
+            self._start(NAME, "axis", pos)
+            self._target(ASSIGN, "=", pos + len(tok) - 1)
             return
         self._stray(kind, tok, pos)
         if self.bare:
@@ -409,6 +431,10 @@ class _Parser:
             self.stack.append((_NEG, "neg", pos, 0, None))
         elif tok == "+" or kind == NEWLINE or kind == COMMENT:
             pass  # unary plus changes nothing; a line may break after an operator
+        elif kind == AXIS and self.stack and self.stack[-1][1] in AXIS_OP \
+                and self.stack[-1][4]:  # after the first argument of sum/mean/max
+            args = self.stack[-1][4]
+            args.append((_AXIS, pos, pos, pos, pos, None, "axis="))
         elif kind == RPAREN and self.stack and self.stack[-1][0] == _GROUP \
                 and self.stack[-1][1] is not None:
             func = self.stack[-1][1]
@@ -467,6 +493,9 @@ class _Parser:
                 self._start(kind, tok, pos)
         elif kind == DOT:
             self.state = METHOD
+        elif kind == LBRACK:
+            self.index, self.index_at = [], (pos, 1)
+            self.state = INDEX
         elif kind != COMMENT and kind != NEWLINE:
             self._not_an_operator(kind, tok, pos)
 
@@ -522,9 +551,18 @@ class _Parser:
             return
         assert args is not None
         args.append(self.pop())
+        if func in AXIS_OP and (len(args) == 3 and args[1][0] == _AXIS
+                                or len(args) == 2 and func != "max"):
+            self.reduce_along(func, args[0], args[-1], func_pos, pos + 1)
+            return
+        if any(x[0] == _AXIS for x in args):
+            raise self.error(f"{func}() takes 'axis=' once, after its first argument",
+                             func_pos)
         want = FUNCTIONS[func]
-        if len(args) != want:
-            raise self.error(f"{func}() takes {_arguments(want)}, got {len(args)}", func_pos)
+        if len(args) != want and not (len(args) == 1 and func in ONE_ARGUMENT_OP):
+            counts = f"1 or {want}" if func in ONE_ARGUMENT_OP or func in AXIS_OP else want
+            raise self.error(f"{func}() takes {_arguments(counts)}, got {len(args)}",
+                             func_pos)
         self.apply(func, args, func_pos, pos + 1)
 
     def apply(self, func: str, args: list[Operand], start: int, end: int) -> None:
@@ -535,15 +573,67 @@ class _Parser:
         b = -1
         if len(args) > 1:
             b = args[1][0] if args[1][0] >= 0 else self.leaf(args[1])
-        name = FUNCTION_OP[func]
+        name = ONE_ARGUMENT_OP[func] if len(args) == 1 and func in ONE_ARGUMENT_OP \
+            else FUNCTION_OP.get(func, func)
         self.row((name, self.labels[name], a, b, None, None, start, end))
         self.push((self.n, start, end, start, end, None, None))
         self.n += 1
 
+    def reduce_along(self, func: str, x: Operand, axis: Operand, start: int, end: int) -> None:
+        """``sum(A, 1)``, ``max(A, axis=1)``: a reduction gate with its axis folded in."""
+        value = axis[5]
+        if axis[0] >= 0 or value is None or not value.is_integer() or "." in (axis[6] or "."):
+            raise self.error(f"the axis of {func}() must be a whole number such as 0 or -1",
+                             axis[1])
+        a = x[0] if x[0] >= 0 else self.leaf(x)
+        name, text = AXIS_OP[func], str(int(value))
+        self.row((name, self.labels[name].format(c=_subscript(text)), a, -1, value, text,
+                  start, end))
+        self.push((self.n, start, end, start, end, None, None))
+        self.n += 1
+
+    # ---- indexing: p[2], A[1, 0]
+
+    def _index(self, kind: int, tok: str, pos: int) -> None:
+        """Inside '[': an integer (or its '-')."""
+        at, sign = self.index_at
+        if kind == NUM and tok.isdecimal():
+            self.index.append(sign * int(tok))
+            self.index_at = (at, 1)
+            self.state = INDEX_NEXT
+        elif tok == "-" and sign == 1:
+            self.index_at = (at, -1)
+        elif kind != COMMENT and kind != NEWLINE:
+            self._stray(kind, tok, pos)
+            raise self.error(f"expected a whole number as an index but found "
+                             f"{_describe(kind, tok)}", pos, ": indices are constants, "
+                             "such as p[2] or A[1, 0]")
+
+    def _index_next(self, kind: int, tok: str, pos: int) -> None:
+        """After an index's integer: ',' or ']'."""
+        if kind == COMMA:
+            self.state = INDEX
+        elif kind == RBRACK:
+            x = self.pop()
+            if x[0] < 0:
+                raise self.error("a number cannot be indexed", x[1])
+            text = ", ".join(map(str, self.index))
+            self.row(("index", f"[{text}]", x[0], -1, None, text, x[3], pos + 1))
+            self.push((self.n, x[3], pos + 1, x[3], pos + 1, None, None))
+            self.n += 1
+            self.state = OPERATOR
+        elif kind != COMMENT and kind != NEWLINE:
+            self._stray(kind, tok, pos)
+            raise self.error(f"expected ',' or ']' but found {_describe(kind, tok)}", pos)
+
     # ---- method calls: u.relu()
 
     def _method_name(self, kind: int, tok: str, pos: int) -> None:
-        if kind == FUNC and FUNCTIONS[tok] == 1:
+        if tok == "T" and kind == NAME:  # A.T, the transpose
+            x = self.pop()
+            self.apply("transpose", [x], x[3], pos + 1)
+            self.state = OPERATOR
+        elif kind == FUNC and (FUNCTIONS[tok] == 1 or tok in ONE_ARGUMENT_OP):
             self.call = (tok, pos)
             self.state = METHOD_OPEN
         elif kind == FUNC:
@@ -609,6 +699,9 @@ class _Parser:
     def binary(self, op: str, x: Operand, y: Operand, start: int, end: int) -> int:
         """The gate for ``x op y``; one constant side folds into the gate (``+1``)."""
         a, b = x[0], y[0]
+        if op == "@" and (a < 0 or b < 0):  # no folded form: the constant is a leaf
+            a = a if a >= 0 else self.leaf(x)
+            b = b if b >= 0 else self.leaf(y)
         if a < 0 and b >= 0:
             name = FOLDED[op][1]
             self.row((name, self.labels[name].format(c=x[6]), b, -1, x[5], x[6], start, end))

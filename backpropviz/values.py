@@ -9,24 +9,104 @@ each variable, none for anything else.
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence, SupportsFloat, SupportsIndex
+from typing import Any, Mapping, Sequence, SupportsFloat, SupportsIndex
 
 from .errors import ValuesError, did_you_mean, name_list, shorten
 from .graph import Graph
 from .ops import CONSTANTS, FUNCTIONS
 from .parse import is_name, normal_name
 
-__all__ = ["Given", "number", "command_line", "parse_values", "real", "python_values",
+__all__ = ["Given", "number", "array", "MAX_ELEMENTS", "MAX_RANK", "command_line", "parse_values", "real", "python_values",
            "check_values", "merge"]
 
 #: A value given on the command line: (name, its text, how it was given, e.g. "--x").
 Given = tuple[str, str, str]
 
 
+#: The most numbers one array value may hold, and its most axes.
+MAX_ELEMENTS = 10_000_000
+MAX_RANK = 4
+
+
+# --- arrays ------------------------------------------------------------------------------
+
+def array(doc: object, where: str) -> Any:
+    """A vector, matrix or array of rank up to :data:`MAX_RANK` from nested lists (or a
+    NumPy array) as a float64 ndarray; ragged rows, non-numbers, nan/inf, an empty list
+    or more than :data:`MAX_ELEMENTS` numbers are errors naming ``where``."""
+    import numpy as np
+
+    if isinstance(doc, np.ndarray):
+        return _checked(np, doc, where)
+    shape = _nested_shape(doc, where)
+    return _checked(np, np.array(doc, dtype=float), where, shape)
+
+
+def _nested_shape(doc: object, where: str) -> tuple[int, ...]:
+    """The shape of nested lists, level by level (no recursion), or what is wrong."""
+    shape: list[int] = []
+    level: list[object] = [doc]
+    while isinstance(level[0], list):
+        size = len(level[0])
+        if size == 0:
+            raise ValuesError(f"{where}: an empty list has no numbers")
+        for k, row in enumerate(level):
+            if not isinstance(row, list) or len(row) != size:
+                raise ValuesError(f"{where}: ragged array: at depth {len(shape)} item {k} "
+                                  f"{_what(row)}, the first has {size} (rows must be equal)")
+        shape.append(size)
+        if len(shape) > MAX_RANK:
+            raise ValuesError(f"{where}: more than {MAX_RANK} nested levels (at most "
+                              f"{MAX_RANK} axes)")
+        if _product(shape) > MAX_ELEMENTS:
+            raise ValuesError(f"{where}: more than {MAX_ELEMENTS:,} numbers")
+        level = [x for row in level for x in row]  # type: ignore[attr-defined]
+    for x in level:
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise ValuesError(f"{where}: {shorten(repr(x), 20)} is not a number")
+    return tuple(shape)
+
+
+def _what(row: object) -> str:
+    return f"has {len(row)} items" if isinstance(row, list) else f"is {shorten(repr(row), 20)}"
+
+
+def _product(shape: Sequence[int]) -> int:
+    out = 1
+    for n in shape:
+        out *= n
+    return out
+
+
+def _checked(np: Any, values: Any, where: str, shape: tuple[int, ...] | None = None) -> Any:
+    """``values`` as float64, refused if non-real, too big, of too many axes, or not finite."""
+    if values.dtype.kind not in "iuf":
+        raise TypeError(f"{where}: an array of {values.dtype} is not an array of real numbers")
+    if values.ndim > MAX_RANK or values.size > MAX_ELEMENTS or values.size == 0:
+        raise ValuesError(f"{where}: shape {values.shape} is not allowed (1 to "
+                          f"{MAX_ELEMENTS:,} numbers, at most {MAX_RANK} axes)")
+    values = np.array(values, dtype=float)
+    if not np.all(np.isfinite(values)):
+        bad = tuple(int(k) for k in np.argwhere(~np.isfinite(values))[0])
+        raise ValuesError(f"{where}: element {list(bad)} is not a finite number")
+    return values
+
+
 # --- command-line text -----------------------------------------------------------------
 
-def number(text: str, where: str) -> float:
-    """The finite number in ``text``, a value given as ``where`` (e.g. ``--x``)."""
+def number(text: str, where: str) -> Any:
+    """The finite number in ``text``, a value given as ``where`` (e.g. ``--x``); text
+    starting with '[' is a vector or matrix as a JSON list (``[[1, 2], [3, 4]]``)."""
+    if text.lstrip().startswith("["):
+        import json
+
+        try:
+            doc = json.loads(text)
+        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            raise ValuesError(f"{shorten(where)}: '{shorten(text)}' is not a list of numbers "
+                              f"({reason})") from None
+        return array(doc, shorten(where))
     try:
         value = float(text)
     except ValueError:
@@ -81,13 +161,17 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return doc
 
 
-def parse_values(text: str, origin: str) -> dict[str, float]:
-    """A JSON object of name -> finite number; ``origin`` names the source in errors."""
+def parse_values(text: str, origin: str) -> dict[str, Any]:
+    """A JSON object of name -> finite number, or nested lists of them (an array);
+    ``origin`` names the source in errors."""
     import json  # (only a run with --values needs it)
 
     doc = _json_object(text, origin)
-    values: dict[str, float] = {}
+    values: dict[str, Any] = {}
     for name, value in doc.items():
+        if isinstance(value, list):
+            values[name] = array(value, f"{origin}: the value of '{shorten(name)}'")
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValuesError(f"{origin}: the value of '{name}' is not a number: "
                               f"{json.dumps(value)[:40]}")
@@ -127,9 +211,25 @@ def _json_object(text: str, origin: str) -> dict[str, object]:
 
 # --- Python numbers (trace()) ----------------------------------------------------------
 
-def python_values(values: object, kwargs: Mapping[str, object]) -> dict[str, float]:
-    """The floats of ``trace()``'s mapping and keywords (a keyword wins over the mapping)."""
-    return {normal_name(name): real(name, value) for name, value in _pairs(values, kwargs)}
+def python_values(values: object, kwargs: Mapping[str, object]) -> dict[str, Any]:
+    """The floats (or arrays: a NumPy array or nested lists) of ``trace()``'s mapping and
+    keywords (a keyword wins over the mapping)."""
+    return {normal_name(name): _python_value(name, value) for name, value in _pairs(values, kwargs)}
+
+
+def _python_value(name: str, value: object) -> Any:
+    """A number as :func:`real` takes it; a list or an array of more than one number as
+    :func:`array` does."""
+    if isinstance(value, list) or (hasattr(value, "__array__") and getattr(value, "ndim", False)):
+        return array(value if isinstance(value, list) else _ndarray(value),
+                     f"the value of '{shorten(name)}'")
+    return real(name, value)
+
+
+def _ndarray(value: object) -> Any:
+    import numpy as np
+
+    return np.asarray(value)
 
 
 def _pairs(values: object, kwargs: Mapping[str, object]) -> list[tuple[str, object]]:
@@ -188,15 +288,15 @@ def check_values(graph: Graph, values: Mapping[str, float]) -> None:
         raise ValuesError("no value for " + name_list(missing), missing=missing)
 
 
-def merge(graph: Graph, given: Sequence[Given], file_values: Mapping[str, float],
-          values_file: str | None, warnings: list[str]) -> dict[str, float]:
+def merge(graph: Graph, given: Sequence[Given], file_values: Mapping[str, Any],
+          values_file: str | None, warnings: list[str]) -> dict[str, Any]:
     """The command line's values over the file's, checked against ``graph``.
 
     Names in the values file that the program does not use are skipped with a warning (one
     file can serve several programs); on the command line they are errors (usually typos),
     named as they were given.
     """
-    values: dict[str, float] = {}
+    values: dict[str, Any] = {}
     for name, value in file_values.items():
         if name in graph.variable_ids:
             values[name] = value

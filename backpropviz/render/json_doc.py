@@ -1,6 +1,8 @@
 """The JSON document: strict JSON (RFC 8259), non-finite numbers as "nan", "inf", "-inf".
 
-Its shape is published as a JSON Schema, ``backpropviz/schema/backpropviz-1.schema.json``.
+Its shape is published as a JSON Schema, ``backpropviz/schema/backpropviz-1.schema.json``;
+a document with vectors or matrices is ``backpropviz/2`` (``backpropviz-2.schema.json``):
+each node has a ``shape``, and an array's value and gradient are nested lists.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMA_ID", "to_document", "render_json"]
 
 SCHEMA_ID = "backpropviz/1"
+TENSOR_SCHEMA_ID = "backpropviz/2"
 
 
 def _num(value: float | None) -> float | str | None:
@@ -156,6 +159,9 @@ def iter_json(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None =
               exact: ExactPass | None = None) -> Iterator[str]:
     """:func:`render_json`'s text in pieces, written straight from the graph's columns
     (no dict per node, no copy of the whole document)."""
+    if graph.store.shape is not None:
+        yield from _tensor_json(graph, check)
+        return
     head = _head(graph)
     tail: dict[str, Any] = {"warnings": list(graph.warnings)}
     _add_extras(tail, graph, decimals, None, None, check, exact)
@@ -174,6 +180,57 @@ def iter_json(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None =
     if steps is not None:
         yield from _step_lines(graph, steps, names or [], decimals)
     yield after
+
+
+def _tensor_json(graph: Graph, check: CheckReport | None) -> Iterator[str]:
+    """A document with arrays (``backpropviz/2``): the same keys, each node with its
+    ``shape``, arrays as nested lists; one node a line, as the scalar document."""
+    s = graph.store
+    values, grads = s.value or [], s.grad or []
+    head = {"schema": TENSOR_SCHEMA_ID, "expression": graph.expression,
+            "variables": {name: array_json(values[i]) for name, i in graph.variable_ids.items()},
+            "output": graph.output, "output_name": graph.output_name,
+            "value": array_json(values[graph.output]),
+            "gradients": {name: array_json(grads[i]) for name, i in graph.variable_ids.items()}}
+    tail: dict[str, Any] = {"warnings": list(graph.warnings)}
+    if check is not None:
+        tail["check"] = _check(check)
+    indented = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2).encode
+    line = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    nodes = ",\n    ".join(line(_tensor_node(node, values, grads)) for node in graph.nodes)
+    yield "{\n" + "".join(f"  {line(key)}: {_compact(value, line)},\n"
+                           for key, value in head.items())
+    yield '  "nodes": [\n    ' + nodes + "\n  ],"
+    yield indented(tail)[1:] + "\n"
+
+
+def _compact(value: Any, line: Callable[[Any], str]) -> str:
+    """A head value: an object one entry a line, each array on one line."""
+    if not isinstance(value, dict) or not value:
+        return line(value)
+    return "{\n" + ",\n".join(f"    {line(k)}: {line(v)}" for k, v in value.items()) + "\n  }"
+
+
+def _tensor_node(node: Node, values: Sequence[Any], grads: Sequence[Any]) -> dict[str, Any]:
+    return {"id": node.id, "op": node.op, "label": node.label, "inputs": list(node.inputs),
+            "shape": list(node.shape), "value": array_json(values[node.id]),
+            "grad": array_json(grads[node.id]), "local_grads": [], "name": node.name,
+            "param": _num(node.param), "span": list(node.span)}
+
+
+def array_json(value: Any) -> Any:
+    """A float or an ndarray as JSON-ready data: nested lists, nan/inf as strings."""
+    if isinstance(value, float):
+        return _num(value)
+    import numpy as np
+
+    if np.all(np.isfinite(value)):
+        return value.tolist()
+    cells = value.astype(object)
+    for bad, text in ((np.isnan(value), "nan"), (value == np.inf, "inf"),
+                      (value == -np.inf, "-inf")):
+        cells[bad] = text
+    return cells.tolist()
 
 
 #: Stands for the steps in the indented tail; the steps go one per line in its place.

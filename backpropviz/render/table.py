@@ -52,13 +52,19 @@ class Column:
 NODE_COLUMNS = (Column("#", "right", "dim"), Column("name", "left", "italic"),
                 Column("gate", "center", "bold"), Column(COMPUTES),
                 Column("value", "right", "green", True), Column("grad", "right", "red", True))
+SHAPE_COLUMN = Column("shape", "right", "dim")
 EXACT_COLUMNS = (Column("exact value", "left", "green", True),
                  Column("exact grad", "left", "red", True))
 
 
 def table_rows(graph: Graph, decimals: int = TABLE_DECIMALS,
-               exact: ExactPass | None = None) -> list[tuple[str, ...]]:
-    """The cells of every row; a nan/inf number is marked with a trailing ' !'."""
+               exact: ExactPass | None = None, full: bool = False) -> list[tuple[str, ...]]:
+    """The cells of every row; a nan/inf number is marked with a trailing ' !'. With
+    arrays, a shape column follows the gate's, and ``full`` writes arrays out whole."""
+    if graph.store.shape is not None:
+        from .arrays import array_rows
+
+        return array_rows(graph, decimals, full)
     rows: list[tuple[str, ...]] = [
         (str(node.id), node.name or "", node.label if node.is_gate else node.op,
          computes(graph, node), _number(node.value, decimals),
@@ -72,21 +78,23 @@ def table_rows(graph: Graph, decimals: int = TABLE_DECIMALS,
 
 
 def node_table(graph: Graph, decimals: int = TABLE_DECIMALS,
-               exact: ExactPass | None = None) -> TableView:
+               exact: ExactPass | None = None, full: bool = False) -> TableView:
     """The forward and reverse pass of ``graph``: one row per node, then the output."""
     out = graph.nodes[graph.output]
     footer = ("output  " + (graph.output_name or computes(graph, out))
-              + " = " + _number(out.value, decimals)
+              + " = " + _footer_value(out.value, decimals)
               + (f"  (exactly {_exact(exact.values[out.id])})" if exact is not None else ""))
     columns = NODE_COLUMNS + (EXACT_COLUMNS if exact is not None else ())
-    return TableView(columns, table_rows(graph, decimals, exact), [footer])
+    if graph.store.shape is not None:
+        columns = NODE_COLUMNS[:3] + (SHAPE_COLUMN,) + NODE_COLUMNS[3:]
+    return TableView(columns, table_rows(graph, decimals, exact, full), [footer])
 
 
 def render_table(graph: Graph, file: IO[str] | None = None, decimals: int = TABLE_DECIMALS,
                  exact: ExactPass | None = None, *, color: bool | None = None,
-                 width: int | None = None) -> None:
+                 width: int | None = None, full: bool = False) -> None:
     """Print the forward and reverse pass of ``graph`` as a table on ``file`` (stdout)."""
-    node_table(graph, decimals, exact).print(file, color=color, width=width)
+    node_table(graph, decimals, exact, full).print(file, color=color, width=width)
 
 
 def render_check(report: CheckReport, file: IO[str] | None = None,
@@ -128,6 +136,15 @@ def check_table(report: CheckReport, decimals: int = TABLE_DECIMALS) -> TableVie
     else:
         footer.append("check passed: all gradients agree")
     return TableView(columns, rows, footer)
+
+
+def _footer_value(value: Any, decimals: int) -> str:
+    """A value of the footer: a number, or (when values are arrays) an array."""
+    if isinstance(value, float):
+        return _number(value, decimals)
+    from .arrays import array_cell
+
+    return array_cell(value, decimals)
 
 
 def _number(value: float, decimals: int) -> str:

@@ -1,0 +1,51 @@
+"""How vectors and matrices are shown in text: small ones whole, larger ones summarised."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..graph import Graph
+from .numbers import fixed
+from .text import computes
+
+__all__ = ["INLINE", "shape_text", "array_cell", "array_rows"]
+
+#: An array of at most this many numbers is shown whole; a larger one as min..max and norm.
+INLINE = 6
+FLAG = " !"
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """``3×2`` for a matrix, ``3`` for a vector, ``scalar`` for a number."""
+    return "×".join(map(str, shape)) if shape else "scalar"
+
+
+def array_cell(value: Any, decimals: int, full: bool = False) -> str:
+    """A number, or an array whole (``[[1.00, 2.00], [3.00, 4.00]]``) when it has at most
+    :data:`INLINE` numbers or ``full``; else ``min..max, norm N``. A nan/inf is flagged."""
+    import numpy as np
+
+    if isinstance(value, float):
+        return fixed(value, decimals) + ("" if np.isfinite(value) else FLAG)
+    flag = "" if np.all(np.isfinite(value)) else FLAG
+    if value.size <= INLINE or full:
+        return _nested(value.tolist(), decimals) + flag
+    low, high = float(np.min(value)), float(np.max(value))
+    norm = float(np.linalg.norm(value))
+    return (f"{fixed(low, decimals)}..{fixed(high, decimals)}, "
+            f"norm {fixed(norm, decimals)}{flag}")
+
+
+def _nested(rows: Any, decimals: int) -> str:
+    """Nested lists of floats as text, innermost lists on one line."""
+    if not isinstance(rows, list):
+        return fixed(rows, decimals)
+    return "[" + ", ".join(_nested(row, decimals) for row in rows) + "]"
+
+
+def array_rows(graph: Graph, decimals: int, full: bool = False) -> list[tuple[str, ...]]:
+    """The table's rows when values are arrays: the scalar table's cells and a shape."""
+    return [(str(node.id), node.name or "", node.label if node.is_gate else node.op,
+             shape_text(node.shape), computes(graph, node),
+             array_cell(node.value, decimals, full), array_cell(node.grad, decimals, full))
+            for node in graph.nodes]

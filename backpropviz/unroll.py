@@ -1,0 +1,218 @@
+"""A program on arrays written out as the scalar program it stands for, element by element.
+
+``y = W @ x`` with W 2x3 becomes ``y_0 = W_0_0*x_0 + W_0_1*x_1 + W_0_2*x_2`` and so on: the
+circuit CS231n draws for scalars, one gate per multiplication and addition. The scalar
+passes on this program give every element's gradient independently of the array passes,
+which is how the tests and ``--check`` use it. Transposes and indexing make no statements
+(they only rename elements); each other gate makes one statement per element.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from .errors import LimitError
+from .graph import Graph
+from .ops import OPS
+from .tensor import Shape, index_of, shapes
+
+__all__ = ["Unrolled", "unroll", "element_name", "MAX_UNROLL"]
+
+#: The most statements an unrolled program may have.
+MAX_UNROLL = 20_000
+
+_BINARY = {"add": "{x} + {y}", "sub": "{x} - {y}", "mul": "{x}*{y}", "div": "{x}/{y}",
+           "pow": "{x}**{y}", "max": "max({x}, {y})", "min": "min({x}, {y})"}
+_FOLDED = {"add_const": "{x} + {c}", "sub_const": "{x} - {c}", "rsub_const": "{c} - {x}",
+           "mul_const": "{x}*{c}", "div_const": "{x}/{c}", "rdiv_const": "{c}/{x}",
+           "pow_const": "{x}**{c}", "rpow_const": "{c}**{x}", "neg": "-{x}"}
+
+
+class Unrolled:
+    """The scalar program (``text``), each scalar variable's value (``values``) and, per
+    array variable, the scalar names of its elements (``elements``, an object array)."""
+
+    def __init__(self, text: str, values: dict[str, float], elements: dict[str, Any]) -> None:
+        self.text = text
+        self.values = values
+        self.elements = elements
+
+
+def element_name(name: str, index: tuple[int, ...]) -> str:
+    """``W_0_1``: element (0, 1) of ``W``; a scalar keeps its name."""
+    return "_".join([name, *map(str, index)])
+
+
+def unroll(graph: Graph, values: Mapping[str, Any], limit: int = MAX_UNROLL) -> Unrolled:
+    """The scalar program of ``graph`` at these values' shapes (its output: the output's
+    element, which must be one number)."""
+    node_shapes = shapes(graph, values)
+    writer = _Writer(graph, node_shapes, limit)
+    scalar_values: dict[str, float] = {}
+    elements: dict[str, Any] = {}
+    for name, i in graph.variable_ids.items():
+        value = np.asarray(values[name], dtype=float)
+        names = writer.variable(i, name, value.shape)
+        elements[name] = names
+        for index in np.ndindex(value.shape):
+            scalar_values[names[index]] = float(value[index])
+    for i in range(len(graph.store.op)):
+        if graph.store.a[i] >= 0:
+            writer.gate(i)
+    out = writer.elems[graph.output]
+    if out.shape != ():
+        raise LimitError("only a program whose output is one number can be unrolled")
+    writer.lines.append(str(out[()]))
+    return Unrolled("\n".join(writer.lines), scalar_values, elements)
+
+
+class _Writer:
+    """The statements so far and each node's elements (scalar names or constants)."""
+
+    def __init__(self, graph: Graph, node_shapes: list[Shape], limit: int) -> None:
+        self.graph = graph
+        self.shapes = node_shapes
+        self.limit = limit
+        self.lines: list[str] = []
+        self.used = set(graph.variable_ids)
+        self.elems: list[Any] = [None] * len(node_shapes)
+        s = graph.store
+        for i, op in enumerate(s.op):
+            if op == "const":
+                self.elems[i] = np.array(_constant_text(s.param[i]), dtype=object)
+
+    def variable(self, i: int, name: str, shape: Shape) -> Any:
+        names = np.empty(shape, dtype=object)
+        for index in np.ndindex(shape):
+            names[index] = self.fresh(element_name(name, index)) if shape else name
+        self.elems[i] = names
+        return names
+
+    def fresh(self, name: str) -> str:
+        while name in self.used:
+            name += "_"
+        self.used.add(name)
+        return name
+
+    def gate(self, i: int) -> None:
+        s = self.graph.store
+        op, a, b = s.op[i], self.elems[s.a[i]], self.elems[s.b[i]] if s.b[i] >= 0 else None
+        if op == "transpose":
+            self.elems[i] = a.T
+        elif op == "index":
+            self.elems[i] = np.asarray(a[index_of(s.param_text[i])], dtype=object)
+        else:
+            self.elems[i] = self.assign(i, _formulas(op, a, b, s.param[i], self.shapes[i]))
+
+    def assign(self, i: int, formulas: Any) -> Any:
+        """One statement per element of gate ``i``; its elements are their names."""
+        base = self.graph.store.name[i] or f"n{i}"
+        names = np.empty(formulas.shape, dtype=object)
+        for index in np.ndindex(formulas.shape):
+            names[index] = self.fresh(element_name(base, index))
+            self.lines.append(f"{names[index]} = {formulas[index]}")
+        if len(self.lines) > self.limit:
+            raise LimitError(f"the unrolled program would have more than {self.limit:,} "
+                             "statements")
+        return names
+
+
+def _constant_text(value: float | None) -> str:
+    text = repr(float(value or 0.0))
+    return f"({text})" if text.startswith("-") else text
+
+
+def _formulas(op: str, a: Any, b: Any, c: float | None, shape: Shape) -> Any:
+    """The formula of each element of gate ``op`` (an object array of ``shape``)."""
+    if op in _BINARY:
+        return _elementwise(_BINARY[op], shape, x=a, y=b)
+    if op in _FOLDED:
+        return _elementwise(_FOLDED[op], shape, x=a, c=_constant_text(c))
+    spelling = OPS[op].spelling
+    if not OPS[op].tensor and spelling is not None:
+        return _elementwise(spelling + "({x})", shape, x=a)
+    return _REDUCERS[op](a, b, c)
+
+
+def _elementwise(template: str, shape: Shape, **operands: Any) -> Any:
+    arrays = {k: np.broadcast_to(v, shape) if isinstance(v, np.ndarray) else v
+              for k, v in operands.items()}
+    out = np.empty(shape, dtype=object)
+    for index in np.ndindex(shape):
+        out[index] = template.format(**{k: v[index] if isinstance(v, np.ndarray) else v
+                                        for k, v in arrays.items()})
+    return out
+
+
+def _matmul(a: Any, b: Any, c: Any) -> Any:
+    a2 = a[None, :] if a.ndim == 1 else a
+    b2 = b[:, None] if b.ndim == 1 else b
+    rows = np.empty(np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]),
+                    dtype=object)
+    a3 = np.broadcast_to(a2, rows.shape[:-2] + a2.shape[-2:])
+    b3 = np.broadcast_to(b2, rows.shape[:-2] + b2.shape[-2:])
+    for index in np.ndindex(rows.shape):
+        *batch, i, k = index
+        left, right = a3[(*batch, i)], b3[(*batch, slice(None), k)]
+        rows[index] = " + ".join(f"{x}*{y}" for x, y in zip(left, right))
+    if a.ndim == 1:
+        rows = rows[..., 0, :]
+    if b.ndim == 1:
+        rows = rows[..., 0]
+    return rows
+
+
+def _along(a: Any, c: float | None, join: Any) -> Any:
+    """``join`` of each line of ``a`` along axis ``c`` (None: all elements at once)."""
+    if c is None:
+        return np.array(join(list(a.flat)), dtype=object)
+    moved = np.moveaxis(a, int(c), -1)
+    out = np.empty(moved.shape[:-1], dtype=object)
+    for index in np.ndindex(out.shape):
+        out[index] = join(list(moved[index]))
+    return out
+
+
+def _sum(items: list[str]) -> str:
+    return " + ".join(items)
+
+
+def _mean(items: list[str]) -> str:
+    return f"({' + '.join(items)})/{len(items)}"
+
+
+def _max(items: list[str]) -> str:
+    text = items[0]
+    for item in items[1:]:
+        text = f"max({text}, {item})"
+    return text
+
+
+def _softmax(a: Any, b: Any, c: Any) -> Any:
+    """exp(x_j) / (exp(x_0) + ... + exp(x_n)) along the last axis."""
+    out = np.empty(a.shape, dtype=object)
+    for index in np.ndindex(a.shape[:-1]):
+        row = a[index]
+        total = " + ".join(f"exp({y})" for y in row)
+        for j, x in enumerate(row):
+            out[(*index, j)] = f"exp({x})/({total})"
+    return out
+
+
+def _logsumexp(a: Any, b: Any, c: Any) -> Any:
+    return _along(a, -1, lambda items: f"log({' + '.join(f'exp({x})' for x in items)})")
+
+
+_REDUCERS = {
+    "matmul": _matmul,
+    "sum": lambda a, b, c: _along(a, None, _sum),
+    "sum_axis": lambda a, b, c: _along(a, c, _sum),
+    "mean": lambda a, b, c: _along(a, None, _mean),
+    "mean_axis": lambda a, b, c: _along(a, c, _mean),
+    "amax": lambda a, b, c: _along(a, None, _max),
+    "amax_axis": lambda a, b, c: _along(a, c, _max),
+    "softmax": _softmax,
+    "logsumexp": _logsumexp,
+}
