@@ -116,6 +116,10 @@ def _agree(a: float, b: float, rtol: float, atol: float) -> bool:
 def check_gradients(graph: Graph, watch: Watch | None = None) -> CheckReport:
     """Check every variable's gradient of an evaluated graph; ``watch`` is told each node
     as the work reaches it."""
+    if graph.store.shape is not None:
+        from .tensor_check import check_arrays
+
+        return check_arrays(graph, watch)
     values = {name: graph.nodes[i].value for name, i in graph.variable_ids.items()}
     notes: list[str] = []
     symbolic: dict[str, float] | None = None
@@ -159,21 +163,26 @@ def check_gradients(graph: Graph, watch: Watch | None = None) -> CheckReport:
         grad = graph.nodes[i].grad
         fd = _finite_difference(graph, values, name)
         ref = symbolic[name] if symbolic is not None else None
-        agree_fd = _agree(grad, fd, FD_RTOL, 1e-7 * out_scale)
-        agree_sym = ref is None or _agree(grad, ref, SYMBOLIC_RTOL, 1e-12 * out_scale)
-        if agree_fd and agree_sym:
-            status = "ok"
-        elif name in at_kink:
-            status = "kink"
-        elif not defined or (not math.isfinite(grad) and not math.isfinite(fd) and (
-                ref is None or not math.isfinite(ref))):
-            status = "undefined"
-        else:
-            status = "mismatch"
-        checks.append(GradientCheck(name, grad, ref,
-                                    None if ref is None else relative_error(grad, ref),
-                                    fd, relative_error(grad, fd), status))
+        checks.append(compare(name, grad, fd, ref, name in at_kink, defined, out_scale))
     return CheckReport(checks, list(kinks.values()), notes)
+
+
+def compare(name: str, grad: float, fd: float, ref: float | None, at_kink: bool,
+            defined: bool, out_scale: float) -> GradientCheck:
+    """One gradient beside its finite difference and (if any) its exact value."""
+    agree_fd = _agree(grad, fd, FD_RTOL, 1e-7 * out_scale)
+    agree_sym = ref is None or _agree(grad, ref, SYMBOLIC_RTOL, 1e-12 * out_scale)
+    if agree_fd and agree_sym:
+        status = "ok"
+    elif at_kink:
+        status = "kink"
+    elif not defined or (not math.isfinite(grad) and not math.isfinite(fd) and (
+            ref is None or not math.isfinite(ref))):
+        status = "undefined"
+    else:
+        status = "mismatch"
+    return GradientCheck(name, grad, ref, None if ref is None else relative_error(grad, ref),
+                         fd, relative_error(grad, fd), status)
 
 
 def _exponent(graph: Graph, node: "Node") -> float:

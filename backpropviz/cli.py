@@ -383,6 +383,12 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the table and --explain: auto is on a "
                                       "terminal unless NO_COLOR is set (FORCE_COLOR forces it).")
+@click.option("--full", is_flag=True,
+              help="Print vectors and matrices whole in the table (by default an array of "
+                   "over 6 numbers shows as min..max and its norm).")
+@click.option("--grad-output", metavar="ones|JSON",
+              help="Seed the gradient of an output that is a vector or matrix: 'ones', or "
+                   "a JSON array of its shape (by default the output must be one number).")
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
 @click.pass_context
 def cli(ctx: click.Context, /, **params: Any) -> int:
@@ -435,7 +441,8 @@ def _print_results(report: Report, options: Options) -> None:
 
         table_decimals = TABLE_DECIMALS if options.precision is None else options.precision
         color = options.use_color
-        render_table(graph, decimals=table_decimals, exact=report.exact, color=color)
+        render_table(graph, decimals=table_decimals, exact=report.exact, color=color,
+                     full=options.full)
         if report.steps is not None and report.names is not None:
             from .render.explain import render_explain
 

@@ -80,6 +80,8 @@ class Options(NamedTuple):
     timeout: float | None = DEFAULT_TIMEOUT  # seconds for the whole run; None or 0: no limit
     quiet: bool = False                   # also: no progress bar
     color: str = "auto"                   # --color auto|always|never (the table, --explain)
+    full: bool = False                    # --full: arrays whole in the table
+    grad_output: str | None = None        # --grad-output: 'ones' or a JSON array
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any],
@@ -193,6 +195,8 @@ def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
             progress: Progress, budget: Budget) -> Report:
     """Check the limits, add the passes asked for, render and write the outputs, within
     the budget (nothing is written once it has run out)."""
+    if report.graph.store.shape is not None:
+        _refuse_for_arrays(options, targets)
     draws = _check_limits(options, report.graph, targets)
     report = add_passes(report, options, budget)
     engine = _choose_engine(options, budget) if draws else None
@@ -201,6 +205,19 @@ def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
     budget.check("render", "the end of rendering, before writing any file")
     _write(report, options)
     return report
+
+
+def _refuse_for_arrays(options: Options, targets: list[tuple[str, str]]) -> None:
+    """What is not drawn or explained for vectors and matrices yet: a clear error."""
+    asked = [f"-o {path}" for path, fmt in targets if fmt != "json"]
+    asked += ["--steps"] * (options.steps_dir is not None) + ["--explain"] * bool(options.explain)
+    if options.exact:
+        raise OptionsError("--exact works on numbers only; for vectors and matrices use "
+                           "--check (its sympy check unrolls arrays of up to 64 numbers)")
+    if asked:
+        raise OptionsError(f"{asked[0]}: diagrams, lessons and --explain of vectors and "
+                           "matrices are not made yet; the table, --json and --check show "
+                           "every value and gradient with its shape")
 
 
 def _check_targets(options: Options) -> list[tuple[str, str]]:
@@ -322,8 +339,17 @@ def _evaluate(options: Options, source: str | None, text: str, progress: Progres
     warnings: list[str] = []
     values = merge(graph, given, file_values, origin, warnings)
     progress.phase("evaluate")
-    evaluate(graph, values)
+    evaluate(graph, values, _grad_output(options.grad_output))
     return Report(graph, source, tuple(warnings + graph.warnings))
+
+
+def _grad_output(text: str | None) -> object:
+    """--grad-output: 'ones', or a JSON array (the output's gradient, element by element)."""
+    if text is None or text.strip() == "ones":
+        return None if text is None else "ones"
+    from .values import number
+
+    return number(text, "--grad-output")
 
 
 def _check_limits(options: Options, graph: Graph, targets: list[tuple[str, str]]) -> bool:

@@ -22,7 +22,7 @@ from .graph import Graph
 from .ops import BINARY_OPERATOR, FOLDED, OPS, ShapeMismatch, broadcast_shape, show_shape, \
     unbroadcast
 
-__all__ = ["evaluate_arrays", "shapes", "Shape", "GradOutput"]
+__all__ = ["evaluate_arrays", "output_value", "shapes", "Shape", "GradOutput"]
 
 Shape = tuple[int, ...]
 #: How the reverse pass starts at a non-scalar output: "ones", or an array of its shape.
@@ -202,6 +202,12 @@ def _shares(graph: Graph, i: int, vals: Sequence[Any], g: Any) -> tuple[Any, ...
         return (g * da, g * db)
     assert rule.local is not None
     return (g * rule.local(np, vals[a], vals[i], second),)
+
+
+def output_value(graph: Graph, values: Mapping[str, Any]) -> float:
+    """The output for these variable values (a forward pass that leaves the graph as it is)."""
+    with np.errstate(all="ignore"):
+        return float(_forward(graph, values)[graph.output])
 
 
 def nonfinite_at(graph: Graph) -> tuple[int, str] | None:

@@ -1,0 +1,102 @@
+"""``--check`` when values are arrays: every element's gradient, two independent ways.
+
+1. a central finite difference of the array forward pass, element by element (a seeded
+   sample of :data:`SAMPLE` elements when there are more);
+2. for arrays of up to :data:`SYMBOLIC_ELEMENTS` numbers in all, sympy on the scalar
+   program the array program stands for (:mod:`backpropviz.unroll`), which also says
+   which elements sit on a kink (relu at 0, a max tie).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .check import SYMBOLIC_NODE_LIMIT, CheckReport, GradientCheck, check_gradients, compare
+from .errors import LimitError
+from .graph import Graph
+from .tensor import output_value
+
+if TYPE_CHECKING:
+    from .budget import Watch
+
+__all__ = ["check_arrays", "SAMPLE", "SYMBOLIC_ELEMENTS"]
+
+SAMPLE = 1_000          # elements checked by finite differences at most (seeded sample)
+SYMBOLIC_ELEMENTS = 64  # numbers in all variables up to which sympy checks too
+SEED = 0
+
+
+def check_arrays(graph: Graph, watch: Watch | None = None) -> CheckReport:
+    """Check every variable's gradient, element by element (a sample of large arrays)."""
+    values = graph.variables
+    notes: list[str] = []
+    if np.shape(graph.value) != ():
+        return CheckReport([], [], ["check skipped: the output is not one number (it was "
+                                    "seeded with --grad-output)"])
+    elements = [(name, index) for name, v in values.items() for index in np.ndindex(np.shape(v))]
+    scalar = _scalar_check(graph, values, len(elements), notes, watch)
+    if len(elements) > SAMPLE:
+        rng = np.random.default_rng(SEED)
+        picked = sorted(rng.choice(len(elements), SAMPLE, replace=False))
+        elements = [elements[k] for k in picked]
+        notes.append(f"finite differences on a sample of {SAMPLE:,} elements (seed {SEED})")
+    defined = math.isfinite(graph.value)
+    out_scale = max(1.0, abs(graph.value)) if defined else 1.0
+    checks = []
+    for name, index in elements:
+        if watch is not None:
+            watch.at(graph.variable_ids[name], "finite difference")
+        label = name + (f"[{', '.join(map(str, index))}]" if index else "")
+        grad = float(np.asarray(graph.gradients[name])[index])
+        ref, kink = scalar.get(label, (None, False))
+        checks.append(compare(label, grad, _finite_difference(graph, values, name, index),
+                              ref, kink, defined, out_scale))
+    kinks = [c.name for c in checks if c.status == "kink"]
+    return CheckReport(checks, [f"{name} is at a kink" for name in kinks], notes)
+
+
+def _scalar_check(graph: Graph, values: dict[str, Any], count: int, notes: list[str],
+                  watch: Watch | None) -> dict[str, tuple[float | None, bool]]:
+    """Per element (``W[0, 1]``): sympy's derivative and whether it sits on a kink, from the
+    unrolled scalar program; empty (with a note) when the arrays are too big for it."""
+    from .engine import evaluate
+    from .parse import build_expression
+    from .unroll import unroll
+
+    if count > SYMBOLIC_ELEMENTS:
+        notes.append(f"symbolic check skipped: {count:,} numbers in the variables (sympy "
+                     f"checks up to {SYMBOLIC_ELEMENTS}); finite differences only")
+        return {}
+    try:
+        unrolled = unroll(graph, values, limit=SYMBOLIC_NODE_LIMIT)
+    except LimitError as exc:
+        notes.append(f"symbolic check skipped: {exc}; finite differences only")
+        return {}
+    scalar = evaluate(build_expression(unrolled.text), unrolled.values)
+    report = check_gradients(scalar, watch)
+    notes.extend(report.notes)
+    by_name = {c.name: c for c in report.checks}
+    found: dict[str, tuple[float | None, bool]] = {}
+    for name, names in unrolled.elements.items():
+        for index in np.ndindex(names.shape):
+            c: GradientCheck = by_name[names[index]]
+            label = name + (f"[{', '.join(map(str, index))}]" if index else "")
+            found[label] = (c.symbolic, c.status == "kink")
+    return found
+
+
+def _finite_difference(graph: Graph, values: dict[str, Any], name: str,
+                       index: tuple[int, ...]) -> float:
+    """(f(x + h) - f(x - h)) / 2h for one element, h scaled to it."""
+    base = np.array(values[name], dtype=float)
+    x = float(base[index])
+    h: float = sys.float_info.epsilon ** (1 / 3) * max(1.0, abs(x))
+    up, down = base.copy(), base.copy()
+    up[index], down[index] = x + h, x - h
+    f_up = output_value(graph, {**values, name: up if up.shape else float(up)})
+    f_down = output_value(graph, {**values, name: down if down.shape else float(down)})
+    return (f_up - f_down) / ((x + h) - (x - h))
