@@ -474,7 +474,7 @@ def _broadcast(a: tuple[int, ...], b: tuple[int, ...], op: str) -> tuple[int, ..
     out = []
     for x, y in zip(reversed((1,) * (len(b) - len(a)) + a), reversed((1,) * (len(a) - len(b)) + b)):
         if x != y and 1 not in (x, y):
-            raise ShapeMismatch(f"cannot combine {show_shape(a)} {op} {show_shape(b)}: sizes "
+            raise ShapeMismatch(f"cannot broadcast {show_shape(a)} {op} {show_shape(b)}: sizes "
                                 f"{x} and {y} differ and neither is 1")
         out.append(max(x, y) if 1 not in (x, y) else x * y)
     return tuple(reversed(out))

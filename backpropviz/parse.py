@@ -503,6 +503,9 @@ class _Parser:
         """An operand (or stray) where an operator belongs: say what was probably meant."""
         self._stray(kind, tok, pos)
         last_kind, last_tok, last_pos = self.token_before(pos)
+        if kind == LPAREN and last_tok == "T" and self.text[:last_pos].endswith("."):
+            raise self.error("'.T' is the transpose, not a function call: write A.T, without "
+                             "'()'", pos)
         if kind == LPAREN and last_kind in (NAME, CONST):
             raise self.error(f"unknown function '{shorten(last_tok)}'", last_pos,
                              f"; supported: {', '.join(FUNCTIONS)}")
@@ -560,7 +563,7 @@ class _Parser:
                              func_pos)
         want = FUNCTIONS[func]
         if len(args) != want and not (len(args) == 1 and func in ONE_ARGUMENT_OP):
-            counts = f"1 or {want}" if func in ONE_ARGUMENT_OP or func in AXIS_OP else want
+            counts = "1 or 2" if func in ONE_ARGUMENT_OP or func in AXIS_OP else want
             raise self.error(f"{func}() takes {_arguments(counts)}, got {len(args)}",
                              func_pos)
         self.apply(func, args, func_pos, pos + 1)

@@ -154,6 +154,11 @@ def nonfinite_warning(graph: Graph) -> str | None:
     node_id, what = found
     node = graph.nodes[node_id]
     number = node.value if what == "value" else node.grad
+    if not isinstance(number, float):  # an array: its first element that is not finite
+        from .tensor import first_nonfinite_element
+
+        index, number = first_nonfinite_element(number)
+        what = f"{what} {list(index)}"
     return (f"the {what} of node {node_id} ({node.label}: "
             f"{computes(graph, node)}) is {fixed(number, 2)}")
 

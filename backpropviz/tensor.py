@@ -226,6 +226,12 @@ def nonfinite_at(graph: Graph) -> tuple[int, str] | None:
     return None
 
 
+def first_nonfinite_element(array: Any) -> tuple[tuple[int, ...], float]:
+    """The index and value of the first nan/inf in ``array``."""
+    index = tuple(int(k) for k in np.argwhere(~np.isfinite(array))[0])
+    return index, float(array[index])
+
+
 def size(shape: Shape) -> int:
     """How many numbers an array of ``shape`` holds."""
     return math.prod(shape)

@@ -19,6 +19,7 @@ from backpropviz.ops import FOLDED, FUNCTION_OP, FUNCTIONS, OPS  # noqa: E402 (a
 
 README = REPO / "README.md"
 SCHEMA = REPO / "backpropviz" / "schema" / "backpropviz-1.schema.json"
+TENSOR_SCHEMA = REPO / "backpropviz" / "schema" / "backpropviz-2.schema.json"
 HINT = "run python scripts/update_docs.py"
 
 TABLE_BEGIN = "<!-- functions: written by scripts/update_docs.py from backpropviz/ops.py -->\n"
@@ -63,17 +64,54 @@ def render_readme(text: str) -> str:
 def render_schema(text: str) -> str:
     """``text`` (the JSON Schema) with the op enum rewritten from the op table."""
     schema = json.loads(text)
-    schema["$defs"]["node"]["properties"]["op"]["enum"] = ["input", "const", *OPS]
+    scalar_ops = [name for name, op in OPS.items() if not op.tensor]
+    schema["$defs"]["node"]["properties"]["op"]["enum"] = ["input", "const", *scalar_ops]
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-RENDERERS = {README: render_readme, SCHEMA: render_schema}
+TENSOR = {"$ref": "#/$defs/tensor"}
+
+
+def render_tensor_schema(_: str) -> str:
+    """The schema of documents with arrays, ``backpropviz/2``: version 1's, with a shape
+    for every node and a number or nested lists of numbers wherever a value goes."""
+    schema = json.loads(render_schema(SCHEMA.read_text(encoding="utf-8")))
+    schema["title"] = schema["properties"]["schema"]["const"] = "backpropviz/2"
+    schema["description"] += (" Version 2 is the document of a program whose values are "
+                              "vectors or matrices: every node has a shape, and a value or "
+                              "gradient is a number or nested lists of numbers of that shape.")
+    schema["$defs"]["tensor"] = {
+        "description": "A number (shape []) or an array as nested lists, row by row.",
+        "anyOf": [{"$ref": "#/$defs/number"},
+                  {"type": "array", "minItems": 1, "items": TENSOR}]}
+    props = schema["properties"]
+    props["variables"]["additionalProperties"] = props["gradients"]["additionalProperties"] = \
+        TENSOR
+    props["value"] = {**TENSOR, "description": props["value"]["description"]}
+    node = schema["$defs"]["node"]
+    node["properties"]["op"]["enum"] = ["input", "const", *OPS]
+    node["properties"]["shape"] = {
+        "type": "array", "maxItems": 4, "items": {"type": "integer", "minimum": 1},
+        "description": "The shape of the node's value and gradient ([] for a number)."}
+    for key in ("value", "grad"):
+        node["properties"][key] = {**TENSOR, "description": node["properties"][key]["description"]}
+    node["required"].insert(node["required"].index("value"), "shape")
+    node["properties"]["local_grads"]["description"] += (" Empty for every gate of a program "
+                                                         "with arrays (its Jacobians are not "
+                                                         "stored).")
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS = {README: render_readme, SCHEMA: render_schema, TENSOR_SCHEMA: render_tensor_schema}
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 def stale() -> list[Path]:
     """The generated files that differ from what the op table gives."""
-    return [path for path, render in RENDERERS.items()
-            if render(path.read_text(encoding="utf-8")) != path.read_text(encoding="utf-8")]
+    return [path for path, render in RENDERERS.items() if render(_read(path)) != _read(path)]
 
 
 def main(argv: list[str]) -> int:
@@ -86,7 +124,7 @@ def main(argv: list[str]) -> int:
         if argv:
             print(f"{name} is out of date: {HINT}", file=sys.stderr)
         else:
-            path.write_text(RENDERERS[path](path.read_text(encoding="utf-8")), encoding="utf-8")
+            path.write_text(RENDERERS[path](_read(path)), encoding="utf-8")
             print(f"wrote {name}")
     return 1 if argv and stale() else 0
 

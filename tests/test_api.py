@@ -43,7 +43,7 @@ def test_a_value_name_must_be_a_str():
 
 @pytest.mark.parametrize("value, kind, shown", [
     ("3", "str", "'3'"), ("abc", "str", "'abc'"), (None, "NoneType", "None"),
-    (1j, "complex", "1j"), (True, "bool", "True"), ([1], "list", "[1]"), ({}, "dict", "{}"),
+    (1j, "complex", "1j"), (True, "bool", "True"), ({}, "dict", "{}"),
     (np.True_, "bool", repr(np.True_)),  # (np.True_ in numpy 2, True before)
 ])
 def test_a_value_must_be_a_real_number(value, kind, shown):

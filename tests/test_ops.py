@@ -64,13 +64,64 @@ POINTS: dict[str, list[tuple[float, float | None]]] = {
 X, Y = sympy.symbols("x y", real=True)
 
 
+SCALAR_OPS = {name: op for name, op in OPS.items() if not op.tensor}
+
+
 def test_every_op_has_points():
-    """A new op without points fails here (and has no derivative test)."""
-    assert set(POINTS) == set(OPS)
+    """A new op without points fails here (and has no derivative test); the array-only
+    ops (matmul, sum, ...) are tested in test_tensor.py."""
+    assert set(POINTS) == set(SCALAR_OPS)
+    assert set(OPS) - set(SCALAR_OPS) == {
+        "matmul", "transpose", "sum", "sum_axis", "mean", "mean_axis", "amax", "amax_axis",
+        "index", "softmax", "logsumexp"}
+
+
+@pytest.mark.parametrize("name", sorted(POINTS))
+def test_array_rule_is_the_scalar_rule_elementwise(name):
+    """Each op's NumPy forward and local derivative, on arrays of its points, give the
+    scalar entry's numbers at every point (so the two engines agree)."""
+    import numpy as np
+
+    op = OPS[name]
+    assert op.array is not None and op.array.local is not None and op.array.vjp is None
+    points = POINTS[name] + EDGES.get(name, [])
+    a = np.array([p for p, _ in points])
+    with np.errstate(all="ignore"):
+        for k, (p, q) in enumerate(points):
+            if op.arity == 2:
+                b = np.array([q for _, q in points])
+                out = np.asarray(op.array.forward(np, a, b))
+                local = [np.broadcast_to(d, a.shape) for d in op.array.local(np, a, b, out)]
+                want_out, want_local = op.forward(p, q), op.derivative(p, q, op.forward(p, q))
+            else:
+                out = np.asarray(op.array.forward(np, a, q))
+                local = [np.broadcast_to(op.array.local(np, a, out, q), a.shape)]
+                want_out = op.forward(p, q)
+                want_local = (op.derivative(p, want_out, q),)
+            assert _same(float(out[k]), want_out), (name, p, q)
+            for got, want in zip(local, want_local):
+                assert _same(float(got[k]), want), (name, p, q, got[k], want)
+
+
+# Points where the IEEE and kink conventions matter (one constant per op, so each point's
+# constant is the same as in POINTS for the folded ops).
+EDGES: dict[str, list[tuple[float, float | None]]] = {
+    "relu": [(0.0, None)], "abs": [(0.0, None)], "sign": [(0.0, None)],
+    "max": [(2.0, 2.0)], "min": [(2.0, 2.0)], "div": [(1.0, 0.0), (0.0, 0.0)],
+    "log": [(0.0, None), (-1.0, None)], "sqrt": [(-1.0, None)], "exp": [(1000.0, None)],
+    "pow": [(0.0, -1.0), (-8.0, 1 / 3), (0.0, 2.0)], "sigmoid": [(-800.0, None)],
+}
+
+
+def _same(got: float, want: float) -> bool:
+    """Equal to 1e-12 relative, nan with nan, inf with the same inf."""
+    if math.isnan(want) or math.isnan(got):
+        return math.isnan(want) and math.isnan(got)
+    return got == pytest.approx(want, rel=1e-12, abs=1e-300)
 
 
 def test_op_names_and_arities_consistent():
-    for name, op in OPS.items():
+    for name, op in SCALAR_OPS.items():
         assert op.name == name
         assert op.arity in (1, 2)
         for point in POINTS[name]:
@@ -281,11 +332,12 @@ def test_json_run_imports_nothing_heavy():
 # --- the table is the one list of functions -------------------------------------------
 
 NEW = ("atan", "asin", "acos", "sinh", "cosh", "log2", "log10", "softplus", "gelu", "sign")
+ARRAYS = ("transpose", "sum", "mean", "softmax", "logsumexp")
 
 
 def test_functions_keep_their_order_and_new_ones_come_last():
     assert list(FUNCTIONS) == ["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid",
-                               "relu", "abs", "max", "min", *NEW]
+                               "relu", "abs", "max", "min", *NEW, *ARRAYS]
     assert FUNCTIONS["max"] == FUNCTIONS["min"] == 2
     assert all(FUNCTIONS[name] == 1 for name in NEW)
     assert CONSTANTS == {"pi": math.pi, "e": math.e}
@@ -299,7 +351,8 @@ def test_function_spellings_come_from_the_table():
     # operators and folded gates have no spelling: they are not functions of the grammar
     assert {op.name for op in OPS.values() if op.spelling is None} == {
         "add", "sub", "mul", "div", "pow", "add_const", "sub_const", "rsub_const", "mul_const",
-        "div_const", "rdiv_const", "pow_const", "rpow_const", "neg"}
+        "div_const", "rdiv_const", "pow_const", "rpow_const", "neg", "matmul", "sum_axis",
+        "mean_axis", "amax", "amax_axis", "index"}
     assert parse.FUNCTIONS is FUNCTIONS and parse.CONSTANTS is CONSTANTS
 
 

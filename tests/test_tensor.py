@@ -1,0 +1,476 @@
+"""Vectors and matrices: values, shapes and gradients against NumPy written by hand and
+against the scalar engine on the same program unrolled element by element."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import backpropviz
+from backpropviz.engine import evaluate
+from backpropviz.errors import ExpressionSyntaxError, ValuesError
+from backpropviz.parse import build_expression
+from backpropviz.unroll import unroll
+
+RNG = np.random.default_rng(7)
+
+
+def traced(text: str, **values):
+    return backpropviz.trace(text, **values)
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "backpropviz", *args], capture_output=True,
+                          text=True, input=stdin, timeout=60)
+
+
+def softmax(s):
+    e = np.exp(s - s.max())
+    return e / e.sum()
+
+
+# --- NumPy by hand -----------------------------------------------------------------------
+
+def test_linear_layer_softmax_cross_entropy_by_hand():
+    """L = -log softmax(W x + b)[y]: dL/ds = p - onehot(y), dW = (p - onehot) xᵀ,
+    db = p - onehot, dx = Wᵀ (p - onehot) (CS231n's vectorized gradients)."""
+    W, x, b = RNG.normal(size=(4, 3)), RNG.normal(size=3), RNG.normal(size=4)
+    g = traced("s = W @ x + b; L = logsumexp(s) - s[2]", W=W, x=x, b=b)
+    s = W @ x + b
+    p = softmax(s)
+    ds = p - np.eye(4)[2]
+    assert g.value == pytest.approx(-np.log(p[2]), rel=1e-12)
+    np.testing.assert_allclose(g.gradients["W"], np.outer(ds, x), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(g.gradients["b"], ds, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(g.gradients["x"], W.T @ ds, rtol=1e-12, atol=1e-14)
+    same = traced("L = -log(softmax(W @ x + b)[2])", W=W, x=x, b=b)
+    np.testing.assert_allclose(same.gradients["W"], np.outer(ds, x), rtol=1e-10, atol=1e-14)
+
+
+def test_mlp_on_a_batch_with_broadcast_biases_by_hand():
+    """A 2-layer MLP on a batch of 5: each bias (a vector) is broadcast over the batch and
+    gets the batch's sum as its gradient, with exactly its own shape."""
+    X, W1, b1 = RNG.normal(size=(5, 3)), RNG.normal(size=(3, 4)), RNG.normal(size=4)
+    W2, b2 = RNG.normal(size=(4, 2)), RNG.normal(size=2)
+    g = traced("H = relu(X @ W1 + b1); S = H @ W2 + b2; L = mean(S**2)",
+               X=X, W1=W1, b1=b1, W2=W2, b2=b2)
+    Z = X @ W1 + b1
+    H = np.maximum(Z, 0)
+    S = H @ W2 + b2
+    dS = 2 * S / S.size
+    dH = dS @ W2.T
+    dZ = dH * (Z > 0)
+    assert g.value == pytest.approx(np.mean(S ** 2), rel=1e-12)
+    for name, want in {"W2": H.T @ dS, "b2": dS.sum(0), "W1": X.T @ dZ, "b1": dZ.sum(0),
+                       "X": dZ @ W1.T}.items():
+        assert np.shape(g.gradients[name]) == np.shape(want), name
+        np.testing.assert_allclose(g.gradients[name], want, rtol=1e-12, atol=1e-14)
+
+
+def test_dot_product_transpose_and_reductions_by_hand():
+    a, b, M = RNG.normal(size=3), RNG.normal(size=3), RNG.normal(size=(2, 3))
+    g = traced("L = a @ b + sum(M.T, 1)[0] + mean(M, 0)[2] + max(M, axis=1)[1] + max(a)",
+               a=a, b=b, M=M)
+    assert g.value == pytest.approx(a @ b + M.T.sum(1)[0] + M.mean(0)[2] + M.max(1)[1]
+                                    + a.max(), rel=1e-12)
+    dM = np.zeros((2, 3))
+    dM[0, 0] += 1
+    dM[1, 0] += 1
+    dM[:, 2] += 0.5
+    dM[1, np.argmax(M[1])] += 1
+    da = b.copy()
+    da[np.argmax(a)] += 1
+    np.testing.assert_allclose(g.gradients["M"], dM, rtol=1e-12)
+    np.testing.assert_allclose(g.gradients["a"], da, rtol=1e-12)
+    np.testing.assert_allclose(g.gradients["b"], a, rtol=1e-12)
+
+
+def test_max_ties_share_the_gradient_evenly():
+    g = traced("L = max(v)", v=np.array([1.0, 3.0, 3.0]))
+    np.testing.assert_array_equal(g.gradients["v"], [0.0, 0.5, 0.5])
+
+
+def test_transpose_spellings_agree():
+    M = RNG.normal(size=(2, 3))
+    one = traced("L = sum(M.T @ M)", M=M)
+    two = traced("L = sum(transpose(M) @ M)", M=M)
+    np.testing.assert_array_equal(one.gradients["M"], two.gradients["M"])
+    np.testing.assert_allclose(one.gradients["M"], M @ np.ones((3, 3)) * 2, rtol=1e-12)
+
+
+# --- every gradient has its value's shape -------------------------------------------------
+
+PROGRAMS = [
+    ("s = W @ x + b; L = logsumexp(s) - s[1]",
+     {"W": (3, 2), "x": (2,), "b": (3,)}),
+    ("H = tanh(X @ W1 + b1); L = sum((H @ W2 + b2 - Y)**2)",
+     {"X": (4, 3), "W1": (3, 5), "b1": (5,), "W2": (5, 1), "b2": (1,), "Y": (4, 1)}),
+    ("mu = mean(X, 0); d = X - mu; var = mean(d**2, 0); Y = d / sqrt(var + 0.001)\n"
+     "L = sum(Y * G)", {"X": (4, 3), "G": (4, 3)}),
+    ("A = softmax(Q @ K.T / 1.5); L = sum((A @ V) * G)",
+     {"Q": (3, 2), "K": (3, 2), "V": (3, 2), "G": (3, 2)}),
+    ("L = sum(sigmoid(u * w + c) * v) + max(u, axis=0)[1] + mean(w)",
+     {"u": (2, 3), "w": (3,), "c": (), "v": (2, 1)}),
+]
+
+
+@pytest.mark.parametrize("text, shapes", PROGRAMS)
+def test_every_gradient_has_its_values_shape(text, shapes):
+    values = {name: RNG.normal(size=shape) if shape else float(RNG.normal())
+              for name, shape in shapes.items()}
+    g = traced(text, **values)
+    for node in g.nodes:
+        assert np.shape(node.value) == np.shape(node.grad) == node.shape, node
+    for name, shape in shapes.items():
+        assert np.shape(g.gradients[name]) == shape
+
+
+# --- the oracle: the same program unrolled into scalars ---------------------------------
+
+def agree_with_unrolled(text: str, values: dict) -> None:
+    """The array engine's gradients equal the scalar engine's on the unrolled program
+    (to 1e-12, relative to the largest gradient)."""
+    graph = build_expression(text)
+    evaluate(graph, values)
+    flat = unroll(graph, values)
+    scalar = evaluate(build_expression(flat.text), flat.values)
+    assert scalar.value == pytest.approx(graph.value, rel=1e-12, abs=1e-12)
+    for name, names in flat.elements.items():
+        want = np.vectorize(lambda n: scalar.gradients[n], otypes=[float])(names)
+        got = np.asarray(graph.gradients[name])
+        assert got.shape == want.shape
+        scale = max(1.0, float(np.max(np.abs(want))))
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12 * scale, err_msg=name)
+
+
+@pytest.mark.parametrize("text, shapes", PROGRAMS)
+def test_named_programs_agree_with_the_unrolled_scalar_program(text, shapes):
+    values = {name: RNG.normal(size=shape) if shape else float(RNG.normal())
+              for name, shape in shapes.items()}
+    agree_with_unrolled(text, values)
+
+
+SIZES = st.integers(1, 3)
+NUMBERS = st.floats(-2, 2, allow_nan=False, width=64)
+
+
+def arrays(shape):
+    return st.lists(NUMBERS, min_size=int(np.prod(shape)), max_size=int(np.prod(shape))).map(
+        lambda xs: np.array(xs).reshape(shape))
+
+
+@st.composite
+def linear_programs(draw):
+    m, n = draw(SIZES), draw(SIZES)
+    act = draw(st.sampled_from(["tanh", "sigmoid", "relu", "softplus", "sin"]))
+    k = draw(st.integers(0, m - 1))
+    loss = draw(st.sampled_from([f"logsumexp(y) - y[{k}]", "sum(y**2)", "mean(y)",
+                                 f"-log(softmax(y)[{k}])", "max(y)"]))
+    text = f"y = {act}(W @ x + b); L = {loss}"
+    return text, {"W": draw(arrays((m, n))), "x": draw(arrays((n,))), "b": draw(arrays((m,)))}
+
+
+@st.composite
+def mlp_programs(draw):
+    batch, d_in, hidden = draw(SIZES), draw(SIZES), draw(SIZES)
+    text = ("H = tanh(X @ W1 + b1)\nS = H @ W2 + b2\n"
+            + draw(st.sampled_from(["L = mean((S - Y)**2)", "L = sum(logsumexp(S) - S[:, 0])"
+                                    .replace("S[:, 0]", "sum(S * Y, 1)")])))
+    return text, {"X": draw(arrays((batch, d_in))), "W1": draw(arrays((d_in, hidden))),
+                  "b1": draw(arrays((hidden,))), "W2": draw(arrays((hidden, 2))),
+                  "b2": draw(arrays((2,))), "Y": draw(arrays((batch, 2)))}
+
+
+@st.composite
+def batchnorm_programs(draw):
+    batch, features = draw(st.integers(2, 3)), draw(SIZES)
+    text = ("mu = mean(X, 0)\nd = X - mu\nvar = mean(d**2, 0)\n"
+            "Y = gamma * d / sqrt(var + 0.01) + beta\nL = sum(Y * G)")
+    shape = (batch, features)
+    return text, {"X": draw(arrays(shape)), "gamma": draw(arrays((features,))),
+                  "beta": draw(arrays((features,))), "G": draw(arrays(shape))}
+
+
+@st.composite
+def attention_programs(draw):
+    tokens, d = draw(SIZES), draw(SIZES)
+    text = f"A = softmax(Q @ K.T / sqrt({d}))\nO = A @ V\nL = sum(O * G)"
+    shape = (tokens, d)
+    return text, {"Q": draw(arrays(shape)), "K": draw(arrays(shape)),
+                  "V": draw(arrays(shape)), "G": draw(arrays(shape))}
+
+
+ELEMENTWISE = ["tanh({})", "sigmoid({})", "sin({})", "exp({} / 4)", "({})**2", "abs({})",
+               "softplus({})", "relu({})", "-({})", "({}) * 3", "2 - ({})"]
+BINARY = ["{} + {}", "{} - {}", "{} * {}", "max({}, {})", "{} / (1.5 + ({})**2)"]
+BROADCASTING = [(), (3,), (2, 3), (2, 1), (1, 3)]
+
+
+@st.composite
+def elementwise_programs(draw):
+    """Random trees of elementwise ops over variables of broadcastable shapes."""
+    shapes = {name: draw(st.sampled_from(BROADCASTING)) for name in "abc"}
+    terms = list(shapes)
+    for _ in range(draw(st.integers(1, 5))):
+        if draw(st.booleans()):
+            terms.append(draw(st.sampled_from(ELEMENTWISE)).format(draw(st.sampled_from(terms))))
+        else:
+            left, right = draw(st.sampled_from(terms)), draw(st.sampled_from(terms))
+            terms.append(draw(st.sampled_from(BINARY)).format(left, right))
+    text = "L = sum(" + " + ".join(f"({t})" for t in terms[-2:]) + ")"
+    return text, {name: draw(arrays(shape)) if shape else draw(NUMBERS)
+                  for name, shape in shapes.items() if name in text}
+
+
+ORACLE = settings(max_examples=50, deadline=None, derandomize=True,
+                  suppress_health_check=[HealthCheck.too_slow])
+
+
+@ORACLE
+@given(linear_programs())
+def test_linear_layers_agree_with_unrolled(program):
+    agree_with_unrolled(*program)
+
+
+@ORACLE
+@given(mlp_programs())
+def test_mlps_on_a_batch_agree_with_unrolled(program):
+    agree_with_unrolled(*program)
+
+
+@ORACLE
+@given(batchnorm_programs())
+def test_batchnorm_written_out_agrees_with_unrolled(program):
+    agree_with_unrolled(*program)
+
+
+@ORACLE
+@given(attention_programs())
+def test_attention_scores_agree_with_unrolled(program):
+    agree_with_unrolled(*program)
+
+
+@ORACLE
+@given(elementwise_programs())
+def test_broadcast_elementwise_programs_agree_with_unrolled(program):
+    text, values = program
+    try:
+        agree_with_unrolled(text, values)
+    except ExpressionSyntaxError as exc:  # shapes drawn that do not broadcast: say so
+        assert "differ and neither is 1" in str(exc)
+
+
+# --- grammar and shape errors ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, values, message, column", [
+    ("W @ x", {"W": (3, 2), "x": (3,)}, "cannot multiply (3,2) @ (3,): inner sizes 2 and 3 "
+     "differ", 3),
+    ("(a + b) @ (c)", {"a": (2, 2), "b": (2, 2), "c": (3, 1)}, "inner sizes 2 and 3", 9),
+    ("sum(a * b)", {"a": (3, 2), "b": (3,)}, "cannot broadcast (3,2) * (3,): sizes 2 and 3 "
+     "differ and neither is 1", 7),
+    ("sum(v[3])", {"v": (3,)}, "index 3 is out of range for axis 0 of size 3", 6),
+    ("sum(A[0, 1, 2])", {"A": (2, 2)}, "3 indices for shape (2,2)", 6),
+    ("sum(A, 2)", {"A": (2, 2)}, "axis 2 is out of range for shape (2,2)", 1),
+    ("softmax(x)", {"x": ()}, "softmax() needs a vector or a matrix", 1),
+    ("x @ y", {"x": (), "y": (2,)}, "'@' needs vectors or matrices", 3),
+])
+def test_shape_errors_name_both_shapes_at_the_operator(text, values, message, column):
+    arrays_given = {k: np.ones(s) if s else 1.0 for k, s in values.items()}
+    with pytest.raises(ExpressionSyntaxError) as info:
+        traced(text, **arrays_given)
+    assert message in str(info.value)
+    assert info.value.column == column
+
+
+def test_a_non_scalar_output_suggests_sum_or_grad_output():
+    result = run_cli("W @ x", "--W", "[[1, 2], [3, 4]]", "--x", "[1, 1]")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "shape (2,)" in result.stderr and "sum(...)" in result.stderr
+    assert "--grad-output" in result.stderr
+    seeded = json.loads(run_cli("W @ x", "--W", "[[1, 2], [3, 4]]", "--x", "[1, 1]",
+                                "--grad-output", "[1, -1]", "--json").stdout)
+    assert seeded["gradients"]["W"] == [[1.0, 1.0], [-1.0, -1.0]]
+    assert seeded["gradients"]["x"] == [1 - 3, 2 - 4]
+    ones = json.loads(run_cli("W @ x", "--W", "[[1, 2], [3, 4]]", "--x", "[1, 1]",
+                              "--grad-output", "ones", "--json").stdout)
+    assert ones["gradients"]["x"] == [4.0, 6.0]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("p[x]", "expected a whole number as an index but found 'x'"),
+    ("p[1.5]", "expected a whole number as an index"),
+    ("p[1", "expected ',' or ']' but found the end of the expression"),
+    ("2[0]", "a number cannot be indexed"),
+    ("sum(A, x)", "the axis of sum() must be a whole number"),
+    ("sum(A, 0.5)", "the axis of sum() must be a whole number"),
+    ("exp(x, axis=1)", "'axis=' names the axis of sum(), mean() or max()"),
+    ("sum(A, axis=0, axis=1)", "sum() takes 'axis=' once"),
+    ("sum(A, 1, 2)", "sum() takes 1 or 2 arguments, got 3"),
+    ("x.T()", "'.T' is the transpose, not a function call: write A.T"),
+])
+def test_grammar_errors(text, message):
+    with pytest.raises(ExpressionSyntaxError) as info:
+        build_expression(text)
+    assert message in str(info.value)
+
+
+def test_axis_is_still_a_variable_name():
+    g = traced("axis = x * 2; f = axis + 1", x=3.0)
+    assert g.value == 7.0 and g.gradients == {"x": 2.0}
+    assert traced("axis * 2", axis=1.5).value == 3.0
+
+
+def test_max_of_two_stays_elementwise_and_max_of_one_reduces():
+    v = np.array([-1.0, 2.0, 0.5])
+    relu_like = traced("L = sum(max(v, 0))", v=v)
+    assert relu_like.value == 2.5
+    np.testing.assert_array_equal(relu_like.gradients["v"], [0.0, 1.0, 1.0])
+    assert traced("L = max(v)", v=v).value == 2.0
+    assert traced("L = v.max()", v=v).value == 2.0
+
+
+# --- values ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("given, message", [
+    ("[[1, 2], [3]]", "--W: ragged array: at depth 1 item 1 has 1 items, the first has 2"),
+    ("[1, \"a\"]", "--W: 'a' is not a number"),
+    ("[1, true]", "--W: True is not a number"),
+    ("[1, NaN]", "--W: element [1] is not a finite number"),
+    ("[[1, Infinity]]", "--W: element [0, 1] is not a finite number"),
+    ("[]", "--W: an empty list has no numbers"),
+    ("[[[[[1]]]]]", "--W: more than 4 nested levels"),
+    ("[1, 2", "--W: '[1, 2' is not a list of numbers"),
+])
+def test_bad_array_values_are_one_line_errors(given, message):
+    result = run_cli("sum(W)", "--W", given)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_more_than_ten_million_numbers_is_refused_before_converting():
+    rows = [[0] * 4000] * 2501
+    with pytest.raises(ValuesError, match="more than 10,000,000 numbers"):
+        traced("sum(W)", W=rows)
+
+
+def test_values_file_and_numpy_and_lists_give_the_same_graph(tmp_path):
+    W = [[0.5, -1.0], [2.0, 0.25]]
+    (tmp_path / "v.json").write_text(json.dumps({"W": W, "x": [1, 2]}))
+    from_file = json.loads(run_cli("sum(W @ x)", "--values", str(tmp_path / "v.json"),
+                                   "--json").stdout)
+    from_flags = json.loads(run_cli("sum(W @ x)", "--W", json.dumps(W), "--x", "[1, 2]",
+                                    "--json").stdout)
+    assert from_file == from_flags
+    api = traced("sum(W @ x)", W=np.array(W), x=[1, 2])
+    assert api.to_dict() == from_file
+    assert from_file["gradients"]["x"] == [2.5, -0.75]
+
+
+def test_api_refuses_a_bool_or_complex_array():
+    with pytest.raises(TypeError, match="not an array of real numbers"):
+        traced("sum(W)", W=np.array([True, False]))
+    with pytest.raises(TypeError, match="not an array of real numbers"):
+        traced("sum(W)", W=np.array([1j]))
+
+
+# --- table and JSON ----------------------------------------------------------------------
+
+def test_table_shows_shapes_small_arrays_whole_and_large_ones_summarised():
+    result = run_cli("y = W @ x; L = sum(y)", "--W", "[[1, 2, 3], [4, 5, 6], [7, 8, 9]]",
+                     "--x", "[1, 0, -1]", "--color", "never")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["#", "name", "gate", "shape"]
+    w_row = next(line for line in lines if line.split()[1:3] == ["W", "input"])
+    assert "3×3" in w_row and "1.0000..9.0000, norm 16.8819" in w_row
+    x_row = next(line for line in lines if line.split()[1:3] == ["x", "input"])
+    assert "[1.0000, 0.0000, -1.0000]" in x_row and "[12.0000, 15.0000, 18.0000]" in x_row
+    full = run_cli("y = W @ x; L = sum(y)", "--W", "[[1, 2, 3], [4, 5, 6], [7, 8, 9]]",
+                   "--x", "[1, 0, -1]", "--color", "never", "--full").stdout
+    assert "[[1.0000, 2.0000, 3.0000], [4.0000, 5.0000, 6.0000], [7.0000, 8.0000, 9.0000]]" \
+        in full
+
+
+def test_json_of_arrays_is_version_2_and_validates():
+    jsonschema = pytest.importorskip("jsonschema")
+    from importlib import resources
+
+    doc = json.loads(run_cli("s = W @ x + b; L = logsumexp(s) - s[0]", "--W",
+                             "[[1, 2], [3, 4], [5, 6]]", "--x", "[0.5, -1]", "--b",
+                             "[0, 0, 1]", "--json").stdout)
+    schema = json.loads(resources.files("backpropviz").joinpath(
+        "schema", "backpropviz-2.schema.json").read_text())
+    jsonschema.validate(doc, schema)
+    assert doc["schema"] == "backpropviz/2"
+    shapes = {node["id"]: node["shape"] for node in doc["nodes"]}
+    # W, x, W @ x, b, s, logsumexp(s), s[0], L
+    assert [shapes[i] for i in range(len(shapes))] == [[3, 2], [2], [3], [3], [3], [], [], []]
+    assert np.shape(doc["gradients"]["W"]) == (3, 2)
+
+
+def test_scalar_documents_are_unchanged():
+    """No shape key, schema 1, and the same bytes whatever the array code does."""
+    text = run_cli("(x+y)*z", "--x", "3", "--y", "-2", "--z", "-4", "--json").stdout
+    doc = json.loads(text)
+    assert doc["schema"] == "backpropviz/1" and "shape" not in text
+    assert '{"id": 4, "op": "mul", "label": "*", "inputs": [2, 3], "value": -4.0, ' \
+           '"grad": 1.0, "local_grads": [-4.0, 1.0], "name": null, "param": null, ' \
+           '"span": [0, 7]}' in text
+
+
+def test_nonfinite_array_values_are_strings_in_json_and_flagged_in_the_table():
+    doc = json.loads(run_cli("sum(log(v))", "--v", "[1, 0, -1]", "--json").stdout)
+    node = doc["nodes"][1]
+    assert node["value"] == [0.0, "-inf", "nan"]
+    table = run_cli("sum(log(v))", "--v", "[1, 0, -1]", "--color", "never").stdout
+    assert "[0.0000, -inf, nan] !" in table
+
+
+# --- --check and what is not made for arrays yet -------------------------------------------
+
+def test_check_compares_every_element_with_sympy_and_finite_differences():
+    result = run_cli("y = W @ x + b; L = sum(relu(y)**2)", "--W", "[[1, -1], [0.5, 2]]",
+                     "--x", "[1, 1]", "--b", "[0, -1]", "--check", "--color", "never")
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = {line.split()[0] + (line.split()[1] if line.split()[1].endswith("]") else ""): line
+            for line in result.stdout.splitlines() if line.startswith(("W[", "x[", "b["))}
+    assert set(rows) == {"W[0,0]", "W[0,1]", "W[1,0]", "W[1,1]", "x[0]", "x[1]", "b[0]",
+                         "b[1]"}
+    # y = [0, 1.5]: relu sits at its kink on y[0], so W[0,:] and b[0] are kinks, not errors
+    assert "kink" in rows["b[0]"] and "ok" in rows["b[1]"]
+    assert " 3.000000 " in rows["b[1]"]  # 2 * relu(1.5) * 1
+
+
+def test_check_samples_large_arrays_with_a_note():
+    v = RNG.normal(size=1200)
+    report = traced("L = sum(tanh(v))", v=v).check()
+    assert report.ok and len(report.checks) == 1000
+    assert any("sample of 1,000 elements" in note for note in report.notes)
+    assert any("symbolic check skipped" in note for note in report.notes)
+
+
+@pytest.mark.parametrize("option, message", [
+    (["-o", "d.svg"], "-o d.svg: diagrams, lessons and --explain of vectors and matrices"),
+    (["--explain"], "--explain: diagrams, lessons and --explain"),
+    (["--exact"], "--exact works on numbers only"),
+])
+def test_what_arrays_do_not_have_yet_is_a_clear_error(option, message, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "backpropviz", "sum(v)", "--v", "[1, 2]",
+                             *option], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+    assert not (tmp_path / "d.svg").exists()
+
+
+def test_scalar_runs_do_not_import_numpy():
+    code = ("import sys, backpropviz; backpropviz.trace('(x+y)*z', x=1, y=2, z=3).to_json();"
+            "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
