@@ -405,8 +405,11 @@ def add_passes(report: Report, options: Options, budget: Budget | None = None) -
         from .budget import run_watched
         from .check import check_gradients
 
+        checker = check_gradients
+        if graph.store.shape is not None:  # values that are arrays: element by element
+            from .tensor_check import check_arrays as checker
         report = report._replace(check=run_watched(
-            lambda watch: check_gradients(graph, watch), "--check", graph, budget))
+            lambda watch: checker(graph, watch), "--check", graph, budget))
     if options.exact:
         from .budget import run_watched
         from .symbolic import exact_pass

@@ -197,11 +197,18 @@ def _shares(graph: Graph, i: int, vals: Sequence[Any], g: Any) -> tuple[Any, ...
     second = vals[b] if b >= 0 else _constant(graph, i)
     if rule.vjp is not None:
         return tuple(rule.vjp(np, g, vals[a], second, vals[i]))
-    if b >= 0:
-        da, db = rule.local(np, vals[a], vals[b], vals[i]) if rule.local else (0.0, 0.0)
-        return (g * da, g * db)
     assert rule.local is not None
-    return (g * rule.local(np, vals[a], vals[i], second),)
+    if b >= 0:
+        da, db = rule.local(np, vals[a], vals[b], vals[i])
+        return (_times(g, da), _times(g, db))
+    return (_times(g, rule.local(np, vals[a], vals[i], second)),)
+
+
+def _times(g: Any, local: Any) -> Any:
+    """g * local, without the array a product by 1 or -1 would make."""
+    if isinstance(local, float) and local in (1.0, -1.0):
+        return g if local == 1.0 else -g
+    return g * local
 
 
 def output_value(graph: Graph, values: Mapping[str, Any]) -> float:

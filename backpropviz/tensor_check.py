@@ -83,9 +83,10 @@ def _scalar_check(graph: Graph, values: dict[str, Any], count: int, notes: list[
     found: dict[str, tuple[float | None, bool]] = {}
     for name, names in unrolled.elements.items():
         for index in np.ndindex(names.shape):
-            c: GradientCheck = by_name[names[index]]
+            c: GradientCheck | None = by_name.get(names[index])
             label = name + (f"[{', '.join(map(str, index))}]" if index else "")
-            found[label] = (c.symbolic, c.status == "kink")
+            # (an element the output never reads is no variable of the scalar program)
+            found[label] = (0.0, False) if c is None else (c.symbolic, c.status == "kink")
     return found
 
 

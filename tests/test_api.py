@@ -54,10 +54,12 @@ def test_a_value_must_be_a_real_number(value, kind, shown):
 
 
 @pytest.mark.parametrize("value", [np.array([3.0]), np.array([3.0, 2.0])])
-def test_an_array_is_not_one_number(value):
-    with pytest.raises(TypeError) as caught:
+def test_an_array_is_a_vector_value(value):
+    """An array (even of one number) is a vector: the output x*2 is then one too, and a
+    clear error until it is reduced to one number."""
+    with pytest.raises(BackpropvizError, match=r"has shape \(\d,\): .* write sum\(\.\.\.\)"):
         trace("x*2", x=value)
-    assert str(caught.value) == "the value of 'x' must be a real number, not ndarray"
+    assert trace("sum(x*2)", x=value).gradients["x"].tolist() == [2.0] * len(value)
 
 
 @pytest.mark.parametrize("value, number", [

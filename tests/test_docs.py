@@ -56,7 +56,8 @@ def test_a_stale_readme_is_caught_and_rewritten():
 
 def test_a_stale_schema_is_caught_and_rewritten():
     current = docs.SCHEMA.read_text(encoding="utf-8")
-    stale = current.replace(f'"{LAST}"\n', f'"{LAST}x"\n')
+    last_scalar = [name for name, op in OPS.items() if not op.tensor][-1]  # (version 1's)
+    stale = current.replace(f'"{last_scalar}"\n', f'"{last_scalar}x"\n')
     assert stale != current
     assert docs.render_schema(stale) == current
 

@@ -11,7 +11,7 @@ import sympy
 
 import backpropviz
 from backpropviz import Wire, engine
-from backpropviz.ops import FUNCTIONS
+from backpropviz.ops import FUNCTION_OP, FUNCTIONS, OPS
 
 X, Y, Z = sympy.symbols("x y z", real=True)
 SYMBOLS = {"x": X, "y": Y, "z": Z}
@@ -271,7 +271,7 @@ POINT = {"x": 0.37, "y": -1.21, "z": 0.83}
 
 
 def test_random_cases_cover_every_function():
-    assert set(FUNCTIONS) <= RANDOM_USED
+    assert {f for f in FUNCTIONS if not OPS[FUNCTION_OP[f]].tensor} <= RANDOM_USED
     assert {"+", "-", "*", "/", "**", "**c", "neg"} <= RANDOM_USED
 
 

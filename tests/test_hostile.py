@@ -78,7 +78,7 @@ CORPUS: list[Case] = [
     case("call-a-call", "exp(x)(1)", "--x", "1"),
     case("star-args", "max(*x)", "--x", "1"),
     case("whitelisted-wrapping-open", f"exp({OPEN})"),
-    case("whitelisted-wrong-arity", "max(x)", "--x", "1"),
+    case("whitelisted-wrong-arity", "min(x)", "--x", "1"),
     case("function-as-value", "exp", "--x", "1"),
     # --- lambdas, comprehensions, subscripts ---
     case("lambda", f"lambda: {OPEN}"),

@@ -71,7 +71,7 @@ def test_schema_is_draft_2020_12(schema):
 def test_schema_op_enum_is_the_op_table(schema):
     ops = schema["$defs"]["node"]["properties"]["op"]["enum"]
     assert len(ops) == len(set(ops))
-    assert set(ops) == {"input", "const"} | set(OPS)
+    assert set(ops) == {"input", "const"} | {name for name, op in OPS.items() if not op.tensor}
 
 
 def test_schema_number_accepts_exactly_numbers_and_nonfinite_strings(schema):
@@ -157,7 +157,7 @@ OP_EXAMPLES = {
 
 
 def test_op_examples_cover_the_op_table():
-    assert set(OP_EXAMPLES) == set(OPS)
+    assert set(OP_EXAMPLES) == {name for name, op in OPS.items() if not op.tensor}
 
 
 @pytest.mark.parametrize("op", sorted(OP_EXAMPLES))

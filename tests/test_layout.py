@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("graph",),
     ("parse",),
     ("engine", "schedule", "values", "sources", "expand", "symbolic", "check", "steps",
-     "budget"),
+     "budget", "tensor", "unroll", "tensor_check"),
     ("render", "render.*", "files", "progress"),
     ("run",),
     ("cli", "__init__", "__main__", "api"),

@@ -73,7 +73,7 @@ CASES = [
     "v = x\nv = tanh(v*w0 + b0)\nv = tanh(v*w1 + b1)\n", "a = x\nb = a\na = 3\n",
     # errors: the fast route gives up, the tree route says what is wrong
     "x=", "x +", "(x", "x)", "x y", "foo(x)", "exp x", "pi = 3", "x = y; y = 2",
-    "y + (x = 2)", "a=1;b", "a;b", "x $ y", "x, y", "exp(x,)", "max(x)", "max(x, y, z)",
+    "y + (x = 2)", "a=1;b", "a;b", "x $ y", "x, y", "exp(x,)", "min(x)", "min(x, y, z)",
     "x == y", "c += 1", "-", "", "   ", "#", "x*", "max(,)", "a = a + 1", "x;;y", "exp()",
 ]
 

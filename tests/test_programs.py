@@ -699,7 +699,7 @@ def test_values_file_invalid_json(run, tmp_path):
     ("3", ["JSON object"]),
     ("null", ["JSON object"]),
     ('{"x": "1"}', ["'x'", "not a number"]),
-    ('{"x": [1]}', ["'x'", "not a number"]),
+    ('{"x": [1, "a"]}', ["'x'", "not a number"]),
     ('{"x": null}', ["'x'", "not a number"]),
     # like every other bad value, a NaN or Infinity literal names its key
     ('{"w": 1, "x": NaN}', ["'x'", "not a finite number"]),

@@ -142,7 +142,8 @@ def agree_with_unrolled(text: str, values: dict) -> None:
     scalar = evaluate(build_expression(flat.text), flat.values)
     assert scalar.value == pytest.approx(graph.value, rel=1e-12, abs=1e-12)
     for name, names in flat.elements.items():
-        want = np.vectorize(lambda n: scalar.gradients[n], otypes=[float])(names)
+        # (an element the output does not read is no variable of the scalar program: 0)
+        want = np.vectorize(lambda n: scalar.gradients.get(n, 0.0), otypes=[float])(names)
         got = np.asarray(graph.gradients[name])
         assert got.shape == want.shape
         scale = max(1.0, float(np.max(np.abs(want))))
@@ -474,3 +475,33 @@ def test_scalar_runs_do_not_import_numpy():
             "print('numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+TENSOR_EXAMPLES = {
+    "matmul": "sum(A @ v)", "transpose": "sum(A.T @ A)", "sum": "sum(v)",
+    "sum_axis": "sum(sum(A, 0))", "mean": "mean(v)", "mean_axis": "sum(mean(A, axis=1))",
+    "amax": "max(v)", "amax_axis": "sum(max(A, axis=0))", "index": "A[1, 0] + v[2]",
+    "softmax": "softmax(v)[0]", "logsumexp": "logsumexp(v)",
+}
+
+
+def test_tensor_examples_cover_every_array_op():
+    from backpropviz.ops import OPS
+
+    assert set(TENSOR_EXAMPLES) == {name for name, op in OPS.items() if op.tensor}
+
+
+@pytest.mark.parametrize("op", sorted(TENSOR_EXAMPLES))
+def test_every_array_op_gives_a_valid_version_2_document_and_agrees_with_unrolled(op):
+    jsonschema = pytest.importorskip("jsonschema")
+    from importlib import resources
+
+    schema = json.loads(resources.files("backpropviz").joinpath(
+        "schema", "backpropviz-2.schema.json").read_text())
+    text = TENSOR_EXAMPLES[op]
+    values = {"A": RNG.normal(size=(2, 3)), "v": RNG.normal(size=3)}
+    values = {k: v for k, v in values.items() if k in text}
+    doc = traced(text, **values).to_dict()
+    jsonschema.validate(doc, schema)
+    assert op in [n["op"] for n in doc["nodes"]]
+    agree_with_unrolled(text, values)
