@@ -1,8 +1,12 @@
-"""``--expand``: draw ``sigmoid`` and ``tanh`` as the primitive gates they are made of, as
-CS231n shows both views of the sigmoid neuron.
+"""``--expand``: draw ``sigmoid``, ``tanh``, ``softmax`` and ``logsumexp`` as the primitive
+gates they are made of, as CS231n shows both views of the sigmoid neuron.
 
 sigmoid(u) = 1/(1+exp(-u)) becomes ``*-1``, ``exp``, ``+1``, ``1/x``; tanh(u) =
-(exp(2u)-1)/(exp(2u)+1) becomes ``*2``, ``exp``, ``-1``, ``+1``, ``/`` (the exp value forks).
+(exp(2u)-1)/(exp(2u)+1) becomes ``*2``, ``exp``, ``-1``, ``+1``, ``/`` (the exp value forks);
+softmax(s) = exp(s) / sum(exp(s)) becomes ``exp``, a sum along the last axis (kept, so it
+divides each row) and ``/``; logsumexp(s) becomes ``exp``, ``Σ``, ``log``. (Written out,
+they are not shifted by the largest element as the single gates are: a value over about
+700 overflows.)
 The last gate keeps the name and the span of the call it replaces, so the output, the
 named wires and the variables are the same; the numbers agree to rounding. Each gate says
 what it computes in its own formula (``exp(-u)``: :attr:`Graph.texts`), not as the call.
@@ -13,7 +17,7 @@ from __future__ import annotations
 import re
 
 from .graph import Graph, Store
-from .ops import OPS
+from .ops import OPS, axis_label
 
 __all__ = ["expand"]
 
@@ -27,6 +31,12 @@ _RECIPES: dict[str, tuple[tuple[str, float | None, tuple[int, ...], str], ...]] 
              ("sub_const", 1.0, (2,), "exp(2*{u}) - 1"),
              ("add_const", 1.0, (2,), "exp(2*{u}) + 1"),
              ("div", None, (3, 4), "(exp(2*{u}) - 1)/(exp(2*{u}) + 1)")),
+    "softmax": (("exp", None, (0,), "exp({u})"),
+                ("sum_keep", -1.0, (1,), "sum(exp({u}), axis=-1)"),
+                ("div", None, (1, 2), "exp({u})/sum(exp({u}), axis=-1)")),
+    "logsumexp": (("exp", None, (0,), "exp({u})"),
+                  ("sum_axis", -1.0, (1,), "sum(exp({u}), axis=-1)"),
+                  ("log", None, (2,), "log(sum(exp({u}), axis=-1))")),
 }
 _ATOM = re.compile(r"[\w.]+")  # a name or a number: written without parentheses
 
@@ -50,7 +60,8 @@ def expand(graph: Graph) -> Graph:
         u = _argument(graph, old.a[i])
         for k, (gate, const, args, formula) in enumerate(recipe):
             text = None if const is None else f"{const:g}"
-            label = OPS[gate].label.format(c=text)
+            label = axis_label(gate, text or "") if OPS[gate].tensor else \
+                OPS[gate].label.format(c=text)
             ins = [made[arg] for arg in args] + [-1]
             name = old.name[i] if k == len(recipe) - 1 else None
             made.append(store.add(gate, label, ins[0], ins[1], start, end, name, const, text))

@@ -569,6 +569,14 @@ def _np_index_vjp(np: Any, g: Any, a: Any, index: Any, out: Any) -> tuple[Any]:
     return (grad,)
 
 
+def axis_label(name: str, axis: str) -> str:
+    """The label of a reduction along ``axis``, written small: ``Σ₁``, ``max₋₁``."""
+    return OPS[name].label.format(c=axis.translate(_SUBSCRIPTS))
+
+
+_SUBSCRIPTS = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
+
+
 def _tensor_only(*args: Any) -> Any:
     raise TypeError("this op works on arrays only (backpropviz.tensor)")
 
@@ -598,6 +606,11 @@ _TENSOR_OPS = [
         lambda np, a, c: np.sum(a, axis=int(c)),
         vjp=lambda np, g, a, c, o: (np.broadcast_to(np.expand_dims(g, int(c)), np.shape(a)) + 0.0,),
         shape=_reduced)),
+    _tensor_op("sum_keep", 1, "Σ{c}", "sum(x, c), kept as an axis of size 1", Array(
+        lambda np, a, c: np.sum(a, axis=int(c), keepdims=True),
+        vjp=lambda np, g, a, c, o: (np.broadcast_to(g, np.shape(a)) + 0.0,),
+        shape=lambda s, c: _reduced(s, c)[:_axis(s, c)] + (1,) + _reduced(s, c)[_axis(s, c):]),
+        about="a sum along one axis, kept as an axis of size 1 (--expand's softmax)"),
     _tensor_op("mean", 1, "mean", "mean(x)", Array(
         lambda np, a, c: np.mean(a),
         vjp=lambda np, g, a, c, o: (np.full(np.shape(a), g / np.size(a)),),

@@ -25,7 +25,7 @@ from typing import Callable, Iterator, List, Optional, Tuple, cast
 from .errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
 from .graph import Graph, PausedGC, Store
 from .ops import (AXIS_OP, BINARY_OPERATOR, CODE, CONSTANTS, FOLDED, FUNCTION_OP, FUNCTIONS,
-                  ONE_ARGUMENT_OP, OPS)
+                  ONE_ARGUMENT_OP, OPS, axis_label)
 
 __all__ = ["build_expression", "is_name", "normal_name"]
 
@@ -176,11 +176,6 @@ def _show_char(ch: str) -> str:
 
 def _arguments(count: int | str) -> str:
     return "1 argument" if count == 1 else f"{count} arguments"
-
-
-def _subscript(digits: str) -> str:
-    """``-1`` as ``₋₁``: an axis written small in a gate's label (``Σ₁``)."""
-    return digits.translate(str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉"))
 
 
 class _Parser:
@@ -590,8 +585,7 @@ class _Parser:
                              axis[1])
         a = x[0] if x[0] >= 0 else self.leaf(x)
         name, text = AXIS_OP[func], str(int(value))
-        self.row((name, self.labels[name].format(c=_subscript(text)), a, -1, value, text,
-                  start, end))
+        self.row((name, axis_label(name, text), a, -1, value, text, start, end))
         self.push((self.n, start, end, start, end, None, None))
         self.n += 1
 

@@ -209,6 +209,7 @@ _REDUCERS = {
     "matmul": _matmul,
     "sum": lambda a, b, c: _along(a, None, _sum),
     "sum_axis": lambda a, b, c: _along(a, c, _sum),
+    "sum_keep": lambda a, b, c: np.expand_dims(_along(a, c, _sum), int(c or 0)),
     "mean": lambda a, b, c: _along(a, None, _mean),
     "mean_axis": lambda a, b, c: _along(a, c, _mean),
     "amax": lambda a, b, c: _along(a, None, _max),

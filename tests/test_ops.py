@@ -72,7 +72,7 @@ def test_every_op_has_points():
     ops (matmul, sum, ...) are tested in test_tensor.py."""
     assert set(POINTS) == set(SCALAR_OPS)
     assert set(OPS) - set(SCALAR_OPS) == {
-        "matmul", "transpose", "sum", "sum_axis", "mean", "mean_axis", "amax", "amax_axis",
+        "matmul", "transpose", "sum", "sum_axis", "sum_keep", "mean", "mean_axis", "amax", "amax_axis",
         "index", "softmax", "logsumexp"}
 
 
@@ -351,7 +351,7 @@ def test_function_spellings_come_from_the_table():
     # operators and folded gates have no spelling: they are not functions of the grammar
     assert {op.name for op in OPS.values() if op.spelling is None} == {
         "add", "sub", "mul", "div", "pow", "add_const", "sub_const", "rsub_const", "mul_const",
-        "div_const", "rdiv_const", "pow_const", "rpow_const", "neg", "matmul", "sum_axis",
+        "div_const", "rdiv_const", "pow_const", "rpow_const", "neg", "matmul", "sum_axis", "sum_keep",
         "mean_axis", "amax", "amax_axis", "index"}
     assert parse.FUNCTIONS is FUNCTIONS and parse.CONSTANTS is CONSTANTS
 

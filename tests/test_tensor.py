@@ -133,10 +133,10 @@ def test_every_gradient_has_its_values_shape(text, shapes):
 
 # --- the oracle: the same program unrolled into scalars ---------------------------------
 
-def agree_with_unrolled(text: str, values: dict) -> None:
+def agree_with_unrolled(text: str, values: dict, expand: bool = False) -> None:
     """The array engine's gradients equal the scalar engine's on the unrolled program
     (to 1e-12, relative to the largest gradient)."""
-    graph = build_expression(text)
+    graph = backpropviz.run.build(text, expand=expand)
     evaluate(graph, values)
     flat = unroll(graph, values)
     scalar = evaluate(build_expression(flat.text), flat.values)
@@ -479,7 +479,7 @@ def test_scalar_runs_do_not_import_numpy():
 
 TENSOR_EXAMPLES = {
     "matmul": "sum(A @ v)", "transpose": "sum(A.T @ A)", "sum": "sum(v)",
-    "sum_axis": "sum(sum(A, 0))", "mean": "mean(v)", "mean_axis": "sum(mean(A, axis=1))",
+    "sum_axis": "sum(sum(A, 0))", "sum_keep": "sum(softmax(A) * A)", "mean": "mean(v)", "mean_axis": "sum(mean(A, axis=1))",
     "amax": "max(v)", "amax_axis": "sum(max(A, axis=0))", "index": "A[1, 0] + v[2]",
     "softmax": "softmax(v)[0]", "logsumexp": "logsumexp(v)",
 }
@@ -501,7 +501,28 @@ def test_every_array_op_gives_a_valid_version_2_document_and_agrees_with_unrolle
     text = TENSOR_EXAMPLES[op]
     values = {"A": RNG.normal(size=(2, 3)), "v": RNG.normal(size=3)}
     values = {k: v for k, v in values.items() if k in text}
-    doc = traced(text, **values).to_dict()
+    doc = traced(text, **values, expand=op == "sum_keep").to_dict()  # (only --expand makes it)
     jsonschema.validate(doc, schema)
     assert op in [n["op"] for n in doc["nodes"]]
+    agree_with_unrolled(text, values, expand=op == "sum_keep")
+
+
+@pytest.mark.parametrize("text, shapes", [
+    ("L = -log(softmax(s)[1])", {"s": (4,)}),
+    ("P = softmax(S); L = sum(P * G)", {"S": (3, 4), "G": (3, 4)}),
+    ("L = sum(logsumexp(S) * g) + sigmoid(logsumexp(v))", {"S": (2, 3), "g": (2,), "v": (3,)}),
+])
+def test_expand_writes_softmax_and_logsumexp_as_primitives_with_the_same_numbers(text, shapes):
+    values = {name: RNG.normal(size=shape) for name, shape in shapes.items()}
+    whole = backpropviz.trace(text, **values)
+    expanded = backpropviz.trace(text, **values, expand=True)
+    ops = [n.op for n in expanded.nodes]
+    assert "softmax" not in ops and "logsumexp" not in ops and "exp" in ops
+    assert expanded.value == pytest.approx(whole.value, rel=1e-12)
+    for name in shapes:
+        np.testing.assert_allclose(expanded.gradients[name], whole.gradients[name],
+                                   rtol=1e-12, atol=1e-14)
     agree_with_unrolled(text, values)
+    texts = {expanded.text(n) for n in expanded.nodes}
+    if "softmax" in text:
+        assert f"exp({'s' if 's' in shapes else 'S'})/sum(exp(" in " ".join(texts)
