@@ -43,7 +43,9 @@ def trace(expression: str, values: Mapping[str, float] | None = None, /, *,
     Values come as keyword arguments, or as a mapping for names that are not identifiers
     Python accepts as keywords (``output`` and ``expand`` among them); a keyword wins over
     the mapping. Each value is a finite real number (int, float, Fraction, Decimal, a numpy
-    scalar); a bool, a string, nan or inf is refused, as the command line refuses them. A
+    scalar) or an array of them (a NumPy array or nested lists: its gradient comes back
+    with the same shape); a bool, a string, nan or inf is refused, as the command line
+    refuses them. A
     value for a name the expression lacks is an error. ``output`` picks an assigned name as
     the output instead of the last statement; ``expand`` draws sigmoid and tanh as
     primitive gates. The command runs the same steps (:func:`backpropviz.run.run`), and

@@ -141,6 +141,8 @@ def agree_with_unrolled(text: str, values: dict, expand: bool = False) -> None:
     flat = unroll(graph, values)
     scalar = evaluate(build_expression(flat.text), flat.values)
     assert scalar.value == pytest.approx(graph.value, rel=1e-12, abs=1e-12)
+    for node in graph.nodes:  # every gradient has exactly its value's shape
+        assert np.shape(node.value) == np.shape(node.grad) == node.shape, node
     for name, names in flat.elements.items():
         # (an element the output does not read is no variable of the scalar program: 0)
         want = np.vectorize(lambda n: scalar.gradients.get(n, 0.0), otypes=[float])(names)

@@ -9,7 +9,7 @@ import re
 
 from backpropviz.errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
 from backpropviz.graph import Graph, Store
-from backpropviz.ops import BINARY_OPERATOR, FOLDED, FUNCTION_OP, OPS
+from backpropviz.ops import BINARY_OPERATOR, FOLDED, FUNCTION_OP, ONE_ARGUMENT_OP, OPS
 from backpropviz.ops import FUNCTIONS as _FUNCTIONS
 
 __all__ = [
@@ -362,7 +362,8 @@ def _expression(tokens: list[Token], i: int, text: str,
                     else:
                         group.args.append(operands.pop())
                         want = FUNCTIONS[group.func]
-                        if len(group.args) != want:
+                        one = len(group.args) == 1 and group.func in ONE_ARGUMENT_OP
+                        if len(group.args) != want and not one:
                             raise ExpressionSyntaxError(
                                 f"{group.func}() takes {_arguments(want)}, got {len(group.args)}",
                                 text, group.func_pos)
@@ -500,6 +501,8 @@ class _Builder:
                 inputs = tuple(self.const(c) if type(c) is Number else done.pop(id(c))  # type: ignore[arg-type]
                                for c in _children(expr))
                 op = "neg" if kind is Unary else FUNCTION_OP[expr.func]  # type: ignore[attr-defined]
+                if len(inputs) == 1 and op in ONE_ARGUMENT_OP:  # max(A): the largest element
+                    op = ONE_ARGUMENT_OP[op]
                 node_id = self.add(op, OPS[op].label, inputs, span)
             done[id(expr)] = node_id
         return done[id(tree)]
