@@ -273,6 +273,15 @@ def _np_relu(np: Any, x: Any, c: Any) -> Any:
     return np.maximum(x, 0.0)  # (nan stays nan, as in the scalar rule)
 
 
+def _np_relu_grad(np: Any, x: Any, o: Any, c: Any) -> Any:
+    """1 where x > 0, else 0 (0 at 0, as PyTorch), nan where x is nan."""
+    d = (np.asarray(x) > 0).astype(float)
+    nan = np.isnan(x)
+    if nan.any():
+        d[nan] = np.nan
+    return d
+
+
 def _np_pick(np: Any, a: Any, b: Any, first_wins: Any) -> tuple[Any, Any]:
     """:func:`_pick` elementwise: 1 to the chosen operand, 1/2 each at a tie."""
     tie, nan_in = a == b, np.isnan(a) | np.isnan(b)
@@ -384,7 +393,7 @@ _OPS = [
        lambda x, o, c: 1.0 if x > 0 else (0.0 if x == x else nan),
        lambda sp, x, c: sp.Max(0, x), "relu(x)", spelling="relu", about="max(x, 0)",
        derivative_text="1 if x > 0 else 0 (0 at 0)", kink=_at_zero("relu"), piecewise=True,
-       array=Array(_np_relu, lambda np, x, o, c: np.where(x > 0, 1.0, np.where(x == x, 0.0, x)))),
+       array=Array(_np_relu, _np_relu_grad)),
     Op("abs", 1, "abs", lambda x, c: abs(x), lambda x, o, c: _sign(x),
        lambda sp, x, c: sp.Abs(x), "abs(x)", spelling="abs", about="absolute value",
        derivative_text="sign(x) (0 at 0)", kink=_at_zero("abs"), piecewise=True,
@@ -492,7 +501,11 @@ def _np_matmul_vjp(np: Any, g: Any, a: Any, b: Any, out: Any) -> tuple[Any, Any]
     NumPy's batch broadcasting undone."""
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
-    g2 = np.reshape(g, np.shape(np.matmul(a2, b2)))
+    g2 = np.asarray(g)
+    if a.ndim == 1:  # (the row and the column a vector stood for, back in g)
+        g2 = np.expand_dims(g2, -1 if b.ndim == 1 else -2)
+    if b.ndim == 1:
+        g2 = np.expand_dims(g2, -1)
     ga = np.matmul(g2, np.swapaxes(b2, -1, -2))
     gb = np.matmul(np.swapaxes(a2, -1, -2), g2)
     return (np.reshape(unbroadcast(np, ga, a2.shape), a.shape),

@@ -164,3 +164,16 @@ def test_budgets_benchmark_measures_a_case_and_prints_its_row(tmp_path: Path) ->
     assert lines[0].split()[:5] == ["case", "exit", "seconds", "peak", "MB"]
     assert lines[2].startswith("--exact, iterated squaring (40 lines)")
     assert f"{row['seconds']:.1f}" in lines[2].split()
+
+
+def test_tensor_benchmark_quick_run_prints_its_table() -> None:
+    """benchmarks/tensor.py --quick: the MLP against NumPy by hand (it asserts the two agree)
+    and against the unrolled scalar program; no timing is asserted."""
+    script = BENCH.parent / "tensor.py"
+    result = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True,
+                            text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["workload", "backpropviz", "reference"]
+    assert any(line.startswith("MLP 64x64 @ 64x64, fwd+bwd") for line in lines)
+    assert any("vs unrolled" in line and "faster" in line for line in lines)
