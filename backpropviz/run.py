@@ -214,7 +214,8 @@ def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
 
 def _refuse_for_arrays(options: Options, targets: list[tuple[str, str]]) -> None:
     """What is not drawn or explained for vectors and matrices yet: a clear error."""
-    asked = [f"-o {path}" for path, fmt in targets if fmt != "json"]
+    asked = [f"-o {path}" if path != STDOUT else f"the {fmt} output"
+             for path, fmt in targets if fmt != "json"]
     asked += ["--steps"] * (options.steps_dir is not None) + ["--explain"] * bool(options.explain)
     if options.exact:
         raise OptionsError("--exact works on numbers only; for vectors and matrices use "
@@ -398,6 +399,8 @@ def add_passes(report: Report, options: Options, budget: Budget | None = None) -
     if budget is None:  # (a call from the Python API: its messages say timeout=)
         budget = Budget(options.timeout, "timeout=")
     graph = report.graph
+    if graph.store.shape is not None:
+        _refuse_for_arrays(options, [])
     if options.explain:
         report = _explain(report, options.explain, budget)
     if options.check:

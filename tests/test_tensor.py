@@ -528,3 +528,18 @@ def test_expand_writes_softmax_and_logsumexp_as_primitives_with_the_same_numbers
     texts = {expanded.text(n) for n in expanded.nodes}
     if "softmax" in text:
         assert f"exp({'s' if 's' in shapes else 'S'})/sum(exp(" in " ".join(texts)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda g: g.explain(), "--explain: diagrams, lessons and --explain of vectors"),
+    (lambda g: g.to_dot(), "the dot output: diagrams, lessons"),
+    (lambda g: g.lesson(), "the html output: diagrams, lessons"),
+    (lambda g: g.table(exact=True), "--exact works on numbers only"),
+])
+def test_the_api_refuses_what_is_not_made_for_arrays_yet(call, message):
+    from backpropviz.run import OptionsError
+
+    g = traced("L = sum(W @ x)", W=np.ones((2, 2)), x=[1, 2])
+    with pytest.raises(OptionsError, match=message):
+        call(g)
+    assert g._repr_svg_() is None  # Jupyter shows the text repr
