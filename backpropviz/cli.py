@@ -386,6 +386,10 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--full", is_flag=True,
               help="Print vectors and matrices whole in the table (by default an array of "
                    "over 6 numbers shows as min..max and its norm).")
+@click.option("--unroll", is_flag=True,
+              help="Write a program on vectors and matrices out as its scalar circuit, "
+                   "element by element (W_0_1 = ...), and show that: the table, --json, "
+                   "--explain, diagrams and lessons of the numbers CS231n draws.")
 @click.option("--grad-output", metavar="ones|JSON",
               help="Seed the gradient of an output that is a vector or matrix: 'ones', or "
                    "a JSON array of its shape (by default the output must be one number).")

@@ -81,6 +81,7 @@ class Options(NamedTuple):
     quiet: bool = False                   # also: no progress bar
     color: str = "auto"                   # --color auto|always|never (the table, --explain)
     full: bool = False                    # --full: arrays whole in the table
+    unroll: bool = False                  # --unroll: arrays as their scalar circuit
     grad_output: str | None = None        # --grad-output: 'ones' or a JSON array
 
     @classmethod
@@ -222,8 +223,9 @@ def _refuse_for_arrays(options: Options, targets: list[tuple[str, str]]) -> None
                            "--check (its sympy check unrolls arrays of up to 64 numbers)")
     if asked:
         raise OptionsError(f"{asked[0]}: diagrams, lessons and --explain of vectors and "
-                           "matrices are not made yet; the table, --json and --check show "
-                           "every value and gradient with its shape")
+                           "matrices are not made yet; --unroll draws their scalar circuit, "
+                           "and the table, --json and --check show every value and gradient "
+                           "with its shape")
 
 
 def _check_targets(options: Options) -> list[tuple[str, str]]:
@@ -344,9 +346,26 @@ def _evaluate(options: Options, source: str | None, text: str, progress: Progres
     graph = build(text, options.output_name, options.expand_gates)
     warnings: list[str] = []
     values = merge(graph, given, file_values, origin, warnings)
+    if options.unroll:
+        graph, values = unrolled(graph, values, options.grad_output)
     progress.phase("evaluate")
     evaluate(graph, values, _grad_output(options.grad_output))
     return Report(graph, source, tuple(warnings + graph.warnings))
+
+
+def unrolled(graph: Graph, values: dict[str, Any], grad_output: object = None
+             ) -> tuple[Graph, dict[str, Any]]:
+    """--unroll: the scalar program an array program stands for (``W_0_1 = ...``), and
+    each element's value, to run and show as any program of numbers."""
+    from .parse import build_expression
+    from .unroll import unroll
+
+    if grad_output is not None:
+        raise OptionsError("--unroll needs an output that is one number (no --grad-output)")
+    flat = unroll(graph, values)
+    scalar = build_expression(flat.text)
+    scalar.warnings = list(graph.warnings)  # (its own names are all read: none to warn of)
+    return scalar, flat.values
 
 
 def _grad_output(text: str | None) -> object:

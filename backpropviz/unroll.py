@@ -4,11 +4,15 @@
 circuit CS231n draws for scalars, one gate per multiplication and addition. The scalar
 passes on this program give every element's gradient independently of the array passes,
 which is how the tests and ``--check`` use it. Transposes and indexing make no statements
-(they only rename elements); each other gate makes one statement per element.
+(they only rename elements). A gate that is named, read more than once or the output makes
+one statement per element; any other is written into the formula that reads it, in
+parentheses (``y_0 = (W_0_0*x_0 + W_0_1*x_1) + b_0``), so the scalar program has a name for
+what the array program names and few others.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping
 
 import numpy as np
@@ -18,10 +22,10 @@ from .graph import Graph
 from .ops import OPS
 from .tensor import Shape, index_of, shapes
 
-__all__ = ["Unrolled", "unroll", "element_name", "MAX_UNROLL"]
+__all__ = ["Unrolled", "unroll", "element_name", "scalar_gates", "MAX_UNROLL"]
 
-#: The most statements an unrolled program may have.
-MAX_UNROLL = 20_000
+#: The most scalar gates an unrolled program may have (``--unroll`` draws each one).
+MAX_UNROLL = 2_000
 
 _BINARY = {"add": "{x} + {y}", "sub": "{x} - {y}", "mul": "{x}*{y}", "div": "{x}/{y}",
            "pow": "{x}**{y}", "max": "max({x}, {y})", "min": "min({x}, {y})"}
@@ -49,6 +53,11 @@ def unroll(graph: Graph, values: Mapping[str, Any], limit: int = MAX_UNROLL) -> 
     """The scalar program of ``graph`` at these values' shapes (its output: the output's
     element, which must be one number)."""
     node_shapes = shapes(graph, values)
+    gates = scalar_gates(graph, node_shapes)
+    if gates > limit:
+        raise LimitError(f"written out element by element the program would have about "
+                         f"{gates:,} scalar gates, more than the limit of {limit:,}: unroll "
+                         "a smaller case (fewer rows, a smaller batch)")
     writer = _Writer(graph, node_shapes, limit)
     scalar_values: dict[str, float] = {}
     elements: dict[str, Any] = {}
@@ -64,8 +73,31 @@ def unroll(graph: Graph, values: Mapping[str, Any], limit: int = MAX_UNROLL) -> 
     out = writer.elems[graph.output]
     if out.shape != ():
         raise LimitError("only a program whose output is one number can be unrolled")
-    writer.lines.append(str(out[()]))
+    if not writer.lines or not writer.lines[-1].startswith(f"{out[()]} = "):
+        writer.lines.append(str(out[()]))  # (the output is not the last statement)
     return Unrolled("\n".join(writer.lines), scalar_values, elements)
+
+
+def scalar_gates(graph: Graph, node_shapes: list[Shape]) -> int:
+    """About how many scalar gates the unrolled program has: one per element of each
+    gate, a product and a sum per term of ``@``, one per element reduced or normalised."""
+    s = graph.store
+    total = 0
+    for i, op in enumerate(s.op):
+        if s.a[i] < 0 or op in ("transpose", "index"):
+            continue
+        size = math.prod(node_shapes[i])
+        inputs = math.prod(node_shapes[s.a[i]])
+        if op == "matmul":
+            inner = node_shapes[s.a[i]][-1]
+            total += size * (2 * inner - 1)
+        elif op in ("softmax",):
+            total += size * (2 * node_shapes[i][-1] + 1)
+        elif OPS[op].tensor:
+            total += inputs * 2
+        else:
+            total += size
+    return total
 
 
 class _Writer:
@@ -79,6 +111,10 @@ class _Writer:
         self.used = set(graph.variable_ids)
         self.elems: list[Any] = [None] * len(node_shapes)
         s = graph.store
+        self.uses = [0] * len(node_shapes)
+        for x in (*s.a, *s.b):
+            if x >= 0:
+                self.uses[x] += 1
         for i, op in enumerate(s.op):
             if op == "const":
                 self.elems[i] = np.array(_constant_text(s.param[i]), dtype=object)
@@ -104,7 +140,9 @@ class _Writer:
         elif op == "index":
             self.elems[i] = np.asarray(a[index_of(s.param_text[i])], dtype=object)
         else:
-            self.elems[i] = self.assign(i, _formulas(op, a, b, s.param[i], self.shapes[i]))
+            formulas = _formulas(op, a, b, s.param[i], self.shapes[i])
+            inline = self.uses[i] == 1 and s.name[i] is None and i != self.graph.output
+            self.elems[i] = _grouped(formulas) if inline else self.assign(i, formulas)
 
     def assign(self, i: int, formulas: Any) -> Any:
         """One statement per element of gate ``i``; its elements are their names."""
@@ -113,10 +151,30 @@ class _Writer:
         for index in np.ndindex(formulas.shape):
             names[index] = self.fresh(element_name(base, index))
             self.lines.append(f"{names[index]} = {formulas[index]}")
-        if len(self.lines) > self.limit:
-            raise LimitError(f"the unrolled program would have more than {self.limit:,} "
-                             "statements")
         return names
+
+
+def _grouped(formulas: Any) -> Any:
+    """Each formula in parentheses, to be read inside another (a call such as ``exp(x)``
+    needs none)."""
+    out = np.empty(formulas.shape, dtype=object)
+    for index in np.ndindex(formulas.shape):
+        text = formulas[index]
+        out[index] = text if _one_call(text) else f"({text})"
+    return out
+
+
+def _one_call(text: str) -> bool:
+    """``exp(x + y)``: a name and the parentheses of its call around all the rest."""
+    head, paren, _ = text.partition("(")
+    if not paren or not head.isidentifier() or not text.endswith(")"):
+        return False
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch == ")":
+            return k == len(text) - 1
+    return False
 
 
 def _constant_text(value: float | None) -> str:

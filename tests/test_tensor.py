@@ -543,3 +543,44 @@ def test_the_api_refuses_what_is_not_made_for_arrays_yet(call, message):
     with pytest.raises(OptionsError, match=message):
         call(g)
     assert g._repr_svg_() is None  # Jupyter shows the text repr
+
+
+# --- --unroll: the scalar circuit ------------------------------------------------------------
+
+LAYER = ("s = W @ x + b; L = logsumexp(s) - s[0]", "--W", "[[0.2, -0.5], [1.5, 1.3], [0, 0.25]]",
+         "--x", "[2, -1]", "--b", "[0.1, -0.3, 0.2]")
+
+
+def test_unroll_gives_each_element_the_tensor_gradient():
+    tensor = json.loads(run_cli(*LAYER, "--json").stdout)
+    flat = json.loads(run_cli(*LAYER, "--unroll", "--json").stdout)
+    assert flat["schema"] == "backpropviz/1" and flat["value"] == pytest.approx(tensor["value"])
+    for name, grad in tensor["gradients"].items():
+        for index in np.ndindex(np.shape(grad)):
+            element = "_".join([name, *map(str, index)])
+            assert flat["gradients"][element] == pytest.approx(np.asarray(grad)[index],
+                                                               rel=1e-12, abs=1e-15)
+    ops = [n["op"] for n in flat["nodes"]]
+    assert ops.count("mul") == 6 and ops.count("exp") == 3 and "matmul" not in ops
+    # the program reads as the notes write a linear layer: one line per output element
+    assert flat["expression"].splitlines()[0] == "s_0 = (W_0_0*x_0 + W_0_1*x_1) + b_0"
+
+
+def test_unroll_draws_element_names_with_subscripts(tmp_path):
+    out = tmp_path / "layer.svg"
+    result = run_cli(*LAYER, "--unroll", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    svg = out.read_text()
+    import re
+    texts = re.findall(r">([^<>]+)</text>", svg)
+    assert "W" in texts and "01" in texts and "21" in texts  # W with subscript 01 ...
+    assert not [t for t in texts if "W_" in t]
+
+
+def test_unroll_refuses_a_big_program_with_its_size_and_the_limit():
+    big = json.dumps(np.ones((40, 40)).tolist())
+    result = run_cli("L = sum(W @ W)", "--W", big, "--unroll")
+    assert result.returncode == 2
+    # 1,600 elements of 40 products and 39 sums each, and a sum of 1,600 (2 a number)
+    assert "about 129,600 scalar gates, more than the limit of 2,000" in result.stderr
+    assert result.stderr.count("\n") == 1

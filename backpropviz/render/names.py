@@ -1,5 +1,6 @@
 """Variable names as a teacher writes them: ``w0`` as w with subscript 0, ``x_1`` as x with
-subscript 1, ``theta`` as the Greek letter.
+subscript 1, ``theta`` as the Greek letter, and an element of a matrix ``W_0_1`` as W with
+subscript 01 (``W_10_2`` as W with 10,2).
 
 Two spellings: Graphviz HTML-like markup for diagrams, and plain Unicode for captions (digits
 become subscript digits; a subscript with letters stays ``x_in``, Unicode has no letters for
@@ -36,8 +37,16 @@ def _split(name: str) -> tuple[str, str]:
         return match.group(1), match.group(2)
     base, sep, sub = name.partition("_")
     if sep and base and sub:
-        return base, sub
+        return base, _indices(sub)
     return name, ""
+
+
+def _indices(sub: str) -> str:
+    """An element's indices ``0_1`` as ``01`` (``10_2`` as ``10,2``); other text as is."""
+    parts = sub.split("_")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts):
+        return sub
+    return ("" if all(len(p) == 1 for p in parts) else ",").join(parts)
 
 
 def name_html(name: str, size: int | None = None) -> str:
@@ -59,6 +68,6 @@ def name_text(name: str) -> str:
     base = GREEK.get(base, base)
     if not sub:
         return base
-    if sub.isdigit():
+    if sub.replace(",", "").isdigit():
         return base + sub.translate(_SUBSCRIPT_DIGITS)
     return f"{base}_{GREEK.get(sub, sub)}"
