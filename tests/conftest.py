@@ -5,7 +5,8 @@ Tests marked ``@pytest.mark.needs_dot`` render through Graphviz's ``dot``. Witho
 are skipped, unless ``BACKPROPVIZ_REQUIRE_DOT=1`` is set (CI sets it): then they fail, so
 nothing is skipped silently there. ``needs_embedded`` (graphviz-pure) and ``needs_chromium``
 (Debian's ``chromium`` on PATH and Playwright, from the ``browser`` extra;
-``BACKPROPVIZ_REQUIRE_CHROMIUM=1``) work alike.
+``BACKPROPVIZ_REQUIRE_CHROMIUM=1``) work alike, and so does ``needs_cjk_font`` (a font with
+Chinese glyphs for fontconfig; ``BACKPROPVIZ_REQUIRE_CJK_FONT=1``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ REQUIRE_EMBEDDED_ENV = "BACKPROPVIZ_REQUIRE_EMBEDDED"
 
 REQUIRE_CHROMIUM_ENV = "BACKPROPVIZ_REQUIRE_CHROMIUM"
 
+REQUIRE_CJK_FONT_ENV = "BACKPROPVIZ_REQUIRE_CJK_FONT"
+
+
+def cjk_font_files() -> list[str]:
+    """The font files fontconfig knows for Chinese (none without fc-list)."""
+    if shutil.which("fc-list") is None:
+        return []
+    listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True)
+    return sorted({line.split(":")[0] for line in listed.stdout.splitlines() if line.strip()})
+
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip a test whose Graphviz engine (or browser) is missing, or fail it where CI
@@ -57,6 +68,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if importlib.util.find_spec("playwright") is None:
             _missing(REQUIRE_CHROMIUM_ENV, "Playwright for Python is not installed",
                      "pip install '.[browser]'")
+    if item.get_closest_marker("needs_cjk_font") is not None and not cjk_font_files():
+        _missing(REQUIRE_CJK_FONT_ENV, "no font with Chinese glyphs is installed",
+                 "apt install fonts-wqy-zenhei")
 
 
 def _missing(require_env: str, what: str, fix: str) -> None:
