@@ -26,17 +26,14 @@ LATIN = ("w*x + b", "--w", "2", "--x", "3", "--b", "1", "--title", "backprop")
 
 
 def without_cjk_fonts(tmp_path: Path) -> dict[str, str]:
-    """An environment whose fontconfig has every font folder but those of Chinese fonts."""
-    cjk_dirs = {str(Path(f).parent) for f in cjk_font_files()}
-    roots = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
-    dirs = sorted({str(p.parent) for root in roots if root.exists()
-                   for p in root.rglob("*") if p.suffix.lower() in (".ttf", ".otf", ".ttc",
-                                                                      ".pfb", ".woff2")}
-                  - cjk_dirs)
+    """An environment whose fontconfig is the system's, with every Chinese font rejected."""
+    rejected = "".join(f"<glob>{f}</glob>" for f in cjk_font_files())
     conf = tmp_path / "fonts.conf"
     conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-                    "<fontconfig>\n" + "".join(f"  <dir>{d}</dir>\n" for d in dirs)
-                    + f"  <cachedir>{tmp_path / 'fc-cache'}</cachedir>\n</fontconfig>\n")
+                    "<fontconfig>\n  <include ignore_missing=\"yes\">/etc/fonts/fonts.conf"
+                    f"</include>\n  <selectfont><rejectfont>{rejected}</rejectfont>"
+                    f"</selectfont>\n  <cachedir>{tmp_path / 'fc-cache'}</cachedir>\n"
+                    "</fontconfig>\n")
     return {**os.environ, "FONTCONFIG_FILE": str(conf)}
 
 
@@ -57,3 +54,33 @@ def test_chinese_names_and_titles_are_drawn_with_real_glyphs(tmp_path, suffix):
     # the comparison is fair: without Chinese text the two font setups draw the same
     assert draw(LATIN, tmp_path / f"l1{suffix}") == draw(LATIN, tmp_path / f"l2{suffix}",
                                                          missing_env)
+
+
+def screenshot(html: Path, env: dict[str, str] | None) -> bytes:
+    """The lesson's first step as headless chromium shows it, fonts from ``env``'s
+    fontconfig."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, env=env,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(html.as_uri())
+        page.wait_for_timeout(200)
+        shot: bytes = page.screenshot()
+        browser.close()
+    return shot
+
+
+@pytest.mark.needs_chromium
+def test_the_html_lesson_shows_chinese_with_real_glyphs(tmp_path):
+    missing_env = without_cjk_fonts(tmp_path)
+    chinese = tmp_path / "zh.html"
+    latin = tmp_path / "en.html"
+    draw(CHINESE, chinese)
+    draw(LATIN, latin)
+    assert screenshot(chinese, None) != screenshot(chinese, missing_env)
+    assert screenshot(latin, None) == screenshot(latin, missing_env)
