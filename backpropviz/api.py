@@ -121,6 +121,8 @@ def explain(graph: Graph, passes: str = "backward", precision: int | None = None
 
     settings = options({"explain": passes, "precision": precision, "timeout": timeout})
     report = add_passes(Report(graph), settings)
+    if report.explanation is not None:  # (a program on arrays)
+        return "\n".join(report.explanation)
     out = io.StringIO()
     render_explain(graph, report.steps or [], report.names or [], settings.decimals, out,
                    color=False)

@@ -447,6 +447,9 @@ def _print_results(report: Report, options: Options) -> None:
         color = options.use_color
         render_table(graph, decimals=table_decimals, exact=report.exact, color=color,
                      full=options.full)
+        if report.explanation is not None:
+            click.echo()
+            click.echo("\n".join(report.explanation))
         if report.steps is not None and report.names is not None:
             from .render.explain import render_explain
 

@@ -34,7 +34,7 @@ class Store:
     """
 
     __slots__ = ("op", "code", "label", "a", "b", "name", "param", "param_text", "start", "end",
-                 "value", "grad", "da", "db", "shape")
+                 "value", "grad", "da", "db", "shape", "shares")
 
     def __init__(self) -> None:
         self.op: list[str] = []
@@ -52,6 +52,9 @@ class Store:
         self.da: list[float | None] | None = None
         self.db: list[float | None] | None = None
         self.shape: list[tuple[int, ...]] | None = None  # set when values are arrays
+        # ... and then, per gate, what it sends back along each input (its Jacobians are
+        # not stored, so local derivatives stay None): (share to a, share to b or None)
+        self.shares: list[tuple[Any, Any] | None] | None = None
 
     def add(self, op: str, label: str, a: int, b: int, start: int, end: int,
             name: str | None = None, param: float | None = None,
@@ -291,7 +294,13 @@ class Graph:
         """Every edge, in evaluation order of the gate it feeds. A gate the output does not
         depend on sends nothing back: its wires carry a gradient of 0 (not 0 * inf)."""
         reach = reaches_output(self)
+        shares = self.store.shares
         for node in self.nodes:
+            if shares is not None:  # arrays: each wire's gradient is the gate's share
+                sent: tuple[Any, Any] = shares[node.id] or (None, None)
+                for slot, src in enumerate(node.inputs):
+                    yield Wire(src, node.id, slot, math.nan, sent[slot])
+                continue
             live, grad, inputs = reach[node.id], node.grad, node.inputs
             for slot, (src, local) in enumerate(zip(inputs, node.local_grads or
                                                     (math.nan,) * len(inputs))):

@@ -125,6 +125,7 @@ class Report(NamedTuple):
     outputs: tuple[Output, ...] = ()      # -o, written
     frames: tuple[tuple[str, Rendered], ...] = ()  # --steps, written
     engine: str | None = None             # the Graphviz engine that drew (its description)
+    explanation: tuple[str, ...] | None = None  # --explain of a program on arrays: its lines
 
     @property
     def ok(self) -> bool:
@@ -217,15 +218,15 @@ def _refuse_for_arrays(options: Options, targets: list[tuple[str, str]]) -> None
     """What is not drawn or explained for vectors and matrices yet: a clear error."""
     asked = [f"-o {path}" if path != STDOUT else f"the {fmt} output"
              for path, fmt in targets if fmt != "json"]
-    asked += ["--steps"] * (options.steps_dir is not None) + ["--explain"] * bool(options.explain)
+    asked += ["--steps"] * (options.steps_dir is not None)
     if options.exact:
         raise OptionsError("--exact works on numbers only; for vectors and matrices use "
                            "--check (its sympy check unrolls arrays of up to 64 numbers)")
     if asked:
-        raise OptionsError(f"{asked[0]}: diagrams, lessons and --explain of vectors and "
-                           "matrices are not made yet; --unroll draws their scalar circuit, "
-                           "and the table, --json and --check show every value and gradient "
-                           "with its shape")
+        raise OptionsError(f"{asked[0]}: diagrams and lessons of vectors and matrices are "
+                           "not made yet; --unroll draws their scalar circuit, and the "
+                           "table, --explain, --json and --check show every value and "
+                           "gradient with its shape")
 
 
 def _check_targets(options: Options) -> list[tuple[str, str]]:
@@ -420,7 +421,9 @@ def add_passes(report: Report, options: Options, budget: Budget | None = None) -
     graph = report.graph
     if graph.store.shape is not None:
         _refuse_for_arrays(options, [])
-    if options.explain:
+    if options.explain and graph.store.shape is not None:
+        report = _explain_arrays(report, options.explain, options.decimals)
+    elif options.explain:
         report = _explain(report, options.explain, budget)
     if options.check:
         from . import symbolic  # noqa: F401  (sympy, imported once here, not in each worker)
@@ -439,6 +442,21 @@ def add_passes(report: Report, options: Options, budget: Budget | None = None) -
         report = report._replace(exact=run_watched(
             lambda watch: exact_pass(graph, watch), "--exact", graph, budget))
     return report
+
+
+def _explain_arrays(report: Report, explain: str, decimals: int) -> Report:
+    """--explain of a program on arrays: the forward pass gate by gate, and the reverse
+    pass as the vector-Jacobian product of each gate, with shapes."""
+    from .render.array_explain import array_explain, array_forward
+    from .steps import display_names
+
+    names = display_names(report.graph)
+    lines: list[str] = []
+    if explain in ("forward", "both"):
+        lines += array_forward(report.graph, names, decimals)
+    if explain in ("backward", "both"):
+        lines += ([""] if lines else []) + array_explain(report.graph, names, decimals)
+    return report._replace(explanation=tuple(lines), names=names)
 
 
 def _explain(report: Report, explain: str, budget: Budget) -> Report:

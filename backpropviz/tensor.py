@@ -118,11 +118,14 @@ def evaluate_arrays(graph: Graph, values: Mapping[str, Any],
     (their Jacobians are not stored); each gradient is the vector-Jacobian products' sum."""
     node_shapes = shapes(graph, values)
     seed = _seed(graph, node_shapes[graph.output], grad_output)
+    shares: list[tuple[Any, Any] | None] = [None] * len(node_shapes)
     with np.errstate(all="ignore"):  # 1/0 is inf and log(-1) nan, as the scalar passes
         vals = _forward(graph, values)
-        grads = _backward(graph, vals, seed)
+        grads = _backward(graph, vals, seed, shares)
     s = graph.store
     s.shape = node_shapes
+    s.shares = [None if sent is None else (_stored(sent[0]), None if sent[1] is None
+                                           else _stored(sent[1])) for sent in shares]
     s.value = [_stored(v) for v in vals]
     s.grad = [_stored(g) for g in grads]
     s.da = [None] * len(vals)
@@ -170,10 +173,11 @@ def _forward(graph: Graph, values: Mapping[str, Any]) -> list[Any]:
     return vals
 
 
-def _backward(graph: Graph, vals: Sequence[Any], seed: Any) -> list[Any]:
+def _backward(graph: Graph, vals: Sequence[Any], seed: Any,
+              shares: list[tuple[Any, Any] | None]) -> list[Any]:
     """Reverse evaluation order, each gate's inputs in slot order (as the scalar pass), so
     a node's gradient is summed in the same order; a node the output does not reach gets
-    zeros of its shape."""
+    zeros of its shape. ``shares[gate]`` gets what the gate sent to each input."""
     s = graph.store
     grads: list[Any] = [None] * len(vals)
     grads[graph.output] = seed
@@ -182,9 +186,12 @@ def _backward(graph: Graph, vals: Sequence[Any], seed: Any) -> list[Any]:
         if g is None or a < 0:
             continue
         b = s.b[i]
+        sent = []
         for src, share in zip((a, b), _shares(graph, i, vals, g)):
             share = unbroadcast(np, share, np.shape(vals[src]))
+            sent.append(share)
             grads[src] = share if grads[src] is None else grads[src] + share
+        shares[i] = (sent[0], sent[1] if len(sent) > 1 else None)
     return [np.zeros(np.shape(v)) if g is None else g for g, v in zip(grads, vals)]
 
 

@@ -4,6 +4,7 @@ against the scalar engine on the same program unrolled element by element."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -461,8 +462,9 @@ def test_check_samples_large_arrays_with_a_note():
 
 
 @pytest.mark.parametrize("option, message", [
-    (["-o", "d.svg"], "-o d.svg: diagrams, lessons and --explain of vectors and matrices"),
-    (["--explain"], "--explain: diagrams, lessons and --explain"),
+    (["-o", "d.svg"], "-o d.svg: diagrams and lessons of vectors and matrices are not made "
+     "yet; --unroll draws their scalar circuit"),
+    (["--steps", "frames"], "--steps: diagrams and lessons of vectors"),
     (["--exact"], "--exact works on numbers only"),
 ])
 def test_what_arrays_do_not_have_yet_is_a_clear_error(option, message, tmp_path):
@@ -531,9 +533,8 @@ def test_expand_writes_softmax_and_logsumexp_as_primitives_with_the_same_numbers
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda g: g.explain(), "--explain: diagrams, lessons and --explain of vectors"),
-    (lambda g: g.to_dot(), "the dot output: diagrams, lessons"),
-    (lambda g: g.lesson(), "the html output: diagrams, lessons"),
+    (lambda g: g.to_dot(), "the dot output: diagrams and lessons"),
+    (lambda g: g.lesson(), "the html output: diagrams and lessons"),
     (lambda g: g.table(exact=True), "--exact works on numbers only"),
 ])
 def test_the_api_refuses_what_is_not_made_for_arrays_yet(call, message):
@@ -584,3 +585,68 @@ def test_unroll_refuses_a_big_program_with_its_size_and_the_limit():
     # 1,600 elements of 40 products and 39 sums each, and a sum of 1,600 (2 a number)
     assert "about 129,600 scalar gates, more than the limit of 2,000" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+# --- --explain with shapes ----------------------------------------------------------------
+
+NUMBER = r"-?(?:\d+\.\d+(?:e[-+]\d+)?|inf|nan)"
+
+
+def shown_numbers(text: str) -> list[float]:
+    return [float(x) for x in re.findall(NUMBER, text)]
+
+
+def explained(text: str, values: dict) -> tuple[list[str], object]:
+    g = traced(text, **values)
+    return g.explain("backward").splitlines(), g
+
+
+@pytest.mark.parametrize("text, shapes", PROGRAMS)
+def test_every_number_of_every_explained_step_is_the_engines(text, shapes):
+    """Each step's numbers (a use's share, or a node's whole gradient) are the engine's,
+    rounded to the 2 decimals shown; each step names the shapes."""
+    from backpropviz.steps import display_names
+
+    values = {name: RNG.normal(size=shape) if shape else float(RNG.normal())
+              for name, shape in shapes.items()}
+    lines, g = explained(text, values)
+    names = display_names(g)
+    by_name = {name: i for i, name in enumerate(names)}
+    wires = {(w.dst, w.src): w.grad for w in g.wires()}
+    checked = 0
+    node = None
+    for line in lines[2:]:
+        head = re.match(r"\s*\d+\. ∂\S+/∂(\S+) = (.*)", line)
+        via = re.match(r"\s+via (\S+): (.*)", line)
+        if head:
+            node = by_name[head.group(1)]
+            want, body = g.nodes[node].grad, head.group(2)
+        elif via:
+            want, body = wires[(by_name[via.group(1)], node)], via.group(2)
+        else:
+            continue
+        assert body.endswith("]") and "[" in body, line  # [shapes] close every step
+        numbers = body.rsplit("   [", 1)[0]
+        if " = " not in numbers:
+            continue  # too big to write out: min..max instead
+        shown = numbers.rsplit(" = ", 1)[1]
+        if ".." in shown:
+            continue
+        got = np.array(shown_numbers(shown))
+        np.testing.assert_allclose(got, np.round(np.ravel(want), 2), atol=0.0051, err_msg=line)
+        checked += 1
+    assert checked >= 3
+
+
+def test_explain_writes_the_vectorized_rules_with_their_shapes():
+    lines, _ = explained("y = W @ x + b; L = sum(y * y)",
+                         {"W": RNG.normal(size=(2, 3)), "x": RNG.normal(size=3),
+                          "b": RNG.normal(size=2)})
+    text = "\n".join(lines)
+    assert "∂L/∂W = ∂L/∂n2 · xᵀ = [[" in text and "[(2)·(3)ᵀ = (2×3), an outer product]" in text
+    assert "∂L/∂x = Wᵀ · ∂L/∂n2 = [" in text and "[(3×2)·(2) = (3)]" in text
+    batch, _ = explained("L = sum(X @ W + b)", {"X": RNG.normal(size=(4, 3)),
+                                                 "W": RNG.normal(size=(3, 2)),
+                                                 "b": RNG.normal(size=2)})
+    assert any("∂L/∂b = Σ over axis 0 of ∂L/∂L" not in line and "Σ over axis 0 of" in line
+               and "[4×2 → 2: it was broadcast" in line for line in batch)

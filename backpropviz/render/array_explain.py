@@ -1,0 +1,213 @@
+"""``--explain`` for programs on arrays: each step of the reverse pass as the rule for
+vectorized gradients (CS231n's "gradients for vectorized operations"), with the shapes
+written out and, for small arrays, the numbers.
+
+``∂L/∂W = ∂L/∂y · xᵀ   (3)·(2)ᵀ = (3×2)``: the vector-Jacobian product of each gate, read
+from the op and the shapes; the numbers are the engine's (the share each gate sent back,
+stored by the array passes), never recomputed here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Sequence
+
+from ..graph import Graph
+from ..ops import OPS
+from ..schedule import COMPLETE, readers, reverse_pass
+from .arrays import INLINE, array_cell, shape_text
+
+__all__ = ["array_explain", "array_forward", "vjp_rule"]
+
+#: Arrays of at most this many numbers are written out in a step.
+SHOWN = max(INLINE, 16)
+
+
+def array_explain(graph: Graph, names: Sequence[str], decimals: int = 2) -> list[str]:
+    """The reverse pass, one step a node in the order backprop completes them."""
+    s = graph.store
+    out = names[graph.output]
+    uses = readers(graph)
+    lines = ["Backward pass (gradients by the chain rule, output to inputs; ⊙ multiplies "
+             "element by element, · is the matrix product, [shapes] at the end):",
+             f" 1. ∂{out}/∂{out} = 1  (start at the output)"]
+    index = 1
+    for event in reverse_pass(graph, uses):
+        node = event.node
+        if event.kind != COMPLETE or not event.live or s.op[node] == "const" \
+                or node == graph.output:
+            continue
+        index += 1
+        lines.extend(_step(graph, node, uses[node], names, decimals, index))
+    return lines
+
+
+def array_forward(graph: Graph, names: Sequence[str], decimals: int = 2) -> list[str]:
+    """The forward pass: each variable and gate with its shape and (if small) its value."""
+    from .text import computes
+
+    s = graph.store
+    lines = ["Forward pass (values, inputs to output):"]
+    for node in graph.nodes:
+        if node.op == "const":
+            continue
+        what = "" if node.op == "input" else f" = {computes(graph, node)}"
+        lines.append(f"{len(lines):2d}. {names[node.id]}{what}"
+                     f"{_numbers(s.value[node.id] if s.value else None, decimals)}"
+                     f"   [{shape_text(node.shape)}]")
+    return lines
+
+
+def _step(graph: Graph, node: int, uses: list[tuple[int, int]], names: Sequence[str],
+          decimals: int, index: int) -> list[str]:
+    """One node: its use's rule with the numbers and shapes, or at a fork each use's and
+    their sum."""
+    s = graph.store
+    out, name = names[graph.output], names[node]
+    parts = []
+    for gate, slot in uses:
+        rule, shapes = vjp_rule(graph, gate, slot, names)
+        sent = s.shares[gate] if s.shares else None
+        share = None if sent is None else sent[slot]
+        parts.append((gate, rule.split(" = ", 1)[1], _numbers(share, decimals), shapes))
+    if len(parts) == 1:
+        _, rule, numbers, shapes = parts[0]
+        return [f"{index:2d}. ∂{out}/∂{name} = {rule}{numbers}   [{shapes}]"]
+    total = _numbers(s.grad[node] if s.grad else None, decimals)
+    shape = shape_text(s.shape[node]) if s.shape else "scalar"
+    return [f"{index:2d}. ∂{out}/∂{name} = the sum over its {len(parts)} uses{total}   "
+            f"[{shape}]",
+            *(f"      via {names[gate]}: {rule}{numbers}   [{shapes}]"
+              for gate, rule, numbers, shapes in parts)]
+
+
+def _numbers(value: Any, decimals: int) -> str:
+    """`` = [0.52, -0.13]`` for a small array or a number; nothing for a large one."""
+    if value is None:
+        return ""
+    size = 1 if isinstance(value, float) else value.size
+    return f" = {array_cell(value, decimals)}" if size <= SHOWN else ""
+
+
+def vjp_rule(graph: Graph, gate: int, slot: int, names: Sequence[str]) -> tuple[str, str]:
+    """(``∂L/∂x = Wᵀ · ∂L/∂y``, ``(2×3)·(3) = (2)``): what ``gate`` sends back along input
+    ``slot``, as the notes write it, and the shapes that make it."""
+    s = graph.store
+    shapes = s.shape or [()] * len(s.op)
+    op, a, b = s.op[gate], s.a[gate], s.b[gate]
+    src = a if slot == 0 else b
+    out = names[graph.output]
+    g = f"∂{out}/∂{names[gate]}"
+    lhs = f"∂{out}/∂{names[src]} = "
+    if op == "matmul":
+        product, made = _matmul_rule(g, names[a], names[b], shapes[a], shapes[b], slot)
+        return lhs + product, made
+    rule = _RULES.get(op)
+    constant = s.param_text[gate] or ""
+    if op in ("mean", "mean_axis"):  # the n of the mean
+        own = shapes[a]
+        constant = str(_size(own) if op == "mean" else own[int(s.param[gate] or 0)])
+    if rule is not None:
+        text = rule(g, names[a], names[b] if b >= 0 else "", slot, constant)
+    else:
+        text = f"{g} ⊙ {_local(op, names[src], s.param_text[gate])}"
+    summed, made = _broadcast_note(shapes[gate], shapes[src])
+    if summed:
+        text = f"Σ over {summed} of " + (f"({text})" if " " in text else text)
+    return lhs + text, made
+
+
+def _matmul_rule(g: str, a: str, b: str, sa: tuple[int, ...], sb: tuple[int, ...],
+                 slot: int) -> tuple[str, str]:
+    """Y = A · B sends ∂L/∂Y · Bᵀ to A and Aᵀ · ∂L/∂Y to B (a vector as a row or a column)."""
+    out_shape = _matmul_shape(sa, sb)
+    gs, ta, tb = _dims(out_shape), _dims(sa[::-1]), _dims(sb[::-1])
+    if slot == 0:
+        if len(sb) == 1 and len(sa) == 2:  # y = W x: an outer product
+            return f"{g} · {b}ᵀ", f"({gs})·({_dims(sb)})ᵀ = ({_dims(sa)}), an outer product"
+        if len(sa) == 1 and len(sb) == 1:
+            return f"{g} · {b}", f"()·({_dims(sb)}) = ({_dims(sa)})"
+        return f"{g} · {b}ᵀ", f"({gs})·({tb}) = ({_dims(sa)})"
+    if len(sa) == 1 and len(sb) == 2:
+        return f"{a}ᵀ · {g}", f"({_dims(sa)})·({gs})ᵀ = ({_dims(sb)}), an outer product"
+    if len(sa) == 1 and len(sb) == 1:
+        return f"{g} · {a}", f"()·({_dims(sa)}) = ({_dims(sb)})"
+    return f"{a}ᵀ · {g}", f"({ta})·({gs}) = ({_dims(sb)})"
+
+
+def _matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    return a[:-1] + b[:-2] + b[-1:] if len(b) > 1 else a[:-1]
+
+
+def _dims(shape: tuple[int, ...]) -> str:
+    return "×".join(map(str, shape))
+
+
+def _broadcast_note(out: tuple[int, ...], own: tuple[int, ...]) -> tuple[str, str]:
+    """(the axes summed over, the shapes): nothing and ``3``; ``scalar → 3`` where a gradient
+    is spread out; ``axis 0`` and ``4×3 → 3`` where broadcasting is undone
+    (a bias added to each row of a batch: its gradient is the sum over the batch)."""
+    if out == own:
+        return "", shape_text(own)
+    if _size(out) < _size(own):
+        return "", f"{shape_text(out)} → {shape_text(own)}"
+    extra = len(out) - len(own)
+    axes = list(range(extra)) + [extra + k for k, n in enumerate(own) if n == 1 and
+                                 out[extra + k] != 1]
+    where = "axis" if len(axes) == 1 else "axes"
+    return (f"{where} {', '.join(map(str, axes))}",
+            f"{shape_text(out)} → {shape_text(own)}: it was broadcast, so its uses add up")
+
+
+def _size(shape: tuple[int, ...]) -> int:
+    size = 1
+    for n in shape:
+        size *= n
+    return size
+
+
+def _local(op: str, x: str, c: str | None) -> str:
+    """The op's local derivative written with the input's name (``1 - tanh(h)**2``)."""
+    text = OPS[op].derivative_text.split(" (")[0]
+    text = re.sub(r"\bx\b", x, text)
+    return re.sub(r"\bc\b", c or "c", text)
+
+
+def _axis_text(c: str) -> str:
+    return f"axis {c}"
+
+
+_RULES: dict[str, Any] = {
+    "add": lambda g, a, b, k, c: g,
+    "sub": lambda g, a, b, k, c: g if k == 0 else f"-{g}",
+    "mul": lambda g, a, b, k, c: f"{g} ⊙ {b if k == 0 else a}",
+    "div": lambda g, a, b, k, c: f"{g} ⊙ 1/{b}" if k == 0 else f"{g} ⊙ (-{a}/{b}²)",
+    "add_const": lambda g, a, b, k, c: g, "sub_const": lambda g, a, b, k, c: g,
+    "rsub_const": lambda g, a, b, k, c: f"-{g}", "neg": lambda g, a, b, k, c: f"-{g}",
+    "mul_const": lambda g, a, b, k, c: f"{c} · {g}",
+    "div_const": lambda g, a, b, k, c: f"{g} / {c}",
+    "transpose": lambda g, a, b, k, c: f"({g})ᵀ",
+    "sum": lambda g, a, b, k, c: f"{g} copied to every element",
+    "sum_axis": lambda g, a, b, k, c: f"{g} copied along {_axis_text(c)}",
+    "sum_keep": lambda g, a, b, k, c: f"{g} copied along {_axis_text(c)}",
+    "mean": lambda g, a, b, k, c: f"{g} / {c}, copied to every element",
+    "mean_axis": lambda g, a, b, k, c: f"{g} / {c}, copied along the axis",
+    "amax": lambda g, a, b, k, c: f"{g} at the largest element, 0 elsewhere",
+    "amax_axis": lambda g, a, b, k, c: f"{g} at the largest along {_axis_text(c)}, 0 elsewhere",
+    "index": lambda g, a, b, k, c: f"{g} at [{c}], 0 elsewhere",
+    "softmax": lambda g, a, b, k, c: f"p ⊙ ({g} - Σ {g} ⊙ p), p = softmax({a})",
+    "logsumexp": lambda g, a, b, k, c: f"{g} · softmax({a})",
+    "tanh": lambda g, a, b, k, c: f"{g} ⊙ (1 - tanh({a})²)",
+    "sigmoid": lambda g, a, b, k, c: f"{g} ⊙ σ({a})(1 - σ({a}))",
+    "exp": lambda g, a, b, k, c: f"{g} ⊙ exp({a})",
+    "relu": lambda g, a, b, k, c: f"{g} ⊙ [{a} > 0]",
+    "pow_const": lambda g, a, b, k, c: f"{g} ⊙ {c}·{a}^{_minus_one(c)}" if c != "2"
+    else f"{g} ⊙ 2{a}",
+}
+
+
+def _minus_one(c: str) -> str:
+    try:
+        return f"{float(c) - 1:g}"
+    except ValueError:
+        return f"({c}-1)"
