@@ -261,7 +261,8 @@ NAME += expr (-= *= /=), optionally ending in a bare expression; its output is t
 statement. Read it from a file with -f FILE or @FILE, or from stdin with '-'.
 
 Give every variable a value with --NAME VALUE (or --var NAME=VALUE for names that clash with
-the options below), or from a JSON file with --values. Prints a table by default; --json
+the options below), or from a JSON file with --values. A value may be a vector or matrix
+as a JSON list: --W "[[1, 2], [3, 4]]". Prints a table by default; --json
 prints JSON; -o writes a CS231n-style circuit diagram (.svg .png .pdf .dot .gv), a
 step-by-step lesson (.html stepper, .gif) or the JSON; --steps DIR writes the lesson's frames.
 
@@ -269,6 +270,9 @@ step-by-step lesson (.html stepper, .gif) or the JSON; --steps DIR writes the le
 Grammar: numbers (2, 0.5, 1e-3), + - * / ** ^ (power), unary minus, parentheses,
 {grammar_help()}
 Every other name is a variable. In files, '#' starts a comment.
+Arrays: A @ B (matrix product), A.T, p[2], A[1, 0], sum(A), sum(A, axis),
+mean(A, axis=1), max(A), max(A, axis=0); everything else works element by element,
+broadcasting as NumPy does.
 
 \b
 Examples:
@@ -282,6 +286,8 @@ Examples:
   backpropviz "sigmoid(w*x + b)" --w 2 --x -1 --b 1 --expand --steps frames/
   backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --json | jq .gradients
   backpropviz "x*json" --x 2 --var json=3
+  backpropviz "s = W @ x + b; L = logsumexp(s) - s[0]" --W "[[1, 2], [3, 4]]" \\
+      --x "[1, -1]" --b "[0, 1]" --explain --unroll
 
 \b
 Exit status: 0 ok, 1 --check found a gradient that disagrees,
@@ -300,7 +306,8 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
               help="A variable's value; repeatable. For names such as 'json' or 'var'.")
 @click.option("--values", "values_file", metavar="FILE",
               shell_complete=complete_path,
-              help="Variable values from a JSON object {name: number} in FILE ('-' for stdin). "
+              help="Variable values from a JSON object {name: number or nested lists of "
+                   "numbers} in FILE ('-' for stdin). "
                    "Values on the command line win; names the program does not use are "
                    "skipped with a warning.")
 @click.option("--output", "output_name", metavar="NAME",
@@ -439,6 +446,7 @@ def _print_results(report: Report, options: Options) -> None:
         from .render.json_doc import iter_json
 
         _write_utf8(iter_json(graph, decimals=options.decimals, steps=report.steps,
+                              explanation=report.explanation,
                               names=report.names, check=report.check, exact=report.exact))
     elif not options.quiet:
         from .render.table import TABLE_DECIMALS, render_check, render_table

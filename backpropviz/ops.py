@@ -17,7 +17,7 @@ import math
 from typing import Any, Callable, NamedTuple
 
 __all__ = ["Op", "Array", "OPS", "TENSOR_OPS", "AXIS_OP", "ONE_ARGUMENT_OP", "ShapeMismatch",
-           "show_shape", "broadcast_shape", "unbroadcast", "BINARY_OPERATOR", "FOLDED", "FUNCTIONS", "CONSTANTS", "FUNCTION_OP",
+           "show_shape", "broadcast_shape", "unbroadcast", "matmul_shape", "BINARY_OPERATOR", "FOLDED", "FUNCTIONS", "CONSTANTS", "FUNCTION_OP",
            "CODE", "grammar_help"]
 
 inf = math.inf
@@ -466,7 +466,7 @@ def show_shape(shape: tuple[int, ...]) -> str:
     return f"({shape[0]},)" if len(shape) == 1 else "(" + ",".join(map(str, shape)) + ")"
 
 
-def _matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+def matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     """NumPy's matmul shape rule, with the inner sizes and both shapes named when it fails."""
     if not a or not b:
         raise ShapeMismatch(f"cannot multiply {show_shape(a)} @ {show_shape(b)}: '@' needs "
@@ -544,7 +544,8 @@ def _index_shape(shape: tuple[int, ...], index: tuple[int, ...]) -> tuple[int, .
     """``A[i, j]``'s shape, or which index is out of range."""
     if len(index) > len(shape):
         raise ShapeMismatch(f"{len(index)} indices for shape {show_shape(shape)}, which has "
-                            f"{len(shape)} ax{'i' if len(shape) == 1 else 'e'}s")
+                            f"{len(shape)} ax{'i' if len(shape) == 1 else 'e'}s"
+                            + (" (a number cannot be indexed)" if not shape else ""))
     for k, (i, n) in enumerate(zip(index, shape)):
         if not -n <= i < n:
             raise ShapeMismatch(f"index {i} is out of range for axis {k} of size {n} "
@@ -604,7 +605,7 @@ def _tensor_op(name: str, arity: int, label: str, formula: str, array: Array,
 
 _TENSOR_OPS = [
     _tensor_op("matmul", 2, "@", "x @ y", Array(
-        lambda np, a, b: np.matmul(a, b), vjp=_np_matmul_vjp, shape=_matmul_shape),
+        lambda np, a, b: np.matmul(a, b), vjp=_np_matmul_vjp, shape=matmul_shape),
         about="matrix product (vector @ vector: the dot product)",
         derivative_text="g @ yᵀ, xᵀ @ g"),
     _tensor_op("transpose", 1, "ᵀ", "transpose(x)", Array(

@@ -361,10 +361,20 @@ def unrolled(graph: Graph, values: dict[str, Any], grad_output: object = None
     from .parse import build_expression
     from .unroll import unroll
 
+    from .engine import uses_arrays
+    from .unroll import MAX_UNROLL
+
     if grad_output is not None:
         raise OptionsError("--unroll needs an output that is one number (no --grad-output)")
+    if not uses_arrays(graph, values):
+        raise OptionsError("--unroll writes vectors and matrices out element by element; "
+                           "this program has none")
     flat = unroll(graph, values)
     scalar = build_expression(flat.text)
+    if scalar.gate_count > MAX_UNROLL:
+        raise LimitError(f"written out element by element the program has {scalar.gate_count:,} "
+                         f"scalar gates, more than the limit of {MAX_UNROLL:,}: unroll a "
+                         "smaller case (fewer rows, a smaller batch)")
     scalar.warnings = list(graph.warnings)  # (its own names are all read: none to warn of)
     return scalar, flat.values
 
@@ -373,6 +383,9 @@ def _grad_output(text: str | None) -> object:
     """--grad-output: 'ones', or a JSON array (the output's gradient, element by element)."""
     if text is None or text.strip() == "ones":
         return None if text is None else "ones"
+    if not text.lstrip().startswith("["):
+        raise OptionsError(f"--grad-output: expected 'ones' or a JSON array of the output's "
+                           f"shape, not '{shorten(text)}'")
     from .values import number
 
     return number(text, "--grad-output")

@@ -90,6 +90,15 @@ def operator_at(graph: Graph, i: int) -> int:
     return start + found if found >= 0 else start
 
 
+def _after_operand(text: str, at: int) -> bool:
+    """Whether an operand ends just before ``at`` (blanks aside): then the symbol there is
+    a binary operator, not a unary minus."""
+    k = at - 1
+    while k >= 0 and text[k] in " \t\r\n":
+        k -= 1
+    return k >= 0 and (text[k].isalnum() or text[k] in ")]_")
+
+
 def _top_level(text: str, symbol: str, right_assoc: bool) -> int:
     """The offset of the binary ``symbol`` outside parentheses in ``text`` (the last one, or
     for ``**`` the first), or -1."""
@@ -101,8 +110,7 @@ def _top_level(text: str, symbol: str, right_assoc: bool) -> int:
             depth += 1
         elif ch in ")]":
             depth -= 1
-        elif depth == 0 and text[:m.start()].rstrip()[-1:].isalnum() | \
-                (text[:m.start()].rstrip()[-1:] in (")", "]", "_")):
+        elif depth == 0 and _after_operand(text, m.start()):
             hits.append(m.start())
     if not hits:
         return -1

@@ -4,10 +4,11 @@
 circuit CS231n draws for scalars, one gate per multiplication and addition. The scalar
 passes on this program give every element's gradient independently of the array passes,
 which is how the tests and ``--check`` use it. Transposes and indexing make no statements
-(they only rename elements). A gate that is named, read more than once or the output makes
-one statement per element; any other is written into the formula that reads it, in
-parentheses (``y_0 = (W_0_0*x_0 + W_0_1*x_1) + b_0``), so the scalar program has a name for
-what the array program names and few others.
+(they only rename elements). A gate read once, element by element (by an elementwise gate
+of its own shape or a sum), and not named, is written into the formula that reads it, in
+parentheses (``y_0 = (W_0_0*x_0 + W_0_1*x_1) + b_0``); every other gate makes one statement
+per element, so no element is computed twice and the scalar program names what the array
+program names. A softmax makes its exponentials and each row's sum once.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ MAX_UNROLL = 2_000
 
 _BINARY = {"add": "{x} + {y}", "sub": "{x} - {y}", "mul": "{x}*{y}", "div": "{x}/{y}",
            "pow": "{x}**{y}", "max": "max({x}, {y})", "min": "min({x}, {y})"}
+#: Gates that read each element of their input once (so it can be written into them).
+_READS_EACH_ONCE = frozenset({"sum", "sum_axis", "sum_keep", "mean", "mean_axis", "amax",
+                              "amax_axis", "logsumexp"})
 _FOLDED = {"add_const": "{x} + {c}", "sub_const": "{x} - {c}", "rsub_const": "{c} - {x}",
            "mul_const": "{x}*{c}", "div_const": "{x}/{c}", "rdiv_const": "{c}/{x}",
            "pow_const": "{x}**{c}", "rpow_const": "{c}**{x}", "neg": "-{x}"}
@@ -112,12 +116,16 @@ class _Writer:
         self.elems: list[Any] = [None] * len(node_shapes)
         s = graph.store
         self.uses = [0] * len(node_shapes)
-        for x in (*s.a, *s.b):
-            if x >= 0:
-                self.uses[x] += 1
+        self.reader = [-1] * len(node_shapes)
+        for j, (x, y) in enumerate(zip(s.a, s.b)):
+            for src in (x, y):
+                if src >= 0:
+                    self.uses[src] += 1
+                    self.reader[src] = j
         for i, op in enumerate(s.op):
             if op == "const":
-                self.elems[i] = np.array(_constant_text(s.param[i]), dtype=object)
+                self.elems[i] = np.array(_constant_text(s.param[i], s.param_text[i]),
+                                         dtype=object)
 
     def variable(self, i: int, name: str, shape: Shape) -> Any:
         names = np.empty(shape, dtype=object)
@@ -140,13 +148,35 @@ class _Writer:
         elif op == "index":
             self.elems[i] = np.asarray(a[index_of(s.param_text[i])], dtype=object)
         else:
-            formulas = _formulas(op, a, b, s.param[i], self.shapes[i])
-            inline = self.uses[i] == 1 and s.name[i] is None and i != self.graph.output
-            self.elems[i] = _grouped(formulas) if inline else self.assign(i, formulas)
+            formulas = self.softmax(i, a) if op == "softmax" else \
+                _formulas(op, a, b, s.param[i], self.shapes[i], s.param_text[i])
+            self.elems[i] = _grouped(formulas) if self.inline(i) else self.assign(i, formulas)
+
+    def inline(self, i: int) -> bool:
+        """Whether gate ``i``'s elements can be written into their one reader: it reads each
+        once (an elementwise gate of the same shape, or a sum)."""
+        s = self.graph.store
+        if self.uses[i] != 1 or s.name[i] is not None or i == self.graph.output:
+            return False
+        j = self.reader[i]
+        op = s.op[j]
+        if op in _READS_EACH_ONCE:
+            return True
+        return not OPS[op].tensor and self.shapes[j] == self.shapes[i]
+
+    def softmax(self, i: int, a: Any) -> Any:
+        """exp of each element and each row's sum as statements, once; the quotients."""
+        base = self.graph.store.name[i] or f"n{i}"
+        exps = self.assign_named(base + "e", _elementwise("exp({x})", a.shape, x=a))
+        sums = self.assign_named(base + "s", _along(exps, -1, _sum))
+        return _elementwise("{x}/{y}", a.shape, x=exps, y=np.expand_dims(sums, -1))
 
     def assign(self, i: int, formulas: Any) -> Any:
         """One statement per element of gate ``i``; its elements are their names."""
-        base = self.graph.store.name[i] or f"n{i}"
+        return self.assign_named(self.graph.store.name[i] or f"n{i}", formulas)
+
+    def assign_named(self, base: str, formulas: Any) -> Any:
+        """One statement per element, named ``base_i_j``; the names."""
         names = np.empty(formulas.shape, dtype=object)
         for index in np.ndindex(formulas.shape):
             names[index] = self.fresh(element_name(base, index))
@@ -177,20 +207,52 @@ def _one_call(text: str) -> bool:
     return False
 
 
-def _constant_text(value: float | None) -> str:
-    text = repr(float(value or 0.0))
+def _constant_text(value: float | None, written: str | None = None) -> str:
+    """A constant as the program wrote it (``2``, ``pi``), else exactly; a negative one in
+    parentheses."""
+    text = written if written and float(value or 0.0) == _written_value(written) \
+        else repr(float(value or 0.0))
     return f"({text})" if text.startswith("-") else text
 
 
-def _formulas(op: str, a: Any, b: Any, c: float | None, shape: Shape) -> Any:
+def _written_value(text: str) -> float | None:
+    from .ops import CONSTANTS
+
+    try:
+        return CONSTANTS.get(text.lstrip("-"), None) or float(text)
+    except ValueError:
+        return None
+
+
+def _map(fn: Any, elements: Any) -> Any:
+    out = np.empty(np.shape(elements), dtype=object)
+    for index in np.ndindex(out.shape):
+        out[index] = fn(elements[index])
+    return out
+
+
+def _unwrapped(text: str) -> str:
+    """``(x_0*2)`` as ``x_0*2``: outer parentheses around everything dropped."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0:
+            return text[1:-1] if k == len(text) - 1 else text
+    return text
+
+
+def _formulas(op: str, a: Any, b: Any, c: float | None, shape: Shape,
+              written: str | None = None) -> Any:
     """The formula of each element of gate ``op`` (an object array of ``shape``)."""
     if op in _BINARY:
         return _elementwise(_BINARY[op], shape, x=a, y=b)
     if op in _FOLDED:
-        return _elementwise(_FOLDED[op], shape, x=a, c=_constant_text(c))
+        return _elementwise(_FOLDED[op], shape, x=a, c=_constant_text(c, written))
     spelling = OPS[op].spelling
-    if not OPS[op].tensor and spelling is not None:
-        return _elementwise(spelling + "({x})", shape, x=a)
+    if not OPS[op].tensor and spelling is not None:  # (a call needs no more parentheses)
+        return _elementwise(spelling + "({x})", shape, x=_map(_unwrapped, a))
     return _REDUCERS[op](a, b, c)
 
 
@@ -248,17 +310,6 @@ def _max(items: list[str]) -> str:
     return text
 
 
-def _softmax(a: Any, b: Any, c: Any) -> Any:
-    """exp(x_j) / (exp(x_0) + ... + exp(x_n)) along the last axis."""
-    out = np.empty(a.shape, dtype=object)
-    for index in np.ndindex(a.shape[:-1]):
-        row = a[index]
-        total = " + ".join(f"exp({y})" for y in row)
-        for j, x in enumerate(row):
-            out[(*index, j)] = f"exp({x})/({total})"
-    return out
-
-
 def _logsumexp(a: Any, b: Any, c: Any) -> Any:
     return _along(a, -1, lambda items: f"log({' + '.join(f'exp({x})' for x in items)})")
 
@@ -272,6 +323,5 @@ _REDUCERS = {
     "mean_axis": lambda a, b, c: _along(a, c, _mean),
     "amax": lambda a, b, c: _along(a, None, _max),
     "amax_axis": lambda a, b, c: _along(a, c, _max),
-    "softmax": _softmax,
     "logsumexp": _logsumexp,
 }

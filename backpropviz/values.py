@@ -53,29 +53,40 @@ def _nested_shape(doc: object, where: str) -> tuple[int, ...]:
         for k, row in enumerate(level):
             if not isinstance(row, list) or len(row) != size:
                 raise ValuesError(f"{where}: ragged array: at depth {len(shape)} item {k} "
-                                  f"{_what(row)}, the first has {size} (rows must be equal)")
+                                  f"{_what(row)}, the first has {_items(size)} (rows must be "
+                                  "equal)")
         shape.append(size)
         if len(shape) > MAX_RANK:
             raise ValuesError(f"{where}: more than {MAX_RANK} nested levels (at most "
                               f"{MAX_RANK} axes)")
-        if _product(shape) > MAX_ELEMENTS:
+        if math.prod(shape) > MAX_ELEMENTS:
             raise ValuesError(f"{where}: more than {MAX_ELEMENTS:,} numbers")
         level = [x for row in level for x in row]  # type: ignore[attr-defined]
-    for x in level:
+    for k, x in enumerate(level):
+        if isinstance(x, list):
+            raise ValuesError(f"{where}: ragged array: item {k} at depth {len(shape)} is a "
+                              "list where the others are numbers (rows must be equal)")
         if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise ValuesError(f"{where}: {shorten(repr(x), 20)} is not a number")
+            raise ValuesError(f"{where}: {_shown(x)} is not a number")
     return tuple(shape)
 
 
 def _what(row: object) -> str:
-    return f"has {len(row)} items" if isinstance(row, list) else f"is {shorten(repr(row), 20)}"
+    return f"has {_items(len(row))}" if isinstance(row, list) else f"is {_shown(row)}"
 
 
-def _product(shape: Sequence[int]) -> int:
-    out = 1
-    for n in shape:
-        out *= n
-    return out
+def _items(count: int) -> str:
+    return "1 item" if count == 1 else f"{count} items"
+
+
+def _shown(value: object) -> str:
+    """A JSON value as JSON writes it (``true``, ``"a"``), short."""
+    import json
+
+    try:
+        return shorten(json.dumps(value), 20)
+    except (TypeError, ValueError):
+        return shorten(repr(value), 20)
 
 
 def _checked(np: Any, values: Any, where: str, shape: tuple[int, ...] | None = None) -> Any:

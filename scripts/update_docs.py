@@ -96,6 +96,13 @@ def render_tensor_schema(_: str) -> str:
     for key in ("value", "grad"):
         node["properties"][key] = {**TENSOR, "description": node["properties"][key]["description"]}
     node["required"].insert(node["required"].index("value"), "shape")
+    node["properties"]["index"] = {
+        "type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 4,
+        "description": "An index gate's indices (p[2]: [2]; A[1, -1]: [1, -1])."}
+    props["explanation"] = {
+        "type": "array", "items": {"type": "string"},
+        "description": "With --explain: its lines (the passes with every gate's rule, "
+                       "shapes and numbers)."}
     node["properties"]["local_grads"]["description"] += (" Empty for every gate of a program "
                                                          "with arrays (its Jacobians are not "
                                                          "stored).")

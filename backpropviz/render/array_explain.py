@@ -9,11 +9,12 @@ stored by the array passes), never recomputed here.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Sequence
 
 from ..graph import Graph
-from ..ops import OPS
+from ..ops import OPS, matmul_shape
 from ..schedule import COMPLETE, readers, reverse_pass
 from .arrays import INLINE, array_cell, shape_text
 
@@ -106,11 +107,15 @@ def vjp_rule(graph: Graph, gate: int, slot: int, names: Sequence[str]) -> tuple[
     constant = s.param_text[gate] or ""
     if op in ("mean", "mean_axis"):  # the n of the mean
         own = shapes[a]
-        constant = str(_size(own) if op == "mean" else own[int(s.param[gate] or 0)])
+        constant = str(math.prod(own) if op == "mean" else own[int(s.param[gate] or 0)])
     if rule is not None:
         text = rule(g, names[a], names[b] if b >= 0 else "", slot, constant)
     else:
         text = f"{g} ⊙ {_local(op, names[src], s.param_text[gate])}"
+    if OPS[op].tensor:  # a transpose, an index, a reduction: the shapes, nothing summed
+        made = shape_text(shapes[src]) if shapes[gate] == shapes[src] else \
+            f"{shape_text(shapes[gate])} → {shape_text(shapes[src])}"
+        return lhs + text, made
     summed, made = _broadcast_note(shapes[gate], shapes[src])
     if summed:
         text = f"Σ over {summed} of " + (f"({text})" if " " in text else text)
@@ -119,24 +124,37 @@ def vjp_rule(graph: Graph, gate: int, slot: int, names: Sequence[str]) -> tuple[
 
 def _matmul_rule(g: str, a: str, b: str, sa: tuple[int, ...], sb: tuple[int, ...],
                  slot: int) -> tuple[str, str]:
-    """Y = A · B sends ∂L/∂Y · Bᵀ to A and Aᵀ · ∂L/∂Y to B (a vector as a row or a column)."""
-    out_shape = _matmul_shape(sa, sb)
-    gs, ta, tb = _dims(out_shape), _dims(sa[::-1]), _dims(sb[::-1])
-    if slot == 0:
-        if len(sb) == 1 and len(sa) == 2:  # y = W x: an outer product
-            return f"{g} · {b}ᵀ", f"({gs})·({_dims(sb)})ᵀ = ({_dims(sa)}), an outer product"
-        if len(sa) == 1 and len(sb) == 1:
-            return f"{g} · {b}", f"()·({_dims(sb)}) = ({_dims(sa)})"
-        return f"{g} · {b}ᵀ", f"({gs})·({tb}) = ({_dims(sa)})"
-    if len(sa) == 1 and len(sb) == 2:
-        return f"{a}ᵀ · {g}", f"({_dims(sa)})·({gs})ᵀ = ({_dims(sb)}), an outer product"
-    if len(sa) == 1 and len(sb) == 1:
-        return f"{g} · {a}", f"()·({_dims(sa)}) = ({_dims(sb)})"
-    return f"{a}ᵀ · {g}", f"({ta})·({gs}) = ({_dims(sb)})"
+    """Y = A · B sends ∂L/∂Y · Bᵀ to A and Aᵀ · ∂L/∂Y to B (a vector as a row or a column;
+    over a batch, the last two axes are the matrix and a broadcast operand sums the batch)."""
+    out = matmul_shape(sa, sb)
+    if len(sa) == 1 and len(sb) == 1:  # the dot product: a number times the other vector
+        return (f"{g} · {b}", f"scalar · {_p(sb)} = {_p(sa)}") if slot == 0 else \
+            (f"{g} · {a}", f"scalar · {_p(sa)} = {_p(sb)}")
+    if slot == 0 and len(sb) == 1:  # y = W x: an outer product
+        rule, shapes = f"{g} · {b}ᵀ", f"{_p(out)}·{_p(sb)}ᵀ"
+        made, own, what = out + sb, sa, ", an outer product"
+    elif slot == 1 and len(sa) == 1:  # y = xᵀ W
+        rule, shapes = f"{a} · {g}ᵀ", f"{_p(sa)}·{_p(out)}ᵀ"
+        made, own, what = sa + out[-1:], sb, ", an outer product"
+    elif slot == 0:
+        rule, shapes = f"{g} · {b}ᵀ", f"{_p(out)}·{_p(_swapped(sb))}"
+        made, own, what = out[:-1] + sa[-1:], sa, ""
+    else:
+        rule, shapes = f"{a}ᵀ · {g}", f"{_p(_swapped(sa))}·{_p(out)}"
+        made, own, what = (out[:-2] if len(sb) > 1 else out[:-1]) + sb[-2:], sb, ""
+    if made != own:  # the operand was broadcast over the batch: its uses add up
+        return f"Σ over the batch of {rule}", f"{shapes} = {_p(made)} → {_p(own)}{what}"
+    return rule, f"{shapes} = {_p(own)}{what}"
 
 
-def _matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
-    return a[:-1] + b[:-2] + b[-1:] if len(b) > 1 else a[:-1]
+def _swapped(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of the transpose as a matrix product reads it: the last two axes swapped."""
+    return shape[:-2] + shape[-1:] + shape[-2:-1] if len(shape) > 1 else shape
+
+
+def _p(shape: tuple[int, ...]) -> str:
+    """A shape inside a product of shapes: ``(3×2)``, ``scalar``."""
+    return f"({shape_text(shape)})" if shape else "scalar"
 
 
 def _dims(shape: tuple[int, ...]) -> str:
@@ -149,7 +167,7 @@ def _broadcast_note(out: tuple[int, ...], own: tuple[int, ...]) -> tuple[str, st
     (a bias added to each row of a batch: its gradient is the sum over the batch)."""
     if out == own:
         return "", shape_text(own)
-    if _size(out) < _size(own):
+    if math.prod(out) < math.prod(own):
         return "", f"{shape_text(out)} → {shape_text(own)}"
     extra = len(out) - len(own)
     axes = list(range(extra)) + [extra + k for k, n in enumerate(own) if n == 1 and
@@ -157,13 +175,6 @@ def _broadcast_note(out: tuple[int, ...], own: tuple[int, ...]) -> tuple[str, st
     where = "axis" if len(axes) == 1 else "axes"
     return (f"{where} {', '.join(map(str, axes))}",
             f"{shape_text(out)} → {shape_text(own)}: it was broadcast, so its uses add up")
-
-
-def _size(shape: tuple[int, ...]) -> int:
-    size = 1
-    for n in shape:
-        size *= n
-    return size
 
 
 def _local(op: str, x: str, c: str | None) -> str:
@@ -202,7 +213,11 @@ _RULES: dict[str, Any] = {
     "exp": lambda g, a, b, k, c: f"{g} ⊙ exp({a})",
     "relu": lambda g, a, b, k, c: f"{g} ⊙ [{a} > 0]",
     "pow_const": lambda g, a, b, k, c: f"{g} ⊙ {c}·{a}^{_minus_one(c)}" if c != "2"
-    else f"{g} ⊙ 2{a}",
+    else f"{g} ⊙ 2·{a}",
+    "pow": lambda g, a, b, k, c: f"{g} ⊙ {b}·{a}^({b}-1)" if k == 0
+    else f"{g} ⊙ {a}^{b}·log({a})",
+    "max": lambda g, a, b, k, c: f"{g} ⊙ [{a} > {b}]" if k == 0 else f"{g} ⊙ [{b} > {a}]",
+    "min": lambda g, a, b, k, c: f"{g} ⊙ [{a} < {b}]" if k == 0 else f"{g} ⊙ [{b} < {a}]",
 }
 
 

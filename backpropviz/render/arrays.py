@@ -6,13 +6,13 @@ from typing import Any
 
 from ..graph import Graph
 from .numbers import fixed
+from .table import FLAG
 from .text import computes
 
 __all__ = ["INLINE", "shape_text", "array_cell", "array_rows"]
 
 #: An array of at most this many numbers is shown whole; a larger one as min..max and norm.
 INLINE = 6
-FLAG = " !"
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

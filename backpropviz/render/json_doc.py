@@ -156,11 +156,13 @@ _NONFINITE = {"nan": '"nan"', "inf": '"inf"', "-inf": '"-inf"'}
 
 def iter_json(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None = None,
               names: Sequence[str] | None = None, check: CheckReport | None = None,
-              exact: ExactPass | None = None) -> Iterator[str]:
+              exact: ExactPass | None = None, explanation: Sequence[str] | None = None
+              ) -> Iterator[str]:
     """:func:`render_json`'s text in pieces, written straight from the graph's columns
-    (no dict per node, no copy of the whole document)."""
+    (no dict per node, no copy of the whole document). ``explanation``: --explain's lines
+    for a program on arrays."""
     if graph.store.shape is not None:
-        yield from _tensor_json(graph, check)
+        yield from _tensor_json(graph, check, explanation)
         return
     head = _head(graph)
     tail: dict[str, Any] = {"warnings": list(graph.warnings)}
@@ -182,7 +184,8 @@ def iter_json(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None =
     yield after
 
 
-def _tensor_json(graph: Graph, check: CheckReport | None) -> Iterator[str]:
+def _tensor_json(graph: Graph, check: CheckReport | None,
+                 explanation: Sequence[str] | None = None) -> Iterator[str]:
     """A document with arrays (``backpropviz/2``): the same keys, each node with its
     ``shape``, arrays as nested lists; one node a line, as the scalar document."""
     s = graph.store
@@ -193,6 +196,8 @@ def _tensor_json(graph: Graph, check: CheckReport | None) -> Iterator[str]:
             "value": array_json(values[graph.output]),
             "gradients": {name: array_json(grads[i]) for name, i in graph.variable_ids.items()}}
     tail: dict[str, Any] = {"warnings": list(graph.warnings)}
+    if explanation is not None:
+        tail["explanation"] = list(explanation)
     if check is not None:
         tail["check"] = _check(check)
     indented = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2).encode
@@ -212,10 +217,15 @@ def _compact(value: Any, line: Callable[[Any], str]) -> str:
 
 
 def _tensor_node(node: Node, values: Sequence[Any], grads: Sequence[Any]) -> dict[str, Any]:
-    return {"id": node.id, "op": node.op, "label": node.label, "inputs": list(node.inputs),
-            "shape": list(node.shape), "value": array_json(values[node.id]),
-            "grad": array_json(grads[node.id]), "local_grads": [], "name": node.name,
-            "param": _num(node.param), "span": list(node.span)}
+    doc = {"id": node.id, "op": node.op, "label": node.label, "inputs": list(node.inputs),
+           "shape": list(node.shape), "value": array_json(values[node.id]),
+           "grad": array_json(grads[node.id]), "local_grads": [], "name": node.name,
+           "param": _num(node.param), "span": list(node.span)}
+    if node.op == "index":
+        from ..tensor import index_of
+
+        doc["index"] = list(index_of(node.param_text))
+    return doc
 
 
 def array_json(value: Any) -> Any:
