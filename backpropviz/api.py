@@ -55,6 +55,8 @@ def options(looks: dict[str, Any], **fixed: Any) -> Options:
             raise TypeError(f"unknown keyword {key}={value!r}"
                             f"{did_you_mean(key, LOOKS)} (keywords: {', '.join(LOOKS)})")
         field, allowed = LOOKS[key]
+        if key == "precision" and value == "auto":
+            value = None  # (as --precision auto: the diagrams' own choice)
         given[field] = _checked(key, value, allowed)
     return Options(**given)
 

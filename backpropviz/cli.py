@@ -49,6 +49,16 @@ class WholeRange(click.IntRange):
     name = "whole number"
 
 
+class Precision(WholeRange):
+    """--precision: a number of decimals, or ``auto`` (None: the diagrams' own choice)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return None
+        return super().convert(value, param, ctx)
+
+
 class FiniteRange(click.FloatRange):
     """A float range that also refuses nan (which compares false with both bounds)."""
 
@@ -350,8 +360,9 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                    "1/x) instead of one gate each.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON on stdout (and nothing else there) instead of the table.")
-@click.option("--precision", type=WholeRange(0, 15), default=None, metavar="N",
-              help="Decimals shown (default: 4 in the table, 2 in diagrams as in CS231n).")
+@click.option("--precision", type=Precision(0, 15), default=None, metavar="N|auto",
+              help="Decimals shown (default: 4 in the table; auto in diagrams, as in CS231n: "
+                   "whole numbers as -2 when all are whole, else 2 decimals).")
 @click.option("--explain", type=click.Choice(EXPLAIN_PASSES), default=None,
               is_flag=False, flag_value="backward", metavar="[forward|backward|both]",
               help="Explain the passes step by step: every chain-rule product of the reverse "

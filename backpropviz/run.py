@@ -95,7 +95,7 @@ class Options(NamedTuple):
 
     @property
     def decimals(self) -> int:
-        """Decimals of diagrams, lessons and JSON."""
+        """Decimals of JSON and --explain (diagrams and lessons: see render.numbers)."""
         return DIAGRAM_DECIMALS if self.precision is None else self.precision
 
 
@@ -444,7 +444,7 @@ def _render(report: Report, options: Options, targets: list[tuple[str, str]],
     from .render.diagram import DRAWN, render_file
 
     style = _style(options)
-    graph, decimals = report.graph, options.decimals
+    graph, decimals = report.graph, options.precision  # (None: --precision auto)
     outputs = []
     for path, fmt in targets:
         rendered = render_file(graph, fmt, decimals, engine, style=style, scale=options.scale,
@@ -465,9 +465,10 @@ def _render_steps(graph: Graph, options: Options, engine: Engine | None, style: 
     assert engine is not None, "--steps draws, so run() chose an engine"
     from .render.diagram import render_frames
     from .render.frames import frame_names, lesson_frames
+    from .render.numbers import figure_decimals
 
-    decimals, fmt = options.decimals, options.steps_format
-    frames = lesson_frames(graph, decimals, style.pretty_names)
+    decimals, fmt = options.precision, options.steps_format
+    frames = lesson_frames(graph, figure_decimals(graph, decimals), style.pretty_names)
     drawn = render_frames(graph, [f.view for f in frames], fmt, decimals,
                           engine, style, options.scale, progress.frames)
     return list(zip(frame_names(frames, fmt), drawn))

@@ -8,13 +8,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from ..choices import FRAME_MS
+from ..choices import DIAGRAM_DECIMALS, FRAME_MS
 from ..errors import RenderError, shorten
 from ..graph import Graph
 from .describe import describe, program_line, with_description
 from .dot import CLASSIC, HIDDEN, Style, View, iter_dot, render_dot
 from .engines import Engine
 from .json_doc import iter_json
+from .numbers import figure_decimals
 from .png import png_size, with_dpi
 
 if TYPE_CHECKING:
@@ -78,17 +79,19 @@ def format_of(path: str) -> str:
     return fmt
 
 
-def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = None,
+def render_file(graph: Graph, fmt: str, decimals: int | None, engine: Engine | None = None,
                 style: Style = CLASSIC, scale: float = 1.0, frame_ms: int = FRAME_MS,
                 progress: Progress | None = None, *, steps: Sequence[Step] | None = None,
                 names: Sequence[str] | None = None, check: CheckReport | None = None,
                 exact: ExactPass | None = None) -> Rendered:
-    """Output ``fmt`` (a value of :data:`FORMATS`) for ``graph``; ``engine`` draws svg, png,
+    """Output ``fmt`` (a value of :data:`FORMATS`) for ``graph``, its numbers with
+    ``decimals`` decimals (None: ``--precision auto``); ``engine`` draws svg, png,
     pdf and the lessons (html, gif); ``scale`` multiplies PNG and GIF resolution;
     ``steps``, ``names``, ``check`` and ``exact`` go into JSON as in
     :func:`~backpropviz.render.json_doc.to_document`."""
     if fmt == "json":
-        return Rendered(pieces=lambda: iter_json(graph, decimals=decimals, steps=steps,
+        places = DIAGRAM_DECIMALS if decimals is None else decimals
+        return Rendered(pieces=lambda: iter_json(graph, decimals=places, steps=steps,
                                                  names=names, check=check, exact=exact))
     if fmt == "dot":
         return Rendered(pieces=lambda: iter_dot(graph, decimals, style))
@@ -99,7 +102,7 @@ def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = N
     return _draw(graph, fmt, decimals, engine, style, scale)
 
 
-def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int,
+def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int | None,
                   engine: Engine, style: Style = CLASSIC, scale: float = 1.0,
                   progress: Progress | None = None,
                   first: Callable[[Rendered, int], None] | None = None) -> list[Rendered]:
@@ -119,7 +122,7 @@ def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int,
     return drawn
 
 
-def _draw(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style, scale: float,
+def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style, scale: float,
           view: View | None = None) -> Rendered:
     png = fmt == "png"
     dpi = round(PNG_DPI * scale)
@@ -154,12 +157,12 @@ def _missing_glyphs(source: str) -> list[str]:
             "fonts-noto-cjk), or write .svg, which browsers draw with their own fonts"]
 
 
-def _render_lesson(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style,
+def _render_lesson(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style,
                    scale: float, frame_ms: int, progress: Progress | None) -> Rendered:
     """The HTML stepper (captions as text under each SVG) or the GIF (captions drawn in)."""
     from .frames import lesson_frames
 
-    frames = lesson_frames(graph, decimals, style.pretty_names)
+    frames = lesson_frames(graph, figure_decimals(graph, decimals), style.pretty_names)
     if fmt == "html":
         from .stepper import render_html
 

@@ -14,12 +14,12 @@ deterministic: ids come from node ids only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
-from ..choices import DIAGRAM_DECIMALS
+from typing import Callable, Iterator
+
 from ..graph import Graph, Node
 from ..ops import OPS
 from .names import GREEK, label_text, name_html
-from .numbers import fixed, is_flagged
+from .numbers import figure_number, is_flagged
 from .text import font_problem, text_problem
 
 __all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot", "iter_dot"]
@@ -99,15 +99,16 @@ class View:
     labels: tuple[tuple[int, str], ...] = ()
 
 
-def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLASSIC,
+def render_dot(graph: Graph, decimals: int | None = None, style: Style = CLASSIC,
                dpi: int | None = None, max_inches: float | None = None,
                view: View | None = None) -> str:
-    """The diagram of ``graph`` (or of one step of it, ``view``) as DOT source text;
-    ``max_inches`` caps its drawn size."""
+    """The diagram of ``graph`` (or of one step of it, ``view``) as DOT source text, its
+    numbers with ``decimals`` decimals (None: ``--precision auto``, see
+    :func:`~backpropviz.render.numbers.figure_decimals`); ``max_inches`` caps its size."""
     return "".join(iter_dot(graph, decimals, style, dpi, max_inches, view))
 
 
-def iter_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLASSIC,
+def iter_dot(graph: Graph, decimals: int | None = None, style: Style = CLASSIC,
              dpi: int | None = None, max_inches: float | None = None,
              view: View | None = None) -> Iterator[str]:
     """:func:`render_dot`'s text a line at a time: a .dot file of a big graph is written
@@ -116,10 +117,10 @@ def iter_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLAS
         yield line + "\n"
 
 
-def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
+def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: int | None,
                max_inches: float | None, view: View | None) -> Iterator[str]:
     """The DOT statements of :func:`render_dot`, one a line."""
-    s = style
+    s, number = style, figure_number(graph, decimals)
     size_attr = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
     # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
     big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
@@ -164,7 +165,7 @@ def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
                 extra = f" [{', '.join(attrs)}]" if attrs else ""
                 if uses[src] > 1:  # a fork: the branch shows its own share of the gradient
                     shown = view is None or (nid, slot) in view.branches
-                    grad = _number_html(branch_grads[(nid, slot)], decimals, s.grad_color,
+                    grad = _number_html(branch_grads[(nid, slot)], number, s.grad_color,
                                         s.number_size, s.grad_emphasis, shown)
                     yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                           f"label=<{_wire_table(_SPACER, grad, s)}>];")
@@ -177,7 +178,7 @@ def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
             yield (f"  n{nid} [shape=plaintext, fontsize={size}, "
                   f"label=<{_leaf_label(node, s)}>];")
         yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
-              f"label=<{_wire_label(node, decimals, s, view, labels.get(nid))}>];")
+              f"label=<{_wire_label(node, number, s, view, labels.get(nid))}>];")
         yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{tail} -> out;"
@@ -193,13 +194,13 @@ def _leaf_label(node: Node, s: Style) -> str:
     return label_text(GREEK.get(node.label, node.label))  # pi -> π
 
 
-def _wire_label(node: Node, decimals: int, s: Style, view: View | None,
+def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View | None,
                 label: str | None = None) -> str:
     """An HTML-like table: the value, a rule that continues the wire, the gradient (side by
     side, with a vertical rule, when wires run top to bottom). A named gate's wire (or one
     a lesson's captions name, ``label``) carries its name."""
     nid = node.id
-    value = _number_html(node.value, decimals, s.value_color, s.number_size, s.value_emphasis,
+    value = _number_html(node.value, number, s.value_color, s.number_size, s.value_emphasis,
                          view is None or nid in view.values)
     name = None
     if node.name and node.is_gate:  # a program's named intermediate: the wire carries it
@@ -209,7 +210,7 @@ def _wire_label(node: Node, decimals: int, s: Style, view: View | None,
     if name is not None:
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                  f"<i>{name}</i> = </font>{value}")
-    grad = _number_html(node.grad, decimals, s.grad_color, s.number_size, s.grad_emphasis,
+    grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
                         view is None or nid in view.grads)
     return _wire_table(value, grad, s)
 
@@ -225,9 +226,9 @@ def _wire_table(top: str, bottom: str, s: Style) -> str:
             f'<td width="6"></td><td align="left">{bottom}</td></tr></table>')
 
 
-def _number_html(value: float, decimals: int, color: str, size: int, emphasis: str = "",
-                 shown: bool = True) -> str:
-    text = label_text(fixed(value, decimals))
+def _number_html(value: float, number: Callable[[float], str], color: str, size: int,
+                 emphasis: str = "", shown: bool = True) -> str:
+    text = label_text(number(value))
     if is_flagged(value):
         text = f"<b>{text}</b>"
     elif emphasis:
