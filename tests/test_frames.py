@@ -35,7 +35,7 @@ PROGRAMS = {
 
 _LABEL_NODE = re.compile(r"^\s*([wb][\d_]+) \[shape=plaintext, margin=0, width=0, height=0, "
                          r"label=<(.*)>\];$", re.M)
-_CELL = re.compile(r"<td>(.*?)</td>")
+_CELL = re.compile(r"<td[^>]*>(.*?)</td>")
 _NUMBER = re.compile(r'<font color="([^"]+)" point-size="\d+">(?:<[bi]>)?([^<]*)(?:</[bi]>)?'
                      r"</font>$")
 _EDGE = re.compile(r"^\s*(\w+)(?::[nsew])? -> (\w+)(?::[nsew])?(?: \[(.*)\])?;$", re.M)

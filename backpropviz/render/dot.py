@@ -13,6 +13,7 @@ deterministic: ids come from node ids only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -132,7 +133,7 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: int | None
         f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
         f'{f", dpi={dpi}" if dpi else ""}{size_attr}{big}];',
         f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
-        f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1.3, fontname="{_attr(s.font)}"];',
+        f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1, fontname="{_attr(s.font)}"];',  # (1: as thick as the rule in a wire label)
     )
     label = _graph_label(s, view.caption if view is not None else ())
     if label:
@@ -145,6 +146,7 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: int | None
     current = view.current if view is not None else None
     labels = dict(view.labels) if view is not None else {}
     x_is_a_name = "x" in graph.store.name
+    diameter = _gate_diameter(graph, s, x_is_a_name)
     for node in graph.nodes:
         nid = node.id
         flagged = is_flagged(node.value) or is_flagged(node.grad)
@@ -156,13 +158,14 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: int | None
             else:
                 fill = f', style=filled, fillcolor="{s.gate_fill}"'
             label = _gate_label(node, s, x_is_a_name)
-            yield (f"  n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
-                  f"label={_quote(label)}{fill}];")
+            yield (f"  n{nid} [shape=circle, fixedsize=true, width={diameter:.2f}, "
+                  f"fontsize={s.gate_size}, label={_quote(label)}{fill}];")
             for slot, src in enumerate(node.inputs):
                 attrs = []
                 if nid == current:
                     attrs.append(f'color="{s.highlight_wire}", penwidth=3')
                 extra = f" [{', '.join(attrs)}]" if attrs else ""
+                into = f" [{', '.join(attrs + _mark(node, slot, s))}]" if attrs or slot else ""
                 if uses[src] > 1:  # a fork: the branch shows its own share of the gradient
                     shown = view is None or (nid, slot) in view.branches
                     grad = _number_html(branch_grads[(nid, slot)], number, s.grad_color,
@@ -170,9 +173,9 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: int | None
                     yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                           f"label=<{_wire_table(_SPACER, grad, s)}>];")
                     yield f"  w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
-                    yield f"  b{nid}_{slot}{tail} -> n{nid}{extra};"
+                    yield f"  b{nid}_{slot}{tail} -> n{nid}{into.replace(' []', '')};"
                 else:
-                    yield f"  w{src}{tail} -> n{nid}{extra};"
+                    yield f"  w{src}{tail} -> n{nid}{into.replace(' []', '')};"
         else:
             size = s.name_size if node.op == "input" else s.number_size + 2
             yield (f"  n{nid} [shape=plaintext, fontsize={size}, "
@@ -216,11 +219,15 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
 
 
 def _wire_table(top: str, bottom: str, s: Style) -> str:
-    """Two cells with a rule between them that continues the wire."""
+    """Two cells with a rule between them that continues the wire. Left to right, the rule
+    is the top cell's lower border, which both engines draw from edge to edge of the label
+    at the height where the wires meet it (the lower cell's extra point of padding centres
+    it); ``<hr/>`` stopped 1.5 pt short of the incoming wire."""
     table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
              f'color="{s.wire_color}">')
     if s.direction == "LR":
-        return f"{table}<tr><td>{top}</td></tr><hr/><tr><td>{bottom}</td></tr></table>"
+        return (f'{table}<tr><td border="1" sides="b">{top}</td></tr>'
+                f'<tr><td cellpadding="3">{bottom}</td></tr></table>')
     # (side by side, the numbers need room from the rule: cellpadding alone left ~2 px)
     return (f'{table}<tr><td align="right">{top}</td><td width="6"></td><vr/>'
             f'<td width="6"></td><td align="left">{bottom}</td></tr></table>')
@@ -245,6 +252,38 @@ def _gate_label(node: Node, s: Style, x_is_a_name: bool) -> str:
     if x_is_a_name and "{c}" in op.label and op.label.endswith("x"):
         label = label[:-1] + "·"
     return label
+
+
+def _mark(node: Node, slot: int, s: Style) -> list[str]:
+    """The attributes that write the op's mark (÷ at a divisor) at the head of the wire into
+    ``slot``: which operand is which, on gates whose operands' roles differ."""
+    mark = OPS[node.op].mark
+    if slot != 1 or not mark or len(node.inputs) != 2:
+        return []
+    return [f'headlabel="{mark}", labelfontsize={s.number_size}, labeldistance=1.6, '
+            f'labelangle={40 if s.direction == "LR" else -40}, '
+            f'labelfontcolor="{s.wire_color}"']
+
+
+#: Widths of characters in em, about those of DejaVu Sans (what "Helvetica" resolves to
+#: on most Linux systems; Helvetica and Arial are narrower): the others count as DEFAULT_EM.
+_EM = {**dict.fromkeys("0123456789", 0.64), **dict.fromkeys("+=<>÷×−", 0.84),
+       **dict.fromkeys("*^", 0.5), **dict.fromkeys("-", 0.36), **dict.fromkeys("/.·,:", 0.34),
+       **dict.fromkeys("mwMW", 0.98), **dict.fromkeys("ijlft()|", 0.36), " ": 0.32}
+DEFAULT_EM = 0.66
+
+
+def _gate_diameter(graph: Graph, s: Style, x_is_a_name: bool) -> float:
+    """One diameter (inches) for every gate of the figure, the widest label's: circles of
+    one size regardless of label, as the published figures draw them."""
+    widest = 0.0
+    for node in graph.nodes:
+        if node.is_gate:
+            label = _gate_label(node, s, x_is_a_name)
+            widest = max(widest, sum(_EM.get(ch, DEFAULT_EM) for ch in label))
+    size = float(s.gate_size)
+    text = widest * size  # points; a line of text is about one em high
+    return max(math.hypot(text, size) + 0.4 * size, 1.9 * size) / 72
 
 
 def _graph_label(s: Style, caption: tuple[str, ...]) -> str:
