@@ -18,7 +18,7 @@ from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph
 from .parse import build_expression
 from .values import command_line, merge, parse_values
-from .choices import DIAGRAM_DECIMALS, FRAME_MS, THEME_NAMES
+from .choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDES, THEME_NAMES
 
 if TYPE_CHECKING:
     from .check import CheckReport
@@ -66,6 +66,7 @@ class Options(NamedTuple):
     font: str = "Helvetica"
     scale: float = 1.0
     transparent: bool = False
+    slide: str | None = None              # --slide 16:9|4:3
     title: str | None = None
     plain_names: bool = False
     expand_gates: bool = False            # --expand
@@ -433,7 +434,8 @@ def _style(options: Options) -> Style:
 
     return replace(THEMES[options.theme], direction=options.direction, font=options.font,
                    title=options.title, transparent=options.transparent,
-                   pretty_names=not options.plain_names)
+                   pretty_names=not options.plain_names,
+                   slide=None if options.slide is None else SLIDES[options.slide])
 
 
 def _render(report: Report, options: Options, targets: list[tuple[str, str]],

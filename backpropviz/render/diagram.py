@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from ..choices import DIAGRAM_DECIMALS, FRAME_MS
+from ..choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDE_TEXT_PX
 from ..errors import RenderError, shorten
 from ..graph import Graph
 from .describe import describe, program_line, with_description
@@ -19,6 +19,7 @@ from .numbers import figure_decimals
 from .png import png_size, with_dpi
 
 if TYPE_CHECKING:
+    from .slide import Fit
     from ..check import CheckReport
     from ..steps import Step
     from ..symbolic import ExactPass
@@ -34,6 +35,7 @@ LESSONS = frozenset({"html", "gif"})  # formats made of one frame per step
 
 WRITE_CHUNK = 1 << 20  # characters of streamed text encoded and written at a time
 PNG_DPI = 150  # sharp on a projector; SVG and PDF are vector anyway
+SLIDE_TRIES = 3  # --slide: layouts with bigger type, at most
 PNG_MAX_PIXELS = 8_000  # per side: a 100,000-node chain would otherwise be 97,000 px wide
 
 Progress = Callable[[int, int], None]  # (frames done, frames in all)
@@ -124,6 +126,8 @@ def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int |
 
 def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style, scale: float,
           view: View | None = None) -> Rendered:
+    if style.slide is not None and view is None and fmt in ("svg", "png"):
+        return _draw_on_slide(graph, fmt, decimals, engine, style, style.slide)
     png = fmt == "png"
     dpi = round(PNG_DPI * scale)
     source = render_dot(graph, decimals, style, dpi=dpi if png else None,
@@ -144,6 +148,50 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
         notes.append(f"the PNG was scaled down to {width} x {height} pixels (at most "
                      f"{PNG_MAX_PIXELS:,} a side); write .svg for full detail")
     return Rendered(data, tuple(notes))
+
+
+def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
+                   style: Style, slide: tuple[int, int]) -> Rendered:
+    """``--slide``: the diagram centred on a slide of ``slide`` pixels (see render.slide)."""
+    from .slide import small_text_note, svg_on_slide
+
+    drawn, svg, where = _slide_layout(graph, decimals, engine, style, slide)
+    note = small_text_note(where, slide)
+    notes = (note,) if note else ()
+    if fmt == "svg":
+        svg = svg_on_slide(svg, where, slide, None if style.transparent else style.background)
+        return Rendered(with_description(svg, *describe(graph, decimals, style)), notes)
+    source = render_dot(graph, decimals, drawn, dpi=where.dpi, pad=where.pad)
+    data = with_dpi(engine.render(source, "png"), where.dpi)
+    return Rendered(data, notes + tuple(_missing_glyphs(source) if engine.name != "dot" else ()))
+
+
+def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
+                  slide: tuple[int, int]) -> tuple[Style, bytes, Fit]:
+    """(style, SVG, fit) of the diagram on the slide: while its smallest text is under
+    SLIDE_TEXT_PX there, laid out again with bigger type (the wires do not grow with it)."""
+    from .slide import fit
+
+    svg = engine.render(render_dot(graph, decimals, style), "svg")
+    where, factor, drawn = fit(svg, slide), 1.0, style
+    for _ in range(SLIDE_TRIES):
+        if where.text_px >= SLIDE_TEXT_PX:
+            break
+        factor *= min(SLIDE_TEXT_PX / max(where.text_px, 1.0) * 1.05, 1.6)
+        bigger = _type_scaled(style, factor)
+        again = engine.render(render_dot(graph, decimals, bigger), "svg")
+        if fit(again, slide).text_px <= where.text_px:
+            break
+        drawn, svg, where = bigger, again, fit(again, slide)
+    return drawn, svg, where
+
+
+def _type_scaled(style: Style, factor: float) -> Style:
+    """``style`` with every text size multiplied by ``factor``."""
+    return replace(style, gate_size=round(style.gate_size * factor),
+                   number_size=round(style.number_size * factor),
+                   name_size=round(style.name_size * factor),
+                   caption_size=round(style.caption_size * factor))
 
 
 def _missing_glyphs(source: str) -> list[str]:

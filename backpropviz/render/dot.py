@@ -57,6 +57,7 @@ class Style:
     number_size: int = 16
     name_size: int = 22
     caption_size: int = 18
+    slide: tuple[int, int] | None = None  # --slide: fit svg and png to this many pixels
 
     def __post_init__(self) -> None:
         problem = font_problem(self.font)  # (it reaches SVG and HTML attributes as it is)
@@ -101,28 +102,35 @@ class View:
 
 
 def render_dot(graph: Graph, decimals: int | None = None, style: Style = CLASSIC,
-               dpi: int | None = None, max_inches: float | None = None,
-               view: View | None = None) -> str:
+               dpi: float | None = None, max_inches: float | None = None,
+               view: View | None = None, pad: tuple[float, float] | None = None) -> str:
     """The diagram of ``graph`` (or of one step of it, ``view``) as DOT source text, its
     numbers with ``decimals`` decimals (None: ``--precision auto``, see
-    :func:`~backpropviz.render.numbers.figure_decimals`); ``max_inches`` caps its size."""
-    return "".join(iter_dot(graph, decimals, style, dpi, max_inches, view))
+    :func:`~backpropviz.render.numbers.figure_decimals`); ``max_inches`` caps its size,
+    ``pad`` (inches, x and y) is the space around it."""
+    return "".join(iter_dot(graph, decimals, style, dpi, max_inches, view, pad))
 
 
 def iter_dot(graph: Graph, decimals: int | None = None, style: Style = CLASSIC,
-             dpi: int | None = None, max_inches: float | None = None,
-             view: View | None = None) -> Iterator[str]:
+             dpi: float | None = None, max_inches: float | None = None,
+             view: View | None = None, pad: tuple[float, float] | None = None
+             ) -> Iterator[str]:
     """:func:`render_dot`'s text a line at a time: a .dot file of a big graph is written
     as it is made, never whole in memory."""
-    for line in _dot_lines(graph, decimals, style, dpi, max_inches, view):
+    for line in _dot_lines(graph, decimals, style, dpi, max_inches, view, pad):
         yield line + "\n"
 
 
-def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: int | None,
-               max_inches: float | None, view: View | None) -> Iterator[str]:
+def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | None,
+               max_inches: float | None, view: View | None,
+               pad: tuple[float, float] | None = None) -> Iterator[str]:
     """The DOT statements of :func:`render_dot`, one a line."""
     s, number = style, figure_number(graph, decimals)
     size_attr = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
+    if pad is not None:
+        size_attr += f', pad="{pad[0]:.4f},{pad[1]:.4f}"'
+    if dpi:
+        size_attr = f", dpi={dpi:g}{size_attr}"
     # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
     big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
     background = "transparent" if s.transparent else s.background
@@ -131,7 +139,7 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: int | None
         "digraph backprop {",
         f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
         f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
-        f'{f", dpi={dpi}" if dpi else ""}{size_attr}{big}];',
+        f'{size_attr}{big}];',
         f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
         f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1, fontname="{_attr(s.font)}"];',  # (1: as thick as the rule in a wire label)
     )
