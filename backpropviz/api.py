@@ -15,7 +15,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .budget import DEFAULT_TIMEOUT
-from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, SLIDES
+from .choices import COLLAPSE, DIRECTIONS, ENGINES, EXPLAIN_PASSES, SLIDES
 from .errors import BackpropvizError, did_you_mean
 from .graph import Graph
 from .run import STDOUT, THEME_NAMES, Options, Report, add_passes, write_graph
@@ -35,6 +35,7 @@ LOOKS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "engine": ("engine_choice", ENGINES),
     "direction": ("direction", DIRECTIONS),
     "slide": ("slide", tuple(SLIDES)),
+    "collapse": ("collapse", COLLAPSE),
     "precision": ("precision", (0, 15)),
     "scale": ("scale", (0.25, 8.0)),
     "frame_ms": ("frame_ms", (20, 60_000)),

@@ -21,7 +21,8 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__
-from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, SLIDES, THEME_ABOUT
+from .choices import (COLLAPSE, DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, SLIDES,
+                      THEME_ABOUT)
 from .budget import DEFAULT_TIMEOUT
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
@@ -349,6 +350,9 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--scale", type=FiniteRange(0.25, 8), default=1.0, show_default=True,
               metavar="FACTOR", help="Multiply the resolution of .png, .gif and PNG frames "
                                      "(1 = 150 dpi).")
+@click.option("--collapse", type=click.Choice(COLLAPSE), default=None, metavar="statements",
+              help="Draw a program with one node per statement (its inputs' values and "
+                   "gradients in it) instead of every gate; JSON keeps every gate.")
 @click.option("--slide", type=click.Choice(tuple(SLIDES)), default=None, is_flag=False,
               flag_value="16:9", metavar="[16:9|4:3]",
               help="Fit .svg and .png to a slide (1920x1080 px, or 1440x1080 for 4:3), "

@@ -67,6 +67,7 @@ class Options(NamedTuple):
     scale: float = 1.0
     transparent: bool = False
     slide: str | None = None              # --slide 16:9|4:3
+    collapse: str | None = None           # --collapse statements
     title: str | None = None
     plain_names: bool = False
     expand_gates: bool = False            # --expand
@@ -435,7 +436,8 @@ def _style(options: Options) -> Style:
     return replace(THEMES[options.theme], direction=options.direction, font=options.font,
                    title=options.title, transparent=options.transparent,
                    pretty_names=not options.plain_names,
-                   slide=None if options.slide is None else SLIDES[options.slide])
+                   slide=None if options.slide is None else SLIDES[options.slide],
+                   collapse=options.collapse)
 
 
 def _render(report: Report, options: Options, targets: list[tuple[str, str]],

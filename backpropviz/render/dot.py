@@ -58,6 +58,7 @@ class Style:
     name_size: int = 22
     caption_size: int = 18
     slide: tuple[int, int] | None = None  # --slide: fit svg and png to this many pixels
+    collapse: str | None = None  # --collapse statements: a node per assignment
 
     def __post_init__(self) -> None:
         problem = font_problem(self.font)  # (it reaches SVG and HTML attributes as it is)
@@ -126,26 +127,13 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                pad: tuple[float, float] | None = None) -> Iterator[str]:
     """The DOT statements of :func:`render_dot`, one a line."""
     s, number = style, figure_number(graph, decimals)
-    size_attr = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
-    if pad is not None:
-        size_attr += f', pad="{pad[0]:.4f},{pad[1]:.4f}"'
-    if dpi:
-        size_attr = f", dpi={dpi:g}{size_attr}"
-    # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
-    big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
-    background = "transparent" if s.transparent else s.background
+    yield from header_lines(graph, s, dpi, max_inches, pad, view)
+    if s.collapse == "statements" and view is None:
+        from .collapse import statement_lines
+
+        yield from statement_lines(graph, number, s)
+        return
     tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
-    yield from (
-        "digraph backprop {",
-        f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
-        f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
-        f'{size_attr}{big}];',
-        f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
-        f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1, fontname="{_attr(s.font)}"];',  # (1: as thick as the rule in a wire label)
-    )
-    label = _graph_label(s, view.caption if view is not None else ())
-    if label:
-        yield label
     uses = [0] * len(graph.nodes)
     for node in graph.nodes:
         for src in node.inputs:
@@ -167,7 +155,7 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                 fill = f', style=filled, fillcolor="{s.gate_fill}"'
             label = _gate_label(node, s, x_is_a_name)
             yield (f"  n{nid} [shape=circle, fixedsize=true, width={diameter:.2f}, "
-                  f"fontsize={s.gate_size}, label={_quote(label)}{fill}];")
+                  f"fontsize={_gate_font(label, s):g}, label={_quote(label)}{fill}];")
             for slot, src in enumerate(node.inputs):
                 attrs = []
                 if nid == current:
@@ -194,6 +182,31 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{tail} -> out;"
     yield "}"
+
+
+def header_lines(graph: Graph, s: Style, dpi: float | None, max_inches: float | None,
+                 pad: tuple[float, float] | None, view: View | None) -> Iterator[str]:
+    """The graph's opening: ``digraph``, its attributes and defaults, its title/caption."""
+    size_attr = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
+    if pad is not None:
+        size_attr += f', pad="{pad[0]:.4f},{pad[1]:.4f}"'
+    if dpi:
+        size_attr = f", dpi={dpi:g}{size_attr}"
+    # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
+    big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
+    background = "transparent" if s.transparent else s.background
+    yield from (
+        "digraph backprop {",
+        f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
+        f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
+        f'{size_attr}{big}];',
+        f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
+        # (penwidth 1: as thick as the rule in a wire label, which continues the wire)
+        f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1, fontname="{_attr(s.font)}"];',
+    )
+    label = _graph_label(s, view.caption if view is not None else ())
+    if label:
+        yield label
 
 
 def _leaf_label(node: Node, s: Style) -> str:
@@ -279,19 +292,30 @@ _EM = {**dict.fromkeys("0123456789", 0.64), **dict.fromkeys("+=<>÷×−", 0.84)
        **dict.fromkeys("*^", 0.5), **dict.fromkeys("-", 0.36), **dict.fromkeys("/.·,:", 0.34),
        **dict.fromkeys("mwMW", 0.98), **dict.fromkeys("ijlft()|", 0.36), " ": 0.32}
 DEFAULT_EM = 0.66
+_LABEL_EM = 2.0  # the widest label set at the gate size: "exp"
 
 
 def _gate_diameter(graph: Graph, s: Style, x_is_a_name: bool) -> float:
-    """One diameter (inches) for every gate of the figure, the widest label's: circles of
-    one size regardless of label, as the published figures draw them."""
-    widest = 0.0
+    """One diameter (inches) for every gate of the figure, as the published figures draw
+    them: the widest label's, long labels set smaller (see :func:`_gate_font`)."""
+    widest = 1.9 * s.gate_size
     for node in graph.nodes:
         if node.is_gate:
             label = _gate_label(node, s, x_is_a_name)
-            widest = max(widest, sum(_EM.get(ch, DEFAULT_EM) for ch in label))
-    size = float(s.gate_size)
-    text = widest * size  # points; a line of text is about one em high
-    return max(math.hypot(text, size) + 0.4 * size, 1.9 * size) / 72
+            size = _gate_font(label, s)
+            text = size * sum(_EM.get(ch, DEFAULT_EM) for ch in label)
+            widest = max(widest, math.hypot(text, size) + 0.4 * size)  # (about an em high)
+    return widest / 72
+
+
+def _gate_font(label: str, s: Style) -> float:
+    """The type size of a gate's label: the gate size, shrunk for a label wider than
+    ``exp`` (tanh, relu, 10.0/·) down to the numbers' size, so one long label does not
+    make every circle of the figure big."""
+    em = sum(_EM.get(ch, DEFAULT_EM) for ch in label)
+    if em <= _LABEL_EM:
+        return float(s.gate_size)
+    return round(max(float(s.number_size), s.gate_size * _LABEL_EM / em), 1)
 
 
 def _graph_label(s: Style, caption: tuple[str, ...]) -> str:
