@@ -202,6 +202,8 @@ def _net(title: str, graph: Graph) -> int:
         return graph.nodes[gate].inputs[slot]
     if tail.startswith("c"):  # a collapsed diagram's branch box c<statement>_<source>
         return int(tail[1:].split("_")[1])
+    if "c" in tail:  # an input drawn again at a use: w<input>c<gate>_<slot>, n<input>c...
+        return int(tail[1:].split("c")[0])
     return int(tail[1:])
 
 

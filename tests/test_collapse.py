@@ -10,13 +10,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import backpropviz
-from backpropviz.render.collapse import statements_of
-from backpropviz.render.dot import CLASSIC, render_dot
-from dataclasses import replace
+from backpropviz.render.collapse import iter_collapsed, statements_of
+from backpropviz.render.dot import CLASSIC
 
 SVG = "{http://www.w3.org/2000/svg}"
 FORK = "a = x*y\nb = a + x\nf = a*b"  # at x=3, y=-2 (see test_frames' fork by hand)
-COLLAPSED = replace(CLASSIC, collapse="statements")
 
 
 def panels(dot: str) -> dict[str, list[tuple[str, str, str]]]:
@@ -46,7 +44,7 @@ def test_fork_program_collapsed_by_hand():
     """df/da = b + a = -9 arrives as -6 (via b) and -3 (via f); df/dx = 18 (via a) - 6
     (via b) = 12; df/dy = x * df/da = -27."""
     graph = backpropviz.trace(FORK, x=3, y=-2)
-    dot = render_dot(graph, style=COLLAPSED)
+    dot = "".join(iter_collapsed(graph, None, CLASSIC))
     assert panels(dot) == {"a = x*y": [("x", "3", "18"), ("y", "-2", "-27")],
                            "b = a + x": [("x", "3", "-6")], "f = a*b": []}
     assert "shape=circle" not in dot  # no gate is drawn

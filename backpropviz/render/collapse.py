@@ -17,10 +17,11 @@ from dataclasses import replace
 from typing import Callable, Iterator
 
 from ..graph import Graph, Node
-from .dot import _SPACER, Style, _number_html, _wire_label, _wire_table
+from .dot import (_SPACER, Style, _number_html, _wire_label, _wire_table, header_lines)
+from .numbers import figure_number
 from .names import label_text
 
-__all__ = ["statements_of", "statement_lines"]
+__all__ = ["statements_of", "statement_lines", "iter_collapsed"]
 
 PANEL_COLUMNS = 2  # inputs listed side by side in a statement's node, this many a row
 
@@ -40,6 +41,16 @@ def statements_of(graph: Graph) -> list[int]:
             statement = bool(node.name) or node.id == graph.output or first < 0
             owner[node.id] = node.id if statement else owner[first]
     return owner
+
+
+def iter_collapsed(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
+                   max_inches: float | None = None, pad: tuple[float, float] | None = None
+                   ) -> Iterator[str]:
+    """The collapsed diagram's DOT text a line at a time (as ``dot.iter_dot``)."""
+    for line in header_lines(graph, style, dpi, max_inches, pad, None):
+        yield line + "\n"
+    for line in statement_lines(graph, figure_number(graph, decimals), style):
+        yield line + "\n"
 
 
 def statement_lines(graph: Graph, number: Callable[[float], str], s: Style

@@ -12,7 +12,7 @@ from ..choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDE_TEXT_PX
 from ..errors import RenderError, shorten
 from ..graph import Graph
 from .describe import describe, program_line, with_description
-from .dot import CLASSIC, HIDDEN, Style, View, iter_dot, render_dot
+from .dot import CLASSIC, HIDDEN, Style, View, iter_dot
 from .engines import Engine
 from .json_doc import iter_json
 from .numbers import figure_decimals
@@ -96,7 +96,7 @@ def render_file(graph: Graph, fmt: str, decimals: int | None, engine: Engine | N
         return Rendered(pieces=lambda: iter_json(graph, decimals=places, steps=steps,
                                                  names=names, check=check, exact=exact))
     if fmt == "dot":
-        return Rendered(pieces=lambda: iter_dot(graph, decimals, style))
+        return Rendered(pieces=lambda: _iter_source(graph, decimals, style))
     if engine is None:
         raise RenderError(f".{fmt} needs a Graphviz engine")
     if fmt in LESSONS:
@@ -124,13 +124,32 @@ def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int |
     return drawn
 
 
+def _iter_source(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
+                 max_inches: float | None = None, view: View | None = None,
+                 pad: tuple[float, float] | None = None) -> Iterator[str]:
+    """The DOT text of the diagram: every gate (render.dot), or with ``--collapse
+    statements`` one node per statement (render.collapse; lesson frames draw every gate)."""
+    if style.collapse == "statements" and view is None:
+        from .collapse import iter_collapsed
+
+        return iter_collapsed(graph, decimals, style, dpi, max_inches, pad)
+    return iter_dot(graph, decimals, style, dpi, max_inches, view, pad)
+
+
+def _source(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
+               max_inches: float | None = None, view: View | None = None,
+               pad: tuple[float, float] | None = None) -> str:
+    """:func:`_iter_source`'s text, whole."""
+    return "".join(_iter_source(graph, decimals, style, dpi, max_inches, view, pad))
+
+
 def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style, scale: float,
           view: View | None = None) -> Rendered:
     if style.slide is not None and view is None and fmt in ("svg", "png"):
         return _draw_on_slide(graph, fmt, decimals, engine, style, style.slide)
     png = fmt == "png"
     dpi = round(PNG_DPI * scale)
-    source = render_dot(graph, decimals, style, dpi=dpi if png else None,
+    source = _source(graph, decimals, style, dpi=dpi if png else None,
                         max_inches=PNG_MAX_PIXELS / dpi if png else None, view=view)
     data = engine.render(source, fmt)
     if fmt == "svg":
@@ -161,7 +180,7 @@ def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
     if fmt == "svg":
         svg = svg_on_slide(svg, where, slide, None if style.transparent else style.background)
         return Rendered(with_description(svg, *describe(graph, decimals, style)), notes)
-    source = render_dot(graph, decimals, drawn, dpi=where.dpi, pad=where.pad)
+    source = _source(graph, decimals, drawn, dpi=where.dpi, pad=where.pad)
     data = with_dpi(engine.render(source, "png"), where.dpi)
     return Rendered(data, notes + tuple(_missing_glyphs(source) if engine.name != "dot" else ()))
 
@@ -172,14 +191,14 @@ def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Sty
     SLIDE_TEXT_PX there, laid out again with bigger type (the wires do not grow with it)."""
     from .slide import fit
 
-    svg = engine.render(render_dot(graph, decimals, style), "svg")
+    svg = engine.render(_source(graph, decimals, style), "svg")
     where, factor, drawn = fit(svg, slide), 1.0, style
     for _ in range(SLIDE_TRIES):
         if where.text_px >= SLIDE_TEXT_PX:
             break
         factor *= min(SLIDE_TEXT_PX / max(where.text_px, 1.0) * 1.05, 1.6)
         bigger = _type_scaled(style, factor)
-        again = engine.render(render_dot(graph, decimals, bigger), "svg")
+        again = engine.render(_source(graph, decimals, bigger), "svg")
         if fit(again, slide).text_px <= where.text_px:
             break
         drawn, svg, where = bigger, again, fit(again, slide)

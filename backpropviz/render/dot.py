@@ -58,7 +58,8 @@ class Style:
     name_size: int = 22
     caption_size: int = 18
     slide: tuple[int, int] | None = None  # --slide: fit svg and png to this many pixels
-    collapse: str | None = None  # --collapse statements: a node per assignment
+    collapse: str | None = None  # --collapse statements: a node per assignment (collapse.py)
+    fan_out: int = 3  # an input read by this many gates is drawn at each (0: never)
 
     def __post_init__(self) -> None:
         problem = font_problem(self.font)  # (it reaches SVG and HTML attributes as it is)
@@ -128,17 +129,13 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
     """The DOT statements of :func:`render_dot`, one a line."""
     s, number = style, figure_number(graph, decimals)
     yield from header_lines(graph, s, dpi, max_inches, pad, view)
-    if s.collapse == "statements" and view is None:
-        from .collapse import statement_lines
-
-        yield from statement_lines(graph, number, s)
-        return
     tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
     uses = [0] * len(graph.nodes)
     for node in graph.nodes:
         for src in node.inputs:
             uses[src] += 1
     branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires() if uses[w.src] > 1}
+    copies, first_use = _fan_out(graph, uses, s)
     current = view.current if view is not None else None
     labels = dict(view.labels) if view is not None else {}
     x_is_a_name = "x" in graph.store.name
@@ -162,7 +159,11 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                     attrs.append(f'color="{s.highlight_wire}", penwidth=3')
                 extra = f" [{', '.join(attrs)}]" if attrs else ""
                 into = f" [{', '.join(attrs + _mark(node, slot, s))}]" if attrs or slot else ""
-                if uses[src] > 1:  # a fork: the branch shows its own share of the gradient
+                if copies[src]:  # an input read in many places: drawn again at each
+                    yield from _copy_lines(graph.nodes[src], nid, slot, copies[src] == slot + 1
+                                           and nid == first_use[src], number, s, view,
+                                           branch_grads[(nid, slot)], into, tail, head)
+                elif uses[src] > 1:  # a fork: the branch shows its own share of the gradient
                     shown = view is None or (nid, slot) in view.branches
                     grad = _number_html(branch_grads[(nid, slot)], number, s.grad_color,
                                         s.number_size, s.grad_emphasis, shown)
@@ -172,6 +173,8 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                     yield f"  b{nid}_{slot}{tail} -> n{nid}{into.replace(' []', '')};"
                 else:
                     yield f"  w{src}{tail} -> n{nid}{into.replace(' []', '')};"
+        elif copies[nid]:
+            continue  # (drawn at each use)
         else:
             size = s.name_size if node.op == "input" else s.number_size + 2
             yield (f"  n{nid} [shape=plaintext, fontsize={size}, "
@@ -182,6 +185,46 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{tail} -> out;"
     yield "}"
+
+
+def _fan_out(graph: Graph, uses: list[int], s: Style) -> tuple[list[int], list[int]]:
+    """Which inputs are drawn again at each use (read by ``s.fan_out`` or more gates, as
+    circuit schematics repeat a net's label instead of running its wire everywhere): per
+    node, 0 if not, else 1 + the slot of its first use; and the gate of that first use.
+    Fewer uses keep their branches, the fork lesson (x*x: two branches that add up)."""
+    copies, first_use = [0] * len(graph.nodes), [-1] * len(graph.nodes)
+    if s.fan_out < 2:
+        return copies, first_use
+    for node in graph.nodes:
+        for slot, src in enumerate(node.inputs):
+            if (first_use[src] < 0 and uses[src] >= s.fan_out and src != graph.output
+                    and graph.nodes[src].op == "input"):
+                first_use[src], copies[src] = node.id, slot + 1
+    return copies, first_use
+
+
+def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[float], str],
+                s: Style, view: View | None, grad: float, into: str, tail: str, head: str
+                ) -> Iterator[str]:
+    """An input drawn again where gate ``nid`` reads it in ``slot``: its name, its value
+    over the gradient that comes back along this use; the first copy also says the sum of
+    all of them, the input's gradient (Σ)."""
+    src, key = leaf.id, f"{leaf.id}c{nid}_{slot}"
+    name = _leaf_label(leaf, s)
+    if first:
+        total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+                             view is None or src in view.grads)
+        name += (f'<br/><font color="{s.grad_color}" point-size="{s.number_size}">Σ </font>'
+                 f"{total}")
+    value = _number_html(leaf.value, number, s.value_color, s.number_size, s.value_emphasis,
+                         view is None or src in view.values)
+    share = _number_html(grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+                         view is None or (nid, slot) in view.branches)
+    yield f"  n{key} [shape=plaintext, fontsize={s.name_size}, label=<{name}>];"
+    yield (f"  w{key} [shape=plaintext, margin=0, width=0, height=0, "
+           f"label=<{_wire_table(value, share, s)}>];")
+    yield f"  n{key} -> w{key}{head} [arrowhead=none];"
+    yield f"  w{key}{tail} -> n{nid}{into.replace(' []', '')};"
 
 
 def header_lines(graph: Graph, s: Style, dpi: float | None, max_inches: float | None,
