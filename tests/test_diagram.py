@@ -516,5 +516,7 @@ def test_side_by_side_numbers_keep_clear_of_the_wire_in_tb():
 
     graph = backpropviz.trace("(x+y)*z", x=3, y=-2, z=-4)
     tb = render_dot(graph, style=replace(CLASSIC, direction="TB"))
-    assert tb.count('<td width="6"></td><vr/><td width="6"></td>') == len(graph.nodes)
-    assert "<vr/>" not in render_dot(graph)  # LR: value above, gradient below, no rule cell
+    # (the rule is the value cell's right border; a 6-point cell keeps the gradient off it;
+    # tests/test_gates_drawn.py measures both in the SVG)
+    assert tb.count('sides="r">') == tb.count('<td width="6"></td>') == len(graph.nodes)
+    assert 'sides="r"' not in render_dot(graph)  # LR: value above, gradient below

@@ -92,3 +92,36 @@ def test_mark_sits_below_the_wire_it_names(run, tmp_path):
     text = edge.find(f"{SVG}text")
     assert text is not None and "".join(text.itertext()) == "÷"
     assert float(text.get("y") or 0) > end_y
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_top_to_bottom_wires_run_through_the_rule_clear_of_the_numbers(run, tmp_path, engine):
+    """--direction TB: value | gradient side by side. The rule between them lines up with
+    the wire that enters and leaves the label (it was up to 36 pt off), and the gradient
+    starts at least 5 pt right of it (numbers touched the wire, about 2 px)."""
+    root = draw(run, tmp_path, engine, "a = x*y\nb = a + x\nf = a*b", "--x", "3", "--y", "-2",
+                "--direction", "TB")
+    ends: dict[str, list[float]] = {}
+    for edge in groups(root, "edge"):
+        path = edge.find(f"{SVG}path")
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d") or "")]
+        tail, head = re.sub(r":\w+", "", title(edge)).split("->")
+        ends.setdefault(tail, []).append(numbers[0])  # x where the wire leaves
+        ends.setdefault(head, []).append(numbers[-2])  # x where it arrives
+    checked = 0
+    for node in groups(root, "node"):
+        name = title(node)
+        rules = [p for p in node.iter() if p.tag in (f"{SVG}polyline", f"{SVG}path",
+                                                      f"{SVG}polygon")
+                 and p.get("stroke") not in (None, "transparent", "none")]
+        if not name.startswith("w") or not rules:
+            continue
+        xs = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", rules[0].get("points") or
+                                           rules[0].get("d") or "")][0::2]
+        assert max(xs) - min(xs) < 0.01  # a vertical rule
+        assert all(abs(x - xs[0]) <= 1.5 for x in ends.get(name, [])), name
+        right = [float(t.get("x") or 0) for t in node.iter(f"{SVG}text")
+                 if t.get("text-anchor") == "start" and float(t.get("x") or 0) > xs[0]]
+        assert right and min(right) - xs[0] >= 5, name
+        checked += 1
+    assert checked >= 4

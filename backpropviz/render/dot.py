@@ -14,7 +14,9 @@ deterministic: ids come from node ids only.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from html import unescape
 from typing import Callable, Iterator
 
 from ..graph import Graph, Node
@@ -292,9 +294,19 @@ def _wire_table(top: str, bottom: str, s: Style) -> str:
     if s.direction == "LR":
         return (f'{table}<tr><td border="1" sides="b">{top}</td></tr>'
                 f'<tr><td cellpadding="3">{bottom}</td></tr></table>')
-    # (side by side, the numbers need room from the rule: cellpadding alone left ~2 px)
-    return (f'{table}<tr><td align="right">{top}</td><td width="6"></td><vr/>'
-            f'<td width="6"></td><td align="left">{bottom}</td></tr></table>')
+    # Side by side: both halves as wide as the wider (so the rule, the left half's right
+    # border, is where the wires meet the label's middle), 6 pt clear of the rule.
+    half = max(_text_width(top, s.number_size), _text_width(bottom, s.number_size)) + 10
+    return (f'{table}<tr><td align="right" width="{half:.0f}" border="1" sides="r">{top}'
+            f'<font point-size="4"> </font></td><td width="6"></td>'
+            f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
+
+
+def _text_width(html_text: str, size: int) -> float:
+    """About how wide (points) HTML-like text is at ``size`` points (tags left out; an
+    overestimate, see :data:`_EM`)."""
+    text = unescape(re.sub(r"<[^>]*>", "", html_text))
+    return size * sum(_EM.get(ch, DEFAULT_EM) for ch in text)
 
 
 def _number_html(value: float, number: Callable[[float], str], color: str, size: int,
