@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from ..choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDE_TEXT_PX
 from ..errors import RenderError, shorten
@@ -36,6 +36,7 @@ LESSONS = frozenset({"html", "gif"})  # formats made of one frame per step
 WRITE_CHUNK = 1 << 20  # characters of streamed text encoded and written at a time
 PNG_DPI = 150  # sharp on a projector; SVG and PDF are vector anyway
 SLIDE_TRIES = 3  # --slide: layouts with bigger type, at most
+SLIDE_ROWS = (2, 3, 4)  # --slide: a picture much wider than the slide is tried in rows
 PNG_MAX_PIXELS = 8_000  # per side: a 100,000-node chain would otherwise be 97,000 px wide
 
 Progress = Callable[[int, int], None]  # (frames done, frames in all)
@@ -169,40 +170,76 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
     return Rendered(data, tuple(notes))
 
 
+class _SlideLayout(NamedTuple):
+    """A layout tried for ``--slide``: its style (type size), rows, SVG and fit."""
+
+    style: Style
+    rows: int
+    svg: bytes
+    fit: Fit
+
+
 def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
                    style: Style, slide: tuple[int, int]) -> Rendered:
     """``--slide``: the diagram centred on a slide of ``slide`` pixels (see render.slide)."""
     from .slide import small_text_note, svg_on_slide
 
-    drawn, svg, where = _slide_layout(graph, decimals, engine, style, slide)
+    chosen = _slide_layout(graph, decimals, engine, style, slide)
+    where = chosen.fit
     note = small_text_note(where, slide)
     notes = (note,) if note else ()
     if fmt == "svg":
-        svg = svg_on_slide(svg, where, slide, None if style.transparent else style.background)
+        svg = svg_on_slide(chosen.svg, where, slide,
+                           None if style.transparent else style.background)
         return Rendered(with_description(svg, *describe(graph, decimals, style)), notes)
-    source = _source(graph, decimals, drawn, dpi=where.dpi, pad=where.pad)
+    source = _slide_source(graph, decimals, chosen.style, chosen.rows, where.dpi, where.pad)
     data = with_dpi(engine.render(source, "png"), where.dpi)
     return Rendered(data, notes + tuple(_missing_glyphs(source) if engine.name != "dot" else ()))
 
 
+def _slide_source(graph: Graph, decimals: int | None, style: Style, rows: int,
+                  dpi: float | None = None, pad: tuple[float, float] | None = None) -> str:
+    """The DOT text of the diagram, wrapped into ``rows`` rows when more than one."""
+    source = _source(graph, decimals, style, dpi=dpi, pad=pad)
+    if rows == 1:
+        return source
+    from .wrap import wrapped
+
+    return wrapped(source, graph, rows, style.name_size)
+
+
 def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
-                  slide: tuple[int, int]) -> tuple[Style, bytes, Fit]:
-    """(style, SVG, fit) of the diagram on the slide: while its smallest text is under
-    SLIDE_TEXT_PX there, laid out again with bigger type (the wires do not grow with it)."""
+                  slide: tuple[int, int]) -> _SlideLayout:
+    """The layout with the biggest smallest text on the slide: as it is, or (for a picture
+    much wider than the slide whose text is under SLIDE_TEXT_PX) wrapped into rows."""
+    best = _scaled_layout(graph, decimals, engine, style, slide, 1)
+    wide = best.fit.width / best.fit.height > 1.5 * slide[0] / slide[1]
+    if best.fit.text_px < SLIDE_TEXT_PX and wide:
+        for rows in SLIDE_ROWS:
+            tried = _scaled_layout(graph, decimals, engine, style, slide, rows)
+            if tried.fit.text_px > best.fit.text_px:
+                best = tried
+    return best
+
+
+def _scaled_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
+                   slide: tuple[int, int], rows: int) -> _SlideLayout:
+    """The layout in ``rows`` rows: while its smallest text is under SLIDE_TEXT_PX on the
+    slide, laid out again with bigger type (the wires do not grow with it)."""
     from .slide import fit
 
-    svg = engine.render(_source(graph, decimals, style), "svg")
-    where, factor, drawn = fit(svg, slide), 1.0, style
+    svg = engine.render(_slide_source(graph, decimals, style, rows), "svg")
+    best, factor = _SlideLayout(style, rows, svg, fit(svg, slide)), 1.0
     for _ in range(SLIDE_TRIES):
-        if where.text_px >= SLIDE_TEXT_PX:
+        if best.fit.text_px >= SLIDE_TEXT_PX:
             break
-        factor *= min(SLIDE_TEXT_PX / max(where.text_px, 1.0) * 1.05, 1.6)
+        factor *= min(SLIDE_TEXT_PX / max(best.fit.text_px, 1.0) * 1.05, 1.6)
         bigger = _type_scaled(style, factor)
-        again = engine.render(_source(graph, decimals, bigger), "svg")
-        if fit(again, slide).text_px <= where.text_px:
+        again = engine.render(_slide_source(graph, decimals, bigger, rows), "svg")
+        if fit(again, slide).text_px <= best.fit.text_px:
             break
-        drawn, svg, where = bigger, again, fit(again, slide)
-    return drawn, svg, where
+        best = _SlideLayout(bigger, rows, again, fit(again, slide))
+    return best
 
 
 def _type_scaled(style: Style, factor: float) -> Style:
