@@ -160,7 +160,8 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                 if nid == current:
                     attrs.append(f'color="{s.highlight_wire}", penwidth=3')
                 extra = f" [{', '.join(attrs)}]" if attrs else ""
-                into = f" [{', '.join(attrs + _mark(node, slot, s))}]" if attrs or slot else ""
+                marked = attrs + _mark(node, slot, s)  # (the wire's end at the gate)
+                into = f" [{', '.join(marked)}]" if marked else ""
                 if copies[src]:  # an input read in many places: drawn again at each
                     yield from _copy_lines(graph.nodes[src], nid, slot, copies[src] == slot + 1
                                            and nid == first_use[src], number, s, view,
@@ -172,9 +173,9 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                     yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                           f"label=<{_wire_table(_SPACER, grad, s)}>];")
                     yield f"  w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
-                    yield f"  b{nid}_{slot}{tail} -> n{nid}{into.replace(' []', '')};"
+                    yield f"  b{nid}_{slot}{tail} -> n{nid}{into};"
                 else:
-                    yield f"  w{src}{tail} -> n{nid}{into.replace(' []', '')};"
+                    yield f"  w{src}{tail} -> n{nid}{into};"
         elif copies[nid]:
             continue  # (drawn at each use)
         else:
@@ -226,7 +227,7 @@ def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[
     yield (f"  w{key} [shape=plaintext, margin=0, width=0, height=0, "
            f"label=<{_wire_table(value, share, s)}>];")
     yield f"  n{key} -> w{key}{head} [arrowhead=none];"
-    yield f"  w{key}{tail} -> n{nid}{into.replace(' []', '')};"
+    yield f"  w{key}{tail} -> n{nid}{into};"
 
 
 def header_lines(graph: Graph, s: Style, dpi: float | None, max_inches: float | None,
