@@ -129,6 +129,7 @@ GALLERY: list[tuple[str, Callable[[], tuple[str, dict[str, float]]], bool]] = [
     ("softmax CE, 4 classes", lambda: _softmax(4), False),
     ("x*y 30 times + x+y 15 times", lambda: (" + ".join(["x*y"] * 30 + ["(x+y)"] * 15),
                                              {"x": 0.5, "y": 2}), False),
+    ("x+y 100 times", lambda: (" + ".join(["(x+y)"] * 100), {"x": 0.5, "y": 2}), False),
 ]
 
 
