@@ -22,8 +22,9 @@ def panels(dot: str) -> dict[str, list[tuple[str, str, str]]]:
     found = {}
     for label in re.findall(r'label=<(<table border="1".*?</table>)>', dot):
         text = re.search(r'cellpadding="4"><font [^>]*>([^<]*)</font>', label).group(1)
-        rows = re.findall(r"<i>([^<]*)</i></font></td><td><font [^>]*>([^<]*)</font></td>"
-                          r'<td align="left"><font [^>]*>([^<]*)</font>', label)
+        cell = r'(?:<td width="\d+"></td>)?<td[^>]*><font [^>]*>'  # (spacers between)
+        rows = re.findall(rf"<i>([^<]*)</i></font></td>{cell}([^<]*)</font></td>{cell}([^<]*)<",
+                          label)
         found[text] = rows
     return found
 

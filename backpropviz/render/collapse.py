@@ -116,16 +116,21 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float]],
     if node.name and "=" not in text:
         text = f"{node.name} = {text}"
     columns = min(PANEL_COLUMNS, max(len(leaves), 1))
-    rows = [f'<tr><td colspan="{4 * columns - 1}" cellpadding="4">'
+    rows = [f'<tr><td colspan="{6 * columns}" cellpadding="4">'
             f'<font point-size="{s.number_size}">{label_text(text)}</font></td></tr>']
+    gap = '<td width="5"></td>'  # (between name, value and gradient: air, not height)
+    wide = '<td width="16"></td>'  # (between two inputs side by side)
     for start in range(0, len(leaves), columns):
         cells = []
-        for leaf, share in leaves[start:start + columns]:
-            cells.append(f'<td align="right"><font point-size="{s.number_size}"><i>'
-                         f"{label_text(leaf.label)}</i></font></td>"
-                         f"<td>{_number_html(leaf.value, number, s.value_color, s.number_size, s.value_emphasis)}</td>"
-                         f'<td align="left">{_number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis)}</td>')
-        rows.append("<tr>" + '<td width="10"></td>'.join(cells) + "</tr>")
+        for k, (leaf, share) in enumerate(leaves[start:start + columns]):
+            value = _number_html(leaf.value, number, s.value_color, s.number_size,
+                                 s.value_emphasis)
+            grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis)
+            cells.append(f'{gap if k == 0 else wide}<td align="right">'
+                         f'<font point-size="{s.number_size}"><i>'
+                         f"{label_text(leaf.label)}</i></font></td>{gap}"
+                         f'<td align="right">{value}</td>{gap}<td align="left">{grad}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table border="1" cellborder="0" cellspacing="0" cellpadding="1" style="rounded" '
             f'bgcolor="{s.gate_fill}" color="{s.wire_color}">{"".join(rows)}</table>')
 
