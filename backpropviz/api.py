@@ -15,7 +15,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .budget import DEFAULT_TIMEOUT
-from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES
+from .choices import COLLAPSE, DIRECTIONS, ENGINES, EXPLAIN_PASSES, SLIDES
 from .errors import BackpropvizError, did_you_mean
 from .graph import Graph
 from .run import STDOUT, THEME_NAMES, Options, Report, add_passes, write_graph
@@ -34,6 +34,8 @@ LOOKS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "theme": ("theme", THEME_NAMES),
     "engine": ("engine_choice", ENGINES),
     "direction": ("direction", DIRECTIONS),
+    "slide": ("slide", tuple(SLIDES)),
+    "collapse": ("collapse", COLLAPSE),
     "precision": ("precision", (0, 15)),
     "scale": ("scale", (0.25, 8.0)),
     "frame_ms": ("frame_ms", (20, 60_000)),
@@ -55,6 +57,8 @@ def options(looks: dict[str, Any], **fixed: Any) -> Options:
             raise TypeError(f"unknown keyword {key}={value!r}"
                             f"{did_you_mean(key, LOOKS)} (keywords: {', '.join(LOOKS)})")
         field, allowed = LOOKS[key]
+        if key == "precision" and value == "auto":
+            value = None  # (as --precision auto: the diagrams' own choice)
         given[field] = _checked(key, value, allowed)
     return Options(**given)
 

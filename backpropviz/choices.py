@@ -5,7 +5,7 @@ draws still imports no renderer)."""
 from __future__ import annotations
 
 __all__ = ["THEME_ABOUT", "THEME_NAMES", "ENGINES", "DIRECTIONS", "EXPLAIN_PASSES",
-           "DIAGRAM_DECIMALS", "FRAME_MS"]
+           "DIAGRAM_DECIMALS", "FRAME_MS", "SLIDES", "SLIDE_MARGIN_PX", "SLIDE_TEXT_PX", "COLLAPSE"]
 
 #: Theme -> what it looks like (render.dot.THEMES holds their styles, in this order).
 THEME_ABOUT = {
@@ -20,3 +20,8 @@ DIRECTIONS = ("LR", "TB")  # inputs on the left, or at the top
 EXPLAIN_PASSES = ("forward", "backward", "both")
 DIAGRAM_DECIMALS = 2  # the figures' 2 decimals, as in CS231n
 FRAME_MS = 1200  # how long a GIF lesson shows each frame, by default
+#: --slide: the slide's shape -> its size in pixels (a 1080p projector; 4:3 as 1440x1080).
+SLIDES = {"16:9": (1920, 1080), "4:3": (1440, 1080)}
+SLIDE_MARGIN_PX = 60  # kept clear around the diagram on a slide
+SLIDE_TEXT_PX = 24  # the smallest text readable from the back of a lecture room
+COLLAPSE = ("statements",)  # --collapse: what one node of a diagram stands for

@@ -21,7 +21,8 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__
-from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, THEME_ABOUT
+from .choices import (COLLAPSE, DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, SLIDES,
+                      THEME_ABOUT)
 from .budget import DEFAULT_TIMEOUT
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
@@ -47,6 +48,16 @@ class WholeRange(click.IntRange):
     says "integer range", which is not what was wrong)."""
 
     name = "whole number"
+
+
+class Precision(WholeRange):
+    """--precision: a number of decimals, or ``auto`` (None: the diagrams' own choice)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return None
+        return super().convert(value, param, ctx)
 
 
 class FiniteRange(click.FloatRange):
@@ -346,6 +357,13 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("--scale", type=FiniteRange(0.25, 8), default=1.0, show_default=True,
               metavar="FACTOR", help="Multiply the resolution of .png, .gif and PNG frames "
                                      "(1 = 150 dpi).")
+@click.option("--collapse", type=click.Choice(COLLAPSE), default=None, metavar="statements",
+              help="Draw a program with one node per statement (its inputs' values and "
+                   "gradients in it) instead of every gate; JSON keeps every gate.")
+@click.option("--slide", type=click.Choice(tuple(SLIDES)), default=None, is_flag=False,
+              flag_value="16:9", metavar="[16:9|4:3]",
+              help="Fit .svg and .png to a slide (1920x1080 px, or 1440x1080 for 4:3), "
+                   "centred with a margin; a note says when its text is under 24 px.")
 @click.option("--transparent", is_flag=True,
               help="A transparent background for .svg, .png and frames.")
 @click.option("--title", metavar="TEXT", callback=printable_text,
@@ -357,8 +375,9 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
                    "1/x) instead of one gate each.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON on stdout (and nothing else there) instead of the table.")
-@click.option("--precision", type=WholeRange(0, 15), default=None, metavar="N",
-              help="Decimals shown (default: 4 in the table, 2 in diagrams as in CS231n).")
+@click.option("--precision", type=Precision(0, 15), default=None, metavar="N|auto",
+              help="Decimals shown (default: 4 in the table; auto in diagrams, as in CS231n: "
+                   "whole numbers as -2 when all are whole, else 2 decimals).")
 @click.option("--explain", type=click.Choice(EXPLAIN_PASSES), default=None,
               is_flag=False, flag_value="backward", metavar="[forward|backward|both]",
               help="Explain the passes step by step: every chain-rule product of the reverse "

@@ -39,6 +39,8 @@ class Op(NamedTuple):
     (``"relu at 0"``), else None. ``piecewise``: the local derivative is piecewise constant
     (its floats are exact). ``grows``: finite inputs can overflow it to inf. ``symbol``
     is how a teacher draws the gate, when not by its label (sigmoid as CS231n's σ).
+    ``mark`` is drawn at a binary gate's second input where the operands' roles differ
+    (÷ at the divisor), so a diagram shows which wire is which.
     """
 
     name: str
@@ -55,6 +57,7 @@ class Op(NamedTuple):
     piecewise: bool = False
     grows: bool = False
     symbol: str = ""
+    mark: str = ""
     array: Array | None = None
     tensor: bool = False  # only for arrays (matmul, sum, ...): the scalar engine has no rule
 
@@ -311,16 +314,17 @@ _OPS = [
        array=Array(lambda np, a, b: a + b, lambda np, a, b, o: (1.0, 1.0))),
     Op("sub", 2, "-", lambda a, b: a - b, lambda a, b, o: (1.0, -1.0),
        lambda sp, a, b: a - b, "x - y", about="difference", derivative_text="1, -1",
-       array=Array(lambda np, a, b: a - b, lambda np, a, b, o: (1.0, -1.0))),
+       mark="−", array=Array(lambda np, a, b: a - b, lambda np, a, b, o: (1.0, -1.0))),
     Op("mul", 2, "*", lambda a, b: a * b, lambda a, b, o: (b, a),
        lambda sp, a, b: a * b, "x * y", about="product", derivative_text="y, x",
        array=Array(lambda np, a, b: a * b, lambda np, a, b, o: (b, a))),
     Op("div", 2, "/", _div, lambda a, b, o: (_div(1.0, b), _div(-a, b * b)),
        lambda sp, a, b: a / b, "x / y", about="quotient", derivative_text="1/y, -x/y**2",
+       mark="÷",
        array=Array(lambda np, a, b: a / b, lambda np, a, b, o: (1.0 / b, -a / (b * b)))),
     Op("pow", 2, "**", _pow, _pow_grads, lambda sp, a, b: a ** b, "x ** y",
        about="power", derivative_text="y*x**(y-1), x**y*log(x)", kink=_zero_to_zero, grows=True,
-       array=Array(_np_pow, _np_pow_grads)),
+       mark="^", array=Array(_np_pow, _np_pow_grads)),
     # A binary operator with a constant operand, drawn as a unary gate as CS231n does.
     Op("add_const", 1, "+{c}", lambda x, c: x + c, lambda x, o, c: 1.0,
        lambda sp, x, c: x + c, "x + c", about="plus a constant", derivative_text="1",

@@ -18,7 +18,7 @@ from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph
 from .parse import build_expression
 from .values import command_line, merge, parse_values
-from .choices import DIAGRAM_DECIMALS, FRAME_MS, THEME_NAMES
+from .choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDES, THEME_NAMES
 
 if TYPE_CHECKING:
     from .check import CheckReport
@@ -66,6 +66,8 @@ class Options(NamedTuple):
     font: str = "Helvetica"
     scale: float = 1.0
     transparent: bool = False
+    slide: str | None = None              # --slide 16:9|4:3
+    collapse: str | None = None           # --collapse statements
     title: str | None = None
     plain_names: bool = False
     expand_gates: bool = False            # --expand
@@ -98,7 +100,7 @@ class Options(NamedTuple):
 
     @property
     def decimals(self) -> int:
-        """Decimals of diagrams, lessons and JSON."""
+        """Decimals of JSON and --explain (diagrams and lessons: see render.numbers)."""
         return DIAGRAM_DECIMALS if self.precision is None else self.precision
 
 
@@ -520,7 +522,9 @@ def _style(options: Options) -> Style:
 
     return replace(THEMES[options.theme], direction=options.direction, font=options.font,
                    title=options.title, transparent=options.transparent,
-                   pretty_names=not options.plain_names)
+                   pretty_names=not options.plain_names,
+                   slide=None if options.slide is None else SLIDES[options.slide],
+                   collapse=options.collapse)
 
 
 def _render(report: Report, options: Options, targets: list[tuple[str, str]],
@@ -531,7 +535,7 @@ def _render(report: Report, options: Options, targets: list[tuple[str, str]],
     from .render.diagram import DRAWN, render_file
 
     style = _style(options)
-    graph, decimals = report.graph, options.decimals
+    graph, decimals = report.graph, options.precision  # (None: --precision auto)
     outputs = []
     for path, fmt in targets:
         rendered = render_file(graph, fmt, decimals, engine, style=style, scale=options.scale,
@@ -552,9 +556,10 @@ def _render_steps(graph: Graph, options: Options, engine: Engine | None, style: 
     assert engine is not None, "--steps draws, so run() chose an engine"
     from .render.diagram import render_frames
     from .render.frames import frame_names, lesson_frames
+    from .render.numbers import figure_decimals
 
-    decimals, fmt = options.decimals, options.steps_format
-    frames = lesson_frames(graph, decimals, style.pretty_names)
+    decimals, fmt = options.precision, options.steps_format
+    frames = lesson_frames(graph, figure_decimals(graph, decimals), style.pretty_names)
     drawn = render_frames(graph, [f.view for f in frames], fmt, decimals,
                           engine, style, options.scale, progress.frames)
     return list(zip(frame_names(frames, fmt), drawn))

@@ -15,7 +15,11 @@ prints, per graph and engine:
   the SVG's geometry (each cubic Bézier flattened to 16 segments; meeting at a shared end,
   as two wires into one gate do, is not a crossing);
 * ``text px``: the smallest text once the picture is fitted into a 1920x1080 slide;
-* ``aspect``: width / height; ``seconds``: the render time.
+* ``aspect``: width / height; ``seconds``: the render time;
+* ``slide px``: the smallest text with ``--slide`` (16:9), which makes type bigger to fit.
+
+A program (a graph with named statements) gets a second row, ``(collapsed)``, drawn with
+``--collapse statements``.
 
 It is a measurement, not a test: it exits 0 whatever the numbers are.
 """
@@ -29,7 +33,7 @@ import shutil
 import sys
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -39,6 +43,7 @@ if str(REPO) not in sys.path:  # measure the checkout, installed or not
 
 from backpropviz import Graph, trace  # noqa: E402
 from backpropviz.render.diagram import render_file  # noqa: E402
+from backpropviz.render.dot import CLASSIC  # noqa: E402
 from backpropviz.render.engines import choose_engine, embedded_executable  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -124,6 +129,7 @@ GALLERY: list[tuple[str, Callable[[], tuple[str, dict[str, float]]], bool]] = [
     ("softmax CE, 4 classes", lambda: _softmax(4), False),
     ("x*y 30 times + x+y 15 times", lambda: (" + ".join(["x*y"] * 30 + ["(x+y)"] * 15),
                                              {"x": 0.5, "y": 2}), False),
+    ("x+y 100 times", lambda: (" + ".join(["(x+y)"] * 100), {"x": 0.5, "y": 2}), False),
 ]
 
 
@@ -195,6 +201,10 @@ def _net(title: str, graph: Graph) -> int:
     if tail.startswith("b"):  # a fork's branch box b<gate>_<slot>
         gate, slot = map(int, tail[1:].split("_"))
         return graph.nodes[gate].inputs[slot]
+    if tail.startswith("c"):  # a collapsed diagram's branch box c<statement>_<source>
+        return int(tail[1:].split("_")[1])
+    if "c" in tail:  # an input drawn again at a use: w<input>c<gate>_<slot>, n<input>c...
+        return int(tail[1:].split("c")[0])
     return int(tail[1:])
 
 
@@ -230,21 +240,34 @@ def smallest_text_px(root: ET.Element) -> tuple[float, float]:
 # --- the table -----------------------------------------------------------------------------
 
 def measure(name: str, make: Callable[[], tuple[str, dict[str, float]]], expand: bool,
-            engine_name: str) -> list[str]:
+            engine_name: str, collapse: str | None = None) -> list[str]:
     text, values = make()
     graph = trace(text, values, expand=expand)
     engine = choose_engine(engine_name)
+    style = replace(CLASSIC, collapse=collapse)
     start = time.perf_counter()
-    svg = render_file(graph, "svg", 2, engine).data
+    svg = render_file(graph, "svg", None, engine, style=style).data
     seconds = time.perf_counter() - start
     root = ET.fromstring(svg)
     px, aspect = smallest_text_px(root)
-    return [name, engine_name, str(graph.gate_count), str(crossings(root, graph)),
-            f"{px:.1f}", f"{aspect:.1f}", f"{seconds:.2f}"]
+    on_slide = ET.fromstring(render_file(graph, "svg", None, engine,
+                                         style=replace(style, slide=SLIDE)).data)
+    slide_px, _ = smallest_text_px(on_slide)
+    label = f"{name} (collapsed)" if collapse else name
+    return [label, engine_name, str(graph.gate_count), str(crossings(root, graph)),
+            f"{px:.1f}", f"{aspect:.1f}", f"{seconds:.2f}", f"{slide_px:.1f}"]
+
+
+def has_statements(make: Callable[[], tuple[str, dict[str, float]]]) -> bool:
+    """Whether the gallery graph is a program of several statements (worth collapsing)."""
+    text, values = make()
+    graph = trace(text, values)
+    return sum(1 for n in graph.nodes if n.is_gate and n.name) > 1
 
 
 def print_table(rows: list[list[str]]) -> None:
-    head = ["graph", "engine", "gates", "crossings", "text px", "aspect", "seconds"]
+    head = ["graph", "engine", "gates", "crossings", "text px", "aspect", "seconds",
+            "slide px"]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for row in [head, ["-" * w for w in widths], *rows]:
         print("  ".join(c.ljust(w) if i < 2 else c.rjust(w)
@@ -257,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the engines to measure (default: each one installed)")
     parser.add_argument("--only", nargs="+", metavar="WORD",
                         help="only graphs whose name contains one of these words")
+    parser.add_argument("--no-collapse", action="store_true",
+                        help="leave out the rows drawn with --collapse statements")
     args = parser.parse_args(argv)
     engines = args.engine or [e for e, ok in (("dot", shutil.which("dot")),
                                               ("embedded", embedded_executable())) if ok]
@@ -266,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         for engine in engines:
             rows.append(measure(name, make, expand, engine))
+        if not args.no_collapse and has_statements(make):
+            for engine in engines:
+                rows.append(measure(name, make, expand, engine, "statements"))
     print_table(rows)
     return 0
 

@@ -197,4 +197,4 @@ def test_jupyter_does_not_draw_a_graph_too_big_to_lay_out():
 @pytest.mark.needs_dot
 def test_jupyter_draws_the_diagram():
     svg = trace("(x+y)*z", x=-2, y=5, z=-4)._repr_svg_()
-    assert svg is not None and "<svg" in svg and "&#45;12.00" in svg
+    assert svg is not None and "<svg" in svg and ">&#45;12<" in svg  # (as CS231n: whole)

@@ -119,8 +119,9 @@ def test_dot_flags_nonfinite_nodes():
     assert flagged == [("1", CLASSIC.flag_fill), ("3", CLASSIC.flag_fill)]
     assert f'<font color="{CLASSIC.value_color}" point-size="16"><b>nan</b></font>' in dot
     # nodes x, log, y, *: d out / d y = log(-1) is nan as well
-    assert wire_numbers(dot, CLASSIC.value_color) == ["-1.00", "nan", "2.00", "nan"]
-    assert wire_numbers(dot, CLASSIC.grad_color) == ["-2.00", "2.00", "nan", "1.00"]
+    # (the finite numbers are whole: written as CS231n writes them, -1 not -1.00)
+    assert wire_numbers(dot, CLASSIC.value_color) == ["-1", "nan", "2", "nan"]
+    assert wire_numbers(dot, CLASSIC.grad_color) == ["-2", "2", "nan", "1"]
     assert f'<font color="{CLASSIC.grad_color}" point-size="16"><b>nan</b></font>' in dot
 
 
@@ -137,10 +138,18 @@ def test_style_values_green_gradients_red():
 
 
 def test_dot_negative_zero_and_tiny_numbers():
-    # -0.0 shows as 0.00 (no sign the value lacks); a tiny nonzero number never shows as 0.00.
+    # -0.0 shows as 0 (no sign the value lacks; every number is whole: no decimals)
     dot = render_dot(backpropviz.trace("-x", x=0))
-    assert wire_numbers(dot, CLASSIC.value_color) == ["0.00", "0.00"]
-    dot = render_dot(backpropviz.trace("x*y", x=1e-4, y=-3))
+    assert wire_numbers(dot, CLASSIC.value_color) == ["0", "0"]
+    assert wire_numbers(render_dot(backpropviz.trace("-x", x=0), 2),
+                        CLASSIC.value_color) == ["0.00", "0.00"]
+    # By default a tiny number among fixed-point ones rounds to 0.00 (no -0.00) ...
+    graph = backpropviz.trace("x*y", x=1e-4, y=-3)
+    dot = render_dot(graph)
+    assert wire_numbers(dot, CLASSIC.value_color) == ["0.00", "-3.00", "0.00"]
+    assert wire_numbers(dot, CLASSIC.grad_color) == ["-3.00", "0.00", "1.00"]
+    # ... and an explicit precision shows it in e-notation rather than as a misleading 0.00.
+    dot = render_dot(graph, 2)
     assert wire_numbers(dot, CLASSIC.value_color) == ["1.0e-04", "-3.00", "-3.0e-04"]
     assert wire_numbers(dot, CLASSIC.grad_color) == ["-3.00", "1.0e-04", "1.00"]
 
@@ -265,7 +274,7 @@ def test_svg_flags_nonfinite_gate(run, tmp_path):
              for e in g.iter(f"{SVG}ellipse")]
     assert fills == [CLASSIC.flag_fill]
     green = [t for t, fill, _ in svg_texts(target) if fill == CLASSIC.value_color]
-    assert green == ["-1.00", "nan"]
+    assert green == ["-1", "nan"]
 
 
 # --- atomic writes ------------------------------------------------------------------------
@@ -507,5 +516,7 @@ def test_side_by_side_numbers_keep_clear_of_the_wire_in_tb():
 
     graph = backpropviz.trace("(x+y)*z", x=3, y=-2, z=-4)
     tb = render_dot(graph, style=replace(CLASSIC, direction="TB"))
-    assert tb.count('<td width="6"></td><vr/><td width="6"></td>') == len(graph.nodes)
-    assert "<vr/>" not in render_dot(graph)  # LR: value above, gradient below, no rule cell
+    # (the rule is the value cell's right border; a 6-point cell keeps the gradient off it;
+    # tests/test_gates_drawn.py measures both in the SVG)
+    assert tb.count('sides="r">') == tb.count('<td width="6"></td>') == len(graph.nodes)
+    assert 'sides="r"' not in render_dot(graph)  # LR: value above, gradient below

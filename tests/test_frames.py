@@ -35,7 +35,7 @@ PROGRAMS = {
 
 _LABEL_NODE = re.compile(r"^\s*([wb][\d_]+) \[shape=plaintext, margin=0, width=0, height=0, "
                          r"label=<(.*)>\];$", re.M)
-_CELL = re.compile(r"<td>(.*?)</td>")
+_CELL = re.compile(r"<td[^>]*>(.*?)</td>")
 _NUMBER = re.compile(r'<font color="([^"]+)" point-size="\d+">(?:<[bi]>)?([^<]*)(?:</[bi]>)?'
                      r"</font>$")
 _EDGE = re.compile(r"^\s*(\w+)(?::[nsew])? -> (\w+)(?::[nsew])?(?: \[(.*)\])?;$", re.M)
@@ -186,7 +186,7 @@ def test_simple_frames_by_hand():
     assert [n.label for n in graph.nodes] == ["x", "y", "+", "z", "*"]
     shown = []
     for frame in lesson_frames(graph):
-        drawn = drawn_numbers(render_dot(graph, view=frame.view))
+        drawn = drawn_numbers(render_dot(graph, 2, view=frame.view))
         shown.append(({k[1]: t for k, (c, t) in drawn.items()
                        if k[0] == "value" and c == CLASSIC.value_color},
                       {k[1]: t for k, (c, t) in drawn.items()
@@ -212,7 +212,7 @@ def test_fork_frames_by_hand():
     backward = [f for f in lesson_frames(graph) if f.phase == "backward"]
 
     def visible(frame):
-        drawn = drawn_numbers(render_dot(graph, view=frame.view))
+        drawn = drawn_numbers(render_dot(graph, 2, view=frame.view))
         return {k: t for k, (c, t) in drawn.items() if c == CLASSIC.grad_color}
 
     assert [visible(f) for f in backward] == [
@@ -270,7 +270,7 @@ def test_named_program_captions_use_the_names():
 def test_caption_is_drawn_under_the_frame():
     graph = traced("simple")
     frame = lesson_frames(graph)[-1]
-    dot = render_dot(graph, view=frame.view)
+    dot = render_dot(graph, 2, view=frame.view)
     assert ("label=<df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00<br/>"
             "df/dy = df/dn2 * dn2/dy = -4.00 * 1 = -4.00<br/>where n2 = x+y<br/>>") in dot
     assert "labelloc=b" in dot
@@ -334,7 +334,7 @@ def test_each_branch_carries_its_own_gradient():
     """f = x*y + theta_1*x at x=2, y=3, theta_1=-5: the branch into x*y carries y = 3, the
     branch into theta_1*x carries theta_1 = -5, x's own wire their sum -2."""
     graph = backpropviz.trace("x*y + theta_1*x", x=2, y=3, theta_1=-5)
-    drawn = drawn_numbers(render_dot(graph))
+    drawn = drawn_numbers(render_dot(graph, 2))
     x = graph.variable_ids["x"]
     branches = {}
     for gate in graph.nodes:
@@ -354,7 +354,7 @@ def test_each_branch_carries_its_own_gradient():
 def test_square_draws_two_branches_of_x_each():
     """d(x*x)/dx = 2x = 6 at x=3: each of the two branches carries x = 3."""
     graph = backpropviz.trace("x*x", x=3)
-    drawn = drawn_numbers(render_dot(graph))
+    drawn = drawn_numbers(render_dot(graph, 2))
     grad = CLASSIC.grad_color
     assert {k: v for k, v in drawn.items() if k[0] == "branch"} == {
         ("branch", 1, 0): (grad, "3.00"), ("branch", 1, 1): (grad, "3.00")}
@@ -456,7 +456,7 @@ def test_an_unused_statement_before_the_output_does_not_delay_a_gradient():
 def test_every_gate_a_caption_names_is_labelled_on_its_wire(text, values):
     graph = backpropviz.trace(text, values, expand=True)
     for frame in lesson_frames(graph):
-        dot = render_dot(graph, view=frame.view)
+        dot = render_dot(graph, 2, view=frame.view)
         drawn = set(re.findall(r"<i>([^<]+)</i> = </font>", dot))
         said = set(re.findall(r"\b(n\d+|f)\b", " ".join(frame.caption)))
         assert said <= drawn, (frame.index, said - drawn)

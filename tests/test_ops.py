@@ -584,3 +584,5 @@ def test_gate_symbols_come_from_the_table():
     graph = backpropviz.trace("sigmoid(x)", x=0)
     assert 'label="σ"' in render_dot(graph)
     assert [op.name for op in OPS.values() if op.symbol] == ["sigmoid"]
+    assert {op.name: op.mark for op in OPS.values() if op.mark} == {
+        "sub": "−", "div": "÷", "pow": "^"}  # the operators whose operands' roles differ

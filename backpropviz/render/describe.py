@@ -9,7 +9,7 @@ from html import escape
 from ..graph import Graph
 from .dot import Style, View
 from .names import name_text
-from .numbers import fixed
+from .numbers import figure_number
 from .text import excerpt
 
 __all__ = ["describe", "program_line", "with_description"]
@@ -17,7 +17,7 @@ __all__ = ["describe", "program_line", "with_description"]
 MAX_LISTED = 20  # inputs named one by one; a bigger graph says how many more
 
 
-def describe(graph: Graph, decimals: int, style: Style, view: View | None = None
+def describe(graph: Graph, decimals: int | None, style: Style, view: View | None = None
              ) -> tuple[str, str]:
     """(title, description) of the diagram, or of one lesson frame when ``view`` is given."""
     expression = program_line(graph.expression, 120)
@@ -29,13 +29,14 @@ def describe(graph: Graph, decimals: int, style: Style, view: View | None = None
         lines = [line.strip() for line in view.caption if line.strip()]  # (padded frames)
         step = f" This step: {'; '.join(lines)}." if lines else ""
         return title, f"Computation graph of {expression}, partway through backpropagation.{step}"
-    values = ", ".join(f"{spell(n)} = {fixed(graph.nodes[i].value, decimals)}"
+    fixed = figure_number(graph, decimals)  # (as the picture writes them)
+    values = ", ".join(f"{spell(n)} = {fixed(graph.nodes[i].value)}"
                        for n, i in names[:MAX_LISTED])
-    grads = ", ".join(f"∂{out}/∂{spell(n)} = {fixed(graph.nodes[i].grad, decimals)}"
+    grads = ", ".join(f"∂{out}/∂{spell(n)} = {fixed(graph.nodes[i].grad)}"
                       for n, i in names[:MAX_LISTED])
     more = f" (and {len(names) - MAX_LISTED:,} more inputs)" if len(names) > MAX_LISTED else ""
     return title, (f"Computation graph of {expression} at {values}{more}. Forward pass: "
-                   f"{out} = {fixed(graph.value, decimals)}. Reverse pass, the gradients: "
+                   f"{out} = {fixed(graph.value)}. Reverse pass, the gradients: "
                    f"{grads}{more}.")
 
 

@@ -6,18 +6,20 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from ..choices import FRAME_MS
+from ..choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDE_TEXT_PX
 from ..errors import RenderError, shorten
 from ..graph import Graph
 from .describe import describe, program_line, with_description
-from .dot import CLASSIC, HIDDEN, Style, View, iter_dot, render_dot
+from .dot import CLASSIC, HIDDEN, Style, View, iter_dot
 from .engines import Engine
 from .json_doc import iter_json
+from .numbers import figure_decimals
 from .png import png_size, with_dpi
 
 if TYPE_CHECKING:
+    from .slide import Fit
     from ..check import CheckReport
     from ..steps import Step
     from ..symbolic import ExactPass
@@ -33,6 +35,8 @@ LESSONS = frozenset({"html", "gif"})  # formats made of one frame per step
 
 WRITE_CHUNK = 1 << 20  # characters of streamed text encoded and written at a time
 PNG_DPI = 150  # sharp on a projector; SVG and PDF are vector anyway
+SLIDE_TRIES = 3  # --slide: layouts with bigger type, at most
+SLIDE_ROWS = (2, 3, 4)  # --slide: a picture much wider than the slide is tried in rows
 PNG_MAX_PIXELS = 8_000  # per side: a 100,000-node chain would otherwise be 97,000 px wide
 
 Progress = Callable[[int, int], None]  # (frames done, frames in all)
@@ -78,20 +82,22 @@ def format_of(path: str) -> str:
     return fmt
 
 
-def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = None,
+def render_file(graph: Graph, fmt: str, decimals: int | None, engine: Engine | None = None,
                 style: Style = CLASSIC, scale: float = 1.0, frame_ms: int = FRAME_MS,
                 progress: Progress | None = None, *, steps: Sequence[Step] | None = None,
                 names: Sequence[str] | None = None, check: CheckReport | None = None,
                 exact: ExactPass | None = None) -> Rendered:
-    """Output ``fmt`` (a value of :data:`FORMATS`) for ``graph``; ``engine`` draws svg, png,
+    """Output ``fmt`` (a value of :data:`FORMATS`) for ``graph``, its numbers with
+    ``decimals`` decimals (None: ``--precision auto``); ``engine`` draws svg, png,
     pdf and the lessons (html, gif); ``scale`` multiplies PNG and GIF resolution;
     ``steps``, ``names``, ``check`` and ``exact`` go into JSON as in
     :func:`~backpropviz.render.json_doc.to_document`."""
     if fmt == "json":
-        return Rendered(pieces=lambda: iter_json(graph, decimals=decimals, steps=steps,
+        places = DIAGRAM_DECIMALS if decimals is None else decimals
+        return Rendered(pieces=lambda: iter_json(graph, decimals=places, steps=steps,
                                                  names=names, check=check, exact=exact))
     if fmt == "dot":
-        return Rendered(pieces=lambda: iter_dot(graph, decimals, style))
+        return Rendered(pieces=lambda: _iter_source(graph, decimals, style))
     if engine is None:
         raise RenderError(f".{fmt} needs a Graphviz engine")
     if fmt in LESSONS:
@@ -99,7 +105,7 @@ def render_file(graph: Graph, fmt: str, decimals: int, engine: Engine | None = N
     return _draw(graph, fmt, decimals, engine, style, scale)
 
 
-def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int,
+def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int | None,
                   engine: Engine, style: Style = CLASSIC, scale: float = 1.0,
                   progress: Progress | None = None,
                   first: Callable[[Rendered, int], None] | None = None) -> list[Rendered]:
@@ -119,11 +125,32 @@ def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int,
     return drawn
 
 
-def _draw(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style, scale: float,
+def _iter_source(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
+                 max_inches: float | None = None, view: View | None = None,
+                 pad: tuple[float, float] | None = None) -> Iterator[str]:
+    """The DOT text of the diagram: every gate (render.dot), or with ``--collapse
+    statements`` one node per statement (render.collapse; lesson frames draw every gate)."""
+    if style.collapse == "statements" and view is None:
+        from .collapse import iter_collapsed
+
+        return iter_collapsed(graph, decimals, style, dpi, max_inches, pad)
+    return iter_dot(graph, decimals, style, dpi, max_inches, view, pad)
+
+
+def _source(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
+               max_inches: float | None = None, view: View | None = None,
+               pad: tuple[float, float] | None = None) -> str:
+    """:func:`_iter_source`'s text, whole."""
+    return "".join(_iter_source(graph, decimals, style, dpi, max_inches, view, pad))
+
+
+def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style, scale: float,
           view: View | None = None) -> Rendered:
+    if style.slide is not None and view is None and fmt in ("svg", "png"):
+        return _draw_on_slide(graph, fmt, decimals, engine, style, style.slide)
     png = fmt == "png"
     dpi = round(PNG_DPI * scale)
-    source = render_dot(graph, decimals, style, dpi=dpi if png else None,
+    source = _source(graph, decimals, style, dpi=dpi if png else None,
                         max_inches=PNG_MAX_PIXELS / dpi if png else None, view=view)
     data = engine.render(source, fmt)
     if fmt == "svg":
@@ -143,6 +170,86 @@ def _draw(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style, s
     return Rendered(data, tuple(notes))
 
 
+class _SlideLayout(NamedTuple):
+    """A layout tried for ``--slide``: its style (type size), rows, SVG and fit."""
+
+    style: Style
+    rows: int
+    svg: bytes
+    fit: Fit
+
+
+def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
+                   style: Style, slide: tuple[int, int]) -> Rendered:
+    """``--slide``: the diagram centred on a slide of ``slide`` pixels (see render.slide)."""
+    from .slide import small_text_note, svg_on_slide
+
+    chosen = _slide_layout(graph, decimals, engine, style, slide)
+    where = chosen.fit
+    note = small_text_note(where, slide)
+    notes = (note,) if note else ()
+    if fmt == "svg":
+        svg = svg_on_slide(chosen.svg, where, slide,
+                           None if style.transparent else style.background)
+        return Rendered(with_description(svg, *describe(graph, decimals, style)), notes)
+    source = _slide_source(graph, decimals, chosen.style, chosen.rows, where.dpi, where.pad)
+    data = with_dpi(engine.render(source, "png"), where.dpi)
+    return Rendered(data, notes + tuple(_missing_glyphs(source) if engine.name != "dot" else ()))
+
+
+def _slide_source(graph: Graph, decimals: int | None, style: Style, rows: int,
+                  dpi: float | None = None, pad: tuple[float, float] | None = None) -> str:
+    """The DOT text of the diagram, wrapped into ``rows`` rows when more than one."""
+    source = _source(graph, decimals, style, dpi=dpi, pad=pad)
+    if rows == 1:
+        return source
+    from .wrap import wrapped
+
+    return wrapped(source, graph, rows, style.name_size)
+
+
+def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
+                  slide: tuple[int, int]) -> _SlideLayout:
+    """The layout with the biggest smallest text on the slide: as it is, or (for a picture
+    much wider than the slide whose text is under SLIDE_TEXT_PX) wrapped into rows."""
+    best = _scaled_layout(graph, decimals, engine, style, slide, 1)
+    wide = best.fit.width / best.fit.height > 1.5 * slide[0] / slide[1]
+    if best.fit.text_px < SLIDE_TEXT_PX and wide:
+        for rows in SLIDE_ROWS:
+            tried = _scaled_layout(graph, decimals, engine, style, slide, rows)
+            if tried.fit.text_px > best.fit.text_px:
+                best = tried
+    return best
+
+
+def _scaled_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
+                   slide: tuple[int, int], rows: int) -> _SlideLayout:
+    """The layout in ``rows`` rows: while its smallest text is under SLIDE_TEXT_PX on the
+    slide, laid out again with bigger type (the wires do not grow with it)."""
+    from .slide import fit
+
+    svg = engine.render(_slide_source(graph, decimals, style, rows), "svg")
+    best, factor = _SlideLayout(style, rows, svg, fit(svg, slide)), 1.0
+    for _ in range(SLIDE_TRIES):
+        if best.fit.text_px >= SLIDE_TEXT_PX:
+            break
+        factor *= min(SLIDE_TEXT_PX / max(best.fit.text_px, 1.0) * 1.05, 1.6)
+        bigger = _type_scaled(style, factor)
+        again = engine.render(_slide_source(graph, decimals, bigger, rows), "svg")
+        if fit(again, slide).text_px <= best.fit.text_px:
+            break
+        best = _SlideLayout(bigger, rows, again, fit(again, slide))
+    return best
+
+
+def _type_scaled(style: Style, factor: float) -> Style:
+    """``style`` with every text size multiplied by ``factor``."""
+    return replace(style, gate_size=round(style.gate_size * factor),
+                   number_size=round(style.number_size * factor),
+                   name_size=round(style.name_size * factor),
+                   caption_size=round(style.caption_size * factor))
+
+
 def _missing_glyphs(source: str) -> list[str]:
     """The embedded engine draws with its own fonts (Tinos, Arimo, Cousine), which have no
     Chinese, Japanese or Korean: in a PNG such text is boxes. Say so, and what draws it."""
@@ -154,12 +261,12 @@ def _missing_glyphs(source: str) -> list[str]:
             "fonts-noto-cjk), or write .svg, which browsers draw with their own fonts"]
 
 
-def _render_lesson(graph: Graph, fmt: str, decimals: int, engine: Engine, style: Style,
+def _render_lesson(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style,
                    scale: float, frame_ms: int, progress: Progress | None) -> Rendered:
     """The HTML stepper (captions as text under each SVG) or the GIF (captions drawn in)."""
     from .frames import lesson_frames
 
-    frames = lesson_frames(graph, decimals, style.pretty_names)
+    frames = lesson_frames(graph, figure_decimals(graph, decimals), style.pretty_names)
     if fmt == "html":
         from .stepper import render_html
 

@@ -13,13 +13,16 @@ deterministic: ids come from node ids only.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
-from typing import Iterator
-from ..choices import DIAGRAM_DECIMALS
+from html import unescape
+from typing import Callable, Iterator
+
 from ..graph import Graph, Node
 from ..ops import OPS
 from .names import GREEK, label_text, name_html
-from .numbers import fixed, is_flagged
+from .numbers import figure_number, is_flagged
 from .text import font_problem, text_problem
 
 __all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot", "iter_dot"]
@@ -56,6 +59,9 @@ class Style:
     number_size: int = 16
     name_size: int = 22
     caption_size: int = 18
+    slide: tuple[int, int] | None = None  # --slide: fit svg and png to this many pixels
+    collapse: str | None = None  # --collapse statements: a node per assignment (collapse.py)
+    fan_out: int = 3  # an input read by this many gates is drawn at each (0: never)
 
     def __post_init__(self) -> None:
         problem = font_problem(self.font)  # (it reaches SVG and HTML attributes as it is)
@@ -99,51 +105,43 @@ class View:
     labels: tuple[tuple[int, str], ...] = ()
 
 
-def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLASSIC,
-               dpi: int | None = None, max_inches: float | None = None,
-               view: View | None = None) -> str:
-    """The diagram of ``graph`` (or of one step of it, ``view``) as DOT source text;
-    ``max_inches`` caps its drawn size."""
-    return "".join(iter_dot(graph, decimals, style, dpi, max_inches, view))
+def render_dot(graph: Graph, decimals: int | None = None, style: Style = CLASSIC,
+               dpi: float | None = None, max_inches: float | None = None,
+               view: View | None = None, pad: tuple[float, float] | None = None) -> str:
+    """The diagram of ``graph`` (or of one step of it, ``view``) as DOT source text, its
+    numbers with ``decimals`` decimals (None: ``--precision auto``, see
+    :func:`~backpropviz.render.numbers.figure_decimals`); ``max_inches`` caps its size,
+    ``pad`` (inches, x and y) is the space around it."""
+    return "".join(iter_dot(graph, decimals, style, dpi, max_inches, view, pad))
 
 
-def iter_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLASSIC,
-             dpi: int | None = None, max_inches: float | None = None,
-             view: View | None = None) -> Iterator[str]:
+def iter_dot(graph: Graph, decimals: int | None = None, style: Style = CLASSIC,
+             dpi: float | None = None, max_inches: float | None = None,
+             view: View | None = None, pad: tuple[float, float] | None = None
+             ) -> Iterator[str]:
     """:func:`render_dot`'s text a line at a time: a .dot file of a big graph is written
     as it is made, never whole in memory."""
-    for line in _dot_lines(graph, decimals, style, dpi, max_inches, view):
+    for line in _dot_lines(graph, decimals, style, dpi, max_inches, view, pad):
         yield line + "\n"
 
 
-def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
-               max_inches: float | None, view: View | None) -> Iterator[str]:
+def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | None,
+               max_inches: float | None, view: View | None,
+               pad: tuple[float, float] | None = None) -> Iterator[str]:
     """The DOT statements of :func:`render_dot`, one a line."""
-    s = style
-    size_attr = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
-    # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
-    big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
-    background = "transparent" if s.transparent else s.background
+    s, number = style, figure_number(graph, decimals)
+    yield from header_lines(graph, s, dpi, max_inches, pad, view)
     tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
-    yield from (
-        "digraph backprop {",
-        f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
-        f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
-        f'{f", dpi={dpi}" if dpi else ""}{size_attr}{big}];',
-        f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
-        f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1.3, fontname="{_attr(s.font)}"];',
-    )
-    label = _graph_label(s, view.caption if view is not None else ())
-    if label:
-        yield label
     uses = [0] * len(graph.nodes)
     for node in graph.nodes:
         for src in node.inputs:
             uses[src] += 1
     branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires() if uses[w.src] > 1}
+    copies, first_use = _fan_out(graph, uses, s)
     current = view.current if view is not None else None
     labels = dict(view.labels) if view is not None else {}
     x_is_a_name = "x" in graph.store.name
+    diameter = _gate_diameter(graph, s, x_is_a_name)
     for node in graph.nodes:
         nid = node.id
         flagged = is_flagged(node.value) or is_flagged(node.grad)
@@ -155,33 +153,106 @@ def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
             else:
                 fill = f', style=filled, fillcolor="{s.gate_fill}"'
             label = _gate_label(node, s, x_is_a_name)
-            yield (f"  n{nid} [shape=circle, margin=0.04, fontsize={s.gate_size}, "
-                  f"label={_quote(label)}{fill}];")
+            yield (f"  n{nid} [shape=circle, fixedsize=true, width={diameter:.2f}, "
+                  f"fontsize={_gate_font(label, s):g}, label={_quote(label)}{fill}];")
             for slot, src in enumerate(node.inputs):
                 attrs = []
                 if nid == current:
                     attrs.append(f'color="{s.highlight_wire}", penwidth=3')
                 extra = f" [{', '.join(attrs)}]" if attrs else ""
-                if uses[src] > 1:  # a fork: the branch shows its own share of the gradient
+                marked = attrs + _mark(node, slot, s)  # (the wire's end at the gate)
+                into = f" [{', '.join(marked)}]" if marked else ""
+                if copies[src]:  # an input read in many places: drawn again at each
+                    yield from _copy_lines(graph.nodes[src], nid, slot, copies[src] == slot + 1
+                                           and nid == first_use[src], number, s, view,
+                                           branch_grads[(nid, slot)], into, tail, head)
+                elif uses[src] > 1:  # a fork: the branch shows its own share of the gradient
                     shown = view is None or (nid, slot) in view.branches
-                    grad = _number_html(branch_grads[(nid, slot)], decimals, s.grad_color,
+                    grad = _number_html(branch_grads[(nid, slot)], number, s.grad_color,
                                         s.number_size, s.grad_emphasis, shown)
                     yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                           f"label=<{_wire_table(_SPACER, grad, s)}>];")
                     yield f"  w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
-                    yield f"  b{nid}_{slot}{tail} -> n{nid}{extra};"
+                    yield f"  b{nid}_{slot}{tail} -> n{nid}{into};"
                 else:
-                    yield f"  w{src}{tail} -> n{nid}{extra};"
+                    yield f"  w{src}{tail} -> n{nid}{into};"
+        elif copies[nid]:
+            continue  # (drawn at each use)
         else:
             size = s.name_size if node.op == "input" else s.number_size + 2
             yield (f"  n{nid} [shape=plaintext, fontsize={size}, "
                   f"label=<{_leaf_label(node, s)}>];")
         yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
-              f"label=<{_wire_label(node, decimals, s, view, labels.get(nid))}>];")
+              f"label=<{_wire_label(node, number, s, view, labels.get(nid))}>];")
         yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{tail} -> out;"
     yield "}"
+
+
+def _fan_out(graph: Graph, uses: list[int], s: Style) -> tuple[list[int], list[int]]:
+    """Which inputs are drawn again at each use (read by ``s.fan_out`` or more gates, as
+    circuit schematics repeat a net's label instead of running its wire everywhere): per
+    node, 0 if not, else 1 + the slot of its first use; and the gate of that first use.
+    Fewer uses keep their branches, the fork lesson (x*x: two branches that add up)."""
+    copies, first_use = [0] * len(graph.nodes), [-1] * len(graph.nodes)
+    if s.fan_out < 2:
+        return copies, first_use
+    for node in graph.nodes:
+        for slot, src in enumerate(node.inputs):
+            if (first_use[src] < 0 and uses[src] >= s.fan_out and src != graph.output
+                    and graph.nodes[src].op == "input"):
+                first_use[src], copies[src] = node.id, slot + 1
+    return copies, first_use
+
+
+def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[float], str],
+                s: Style, view: View | None, grad: float, into: str, tail: str, head: str
+                ) -> Iterator[str]:
+    """An input drawn again where gate ``nid`` reads it in ``slot``: its name, its value
+    over the gradient that comes back along this use; the first copy also says the sum of
+    all of them, the input's gradient (Σ)."""
+    src, key = leaf.id, f"{leaf.id}c{nid}_{slot}"
+    name = _leaf_label(leaf, s)
+    if first:
+        total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+                             view is None or src in view.grads)
+        name += (f'<br/><font color="{s.grad_color}" point-size="{s.number_size}">Σ </font>'
+                 f"{total}")
+    value = _number_html(leaf.value, number, s.value_color, s.number_size, s.value_emphasis,
+                         view is None or src in view.values)
+    share = _number_html(grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+                         view is None or (nid, slot) in view.branches)
+    yield f"  n{key} [shape=plaintext, fontsize={s.name_size}, label=<{name}>];"
+    yield (f"  w{key} [shape=plaintext, margin=0, width=0, height=0, "
+           f"label=<{_wire_table(value, share, s)}>];")
+    yield f"  n{key} -> w{key}{head} [arrowhead=none];"
+    yield f"  w{key}{tail} -> n{nid}{into};"
+
+
+def header_lines(graph: Graph, s: Style, dpi: float | None, max_inches: float | None,
+                 pad: tuple[float, float] | None, view: View | None) -> Iterator[str]:
+    """The graph's opening: ``digraph``, its attributes and defaults, its title/caption."""
+    size_attr = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
+    if pad is not None:
+        size_attr += f', pad="{pad[0]:.4f},{pad[1]:.4f}"'
+    if dpi:
+        size_attr = f", dpi={dpi:g}{size_attr}"
+    # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
+    big = ", nslimit=2, nslimit1=2" if len(graph.nodes) > 100 else ""
+    background = "transparent" if s.transparent else s.background
+    yield from (
+        "digraph backprop {",
+        f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
+        f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
+        f'{size_attr}{big}];',
+        f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
+        # (penwidth 1: as thick as the rule in a wire label, which continues the wire)
+        f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1, fontname="{_attr(s.font)}"];',
+    )
+    label = _graph_label(s, view.caption if view is not None else ())
+    if label:
+        yield label
 
 
 def _leaf_label(node: Node, s: Style) -> str:
@@ -193,13 +264,13 @@ def _leaf_label(node: Node, s: Style) -> str:
     return label_text(GREEK.get(node.label, node.label))  # pi -> π
 
 
-def _wire_label(node: Node, decimals: int, s: Style, view: View | None,
+def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View | None,
                 label: str | None = None) -> str:
     """An HTML-like table: the value, a rule that continues the wire, the gradient (side by
     side, with a vertical rule, when wires run top to bottom). A named gate's wire (or one
     a lesson's captions name, ``label``) carries its name."""
     nid = node.id
-    value = _number_html(node.value, decimals, s.value_color, s.number_size, s.value_emphasis,
+    value = _number_html(node.value, number, s.value_color, s.number_size, s.value_emphasis,
                          view is None or nid in view.values)
     name = None
     if node.name and node.is_gate:  # a program's named intermediate: the wire carries it
@@ -209,25 +280,39 @@ def _wire_label(node: Node, decimals: int, s: Style, view: View | None,
     if name is not None:
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                  f"<i>{name}</i> = </font>{value}")
-    grad = _number_html(node.grad, decimals, s.grad_color, s.number_size, s.grad_emphasis,
+    grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
                         view is None or nid in view.grads)
     return _wire_table(value, grad, s)
 
 
 def _wire_table(top: str, bottom: str, s: Style) -> str:
-    """Two cells with a rule between them that continues the wire."""
+    """Two cells with a rule between them that continues the wire. Left to right, the rule
+    is the top cell's lower border, which both engines draw from edge to edge of the label
+    at the height where the wires meet it (the lower cell's extra point of padding centres
+    it); ``<hr/>`` stopped 1.5 pt short of the incoming wire."""
     table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
              f'color="{s.wire_color}">')
     if s.direction == "LR":
-        return f"{table}<tr><td>{top}</td></tr><hr/><tr><td>{bottom}</td></tr></table>"
-    # (side by side, the numbers need room from the rule: cellpadding alone left ~2 px)
-    return (f'{table}<tr><td align="right">{top}</td><td width="6"></td><vr/>'
-            f'<td width="6"></td><td align="left">{bottom}</td></tr></table>')
+        return (f'{table}<tr><td border="1" sides="b">{top}</td></tr>'
+                f'<tr><td cellpadding="3">{bottom}</td></tr></table>')
+    # Side by side: both halves as wide as the wider (so the rule, the left half's right
+    # border, is where the wires meet the label's middle), 6 pt clear of the rule.
+    half = max(_text_width(top, s.number_size), _text_width(bottom, s.number_size)) + 10
+    return (f'{table}<tr><td align="right" width="{half:.0f}" border="1" sides="r">{top}'
+            f'<font point-size="4"> </font></td><td width="6"></td>'
+            f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
 
 
-def _number_html(value: float, decimals: int, color: str, size: int, emphasis: str = "",
-                 shown: bool = True) -> str:
-    text = label_text(fixed(value, decimals))
+def _text_width(html_text: str, size: int) -> float:
+    """About how wide (points) HTML-like text is at ``size`` points (tags left out; an
+    overestimate, see :data:`_EM`)."""
+    text = unescape(re.sub(r"<[^>]*>", "", html_text))
+    return size * sum(_EM.get(ch, DEFAULT_EM) for ch in text)
+
+
+def _number_html(value: float, number: Callable[[float], str], color: str, size: int,
+                 emphasis: str = "", shown: bool = True) -> str:
+    text = label_text(number(value))
     if is_flagged(value):
         text = f"<b>{text}</b>"
     elif emphasis:
@@ -244,6 +329,49 @@ def _gate_label(node: Node, s: Style, x_is_a_name: bool) -> str:
     if x_is_a_name and "{c}" in op.label and op.label.endswith("x"):
         label = label[:-1] + "·"
     return label
+
+
+def _mark(node: Node, slot: int, s: Style) -> list[str]:
+    """The attributes that write the op's mark (÷ at a divisor) at the head of the wire into
+    ``slot``: which operand is which, on gates whose operands' roles differ."""
+    mark = OPS[node.op].mark
+    if slot != 1 or not mark or len(node.inputs) != 2:
+        return []
+    return [f'headlabel="{mark}", labelfontsize={s.number_size}, labeldistance=1.6, '
+            f'labelangle={40 if s.direction == "LR" else -40}, '
+            f'labelfontcolor="{s.wire_color}"']
+
+
+#: Widths of characters in em, about those of DejaVu Sans (what "Helvetica" resolves to
+#: on most Linux systems; Helvetica and Arial are narrower): the others count as DEFAULT_EM.
+_EM = {**dict.fromkeys("0123456789", 0.64), **dict.fromkeys("+=<>÷×−", 0.84),
+       **dict.fromkeys("*^", 0.5), **dict.fromkeys("-", 0.36), **dict.fromkeys("/.·,:", 0.34),
+       **dict.fromkeys("mwMW", 0.98), **dict.fromkeys("ijlft()|", 0.36), " ": 0.32}
+DEFAULT_EM = 0.66
+_LABEL_EM = 2.0  # the widest label set at the gate size: "exp"
+
+
+def _gate_diameter(graph: Graph, s: Style, x_is_a_name: bool) -> float:
+    """One diameter (inches) for every gate of the figure, as the published figures draw
+    them: the widest label's, long labels set smaller (see :func:`_gate_font`)."""
+    widest = 1.9 * s.gate_size
+    for node in graph.nodes:
+        if node.is_gate:
+            label = _gate_label(node, s, x_is_a_name)
+            size = _gate_font(label, s)
+            text = size * sum(_EM.get(ch, DEFAULT_EM) for ch in label)
+            widest = max(widest, math.hypot(text, size) + 0.4 * size)  # (about an em high)
+    return widest / 72
+
+
+def _gate_font(label: str, s: Style) -> float:
+    """The type size of a gate's label: the gate size, shrunk for a label wider than
+    ``exp`` (tanh, relu, 10.0/·) down to the numbers' size, so one long label does not
+    make every circle of the figure big."""
+    em = sum(_EM.get(ch, DEFAULT_EM) for ch in label)
+    if em <= _LABEL_EM:
+        return float(s.gate_size)
+    return round(max(float(s.number_size), s.gate_size * _LABEL_EM / em), 1)
 
 
 def _graph_label(s: Style, caption: tuple[str, ...]) -> str:

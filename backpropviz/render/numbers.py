@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
-from typing import Callable, Sequence
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-__all__ = ["fixed", "is_flagged", "shown", "agreeing_decimals", "EXTRA_DECIMALS"]
+from ..choices import DIAGRAM_DECIMALS
+
+if TYPE_CHECKING:
+    from ..graph import Graph
+
+__all__ = ["fixed", "is_flagged", "shown", "agreeing_decimals", "EXTRA_DECIMALS",
+           "figure_decimals", "figure_number"]
 
 #: At most this many more decimals make displayed arithmetic add up; beyond, it says ≈.
 EXTRA_DECIMALS = 4
 
 
-def fixed(value: float, decimals: int) -> str:
+def fixed(value: float, decimals: int, tiny_as_zero: bool = False) -> str:
     """``value`` with ``decimals`` decimals, as CS231n's figures show it (-0.534 -> "-0.53").
 
     Values too large or too small (but not zero) for fixed notation use e-notation, so a
-    tiny gradient never shows as a misleading 0.00; nan and inf are spelled out.
+    tiny gradient never shows as a misleading 0.00 (unless ``tiny_as_zero``: a figure's
+    column of 0.20s reads better with 0.00 than with 1.3e-03); nan and inf are spelled out.
     """
     if value != value:
         return "nan"
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
     magnitude = abs(value)
-    if magnitude >= 1e9 or (0 < magnitude < 0.5 * 10.0 ** -decimals):
+    tiny = 0 < magnitude < 0.5 * 10.0 ** -decimals
+    if magnitude >= 1e9 or (tiny and not tiny_as_zero):
         return f"{value:.{max(decimals - 1, 1)}e}"
     text = f"{value:.{decimals}f}"
     if text[0] == "-" and float(text) == 0:
@@ -56,6 +64,34 @@ def agreeing_decimals(operands: Sequence[float], result: float,
         if again == target or fixed(again, decimals) == fixed(result, decimals):
             return places, True
     return decimals, False
+
+
+def figure_decimals(graph: Graph, precision: int | None) -> int:
+    """The decimals of a figure: ``precision``, or for ``None`` (``--precision auto``) 0
+    when every finite value and gradient (fork branches too) is a whole number, as in
+    CS231n's first figure (-2, 5, -12), else 2 for all, as in its second (-2.00 next to
+    0.37): one figure never mixes the two."""
+    if precision is not None:
+        return precision
+    numbers = _figure_numbers(graph)
+    whole = all(v == math.floor(v) and abs(v) < 1e9 for v in numbers if math.isfinite(v))
+    return 0 if whole else DIAGRAM_DECIMALS
+
+
+def figure_number(graph: Graph, precision: int | None) -> Callable[[float], str]:
+    """How a figure of ``graph`` writes a number (see :func:`figure_decimals`); with
+    ``--precision auto`` a value that rounds to 0 shows as 0.00, not in e-notation."""
+    return partial(fixed, decimals=figure_decimals(graph, precision),
+                   tiny_as_zero=precision is None)
+
+
+def _figure_numbers(graph: Graph) -> Iterable[float]:
+    """Every number a figure of ``graph`` shows: values, gradients and the wires' gradients."""
+    for node in graph.nodes:
+        yield node.value
+        yield node.grad
+    for wire in graph.wires():
+        yield wire.grad
 
 
 def is_flagged(value: float) -> bool:

@@ -1,0 +1,136 @@
+"""``--collapse statements``: a program's diagram with one node per assignment.
+
+A statement's node is labelled with the statement (``h = tanh(w*x + c)``) and lists the
+inputs it reads with their values and the share of their gradient that comes back through
+it; its result leaves on a wire labelled as in the full diagram (its value above, its
+gradient below; where several statements read it, each branch with its own share). The
+gates inside a statement are not drawn; the JSON still has every one.
+
+A gate belongs to the statement whose result it feeds: a named gate (an assignment) or the
+output is a statement; any other gate belongs to the statement of the gate that reads it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from typing import Callable, Iterator
+
+from ..graph import Graph, Node
+from .dot import (_SPACER, Style, _number_html, _wire_label, _wire_table, header_lines)
+from .numbers import figure_number
+from .names import label_text
+
+__all__ = ["statements_of", "statement_lines", "iter_collapsed"]
+
+PANEL_COLUMNS = 2  # inputs listed side by side in a statement's node, this many a row
+
+
+def statements_of(graph: Graph) -> list[int]:
+    """Per node: the id of the statement gate it belongs to (a leaf: -1; a gate nothing
+    reads: its own id)."""
+    owner = [-1] * len(graph.nodes)
+    reader = [-1] * len(graph.nodes)
+    for node in graph.nodes:
+        for src in node.inputs:
+            if reader[src] < 0:
+                reader[src] = node.id
+    for node in reversed(graph.nodes):  # (a reader comes after what it reads)
+        if node.is_gate:
+            first = reader[node.id]
+            statement = bool(node.name) or node.id == graph.output or first < 0
+            owner[node.id] = node.id if statement else owner[first]
+    return owner
+
+
+def iter_collapsed(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
+                   max_inches: float | None = None, pad: tuple[float, float] | None = None
+                   ) -> Iterator[str]:
+    """The collapsed diagram's DOT text a line at a time (as ``dot.iter_dot``)."""
+    for line in header_lines(graph, style, dpi, max_inches, pad, None):
+        yield line + "\n"
+    for line in statement_lines(graph, figure_number(graph, decimals), style):
+        yield line + "\n"
+
+
+def statement_lines(graph: Graph, number: Callable[[float], str], s: Style
+                    ) -> Iterator[str]:
+    """The DOT statements (after the graph's header) of the collapsed diagram. Names are
+    written as typed (w00, not w with subscript 00), as in the statements, and so in one
+    size of type."""
+    s = replace(s, pretty_names=False)
+    owner = statements_of(graph)
+    reads: dict[int, dict[int, float]] = defaultdict(dict)  # statement -> source -> share
+    for wire in graph.wires():
+        statement, src = owner[wire.dst], wire.src
+        if graph.nodes[src].is_gate:
+            if owner[src] == statement:
+                continue  # (inside the statement)
+            src = owner[src]
+        shares = reads[statement]
+        shares[src] = shares.get(src, 0.0) + wire.grad
+    uses: dict[int, int] = defaultdict(int)
+    for shares in reads.values():
+        for src in shares:
+            if graph.nodes[src].is_gate:
+                uses[src] += 1
+    tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
+    yield "  graph [nodesep=0.12];"  # (statements' boxes are tall: less air between them)
+    for node in graph.nodes:
+        if node.is_gate and owner[node.id] == node.id:
+            yield from _statement(graph, node, reads[node.id], uses, number, s, tail, head)
+    yield '  out [shape=point, width=0.01, style=invis];'
+    yield f"  w{graph.output}{tail} -> out;"
+    yield "}"
+
+
+def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[int, int],
+               number: Callable[[float], str], s: Style, tail: str, head: str
+               ) -> Iterator[str]:
+    """A statement's node, its result's wire, and the wires from the statements it reads."""
+    nid = node.id
+    leaves = [(graph.nodes[src], share) for src, share in shares.items()
+              if graph.nodes[src].op == "input"]
+    yield (f"  n{nid} [shape=plaintext, margin=0, "
+           f"label=<{_panel(graph, node, leaves, number, s)}>];")
+    for src, share in shares.items():
+        if not graph.nodes[src].is_gate:
+            continue
+        if uses[src] > 1:  # read by several statements: each branch shows its share
+            grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis)
+            yield (f"  c{nid}_{src} [shape=plaintext, margin=0, width=0, height=0, "
+                   f"label=<{_wire_table(_SPACER, grad, s)}>];")
+            yield f"  w{src}{tail} -> c{nid}_{src}{head} [arrowhead=none];"
+            yield f"  c{nid}_{src}{tail} -> n{nid};"
+        else:
+            yield f"  w{src}{tail} -> n{nid};"
+    yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
+           f"label=<{_wire_label(node, number, s, None)}>];")
+    yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
+
+
+def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float]],
+           number: Callable[[float], str], s: Style) -> str:
+    """The statement in a rounded box, over its inputs: name, value, gradient share."""
+    text = graph.text(node)
+    if node.name and "=" not in text:
+        text = f"{node.name} = {text}"
+    columns = min(PANEL_COLUMNS, max(len(leaves), 1))
+    rows = [f'<tr><td colspan="{6 * columns}" cellpadding="4">'
+            f'<font point-size="{s.number_size}">{label_text(text)}</font></td></tr>']
+    gap = '<td width="5"></td>'  # (between name, value and gradient: air, not height)
+    wide = '<td width="16"></td>'  # (between two inputs side by side)
+    for start in range(0, len(leaves), columns):
+        cells = []
+        for k, (leaf, share) in enumerate(leaves[start:start + columns]):
+            value = _number_html(leaf.value, number, s.value_color, s.number_size,
+                                 s.value_emphasis)
+            grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis)
+            cells.append(f'{gap if k == 0 else wide}<td align="right">'
+                         f'<font point-size="{s.number_size}"><i>'
+                         f"{label_text(leaf.label)}</i></font></td>{gap}"
+                         f'<td align="right">{value}</td>{gap}<td align="left">{grad}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<table border="1" cellborder="0" cellspacing="0" cellpadding="1" style="rounded" '
+            f'bgcolor="{s.gate_fill}" color="{s.wire_color}">{"".join(rows)}</table>')
+

@@ -1,0 +1,76 @@
+"""``--slide``: a diagram made to fill a slide (1920x1080 or 1440x1080 pixels) inside a
+margin, centred, so a teacher pastes it as it is.
+
+The diagram is laid out once as SVG to learn its size; the PNG is then drawn at the
+resolution that fits it (with Graphviz's ``pad`` making up the rest of the slide), and the
+SVG gets the slide's size and a viewBox that centres it. The smallest text on the slide is
+measured from the SVG: below :data:`~backpropviz.choices.SLIDE_TEXT_PX` a note says so.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import NamedTuple
+
+from ..choices import SLIDE_MARGIN_PX, SLIDE_TEXT_PX
+
+__all__ = ["Fit", "fit", "svg_on_slide", "small_text_note"]
+
+SVG = "{http://www.w3.org/2000/svg}"
+MAX_DPI = 300  # a tiny graph is not blown up past twice the PNG's usual 150 dpi
+GRAPHVIZ_PAD = 4.0  # points Graphviz puts around a drawing by default
+
+
+class Fit(NamedTuple):
+    """How a drawing of ``width`` x ``height`` points sits on the slide: drawn at ``dpi``
+    (pixels per inch), padded by ``pad`` (x, y inches) to the slide's size; its smallest
+    text is then ``text_px`` pixels high."""
+
+    width: float
+    height: float
+    dpi: float
+    pad: tuple[float, float]
+    text_px: float
+
+
+def fit(svg: bytes, slide: tuple[int, int]) -> Fit:
+    """Where the drawing ``svg`` (as Graphviz wrote it) goes on a ``slide`` of pixels."""
+    root = ET.fromstring(svg)
+    _, _, width, height = map(float, (root.get("viewBox") or "0 0 1 1").split())
+    inner_w, inner_h = slide[0] - 2 * SLIDE_MARGIN_PX, slide[1] - 2 * SLIDE_MARGIN_PX
+    dpi = min(72 * min(inner_w / width, inner_h / height), MAX_DPI)
+    drawn_w, drawn_h = width - 2 * GRAPHVIZ_PAD, height - 2 * GRAPHVIZ_PAD
+    pad = ((slide[0] * 72 / dpi - drawn_w) / 2 / 72, (slide[1] * 72 / dpi - drawn_h) / 2 / 72)
+    sizes = [float(t.get("font-size") or 14) for t in root.iter(f"{SVG}text")
+             if "".join(t.itertext()).strip()]
+    return Fit(width, height, dpi, pad, min(sizes, default=0.0) * dpi / 72)
+
+
+def svg_on_slide(svg: bytes, where: Fit, slide: tuple[int, int], background: str | None
+                 ) -> bytes:
+    """The SVG sized as the slide (in px), the drawing centred at ``where.dpi``, on
+    ``background`` (None: transparent) to the slide's edges."""
+    scale = where.dpi / 72  # px a point
+    view_w, view_h = slide[0] / scale, slide[1] / scale
+    x0, y0 = -(view_w - where.width) / 2, -(view_h - where.height) / 2
+    text = svg.decode("utf-8")
+    head = re.search(r"<svg\b[^>]*>", text)
+    if head is None:
+        return svg
+    tag = re.sub(r'\swidth="[^"]*"', f' width="{slide[0]}px"', head.group(), count=1)
+    tag = re.sub(r'\sheight="[^"]*"', f' height="{slide[1]}px"', tag, count=1)
+    tag = re.sub(r'\sviewBox="[^"]*"',
+                 f' viewBox="{x0:.2f} {y0:.2f} {view_w:.2f} {view_h:.2f}"', tag, count=1)
+    fill = (f'\n<rect x="{x0:.2f}" y="{y0:.2f}" width="{view_w:.2f}" height="{view_h:.2f}" '
+            f'fill="{background}"/>') if background else ""
+    return (text[:head.start()] + tag + fill + text[head.end():]).encode("utf-8")
+
+
+def small_text_note(where: Fit, slide: tuple[int, int]) -> str | None:
+    """A note when the slide's smallest text is under :data:`SLIDE_TEXT_PX` pixels."""
+    if where.text_px >= SLIDE_TEXT_PX:
+        return None
+    return (f"on a {slide[0]}x{slide[1]} slide the smallest text is {where.text_px:.0f} px "
+            f"(under {SLIDE_TEXT_PX}, hard to read from the back of a room): try "
+            "--collapse statements, --direction TB, or a smaller part of the program")

@@ -1,0 +1,89 @@
+"""A long diagram wrapped into rows for ``--slide``: the DOT text cut into ``rows`` bands of
+ranks, each wire that would run from one row to the next replaced by a pair of connectors
+(the same circled number at the end of one row and the start of the next, as flowcharts
+continue a line off the page), so each row is laid out on its own, one under the other.
+
+A gate goes to the row of its rank (as late as it can be drawn); the other nodes follow
+the gate they belong to: a wire's label its gate's row, a branch box its reader's, and an
+input (or a copy of one) the first gate it feeds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..graph import Graph
+
+__all__ = ["wrapped"]
+
+NODE = re.compile(r"^  (\w+) \[")
+EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def wrapped(dot: str, graph: Graph, rows: int, size: int) -> str:
+    """``dot`` (from render.dot or render.collapse for ``graph``) in ``rows`` rows; the
+    connectors' numbers are ``size`` points."""
+    lines = dot.rstrip("\n").split("\n")
+    edges = [m.groups() for line in lines if (m := EDGE.match(line))]
+    row = _rows(graph, edges, rows)
+    body, connectors, count = [], [], 0
+    for line in lines[:-1]:  # (the last line closes the graph)
+        m = EDGE.match(line)
+        if m and row.get(m.group(1), 0) != row.get(m.group(3), 0):
+            tail, tail_port, head, head_port, attrs = m.groups()
+            mark = CIRCLED[count % len(CIRCLED)]
+            count += 1
+            for end in ("a", "b"):
+                connectors.append((row[tail] if end == "a" else row[head],
+                                   f'  k{count}{end} [shape=plaintext, fontsize={size}, '
+                                   f'label="{mark}"];'))
+            body.append((row[tail], f"  {tail}{tail_port} -> k{count}a [arrowhead=none];"))
+            body.append((row[head], f"  k{count}b -> {head}{head_port}"
+                                    f"{f' [{attrs}]' if attrs else ''};"))
+            continue
+        key = m.group(1) if m else (NODE.match(line) or [None, None])[1]
+        body.append((row.get(key, -1) if key else -1, line))
+    # Graphviz stacks the rows (separate components) from the bottom up: the last first.
+    ordered = sorted(body + connectors, key=lambda item: -item[0] if item[0] >= 0 else -rows)
+    return "\n".join(line for _, line in ordered) + "\n}\n"
+
+
+def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int) -> dict[str, int]:
+    """The row of every node of the DOT text."""
+    gates = {f"n{node.id}" for node in graph.nodes if node.is_gate}
+    succ: dict[str, list[str]] = {}
+    for tail, _, head, _, _ in edges:
+        succ.setdefault(tail, []).append(head)
+        succ.setdefault(head, [])
+    rank = {name: 0 for name in succ}
+    for _ in range(len(rank)):  # longest path from the inputs (the edges form no cycle)
+        changed = False
+        for tail, _, head, _, _ in edges:
+            if rank[head] < rank[tail] + 1:
+                rank[head], changed = rank[tail] + 1, True
+        if not changed:
+            break
+    top = max(rank.values(), default=0)
+    row = {name: min(rank[name] * rows // (top + 1), rows - 1) for name in gates if name in rank}
+    for name in ("out",):
+        row[name] = rows - 1
+    for name in sorted(succ, key=lambda n: -rank[n]):  # the others follow their gate
+        if name in row:
+            continue
+        owner = _owner(name)
+        if owner in row:
+            row[name] = row[owner]
+        else:  # an input, a copy of one, their wires: the first gate (row) they feed
+            row[name] = min((row[s] for s in succ[name] if s in row), default=0)
+    return row
+
+
+def _owner(name: str) -> str:
+    """The gate a node of the DOT text belongs to: w7 (its wire) -> n7; b7_1, c7_3
+    (branch boxes of gate 7) -> n7; a copy (n3c7_1, w3c7_1) -> n7."""
+    if "c" in name[1:]:
+        return "n" + name.split("c")[1].split("_")[0]
+    if name[0] in "bc":
+        return "n" + name[1:].split("_")[0]
+    return "n" + name[1:]

@@ -1,0 +1,84 @@
+"""Fan-out: an input read by three or more gates is drawn again at each use (as schematics
+repeat a net's label), each copy with its value over the gradient that comes back along
+that use, the first with their sum (Σ); inputs read twice keep their branches (the fork
+lesson: x*x, a = x*y; b = a + x)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import backpropviz
+from backpropviz.render.dot import CLASSIC, render_dot
+
+REPO = Path(__file__).resolve().parent.parent
+MICROGRAD = (REPO / "samples" / "micrograd_readme.bp").read_text("utf-8")
+# micrograd's README prints dg/da = 138.8338 and dg/db = 645.5773 at a = -4, b = 2
+PUBLISHED = {"a": 138.8338, "b": 645.5773}
+
+
+def copies(dot: str, leaf: int) -> dict[str, tuple[str, str]]:
+    """Copy id (``0c5_1``) -> (value, gradient share) drawn on that copy's wire."""
+    found = {}
+    for key, label in re.findall(rf"^  w({leaf}c\d+_\d+) \[.*?label=<(.*)>\];$", dot, re.M):
+        numbers = re.findall(r'point-size="\d+">(?:<[bi]>)?([^<]+)<', label)
+        found[key] = (numbers[0], numbers[1])
+    return found
+
+
+def test_micrograd_inputs_are_drawn_at_each_use():
+    graph = backpropviz.trace(MICROGRAD, a=-4, b=2)
+    dot = render_dot(graph)
+    for name, published in PUBLISHED.items():
+        leaf = graph.variable_ids[name]
+        uses = sum(node.inputs.count(leaf) for node in graph.nodes)
+        drawn = copies(dot, leaf)
+        assert uses >= 5 and len(drawn) == uses
+        assert f"  n{leaf} [" not in dot and f"  w{leaf} [" not in dot  # no shared wire
+        value = "-4.00" if name == "a" else "2.00"
+        assert {v for v, _ in drawn.values()} == {value}
+        # the shares add up to the published gradient (to the 2 decimals shown, per copy)
+        assert sum(float(g) for _, g in drawn.values()) == pytest.approx(published,
+                                                                       abs=0.005 * uses)
+        sigma = re.findall(rf'^  n{leaf}c\d+_\d+ \[.*Σ </font><font [^>]*>([^<]+)<', dot, re.M)
+        assert sigma == [f"{published:.2f}"]  # once, on the first copy
+
+
+@pytest.mark.parametrize("program, values", [("x*x", {"x": 3}),
+                                             ("a = x*y\nb = a + x\nf = a*b", {"x": 3, "y": -2})])
+def test_the_fork_lesson_keeps_its_branches(program, values):
+    graph = backpropviz.trace(program, values)
+    dot = render_dot(graph)
+    x = graph.variable_ids["x"]
+    assert not copies(dot, x) and f"  n{x} [" in dot
+    assert len(re.findall(rf"^  w{x}:e -> b\d+_\d+:w", dot, re.M)) == 2  # two branches
+
+
+def test_fan_out_can_be_turned_off():
+    graph = backpropviz.trace(MICROGRAD, a=-4, b=2)
+    dot = render_dot(graph, style=replace(CLASSIC, fan_out=0))
+    assert not copies(dot, graph.variable_ids["a"]) and "Σ" not in dot
+
+
+@pytest.mark.needs_embedded
+def test_micrograd_readme_has_no_crossing_wires(run, tmp_path):
+    """The layout benchmark's crossing count (from the SVG's curves) was 13 before."""
+    spec = importlib.util.spec_from_file_location("layout_benchmark",
+                                                  REPO / "benchmarks" / "layout.py")
+    layout = importlib.util.module_from_spec(spec)
+    sys.modules["layout_benchmark"] = layout  # (its dataclass looks itself up there)
+    spec.loader.exec_module(layout)  # type: ignore[union-attr]
+    target = tmp_path / "m.svg"
+    result = run("-f", str(REPO / "samples" / "micrograd_readme.bp"), "--a", "-4", "--b", "2",
+                 "--engine", "embedded", "-q", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    graph = backpropviz.trace(MICROGRAD, a=-4, b=2)
+    root = ET.parse(target).getroot()
+    assert len(list(layout._wires(root, graph))) > 40  # (the wires were found)
+    assert layout.crossings(root, graph) == 0

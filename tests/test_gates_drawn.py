@@ -1,0 +1,127 @@
+"""How gates and wires are drawn, read back from the SVG each engine writes: circles of one
+size whatever their label, wires as thick as the rule between value and gradient, and the
+operand roles of -, / and ** marked on the second input's wire."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from reference import REFERENCE, SIGMOID, var_args
+
+SVG = "{http://www.w3.org/2000/svg}"
+ENGINES = [pytest.param("dot", marks=pytest.mark.needs_dot),
+           pytest.param("embedded", marks=pytest.mark.needs_embedded)]
+
+
+def draw(run, tmp_path: Path, engine: str, *args: str) -> ET.Element:
+    target = tmp_path / "d.svg"
+    result = run(*args, "--engine", engine, "-q", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    return ET.parse(target).getroot()
+
+
+def groups(root: ET.Element, kind: str) -> list[ET.Element]:
+    return [g for g in root.iter(f"{SVG}g") if g.get("class") == kind]
+
+
+def title(group: ET.Element) -> str:
+    found = group.find(f"{SVG}title")
+    return "" if found is None else (found.text or "")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_gate_circle_has_the_same_size(run, tmp_path, engine):
+    """The sigmoid figure's gates are labelled *, +, *-1, exp, +1, 1/x: one radius for all
+    (it was 19.6 to 30.3 pt with dot)."""
+    ex = REFERENCE[SIGMOID]
+    root = draw(run, tmp_path, engine, SIGMOID, *var_args(ex["values"]))
+    radii = [(float(e.get("rx")), float(e.get("ry"))) for e in root.iter(f"{SVG}ellipse")]
+    assert len(radii) == 8
+    assert max(r for pair in radii for r in pair) - min(r for pair in radii for r in pair) < 0.01
+    # big enough for its widest label, "exp" at 20 pt: about 37 pt wide and 20 pt high
+    assert radii[0][0] > (37 ** 2 + 20 ** 2) ** 0.5 / 2
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_wires_are_as_thick_as_the_rule_they_continue(run, tmp_path, engine):
+    """A labelled wire is drawn as edge, rule (in the label), edge: all of one width."""
+    root = draw(run, tmp_path, engine, "(x+y)*z", "--x", "-2", "--y", "5", "--z", "-4")
+    widths = {float(p.get("stroke-width") or 1) for g in groups(root, "edge")
+              for p in g.iter(f"{SVG}path")}
+    assert widths == {1.0}
+    rules = [p for g in groups(root, "node") for tag in ("polyline", "path", "polygon")
+             for p in g.iter(f"{SVG}{tag}") if p.get("stroke") not in (None, "transparent")
+             and p.get("fill") in (None, "none")]
+    assert rules and {float(p.get("stroke-width") or 1) for p in rules} == {1.0}
+
+
+def _marks(root: ET.Element) -> dict[str, list[str]]:
+    """Edge title (``a->n3``) -> the texts drawn on that edge."""
+    return {title(g): ["".join(t.itertext()) for t in g.iter(f"{SVG}text")]
+            for g in groups(root, "edge")}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_operand_roles_are_marked_on_the_second_input(run, tmp_path, engine):
+    """(a-b)/(c**d): the wire of b carries −, the divisor's ÷, the exponent's ^; the first
+    operands and the commutative gates' wires carry nothing."""
+    root = draw(run, tmp_path, engine, "(a-b)/(c**d) + a*c", "--a", "3", "--b", "1",
+                "--c", "2", "--d", "3")
+    # node ids in evaluation order: a 0, b 1, a-b 2, c 3, d 4, c**d 5, / 6, a*c 7, + 8
+    marks = {re.sub(r":\w+", "", edge): texts for edge, texts in _marks(root).items() if texts}
+    assert marks == {"w1->n2": ["−"], "w4->n5": ["^"], "w5->n6": ["÷"]}
+    # a forked operand's mark is on its branch, where it enters the gate: x*y - y
+    root = draw(run, tmp_path, engine, "x*y - y", "--x", "3", "--y", "2")
+    marks = {re.sub(r":\w+", "", edge): texts for edge, texts in _marks(root).items() if texts}
+    assert marks == {"b3_1->n3": ["−"]}  # x 0, y 1, x*y 2, x*y - y 3
+
+
+@pytest.mark.needs_dot
+def test_mark_sits_below_the_wire_it_names(run, tmp_path):
+    """In the left-to-right layout the mark is under its wire's end, outside the pair of
+    wires, so it is not read as part of the other operand's label."""
+    root = draw(run, tmp_path, "dot", "x/y", "--x", "3", "--y", "2")
+    (edge,) = [g for g in groups(root, "edge") if g.find(f"{SVG}text") is not None]
+    path = edge.find(f"{SVG}path")
+    assert path is not None
+    end_y = float(re.findall(r"[-\d.]+", path.get("d") or "")[-1])
+    text = edge.find(f"{SVG}text")
+    assert text is not None and "".join(text.itertext()) == "÷"
+    assert float(text.get("y") or 0) > end_y
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_top_to_bottom_wires_run_through_the_rule_clear_of_the_numbers(run, tmp_path, engine):
+    """--direction TB: value | gradient side by side. The rule between them lines up with
+    the wire that enters and leaves the label (it was up to 36 pt off), and the gradient
+    starts at least 5 pt right of it (numbers touched the wire, about 2 px)."""
+    root = draw(run, tmp_path, engine, "a = x*y\nb = a + x\nf = a*b", "--x", "3", "--y", "-2",
+                "--direction", "TB")
+    ends: dict[str, list[float]] = {}
+    for edge in groups(root, "edge"):
+        path = edge.find(f"{SVG}path")
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d") or "")]
+        tail, head = re.sub(r":\w+", "", title(edge)).split("->")
+        ends.setdefault(tail, []).append(numbers[0])  # x where the wire leaves
+        ends.setdefault(head, []).append(numbers[-2])  # x where it arrives
+    checked = 0
+    for node in groups(root, "node"):
+        name = title(node)
+        rules = [p for p in node.iter() if p.tag in (f"{SVG}polyline", f"{SVG}path",
+                                                      f"{SVG}polygon")
+                 and p.get("stroke") not in (None, "transparent", "none")]
+        if not name.startswith("w") or not rules:
+            continue
+        xs = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", rules[0].get("points") or
+                                           rules[0].get("d") or "")][0::2]
+        assert max(xs) - min(xs) < 0.01  # a vertical rule
+        assert all(abs(x - xs[0]) <= 1.5 for x in ends.get(name, [])), name
+        right = [float(t.get("x") or 0) for t in node.iter(f"{SVG}text")
+                 if t.get("text-anchor") == "start" and float(t.get("x") or 0) > xs[0]]
+        assert right and min(right) - xs[0] >= 5, name
+        checked += 1
+    assert checked >= 4

@@ -1,0 +1,139 @@
+"""``--slide``: the diagram fills a 1920x1080 (or 1440x1080) slide inside a margin, and says
+when its text would be too small there."""
+
+from __future__ import annotations
+
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from backpropviz.choices import SLIDE_MARGIN_PX, SLIDE_TEXT_PX
+from reference import REFERENCE, SIGMOID, var_args
+
+SVG = "{http://www.w3.org/2000/svg}"
+ENGINES = [pytest.param("dot", marks=pytest.mark.needs_dot),
+           pytest.param("embedded", marks=pytest.mark.needs_embedded)]
+NEURON = (SIGMOID, *var_args(REFERENCE[SIGMOID]["values"]))
+CHAIN = ("v = x\n" + "v = tanh(v*w + b)\n" * 12, "--x", "0.5", "--w", "0.9", "--b", "-0.1")
+
+
+def png_header(path: Path) -> tuple[int, int, float]:
+    """Width, height and dpi (from pHYs) of a PNG, read by hand."""
+    data = path.read_bytes()
+    width, height = struct.unpack(">II", data[16:24])
+    at = data.index(b"pHYs")
+    per_metre = struct.unpack(">I", data[at + 4:at + 8])[0]
+    return width, height, per_metre * 0.0254
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("shape, size", [("16:9", (1920, 1080)), ("4:3", (1440, 1080))])
+def test_png_is_the_slide(run, tmp_path, engine, shape, size):
+    target = tmp_path / "s.png"
+    result = run(*NEURON, "--slide", shape, "--engine", engine, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    width, height, dpi = png_header(target)
+    assert abs(width - size[0]) <= 1 and abs(height - size[1]) <= 1
+    # the sigmoid figure is wide: it spans the slide's width less the margins; its type is
+    # made bigger until its smallest text (w's subscript) is 24 px there
+    svg = tmp_path / "s.svg"
+    assert run(*NEURON, "--slide", shape, "--engine", engine, "-q", "-o", str(svg)).exit_code == 0
+    root = ET.parse(svg).getroot()
+    px = size[0] / float(root.get("viewBox", "").split()[2])
+    smallest = min(float(t.get("font-size", "0")) for t in root.iter(f"{SVG}text")
+                   if "".join(t.itertext()).strip())
+    assert dpi == pytest.approx(px * 72, rel=0.01)  # the PNG is drawn at that scale
+    assert smallest * px >= SLIDE_TEXT_PX and "note:" not in result.stderr
+    # (16:9: in one row with bigger type; 4:3: too narrow for that, in rows joined by ①...)
+    wrapped = "①" in {"".join(t.itertext()) for t in root.iter(f"{SVG}text")}
+    assert wrapped == (shape == "4:3")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_svg_is_the_slide_with_the_drawing_centred_inside_the_margin(run, tmp_path, engine):
+    target = tmp_path / "s.svg"
+    result = run(*NEURON, "--slide", "--engine", engine, "-q", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(target).getroot()
+    assert (root.get("width"), root.get("height")) == ("1920px", "1080px")
+    x0, y0, width, height = map(float, root.get("viewBox", "").split())
+    assert width / height == pytest.approx(1920 / 1080, rel=1e-3)
+    px = 1920 / width  # pixels a user unit
+    drawing = [g for g in root.iter(f"{SVG}g") if g.get("class") == "graph"][0]
+    points = [tuple(map(float, p.split(","))) for p in
+              drawing.find(f"{SVG}polygon").get("points", "").split()]
+    # Graphviz's own page, translated: its corners in the viewBox's units
+    dx, dy = map(float, drawing.get("transform", "").split("translate(")[1].rstrip(")").split())
+    xs = [x + dx for x, _ in points]
+    ys = [y + dy for _, y in points]
+    left, right = (min(xs) - x0) * px, (x0 + width - max(xs)) * px
+    top, bottom = (min(ys) - y0) * px, (y0 + height - max(ys)) * px
+    assert min(left, right, top, bottom) >= SLIDE_MARGIN_PX - 5  # (Graphviz's 4 pt pad)
+    assert abs(left - right) < 2 and abs(top - bottom) < 2  # centred
+    assert min(left, right) < SLIDE_MARGIN_PX + 10 or min(top, bottom) < SLIDE_MARGIN_PX + 10
+    # the slide's margin has the theme's background too
+    rect = root.find(f"{SVG}rect")
+    assert rect is not None and rect.get("fill") == "#ffffff"
+
+
+@pytest.mark.needs_embedded
+def test_a_note_when_the_text_is_too_small_on_the_slide(run, tmp_path):
+    target = tmp_path / "c.png"
+    result = run(*CHAIN, "--slide", "--engine", "embedded", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert "note: on a 1920x1080 slide the smallest text is" in result.stderr
+    width, height, _ = png_header(target)
+    assert (width, height) == (1920, 1080)
+
+
+def test_slide_refuses_other_shapes(run):
+    result = run(*NEURON, "--slide=21:9")
+    assert result.exit_code == 2 and "--slide" in result.stderr
+
+
+def test_wrapped_rows_are_joined_by_numbered_connectors():
+    """The chain cut into 3 rows: every wire that crossed a row now ends at a circled number
+    and starts again from the same number; no other edge joins two rows."""
+    import re
+
+    import backpropviz
+    from backpropviz.render.dot import render_dot
+    from backpropviz.render.wrap import wrapped
+
+    graph = backpropviz.trace(CHAIN[0], x=0.5, w=0.9, b=-0.1)
+    plain = render_dot(graph)
+    dot = wrapped(plain, graph, 3, 22)
+    labels = dict(re.findall(r'^  (k\d+[ab]) \[.*label="(.)"\];$', dot, re.M))
+    pairs = sorted({key[:-1] for key in labels})
+    assert len(pairs) >= 2
+    assert all(labels[p + "a"] == labels[p + "b"] for p in pairs)
+    assert len({labels[p + "a"] for p in pairs}) == len(pairs)  # one number a joint
+    edges = re.findall(r"^  (\w+)(?::\w+)? -> (\w+)", dot, re.M)
+    assert all((tail, head) != (p + "a", p + "b") for tail, head in edges for p in pairs)
+    assert sum(head.startswith("k") for _, head in edges) == len(pairs)  # into each "a"
+    assert sum(tail.startswith("k") for tail, _ in edges) == len(pairs)  # out of each "b"
+    # the rest of the text is the same diagram: same nodes, one edge fewer per joint
+    nodes = set(re.findall(r"^  (\w+) \[", plain, re.M))
+    assert nodes | {p + e for p in pairs for e in "ab"} == set(re.findall(r"^  (\w+) \[", dot,
+                                                                         re.M))
+    assert len(edges) == len(re.findall(r" -> ", plain)) + len(pairs)
+
+
+@pytest.mark.needs_embedded
+def test_a_long_chain_is_wrapped_into_rows_on_the_slide(run, tmp_path):
+    """12 steps of tanh(v*w + b): in one row its text is 7 px on the slide; in rows, over
+    18 px (the note says how much)."""
+    target = tmp_path / "c.svg"
+    result = run(*CHAIN, "--slide", "--engine", "embedded", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(target).getroot()
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert "①" in texts and texts.count("①") == 2
+    px = 1920 / float(root.get("viewBox", "").split()[2])
+    smallest = min(float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
+                   if "".join(t.itertext()).strip())
+    assert smallest > 18
+    if smallest < SLIDE_TEXT_PX:
+        assert f"the smallest text is {smallest:.0f} px" in result.stderr
