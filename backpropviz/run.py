@@ -219,15 +219,15 @@ def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
 def _refuse_for_arrays(options: Options, targets: list[tuple[str, str]]) -> None:
     """What is not drawn or explained for vectors and matrices yet: a clear error."""
     asked = [f"-o {path}" if path != STDOUT else f"the {fmt} output"
-             for path, fmt in targets if fmt != "json"]
+             for path, fmt in targets if fmt in ("html", "gif")]
     asked += ["--steps"] * (options.steps_dir is not None)
     if options.exact:
         raise OptionsError("--exact works on numbers only; for vectors and matrices use "
                            "--check (its sympy check unrolls arrays of up to 64 numbers)")
     if asked:
-        raise OptionsError(f"{asked[0]}: diagrams and lessons of vectors and matrices are "
-                           "not made yet; --unroll draws their scalar circuit, and the "
-                           "table, --explain, --json and --check show every value and "
+        raise OptionsError(f"{asked[0]}: lessons of vectors and matrices are not made yet; "
+                           "--unroll makes the lesson of their scalar circuit, and diagrams, "
+                           "the table, --explain, --json and --check show every value and "
                            "gradient with its shape")
 
 

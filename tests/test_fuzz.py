@@ -156,8 +156,12 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"non-standard JSON constant {name}")
 
 
-_SCHEMA = resources.files("backpropviz").joinpath("schema", "backpropviz-1.schema.json")
-VALIDATOR = jsonschema.Draft202012Validator(json.loads(_SCHEMA.read_text(encoding="utf-8")))
+#: The document's schema by its version (2: a program on arrays).
+VALIDATORS = {
+    f"backpropviz/{version}": jsonschema.Draft202012Validator(json.loads(
+        resources.files("backpropviz").joinpath(
+            "schema", f"backpropviz-{version}.schema.json").read_text(encoding="utf-8")))
+    for version in (1, 2)}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -194,7 +198,7 @@ def assert_well_behaved(argv: list[str], got: Outcome) -> None:
             doc = json.loads(got.out, parse_constant=_reject_constant)
         except ValueError as exc:
             raise AssertionError(f"stdout is not strict JSON: {exc}\n{why}") from None
-        VALIDATOR.validate(doc)
+        VALIDATORS[doc["schema"]].validate(doc)
     if got.code == 0 and "-q" in argv and "--json" not in argv and not helped:
         assert got.out == "" and got.err == "", f"-q printed something\n{why}"
 

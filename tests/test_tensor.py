@@ -463,16 +463,16 @@ def test_check_samples_large_arrays_with_a_note():
 
 
 @pytest.mark.parametrize("option, message", [
-    (["-o", "d.svg"], "-o d.svg: diagrams and lessons of vectors and matrices are not made "
-     "yet; --unroll draws their scalar circuit"),
-    (["--steps", "frames"], "--steps: diagrams and lessons of vectors"),
+    (["-o", "d.html"], "-o d.html: lessons of vectors and matrices are not made yet; "
+     "--unroll makes the lesson of their scalar circuit"),
+    (["--steps", "frames"], "--steps: lessons of vectors"),
     (["--exact"], "--exact works on numbers only"),
 ])
 def test_what_arrays_do_not_have_yet_is_a_clear_error(option, message, tmp_path):
     result = subprocess.run([sys.executable, "-m", "backpropviz", "sum(v)", "--v", "[1, 2]",
                              *option], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 2 and message in result.stderr
-    assert not (tmp_path / "d.svg").exists()
+    assert not (tmp_path / "d.html").exists()
 
 
 def test_scalar_runs_do_not_import_numpy():
@@ -534,8 +534,7 @@ def test_expand_writes_softmax_and_logsumexp_as_primitives_with_the_same_numbers
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda g: g.to_dot(), "the dot output: diagrams and lessons"),
-    (lambda g: g.lesson(), "the html output: diagrams and lessons"),
+    (lambda g: g.lesson(), "the html output: lessons of vectors"),
     (lambda g: g.table(exact=True), "--exact works on numbers only"),
 ])
 def test_the_api_refuses_what_is_not_made_for_arrays_yet(call, message):
@@ -544,7 +543,7 @@ def test_the_api_refuses_what_is_not_made_for_arrays_yet(call, message):
     g = traced("L = sum(W @ x)", W=np.ones((2, 2)), x=[1, 2])
     with pytest.raises(OptionsError, match=message):
         call(g)
-    assert g._repr_svg_() is None  # Jupyter shows the text repr
+
 
 
 # --- --unroll: the scalar circuit ------------------------------------------------------------
@@ -724,3 +723,46 @@ def test_json_of_arrays_carries_the_explanation_and_the_index():
     assert any("∂f/∂W = ∂f/∂n2 · xᵀ = [[1.00, 2.00], [1.00, 2.00]]" in line
                for line in doc["explanation"])
     assert [n["index"] for n in doc["nodes"] if n["op"] == "index"] == [[-1]]
+
+
+# --- diagrams of arrays ------------------------------------------------------------------------
+
+def svg_texts(svg: str) -> list[str]:
+    import html
+
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+@pytest.mark.parametrize("engine", [
+    pytest.param("dot", marks=pytest.mark.needs_dot),
+    pytest.param("embedded", marks=pytest.mark.needs_embedded)])
+def test_a_diagram_of_arrays_draws_each_wires_shape_and_grids(engine, tmp_path):
+    """Every array wire: its shape, then its value grid (green) over its gradient grid
+    (red), the numbers the engine's rounded to 2 decimals; a broadcast operand is marked."""
+    out = tmp_path / "layer.svg"
+    args = ("H = relu(X @ W1 + b1); L = mean((H @ W2)**2)", "--X", "[[1, 2], [3, -4]]",
+            "--W1", "[[0.1, 0.2, -0.3], [0.4, -0.5, 0.6]]", "--b1", "[0.1, 0.1, 0.1]",
+            "--W2", "[[1], [2], [-1]]")
+    result = run_cli(*args, "--engine", engine, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    texts = svg_texts(out.read_text())
+    for shape in ("2×2", "2×3", "3", "3×1", ": 2×3", "2×1"):  # (H in italics before ": ")
+        assert shape in texts, shape
+    assert texts[texts.index(": 2×3") - 1] == "H"
+    assert "⇉" in texts  # b1 is broadcast over the batch
+    g = traced(args[0], X=np.array([[1, 2], [3, -4]]), W1=np.array(
+        [[0.1, 0.2, -0.3], [0.4, -0.5, 0.6]]), b1=np.array([0.1, 0.1, 0.1]),
+        W2=np.array([[1], [2], [-1]]))
+    numbers = [t for t in texts if re.fullmatch(r"-?\d+\.\d\d", t)]
+    for node in g.nodes:  # each array's numbers appear, in order, in the picture
+        for value in (node.value, node.grad):
+            cells = [f"{x:.2f}" if f"{x:.2f}" != "-0.00" else "0.00"
+                     for x in np.ravel(value)]
+            joined = " ".join(numbers)
+            assert " ".join(cells) in joined, (node, cells)
+
+
+def test_a_big_array_is_drawn_as_its_range():
+    g = traced("L = sum(tanh(v))", v=np.linspace(-1, 1, 20))
+    dot = g.to_dot()
+    assert "-1.00..1.00" in dot and "20</font>" in dot

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..graph import Graph
-from .numbers import fixed
-from .table import FLAG
+from .numbers import FLAG, fixed
 from .text import computes
 
 __all__ = ["INLINE", "shape_text", "array_cell", "array_rows"]
@@ -49,3 +48,30 @@ def array_rows(graph: Graph, decimals: int, full: bool = False) -> list[tuple[st
              shape_text(node.shape), computes(graph, node),
              array_cell(node.value, decimals, full), array_cell(node.grad, decimals, full))
             for node in graph.nodes]
+
+
+def array_html(value: Any, number: Any, color: str, size: int, emphasis: str = "",
+               caption: str = "") -> str:
+    """A Graphviz HTML-like table of an array's numbers, aligned in columns (a vector as a
+    row), under ``caption`` (its name and shape); an array of more than
+    :data:`~backpropviz.render.numbers.FIGURE_CELLS` numbers as its smallest..largest."""
+    from .names import label_text
+    from .numbers import FIGURE_CELLS
+
+    def cell(text: str) -> str:
+        text = label_text(text)
+        if emphasis:
+            text = f"<{emphasis}>{text}</{emphasis}>"
+        return f'<font color="{color}" point-size="{size}">{text}</font>'
+
+    if value.size > FIGURE_CELLS:
+        grid = [[cell(number(value))]]
+    else:
+        rows = value.reshape(-1, value.shape[-1]) if value.ndim > 1 else value.reshape(1, -1)
+        grid = [[cell(number(float(x))) for x in row] for row in rows]
+    width = max(len(row) for row in grid)
+    head = f'<tr><td colspan="{width}">{caption}</td></tr>' if caption else ""
+    body = "".join("<tr>" + "".join(f'<td align="right">{c}</td>' for c in row) + "</tr>"
+                   for row in grid)
+    return ('<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
+            f"{head}{body}</table>")

@@ -196,7 +196,7 @@ def _fan_out(graph: Graph, uses: list[int], s: Style) -> tuple[list[int], list[i
     node, 0 if not, else 1 + the slot of its first use; and the gate of that first use.
     Fewer uses keep their branches, the fork lesson (x*x: two branches that add up)."""
     copies, first_use = [0] * len(graph.nodes), [-1] * len(graph.nodes)
-    if s.fan_out < 2:
+    if s.fan_out < 2 or graph.store.shape is not None:  # (arrays: grids keep their wires)
         return copies, first_use
     for node in graph.nodes:
         for slot, src in enumerate(node.inputs):
@@ -277,7 +277,15 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
         name = name_html(node.name, s.number_size) if s.pretty_names else label_text(node.name)
     elif label is not None:
         name = label_text(label)  # (as the captions spell it)
-    if name is not None:
+    if not isinstance(node.value, float):  # an array: its name and shape above its grid
+        from .arrays import shape_text
+
+        caption = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
+                   + (f"<i>{name}</i>: " if name is not None else "")
+                   + f"{shape_text(node.shape)}</font>")
+        value = _number_html(node.value, number, s.value_color, s.number_size,
+                             s.value_emphasis, view is None or nid in view.values, caption)
+    elif name is not None:
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                  f"<i>{name}</i> = </font>{value}")
     grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
@@ -311,7 +319,11 @@ def _text_width(html_text: str, size: int) -> float:
 
 
 def _number_html(value: float, number: Callable[[float], str], color: str, size: int,
-                 emphasis: str = "", shown: bool = True) -> str:
+                 emphasis: str = "", shown: bool = True, caption: str = "") -> str:
+    if not isinstance(value, float):  # a vector or matrix: a grid of its numbers
+        from .arrays import array_html
+
+        return array_html(value, number, color if shown else HIDDEN, size, emphasis, caption)
     text = label_text(number(value))
     if is_flagged(value):
         text = f"<b>{text}</b>"
@@ -331,11 +343,25 @@ def _gate_label(node: Node, s: Style, x_is_a_name: bool) -> str:
     return label
 
 
+#: Drawn where an operand enters an elementwise gate that broadcasts it to a bigger shape.
+BROADCAST_MARK = "⇉"
+
+
+def _broadcast_into(node: Node, slot: int) -> bool:
+    """Whether input ``slot`` of an elementwise gate is broadcast (its shape is smaller)."""
+    shapes = node._s.shape
+    if shapes is None or OPS[node.op].tensor:
+        return False
+    return shapes[node.inputs[slot]] != shapes[node.id]
+
+
 def _mark(node: Node, slot: int, s: Style) -> list[str]:
     """The attributes that write the op's mark (÷ at a divisor) at the head of the wire into
     ``slot``: which operand is which, on gates whose operands' roles differ."""
-    mark = OPS[node.op].mark
-    if slot != 1 or not mark or len(node.inputs) != 2:
+    mark = OPS[node.op].mark if slot == 1 and len(node.inputs) == 2 else ""
+    if _broadcast_into(node, slot):  # this operand is stretched to the output's shape
+        mark += BROADCAST_MARK
+    if not mark:
         return []
     return [f'headlabel="{mark}", labelfontsize={s.number_size}, labeldistance=1.6, '
             f'labelangle={40 if s.direction == "LR" else -40}, '

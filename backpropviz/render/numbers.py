@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from ..choices import DIAGRAM_DECIMALS
 
@@ -81,19 +81,53 @@ def figure_decimals(graph: Graph, precision: int | None) -> int:
 def figure_number(graph: Graph, precision: int | None) -> Callable[[float], str]:
     """How a figure of ``graph`` writes a number (see :func:`figure_decimals`); with
     ``--precision auto`` a value that rounds to 0 shows as 0.00, not in e-notation."""
-    return partial(fixed, decimals=figure_decimals(graph, precision),
-                   tiny_as_zero=precision is None)
+    one = partial(fixed, decimals=figure_decimals(graph, precision),
+                  tiny_as_zero=precision is None)
+    if graph.store.shape is None:
+        return one
+    return lambda value: one(value) if isinstance(value, float) else _array_text(value, one)
+
+
+#: Marks nan/inf numbers (and failed checks) in text.
+FLAG = " !"
+
+#: An array of at most this many numbers is written out in a figure; a bigger one as its
+#: smallest and largest element.
+FIGURE_CELLS = 16
+
+
+def _array_text(value: Any, one: Callable[[float], str]) -> str:
+    """An array as a figure writes it on one line: ``[[1.00, 2.00], [3.00, 4.00]]``, or
+    ``-0.52..1.31`` when it has more than :data:`FIGURE_CELLS` numbers."""
+    if value.size > FIGURE_CELLS:
+        return f"{one(float(value.min()))}..{one(float(value.max()))}"
+    return _nested(value.tolist(), one)
+
+
+def _nested(rows: Any, one: Callable[[float], str]) -> str:
+    if not isinstance(rows, list):
+        return one(rows)
+    return "[" + ", ".join(_nested(row, one) for row in rows) + "]"
 
 
 def _figure_numbers(graph: Graph) -> Iterable[float]:
     """Every number a figure of ``graph`` shows: values, gradients and the wires' gradients."""
     for node in graph.nodes:
-        yield node.value
-        yield node.grad
+        yield from _elements(node.value)
+        yield from _elements(node.grad)
     for wire in graph.wires():
-        yield wire.grad
+        yield from _elements(wire.grad)
+
+
+def _elements(value: Any) -> Iterable[float]:
+    """A number, or each number of an array (none for a gradient not sent)."""
+    if isinstance(value, float):
+        return (value,)
+    return () if value is None else value.ravel().tolist()
 
 
 def is_flagged(value: float) -> bool:
-    """True for nan and +-inf, which every renderer marks."""
-    return not math.isfinite(value)
+    """True for nan and +-inf (in an array: any element), which every renderer marks."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    return not all(map(math.isfinite, _elements(value)))

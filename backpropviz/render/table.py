@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Sequence
 
 from ..graph import Graph
-from .numbers import fixed, is_flagged
+from .numbers import FLAG, fixed, is_flagged
 from .text import computes, excerpt, wants_color
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ TABLE_DECIMALS = 4
 RICH_ROW_LIMIT = 2_000  # rich's layout costs ~0.7 ms a row; past this, plain text
 EXACT_WIDTH = 40        # characters of an exact form shown in a cell
 _GAP = "   "
-FLAG = " !"             # marks nan/inf numbers and failed checks
 COMPUTES = "computes"   # the column a narrow terminal shortens, then drops
 MIN_COMPUTES = 10       # narrower than this, the computes column is dropped
 SEPARATOR = 3           # characters between two columns of the rich table
