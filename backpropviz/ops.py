@@ -612,7 +612,7 @@ _TENSOR_OPS = [
         lambda np, a, b: np.matmul(a, b), vjp=_np_matmul_vjp, shape=matmul_shape),
         about="matrix product (vector @ vector: the dot product)",
         derivative_text="g @ yᵀ, xᵀ @ g"),
-    _tensor_op("transpose", 1, "ᵀ", "transpose(x)", Array(
+    _tensor_op("transpose", 1, "·ᵀ", "transpose(x)", Array(
         lambda np, a, c: np.transpose(a), vjp=lambda np, g, a, c, o: (np.transpose(g),),
         shape=lambda s, c: s[::-1]), spelling="transpose",
         about="the axes reversed (also written x.T)", derivative_text="gᵀ"),

@@ -56,9 +56,17 @@ def sample_arguments(path: Path) -> list[str]:
 
 
 def samples() -> dict[str, list[str]]:
-    """Sample name -> its arguments, for every sample."""
+    """Sample name -> its arguments, for every sample; a program on arrays with a
+    ``.small.json`` of its smallest case also as that case written out in scalars
+    (``NAME-unrolled``: ``--unroll``)."""
     found = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".sh", ".bp"))
-    return {p.stem: sample_arguments(p) for p in found}
+    drawn = {p.stem: sample_arguments(p) for p in found}
+    for path in found:
+        small = path.with_suffix(".small.json")
+        if small.exists():
+            drawn[f"{path.stem}-unrolled"] = ["-f", str(path), "--values", str(small),
+                                              "--unroll"]
+    return dict(sorted(drawn.items()))
 
 
 def backpropviz(args: list[str]) -> None:
