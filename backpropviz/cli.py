@@ -25,6 +25,7 @@ from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, THEME_ABOUT
 from .budget import DEFAULT_TIMEOUT
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
+from .lang import LANGS, Message, current, localize, say, using
 from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
                   nonfinite_warning, program_source, run)
 from .ops import grammar_help
@@ -40,6 +41,37 @@ class InputError(click.ClickException):
     """A one-line error the user can fix; exits 2."""
 
     exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        """``Error: message`` on stderr, in the language in use."""
+        if current() == "en":
+            super().show(file)
+        else:
+            click.echo(say("cli.error", message=self.format_message()), file=file, err=True)
+
+
+def error_text(exc: Exception) -> str:
+    """An error's message in the language in use (a :class:`~backpropviz.lang.Message`
+    by its key, other text by the English templates it matches)."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Message):
+        return localize(exc.args[0])
+    return localize(str(exc))
+
+
+def chosen_lang(args: Iterable[str]) -> str | None:
+    """The language ``--lang`` asks for among the command's words (None: not given, or not
+    one of :data:`~backpropviz.lang.LANGS`; click then says what is wrong), read before
+    click parses them so that ``--help`` and every message are in it."""
+    words = list(args)
+    for i, word in enumerate(words):
+        if word == "--":
+            break
+        if word.startswith("--lang="):
+            value = word[len("--lang="):]
+            return value if value in LANGS else None
+        if word == "--lang" and i + 1 < len(words):
+            return words[i + 1] if words[i + 1] in LANGS else None
+    return None
 
 
 class WholeRange(click.IntRange):
@@ -86,7 +118,13 @@ def font_family(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 
 class TraceCommand(click.Command):
-    """A click command that also accepts ``--NAME VALUE`` for any variable NAME."""
+    """A click command that also accepts ``--NAME VALUE`` for any variable NAME, and says
+    everything in the language of ``--lang`` (or the locale's)."""
+
+    def main(self, args: Any = None, *rest: Any, **settings: Any) -> Any:
+        words = sys.argv[1:] if args is None else list(args)
+        with using(chosen_lang(words)):
+            return super().main(words, *rest, **settings)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         known: dict[str, object] = {}  # option string -> takes a value (True, False, or
@@ -119,9 +157,9 @@ class TraceCommand(click.Command):
                 raise  # no arguments: click shows the help
             if unchosen and "extra argument" in exc.format_message():
                 opt, word, choices = unchosen[0]
-                raise InputError(f"{opt} takes {', '.join(choices[:-1])} or {choices[-1]}, "
-                                 f"not '{shorten(word)}'") from None
-            raise InputError(f"{exc.format_message()} (see backpropviz --help)") from None
+                raise InputError(say("cli.takes", option=opt, choices=", ".join(choices[:-1]),
+                                     last=choices[-1], word=shorten(word))) from None
+            raise InputError(say("cli.see_help", message=exc.format_message())) from None
 
     def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
         """Option names, and ``--NAME`` for each variable of the expression typed so far."""
@@ -191,7 +229,7 @@ def split_variable_options(args: list[str], known: dict[str, object],
             options.append(arg)
             takes = known[opt]
             if takes is True and arg == opt and i >= len(args):
-                raise InputError(f"{opt} needs a value")
+                raise InputError(say("cli.needs_value", option=opt))
             if takes and arg == opt and i < len(args):
                 if takes is True:
                     options.append(args[i])  # the option's value, even if it starts with '-'
@@ -204,8 +242,8 @@ def split_variable_options(args: list[str], known: dict[str, object],
         elif arg.startswith("--") and len(arg) > 2:
             name = head[2:]
             if not is_name(name):
-                raise InputError(f"no such option: {shorten(head)}"
-                                 f"{option_hint(name, known)}")
+                raise InputError(say("cli.no_such_option", option=shorten(head),
+                                     hint=option_hint(name, known)))
             if "=" in arg:
                 variables.append((name, arg.split("=", 1)[1]))
             elif i < len(args):
@@ -213,7 +251,7 @@ def split_variable_options(args: list[str], known: dict[str, object],
                 i += 1
             else:
                 raise InputError(mistyped_option([(name, "")], positional, known)
-                                 or f"{shorten(arg)} needs a value: {shorten(arg)} VALUE")
+                                 or say("cli.variable_needs_value", option=shorten(arg)))
         else:
             positional.append(arg)
     return options + ["--"] + positional, variables
@@ -222,7 +260,7 @@ def split_variable_options(args: list[str], known: dict[str, object],
 def option_hint(name: str, known: Iterable[str]) -> str:
     """`` (did you mean --json?)`` when ``--name`` looks like a typo of a long option."""
     close = close_match(name, [opt[2:] for opt in known if opt.startswith("--")])
-    return "" if close is None else f" (did you mean --{close}?)"
+    return "" if close is None else say("cli.did_you_mean", option=close)
 
 
 def mistyped_option(variables: Iterable[tuple[str, str]], positional: list[str],
@@ -238,7 +276,7 @@ def mistyped_option(variables: Iterable[tuple[str, str]], positional: list[str],
     for name, _ in variables:
         hint = "" if name in words else option_hint(name, known)
         if hint:
-            return f"no such option --{shorten(name)}{hint}"
+            return say("cli.no_such_option_dash", option=shorten(name), hint=hint)
     return None
 
 
@@ -380,6 +418,10 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.option("-q", "--quiet", is_flag=True,
               help="Print no table, no warnings, no 'wrote' messages and no progress bar (shown "
                    "on a terminal when a run takes over a second).")
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="The language of the table, --check, messages, the lesson's controls and "
+                   "this help: en or zh (default: from LC_ALL, LC_MESSAGES or LANG, else en). "
+                   "--json is the same in every language.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the table and --explain: auto is on a "
                                       "terminal unless NO_COLOR is set (FORCE_COLOR forces it).")
@@ -397,24 +439,24 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
     except ValuesError as exc:  # maybe --NAME is no variable but a mistyped option
         given = [(name, text) for name, text in options.variables if name == exc.name]
         raise InputError(mistyped_option(given, [], ctx.meta["backpropviz.options"])
-                         or str(exc)) from None
+                         or error_text(exc)) from None
     except BackpropvizError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(error_text(exc)) from None
     if not options.quiet:
         for message in report.warnings:
-            click.echo(f"warning: {message}", err=True)
+            click.echo(say("cli.warning", message=localize(message)), err=True)
         nonfinite = nonfinite_warning(report.graph)
         if nonfinite is not None:
-            click.echo(f"warning: {nonfinite}", err=True)
+            click.echo(say("cli.warning", message=localize(nonfinite)), err=True)
     try:
         _print_results(report, options)
     except OSError as exc:  # stdout closed, full or gone (a closed pipe ends on SIGPIPE)
-        raise InputError(f"cannot write to stdout: {exc.strerror or exc}") from None
+        raise InputError(say("cli.stdout_failed", error=exc.strerror or exc)) from None
     if not options.quiet:
         _print_written(report, options)
     if not report.ok:
         if options.as_json or options.quiet or STDOUT in options.outputs:  # (no table)
-            click.echo("error: --check found gradients that disagree", err=True)
+            click.echo(say("cli.check_failed"), err=True)
         ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
     return EXIT_OK
 
@@ -451,15 +493,17 @@ def _print_written(report: Report, options: Options) -> None:
     """Say on stderr what was written, by which engine, with the notes about it."""
     for output in report.outputs:
         how = f" ({output.engine})" if output.engine else ""
-        where = f"{output.format} to stdout" if output.path == STDOUT else output.path
-        click.echo(f"wrote {where}{how}", err=True)
+        where = (say("cli.to_stdout", format=output.format) if output.path == STDOUT
+                 else output.path)
+        click.echo(say("cli.wrote", where=where, how=how), err=True)
         for note in output.rendered.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(say("cli.note", note=localize(note)), err=True)
     if options.steps_dir is not None:
-        click.echo(f"wrote {len(report.frames)} frames to {options.steps_dir}"
-                   f"{f' ({report.engine})' if report.engine else ''}", err=True)
+        how = f" ({report.engine})" if report.engine else ""
+        click.echo(say("cli.wrote_frames", count=len(report.frames), folder=options.steps_dir,
+                       how=how), err=True)
         for note in dict.fromkeys(n for _, r in report.frames for n in r.notes):
-            click.echo(f"note: {note}", err=True)
+            click.echo(say("cli.note", note=localize(note)), err=True)
 
 
 def _write_bytes(chunks: Iterable[bytes]) -> None:
@@ -558,6 +602,12 @@ def _say(message: str) -> None:
 
 def _run(argv: list[str] | None) -> int:
     """The command's exit status, with every way it can end mapped to one."""
+    with using(chosen_lang(sys.argv[1:] if argv is None else argv)):
+        return _run_in_language(argv)
+
+
+def _run_in_language(argv: list[str] | None) -> int:
+    """:func:`_run` in the language chosen."""
     try:
         rc = cli.main(args=argv, prog_name="backpropviz", standalone_mode=False)
     except click.ClickException as exc:
@@ -567,19 +617,18 @@ def _run(argv: list[str] | None) -> int:
             pass  # stderr is closed or full: the exit status still tells
         return exc.exit_code
     except (click.Abort, KeyboardInterrupt):
-        _say("interrupted")
+        _say(say("cli.interrupted"))
         return EXIT_INTERRUPTED
     except RecursionError:
-        _say("Error: the input is nested too deeply for this operation")
+        _say(say("cli.too_deep"))
         return EXIT_USAGE
     except MemoryError:
-        _say("Error: out of memory: the input is too big")
+        _say(say("cli.out_of_memory"))
         return EXIT_USAGE
     except OSError as exc:  # writing to stdout or stderr failed (files have their own errors)
-        _say(f"Error: cannot write the output: {exc.strerror or exc}")
+        _say(say("cli.output_failed", error=exc.strerror or exc))
         return EXIT_USAGE
     except Exception as exc:  # a bug: say so in one line
-        _say(f"backpropviz: internal error ({type(exc).__name__}: {shorten(str(exc), 200)})"
-             "; please report it with the command that caused it")
+        _say(say("cli.internal", error=f"{type(exc).__name__}: {shorten(str(exc), 200)}"))
         return EXIT_INTERNAL
     return rc if isinstance(rc, int) else EXIT_OK
