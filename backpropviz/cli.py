@@ -21,11 +21,11 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__
-from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, THEME_ABOUT
+from .choices import DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS
 from .budget import DEFAULT_TIMEOUT
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
-from .lang import LANGS, Message, current, localize, say, using
+from .lang import LANGS, Message, current, localize, say, using, wrap
 from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
                   nonfinite_warning, program_source, run)
 from .ops import grammar_help
@@ -161,6 +161,38 @@ class TraceCommand(click.Command):
                                      last=choices[-1], word=shorten(word))) from None
             raise InputError(say("cli.see_help", message=exc.format_message())) from None
 
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The help in the language in use: the command's text and every option's from
+        the message catalogue (English: as the decorators say)."""
+        if current() == "en":
+            return super().format_help(ctx, formatter)
+        params = [p for p in self.get_params(ctx) if isinstance(p, click.Option)]
+        kept = self.help, [p.help for p in params]
+        width = max(formatter.width - 2, 20)
+        self.help = _prewrapped(say("help.command", grammar=grammar_help()), width)
+        helper = self.get_help_option(ctx)
+        for param in params:
+            name = "help" if param is helper else param.name or ""
+            param.help = _prewrapped(option_help(name), max(width - 32, 10))
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.help = kept[0]
+            for param, text in zip(params, kept[1]):
+                param.help = text
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                              say("help.usage"))
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [row for p in self.get_params(ctx)
+                if not isinstance(p, click.Argument)
+                and (row := p.get_help_record(ctx)) is not None]
+        if rows:
+            with formatter.section(say("help.options")):
+                formatter.write_dl(rows)
+
     def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
         """Option names, and ``--NAME`` for each variable of the expression typed so far."""
         items = super().shell_complete(ctx, incomplete)
@@ -170,6 +202,31 @@ class TraceCommand(click.Command):
                       for name in expression_variables(ctx.params.get("expression"))
                       if f"--{name}".startswith(incomplete) and name not in given]
         return items
+
+
+def theme_list(lang: str | None = None) -> str:
+    """Every theme with what it looks like, for --theme's help."""
+    return "; ".join(f"{name}: {say(f'theme.{name}', lang)}" for name in THEME_NAMES)
+
+
+def option_help(name: str) -> str:
+    """An option's help in the language in use."""
+    if name == "theme":
+        return say("help.theme", themes=theme_list())
+    return say(f"help.{name}")
+
+
+def _prewrapped(text: str, width: int) -> str:
+    """``text`` wrapped at ``width`` terminal columns with each paragraph marked for click
+    to keep as it is (click wraps at spaces and counts a Chinese character as one column;
+    it takes two and has no spaces between)."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        if paragraph.startswith("\b\n"):
+            paragraphs.append(paragraph)
+        else:
+            paragraphs.append("\b\n" + "\n".join(wrap(" ".join(paragraph.split("\n")), width)))
+    return "\n\n".join(paragraphs)
 
 
 def expression_variables(expression: str | None) -> list[str]:
@@ -291,41 +348,7 @@ def _short_option(arg: str, known: dict[str, object]) -> str | None:
     return None
 
 
-HELP = f"""Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value
-of every node) and the reverse pass (the gradient of the output with respect to every node).
-
-EXPRESSION may be a program: statements separated by ';' or newlines, each NAME = expr or
-NAME += expr (-= *= /=), optionally ending in a bare expression; its output is the last
-statement. Read it from a file with -f FILE or @FILE, or from stdin with '-'.
-
-Give every variable a value with --NAME VALUE (or --var NAME=VALUE for names that clash with
-the options below), or from a JSON file with --values. Prints a table by default; --json
-prints JSON; -o writes a CS231n-style circuit diagram (.svg .png .pdf .dot .gv), a
-step-by-step lesson (.html stepper, .gif) or the JSON; --steps DIR writes the lesson's frames.
-
-\b
-Grammar: numbers (2, 0.5, 1e-3), + - * / ** ^ (power), unary minus, parentheses,
-{grammar_help()}
-Every other name is a variable. In files, '#' starts a comment.
-
-\b
-Examples:
-  backpropviz "(x+y)*z" --x -2 --y 5 --z -4
-  backpropviz "1/(1+exp(-(w0*x0+w1*x1+w2)))" --w0 2 --x0 -1 --w1 -3 \\
-      --x1 -2 --w2 -3 -o sigmoid.svg
-  backpropviz "q = x + y; f = q * z" --x -2 --y 5 --z -4 -o staged.png
-  backpropviz -f model.bp --values vals.json --output loss
-  backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --explain --check
-  backpropviz "(x+y)*z" --x 3 --y -2 --z -4 -o lesson.html --theme dark
-  backpropviz "sigmoid(w*x + b)" --w 2 --x -1 --b 1 --expand --steps frames/
-  backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --json | jq .gradients
-  backpropviz "x*json" --x 2 --var json=3
-
-\b
-Exit status: 0 ok, 1 --check found a gradient that disagrees,
-2 bad input or output (the message says what and where), 130 interrupted,
-70 a bug in backpropviz (please report it with the command).
-"""
+HELP = say("help.command", "en", grammar=grammar_help())
 
 
 @click.command(cls=TraceCommand, help=HELP, no_args_is_help=True,
@@ -333,98 +356,73 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.argument("expression", required=False)
 @click.option("-f", "--file", "program_file", metavar="FILE",
               shell_complete=complete_path,
-              help="Read the expression or program from FILE ('-' for stdin).")
+              help=say("help.program_file", "en"))
 @click.option("--var", "var_items", multiple=True, metavar="NAME=VALUE",
-              help="A variable's value; repeatable. For names such as 'json' or 'var'.")
+              help=say("help.var_items", "en"))
 @click.option("--values", "values_file", metavar="FILE",
               shell_complete=complete_path,
-              help="Variable values from a JSON object {name: number} in FILE ('-' for stdin). "
-                   "Values on the command line win; names the program does not use are "
-                   "skipped with a warning.")
+              help=say("help.values_file", "en"))
 @click.option("--output", "output_name", metavar="NAME",
-              help="Differentiate this assigned name instead of the last statement.")
+              help=say("help.output_name", "en"))
 @click.option("-o", "--out", "outputs", multiple=True, metavar="PATH",
               shell_complete=complete_path,
-              help="Write the diagram (.svg .png .pdf .dot .gv), the lesson (.html .gif) or "
-                   "the JSON (.json) to PATH; repeatable. '-' writes to stdout, in the "
-                   "--format given.")
+              help=say("help.outputs", "en"))
 @click.option("--format", "output_format", type=click.Choice(STREAM_FORMATS),
-              help="The format of -o - (stdout), which prints it instead of the table "
-                   "(binary for png): e.g. -o - --format svg | rsvg-convert ...")
+              help=say("help.output_format", "en"))
 @click.option("--engine", "engine_choice", type=click.Choice(ENGINES),
               default="auto", show_default=True,
-              help="Which Graphviz draws .svg/.png/.pdf: the system 'dot', the embedded "
-                   "graphviz-pure installed with backpropviz (SVG and PNG), or auto: dot "
-                   "when it is on PATH, else embedded.")
+              help=say("help.engine_choice", "en"))
 @click.option("--steps", "steps_dir", metavar="DIR",
               shell_complete=complete_folder,
-              help="Write the lesson as numbered frames into DIR: the forward pass gate by "
-                   "gate, then the gradients from the output back, each with its chain-rule "
-                   "product as a caption.")
+              help=say("help.steps_dir", "en"))
 @click.option("--steps-format", type=click.Choice(["svg", "png"]), default="svg",
-              show_default=True, help="The format of the --steps frames.")
+              show_default=True, help=say("help.steps_format", "en"))
 @click.option("--frame-ms", type=WholeRange(20, 60_000), default=FRAME_MS, show_default=True,
-              metavar="MS", help="How long each frame of a .gif shows.")
+              metavar="MS", help=say("help.frame_ms", "en"))
 @click.option("--theme", type=click.Choice(THEME_NAMES, case_sensitive=False), default="classic",
               show_default=True,
-              help="; ".join(f"{name}: {about}" for name, about in THEME_ABOUT.items()) + ".")
+              help=say("help.theme", "en", themes=theme_list("en")))
 @click.option("--direction", type=click.Choice(DIRECTIONS, case_sensitive=False), default="LR",
               shell_complete=complete_direction,
-              metavar="[LR|TB]", show_default=True, help="Inputs on the left (LR) or at the top (TB).")
+              metavar="[LR|TB]", show_default=True, help=say("help.direction", "en"))
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
-              callback=font_family, help="The diagram's font family: letters, digits, "
-                                         "spaces, '-' and ',' (e.g. 'DejaVu Sans, Arial').")
+              callback=font_family, help=say("help.font", "en"))
 @click.option("--scale", type=FiniteRange(0.25, 8), default=1.0, show_default=True,
-              metavar="FACTOR", help="Multiply the resolution of .png, .gif and PNG frames "
-                                     "(1 = 150 dpi).")
+              metavar="FACTOR", help=say("help.scale", "en"))
 @click.option("--transparent", is_flag=True,
-              help="A transparent background for .svg, .png and frames.")
+              help=say("help.transparent", "en"))
 @click.option("--title", metavar="TEXT", callback=printable_text,
-              help="A title over the diagram.")
+              help=say("help.title", "en"))
 @click.option("--plain-names", is_flag=True,
-              help="Draw names as typed (w0, theta) instead of w with subscript 0 and θ.")
+              help=say("help.plain_names", "en"))
 @click.option("--expand", "expand_gates", is_flag=True,
-              help="Draw sigmoid and tanh as their primitive gates (sigmoid: *-1, exp, +1, "
-                   "1/x) instead of one gate each.")
+              help=say("help.expand_gates", "en"))
 @click.option("--json", "as_json", is_flag=True,
-              help="Print JSON on stdout (and nothing else there) instead of the table.")
+              help=say("help.as_json", "en"))
 @click.option("--precision", type=WholeRange(0, 15), default=None, metavar="N",
-              help="Decimals shown (default: 4 in the table, 2 in diagrams as in CS231n).")
+              help=say("help.precision", "en"))
 @click.option("--explain", type=click.Choice(EXPLAIN_PASSES), default=None,
               is_flag=False, flag_value="backward", metavar="[forward|backward|both]",
-              help="Explain the passes step by step: every chain-rule product of the reverse "
-                   "pass (default), the forward pass, or both.")
+              help=say("help.explain", "en"))
 @click.option("--check", "check", is_flag=True,
-              help="Recompute every gradient with sympy and with finite differences; "
-                   "exit 1 if any disagrees (kinks excepted).")
+              help=say("help.check", "en"))
 @click.option("--exact", is_flag=True,
-              help="Also compute every value and gradient exactly with sympy "
-                   "(fractions stay fractions, exp(-1) stays exp(-1)).")
+              help=say("help.exact", "en"))
 @click.option("--max-size", type=WholeRange(1), default=MAX_SIZE, show_default=True,
-              metavar="CHARS", help="Refuse programs (typed, a file or stdin) and --values "
-                                    "files longer than this; checked while reading.")
+              metavar="CHARS", help=say("help.max_size", "en"))
 @click.option("--max-draw", type=WholeRange(1), default=MAX_DRAW, show_default=True,
-              metavar="NODES", help="Refuse to draw .svg/.png/.pdf of graphs bigger than "
-                                    "this (Graphviz slows down sharply); .dot and .json "
-                                    "have no limit.")
+              metavar="NODES", help=say("help.max_draw", "en"))
 @click.option("--max-frames", type=WholeRange(1), default=MAX_FRAMES, show_default=True,
-              metavar="N", help="Refuse lessons (--steps, .html, .gif) of more frames than "
-                                "this (a graph of G gates has 2G+1).")
+              metavar="N", help=say("help.max_frames", "en"))
 @click.option("--timeout", type=FiniteRange(0, 1e6), default=DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS",
-              help="Stop the run after this many seconds (0: never), naming the phase and "
-                   "the node it was at; nothing is written. --check, --exact and the "
-                   "lesson's frames are the work that can take long.")
+              help=say("help.timeout", "en"))
 @click.option("-q", "--quiet", is_flag=True,
-              help="Print no table, no warnings, no 'wrote' messages and no progress bar (shown "
-                   "on a terminal when a run takes over a second).")
+              help=say("help.quiet", "en"))
 @click.option("--lang", type=click.Choice(LANGS), default=None,
-              help="The language of the table, --check, messages, the lesson's controls and "
-                   "this help: en or zh (default: from LC_ALL, LC_MESSAGES or LANG, else en). "
-                   "--json is the same in every language.")
+              help=say("help.lang", "en"))
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the table and --explain: auto is on a "
-                                      "terminal unless NO_COLOR is set (FORCE_COLOR forces it).")
+              show_default=True, help=say("help.color", "en"))
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
 @click.pass_context
 def cli(ctx: click.Context, /, **params: Any) -> int:

@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from string import Formatter
 from typing import Any, Iterator, Mapping
 
-__all__ = ["LANGS", "Message", "say", "message", "localize", "current", "using",
+__all__ = ["wrap", "LANGS", "Message", "say", "message", "localize", "current", "using",
            "default_lang", "catalogue", "placeholders"]
 
 LANGS = ("en", "zh")
@@ -118,6 +118,33 @@ def localize(text: str, lang: str | None = None) -> str:
         if match is not None:
             return say(key, lang, **match.groupdict())
     return text
+
+
+_OPEN, _CLOSE = "（「“《", "，。；：、）」”》！？"
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+# a word of wrapped text: spaces; or one wide character, or a run of others, with the
+# opening marks before it and the closing marks after it (a line never starts with "，")
+_WORD = re.compile(f" +|[{_OPEN}]*(?:[{_WIDE}]|[^ {_WIDE}{_OPEN}{_CLOSE}]+)[{_CLOSE}]*"
+                   f"|[{_OPEN}{_CLOSE}]")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` terminal columns (a Chinese character takes
+    two): broken at spaces and between Chinese characters, never before a closing
+    punctuation mark."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    line = ""
+    for word in _WORD.findall(text):
+        if line.strip() and not word.isspace() and cell_len(line + word) > width:
+            lines.append(line.rstrip())
+            line = ""
+        if line or not word.isspace():
+            line += word
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def placeholders(template: str) -> set[str]:

@@ -80,7 +80,7 @@ MESSAGES: dict[str, str] = {
     "cli.variable_needs_value": "{option} needs a value: {option} VALUE",
     "warn.nonfinite": "the {what} of node {node} ({label}: {computes}) is {number}",
     "word.value": "value",
-    "word.grad": "grad",
+    "word.gradient": "gradient",
     # errors of the options (run.py)
     "run.format_without_stdout": "--format is the format of -o - (stdout); give -o -",
     "run.one_stdout": "only one output can go to stdout: give -o - once, without --json",
@@ -118,4 +118,162 @@ MESSAGES: dict[str, str] = {
     "known.backward_pass": "backward pass",
     "known.no_value": "no value for {names}: pass {flags}",
     "known.not_a_number": "{where}: '{text}' is not a number",
+    # --help: the command and each option (click adds its own words)
+    "help.command": (
+        "Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value\n"
+        "of every node) and the reverse pass (the gradient of the output with respect to every node).\n"
+        "\n"
+        "EXPRESSION may be a program: statements separated by ';' or newlines, each NAME = expr or\n"
+        "NAME += expr (-= *= /=), optionally ending in a bare expression; its output is the last\n"
+        "statement. Read it from a file with -f FILE or @FILE, or from stdin with '-'.\n"
+        "\n"
+        "Give every variable a value with --NAME VALUE (or --var NAME=VALUE for names that clash with\n"
+        "the options below), or from a JSON file with --values. Prints a table by default; --json\n"
+        "prints JSON; -o writes a CS231n-style circuit diagram (.svg .png .pdf .dot .gv), a\n"
+        "step-by-step lesson (.html stepper, .gif) or the JSON; --steps DIR writes the lesson's frames.\n"
+        "\n"
+        "\b\n"
+        "Grammar: numbers (2, 0.5, 1e-3), + - * / ** ^ (power), unary minus, parentheses,\n"
+        "{grammar}\n"
+        "Every other name is a variable. In files, '#' starts a comment.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  backpropviz \"(x+y)*z\" --x -2 --y 5 --z -4\n"
+        "  backpropviz \"1/(1+exp(-(w0*x0+w1*x1+w2)))\" --w0 2 --x0 -1 --w1 -3 \\\n"
+        "      --x1 -2 --w2 -3 -o sigmoid.svg\n"
+        "  backpropviz \"q = x + y; f = q * z\" --x -2 --y 5 --z -4 -o staged.png\n"
+        "  backpropviz -f model.bp --values vals.json --output loss\n"
+        "  backpropviz \"(x+y)*z\" --x 3 --y -2 --z -4 --explain --check\n"
+        "  backpropviz \"(x+y)*z\" --x 3 --y -2 --z -4 -o lesson.html --theme dark\n"
+        "  backpropviz \"sigmoid(w*x + b)\" --w 2 --x -1 --b 1 --expand --steps frames/\n"
+        "  backpropviz \"(x+y)*z\" --x 3 --y -2 --z -4 --json | jq .gradients\n"
+        "  backpropviz \"x*json\" --x 2 --var json=3\n"
+        "\n"
+        "\b\n"
+        "Exit status: 0 ok, 1 --check found a gradient that disagrees,\n"
+        "2 bad input or output (the message says what and where), 130 interrupted,\n"
+        "70 a bug in backpropviz (please report it with the command).\n"
+        ""
+    ),
+    "help.program_file": (
+        "Read the expression or program from FILE ('-' for stdin)."
+    ),
+    "help.var_items": (
+        "A variable's value; repeatable. For names such as 'json' or 'var'."
+    ),
+    "help.values_file": (
+        "Variable values from a JSON object {{name: number}} in FILE ('-' for "
+        "stdin). Values on the command line win; names the program does not use "
+        "are skipped with a warning."
+    ),
+    "help.output_name": (
+        "Differentiate this assigned name instead of the last statement."
+    ),
+    "help.outputs": (
+        "Write the diagram (.svg .png .pdf .dot .gv), the lesson (.html .gif) or "
+        "the JSON (.json) to PATH; repeatable. '-' writes to stdout, in the "
+        "--format given."
+    ),
+    "help.output_format": (
+        "The format of -o - (stdout), which prints it instead of the table "
+        "(binary for png): e.g. -o - --format svg | rsvg-convert ..."
+    ),
+    "help.engine_choice": (
+        "Which Graphviz draws .svg/.png/.pdf: the system 'dot', the embedded "
+        "graphviz-pure installed with backpropviz (SVG and PNG), or auto: dot "
+        "when it is on PATH, else embedded."
+    ),
+    "help.steps_dir": (
+        "Write the lesson as numbered frames into DIR: the forward pass gate by "
+        "gate, then the gradients from the output back, each with its chain-rule "
+        "product as a caption."
+    ),
+    "help.transparent": (
+        "A transparent background for .svg, .png and frames."
+    ),
+    "help.title": (
+        "A title over the diagram."
+    ),
+    "help.plain_names": (
+        "Draw names as typed (w0, theta) instead of w with subscript 0 and θ."
+    ),
+    "help.expand_gates": (
+        "Draw sigmoid and tanh as their primitive gates (sigmoid: *-1, exp, +1, "
+        "1/x) instead of one gate each."
+    ),
+    "help.as_json": (
+        "Print JSON on stdout (and nothing else there) instead of the table."
+    ),
+    "help.precision": (
+        "Decimals shown (default: 4 in the table, 2 in diagrams as in CS231n)."
+    ),
+    "help.explain": (
+        "Explain the passes step by step: every chain-rule product of the "
+        "reverse pass (default), the forward pass, or both."
+    ),
+    "help.check": (
+        "Recompute every gradient with sympy and with finite differences; exit 1 "
+        "if any disagrees (kinks excepted)."
+    ),
+    "help.exact": (
+        "Also compute every value and gradient exactly with sympy (fractions "
+        "stay fractions, exp(-1) stays exp(-1))."
+    ),
+    "help.timeout": (
+        "Stop the run after this many seconds (0: never), naming the phase and "
+        "the node it was at; nothing is written. --check, --exact and the "
+        "lesson's frames are the work that can take long."
+    ),
+    "help.quiet": (
+        "Print no table, no warnings, no 'wrote' messages and no progress bar "
+        "(shown on a terminal when a run takes over a second)."
+    ),
+    "help.lang": (
+        "The language of the table, --check, messages, the lesson's controls and "
+        "this help: en or zh (default: from LC_ALL, LC_MESSAGES or LANG, else "
+        "en). --json is the same in every language."
+    ),
+    "help.steps_format": (
+        "The format of the --steps frames."
+    ),
+    "help.frame_ms": (
+        "How long each frame of a .gif shows."
+    ),
+    "help.direction": (
+        "Inputs on the left (LR) or at the top (TB)."
+    ),
+    "help.font": (
+        "The diagram's font family: letters, digits, spaces, '-' and ',' (e.g. "
+        "'DejaVu Sans, Arial')."
+    ),
+    "help.scale": (
+        "Multiply the resolution of .png, .gif and PNG frames (1 = 150 dpi)."
+    ),
+    "help.max_size": (
+        "Refuse programs (typed, a file or stdin) and --values files longer than "
+        "this; checked while reading."
+    ),
+    "help.max_draw": (
+        "Refuse to draw .svg/.png/.pdf of graphs bigger than this (Graphviz "
+        "slows down sharply); .dot and .json have no limit."
+    ),
+    "help.max_frames": (
+        "Refuse lessons (--steps, .html, .gif) of more frames than this (a graph "
+        "of G gates has 2G+1)."
+    ),
+    "help.color": (
+        "Colour the table and --explain: auto is on a terminal unless NO_COLOR "
+        "is set (FORCE_COLOR forces it)."
+    ),
+    "help.theme": "{themes}.",
+    "help.help": "Show this message and exit.",
+    "help.version": "Show the version and exit.",
+    "help.usage": "Usage: ",
+    "help.options": "Options",
+    # the themes (choices.THEME_ABOUT)
+    "theme.classic": "the CS231n colours (values green above each wire, gradients red below)",
+    "theme.dark": "light on dark",
+    "theme.print": "black and grey, gradients in italics",
+    "theme.safe": "blue and orange, apart for colour-blind eyes",
 }

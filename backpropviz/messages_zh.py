@@ -72,7 +72,7 @@ MESSAGES: dict[str, str] = {
     "cli.variable_needs_value": "{option} 需要一个值：{option} VALUE",
     "warn.nonfinite": "节点 {node}（{label}：{computes}）的{what}是 {number}",
     "word.value": "值",
-    "word.grad": "梯度",
+    "word.gradient": "梯度",
     # 选项的错误（run.py）
     "run.format_without_stdout": "--format 指定的是 -o -（标准输出）的格式；请给出 -o -",
     "run.one_stdout": "只能有一个输出写到标准输出：-o - 只给一次，且不要同时用 --json",
@@ -106,4 +106,95 @@ MESSAGES: dict[str, str] = {
     "known.backward_pass": "反向传播",
     "known.no_value": "还没有给出 {names} 的值：请用 {flags} 给出",
     "known.not_a_number": "{where}：'{text}' 不是一个数",
+    # --help：命令和每个选项（click 自己的用语除外）
+    "help.command": (
+        "在表达式 EXPRESSION 上演示反向传播：画出它的计算图，做前向传播（求出每个节点的值），"
+        "再做反向传播（求出输出对每个节点的梯度）。\n"
+        "\n"
+        "EXPRESSION 也可以是一段程序：语句之间用 ';' 或换行分开，每条语句是 NAME = 表达式"
+        "或 NAME += 表达式（还有 -= *= /=），最后可以是一个单独的表达式；程序的输出是最后一条语句。"
+        "用 -f FILE 或 @FILE 从文件读入，用 '-' 从标准输入读入。\n"
+        "\n"
+        "每个变量都要给一个值：--NAME VALUE（变量名和下面的选项重名时用 --var NAME=VALUE），"
+        "或者用 --values 从 JSON 文件读入。默认打印一张表；--json 打印 JSON；-o 写出 CS231n "
+        "风格的电路图（.svg .png .pdf .dot .gv）、分步课程（.html 分步演示、.gif）或 JSON；"
+        "--steps DIR 把课程的每一帧写到文件夹 DIR。\n"
+        "\n"
+        "\b\n"
+        "语法：数（2、0.5、1e-3），+ - * / ** ^（乘方），负号，括号，\n"
+        "{grammar}\n"
+        "其余的名字都是变量。在文件里，'#' 之后是注释。\n"
+        "\n"
+        "\b\n"
+        "例子：\n"
+        "  backpropviz \"(x+y)*z\" --x -2 --y 5 --z -4\n"
+        "  backpropviz \"1/(1+exp(-(w0*x0+w1*x1+w2)))\" --w0 2 --x0 -1 --w1 -3 \\\n"
+        "      --x1 -2 --w2 -3 -o sigmoid.svg\n"
+        "  backpropviz \"q = x + y; f = q * z\" --x -2 --y 5 --z -4 -o staged.png\n"
+        "  backpropviz -f model.bp --values vals.json --output loss\n"
+        "  backpropviz \"(x+y)*z\" --x 3 --y -2 --z -4 --explain --check --lang zh\n"
+        "  backpropviz \"(x+y)*z\" --x 3 --y -2 --z -4 -o lesson.html --theme dark\n"
+        "  backpropviz \"sigmoid(w*x + b)\" --w 2 --x -1 --b 1 --expand --steps frames/\n"
+        "  backpropviz \"(x+y)*z\" --x 3 --y -2 --z -4 --json | jq .gradients\n"
+        "  backpropviz \"权重*x\" --权重 2 --x 3\n"
+        "\n"
+        "\b\n"
+        "退出状态：0 正常；1 --check 发现有梯度不一致；\n"
+        "2 输入或输出有误（消息会指出是什么、在哪里）；130 被中断；\n"
+        "70 backpropviz 自身的错误（请连同命令一起报告）。\n"
+    ),
+    "help.program_file": "从文件 FILE 读入表达式或程序（'-' 表示标准输入）。",
+    "help.var_items": "一个变量的值，可以重复给出。用于 'json'、'var' 这类和选项重名的变量。",
+    "help.values_file": "从文件 FILE 中的 JSON 对象 {{name: number}} 读入变量的值（'-' 表示标准输入）。"
+                        "命令行上给出的值优先；程序没有用到的名字会被跳过，并给出警告。",
+    "help.output_name": "对这个被赋值的名字求导，而不是对最后一条语句。",
+    "help.outputs": "把电路图（.svg .png .pdf .dot .gv）、课程（.html .gif）或 JSON（.json）"
+                    "写到 PATH，可以重复给出。'-' 表示按 --format 给出的格式写到标准输出。",
+    "help.output_format": "-o -（标准输出）的格式，写出它而不是打印表格（png 为二进制）："
+                          "例如 -o - --format svg | rsvg-convert ...",
+    "help.engine_choice": "由哪个 Graphviz 画 .svg/.png/.pdf：系统的 'dot'，随 backpropviz "
+                          "一起安装的内嵌 graphviz-pure（SVG 和 PNG），或 auto：PATH 上有 dot "
+                          "就用 dot，否则用内嵌的。",
+    "help.steps_dir": "把课程按编号逐帧写到文件夹 DIR：先是前向传播，一个门一个门地算；"
+                      "再从输出往回求梯度，每一帧都用链式法则的乘积作说明。",
+    "help.transparent": ".svg、.png 和各帧用透明背景。",
+    "help.title": "图上方的标题。",
+    "help.plain_names": "名字按输入的样子画（w0、theta），而不是画成带下标 0 的 w 和 θ。",
+    "help.expand_gates": "把 sigmoid 和 tanh 画成它们的基本门（sigmoid：*-1、exp、+1、1/x），"
+                         "而不是各画成一个门。",
+    "help.as_json": "在标准输出上打印 JSON（那里只有 JSON），而不是表格。",
+    "help.precision": "显示的小数位数（默认：表格 4 位，图 2 位，和 CS231n 一样）。",
+    "help.explain": "一步一步讲解传播过程：反向传播中链式法则的每一个乘积（默认）、前向传播，"
+                    "或者两者都讲。",
+    "help.check": "用 sympy 和有限差分把每个梯度重新算一遍；有任何一个不一致就以状态 1 "
+                  "退出（折点除外）。",
+    "help.exact": "再用 sympy 精确计算每个值和梯度（分数仍是分数，exp(-1) 仍是 exp(-1)）。",
+    "help.timeout": "运行超过这么多秒就停下（0 表示不限），并指出停在哪个阶段、哪个节点；"
+                    "不写出任何文件。费时的是 --check、--exact 和课程的各帧。",
+    "help.quiet": "不打印表格、警告、“已写出”消息和进度条（运行超过一秒时在终端上显示）。",
+    "help.lang": "表格、--check、消息、课程的按钮和这份帮助所用的语言：en 或 zh"
+                 "（默认：看 LC_ALL、LC_MESSAGES 或 LANG，否则为 en）。--json 在各种语言下都一样。",
+    "help.steps_format": "--steps 各帧的格式。",
+    "help.frame_ms": ".gif 中每一帧显示多久（毫秒）。",
+    "help.direction": "输入在左边（LR）还是在上边（TB）。",
+    "help.font": "图的字体：只能用字母、数字、空格、'-' 和 ','（例如 'DejaVu Sans, Arial'）。",
+    "help.scale": "把 .png、.gif 和 PNG 帧的分辨率乘以这个倍数（1 = 150 dpi）。",
+    "help.max_size": "程序（命令行上的、文件里的或标准输入的）和 --values 文件超过这么多个字符"
+                     "就拒绝；边读边检查。",
+    "help.max_draw": "计算图的节点比这多时，拒绝画 .svg/.png/.pdf（Graphviz 会急剧变慢）；"
+                     ".dot 和 .json 不受限制。",
+    "help.max_frames": "课程（--steps、.html、.gif）的帧数比这多时就拒绝（有 G 个门的计算图"
+                       "有 2G+1 帧）。",
+    "help.color": "表格和 --explain 是否用颜色：auto 表示在终端上用，除非设置了 NO_COLOR"
+                  "（设置 FORCE_COLOR 则一定用）。",
+    "help.theme": "图的配色——{themes}。",
+    "help.help": "显示这份帮助并退出。",
+    "help.version": "显示版本号并退出。",
+    "help.usage": "用法：",
+    "help.options": "选项",
+    # 配色主题（choices.THEME_ABOUT）
+    "theme.classic": "CS231n 的配色（值用绿色写在连线上方，梯度用红色写在下方）",
+    "theme.dark": "深色背景上的浅色",
+    "theme.print": "黑色和灰色，梯度用斜体",
+    "theme.safe": "蓝色和橙色，色盲读者也分得清",
 }
