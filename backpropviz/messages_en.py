@@ -118,6 +118,9 @@ MESSAGES: dict[str, str] = {
     "known.backward_pass": "backward pass",
     "known.no_value": "no value for {names}: pass {flags}",
     "known.not_a_number": "{where}: '{text}' is not a number",
+    "known.program_missing": "program file '{path}' does not exist",
+    "known.values_missing": "values file '{path}' does not exist",
+    "known.no_folder": "cannot write '{path}': folder '{folder}' does not exist",
     # --help: the command and each option (click adds its own words)
     "help.command": (
         "Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value\n"

@@ -106,6 +106,9 @@ MESSAGES: dict[str, str] = {
     "known.backward_pass": "反向传播",
     "known.no_value": "还没有给出 {names} 的值：请用 {flags} 给出",
     "known.not_a_number": "{where}：'{text}' 不是一个数",
+    "known.program_missing": "程序文件 '{path}' 不存在",
+    "known.values_missing": "取值文件 '{path}' 不存在",
+    "known.no_folder": "无法写出 '{path}'：文件夹 '{folder}' 不存在",
     # --help：命令和每个选项（click 自己的用语除外）
     "help.command": (
         "在表达式 EXPRESSION 上演示反向传播：画出它的计算图，做前向传播（求出每个节点的值），"

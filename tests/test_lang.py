@@ -174,6 +174,19 @@ def test_errors_in_chinese(run, args, english, chinese):
     assert zh.stderr.strip() == chinese
 
 
+def test_file_errors_in_chinese(run, tmp_path):
+    """Errors that sources.py and files.py make in English, said in Chinese by template."""
+    missing = tmp_path / "nope.bp"
+    cases = [(("-f", str(missing)), f"程序文件 '{missing}' 不存在"),
+             (("x", "--values", str(missing)), f"取值文件 '{missing}' 不存在"),
+             (("x", "--x", "1", "-o", str(tmp_path / "no" / "a.svg")),
+              f"无法写出 '{tmp_path / 'no' / 'a.svg'}'：文件夹 '{tmp_path / 'no'}' 不存在")]
+    for args, chinese in cases:
+        result = run(*args, "--lang", "zh")
+        assert result.exit_code == 2
+        assert result.stderr.strip() == f"错误：{chinese}"
+
+
 def test_wrote_in_chinese(run, tmp_path):
     out = tmp_path / "f.json"
     result = run(*FIGURE1, "-o", str(out), "--lang", "zh", "-q")
