@@ -9,6 +9,7 @@ same cells are written as plain aligned text, which stays linear in the number o
 from __future__ import annotations
 
 import io
+import re
 import sys
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Sequence
@@ -312,14 +313,22 @@ def _print_plain(columns: Sequence[Column], rows: Sequence[tuple[str, ...]], foo
     widths = [_cells(c.title) for c in columns]
     for row in rows:
         for i, text in enumerate(row):
-            size = _cells(text)
-            if size > widths[i]:
-                widths[i] = size
+            if len(text) > widths[i] or not text.isascii():
+                widths[i] = max(widths[i], _cells(text))
     justify = [c.justify for c in columns]
 
     def line(cells: Sequence[str]) -> str:
-        return _GAP.join(_pad(text, width, how)
-                         for text, width, how in zip(cells, widths, justify)).rstrip()
+        parts = []
+        for text, width, how in zip(cells, widths, justify):
+            if not text.isascii():  # pad by terminal columns: 权重 takes four
+                width -= _cells(text) - len(text)
+            if how == "right":
+                parts.append(text.rjust(width))
+            elif how == "center":
+                parts.append(text.center(width))
+            else:
+                parts.append(text.ljust(width))
+        return _GAP.join(parts).rstrip()
 
     write = file.write
     write(line([c.title for c in columns]) + "\n")
@@ -330,26 +339,23 @@ def _print_plain(columns: Sequence[Column], rows: Sequence[tuple[str, ...]], foo
         write(text + "\n")
 
 
+_ASCII_RUN = re.compile("[\x00-\x7f]+")
+
+
 def _cells(text: str) -> int:
     """The columns ``text`` takes on a terminal: East Asian wide characters (权重) take two."""
     if text.isascii():
         return len(text)
     from rich.cells import cell_len
 
-    return cell_len(text)
+    other = _ASCII_RUN.sub("", text)  # (rich measures long text slowly: only the rest)
+    return len(text) - len(other) + cell_len(other)
 
 
 def _pad(text: str, width: int, how: str) -> str:
-    """``text`` padded with spaces to ``width`` terminal columns, justified as ``how``."""
-    room = width - _cells(text)
-    if room <= 0:
-        return text
-    if how == "right":
-        return " " * room + text
-    if how == "center":  # as str.center does: the odd space goes right when room is odd
-        left = room // 2 + (room & width & 1)
-        return " " * left + text + " " * (room - left)
-    return text + " " * room
+    """``text`` padded with spaces to ``width`` terminal columns (right or left)."""
+    room = width - _cells(text) + len(text)
+    return text.rjust(room) if how == "right" else text.ljust(room)
 
 
 def _rule_character(file: IO[str]) -> str:
