@@ -122,9 +122,12 @@ class TraceCommand(click.Command):
     everything in the language of ``--lang`` (or the locale's)."""
 
     def main(self, args: Any = None, *rest: Any, **settings: Any) -> Any:
-        words = sys.argv[1:] if args is None else list(args)
-        with using(chosen_lang(words)):
-            return super().main(words, *rest, **settings)
+        """click's main, with everything said in the language ``--lang`` or the locale asks
+        for (``--help`` and errors too, which click makes before the options are read)."""
+        if args is not None:
+            args = list(args)  # (read twice: here and by click)
+        with using(chosen_lang(sys.argv[1:] if args is None else args)):
+            return super().main(args, *rest, **settings)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         known: dict[str, object] = {}  # option string -> takes a value (True, False, or
@@ -182,10 +185,12 @@ class TraceCommand(click.Command):
                 param.help = text
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's usage line, its "Usage: " in the language in use."""
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
                               say("help.usage"))
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's list of options, its heading in the language in use."""
         rows = [row for p in self.get_params(ctx)
                 if not isinstance(p, click.Argument)
                 and (row := p.get_help_record(ctx)) is not None]
