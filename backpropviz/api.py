@@ -18,6 +18,7 @@ from .budget import DEFAULT_TIMEOUT
 from .choices import COLLAPSE, DIRECTIONS, ENGINES, EXPLAIN_PASSES, SLIDES
 from .errors import BackpropvizError, did_you_mean
 from .graph import Graph
+from .lang import LANGS, using
 from .run import STDOUT, THEME_NAMES, Options, Report, add_passes, write_graph
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ LOOKS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "check": ("check", ()), "exact": ("exact", ()),
     "max_draw": ("max_draw", (1, 10**12)), "max_frames": ("max_frames", (1, 10**12)),
     "timeout": ("timeout", (0.0, 10.0**7)),  # seconds; 0 or None: no limit
+    "lang": ("lang", LANGS),  # the lesson's words; None: the locale's
 }
 
 
@@ -82,12 +84,16 @@ def _checked(key: str, value: Any, allowed: tuple[Any, ...]) -> Any:
 
 def save(graph: Graph, path: str, **looks: Any) -> None:
     """Write ``path`` as ``-o path`` does (.svg .png .pdf .dot .gv .json .html .gif)."""
-    write_graph(graph, options(looks, outputs=(str(path),)))
+    settings = options(looks, outputs=(str(path),))
+    with using(settings.lang):
+        write_graph(graph, settings)
 
 
 def render(graph: Graph, fmt: str, **looks: Any) -> bytes:
     """The bytes ``-o - --format fmt`` writes (svg, png, dot, json, html)."""
-    report = write_graph(graph, options(looks, outputs=(STDOUT,), output_format=fmt))
+    settings = options(looks, outputs=(STDOUT,), output_format=fmt)
+    with using(settings.lang):
+        report = write_graph(graph, settings)
     return report.outputs[0].rendered.data
 
 
@@ -109,37 +115,44 @@ def to_dot(graph: Graph, **looks: Any) -> str:
 
 
 def table(graph: Graph, precision: int | None = None, exact: bool = False,
-          timeout: float | None = DEFAULT_TIMEOUT) -> TableView:
-    """The command's table: ``print()`` gives plain text, rich fits it to the console."""
+          timeout: float | None = DEFAULT_TIMEOUT, lang: str | None = None) -> TableView:
+    """The command's table: ``print()`` gives plain text, rich fits it to the console;
+    ``lang`` (en, zh; None: the locale's) is the language of its headers and footer."""
     from .render.table import TABLE_DECIMALS, node_table
 
-    settings = options({"precision": precision, "exact": exact, "timeout": timeout})
+    settings = options({"precision": precision, "exact": exact, "timeout": timeout,
+                        "lang": lang})
     report = add_passes(Report(graph), settings)
-    return node_table(graph, TABLE_DECIMALS if precision is None else precision, report.exact)
+    with using(settings.lang):
+        return node_table(graph, TABLE_DECIMALS if precision is None else precision,
+                          report.exact)
 
 
 def explain(graph: Graph, passes: str = "backward", precision: int | None = None,
-            timeout: float | None = DEFAULT_TIMEOUT) -> str:
+            timeout: float | None = DEFAULT_TIMEOUT, lang: str | None = None) -> str:
     """The text ``--explain passes`` prints: the steps of the forward and/or reverse pass."""
     from .render.explain import render_explain
 
-    settings = options({"explain": passes, "precision": precision, "timeout": timeout})
+    settings = options({"explain": passes, "precision": precision, "timeout": timeout,
+                        "lang": lang})
     report = add_passes(Report(graph), settings)
     if report.explanation is not None:  # (a program on arrays)
         return "\n".join(report.explanation)
     out = io.StringIO()
-    render_explain(graph, report.steps or [], report.names or [], settings.decimals, out,
-                   color=False)
+    with using(settings.lang):
+        render_explain(graph, report.steps or [], report.names or [], settings.decimals, out,
+                       color=False)
     return out.getvalue().rstrip("\n")  # (print() adds the last newline)
 
 
 class CheckResult:
     """``--check``'s report: ``ok``, ``checks`` (one per variable: ``name``, ``backprop``,
     ``symbolic``, ``finite_difference``, ``status``), ``kinks`` and ``notes``; ``print()``
-    shows it as the command does."""
+    shows it as the command does, in ``lang`` (None: the locale's)."""
 
-    def __init__(self, report: CheckReport) -> None:
+    def __init__(self, report: CheckReport, lang: str | None = None) -> None:
         self.report = report
+        self.lang = lang
 
     @property
     def ok(self) -> bool:
@@ -164,7 +177,8 @@ class CheckResult:
     def __str__(self) -> str:
         from .render.table import check_table
 
-        return str(check_table(self.report))
+        with using(self.lang):
+            return str(check_table(self.report))
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         """IPython and Jupyter show the report itself."""
@@ -173,14 +187,18 @@ class CheckResult:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from .render.table import check_table
 
-        yield check_table(self.report)
+        with using(self.lang):
+            view = check_table(self.report)
+        yield view
 
 
-def check(graph: Graph, timeout: float | None = DEFAULT_TIMEOUT) -> CheckResult:
+def check(graph: Graph, timeout: float | None = DEFAULT_TIMEOUT,
+          lang: str | None = None) -> CheckResult:
     """Every gradient recomputed by sympy and by finite differences (never exits)."""
-    report = add_passes(Report(graph), options({"check": True, "timeout": timeout})).check
+    settings = options({"check": True, "timeout": timeout, "lang": lang})
+    report = add_passes(Report(graph), settings).check
     assert report is not None
-    return CheckResult(report)
+    return CheckResult(report, settings.lang)
 
 
 class Lesson:

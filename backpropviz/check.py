@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, SupportsFloat
 from .engine import node_values
 from .errors import LimitError, shorten
 from .graph import Graph, Node
+from .lang import message
 from .ops import OPS
 from .schedule import depends_on
 
@@ -77,7 +78,7 @@ def find_kinks(graph: Graph) -> list[str]:
 
 def _kink_nodes(graph: Graph) -> dict[int, str]:
     """The kinks the point sits on: node id -> description."""
-    kinks = {}
+    kinks: dict[int, str] = {}
     nodes = graph.nodes
     for node in nodes:
         kink = OPS[node.op].kink if node.inputs else None
@@ -86,7 +87,7 @@ def _kink_nodes(graph: Graph) -> dict[int, str]:
         args = [nodes[i].value for i in node.inputs]
         where = kink(*args) if len(args) == 2 else kink(args[0], node.param)
         if where is not None:
-            kinks[node.id] = f"{where} (node {node.id})"
+            kinks[node.id] = message("check.kink_node", where=where, node=node.id)
     return kinks
 
 
@@ -124,33 +125,27 @@ def check_gradients(graph: Graph, watch: Watch | None = None) -> CheckReport:
     power = next((n for n in graph.nodes if not abs(_exponent(graph, n)) <= EXPONENT_LIMIT),
                  None)
     if huge is not None:
-        notes.append(f"symbolic check skipped: node {huge.id} is {huge.value:g}, too large "
-                     "for exact evaluation; finite differences only")
+        notes.append(message("check.skip_huge", node=huge.id, value=f"{huge.value:g}"))
     elif power is not None:
-        notes.append(f"symbolic check skipped: the power in node {power.id} has exponent "
-                     f"{_exponent(graph, power):g}, too large for exact evaluation; finite "
-                     "differences only")
+        notes.append(message("check.skip_power", node=power.id,
+                             exponent=f"{_exponent(graph, power):g}"))
     elif len(graph.nodes) <= SYMBOLIC_NODE_LIMIT:
         try:
             symbolic = _symbolic_gradients(graph, values, watch)
         except LimitError as exc:
-            notes.append(f"symbolic check skipped: {exc}")
+            notes.append(message("check.skip_limit", reason=str(exc)))
         except (TypeError, ValueError) as exc:
-            notes.append(f"symbolic check skipped: sympy has no answer here "
-                         f"({shorten(str(exc), 80)}); finite differences only")
+            notes.append(message("check.skip_sympy", error=shorten(str(exc), 80)))
         except RecursionError:
-            notes.append("symbolic check skipped: the expression is nested too deeply "
-                         "for sympy; finite differences only")
+            notes.append(message("check.skip_nested"))
     else:
-        notes.append(f"symbolic check skipped: {len(graph.nodes)} nodes (limit "
-                     f"{SYMBOLIC_NODE_LIMIT}); finite differences only")
+        notes.append(message("check.skip_size", nodes=len(graph.nodes),
+                             limit=SYMBOLIC_NODE_LIMIT))
     kinks = _kink_nodes(graph)
     at_kink = _variables_behind(graph, kinks)  # only their derivatives are ambiguous
     defined = math.isfinite(graph.value)
     if not defined:
-        notes.append(f"the output is {graph.value:g} at this point: the function has no "
-                     "finite value here, so it has no gradient to check (sympy and finite "
-                     "differences may still find a limit)")
+        notes.append(message("check.nonfinite", value=f"{graph.value:g}"))
     out_scale = max(1.0, abs(graph.value)) if defined else 1.0
     checks = []
     for name, i in graph.variable_ids.items():

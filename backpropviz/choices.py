@@ -4,16 +4,14 @@ draws still imports no renderer)."""
 
 from __future__ import annotations
 
+from .messages_en import MESSAGES
+
 __all__ = ["THEME_ABOUT", "THEME_NAMES", "ENGINES", "DIRECTIONS", "EXPLAIN_PASSES",
            "DIAGRAM_DECIMALS", "FRAME_MS", "SLIDES", "SLIDE_MARGIN_PX", "SLIDE_TEXT_PX", "COLLAPSE"]
 
-#: Theme -> what it looks like (render.dot.THEMES holds their styles, in this order).
-THEME_ABOUT = {
-    "classic": "the CS231n colours (values green above each wire, gradients red below)",
-    "dark": "light on dark",
-    "print": "black and grey, gradients in italics",
-    "safe": "blue and orange, apart for colour-blind eyes",
-}
+#: Theme -> what it looks like (render.dot.THEMES holds their styles, in this order; the
+#: words are the message catalogues' ``theme.NAME``, so --help --lang zh says them too).
+THEME_ABOUT = {name: MESSAGES[f"theme.{name}"] for name in ("classic", "dark", "print", "safe")}
 THEME_NAMES = tuple(THEME_ABOUT)
 ENGINES = ("auto", "dot", "embedded")  # render.engines says what each is
 DIRECTIONS = ("LR", "TB")  # inputs on the left, or at the top

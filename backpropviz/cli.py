@@ -21,11 +21,11 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__
-from .choices import (COLLAPSE, DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, SLIDES,
-                      THEME_ABOUT)
+from .choices import COLLAPSE, DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, SLIDES
 from .budget import DEFAULT_TIMEOUT
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
+from .lang import LANGS, Message, current, localize, say, using, wrap
 from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
                   nonfinite_warning, program_source, run)
 from .ops import grammar_help
@@ -41,6 +41,37 @@ class InputError(click.ClickException):
     """A one-line error the user can fix; exits 2."""
 
     exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        """``Error: message`` on stderr, in the language in use."""
+        if current() == "en":
+            super().show(file)
+        else:
+            click.echo(say("cli.error", message=self.format_message()), file=file, err=True)
+
+
+def error_text(exc: Exception) -> str:
+    """An error's message in the language in use (a :class:`~backpropviz.lang.Message`
+    by its key, other text by the English templates it matches)."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Message):
+        return localize(exc.args[0])
+    return localize(str(exc))
+
+
+def chosen_lang(args: Iterable[str]) -> str | None:
+    """The language ``--lang`` asks for among the command's words (None: not given, or not
+    one of :data:`~backpropviz.lang.LANGS`; click then says what is wrong), read before
+    click parses them so that ``--help`` and every message are in it."""
+    words = list(args)
+    for i, word in enumerate(words):
+        if word == "--":
+            break
+        if word.startswith("--lang="):
+            value = word[len("--lang="):]
+            return value if value in LANGS else None
+        if word == "--lang" and i + 1 < len(words):
+            return words[i + 1] if words[i + 1] in LANGS else None
+    return None
 
 
 class WholeRange(click.IntRange):
@@ -97,7 +128,16 @@ def font_family(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 
 class TraceCommand(click.Command):
-    """A click command that also accepts ``--NAME VALUE`` for any variable NAME."""
+    """A click command that also accepts ``--NAME VALUE`` for any variable NAME, and says
+    everything in the language of ``--lang`` (or the locale's)."""
+
+    def main(self, args: Any = None, *rest: Any, **settings: Any) -> Any:
+        """click's main, with everything said in the language ``--lang`` or the locale asks
+        for (``--help`` and errors too, which click makes before the options are read)."""
+        if args is not None:
+            args = list(args)  # (read twice: here and by click)
+        with using(chosen_lang(sys.argv[1:] if args is None else args)):
+            return super().main(args, *rest, **settings)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         known: dict[str, object] = {}  # option string -> takes a value (True, False, or
@@ -130,9 +170,43 @@ class TraceCommand(click.Command):
                 raise  # no arguments: click shows the help
             if unchosen and "extra argument" in exc.format_message():
                 opt, word, choices = unchosen[0]
-                raise InputError(f"{opt} takes {', '.join(choices[:-1])} or {choices[-1]}, "
-                                 f"not '{shorten(word)}'") from None
-            raise InputError(f"{exc.format_message()} (see backpropviz --help)") from None
+                raise InputError(say("cli.takes", option=opt, choices=", ".join(choices[:-1]),
+                                     last=choices[-1], word=shorten(word))) from None
+            raise InputError(say("cli.see_help", message=exc.format_message())) from None
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The help in the language in use: the command's text and every option's from
+        the message catalogue (English: as the decorators say)."""
+        if current() == "en":
+            return super().format_help(ctx, formatter)
+        params = [p for p in self.get_params(ctx) if isinstance(p, click.Option)]
+        kept = self.help, [p.help for p in params]
+        width = max(formatter.width - 2, 20)
+        self.help = _prewrapped(say("help.command", grammar=grammar_help()), width)
+        helper = self.get_help_option(ctx)
+        for param in params:
+            name = "help" if param is helper else param.name or ""
+            param.help = _prewrapped(option_help(name), max(width - 32, 10))
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.help = kept[0]
+            for param, text in zip(params, kept[1]):
+                param.help = text
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's usage line, its "Usage: " in the language in use."""
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                              say("help.usage"))
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's list of options, its heading in the language in use."""
+        rows = [row for p in self.get_params(ctx)
+                if not isinstance(p, click.Argument)
+                and (row := p.get_help_record(ctx)) is not None]
+        if rows:
+            with formatter.section(say("help.options")):
+                formatter.write_dl(rows)
 
     def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
         """Option names, and ``--NAME`` for each variable of the expression typed so far."""
@@ -143,6 +217,31 @@ class TraceCommand(click.Command):
                       for name in expression_variables(ctx.params.get("expression"))
                       if f"--{name}".startswith(incomplete) and name not in given]
         return items
+
+
+def theme_list(lang: str | None = None) -> str:
+    """Every theme with what it looks like, for --theme's help."""
+    return "; ".join(f"{name}: {say(f'theme.{name}', lang)}" for name in THEME_NAMES)
+
+
+def option_help(name: str) -> str:
+    """An option's help in the language in use."""
+    if name == "theme":
+        return say("help.theme", themes=theme_list())
+    return say(f"help.{name}")
+
+
+def _prewrapped(text: str, width: int) -> str:
+    """``text`` wrapped at ``width`` terminal columns with each paragraph marked for click
+    to keep as it is (click wraps at spaces and counts a Chinese character as one column;
+    it takes two and has no spaces between)."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        if paragraph.startswith("\b\n"):
+            paragraphs.append(paragraph)
+        else:
+            paragraphs.append("\b\n" + "\n".join(wrap(" ".join(paragraph.split("\n")), width)))
+    return "\n\n".join(paragraphs)
 
 
 def expression_variables(expression: str | None) -> list[str]:
@@ -202,7 +301,7 @@ def split_variable_options(args: list[str], known: dict[str, object],
             options.append(arg)
             takes = known[opt]
             if takes is True and arg == opt and i >= len(args):
-                raise InputError(f"{opt} needs a value")
+                raise InputError(say("cli.needs_value", option=opt))
             if takes and arg == opt and i < len(args):
                 if takes is True:
                     options.append(args[i])  # the option's value, even if it starts with '-'
@@ -215,8 +314,8 @@ def split_variable_options(args: list[str], known: dict[str, object],
         elif arg.startswith("--") and len(arg) > 2:
             name = head[2:]
             if not is_name(name):
-                raise InputError(f"no such option: {shorten(head)}"
-                                 f"{option_hint(name, known)}")
+                raise InputError(say("cli.no_such_option", option=shorten(head),
+                                     hint=option_hint(name, known)))
             if "=" in arg:
                 variables.append((name, arg.split("=", 1)[1]))
             elif i < len(args):
@@ -224,7 +323,7 @@ def split_variable_options(args: list[str], known: dict[str, object],
                 i += 1
             else:
                 raise InputError(mistyped_option([(name, "")], positional, known)
-                                 or f"{shorten(arg)} needs a value: {shorten(arg)} VALUE")
+                                 or say("cli.variable_needs_value", option=shorten(arg)))
         else:
             positional.append(arg)
     return options + ["--"] + positional, variables
@@ -233,7 +332,7 @@ def split_variable_options(args: list[str], known: dict[str, object],
 def option_hint(name: str, known: Iterable[str]) -> str:
     """`` (did you mean --json?)`` when ``--name`` looks like a typo of a long option."""
     close = close_match(name, [opt[2:] for opt in known if opt.startswith("--")])
-    return "" if close is None else f" (did you mean --{close}?)"
+    return "" if close is None else say("cli.did_you_mean", option=close)
 
 
 def mistyped_option(variables: Iterable[tuple[str, str]], positional: list[str],
@@ -249,7 +348,7 @@ def mistyped_option(variables: Iterable[tuple[str, str]], positional: list[str],
     for name, _ in variables:
         hint = "" if name in words else option_hint(name, known)
         if hint:
-            return f"no such option --{shorten(name)}{hint}"
+            return say("cli.no_such_option_dash", option=shorten(name), hint=hint)
     return None
 
 
@@ -264,47 +363,7 @@ def _short_option(arg: str, known: dict[str, object]) -> str | None:
     return None
 
 
-HELP = f"""Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value
-of every node) and the reverse pass (the gradient of the output with respect to every node).
-
-EXPRESSION may be a program: statements separated by ';' or newlines, each NAME = expr or
-NAME += expr (-= *= /=), optionally ending in a bare expression; its output is the last
-statement. Read it from a file with -f FILE or @FILE, or from stdin with '-'.
-
-Give every variable a value with --NAME VALUE (or --var NAME=VALUE for names that clash with
-the options below), or from a JSON file with --values. A value may be a vector or matrix
-as a JSON list: --W "[[1, 2], [3, 4]]". Prints a table by default; --json
-prints JSON; -o writes a CS231n-style circuit diagram (.svg .png .pdf .dot .gv), a
-step-by-step lesson (.html stepper, .gif) or the JSON; --steps DIR writes the lesson's frames.
-
-\b
-Grammar: numbers (2, 0.5, 1e-3), + - * / ** ^ (power), unary minus, parentheses,
-{grammar_help()}
-Every other name is a variable. In files, '#' starts a comment.
-Arrays: A @ B (matrix product), A.T, p[2], A[1, 0], sum(A), sum(A, axis),
-mean(A, axis=1), max(A), max(A, axis=0); everything else works element by element,
-broadcasting as NumPy does.
-
-\b
-Examples:
-  backpropviz "(x+y)*z" --x -2 --y 5 --z -4
-  backpropviz "1/(1+exp(-(w0*x0+w1*x1+w2)))" --w0 2 --x0 -1 --w1 -3 \\
-      --x1 -2 --w2 -3 -o sigmoid.svg
-  backpropviz "q = x + y; f = q * z" --x -2 --y 5 --z -4 -o staged.png
-  backpropviz -f model.bp --values vals.json --output loss
-  backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --explain --check
-  backpropviz "(x+y)*z" --x 3 --y -2 --z -4 -o lesson.html --theme dark
-  backpropviz "sigmoid(w*x + b)" --w 2 --x -1 --b 1 --expand --steps frames/
-  backpropviz "(x+y)*z" --x 3 --y -2 --z -4 --json | jq .gradients
-  backpropviz "x*json" --x 2 --var json=3
-  backpropviz "s = W @ x + b; L = logsumexp(s) - s[0]" --W "[[1, 2], [3, 4]]" \\
-      --x "[1, -1]" --b "[0, 1]" --explain --unroll
-
-\b
-Exit status: 0 ok, 1 --check found a gradient that disagrees,
-2 bad input or output (the message says what and where), 130 interrupted,
-70 a bug in backpropviz (please report it with the command).
-"""
+HELP = say("help.command", "en", grammar=grammar_help())
 
 
 @click.command(cls=TraceCommand, help=HELP, no_args_is_help=True,
@@ -312,113 +371,80 @@ Exit status: 0 ok, 1 --check found a gradient that disagrees,
 @click.argument("expression", required=False)
 @click.option("-f", "--file", "program_file", metavar="FILE",
               shell_complete=complete_path,
-              help="Read the expression or program from FILE ('-' for stdin).")
+              help=say("help.program_file", "en"))
 @click.option("--var", "var_items", multiple=True, metavar="NAME=VALUE",
-              help="A variable's value; repeatable. For names such as 'json' or 'var'.")
+              help=say("help.var_items", "en"))
 @click.option("--values", "values_file", metavar="FILE",
               shell_complete=complete_path,
-              help="Variable values from a JSON object {name: number or nested lists of "
-                   "numbers} in FILE ('-' for stdin). "
-                   "Values on the command line win; names the program does not use are "
-                   "skipped with a warning.")
+              help=say("help.values_file", "en"))
 @click.option("--output", "output_name", metavar="NAME",
-              help="Differentiate this assigned name instead of the last statement.")
+              help=say("help.output_name", "en"))
 @click.option("-o", "--out", "outputs", multiple=True, metavar="PATH",
               shell_complete=complete_path,
-              help="Write the diagram (.svg .png .pdf .dot .gv), the lesson (.html .gif) or "
-                   "the JSON (.json) to PATH; repeatable. '-' writes to stdout, in the "
-                   "--format given.")
+              help=say("help.outputs", "en"))
 @click.option("--format", "output_format", type=click.Choice(STREAM_FORMATS),
-              help="The format of -o - (stdout), which prints it instead of the table "
-                   "(binary for png): e.g. -o - --format svg | rsvg-convert ...")
+              help=say("help.output_format", "en"))
 @click.option("--engine", "engine_choice", type=click.Choice(ENGINES),
               default="auto", show_default=True,
-              help="Which Graphviz draws .svg/.png/.pdf: the system 'dot', the embedded "
-                   "graphviz-pure installed with backpropviz (SVG and PNG), or auto: dot "
-                   "when it is on PATH, else embedded.")
+              help=say("help.engine_choice", "en"))
 @click.option("--steps", "steps_dir", metavar="DIR",
               shell_complete=complete_folder,
-              help="Write the lesson as numbered frames into DIR: the forward pass gate by "
-                   "gate, then the gradients from the output back, each with its chain-rule "
-                   "product as a caption.")
+              help=say("help.steps_dir", "en"))
 @click.option("--steps-format", type=click.Choice(["svg", "png"]), default="svg",
-              show_default=True, help="The format of the --steps frames.")
+              show_default=True, help=say("help.steps_format", "en"))
 @click.option("--frame-ms", type=WholeRange(20, 60_000), default=FRAME_MS, show_default=True,
-              metavar="MS", help="How long each frame of a .gif shows.")
+              metavar="MS", help=say("help.frame_ms", "en"))
 @click.option("--theme", type=click.Choice(THEME_NAMES, case_sensitive=False), default="classic",
               show_default=True,
-              help="; ".join(f"{name}: {about}" for name, about in THEME_ABOUT.items()) + ".")
+              help=say("help.theme", "en", themes=theme_list("en")))
 @click.option("--direction", type=click.Choice(DIRECTIONS, case_sensitive=False), default="LR",
               shell_complete=complete_direction,
-              metavar="[LR|TB]", show_default=True, help="Inputs on the left (LR) or at the top (TB).")
+              metavar="[LR|TB]", show_default=True, help=say("help.direction", "en"))
 @click.option("--font", metavar="NAME", default="Helvetica", show_default=True,
-              callback=font_family, help="The diagram's font family: letters, digits, "
-                                         "spaces, '-' and ',' (e.g. 'DejaVu Sans, Arial').")
+              callback=font_family, help=say("help.font", "en"))
 @click.option("--scale", type=FiniteRange(0.25, 8), default=1.0, show_default=True,
-              metavar="FACTOR", help="Multiply the resolution of .png, .gif and PNG frames "
-                                     "(1 = 150 dpi).")
+              metavar="FACTOR", help=say("help.scale", "en"))
 @click.option("--collapse", type=click.Choice(COLLAPSE), default=None, metavar="statements",
-              help="Draw a program with one node per statement (its inputs' values and "
-                   "gradients in it) instead of every gate; JSON keeps every gate.")
+              help=say("help.collapse", "en"))
 @click.option("--slide", type=click.Choice(tuple(SLIDES)), default=None, is_flag=False,
-              flag_value="16:9", metavar="[16:9|4:3]",
-              help="Fit .svg and .png to a slide (1920x1080 px, or 1440x1080 for 4:3), "
-                   "centred with a margin; a note says when its text is under 24 px.")
+              flag_value="16:9", metavar="[16:9|4:3]", help=say("help.slide", "en"))
 @click.option("--transparent", is_flag=True,
-              help="A transparent background for .svg, .png and frames.")
+              help=say("help.transparent", "en"))
 @click.option("--title", metavar="TEXT", callback=printable_text,
-              help="A title over the diagram.")
+              help=say("help.title", "en"))
 @click.option("--plain-names", is_flag=True,
-              help="Draw names as typed (w0, theta) instead of w with subscript 0 and θ.")
+              help=say("help.plain_names", "en"))
 @click.option("--expand", "expand_gates", is_flag=True,
-              help="Draw sigmoid and tanh as their primitive gates (sigmoid: *-1, exp, +1, "
-                   "1/x) instead of one gate each.")
+              help=say("help.expand_gates", "en"))
 @click.option("--json", "as_json", is_flag=True,
-              help="Print JSON on stdout (and nothing else there) instead of the table.")
+              help=say("help.as_json", "en"))
 @click.option("--precision", type=Precision(0, 15), default=None, metavar="N|auto",
-              help="Decimals shown (default: 4 in the table; auto in diagrams, as in CS231n: "
-                   "whole numbers as -2 when all are whole, else 2 decimals).")
+              help=say("help.precision", "en"))
 @click.option("--explain", type=click.Choice(EXPLAIN_PASSES), default=None,
               is_flag=False, flag_value="backward", metavar="[forward|backward|both]",
-              help="Explain the passes step by step: every chain-rule product of the reverse "
-                   "pass (default), the forward pass, or both.")
+              help=say("help.explain", "en"))
 @click.option("--check", "check", is_flag=True,
-              help="Recompute every gradient with sympy and with finite differences; "
-                   "exit 1 if any disagrees (kinks excepted).")
+              help=say("help.check", "en"))
 @click.option("--exact", is_flag=True,
-              help="Also compute every value and gradient exactly with sympy "
-                   "(fractions stay fractions, exp(-1) stays exp(-1)).")
+              help=say("help.exact", "en"))
 @click.option("--max-size", type=WholeRange(1), default=MAX_SIZE, show_default=True,
-              metavar="CHARS", help="Refuse programs (typed, a file or stdin) and --values "
-                                    "files longer than this; checked while reading.")
+              metavar="CHARS", help=say("help.max_size", "en"))
 @click.option("--max-draw", type=WholeRange(1), default=MAX_DRAW, show_default=True,
-              metavar="NODES", help="Refuse to draw .svg/.png/.pdf of graphs bigger than "
-                                    "this (Graphviz slows down sharply); .dot and .json "
-                                    "have no limit.")
+              metavar="NODES", help=say("help.max_draw", "en"))
 @click.option("--max-frames", type=WholeRange(1), default=MAX_FRAMES, show_default=True,
-              metavar="N", help="Refuse lessons (--steps, .html, .gif) of more frames than "
-                                "this (a graph of G gates has 2G+1).")
+              metavar="N", help=say("help.max_frames", "en"))
 @click.option("--timeout", type=FiniteRange(0, 1e6), default=DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS",
-              help="Stop the run after this many seconds (0: never), naming the phase and "
-                   "the node it was at; nothing is written. --check, --exact and the "
-                   "lesson's frames are the work that can take long.")
+              help=say("help.timeout", "en"))
 @click.option("-q", "--quiet", is_flag=True,
-              help="Print no table, no warnings, no 'wrote' messages and no progress bar (shown "
-                   "on a terminal when a run takes over a second).")
+              help=say("help.quiet", "en"))
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help=say("help.lang", "en"))
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the table and --explain: auto is on a "
-                                      "terminal unless NO_COLOR is set (FORCE_COLOR forces it).")
-@click.option("--full", is_flag=True,
-              help="Print vectors and matrices whole in the table (by default an array of "
-                   "over 6 numbers shows as min..max and its norm).")
-@click.option("--unroll", is_flag=True,
-              help="Write a program on vectors and matrices out as its scalar circuit, "
-                   "element by element (W_0_1 = ...), and show that: the table, --json, "
-                   "--explain, diagrams and lessons of the numbers CS231n draws.")
-@click.option("--grad-output", metavar="ones|JSON",
-              help="Seed the gradient of an output that is a vector or matrix: 'ones', or "
-                   "a JSON array of its shape (by default the output must be one number).")
+              show_default=True, help=say("help.color", "en"))
+@click.option("--full", is_flag=True, help=say("help.full", "en"))
+@click.option("--unroll", is_flag=True, help=say("help.unroll", "en"))
+@click.option("--grad-output", metavar="ones|JSON", help=say("help.grad_output", "en"))
 @click.version_option(__version__, "-V", "--version", prog_name="backpropviz")
 @click.pass_context
 def cli(ctx: click.Context, /, **params: Any) -> int:
@@ -433,24 +459,24 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
     except ValuesError as exc:  # maybe --NAME is no variable but a mistyped option
         given = [(name, text) for name, text in options.variables if name == exc.name]
         raise InputError(mistyped_option(given, [], ctx.meta["backpropviz.options"])
-                         or str(exc)) from None
+                         or error_text(exc)) from None
     except BackpropvizError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(error_text(exc)) from None
     if not options.quiet:
         for message in report.warnings:
-            click.echo(f"warning: {message}", err=True)
+            click.echo(say("cli.warning", message=localize(message)), err=True)
         nonfinite = nonfinite_warning(report.graph)
         if nonfinite is not None:
-            click.echo(f"warning: {nonfinite}", err=True)
+            click.echo(say("cli.warning", message=localize(nonfinite)), err=True)
     try:
         _print_results(report, options)
     except OSError as exc:  # stdout closed, full or gone (a closed pipe ends on SIGPIPE)
-        raise InputError(f"cannot write to stdout: {exc.strerror or exc}") from None
+        raise InputError(say("cli.stdout_failed", error=exc.strerror or exc)) from None
     if not options.quiet:
         _print_written(report, options)
     if not report.ok:
         if options.as_json or options.quiet or STDOUT in options.outputs:  # (no table)
-            click.echo("error: --check found gradients that disagree", err=True)
+            click.echo(say("cli.check_failed"), err=True)
         ctx.exit(EXIT_CHECK_FAILED)  # (a return value is ignored in click's standalone mode)
     return EXIT_OK
 
@@ -492,15 +518,17 @@ def _print_written(report: Report, options: Options) -> None:
     """Say on stderr what was written, by which engine, with the notes about it."""
     for output in report.outputs:
         how = f" ({output.engine})" if output.engine else ""
-        where = f"{output.format} to stdout" if output.path == STDOUT else output.path
-        click.echo(f"wrote {where}{how}", err=True)
+        where = (say("cli.to_stdout", format=output.format) if output.path == STDOUT
+                 else output.path)
+        click.echo(say("cli.wrote", where=where, how=how), err=True)
         for note in output.rendered.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(say("cli.note", note=localize(note)), err=True)
     if options.steps_dir is not None:
-        click.echo(f"wrote {len(report.frames)} frames to {options.steps_dir}"
-                   f"{f' ({report.engine})' if report.engine else ''}", err=True)
+        how = f" ({report.engine})" if report.engine else ""
+        click.echo(say("cli.wrote_frames", count=len(report.frames), folder=options.steps_dir,
+                       how=how), err=True)
         for note in dict.fromkeys(n for _, r in report.frames for n in r.notes):
-            click.echo(f"note: {note}", err=True)
+            click.echo(say("cli.note", note=localize(note)), err=True)
 
 
 def _write_bytes(chunks: Iterable[bytes]) -> None:
@@ -599,6 +627,12 @@ def _say(message: str) -> None:
 
 def _run(argv: list[str] | None) -> int:
     """The command's exit status, with every way it can end mapped to one."""
+    with using(chosen_lang(sys.argv[1:] if argv is None else argv)):
+        return _run_in_language(argv)
+
+
+def _run_in_language(argv: list[str] | None) -> int:
+    """:func:`_run` in the language chosen."""
     try:
         rc = cli.main(args=argv, prog_name="backpropviz", standalone_mode=False)
     except click.ClickException as exc:
@@ -608,19 +642,18 @@ def _run(argv: list[str] | None) -> int:
             pass  # stderr is closed or full: the exit status still tells
         return exc.exit_code
     except (click.Abort, KeyboardInterrupt):
-        _say("interrupted")
+        _say(say("cli.interrupted"))
         return EXIT_INTERRUPTED
     except RecursionError:
-        _say("Error: the input is nested too deeply for this operation")
+        _say(say("cli.too_deep"))
         return EXIT_USAGE
     except MemoryError:
-        _say("Error: out of memory: the input is too big")
+        _say(say("cli.out_of_memory"))
         return EXIT_USAGE
     except OSError as exc:  # writing to stdout or stderr failed (files have their own errors)
-        _say(f"Error: cannot write the output: {exc.strerror or exc}")
+        _say(say("cli.output_failed", error=exc.strerror or exc))
         return EXIT_USAGE
     except Exception as exc:  # a bug: say so in one line
-        _say(f"backpropviz: internal error ({type(exc).__name__}: {shorten(str(exc), 200)})"
-             "; please report it with the command that caused it")
+        _say(say("cli.internal", error=f"{type(exc).__name__}: {shorten(str(exc), 200)}"))
         return EXIT_INTERNAL
     return rc if isinstance(rc, int) else EXIT_OK

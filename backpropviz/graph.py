@@ -357,13 +357,15 @@ class Graph:
              precision: int | None = None, direction: str | None = None,
              scale: float | None = None, font: str | None = None, title: str | None = None,
              transparent: bool | None = None, plain_names: bool | None = None,
-             frame_ms: int | None = None, timeout: float | None = 60.0) -> None:
+             frame_ms: int | None = None, timeout: float | None = 60.0,
+             lang: str | None = None) -> None:
         """Write ``path`` as ``-o path`` does: ``.svg .png .pdf .dot .gv .json .html .gif``;
         each keyword is the option of that name (None: the option's default); ``timeout``
         is ``--timeout``'s seconds (None: no limit)."""
         looks = {"theme": theme, "engine": engine, "precision": precision,
                  "direction": direction, "scale": scale, "font": font, "title": title,
-                 "transparent": transparent, "plain_names": plain_names, "frame_ms": frame_ms}
+                 "transparent": transparent, "plain_names": plain_names, "frame_ms": frame_ms,
+                 "lang": lang}
         given = {k: v for k, v in looks.items() if v is not None}
         Graph.front.save(self, path, **given, timeout=timeout)
 
@@ -381,21 +383,21 @@ class Graph:
         return str(Graph.front.to_dot(self, **looks))
 
     def table(self, precision: int | None = None, exact: bool = False,
-              timeout: float | None = 60.0) -> Any:
+              timeout: float | None = 60.0, lang: str | None = None) -> Any:
         """The command's table: ``print(g.table())`` is plain text; ``rich.print`` fits it
         to the console in colour. ``timeout``: seconds for ``exact``'s sympy work (None:
         no limit), as ``--timeout``."""
-        return Graph.front.table(self, precision, exact, timeout)
+        return Graph.front.table(self, precision, exact, timeout, lang)
 
     def explain(self, passes: str = "backward", precision: int | None = None,
-                timeout: float | None = 60.0) -> str:
+                timeout: float | None = 60.0, lang: str | None = None) -> str:
         """The chain-rule steps ``--explain`` prints: ``backward``, ``forward`` or ``both``."""
-        return str(Graph.front.explain(self, passes, precision, timeout))
+        return str(Graph.front.explain(self, passes, precision, timeout, lang))
 
-    def check(self, timeout: float | None = 60.0) -> Any:
+    def check(self, timeout: float | None = 60.0, lang: str | None = None) -> Any:
         """``--check``: every gradient against sympy and finite differences; a report with
         ``ok`` and one check per variable (printable), never an exit."""
-        return Graph.front.check(self, timeout)
+        return Graph.front.check(self, timeout, lang)
 
     def lesson(self, **looks: Any) -> Any:
         """The step-by-step lesson of ``-o lesson.html``: Jupyter shows it, ``.save(path)``

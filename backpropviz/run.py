@@ -16,6 +16,7 @@ from .budget import DEFAULT_TIMEOUT, Budget
 from .engine import evaluate, first_nonfinite
 from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph
+from .lang import message
 from .parse import build_expression
 from .values import command_line, merge, parse_values
 from .choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDES, THEME_NAMES
@@ -85,6 +86,8 @@ class Options(NamedTuple):
     full: bool = False                    # --full: arrays whole in the table
     unroll: bool = False                  # --unroll: arrays as their scalar circuit
     grad_output: str | None = None        # --grad-output: 'ones' or a JSON array
+    lang: str | None = None               # --lang en|zh (None: the locale's); cli and api
+                                          # say everything inside lang.using(lang)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any],
@@ -158,13 +161,14 @@ def nonfinite_warning(graph: Graph) -> str | None:
     node_id, what = found
     node = graph.nodes[node_id]
     number = node.value if what == "value" else node.grad
+    word: str = message(f"word.{what}")
     if not isinstance(number, float):  # an array: its first element that is not finite
         from .tensor import first_nonfinite_element
 
         index, number = first_nonfinite_element(number)
-        what = f"{what} {list(index)}"
-    return (f"the {what} of node {node_id} ({node.label}: "
-            f"{computes(graph, node)}) is {fixed(number, 2)}")
+        word = f"{word} {list(index)}"
+    return message("warn.nonfinite", what=word, node=node_id,
+                   label=node.label, computes=computes(graph, node), number=fixed(number, 2))
 
 
 def run(options: Options) -> Report:
@@ -236,23 +240,22 @@ def _check_targets(options: Options) -> list[tuple[str, str]]:
     checked before any work."""
     if not options.outputs and options.steps_dir is None:
         if options.output_format is not None:
-            raise OptionsError("--format is the format of -o - (stdout); give -o -")
+            raise OptionsError(message("run.format_without_stdout"))
         return []  # (the renderers only when a file is asked for)
     from .files import check_directory, check_writable
 
     streamed = options.outputs.count(STDOUT)
     if streamed > 1 or streamed and options.as_json:
-        raise OptionsError("only one output can go to stdout: give -o - once, without --json")
+        raise OptionsError(message("run.one_stdout"))
     if options.output_format is not None and not streamed:
-        raise OptionsError("--format is the format of -o - (stdout); a file's format comes "
-                           "from its extension")
+        raise OptionsError(message("run.format_of_file"))
     targets = [(path, _format(path, options.output_format)) for path in options.outputs]
     for path, _ in targets:
         if path != STDOUT:
             check_writable(path)
     if options.steps_dir is not None:
         if not options.steps_dir.strip():
-            raise OptionsError("--steps needs a folder name (it is made if missing)")
+            raise OptionsError(message("run.steps_folder"))
         check_directory(options.steps_dir)
     return targets
 
@@ -264,7 +267,7 @@ def _format(path: str, output_format: str | None) -> str:
     if path != STDOUT:
         return format_of(path)
     if output_format is None:
-        raise OptionsError("-o - (stdout) needs --format " + "|".join(STREAM_FORMATS))
+        raise OptionsError(message("run.stdout_format", formats="|".join(STREAM_FORMATS)))
     return output_format
 
 
@@ -275,10 +278,10 @@ def _check_style_text(options: Options) -> None:
 
     problem = font_problem(options.font)
     if problem is not None:
-        raise OptionsError(f"--font '{shorten(options.font)}': {problem}")
+        raise OptionsError(message("run.font", font=shorten(options.font), problem=problem))
     problem = text_problem(options.title or "")
     if problem is not None:
-        raise OptionsError(f"--title: {problem}")
+        raise OptionsError(message("run.title", problem=problem))
 
 
 def _program_path(options: Options) -> str | None:
@@ -301,21 +304,21 @@ def _program_text(options: Options) -> tuple[str | None, str]:
     """(the file it came from or None, the program text) from EXPRESSION, @FILE, - or -f."""
     for option, name in (("-f", options.program_file), ("--values", options.values_file)):
         if name is not None and not name.strip():
-            raise OptionsError(f"{option} needs a file name ('-' for stdin)")
+            raise OptionsError(message("run.file_name", option=option))
     expression = options.expression
     if expression is not None and options.program_file is not None:
-        raise OptionsError("give the program either as EXPRESSION or with -f, not both")
+        raise OptionsError(message("run.program_twice"))
     path = _program_path(options)
     if expression is not None and path is None:
-        _check_size(len(expression), "the expression", options.max_size)
+        _check_size(len(expression), message("run.the_expression"), options.max_size)
         bad = not_utf8_at(expression)
         if bad is not None:
-            raise OptionsError(f"the expression is not UTF-8 text (character {bad + 1})")
+            raise OptionsError(message("run.not_utf8", index=bad + 1))
         return None, expression
     if path is None:
-        raise OptionsError("no expression: give EXPRESSION, -f FILE, @FILE, or - for stdin")
+        raise OptionsError(message("run.no_expression"))
     if path == "-" and options.values_file == "-":
-        raise OptionsError("the program and --values cannot both come from stdin")
+        raise OptionsError(message("run.both_stdin"))
     from .sources import read_text
 
     source = "stdin" if path == "-" else path
@@ -333,8 +336,7 @@ def not_utf8_at(text: str) -> int | None:
 
 def _check_size(size: int, what: str, max_size: int) -> None:
     if size > max_size:
-        raise LimitError(f"{shorten(what)} is longer than --max-size {max_size:,} characters; "
-                         "raise --max-size to accept it")
+        raise LimitError(message("run.too_long", what=what, limit=f"{max_size:,}"))
 
 
 def _evaluate(options: Options, source: str | None, text: str, progress: Progress) -> Report:
@@ -403,17 +405,13 @@ def _check_limits(options: Options, graph: Graph, targets: list[tuple[str, str]]
     folder = [] if options.steps_dir is None else [options.steps_dir]
     drawn = [path for path, fmt in targets if fmt in DRAWN] + folder
     if drawn and len(graph.nodes) > options.max_draw:
-        raise LimitError(
-            f"the graph has {len(graph.nodes):,} nodes, more than --max-draw "
-            f"{options.max_draw:,}: Graphviz would take minutes to draw {drawn[0]}. Write "
-            ".dot or .json instead, or raise --max-draw")
+        raise LimitError(message("run.max_draw", nodes=f"{len(graph.nodes):,}",
+                                 limit=f"{options.max_draw:,}", path=drawn[0]))
     lessons = [path for path, fmt in targets if fmt in LESSONS] + folder
     frame_count = 2 * graph.gate_count + 1
     if lessons and frame_count > options.max_frames:
-        raise LimitError(
-            f"the lesson would have {frame_count:,} frames, more than --max-frames "
-            f"{options.max_frames:,}: each is one Graphviz run. Draw a smaller graph, or "
-            "raise --max-frames")
+        raise LimitError(message("run.max_frames", frames=f"{frame_count:,}",
+                                 limit=f"{options.max_frames:,}"))
     return bool(drawn)
 
 

@@ -31,6 +31,12 @@ PACKAGE_ROOT = Path(backpropviz.__file__).resolve().parent.parent
 #: Environment variables that would make rich emit colour or terminal codes on a pipe.
 COLOR_ENV = ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CLICOLOR_FORCE")
 
+# The tests pin English output: a Chinese locale (which picks --lang zh) is set to C.UTF-8
+# here, for this process and its children; tests of the other language ask for it.
+for _variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    if os.environ.get(_variable, "").lower().startswith("zh"):
+        os.environ[_variable] = "C.UTF-8"
+
 REQUIRE_DOT_ENV = "BACKPROPVIZ_REQUIRE_DOT"
 
 

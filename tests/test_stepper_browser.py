@@ -168,6 +168,7 @@ def lessons(tmp_path_factory) -> dict[str, str]:
     (folder / "mlp.bp").write_text(MLP, encoding="utf-8")
     (folder / "mlp.json").write_text(json.dumps(MLP_VALUES), encoding="utf-8")
     return {"sigmoid": write_lesson(folder, "sigmoid", list(SIGMOID)),
+            "sigmoid-zh": write_lesson(folder, "sigmoid-zh", [*SIGMOID, "--lang", "zh"]),
             "mlp": write_lesson(folder, "mlp", ["-f", str(folder / "mlp.bp"), "--values",
                                                 str(folder / "mlp.json"), "--engine",
                                                 "embedded", "-q"])}
@@ -255,7 +256,7 @@ def test_a_programs_heading_is_one_clean_line(page, lessons):
     assert heading.endswith("; loss = (y - t)**2")
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "mlp"])
+@pytest.mark.parametrize("name", ["sigmoid", "mlp", "sigmoid-zh"])
 def test_axe_finds_no_accessibility_violation(page, lessons, name):
     axe = pytest.importorskip("axe_playwright_python.sync_playwright",
                               reason="axe-playwright-python comes with the browser extra")

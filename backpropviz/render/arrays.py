@@ -42,9 +42,13 @@ def _nested(rows: Any, decimals: int) -> str:
     return "[" + ", ".join(_nested(row, decimals) for row in rows) + "]"
 
 
-def array_rows(graph: Graph, decimals: int, full: bool = False) -> list[tuple[str, ...]]:
-    """The table's rows when values are arrays: the scalar table's cells and a shape."""
-    return [(str(node.id), node.name or "", node.label if node.is_gate else node.op,
+def array_rows(graph: Graph, decimals: int, full: bool = False,
+               leaf: dict[str, str] | None = None) -> list[tuple[str, ...]]:
+    """The table's rows when values are arrays: the scalar table's cells and a shape;
+    ``leaf`` names a variable's and a constant's row (in the language in use)."""
+    words = leaf or {}
+    return [(str(node.id), node.name or "", node.label if node.is_gate else
+             words.get(node.op, node.op),
              shape_text(node.shape), computes(graph, node),
              array_cell(node.value, decimals, full), array_cell(node.grad, decimals, full))
             for node in graph.nodes]

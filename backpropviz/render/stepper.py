@@ -15,6 +15,9 @@ import re
 from html import escape
 from typing import Sequence
 
+from .. import lang
+from ..lang import localize, say
+
 __all__ = ["render_html"]
 
 # A CSS colour we can put in the style sheet as is: #hex, a name, or rgb()/hsl() numbers.
@@ -155,7 +158,8 @@ def render_html(svgs: Sequence[str], captions: Sequence[str], *, title: str = "b
     # Every frame is drawn at the same scale: its width as a share of the widest frame's.
     widths = [_width_pt(svg) for svg in svg_bodies]
     widest = max((w for w in widths if w), default=0.0)
-    steps = [f"Step {k} of {n}" + (f" \u00b7 {phases[k - 1]}" if phases is not None else "")
+    steps = [say("stepper.step", step=k, steps=n)
+             + (f" \u00b7 {localize(phases[k - 1])}" if phases is not None else "")
              for k in range(1, n + 1)]
     sections = []
     for k, (svg, caption, width, step) in enumerate(zip(svg_bodies, captions, widths, steps), 1):
@@ -171,7 +175,7 @@ def render_html(svgs: Sequence[str], captions: Sequence[str], *, title: str = "b
             f'<p class="caption">{escape(caption)}</p>\n</section>')
     style = f":root{{--bg:{background};--fg:{foreground}}}" + _STYLE
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{lang.current()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<title>{escape(title)}</title>\n'
         # Set before the body is drawn, so the stacked no-script view never flashes.
@@ -182,9 +186,11 @@ def render_html(svgs: Sequence[str], captions: Sequence[str], *, title: str = "b
         + "\n".join(sections) +
         '\n</main>\n<footer class="panel">'
         f'<p class="live" id="bpv-caption" aria-live="polite" tabindex="0">{escape(captions[0])}</p>'
-        '<nav class="controls" aria-label="Lesson steps">'
-        '<button type="button" id="bpv-prev" aria-label="Previous step">\u2190 Prev</button>'
-        '<button type="button" id="bpv-next" aria-label="Next step">Next \u2192</button>'
+        f'<nav class="controls" aria-label="{say("stepper.nav_label")}">'
+        f'<button type="button" id="bpv-prev" aria-label="{say("stepper.prev_label")}">'
+        f'{say("stepper.prev")}</button>'
+        f'<button type="button" id="bpv-next" aria-label="{say("stepper.next_label")}">'
+        f'{say("stepper.next")}</button>'
         f'</nav></footer>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n')
 
 

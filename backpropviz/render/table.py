@@ -9,11 +9,13 @@ same cells are written as plain aligned text, which stays linear in the number o
 from __future__ import annotations
 
 import io
+import re
 import sys
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Sequence
 
 from ..graph import Graph
+from ..lang import LANGS, localize, say
 from .numbers import FLAG, fixed, is_flagged
 from .text import computes, excerpt, wants_color
 
@@ -32,7 +34,7 @@ TABLE_DECIMALS = 4
 RICH_ROW_LIMIT = 2_000  # rich's layout costs ~0.7 ms a row; past this, plain text
 EXACT_WIDTH = 40        # characters of an exact form shown in a cell
 _GAP = "   "
-COMPUTES = "computes"   # the column a narrow terminal shortens, then drops
+COMPUTES = "table.computes"  # the column a narrow terminal shortens, then drops
 MIN_COMPUTES = 10       # narrower than this, the computes column is dropped
 SEPARATOR = 3           # characters between two columns of the rich table
 
@@ -40,32 +42,49 @@ SEPARATOR = 3           # characters between two columns of the rich table
 @dataclass(frozen=True)
 class Column:
     """A table column: title, justification, rich style, and whether it holds numbers
-    (never cut: a narrow terminal shortens or drops the others, or stacks each row)."""
+    (never cut: a narrow terminal shortens or drops the others, or stacks each row);
+    ``key`` is its title's message key."""
 
     title: str
     justify: Literal["left", "center", "right"] = "left"
     style: str = ""
     number: bool = False
+    key: str = ""
 
 
-NODE_COLUMNS = (Column("#", "right", "dim"), Column("name", "left", "italic"),
-                Column("gate", "center", "bold"), Column(COMPUTES),
-                Column("value", "right", "green", True), Column("grad", "right", "red", True))
-SHAPE_COLUMN = Column("shape", "right", "dim")
-EXACT_COLUMNS = (Column("exact value", "left", "green", True),
-                 Column("exact grad", "left", "red", True))
+def _column(key: str, justify: Literal["left", "center", "right"] = "left", style: str = "",
+            number: bool = False) -> Column:
+    """A column titled by message ``key`` in the language in use."""
+    return Column(say(key), justify, style, number, key)
+
+
+def node_columns(exact: bool = False, shape: bool = False) -> tuple[Column, ...]:
+    """The columns of the node table (with the exact forms' when ``exact``, and a shape
+    after the gate's when values are arrays)."""
+    columns: tuple[Column, ...] = (
+        _column("table.number", "right", "dim"), _column("table.name", "left", "italic"),
+        _column("table.gate", "center", "bold"))
+    if shape:
+        columns += (_column("table.shape", "right", "dim"),)
+    columns += (_column(COMPUTES), _column("table.value", "right", "green", True),
+                _column("table.grad", "right", "red", True))
+    if exact:
+        columns += (_column("table.exact_value", "left", "green", True),
+                    _column("table.exact_grad", "left", "red", True))
+    return columns
 
 
 def table_rows(graph: Graph, decimals: int = TABLE_DECIMALS,
                exact: ExactPass | None = None, full: bool = False) -> list[tuple[str, ...]]:
     """The cells of every row; a nan/inf number is marked with a trailing ' !'. With
     arrays, a shape column follows the gate's, and ``full`` writes arrays out whole."""
+    leaf = {"input": say("table.input"), "const": say("table.const")}
     if graph.store.shape is not None:
         from .arrays import array_rows
 
-        return array_rows(graph, decimals, full)
+        return array_rows(graph, decimals, full, leaf)
     rows: list[tuple[str, ...]] = [
-        (str(node.id), node.name or "", node.label if node.is_gate else node.op,
+        (str(node.id), node.name or "", node.label if node.is_gate else leaf.get(node.op, node.op),
          computes(graph, node), _number(node.value, decimals),
          _number(node.grad, decimals))
         for node in graph.nodes
@@ -80,12 +99,11 @@ def node_table(graph: Graph, decimals: int = TABLE_DECIMALS,
                exact: ExactPass | None = None, full: bool = False) -> TableView:
     """The forward and reverse pass of ``graph``: one row per node, then the output."""
     out = graph.nodes[graph.output]
-    footer = ("output  " + (graph.output_name or computes(graph, out))
-              + " = " + _footer_value(out.value, decimals)
-              + (f"  (exactly {_exact(exact.values[out.id])})" if exact is not None else ""))
-    columns = NODE_COLUMNS + (EXACT_COLUMNS if exact is not None else ())
-    if graph.store.shape is not None:
-        columns = NODE_COLUMNS[:3] + (SHAPE_COLUMN,) + NODE_COLUMNS[3:]
+    footer = (say("table.output", name=graph.output_name or computes(graph, out),
+                  value=_footer_value(out.value, decimals))
+              + (say("table.exactly", exact=_exact(exact.values[out.id]))
+                 if exact is not None else ""))
+    columns = node_columns(exact is not None, graph.store.shape is not None)
     return TableView(columns, table_rows(graph, decimals, exact, full), [footer])
 
 
@@ -106,34 +124,25 @@ def render_check(report: CheckReport, file: IO[str] | None = None,
 def check_table(report: CheckReport, decimals: int = TABLE_DECIMALS) -> TableView:
     """The ``--check`` report: backprop beside sympy and finite differences."""
     digits = max(decimals, 6)
-    columns = (Column("variable", "left", "italic"), Column("backprop", "right", "bold", True),
-               Column("sympy", "right", "", True), Column("rel err", "right", "dim", True),
-               Column("finite diff", "right", "", True), Column("rel err", "right", "dim", True),
-               Column("status", "left", "bold"))
+    columns = (_column("check.variable", "left", "italic"),
+               _column("check.backprop", "right", "bold", True),
+               _column("check.sympy", "right", "", True),
+               _column("check.rel_err", "right", "dim", True),
+               _column("check.finite_diff", "right", "", True),
+               _column("check.rel_err", "right", "dim", True),
+               _column("check.status", "left", "bold"))
     rows = []
     for c in report.checks:
-        sym = "skipped" if c.symbolic is None else fixed(c.symbolic, digits)
+        sym = say("check.skipped") if c.symbolic is None else fixed(c.symbolic, digits)
         sym_err = "" if c.symbolic_error is None else f"{c.symbolic_error:.1e}"
-        status = c.status + (FLAG if c.status == "mismatch" else "")
+        status = say(f"status.{c.status}") + (FLAG if c.status == "mismatch" else "")
         rows.append((c.name, fixed(c.backprop, digits), sym, sym_err,
                      fixed(c.finite_difference, digits), f"{c.finite_difference_error:.1e}",
                      status))
-    footer = [f"note: {note}" for note in report.notes]
+    footer = [say("check.note", note=localize(note)) for note in report.notes]
     if report.kinks:
-        footer.append("at a kink: " + "; ".join(report.kinks) + ". One-sided derivatives "
-                      "differ there; backprop follows PyTorch (relu'(0) = abs'(0) = 0, "
-                      "ties split evenly, d/dy 0**y = 0), sympy and finite differences "
-                      "average the sides or find no derivative.")
-    if not report.ok:
-        footer.append("check FAILED: some gradients disagree (marked !)")
-    elif any(c.status == "kink" for c in report.checks):
-        footer.append("check passed: the gradients agree except at the kink")
-    elif any(c.status == "undefined" for c in report.checks):
-        undefined = [c.name for c in report.checks if c.status == "undefined"]
-        footer.append("check passed: the gradients agree where they are defined (undefined "
-                      f"here: {', '.join(undefined)})")
-    else:
-        footer.append("check passed: all gradients agree")
+        footer.append(say("check.at_kink", kinks="; ".join(localize(k) for k in report.kinks)))
+    footer.append(_verdict(report))
     return TableView(columns, rows, footer)
 
 
@@ -144,6 +153,18 @@ def _footer_value(value: Any, decimals: int) -> str:
     from .arrays import array_cell
 
     return array_cell(value, decimals)
+
+
+def _verdict(report: CheckReport) -> str:
+    """The report's last line: passed (and how) or failed."""
+    if not report.ok:
+        return say("check.failed")
+    if any(c.status == "kink" for c in report.checks):
+        return say("check.passed_kink")
+    undefined = [c.name for c in report.checks if c.status == "undefined"]
+    if undefined:
+        return say("check.passed_undefined", names=", ".join(undefined))
+    return say("check.passed")
 
 
 def _number(value: float, decimals: int) -> str:
@@ -234,7 +255,7 @@ def _fit(columns: Sequence[Column], widths: list[int], room: int
          ) -> dict[int, int] | None:
     """The columns kept (index -> width) in ``room`` characters: all; or the computes
     column shortened, or dropped; None when even that is too wide (then rows stack)."""
-    computes = next((i for i, c in enumerate(columns) if c.title == COMPUTES), None)
+    computes = next((i for i, c in enumerate(columns) if c.key == COMPUTES), None)
     everything = dict(enumerate(widths))
     if sum(widths) + SEPARATOR * (len(widths) - 1) <= room:
         return everything
@@ -252,11 +273,14 @@ def _fit(columns: Sequence[Column], widths: list[int], room: int
 def _cell(text: str) -> Text:
     from rich.text import Text
 
-    if text in ("input", "const"):
+    if text in _LEAVES:
         return Text(text, style="dim")
     if text.endswith(FLAG):
         return Text(text, style="bold reverse")
     return Text(text)
+
+
+_LEAVES = frozenset(say(key, lang) for key in ("table.input", "table.const") for lang in LANGS)
 
 
 def _rich_table(columns: Sequence[Column], rows: Sequence[tuple[str, ...]],
@@ -285,16 +309,16 @@ def _stacked(columns: Sequence[Column], rows: Sequence[tuple[str, ...]],
 
     words = [i for i, c in enumerate(columns) if not c.number]
     numbers = [i for i, c in enumerate(columns) if c.number]
-    label = max(len(columns[i].title) for i in numbers)
+    label = max(_cells(columns[i].title) for i in numbers)
     widths = _widths(columns, rows)
     for row in rows:
         yield Text("  ".join(row[i] for i in words if row[i]), style="bold")
         for i in numbers:
             title, text = columns[i].title, row[i]
             if columns[i].justify == "right":
-                text = text.rjust(widths[i])
-            if len(text) + label + 4 <= room:
-                yield Text.assemble(f"  {title:<{label}}  ", (text, columns[i].style))
+                text = _pad(text, widths[i], "right")
+            if _cells(text) + label + 4 <= room:
+                yield Text.assemble(f"  {_pad(title, label, 'left')}  ", (text, columns[i].style))
             else:  # a long exact form: under its title
                 yield Text(f"  {title}")
                 yield Text(text, style=columns[i].style)
@@ -302,16 +326,18 @@ def _stacked(columns: Sequence[Column], rows: Sequence[tuple[str, ...]],
 
 def _print_plain(columns: Sequence[Column], rows: Sequence[tuple[str, ...]], footer: list[str],
                  file: IO[str]) -> None:
-    widths = [len(c.title) for c in columns]
+    widths = [_cells(c.title) for c in columns]
     for row in rows:
         for i, text in enumerate(row):
-            if len(text) > widths[i]:
-                widths[i] = len(text)
+            if len(text) > widths[i] or not text.isascii():
+                widths[i] = max(widths[i], _cells(text))
     justify = [c.justify for c in columns]
 
     def line(cells: Sequence[str]) -> str:
         parts = []
         for text, width, how in zip(cells, widths, justify):
+            if not text.isascii():  # pad by terminal columns: 权重 takes four
+                width -= _cells(text) - len(text)
             if how == "right":
                 parts.append(text.rjust(width))
             elif how == "center":
@@ -327,6 +353,25 @@ def _print_plain(columns: Sequence[Column], rows: Sequence[tuple[str, ...]], foo
         write(line(row) + "\n")
     for text in footer:
         write(text + "\n")
+
+
+_ASCII_RUN = re.compile("[\x00-\x7f]+")
+
+
+def _cells(text: str) -> int:
+    """The columns ``text`` takes on a terminal: East Asian wide characters (权重) take two."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    other = _ASCII_RUN.sub("", text)  # (rich measures long text slowly: only the rest)
+    return len(text) - len(other) + cell_len(other)
+
+
+def _pad(text: str, width: int, how: str) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (right or left)."""
+    room = width - _cells(text) + len(text)
+    return text.rjust(room) if how == "right" else text.ljust(room)
 
 
 def _rule_character(file: IO[str]) -> str:

@@ -1,0 +1,170 @@
+"""The language of the human-facing words: ``--lang en|zh`` (default from ``LC_ALL``,
+``LC_MESSAGES`` or ``LANG``, else English) and ``lang=`` in the Python API.
+
+Messages live in one catalogue per language, a plain Python module each
+(:mod:`backpropviz.messages_en`, :mod:`backpropviz.messages_zh`): a dict from a stable key to
+a ``str.format`` template. Plain modules need no compile step and no data files, so a fresh
+``pip install .`` and an editable install both carry them, and a test compares the two
+catalogues key by key and placeholder by placeholder.
+
+Machine output never changes with the language: text that also goes to ``--json`` (a
+``--check`` note, a warning) is kept as an English :class:`Message`, which remembers its key
+and fields, and is put into the reader's language only where it is printed
+(:func:`localize`). Text made by modules that build English strings directly is matched
+against the English templates and re-said in the reader's language when one fits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from string import Formatter
+from typing import Any, Iterator, Mapping
+
+__all__ = ["wrap", "LANGS", "Message", "say", "message", "localize", "current", "using",
+           "default_lang", "catalogue", "placeholders"]
+
+LANGS = ("en", "zh")
+_current: ContextVar[str | None] = ContextVar("backpropviz_lang", default=None)
+
+
+def catalogue(lang: str) -> Mapping[str, str]:
+    """The messages of ``lang``: key -> template."""
+    if lang == "zh":
+        from .messages_zh import MESSAGES as zh
+
+        return zh
+    from .messages_en import MESSAGES as en
+
+    return en
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language the locale asks for: the first of LC_ALL, LC_MESSAGES, LANG that is
+    set decides (zh_CN.UTF-8, zh_TW, zh: Chinese); anything else is English."""
+    env = os.environ if environ is None else environ
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(variable, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def current() -> str:
+    """The language now in use: the one :func:`using` set, else the locale's."""
+    lang = _current.get()
+    return default_lang() if lang is None else lang
+
+
+@contextmanager
+def using(lang: str | None) -> Iterator[str]:
+    """Say everything in ``lang`` (None: the locale's) inside the ``with`` block."""
+    chosen = default_lang() if lang is None else lang
+    if chosen not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    token = _current.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _current.reset(token)
+
+
+def say(key: str, lang: str | None = None, /, **fields: Any) -> str:
+    """The message ``key`` in ``lang`` (default: :func:`current`), its fields filled in."""
+    return catalogue(lang or current())[key].format(**fields)
+
+
+class Message(str):
+    """An English message that remembers its key and fields, so that where it is printed it
+    can be said in the reader's language (:func:`localize`); as a ``str`` it is English,
+    which is what JSON and exceptions carry."""
+
+    key: str
+    fields: dict[str, Any]
+
+    def __new__(cls, key: str, **fields: Any) -> Message:
+        text = super().__new__(cls, say(key, "en", **fields))
+        text.key = key
+        text.fields = fields
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (a --check worker sends its notes back) as key and fields."""
+        return _rebuild, (self.key, self.fields)
+
+
+def _rebuild(key: str, fields: dict[str, Any]) -> Message:
+    return Message(key, **fields)
+
+
+def message(key: str, **fields: Any) -> Message:
+    """The English :class:`Message` ``key`` with its fields."""
+    return Message(key, **fields)
+
+
+def localize(text: str, lang: str | None = None) -> str:
+    """``text`` in ``lang`` (default: :func:`current`): a :class:`Message` by its key; any
+    other English text by the first English template it matches in full; else as it is."""
+    lang = lang or current()
+    if lang == "en":
+        return str(text)
+    if isinstance(text, Message):
+        return say(text.key, lang, **{k: localize(v, lang) if isinstance(v, Message) else v
+                                      for k, v in text.fields.items()})
+    for key, pattern in _patterns().items():
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return say(key, lang, **match.groupdict())
+    return text
+
+
+_OPEN, _CLOSE = "（「“《", "，。；：、）」”》！？"
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+# a word of wrapped text: spaces; or one wide character, or a run of others, with the
+# opening marks before it and the closing marks after it (a line never starts with "，")
+_WORD = re.compile(f" +|[{_OPEN}]*(?:[{_WIDE}]|[^ {_WIDE}{_OPEN}{_CLOSE}]+)[{_CLOSE}]*"
+                   f"|[{_OPEN}{_CLOSE}]")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` terminal columns (a Chinese character takes
+    two): broken at spaces and between Chinese characters, never before a closing
+    punctuation mark."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    line = ""
+    for word in _WORD.findall(text):
+        if line.strip() and not word.isspace() and cell_len(line + word) > width:
+            lines.append(line.rstrip())
+            line = ""
+        if line or not word.isspace():
+            line += word
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def placeholders(template: str) -> set[str]:
+    """The field names of a ``str.format`` template."""
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Each English template of the ``known.`` keys (text other modules build in English)
+    as a regular expression whose groups are its fields."""
+    if not _PATTERNS:
+        for key, template in catalogue("en").items():
+            if key.startswith("known."):
+                parts = []
+                for literal, name, _, _ in Formatter().parse(template):
+                    parts.append(re.escape(literal))
+                    if name:
+                        parts.append(f"(?P<{name}>.+?)")
+                _PATTERNS[key] = re.compile("".join(parts), re.DOTALL)
+    return _PATTERNS
