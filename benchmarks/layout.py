@@ -130,6 +130,10 @@ GALLERY: list[tuple[str, Callable[[], tuple[str, dict[str, float]]], bool]] = [
     ("x*y 30 times + x+y 15 times", lambda: (" + ".join(["x*y"] * 30 + ["(x+y)"] * 15),
                                              {"x": 0.5, "y": 2}), False),
     ("x+y 100 times", lambda: (" + ".join(["(x+y)"] * 100), {"x": 0.5, "y": 2}), False),
+    ("arrays: linear layer", lambda: _sample("linear_layer"), False),
+    ("arrays: MLP on a batch of 4", lambda: _sample("mlp_batch"), False),
+    ("arrays: softmax CE", lambda: _sample("softmax_ce_vector"), False),
+    ("arrays: attention head", lambda: _sample("attention"), False),
 ]
 
 

@@ -4,6 +4,7 @@ against the scalar engine on the same program unrolled element by element."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import re
 import subprocess
 import sys
@@ -766,3 +767,28 @@ def test_a_big_array_is_drawn_as_its_range():
     g = traced("L = sum(tanh(v))", v=np.linspace(-1, 1, 20))
     dot = g.to_dot()
     assert "-1.00..1.00" in dot and "20</font>" in dot
+
+
+ARRAY_SAMPLES = sorted(p for p in (Path(__file__).resolve().parent.parent / "samples")
+                       .glob("*.bp") if any(isinstance(v, list) for v in json.loads(
+                           p.with_suffix(".json").read_text()).values()))
+
+
+@pytest.mark.parametrize("path", ARRAY_SAMPLES, ids=lambda p: p.stem)
+def test_every_sample_on_arrays_agrees_with_its_unrolled_program_and_validates(path):
+    """Each sample on arrays (and its smallest case) against the scalar program it stands
+    for; its document against the version 2 schema."""
+    jsonschema = pytest.importorskip("jsonschema")
+    from importlib import resources
+
+    assert len(ARRAY_SAMPLES) >= 4
+    for values_file in (path.with_suffix(".json"), path.with_suffix(".small.json")):
+        values = {k: np.array(v, dtype=float) for k, v in
+                  json.loads(values_file.read_text()).items()}
+        agree_with_unrolled(path.read_text(), values)
+    schema = json.loads(resources.files("backpropviz").joinpath(
+        "schema", "backpropviz-2.schema.json").read_text())
+    doc = json.loads(run_cli("-f", str(path), "--values", str(path.with_suffix(".json")),
+                             "--json").stdout)
+    jsonschema.validate(doc, schema)
+    assert doc["warnings"] == []

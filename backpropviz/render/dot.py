@@ -196,7 +196,7 @@ def _fan_out(graph: Graph, uses: list[int], s: Style) -> tuple[list[int], list[i
     node, 0 if not, else 1 + the slot of its first use; and the gate of that first use.
     Fewer uses keep their branches, the fork lesson (x*x: two branches that add up)."""
     copies, first_use = [0] * len(graph.nodes), [-1] * len(graph.nodes)
-    if s.fan_out < 2 or graph.store.shape is not None:  # (arrays: grids keep their wires)
+    if s.fan_out < 2:
         return copies, first_use
     for node in graph.nodes:
         for slot, src in enumerate(node.inputs):
@@ -214,7 +214,13 @@ def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[
     all of them, the input's gradient (Σ)."""
     src, key = leaf.id, f"{leaf.id}c{nid}_{slot}"
     name = _leaf_label(leaf, s)
-    if first:
+    if first and not isinstance(leaf.grad, float):  # an array: its name over the Σ grid
+        sigma = f'<font color="{s.grad_color}" point-size="{s.number_size}">Σ</font>'
+        total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+                             view is None or src in view.grads, sigma)
+        name = (f'<table border="0" cellborder="0" cellspacing="0"><tr><td>{name}</td></tr>'
+                f"<tr><td>{total}</td></tr></table>")
+    elif first:
         total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
                              view is None or src in view.grads)
         name += (f'<br/><font color="{s.grad_color}" point-size="{s.number_size}">Σ </font>'
