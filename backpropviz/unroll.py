@@ -62,7 +62,7 @@ def unroll(graph: Graph, values: Mapping[str, Any], limit: int = MAX_UNROLL) -> 
         raise LimitError(f"written out element by element the program would have about "
                          f"{gates:,} scalar gates, more than the limit of {limit:,}: unroll "
                          "a smaller case (fewer rows, a smaller batch)")
-    writer = _Writer(graph, node_shapes, limit)
+    writer = _Writer(graph, node_shapes)
     scalar_values: dict[str, float] = {}
     elements: dict[str, Any] = {}
     for name, i in graph.variable_ids.items():
@@ -95,8 +95,8 @@ def scalar_gates(graph: Graph, node_shapes: list[Shape]) -> int:
         if op == "matmul":
             inner = node_shapes[s.a[i]][-1]
             total += size * (2 * inner - 1)
-        elif op in ("softmax",):
-            total += size * (2 * node_shapes[i][-1] + 1)
+        elif op == "softmax":  # an exp, a share of its row's sum and a quotient each
+            total += 3 * size
         elif OPS[op].tensor:
             total += inputs * 2
         else:
@@ -107,10 +107,9 @@ def scalar_gates(graph: Graph, node_shapes: list[Shape]) -> int:
 class _Writer:
     """The statements so far and each node's elements (scalar names or constants)."""
 
-    def __init__(self, graph: Graph, node_shapes: list[Shape], limit: int) -> None:
+    def __init__(self, graph: Graph, node_shapes: list[Shape]) -> None:
         self.graph = graph
         self.shapes = node_shapes
-        self.limit = limit
         self.lines: list[str] = []
         self.used = set(graph.variable_ids)
         self.elems: list[Any] = [None] * len(node_shapes)
