@@ -38,7 +38,7 @@ def check_arrays(graph: Graph, watch: Watch | None = None) -> CheckReport:
         return CheckReport([], [], ["check skipped: the output is not one number (it was "
                                     "seeded with --grad-output)"])
     elements = [(name, index) for name, v in values.items() for index in np.ndindex(np.shape(v))]
-    scalar = _scalar_check(graph, values, len(elements), notes, watch)
+    scalar = _scalar_check(graph, values, len(elements), notes)
     if len(elements) > SAMPLE:
         rng = np.random.default_rng(SEED)
         picked = sorted(rng.choice(len(elements), SAMPLE, replace=False))
@@ -51,7 +51,7 @@ def check_arrays(graph: Graph, watch: Watch | None = None) -> CheckReport:
     for name, index in elements:
         if watch is not None:
             watch.at(graph.variable_ids[name], "finite difference")
-        label = name + (f"[{', '.join(map(str, index))}]" if index else "")
+        label = _label(name, index)
         grad = float(np.asarray(graph.gradients[name])[index])
         ref, kink = scalar.get(label, (None, False))
         checks.append(compare(label, grad, _finite_difference(graph, values, name, index),
@@ -79,8 +79,13 @@ def _tied_maxima(graph: Graph) -> set[str]:
     return {name for name, i in graph.variable_ids.items() if tied and behind[i]}
 
 
-def _scalar_check(graph: Graph, values: dict[str, Any], count: int, notes: list[str],
-                  watch: Watch | None) -> dict[str, tuple[float | None, bool]]:
+def _label(name: str, index: tuple[int, ...]) -> str:
+    """An element as the report names it: ``W[0, 1]`` (a number by its name)."""
+    return name + (f"[{', '.join(map(str, index))}]" if index else "")
+
+
+def _scalar_check(graph: Graph, values: dict[str, Any], count: int, notes: list[str]
+                  ) -> dict[str, tuple[float | None, bool]]:
     """Per element (``W[0, 1]``): sympy's derivative and whether it sits on a kink, from the
     unrolled scalar program; empty (with a note) when the arrays are too big for it."""
     from .engine import evaluate
@@ -105,7 +110,7 @@ def _scalar_check(graph: Graph, values: dict[str, Any], count: int, notes: list[
     for name, names in unrolled.elements.items():
         for index in np.ndindex(names.shape):
             c: GradientCheck | None = by_name.get(names[index])
-            label = name + (f"[{', '.join(map(str, index))}]" if index else "")
+            label = _label(name, index)
             # (an element the output never reads is no variable of the scalar program)
             found[label] = (0.0, False) if c is None else (c.symbolic, c.status == "kink")
     return found
