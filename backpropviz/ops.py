@@ -38,6 +38,9 @@ class Op(NamedTuple):
     (``"relu at 0"``), else None. ``piecewise``: the local derivative is piecewise constant
     (its floats are exact). ``grows``: finite inputs can overflow it to inf. ``symbol``
     is how a teacher draws the gate, when not by its label (sigmoid as CS231n's σ).
+    ``teaching``: per input, the local derivative as the notes write it (``σ(1 - σ)``,
+    ``-1/x²``), in x, y, c and ``{...}`` for the gate's own value; lessons substitute
+    names, then numbers, into it. Empty: lessons print sympy's derivative.
     """
 
     name: str
@@ -54,6 +57,7 @@ class Op(NamedTuple):
     piecewise: bool = False
     grows: bool = False
     symbol: str = ""
+    teaching: tuple[str, ...] = ()
 
 
 def _div(a: float, b: float) -> float:
@@ -240,9 +244,11 @@ _OPS = [
     Op("sub", 2, "-", lambda a, b: a - b, lambda a, b, o: (1.0, -1.0),
        lambda sp, a, b: a - b, "x - y", about="difference", derivative_text="1, -1"),
     Op("mul", 2, "*", lambda a, b: a * b, lambda a, b, o: (b, a),
-       lambda sp, a, b: a * b, "x * y", about="product", derivative_text="y, x"),
+       lambda sp, a, b: a * b, "x * y", about="product", derivative_text="y, x",
+       teaching=("y", "x")),
     Op("div", 2, "/", _div, lambda a, b, o: (_div(1.0, b), _div(-a, b * b)),
-       lambda sp, a, b: a / b, "x / y", about="quotient", derivative_text="1/y, -x/y**2"),
+       lambda sp, a, b: a / b, "x / y", about="quotient", derivative_text="1/y, -x/y**2",
+       teaching=("1/y", "-x/y²")),
     Op("pow", 2, "**", _pow, _pow_grads, lambda sp, a, b: a ** b, "x ** y",
        about="power", derivative_text="y*x**(y-1), x**y*log(x)", kink=_zero_to_zero, grows=True),
     # A binary operator with a constant operand, drawn as a unary gate as CS231n does.
@@ -258,7 +264,7 @@ _OPS = [
        lambda sp, x, c: x / c, "x / c", about="divided by a constant", derivative_text="1/c"),
     Op("rdiv_const", 1, "{c}/x", lambda x, c: _div(c, x), lambda x, o, c: _div(-c, x * x),
        lambda sp, x, c: c / x, "c / x", about="a constant divided by x",
-       derivative_text="-c/x**2"),
+       derivative_text="-c/x**2", teaching=("-c/x²",)),
     Op("pow_const", 1, "**{c}", _pow, lambda x, o, c: 0.0 if c == 0 else c * _pow(x, c - 1),
        lambda sp, x, c: x ** c, "x ** c", about="x to a constant power",
        derivative_text="c*x**(c-1)", grows=True),
@@ -271,10 +277,11 @@ _OPS = [
     # Functions of the grammar, in the order the help lists them.
     Op("exp", 1, "exp", lambda x, c: _exp(x), lambda x, o, c: o,
        lambda sp, x, c: sp.exp(x), "exp(x)", spelling="exp", about="e to the power x",
-       derivative_text="exp(x)", grows=True),
+       derivative_text="exp(x)", grows=True, teaching=("e^x",)),
     Op("log", 1, "log", lambda x, c: _log(x), lambda x, o, c: _div(1.0, x),
        lambda sp, x, c: sp.log(x), "log(x)", spelling="log",
-       about="natural logarithm (log(0) is -inf, below 0 nan)", derivative_text="1/x"),
+       about="natural logarithm (log(0) is -inf, below 0 nan)", derivative_text="1/x",
+       teaching=("1/x",)),
     Op("sqrt", 1, "sqrt", lambda x, c: _sqrt(x), lambda x, o, c: _div(0.5, o),
        lambda sp, x, c: sp.sqrt(x), "sqrt(x)", spelling="sqrt", about="square root",
        derivative_text="1/(2*sqrt(x))"),
@@ -289,11 +296,11 @@ _OPS = [
        derivative_text="1 + tan(x)**2"),
     Op("tanh", 1, "tanh", lambda x, c: math.tanh(x), lambda x, o, c: 1.0 - o * o,
        lambda sp, x, c: sp.tanh(x), "tanh(x)", spelling="tanh", about="hyperbolic tangent",
-       derivative_text="1 - tanh(x)**2"),
+       derivative_text="1 - tanh(x)**2", teaching=("1 - {tanh}²",)),
     Op("sigmoid", 1, "sigmoid", lambda x, c: _sigmoid(x), lambda x, o, c: o * (1.0 - o),
        lambda sp, x, c: _sp_sigmoid(sp, x), "sigmoid(x)", spelling="sigmoid",
        about="logistic function 1/(1+exp(-x))", derivative_text="sigmoid(x)*(1 - sigmoid(x))",
-       symbol="σ"),
+       symbol="σ", teaching=("{σ}(1 - {σ})",)),
     Op("relu", 1, "relu", lambda x, c: x if x > 0 else (0.0 if x == x else nan),
        lambda x, o, c: 1.0 if x > 0 else (0.0 if x == x else nan),
        lambda sp, x, c: sp.Max(0, x), "relu(x)", spelling="relu", about="max(x, 0)",

@@ -368,7 +368,7 @@ def add_passes(report: Report, options: Options, budget: Budget | None = None) -
         budget = Budget(options.timeout, "timeout=")
     graph = report.graph
     if options.explain:
-        report = _explain(report, options.explain, budget)
+        report = _explain(report, options.explain, budget, options.plain_names)
     if options.check:
         from . import symbolic  # noqa: F401  (sympy, imported once here, not in each worker)
         from .budget import run_watched
@@ -385,15 +385,15 @@ def add_passes(report: Report, options: Options, budget: Budget | None = None) -
     return report
 
 
-def _explain(report: Report, explain: str, budget: Budget) -> Report:
+def _explain(report: Report, explain: str, budget: Budget, plain: bool = False) -> Report:
     """The steps --explain shows, each local derivative's formula from sympy; the budget
-    is checked at every one."""
+    is checked at every one. ``plain``: unnamed gates are q1, q2 ... (--plain-names)."""
     from .budget import Watch
     from .steps import backward_steps, display_names, forward_steps
     from .symbolic import gate_formula
 
     graph = report.graph
-    names = display_names(graph)
+    names = display_names(graph, plain)
     s = graph.store
     watch = Watch("--explain", graph, budget)
     steps = forward_steps(graph) if explain in ("forward", "both") else []

@@ -26,8 +26,8 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NUMBER = re.compile(r"-?\d+\.\d\d")
 
 SIMPLE_ARGS = (SIMPLE, *var_args(REFERENCE[SIMPLE]["values"]))  # x=-2, y=5, z=-4
-# (x+y)*z by hand: values x, y, q = x+y, z, f = q*z; gradients df/dx = df/dy = df/dq = z,
-# df/dz = q, df/df = 1.
+# (x+y)*z by hand: values x, y, q = x+y, z, f = q*z; gradients ∂f/∂x = ∂f/∂y = ∂f/∂q = z,
+# ∂f/∂z = q, ∂f/∂f = 1.
 SIMPLE_WIRE_VALUES = Counter(["-2.00", "5.00", "3.00", "-4.00", "-12.00"])
 SIMPLE_WIRE_GRADS = Counter(["-4.00", "-4.00", "-4.00", "3.00", "1.00"])
 NEURON = "sigmoid(w0*x0+w1*x1+w2)"
@@ -540,7 +540,7 @@ def test_step_svgs_hide_what_is_not_known_yet(run, tmp_path, engine, theme):
     assert first == {style.value_color: Counter(["-2.00", "5.00", "3.00", "-4.00"]),
                      "hidden": SIMPLE_WIRE_GRADS + Counter(["-12.00"])}
     captions = [t.text for t in all_texts(folder / "step-01-forward.svg")]
-    assert "n2 = x + y = -2.00 + 5.00 = 3.00" in captions
+    assert "q₁ = x + y = -2.00 + 5.00 = 3.00" in captions
     assert painted("step-03-backward.svg") == {
         style.value_color: SIMPLE_WIRE_VALUES, style.grad_color: Counter(["1.00"]),
         "hidden": SIMPLE_WIRE_GRADS - Counter(["1.00"])}
@@ -561,7 +561,7 @@ def test_steps_into_existing_folder_replaces_stale_frames_only(run, tmp_path):
         [f"{n}.svg" for n in SIMPLE_FRAMES] + ["notes.txt", "step-by-step.svg"])
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
     captions = [t.text for t in all_texts(folder / "step-01-forward.svg")]
-    assert "n2 = x + y = -2.00 + 5.00 = 3.00" in captions  # the new lesson's frame
+    assert "q₁ = x + y = -2.00 + 5.00 = 3.00" in captions  # the new lesson's frame
 
 
 @pytest.mark.needs_dot
@@ -635,7 +635,7 @@ def test_html_lesson_holds_every_frame_and_caption(run, tmp_path):
     assert parser.svgs == 2 * gates + 1 and parser.external == []
     assert "Step 1 of 5" in page and "backward pass" in page
     assert "#0d1117" in page  # the dark theme's background
-    assert "df/df = 1  (start at the output)" in page
+    assert "∂f/∂f = 1  (start at the output)" in page
 
 
 @pytest.mark.needs_embedded
@@ -645,7 +645,7 @@ def test_jupyter_displays_the_traced_graph_as_its_diagram():
     root = ET.fromstring(svg.encode("utf-8"))
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
-    assert "-12.00" in texts and "3.00" in texts  # f and df/dz of the published figure
+    assert "-12.00" in texts and "3.00" in texts  # f and ∂f/∂z of the published figure
 
 
 def test_the_command_knows_every_theme():

@@ -88,7 +88,7 @@ class View:
     """What one step frame shows: the values and gradients known so far, the branch
     gradients ``(gate, slot)`` sent back so far, the ``current`` gate (highlighted with the
     wires it reads), a caption (lines of text) under the diagram, and ``labels``: the
-    names the captions give unnamed gates (``n9``), drawn on their wires so that every
+    names the captions give unnamed gates (``q₁``), drawn on their wires so that every
     name a caption says is in the picture."""
 
     values: frozenset[int]

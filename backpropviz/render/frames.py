@@ -19,6 +19,7 @@ from typing import Iterator, Sequence
 from ..graph import Graph
 from .dot import View
 from .explain import forward_text, start_text, sum_decimals, use_text
+from .notation import partial
 from .names import name_text
 from .numbers import fixed
 from .text import computes
@@ -47,12 +48,12 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
     """Every frame of the lesson for an evaluated ``graph``: one per gate forward, then one
     for the output and one per gate backward."""
     nodes = graph.nodes
-    names = display_names(graph)
+    names = display_names(graph, plain=not pretty_names)
     if pretty_names:
         names = [name_text(n) if node.name else n for n, node in zip(names, nodes)]
     gates = [node.id for node in nodes if node.is_gate]
     leaves = frozenset(node.id for node in nodes if not node.is_gate)
-    # every unnamed gate's wire says the name the captions call it (n9, f): in every frame,
+    # every unnamed gate's wire says the name the captions call it (q₁, f): in every frame,
     # so a name never appears or vanishes between steps
     labels = tuple((i, names[i]) for i in gates if not nodes[i].name)
     frames: list[Frame] = []
@@ -95,7 +96,7 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
         caption: list[str] = []
         node_live = next(visit).live  # (the group's first event is the VISIT)
         for kind, _, src, slot, live in visit:
-            wrt = f"d{out}/d{names[src]}"
+            wrt = partial(out, names[src])
             if kind == COMPLETE:
                 grads.add(src)
                 if live and nodes[src].op != "const" and uses[src] > 1:
@@ -109,7 +110,6 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
                 if nodes[src].op == "const":
                     continue  # its gradient is drawn, but a constant needs no chain-rule line
                 line = use_text(graph, part, names, names[src], decimals)
-                line = line[len(wrt) + 3:] if line.startswith(f"{wrt} = ") else line
                 caption.append(f"{wrt} {'=' if uses[src] == 1 else '+='} {line}")
         if not node_live:
             caption.append(f"{names[gate]} does not feed the output {out}: nothing flows back")
@@ -135,8 +135,8 @@ def _term(value: float, decimals: int, position: int) -> str:
 
 
 def _where(graph: Graph, ids: Sequence[int], names: Sequence[str]) -> list[str]:
-    """A line saying what the unnamed gates among ``ids`` compute (``n8 = w0*x0 + w2``):
-    their names appear in captions but not in the diagram."""
+    """A line saying what the unnamed gates among ``ids`` compute (``q₂ = w0*x0 + w2``):
+    the label on their wire says only the name."""
     unnamed = [i for i in dict.fromkeys(ids) if graph.nodes[i].is_gate
                and not graph.nodes[i].name and i != graph.output]
     if not unnamed:
