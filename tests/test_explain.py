@@ -460,6 +460,28 @@ def test_display_names():
     assert len(set(clash_names)) == len(clash_names)
 
 
+def test_short_names_count_in_evaluation_order_and_avoid_a_variables_letter():
+    """q₁, q₂ ... number the unnamed gates as they are evaluated; a variable q (or q1, q_2)
+    would read as one of them, so another letter is used; --plain-names writes q1."""
+    graph = backpropviz.trace("(a*b + c)*d", a=1, b=2, c=3, d=4)
+    names = display_names(graph)
+    assert [names[n.id] for n in graph.nodes if n.is_gate] == ["q₁", "q₂", "f"]
+    assert [names[n.id] for n in graph.nodes if n.is_gate and n.id != graph.output] == [
+        "q₁", "q₂"]
+    assert display_names(graph, plain=True)[2] == "q1"
+    for variable in ("q", "q1", "q_2"):
+        clash = backpropviz.trace(f"({variable}*b + c)*d", {variable: 1, "b": 2, "c": 3, "d": 4})
+        gates = [display_names(clash)[n.id] for n in clash.nodes if n.is_gate]
+        assert gates == ["u₁", "u₂", "f"], variable
+    both = backpropviz.trace("(q*u + c)*d", q=1, u=2, c=3, d=4)
+    assert [display_names(both)[n.id] for n in both.nodes if n.is_gate] == ["v₁", "v₂", "f"]
+
+
+def test_plain_names_explain_with_ascii_short_names(run):
+    lines = explain_lines(run(*SIMPLE_ARGS, "--explain", "--plain-names"))
+    assert "4. ∂f/∂x = ∂f/∂q1 · ∂q1/∂x = -4.00 · 1 = -4.00" in lines
+
+
 # --- plain when piped, colour in a terminal --------------------------------------------------------
 
 def test_piped_output_is_plain_text(run_process):
