@@ -36,8 +36,8 @@ PROGRAMS = {
 _LABEL_NODE = re.compile(r"^\s*([wb][\d_]+) \[shape=plaintext, margin=0, width=0, height=0, "
                          r"label=<(.*)>\];$", re.M)
 _CELL = re.compile(r"<td>(.*?)</td>")
-_NUMBER = re.compile(r'<font color="([^"]+)" point-size="\d+">(?:<[bi]>)?([^<]*)(?:</[bi]>)?'
-                     r"</font>$")
+_NUMBER = re.compile(r'<font color="([^"]+)" point-size="\d+">(?:<u>)?(?:<[bi]>)?([^<]*)'
+                     r"(?:</[bi]>)?(?:</u>)?</font>$")
 _EDGE = re.compile(r"^\s*(\w+)(?::[nsew])? -> (\w+)(?::[nsew])?(?: \[(.*)\])?;$", re.M)
 _GATE_FILL = re.compile(r'^\s*n(\d+) \[shape=circle, [^\n]*fillcolor="([^"]+)"', re.M)
 
@@ -253,9 +253,11 @@ def test_simple_captions_exact():
         ("q₁ = x + y = -2.00 + 5.00 = 3.00",),
         ("f = q₁ · z = 3.00 · (-4.00) = -12.00",),
         ("∂f/∂f = 1  (start at the output)",),
-        ("∂f/∂q₁ = ∂f/∂f · ∂f/∂q₁ = 1.00 · z = 1.00 · (-4) = -4.00",
+        ("local gradient ∂f/∂q₁ = z = -4", "local gradient ∂f/∂z = q₁ = 3",
+         "∂f/∂q₁ = ∂f/∂f · ∂f/∂q₁ = 1.00 · z = 1.00 · (-4) = -4.00",
          "∂f/∂z = ∂f/∂f · ∂f/∂z = 1.00 · q₁ = 1.00 · 3 = 3.00", "where q₁ = x+y"),
-        ("∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00",
+        ("local gradient ∂q₁/∂x = 1", "local gradient ∂q₁/∂y = 1",
+         "∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00",
          "∂f/∂y = ∂f/∂q₁ · ∂q₁/∂y = -4.00 · 1 = -4.00", "where q₁ = x+y"),
     ]
 
@@ -265,7 +267,8 @@ def test_named_program_captions_use_the_names():
     captions = [f.caption for f in lesson_frames(graph)]
     assert captions[:2] == [("q = x + y = -2.00 + 5.00 = 3.00",),
                             ("f = q · z = 3.00 · (-4.00) = -12.00",)]
-    assert captions[3] == ("∂f/∂q = ∂f/∂f · ∂f/∂q = 1.00 · z = 1.00 · (-4) = -4.00",
+    assert captions[3] == ("local gradient ∂f/∂q = z = -4", "local gradient ∂f/∂z = q = 3",
+                           "∂f/∂q = ∂f/∂f · ∂f/∂q = 1.00 · z = 1.00 · (-4) = -4.00",
                            "∂f/∂z = ∂f/∂f · ∂f/∂z = 1.00 · q = 1.00 · 3 = 3.00")
 
 
@@ -273,7 +276,8 @@ def test_caption_is_drawn_under_the_frame():
     graph = traced("simple")
     frame = lesson_frames(graph)[-1]
     dot = render_dot(graph, view=frame.view)
-    assert ("label=<∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00<br/>"
+    assert ("label=<local gradient ∂q₁/∂x = 1<br/>local gradient ∂q₁/∂y = 1<br/>"
+            "∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00<br/>"
             "∂f/∂y = ∂f/∂q₁ · ∂q₁/∂y = -4.00 · 1 = -4.00<br/>where q₁ = x+y<br/>>") in dot
     assert "labelloc=b" in dot
     assert "labelloc=b" not in render_dot(graph)  # the full diagram has no caption
@@ -416,11 +420,11 @@ def test_diagram_and_captions_spell_names_unless_plain():
     assert "label=<theta_1>" in plain and "label=<x0>" in plain
     assert "<sub>" not in plain and THETA not in plain
     back = [f for f in lesson_frames(graph) if f.phase == "backward"][-1]
-    assert back.caption[0].startswith(
+    assert back.caption[2].startswith(
         f"∂f/∂{THETA}\N{SUBSCRIPT ONE} = ∂f/∂f · ∂f/∂{THETA}\N{SUBSCRIPT ONE} = 1.00 · "
         "x\N{SUBSCRIPT ZERO}")
     back = lesson_frames(graph, pretty_names=False)[-1]
-    assert back.caption[0].startswith("∂f/∂theta_1 = ∂f/∂f · ∂f/∂theta_1 = 1.00 · x0")
+    assert back.caption[2].startswith("∂f/∂theta_1 = ∂f/∂f · ∂f/∂theta_1 = 1.00 · x0")
 
 
 # --- gates the output does not depend on ------------------------------------------------
@@ -435,7 +439,8 @@ def test_gates_after_the_output_send_nothing_back_and_leave_its_gradient_1():
         ("∂q/∂q = 1  (start at the output)",),
         ("g does not feed the output q: nothing flows back",),
         ("f does not feed the output q: nothing flows back",),
-        ("∂q/∂x = ∂q/∂q · ∂q/∂x = 1.00 · y = 1.00 · 2 = 2.00",
+        ("local gradient ∂q/∂x = y = 2", "local gradient ∂q/∂y = x = 0.70",
+         "∂q/∂x = ∂q/∂q · ∂q/∂x = 1.00 · y = 1.00 · 2 = 2.00",
          "∂q/∂y = ∂q/∂q · ∂q/∂y = 1.00 · x = 1.00 · 0.70 = 0.70"),
     ]
     assert all("∂q/∂q +=" not in line for f in frames for line in f.caption)
@@ -447,7 +452,7 @@ def test_an_unused_statement_before_the_output_does_not_delay_a_gradient():
     graph = backpropviz.trace("f = log(x); q = x*2; q", x=2)
     backward = [f for f in lesson_frames(graph) if f.phase == "backward"]
     assert [f.node for f in backward] == [2, 2, 1]
-    assert backward[1].caption == ("∂q/∂x = ∂q/∂q · ∂q/∂x = 1.00 · 2 = 2.00",)
+    assert backward[1].caption == ("local gradient ∂q/∂x = 2", "∂q/∂x = ∂q/∂q · ∂q/∂x = 1.00 · 2 = 2.00")
     assert 0 in backward[1].view.grads
     assert backward[2].caption == ("f does not feed the output q: nothing flows back",)
 
@@ -467,3 +472,27 @@ def test_every_gate_a_caption_names_is_labelled_on_its_wire(text, values):
         assert said <= drawn, (frame.index, said - drawn)
     # and never in a plain diagram (no captions there)
     assert "<i>n" not in render_dot(graph)
+
+
+def test_backward_frames_point_back_and_show_the_local_derivative():
+    """A backward frame draws arrows back along the current gate's input wires and
+    underlines the gradients it sends, and its caption starts with the gate's local gradient
+    (σ(1 - σ) = 0.20 for the seed neuron: 0.7311 · 0.2689 by hand); forward frames draw
+    no arrow back."""
+    graph = backpropviz.trace("sigmoid(w0*x0+w1*x1+w2)", w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
+    frames = lesson_frames(graph)
+    at_sigmoid = [f for f in frames if f.phase == "backward" and f.node == graph.output][1]
+    assert at_sigmoid.caption[0] == "local gradient ∂f/∂q₄ = σ(1 - σ) = 0.20"
+    source = render_dot(graph, view=at_sigmoid.view)
+    gate = graph.output
+    (wire,) = [line for line in source.splitlines() if f"-> n{gate}" in line]
+    assert "dir=back" in wire and "arrowtail=normal" in wire
+    q4 = graph.nodes[gate].inputs[0]
+    (label,) = [line for line in source.splitlines() if line.startswith(f"  w{q4} [")]
+    assert "<u>0.20</u>" in label
+    product = [f for f in frames if f.phase == "backward" and f.node == 2][0]
+    assert product.caption[:2] == ("local gradient ∂q₁/∂w₀ = x₀ = -1",
+                                   "local gradient ∂q₁/∂x₀ = w₀ = 2")
+    for frame in frames:
+        if frame.phase == "forward":
+            assert "dir=back" not in render_dot(graph, view=frame.view)

@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.needs_chromium, pytest.mark.needs_embedded]
 VIEWPORT = {"width": 1280, "height": 800}
 # The lesson of (x+y)*z at x=-2, y=5, z=-4 as the command writes it: 2 gates, so 5 frames.
 COMMAND = ("(x+y)*z", "--x", "-2", "--y", "5", "--z", "-4", "--engine", "embedded", "-q")
-FIRST_CAPTION = "n2 = x + y = -2.00 + 5.00 = 3.00"
-LAST_CAPTION = ("∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00\n"
+FIRST_CAPTION = "q₁ = x + y = -2.00 + 5.00 = 3.00"
+LAST_CAPTION = ("local gradient ∂q₁/∂x = 1\nlocal gradient ∂q₁/∂y = 1\n∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00\n"
                 "∂f/∂y = ∂f/∂q₁ · ∂q₁/∂y = -4.00 · 1 = -4.00\nwhere q₁ = x+y")
 
 

@@ -89,7 +89,8 @@ class View:
     gradients ``(gate, slot)`` sent back so far, the ``current`` gate (highlighted with the
     wires it reads), a caption (lines of text) under the diagram, and ``labels``: the
     names the captions give unnamed gates (``q₁``), drawn on their wires so that every
-    name a caption says is in the picture."""
+    name a caption says is in the picture. A ``backward`` frame underlines the gradients
+    the current gate sends back, with arrows pointing back along its input wires."""
 
     values: frozenset[int]
     grads: frozenset[int]
@@ -97,6 +98,7 @@ class View:
     current: int | None = None
     caption: tuple[str, ...] = ()
     labels: tuple[tuple[int, str], ...] = ()
+    backward: bool = False
 
 
 def render_dot(graph: Graph, decimals: int = DIAGRAM_DECIMALS, style: Style = CLASSIC,
@@ -143,6 +145,8 @@ def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
     branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires() if uses[w.src] > 1}
     current = view.current if view is not None else None
     labels = dict(view.labels) if view is not None else {}
+    back = view is not None and view.backward
+    sent = set(graph.nodes[current].inputs) if back and current is not None else set()
     x_is_a_name = "x" in graph.store.name
     for node in graph.nodes:
         nid = node.id
@@ -161,15 +165,18 @@ def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
                 attrs = []
                 if nid == current:
                     attrs.append(f'color="{s.highlight_wire}", penwidth=3')
+                if nid == current and back:  # the gradient flows back: the arrow says so
+                    attrs.append("dir=back, arrowtail=normal, arrowsize=1.2")
                 extra = f" [{', '.join(attrs)}]" if attrs else ""
                 if uses[src] > 1:  # a fork: the branch shows its own share of the gradient
                     shown = view is None or (nid, slot) in view.branches
                     grad = _number_html(branch_grads[(nid, slot)], decimals, s.grad_color,
-                                        s.number_size, s.grad_emphasis, shown)
+                                        s.number_size, s.grad_emphasis, shown,
+                                        nid == current and back)
                     yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                           f"label=<{_wire_table(_SPACER, grad, s)}>];")
                     yield f"  w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
-                    yield f"  b{nid}_{slot}{tail} -> n{nid}{extra};"
+                    yield f"  b{nid}_{slot}{tail} -> n{nid}{extra.replace('dir=back', 'dir=none')};"
                 else:
                     yield f"  w{src}{tail} -> n{nid}{extra};"
         else:
@@ -177,7 +184,7 @@ def _dot_lines(graph: Graph, decimals: int, style: Style, dpi: int | None,
             yield (f"  n{nid} [shape=plaintext, fontsize={size}, "
                   f"label=<{_leaf_label(node, s)}>];")
         yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
-              f"label=<{_wire_label(node, decimals, s, view, labels.get(nid))}>];")
+              f"label=<{_wire_label(node, decimals, s, view, labels.get(nid), nid in sent and uses[nid] == 1)}>];")
         yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{tail} -> out;"
@@ -194,7 +201,7 @@ def _leaf_label(node: Node, s: Style) -> str:
 
 
 def _wire_label(node: Node, decimals: int, s: Style, view: View | None,
-                label: str | None = None) -> str:
+                label: str | None = None, sent: bool = False) -> str:
     """An HTML-like table: the value, a rule that continues the wire, the gradient (side by
     side, with a vertical rule, when wires run top to bottom). A named gate's wire (or one
     a lesson's captions name, ``label``) carries its name."""
@@ -210,7 +217,7 @@ def _wire_label(node: Node, decimals: int, s: Style, view: View | None,
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                  f"<i>{name}</i> = </font>{value}")
     grad = _number_html(node.grad, decimals, s.grad_color, s.number_size, s.grad_emphasis,
-                        view is None or nid in view.grads)
+                        view is None or nid in view.grads, sent)
     return _wire_table(value, grad, s)
 
 
@@ -226,12 +233,16 @@ def _wire_table(top: str, bottom: str, s: Style) -> str:
 
 
 def _number_html(value: float, decimals: int, color: str, size: int, emphasis: str = "",
-                 shown: bool = True) -> str:
+                 shown: bool = True, sent: bool = False) -> str:
+    """A number in its colour; ``sent``: a gradient the current gate has just sent back,
+    underlined (bold would widen it and move the diagram between frames)."""
     text = label_text(fixed(value, decimals))
     if is_flagged(value):
         text = f"<b>{text}</b>"
     elif emphasis:
         text = f"<{emphasis}>{text}</{emphasis}>"
+    if sent:
+        text = f"<u>{text}</u>"
     return f'<font color="{color if shown else HIDDEN}" point-size="{size}">{text}</font>'
 
 

@@ -19,7 +19,7 @@ from .notation import agreeing_text, notes, partial
 from .numbers import agreeing_decimals, fixed
 from .text import computes, wants_color
 
-__all__ = ["step_text", "start_text", "use_text", "forward_text", "render_explain",
+__all__ = ["step_text", "start_text", "use_text", "local_text", "forward_text", "render_explain",
            "product_decimals", "sum_decimals"]
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9_])[xyco](?![A-Za-z0-9_])")  # (x² is a placeholder)
@@ -190,6 +190,20 @@ def use_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
     equals = "=" if exact else "≈"
     return (f"{chain}{symbolic} = {upstream} · {_factor(local(places))} {equals} "
             f"{_num(part.grad, decimals)}")
+
+
+def local_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
+               decimals: int) -> str:
+    """The local derivative alone, for the gate a lesson frame is at: ``∂q/∂x = σ(1 - σ) =
+    0.20``."""
+    via = names[part.via]
+    form = _teaching(graph, part)
+    if form:
+        symbolic = _fill(_own_value(form, False), _gate_names(graph, part.via, names))
+    else:
+        symbolic = "" if _NUMBER.fullmatch(part.formula) else notes(part.formula)
+    return (f"{partial(via, name)} = {symbolic + ' = ' if symbolic else ''}"
+            f"{_local(part.local, decimals)}")
 
 
 def _teaching(graph: Graph, part: Contribution) -> str:

@@ -18,7 +18,7 @@ from typing import Iterator, Sequence
 
 from ..graph import Graph
 from .dot import View
-from .explain import forward_text, start_text, sum_decimals, use_text
+from .explain import forward_text, local_text, start_text, sum_decimals, use_text
 from .notation import partial
 from .names import name_text
 from .numbers import fixed
@@ -68,9 +68,10 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
                                   (forward_text(graph, gate, names, decimals),)))
     values = frozenset(node.id for node in nodes)
     add("backward", graph.output, View(values, frozenset({graph.output}), frozenset(),
-                                       graph.output, (start_text(graph, names),)))
+                                       graph.output, (start_text(graph, names),),
+                                       backward=True))
     for gate, grads, branches, caption in _reverse_captions(graph, names, decimals):
-        add("backward", gate, View(values, grads, branches, gate, caption))
+        add("backward", gate, View(values, grads, branches, gate, caption, backward=True))
     return frames
 
 
@@ -78,7 +79,7 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
                       ) -> Iterator[tuple[int, frozenset[int], frozenset[tuple[int, int]],
                                           tuple[str, ...]]]:
     """Per gate the reverse pass visits: the gate, the gradients and branches known once it
-    has been, and the caption. The output's gradient is 1 whatever reads it later; a gate
+    has been, and the caption: the gate's local gradients first, then the chain rule. The output's gradient is 1 whatever reads it later; a gate
     the output does not depend on sends nothing back, so its inputs' gradients sum over
     the uses that lead to the output (:func:`~backpropviz.schedule.readers`)."""
     from ..symbolic import local_formula  # sympy writes the local derivatives
@@ -94,6 +95,7 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
     for gate, visit in groupby(events, key=lambda event: event.gate):
         node = nodes[gate]
         caption: list[str] = []
+        local: list[str] = []
         node_live = next(visit).live  # (the group's first event is the VISIT)
         for kind, _, src, slot, live in visit:
             wrt = partial(out, names[src])
@@ -109,6 +111,7 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
                 arrived[src].append(part)
                 if nodes[src].op == "const":
                     continue  # its gradient is drawn, but a constant needs no chain-rule line
+                local.append(local_text(graph, part, names, names[src], decimals))
                 line = use_text(graph, part, names, names[src], decimals)
                 caption.append(f"{wrt} {'=' if uses[src] == 1 else '+='} {line}")
         if not node_live:
@@ -116,6 +119,7 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
         elif not caption:
             caption.append(f"{names[gate]} reads only constants: nothing flows further back")
         caption.extend(_where(graph, (gate, *node.inputs), names))
+        caption[:0] = [f"local gradient {line}" for line in local]
         yield gate, frozenset(grads), frozenset(branches), tuple(caption)
 
 
