@@ -15,24 +15,22 @@ MIN_FRAME_MS = 20  # browsers slow anything faster down to 100 ms
 MAX_FRAME_MS = 300_000  # a GIF delay is at most 655 s; the held last frame is twice this
 HOLD_LAST = 2  # the last frame stays this many times longer, so the loop's end reads
 
-#: Pixels of all frames together. Making a GIF takes about 4.5 bytes a pixel (the
-#: 256-colour frames, and Pillow's comparison of each frame with the last): the CS231n
-#: sigmoid at --scale 8, 17 frames of 8,000 x 2,167, is 295 million pixels and 1.3 GB;
-#: 201 frames of a 100-gate graph at --scale 8 would be 5.6 billion (issue 20: 4.6 GB and
-#: five minutes before it was killed).
-MAX_GIF_PIXELS = 300_000_000
+#: Pixels of one frame. A GIF is made a frame at a time (memory does not grow with the
+#: number of frames), at about 20 bytes a pixel of the frame being encoded (decoded, laid
+#: on white, centred, mapped to 256 colours): the CS231n sigmoid at --scale 8, 8,000 x
+#: 2,167, is 17 million pixels; a 50-term sum at --scale 8, 8,000 x 3,443, is refused.
+MAX_GIF_PIXELS = 20_000_000
 
 
 def check_gif_size(size: tuple[int, int], frames: int, scale: float = 1.0) -> None:
-    """Refuse a GIF of ``frames`` frames of ``size`` pixels over :data:`MAX_GIF_PIXELS`,
+    """Refuse a GIF whose frames, of ``size`` pixels, are each over :data:`MAX_GIF_PIXELS`,
     before its other frames are drawn."""
     width, height = size
-    total = width * height * frames
-    if total > MAX_GIF_PIXELS:
+    if width * height > MAX_GIF_PIXELS:
         raise LimitError(
-            f"the GIF would be {frames:,} frames of {width:,} x {height:,} pixels, "
-            f"{total / 1e6:,.0f} million pixels in all (at --scale {scale:g}), more than "
-            f"the limit of {MAX_GIF_PIXELS / 1e6:,.0f} million: lower --scale, draw a "
+            f"the GIF's {frames:,} frames would each be {width:,} x {height:,} pixels, "
+            f"{width * height / 1e6:,.0f} million (at --scale {scale:g}), more than the limit "
+            f"of {MAX_GIF_PIXELS / 1e6:,.0f} million a frame: lower --scale, draw a "
             "smaller graph, or write the lesson as .html or --steps frames")
 
 
