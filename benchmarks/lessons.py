@@ -97,7 +97,7 @@ def lesson(hidden: int, ext: str, engine: str, folder: Path) -> dict[str, Any]:
     values_file.write_text(json.dumps(values), encoding="utf-8")
     target = folder / f"lesson{hidden}.{ext}"
     row = measure([sys.executable, "-m", "backpropviz", "-f", str(program), "--values",
-                   str(values_file), "--engine", engine, "-q", "--max-frames", "1000",
+                   str(values_file), "--engine", engine, "-q", "--max-frames", "1000", "--timeout", "0",
                    "-o", str(target)], folder)
     row.update(gates=7 * hidden - 1, bytes=target.stat().st_size if target.exists() else 0)
     target.unlink(missing_ok=True)

@@ -97,18 +97,16 @@ class GifWriter:
 
         self.count += 1
         with Image.open(io.BytesIO(png)) as image:
-            rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        frame = Image.alpha_composite(white, rgba).convert("RGB")
-        del rgba, white
+            frame = _opaque_or_rgba(image)
         if self.background is None:
-            self.background = frame.getpixel((0, 0))
+            self.background = _on_white(frame.getpixel((0, 0)))
         width, height = self.size
         canvas = Image.new("RGB", self.size, self.background)
-        canvas.paste(frame, ((width - frame.width) // 2, (height - frame.height) // 2))
+        _lay(canvas, frame, ((width - frame.width) // 2, (height - frame.height) // 2))
         del frame
         indexed = (_indexed(canvas) if self.palette is None
                    else canvas.quantize(palette=self.palette, dither=Image.Dither.NONE))
+        del canvas
         self._flush(self.frame_ms)
         self.pending = _image_block(indexed)
 
@@ -134,9 +132,37 @@ def palette_of(png: bytes) -> Any:
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:
-        rgba = image.convert("RGBA")
-    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-    return _indexed(Image.alpha_composite(white, rgba).convert("RGB"))
+        frame = _opaque_or_rgba(image)
+    canvas = Image.new("RGB", frame.size, (255, 255, 255))
+    _lay(canvas, frame, (0, 0))
+    del frame
+    return _indexed(canvas)
+
+
+def _opaque_or_rgba(image: Any) -> Any:
+    """``image`` decoded as RGB when it has no transparency, else as RGBA (a frame is
+    never held in more than one full-size copy besides the canvas)."""
+    if image.mode == "RGB" and "transparency" not in image.info:
+        image.load()
+        return image.copy()
+    return image.convert("RGBA")
+
+
+def _lay(canvas: Any, frame: Any, at: tuple[int, int]) -> None:
+    """Paste ``frame`` onto ``canvas`` at ``at``, its transparency laid on white."""
+    if frame.mode == "RGBA":
+        canvas.paste((255, 255, 255), (*at, at[0] + frame.width, at[1] + frame.height))
+        canvas.paste(frame, at, frame)
+    else:
+        canvas.paste(frame, at)
+
+
+def _on_white(pixel: Any) -> tuple[int, ...]:
+    """An RGB or RGBA pixel as seen on white."""
+    if len(pixel) == 3:
+        return tuple(pixel)
+    r, g, b, a = pixel
+    return tuple(round((c * a + 255 * (255 - a)) / 255) for c in (r, g, b))
 
 
 def _image_block(indexed: Any) -> bytes:
