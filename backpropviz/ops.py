@@ -41,6 +41,9 @@ class Op(NamedTuple):
     is how a teacher draws the gate, when not by its label (sigmoid as CS231n's σ).
     ``mark`` is drawn at a binary gate's second input where the operands' roles differ
     (÷ at the divisor), so a diagram shows which wire is which.
+    ``teaching``: per input, the local derivative as the notes write it (``σ(1 - σ)``,
+    ``-1/x²``), in x, y, c and ``{...}`` for the gate's own value; lessons substitute
+    names, then numbers, into it. Empty: lessons print sympy's derivative.
     """
 
     name: str
@@ -58,6 +61,7 @@ class Op(NamedTuple):
     grows: bool = False
     symbol: str = ""
     mark: str = ""
+    teaching: tuple[str, ...] = ()
     array: Array | None = None
     tensor: bool = False  # only for arrays (matmul, sum, ...): the scalar engine has no rule
 
@@ -317,10 +321,12 @@ _OPS = [
        mark="−", array=Array(lambda np, a, b: a - b, lambda np, a, b, o: (1.0, -1.0))),
     Op("mul", 2, "*", lambda a, b: a * b, lambda a, b, o: (b, a),
        lambda sp, a, b: a * b, "x * y", about="product", derivative_text="y, x",
+       teaching=("y", "x"),
        array=Array(lambda np, a, b: a * b, lambda np, a, b, o: (b, a))),
     Op("div", 2, "/", _div, lambda a, b, o: (_div(1.0, b), _div(-a, b * b)),
        lambda sp, a, b: a / b, "x / y", about="quotient", derivative_text="1/y, -x/y**2",
        mark="÷",
+       teaching=("1/y", "-x/y²"),
        array=Array(lambda np, a, b: a / b, lambda np, a, b, o: (1.0 / b, -a / (b * b)))),
     Op("pow", 2, "**", _pow, _pow_grads, lambda sp, a, b: a ** b, "x ** y",
        about="power", derivative_text="y*x**(y-1), x**y*log(x)", kink=_zero_to_zero, grows=True,
@@ -344,6 +350,7 @@ _OPS = [
     Op("rdiv_const", 1, "{c}/x", lambda x, c: _div(c, x), lambda x, o, c: _div(-c, x * x),
        lambda sp, x, c: c / x, "c / x", about="a constant divided by x",
        derivative_text="-c/x**2",
+       teaching=("-c/x²",),
        array=Array(lambda np, x, c: c / x, lambda np, x, o, c: -c / (x * x))),
     Op("pow_const", 1, "**{c}", _pow, lambda x, o, c: 0.0 if c == 0 else c * _pow(x, c - 1),
        lambda sp, x, c: x ** c, "x ** c", about="x to a constant power",
@@ -363,10 +370,12 @@ _OPS = [
     Op("exp", 1, "exp", lambda x, c: _exp(x), lambda x, o, c: o,
        lambda sp, x, c: sp.exp(x), "exp(x)", spelling="exp", about="e to the power x",
        derivative_text="exp(x)", grows=True,
+       teaching=("e^x",),
        array=Array(lambda np, x, c: np.exp(x), lambda np, x, o, c: o)),
     Op("log", 1, "log", lambda x, c: _log(x), lambda x, o, c: _div(1.0, x),
        lambda sp, x, c: sp.log(x), "log(x)", spelling="log",
        about="natural logarithm (log(0) is -inf, below 0 nan)", derivative_text="1/x",
+       teaching=("1/x",),
        array=Array(lambda np, x, c: np.log(x), lambda np, x, o, c: 1.0 / x)),
     Op("sqrt", 1, "sqrt", lambda x, c: _sqrt(x), lambda x, o, c: _div(0.5, o),
        lambda sp, x, c: sp.sqrt(x), "sqrt(x)", spelling="sqrt", about="square root",
@@ -387,11 +396,13 @@ _OPS = [
     Op("tanh", 1, "tanh", lambda x, c: math.tanh(x), lambda x, o, c: 1.0 - o * o,
        lambda sp, x, c: sp.tanh(x), "tanh(x)", spelling="tanh", about="hyperbolic tangent",
        derivative_text="1 - tanh(x)**2",
+       teaching=("1 - {tanh}²",),
        array=Array(lambda np, x, c: np.tanh(x), lambda np, x, o, c: 1.0 - o * o)),
     Op("sigmoid", 1, "sigmoid", lambda x, c: _sigmoid(x), lambda x, o, c: o * (1.0 - o),
        lambda sp, x, c: _sp_sigmoid(sp, x), "sigmoid(x)", spelling="sigmoid",
        about="logistic function 1/(1+exp(-x))", derivative_text="sigmoid(x)*(1 - sigmoid(x))",
        symbol="σ",
+       teaching=("{σ}(1 - {σ})",),
        array=Array(lambda np, x, c: _np_sigmoid(np, x), lambda np, x, o, c: o * (1.0 - o))),
     Op("relu", 1, "relu", lambda x, c: x if x > 0 else (0.0 if x == x else nan),
        lambda x, o, c: 1.0 if x > 0 else (0.0 if x == x else nan),

@@ -435,9 +435,10 @@ def add_passes(report: Report, options: Options, budget: Budget | None = None) -
     if graph.store.shape is not None:
         _refuse_for_arrays(options, [])
     if options.explain and graph.store.shape is not None:
-        report = _explain_arrays(report, options.explain, options.decimals)
+        report = _explain_arrays(report, options.explain, options.decimals,
+                                 options.plain_names)
     elif options.explain:
-        report = _explain(report, options.explain, budget)
+        report = _explain(report, options.explain, budget, options.plain_names)
     if options.check:
         from . import symbolic  # noqa: F401  (sympy, imported once here, not in each worker)
         from .budget import run_watched
@@ -457,13 +458,14 @@ def add_passes(report: Report, options: Options, budget: Budget | None = None) -
     return report
 
 
-def _explain_arrays(report: Report, explain: str, decimals: int) -> Report:
+def _explain_arrays(report: Report, explain: str, decimals: int, plain: bool = False
+                    ) -> Report:
     """--explain of a program on arrays: the forward pass gate by gate, and the reverse
     pass as the vector-Jacobian product of each gate, with shapes."""
     from .render.array_explain import array_explain, array_forward
     from .steps import display_names
 
-    names = display_names(report.graph)
+    names = display_names(report.graph, plain)
     lines: list[str] = []
     if explain in ("forward", "both"):
         lines += array_forward(report.graph, names, decimals)
@@ -472,15 +474,15 @@ def _explain_arrays(report: Report, explain: str, decimals: int) -> Report:
     return report._replace(explanation=tuple(lines), names=names)
 
 
-def _explain(report: Report, explain: str, budget: Budget) -> Report:
+def _explain(report: Report, explain: str, budget: Budget, plain: bool = False) -> Report:
     """The steps --explain shows, each local derivative's formula from sympy; the budget
-    is checked at every one."""
+    is checked at every one. ``plain``: unnamed gates are q1, q2 ... (--plain-names)."""
     from .budget import Watch
     from .steps import backward_steps, display_names, forward_steps
     from .symbolic import gate_formula
 
     graph = report.graph
-    names = display_names(graph)
+    names = display_names(graph, plain)
     s = graph.store
     watch = Watch("--explain", graph, budget)
     steps = forward_steps(graph) if explain in ("forward", "both") else []

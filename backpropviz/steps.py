@@ -49,12 +49,20 @@ class Step:
     contributions: tuple[Contribution, ...] = ()
 
 
-def display_names(graph: Graph) -> list[str]:
+#: Letters for unnamed intermediates (q₁, q₂ ...), in order of preference.
+_SHORT = "quvhgprst"
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def display_names(graph: Graph, plain: bool = False) -> list[str]:
     """A short name per node for formulas: its own name, ``f`` (or ``out``) for an unnamed
-    output, ``nID`` for other gates; never one that clashes with a name in the graph."""
+    output, and for the other unnamed gates ``q₁, q₂ ...`` in evaluation order (``q1``
+    when ``plain``), with a letter no variable's name starts as (q, u, v ...)."""
     taken = {n.name for n in graph.nodes if n.name}
     out = next((c for c in ("f", "out", "output") if c not in taken), f"n{graph.output}")
+    letter = _letter(taken)
     names = []
+    count = 0
     for node in graph.nodes:
         if node.name:
             names.append(node.name)
@@ -62,12 +70,22 @@ def display_names(graph: Graph) -> list[str]:
             names.append(out)
         elif node.op == "const":
             names.append(node.label)
-        else:
+        elif letter is None:
             name = f"n{node.id}"
             while name in taken:
                 name += "_"
             names.append(name)
+        else:
+            count += 1
+            names.append(letter + (str(count) if plain else str(count).translate(_SUBSCRIPT)))
     return names
+
+
+def _letter(taken: set[str]) -> str | None:
+    """The first letter of :data:`_SHORT` that no name in ``taken`` is written with
+    (``q``, ``q1``, ``q_2``, ``q₃``: a label q₁ would read as that variable)."""
+    bases = {name.rstrip("0123456789₀₁₂₃₄₅₆₇₈₉_") for name in taken}
+    return next((ch for ch in _SHORT if ch not in bases), None)
 
 
 def forward_steps(graph: Graph) -> list[Step]:

@@ -160,7 +160,7 @@ def _derivative_text(op_name: str, slot: int, param_text: str | None) -> str:
 
 def local_formula(node: Node, slot: int, names: Sequence[str]) -> str:
     """The local derivative d node / d input ``slot`` as a formula in the inputs' names,
-    e.g. ``-1/n11**2`` for a ``1/x`` gate."""
+    e.g. ``-1/q7**2`` for a ``1/x`` gate."""
     return gate_formula(node.op, slot, node.param_text, node.inputs, names)
 
 

@@ -6,11 +6,11 @@ checks `-0.14 * 7.39 = -1.00` with a calculator found -1.03."""
 from __future__ import annotations
 
 import json
-import math
 import re
 from pathlib import Path
 
 import pytest
+import sympy
 
 from backpropviz import trace
 from backpropviz.render.explain import step_text
@@ -20,11 +20,13 @@ from backpropviz.steps import backward_steps, display_names, forward_steps
 from backpropviz.symbolic import local_formula
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-NUMBER = r"\(?-?\d+(?:\.\d+)?(?:e[-+]\d+)?\)?"
-# A line's arithmetic: numbers joined by * or +, then = (or ≈) and the result, at its end.
-TAIL = re.compile(rf"= ((?:{NUMBER})(?: [*+] {NUMBER})+) ([=≈]) (-?\d+(?:\.\d+)?)"
+RESULT = r"-?\d+(?:\.\d+)?"
+# A line's arithmetic, in the notes' notation: numbers with + - · / ² ^ and e, then = (or ≈)
+# and the result; the last such stretch of the line.
+TAIL = re.compile(rf"= ([-\d.(][-\d.()e^ ·+/²]*?) ([=≈]) ({RESULT})"
                   r"(?:  \(sum over its \d+ uses\))?$")
 VIA = re.compile(r" \(via [^)]*\)")
+OPERATOR = re.compile(r"[·+/²^]| - ")
 
 
 def graphs():
@@ -44,21 +46,20 @@ def graphs():
     return found
 
 
-def number(text: str) -> float:
-    return float(text.strip("()"))
+def worked_out(expression: str) -> float:
+    """The arithmetic as a student types it into sympy: · is *, x² is x**2, e^x is E**x."""
+    text = (expression.replace("·", "*").replace("²", "**2").replace("e^", "E**")
+            .replace("^", "**"))
+    return float(sympy.sympify(text, locals={"E": sympy.E}))
 
 
 def checked(line: str) -> bool | None:
     """None when the line writes no arithmetic; else whether it adds up as shown."""
     match = TAIL.search(VIA.sub("", line))
-    if match is None:
+    if match is None or not OPERATOR.search(match.group(1)):
         return None
     expression, sign, result = match.groups()
-    if "*" in expression:
-        left, right = expression.split(" * ")
-        again = number(left) * number(right)
-    else:
-        again = math.fsum(number(term) for term in expression.split(" + "))
+    again = worked_out(expression)
     places = len(result.split(".")[1]) if "." in result else 0
     return sign == "≈" or fixed(again, places) == fixed(float(result), places)
 
@@ -85,15 +86,42 @@ def test_the_rounding_cases_show_more_digits_not_wrong_sums():
     lines = explain_lines(graph)
     # 1.00 + 1.00 = 2.01 would not add up: the inputs get the digits that make it
     assert "a = x + y = 1.004 + 1.004 = 2.01" in lines
-    assert "f = a * z = 2.008 * 0.333 = 0.67" in lines
-    # the sigmoid neuron's df/dw1: 0.20 * (-2) = -0.40, not the -0.39 shown; 0.197 * (-2) is
+    assert "f = a · z = 2.008 · 0.333 = 0.67" in lines
+    # the sigmoid neuron's ∂f/∂w1: 0.20 · (-2) = -0.40, not the -0.39 shown; 0.197 · (-2) is
     sigmoid = trace("sigmoid(w0*x0+w1*x1+w2)", w0=2, x0=-1, w1=-3, x1=-2, w2=-3, expand=True)
-    assert any(line.endswith("= 0.197 * (-2) = -0.39") for line in explain_lines(sigmoid))
+    assert any(line.endswith("= 0.197 · (-2) = -0.39") for line in explain_lines(sigmoid))
 
 
 def test_a_product_that_cannot_add_up_says_approximately():
     # 1/3 shown with up to 2 + EXTRA_DECIMALS places, times 3e6, never rounds to 1000000.00
     graph = trace("f = x * y", x=1 / 3, y=3e6)
-    line = [text for text in explain_lines(graph) if text.startswith("f = x * y")][0]
+    line = [text for text in explain_lines(graph) if text.startswith("f = x · y")][0]
     assert " ≈ " in line, line
     assert EXTRA_DECIMALS == 4
+
+
+@pytest.mark.parametrize("line, ok", [
+    ("∂f/∂q₇ = ∂f/∂f · ∂f/∂q₇ = 1.00 · (-1/q₇²) = 1.00 · (-1/1.37²) = -0.53", True),
+    ("∂f/∂q₇ = ∂f/∂f · ∂f/∂q₇ = 1.00 · (-1/q₇²) = 1.00 · (-1/1.37²) = -0.54", False),
+    ("∂f/∂q = ∂f/∂f · ∂f/∂q = 1.00 · σ(1 - σ) = 1.00 · 0.73 · (1 - 0.73) = 0.20", True),
+    ("∂f/∂q = 1.00 · (1 - tanh²) = 1.00 · (1 - 0.61²) = 0.63", True),
+    ("∂f/∂q = -0.534 · e^q₅ = -0.534 · e^(-1) = -0.20", True),
+    ("∂f/∂q = -0.53 · e^q₅ = -0.53 · e^(-1) = -0.20", False),
+    ("q₆ = exp(q₅) = exp(-1.00) = 0.37", None),
+])
+def test_the_checker_reads_the_notation(line, ok):
+    """The check itself can fail: σ, ², e^ and · forms worked out by hand."""
+    assert checked(line) is ok
+
+
+def test_teaching_forms_are_in_the_lines():
+    """The local derivatives read as the notes write them, with their numbers."""
+    sigmoid = trace("sigmoid(w0*x0+w1*x1+w2)", w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
+    expanded = trace("sigmoid(w0*x0+w1*x1+w2)", w0=2, x0=-1, w1=-3, x1=-2, w2=-3, expand=True)
+    tanh = trace("tanh(x*w + b)", x=0.7, w=1.3, b=-0.2)
+    lines = [line.split("   [")[0]
+             for line in explain_lines(sigmoid) + explain_lines(expanded) + explain_lines(tanh)]
+    assert "∂f/∂q₄ = ∂f/∂f · ∂f/∂q₄ = 1.00 · σ(1 - σ) = 1.00 · 0.73 · (1 - 0.73) = 0.20" in lines
+    assert "∂f/∂q₇ = ∂f/∂f · ∂f/∂q₇ = 1.00 · (-1/q₇²) = 1.00 · (-1/1.37²) = -0.53" in lines
+    assert "∂f/∂q₅ = ∂f/∂q₆ · ∂q₆/∂q₅ = -0.534 · e^q₅ = -0.534 · e^(-1) = -0.20" in lines
+    assert "∂f/∂q₂ = ∂f/∂f · ∂f/∂q₂ = 1.00 · (1 - tanh²) = 1.00 · (1 - 0.61²) = 0.63" in lines

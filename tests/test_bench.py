@@ -177,3 +177,20 @@ def test_tensor_benchmark_quick_run_prints_its_table() -> None:
     assert lines[0].split()[:3] == ["workload", "backpropviz", "reference"]
     assert any(line.startswith("MLP 64x64 @ 64x64, fwd+bwd") for line in lines)
     assert any("vs unrolled" in line and "faster" in line for line in lines)
+LESSONS = BENCH.parent / "lessons.py"
+
+
+def test_lessons_benchmark_prints_its_table(tmp_path: Path) -> None:
+    """``benchmarks/lessons.py --quick`` runs the lesson GIF and HTML commands and the
+    frame-count rows, and reports every number (no goal is asserted here)."""
+    out = tmp_path / "lessons.json"
+    result = subprocess.run([sys.executable, str(LESSONS), "--quick", "--json", str(out)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "lesson GIF: peak RSS" in result.stdout and "GIF frames" in result.stdout
+    doc = json.loads(out.read_text())
+    assert [row["frames"] for row in doc["frames"]] == [4, 8, 12]
+    for key in ("lesson_gif", "lesson_html", "lesson_html_big"):
+        assert doc[key]["rc"] == 0 and doc[key]["peak_rss_bytes"] > 0 and doc[key]["bytes"] > 0
+    assert doc["lesson_gif"]["gates"] == 13
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lessons.json"]

@@ -570,7 +570,7 @@ def test_explain_before_a_one_name_expression_still_explains_it(run):
     """A plain word after --explain that is no choice is the expression, as before."""
     result = run("--explain", "x", "--x", "2")
     assert result.exit_code == 0, result.stderr
-    assert "1. dx/dx = 1  (start at the output)" in result.stdout
+    assert "1. ∂x/∂x = 1  (start at the output)" in result.stdout
 
 
 @pytest.mark.parametrize("option, value", [("--frame-ms", "1e3"), ("--precision", "2.5"),

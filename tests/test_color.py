@@ -27,7 +27,7 @@ def test_force_color_colours_a_pipe(run):
     assert result.exit_code == 0
     assert "\x1b[" in result.stdout
     plain = ANSI.sub("", result.stdout)
-    assert "4. df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00" in plain.splitlines()
+    assert "4. ∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00" in plain.splitlines()
     assert ["4", "*", "(x+y)*z", "-12.0000", "1.0000"] in plain_rows(result.stdout)
 
 

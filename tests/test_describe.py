@@ -62,8 +62,9 @@ def test_each_lesson_frame_describes_its_step(run, tmp_path):
         assert "This step: " in desc
     # by hand: z's gradient is q = x + y = 1, x's is z = -4; lines end in ';', no padding
     step_4, step_5 = words(frames[3])[2], words(frames[4])[2]
-    assert "df/dz = n2 = 1;" in step_4 and step_4.endswith("where n2 = x+y.")
-    assert "df/dx = df/dn2 * dn2/dx = -4 * 1 = -4;" in step_5
+    assert "∂f/∂z = ∂f/∂f · ∂f/∂z = 1 · q₁ = 1 · 1 = 1;" in step_4  # (whole, as the wires)
+    assert step_4.endswith("where q₁ = x+y.")
+    assert "∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4 · 1 = -4;" in step_5
     assert "  " not in step_5
 
 

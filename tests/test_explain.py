@@ -57,11 +57,11 @@ def run_json(run, *args: str) -> dict:
 
 SIMPLE_BACKWARD = [
     BACKWARD_HEADING,
-    "1. df/df = 1  (start at the output)   [f = (x+y)*z]",
-    "2. df/dn2 = z = -4.00   [n2 = x+y]",
-    "3. df/dz = n2 = 3.00",
-    "4. df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00",
-    "5. df/dy = df/dn2 * dn2/dy = -4.00 * 1 = -4.00",
+    "1. ∂f/∂f = 1  (start at the output)   [f = (x+y)*z]",
+    "2. ∂f/∂q₁ = ∂f/∂f · ∂f/∂q₁ = 1.00 · z = 1.00 · (-4) = -4.00   [q₁ = x+y]",
+    "3. ∂f/∂z = ∂f/∂f · ∂f/∂z = 1.00 · q₁ = 1.00 · 3 = 3.00",
+    "4. ∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00",
+    "5. ∂f/∂y = ∂f/∂q₁ · ∂q₁/∂y = -4.00 · 1 = -4.00",
 ]
 
 
@@ -77,11 +77,11 @@ def test_explain_backward_is_the_default(run):
 def test_staged_program_uses_the_names(run):
     assert explain_lines(run(*STAGED_ARGS, "--explain")) == [
         BACKWARD_HEADING,
-        "1. df/df = 1  (start at the output)",
-        "2. df/dq = z = -4.00",
-        "3. df/dz = q = 3.00",
-        "4. df/dx = df/dq * dq/dx = -4.00 * 1 = -4.00",
-        "5. df/dy = df/dq * dq/dy = -4.00 * 1 = -4.00",
+        "1. ∂f/∂f = 1  (start at the output)",
+        "2. ∂f/∂q = ∂f/∂f · ∂f/∂q = 1.00 · z = 1.00 · (-4) = -4.00",
+        "3. ∂f/∂z = ∂f/∂f · ∂f/∂z = 1.00 · q = 1.00 · 3 = 3.00",
+        "4. ∂f/∂x = ∂f/∂q · ∂q/∂x = -4.00 · 1 = -4.00",
+        "5. ∂f/∂y = ∂f/∂q · ∂q/∂y = -4.00 · 1 = -4.00",
     ]
 
 
@@ -90,9 +90,9 @@ def test_simple_forward(run):
         FORWARD_HEADING,
         "1. x = -2.00  (input)",
         "2. y = 5.00  (input)",
-        "3. n2 = x + y = -2.00 + 5.00 = 3.00",
+        "3. q₁ = x + y = -2.00 + 5.00 = 3.00",
         "4. z = -4.00  (input)",
-        "5. f = n2 * z = 3.00 * (-4.00) = -12.00",
+        "5. f = q₁ · z = 3.00 · (-4.00) = -12.00",
     ]
 
 
@@ -102,16 +102,16 @@ def test_simple_both(run):
         FORWARD_HEADING,
         " 1. x = -2.00  (input)",
         " 2. y = 5.00  (input)",
-        " 3. n2 = x + y = -2.00 + 5.00 = 3.00",
+        " 3. q₁ = x + y = -2.00 + 5.00 = 3.00",
         " 4. z = -4.00  (input)",
-        " 5. f = n2 * z = 3.00 * (-4.00) = -12.00",
+        " 5. f = q₁ · z = 3.00 · (-4.00) = -12.00",
         "",
         BACKWARD_HEADING,
-        " 1. df/df = 1  (start at the output)   [f = (x+y)*z]",
-        " 2. df/dn2 = z = -4.00   [n2 = x+y]",
-        " 3. df/dz = n2 = 3.00",
-        " 4. df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00",
-        " 5. df/dy = df/dn2 * dn2/dy = -4.00 * 1 = -4.00",
+        " 1. ∂f/∂f = 1  (start at the output)   [f = (x+y)*z]",
+        " 2. ∂f/∂q₁ = ∂f/∂f · ∂f/∂q₁ = 1.00 · z = 1.00 · (-4) = -4.00   [q₁ = x+y]",
+        " 3. ∂f/∂z = ∂f/∂f · ∂f/∂z = 1.00 · q₁ = 1.00 · 3 = 3.00",
+        " 4. ∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00",
+        " 5. ∂f/∂y = ∂f/∂q₁ · ∂q₁/∂y = -4.00 · 1 = -4.00",
     ]
 
 
@@ -132,20 +132,21 @@ def test_explain_follows_the_table(run):
 
 SIGMOID_BACKWARD = [
     BACKWARD_HEADING,
-    " 1. df/df = 1  (start at the output)   [f = 1/(1+exp(-(w0*x0+w1*x1+w2)))]",
-    " 2. df/dn11 = -1/n11**2 = -0.53   [n11 = 1+exp(-(w0*x0+w1*x1+w2))]",
-    " 3. df/dn10 = df/dn11 * dn11/dn10 = -0.53 * 1 = -0.53   [n10 = exp(-(w0*x0+w1*x1+w2))]",
-    " 4. df/dn9 = df/dn10 * dn10/dn9 = -0.53 * exp(n9) = -0.53 * 0.37 = -0.20"
-    "   [n9 = -(w0*x0+w1*x1+w2)]",
-    " 5. df/dn8 = df/dn9 * dn9/dn8 = -0.20 * (-1) = 0.20   [n8 = w0*x0+w1*x1+w2]",
-    " 6. df/dn6 = df/dn8 * dn8/dn6 = 0.20 * 1 = 0.20   [n6 = w0*x0+w1*x1]",
-    " 7. df/dw2 = df/dn8 * dn8/dw2 = 0.20 * 1 = 0.20",
-    " 8. df/dn2 = df/dn6 * dn6/dn2 = 0.20 * 1 = 0.20   [n2 = w0*x0]",
-    " 9. df/dn5 = df/dn6 * dn6/dn5 = 0.20 * 1 = 0.20   [n5 = w1*x1]",
-    "10. df/dw1 = df/dn5 * dn5/dw1 = 0.197 * x1 = 0.197 * (-2) = -0.39",
-    "11. df/dx1 = df/dn5 * dn5/dx1 = 0.197 * w1 = 0.197 * (-3) = -0.59",
-    "12. df/dw0 = df/dn2 * dn2/dw0 = 0.20 * x0 = 0.20 * (-1) = -0.20",
-    "13. df/dx0 = df/dn2 * dn2/dx0 = 0.197 * w0 = 0.197 * 2 = 0.39",
+    " 1. ∂f/∂f = 1  (start at the output)   [f = 1/(1+exp(-(w0*x0+w1*x1+w2)))]",
+    " 2. ∂f/∂q₇ = ∂f/∂f · ∂f/∂q₇ = 1.00 · (-1/q₇²) = 1.00 · (-1/1.37²) = -0.53"
+    "   [q₇ = 1+exp(-(w0*x0+w1*x1+w2))]",
+    " 3. ∂f/∂q₆ = ∂f/∂q₇ · ∂q₇/∂q₆ = -0.53 · 1 = -0.53   [q₆ = exp(-(w0*x0+w1*x1+w2))]",
+    " 4. ∂f/∂q₅ = ∂f/∂q₆ · ∂q₆/∂q₅ = -0.534 · e^q₅ = -0.534 · e^(-1) = -0.20"
+    "   [q₅ = -(w0*x0+w1*x1+w2)]",
+    " 5. ∂f/∂q₄ = ∂f/∂q₅ · ∂q₅/∂q₄ = -0.20 · (-1) = 0.20   [q₄ = w0*x0+w1*x1+w2]",
+    " 6. ∂f/∂q₃ = ∂f/∂q₄ · ∂q₄/∂q₃ = 0.20 · 1 = 0.20   [q₃ = w0*x0+w1*x1]",
+    " 7. ∂f/∂w2 = ∂f/∂q₄ · ∂q₄/∂w2 = 0.20 · 1 = 0.20",
+    " 8. ∂f/∂q₁ = ∂f/∂q₃ · ∂q₃/∂q₁ = 0.20 · 1 = 0.20   [q₁ = w0*x0]",
+    " 9. ∂f/∂q₂ = ∂f/∂q₃ · ∂q₃/∂q₂ = 0.20 · 1 = 0.20   [q₂ = w1*x1]",
+    "10. ∂f/∂w1 = ∂f/∂q₂ · ∂q₂/∂w1 = 0.197 · x1 = 0.197 · (-2) = -0.39",
+    "11. ∂f/∂x1 = ∂f/∂q₂ · ∂q₂/∂x1 = 0.197 · w1 = 0.197 · (-3) = -0.59",
+    "12. ∂f/∂w0 = ∂f/∂q₁ · ∂q₁/∂w0 = 0.20 · x0 = 0.20 · (-1) = -0.20",
+    "13. ∂f/∂x0 = ∂f/∂q₁ · ∂q₁/∂x0 = 0.197 · w0 = 0.197 · 2 = 0.39",
 ]
 
 
@@ -181,7 +182,7 @@ def test_sigmoid_step_results_are_the_reference_rounded(run):
         assert step["result"] == pytest.approx(grad, rel=1e-12, abs=1e-15)
     # the published input gradients, as the figure rounds them
     by_name = {s["name"]: _main_result(s["text"][0]) for s in steps}
-    assert [by_name[n] for n in ("n11", "n9", "w2", "w0", "x0", "w1", "x1")] == [
+    assert [by_name[n] for n in ("q₇", "q₅", "w2", "w0", "x0", "w1", "x1")] == [
         "-0.53", "-0.20", "0.20", "-0.20", "0.39", "-0.39", "-0.59"]
 
 
@@ -189,10 +190,10 @@ def test_sigmoid_local_formulas_come_from_sympy(run):
     doc = run_json(run, *SIGMOID_ARGS, "--explain")
     formulas = {(s["name"], p["via"]): p["formula"]
                 for s in doc["steps"] for p in s["contributions"]}
-    assert formulas[("n11", 12)] == "-1/n11**2"          # 1/x gate
-    assert formulas[("n9", 10)] == "exp(n9)"             # exp gate
-    assert formulas[("n8", 9)] == "-1"                   # unary minus
-    assert formulas[("n10", 11)] == "1"                  # +1 gate
+    assert formulas[("q₇", 12)] == "-1/q₇**2"          # 1/x gate
+    assert formulas[("q₅", 10)] == "exp(q₅)"             # exp gate
+    assert formulas[("q₄", 9)] == "-1"                   # unary minus
+    assert formulas[("q₆", 11)] == "1"                  # +1 gate
     assert formulas[("w0", 2)] == "x0"                   # mul: the other operand
     assert formulas[("x0", 2)] == "w0"
     assert formulas[("w1", 5)] == "x1"
@@ -202,7 +203,7 @@ def test_sigmoid_local_formulas_come_from_sympy(run):
 def test_simple_local_formulas(run):
     doc = run_json(run, *SIMPLE_ARGS, "--explain")
     formulas = {s["name"]: [p["formula"] for p in s["contributions"]] for s in doc["steps"]}
-    assert formulas == {"f": [], "n2": ["z"], "z": ["n2"], "x": ["1"], "y": ["1"]}
+    assert formulas == {"f": [], "q₁": ["z"], "z": ["q₁"], "x": ["1"], "y": ["1"]}
 
 
 @pytest.mark.parametrize("expression, values, name, formula", [
@@ -222,11 +223,11 @@ def test_local_formulas_read_as_the_derivative(run, expression, values, name, fo
 
 
 def test_a_sum_formula_is_parenthesized_in_the_product(run):
-    """'3.00 * 1 - tanh(x)**2' would read as (3.00 * 1) - tanh(x)**2 = 2.79, not the product
-    3.00 * 0.79 = 2.36 the step computes; a sum needs parentheses after '*'."""
+    """'3.00 · 1 - tanh²' would read as (3.00 · 1) - tanh² = 2.79, not the product
+    3.00 · 0.79 = 2.36 the step computes; a sum needs parentheses after '·'."""
     lines = explain_lines(run("y*tanh(x)", "--x", "0.5", "--y", "3", "--explain"))
-    step = next(line for line in lines if "df/dx =" in line)
-    assert "* (1 - tanh(x)**2) =" in step, step
+    step = next(line for line in lines if "∂f/∂x =" in line)
+    assert "· (1 - tanh²) = 3.000 · (1 - 0.462²) = 2.36" in step, step
 
 
 # --- forks -------------------------------------------------------------------------------------
@@ -234,14 +235,14 @@ def test_a_sum_formula_is_parenthesized_in_the_product(run):
 def test_fork_adds_the_uses(run):
     assert explain_lines(run(*FORK_ARGS, "--explain")) == [
         BACKWARD_HEADING,
-        "1. df/df = 1  (start at the output)",
-        "2. df/dq = 1.00",
-        "3. df/dr = 1.00",
-        "4. df/dz = df/dr * dr/dz = 1.00 * x = 1.00 * (-2) = -2.00",
-        "5. df/dx = -4.00 (via r) + 1.00 (via q) = -3.00",
-        "     via r: df/dr * dr/dx = 1.00 * z = 1.00 * (-4) = -4.00",
-        "     via q: df/dq * dq/dx = 1.00 * 1 = 1.00",
-        "6. df/dy = df/dq * dq/dy = 1.00 * 1 = 1.00",
+        "1. ∂f/∂f = 1  (start at the output)",
+        "2. ∂f/∂q = ∂f/∂f · ∂f/∂q = 1.00 · 1 = 1.00",
+        "3. ∂f/∂r = ∂f/∂f · ∂f/∂r = 1.00 · 1 = 1.00",
+        "4. ∂f/∂z = ∂f/∂r · ∂r/∂z = 1.00 · x = 1.00 · (-2) = -2.00",
+        "5. ∂f/∂x = -4.00 (via r) + 1.00 (via q) = -3.00",
+        "     via r: ∂f/∂r · ∂r/∂x = 1.00 · z = 1.00 · (-4) = -4.00",
+        "     via q: ∂f/∂q · ∂q/∂x = 1.00 · 1 = 1.00",
+        "6. ∂f/∂y = ∂f/∂q · ∂q/∂y = 1.00 · 1 = 1.00",
     ]
 
 
@@ -253,18 +254,18 @@ def test_fork_json_contributions(run, validator):
     assert [(p["via"], p["slot"], p["upstream"], p["local"], p["formula"], p["grad"])
             for p in step["contributions"]] == [(4, 0, 1.0, -4.0, "z", -4.0),
                                                 (2, 0, 1.0, 1.0, "1", 1.0)]
-    assert step["text"] == ["df/dx = -4.00 (via r) + 1.00 (via q) = -3.00",
-                            "via r: df/dr * dr/dx = 1.00 * z = 1.00 * (-4) = -4.00",
-                            "via q: df/dq * dq/dx = 1.00 * 1 = 1.00"]
+    assert step["text"] == ["∂f/∂x = -4.00 (via r) + 1.00 (via q) = -3.00",
+                            "via r: ∂f/∂r · ∂r/∂x = 1.00 · z = 1.00 · (-4) = -4.00",
+                            "via q: ∂f/∂q · ∂q/∂x = 1.00 · 1 = 1.00"]
 
 
 def test_square_is_two_uses_of_one_gate(run):
     assert explain_lines(run("x*x", "--x", "3", "--explain")) == [
         BACKWARD_HEADING,
-        "1. df/df = 1  (start at the output)   [f = x*x]",
-        "2. df/dx = 3.00 (via f) + 3.00 (via f) = 6.00",
-        "     via f (input 1): df/dx = x = 3.00",
-        "     via f (input 2): df/dx = x = 3.00",
+        "1. ∂f/∂f = 1  (start at the output)   [f = x*x]",
+        "2. ∂f/∂x = 3.00 (via f) + 3.00 (via f) = 6.00",
+        "     via f (input 1): ∂f/∂f · ∂f/∂x = 1.00 · x = 1.00 · 3 = 3.00",
+        "     via f (input 2): ∂f/∂f · ∂f/∂x = 1.00 · x = 1.00 · 3 = 3.00",
     ]
     doc = run_json(run, "x*x", "--x", "3", "--explain")
     step = doc["steps"][1]
@@ -273,25 +274,25 @@ def test_square_is_two_uses_of_one_gate(run):
 
 def test_output_named_out_when_f_is_taken(run):
     lines = explain_lines(run("f*g", "--f", "2", "--g", "3", "--explain"))
-    assert lines[1] == "1. dout/dout = 1  (start at the output)   [out = f*g]"
-    assert lines[2] == "2. dout/df = g = 3.00"
-    assert lines[3] == "3. dout/dg = f = 2.00"
+    assert lines[1] == "1. ∂out/∂out = 1  (start at the output)   [out = f*g]"
+    assert lines[2] == "2. ∂out/∂f = ∂out/∂out · ∂out/∂f = 1.00 · g = 1.00 · 3 = 3.00"
+    assert lines[3] == "3. ∂out/∂g = ∂out/∂out · ∂out/∂g = 1.00 · f = 1.00 · 2 = 2.00"
 
 
 def test_explain_with_no_value_before_the_expression(run):
     result = run("--explain", "x*y", "--x", "1", "--y", "2")
     assert explain_lines(result) == [
         BACKWARD_HEADING,
-        "1. df/df = 1  (start at the output)   [f = x*y]",
-        "2. df/dx = y = 2.00",
-        "3. df/dy = x = 1.00",
+        "1. ∂f/∂f = 1  (start at the output)   [f = x*y]",
+        "2. ∂f/∂x = ∂f/∂f · ∂f/∂x = 1.00 · y = 1.00 · 2 = 2.00",
+        "3. ∂f/∂y = ∂f/∂f · ∂f/∂y = 1.00 · x = 1.00 · 1 = 1.00",
     ]
 
 
 def test_explain_with_a_value_before_the_expression(run):
     lines = explain_lines(run("--explain", "forward", "x*y", "--x", "1", "--y", "2"))
     assert lines == [FORWARD_HEADING, "1. x = 1.00  (input)", "2. y = 2.00  (input)",
-                     "3. f = x * y = 1.00 * 2.00 = 2.00"]
+                     "3. f = x · y = 1.00 · 2.00 = 2.00"]
 
 
 def test_explain_rejects_an_unknown_pass(run):
@@ -303,7 +304,7 @@ def test_explain_rejects_an_unknown_pass(run):
 
 def test_precision_sets_the_decimals(run):
     lines = explain_lines(run(*SIMPLE_ARGS, "--explain", "--precision", "3"))
-    assert lines[4] == "4. df/dx = df/dn2 * dn2/dx = -4.000 * 1 = -4.000"
+    assert lines[4] == "4. ∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.000 · 1 = -4.000"
 
 
 # --- the order of the steps ----------------------------------------------------------------------
@@ -451,12 +452,34 @@ def test_library_steps_match_the_cli(run):
 def test_display_names():
     graph = backpropviz.trace(SIGMOID, REFERENCE[SIGMOID]["values"])
     names = display_names(graph)
-    assert names[:3] == ["w0", "x0", "n2"]
+    assert names[:3] == ["w0", "x0", "q₁"]
     assert names[graph.output] == "f"
     assert len(set(names)) == len(names)
     clash = backpropviz.trace("n1 = x * 2; f = n1 + x", x=1)
     clash_names = display_names(clash)
     assert len(set(clash_names)) == len(clash_names)
+
+
+def test_short_names_count_in_evaluation_order_and_avoid_a_variables_letter():
+    """q₁, q₂ ... number the unnamed gates as they are evaluated; a variable q (or q1, q_2)
+    would read as one of them, so another letter is used; --plain-names writes q1."""
+    graph = backpropviz.trace("(a*b + c)*d", a=1, b=2, c=3, d=4)
+    names = display_names(graph)
+    assert [names[n.id] for n in graph.nodes if n.is_gate] == ["q₁", "q₂", "f"]
+    assert [names[n.id] for n in graph.nodes if n.is_gate and n.id != graph.output] == [
+        "q₁", "q₂"]
+    assert display_names(graph, plain=True)[2] == "q1"
+    for variable in ("q", "q1", "q_2"):
+        clash = backpropviz.trace(f"({variable}*b + c)*d", {variable: 1, "b": 2, "c": 3, "d": 4})
+        gates = [display_names(clash)[n.id] for n in clash.nodes if n.is_gate]
+        assert gates == ["u₁", "u₂", "f"], variable
+    both = backpropviz.trace("(q*u + c)*d", q=1, u=2, c=3, d=4)
+    assert [display_names(both)[n.id] for n in both.nodes if n.is_gate] == ["v₁", "v₂", "f"]
+
+
+def test_plain_names_explain_with_ascii_short_names(run):
+    lines = explain_lines(run(*SIMPLE_ARGS, "--explain", "--plain-names"))
+    assert "4. ∂f/∂x = ∂f/∂q1 · ∂q1/∂x = -4.00 · 1 = -4.00" in lines
 
 
 # --- plain when piped, colour in a terminal --------------------------------------------------------
@@ -466,7 +489,8 @@ def test_piped_output_is_plain_text(run_process):
     assert proc.returncode == 0, proc.stderr
     assert "\x1b[" not in proc.stdout
     assert "\x1b[" not in proc.stderr
-    assert " 2. df/dn11 = -1/n11**2 = -0.53   [n11 = 1+exp(-(w0*x0+w1*x1+w2))]" in (
+    assert " 2. ∂f/∂q₇ = ∂f/∂f · ∂f/∂q₇ = 1.00 · (-1/q₇²) = 1.00 · (-1/1.37²) = -0.53"
+    "   [q₇ = 1+exp(-(w0*x0+w1*x1+w2))]" in (
         proc.stdout.splitlines())
 
 
@@ -488,7 +512,7 @@ def test_terminal_output_is_styled_by_rich(monkeypatch):
     render_explain(graph, steps, names, 2, file=terminal)
     assert "\x1b[" in terminal.getvalue()
     plain = re.sub(r"\x1b\[[0-9;]*m", "", terminal.getvalue())
-    assert "4. df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00" in plain
+    assert "4. ∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00" in plain
     monkeypatch.setenv("NO_COLOR", "1")
     terminal = _Terminal()
     render_explain(graph, steps, names, 2, file=terminal)

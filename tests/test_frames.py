@@ -36,8 +36,8 @@ PROGRAMS = {
 _LABEL_NODE = re.compile(r"^\s*([wb][\d_]+) \[shape=plaintext, margin=0, width=0, height=0, "
                          r"label=<(.*)>\];$", re.M)
 _CELL = re.compile(r"<td[^>]*>(.*?)</td>")
-_NUMBER = re.compile(r'<font color="([^"]+)" point-size="\d+">(?:<[bi]>)?([^<]*)(?:</[bi]>)?'
-                     r"</font>$")
+_NUMBER = re.compile(r'<font color="([^"]+)" point-size="\d+">(?:<u>)?(?:<[bi]>)?([^<]*)'
+                     r"(?:</[bi]>)?(?:</u>)?</font>$")
 _EDGE = re.compile(r"^\s*(\w+)(?::[nsew])? -> (\w+)(?::[nsew])?(?: \[(.*)\])?;$", re.M)
 _GATE_FILL = re.compile(r'^\s*n(\d+) \[shape=circle, [^\n]*fillcolor="([^"]+)"', re.M)
 
@@ -180,7 +180,7 @@ def test_frames_in_the_dark_theme_hide_and_show_the_same_numbers():
 
 
 def test_simple_frames_by_hand():
-    """(x+y)*z at -2, 5, -4: q = 3, f = -12; df/dq = z = -4, df/dz = q = 3, df/dx = df/dy = -4."""
+    """(x+y)*z at -2, 5, -4: q = 3, f = -12; ∂f/∂q = z = -4, ∂f/∂z = q = 3, ∂f/∂x = ∂f/∂y = -4."""
     graph = traced("simple")
     x, y, q, z, f = 0, 1, 2, 3, 4  # node ids in evaluation order
     assert [n.label for n in graph.nodes] == ["x", "y", "+", "z", "*"]
@@ -203,9 +203,9 @@ def test_simple_frames_by_hand():
 
 
 def test_fork_frames_by_hand():
-    """a = xy = -6, b = a + x = -3, f = ab = 18 at x=3, y=-2. Back: df/da = b + a = -3 - 6 = -9
-    (two branches), df/db = a = -6, df/dx = -6 (via b) + y*(-9) = 18 (via a) = 12,
-    df/dy = x*(-9) = -27 (as sympy: f = x^2 y^2 + x^2 y)."""
+    """a = xy = -6, b = a + x = -3, f = ab = 18 at x=3, y=-2. Back: ∂f/∂a = b + a = -3 - 6 = -9
+    (two branches), ∂f/∂b = a = -6, ∂f/∂x = -6 (via b) + y*(-9) = 18 (via a) = 12,
+    ∂f/∂y = x*(-9) = -27 (as sympy: f = x^2 y^2 + x^2 y)."""
     graph = traced("fork")
     assert [(n.label, n.inputs) for n in graph.nodes] == [
         ("x", ()), ("y", ()), ("*", (0, 1)), ("+", (2, 0)), ("*", (2, 3))]
@@ -250,12 +250,15 @@ def test_constant_leaf_gradient_appears_once_its_gate_is_visited():
 def test_simple_captions_exact():
     captions = [f.caption for f in lesson_frames(traced("simple"))]
     assert captions == [
-        ("n2 = x + y = -2.00 + 5.00 = 3.00",),
-        ("f = n2 * z = 3.00 * (-4.00) = -12.00",),
-        ("df/df = 1  (start at the output)",),
-        ("df/dn2 = z = -4.00", "df/dz = n2 = 3.00", "where n2 = x+y"),
-        ("df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00",
-         "df/dy = df/dn2 * dn2/dy = -4.00 * 1 = -4.00", "where n2 = x+y"),
+        ("q₁ = x + y = -2.00 + 5.00 = 3.00",),
+        ("f = q₁ · z = 3.00 · (-4.00) = -12.00",),
+        ("∂f/∂f = 1  (start at the output)",),
+        ("local gradient ∂f/∂q₁ = z = -4", "local gradient ∂f/∂z = q₁ = 3",
+         "∂f/∂q₁ = ∂f/∂f · ∂f/∂q₁ = 1.00 · z = 1.00 · (-4) = -4.00",
+         "∂f/∂z = ∂f/∂f · ∂f/∂z = 1.00 · q₁ = 1.00 · 3 = 3.00", "where q₁ = x+y"),
+        ("local gradient ∂q₁/∂x = 1", "local gradient ∂q₁/∂y = 1",
+         "∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00",
+         "∂f/∂y = ∂f/∂q₁ · ∂q₁/∂y = -4.00 · 1 = -4.00", "where q₁ = x+y"),
     ]
 
 
@@ -263,16 +266,19 @@ def test_named_program_captions_use_the_names():
     graph = backpropviz.trace("q = x + y; f = q * z", SIMPLE_VALUES)
     captions = [f.caption for f in lesson_frames(graph)]
     assert captions[:2] == [("q = x + y = -2.00 + 5.00 = 3.00",),
-                            ("f = q * z = 3.00 * (-4.00) = -12.00",)]
-    assert captions[3] == ("df/dq = z = -4.00", "df/dz = q = 3.00")
+                            ("f = q · z = 3.00 · (-4.00) = -12.00",)]
+    assert captions[3] == ("local gradient ∂f/∂q = z = -4", "local gradient ∂f/∂z = q = 3",
+                           "∂f/∂q = ∂f/∂f · ∂f/∂q = 1.00 · z = 1.00 · (-4) = -4.00",
+                           "∂f/∂z = ∂f/∂f · ∂f/∂z = 1.00 · q = 1.00 · 3 = 3.00")
 
 
 def test_caption_is_drawn_under_the_frame():
     graph = traced("simple")
     frame = lesson_frames(graph)[-1]
-    dot = render_dot(graph, 2, view=frame.view)
-    assert ("label=<df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00<br/>"
-            "df/dy = df/dn2 * dn2/dy = -4.00 * 1 = -4.00<br/>where n2 = x+y<br/>>") in dot
+    dot = render_dot(graph, view=frame.view)
+    assert ("label=<local gradient ∂q₁/∂x = 1<br/>local gradient ∂q₁/∂y = 1<br/>"
+            "∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00<br/>"
+            "∂f/∂y = ∂f/∂q₁ · ∂q₁/∂y = -4.00 · 1 = -4.00<br/>where q₁ = x+y<br/>>") in dot
     assert "labelloc=b" in dot
     assert "labelloc=b" not in render_dot(graph)  # the full diagram has no caption
 
@@ -285,7 +291,7 @@ def test_fork_sum_line_comes_with_the_last_use():
     sums = {}
     for frame in backward:
         for line in frame.caption:
-            match = re.fullmatch(r"df/d(\w+) = (.*) = (\S+)  \(sum over its (\d) uses\)", line)
+            match = re.fullmatch(r"∂f/∂(\w+) = (.*) = (\S+)  \(sum over its (\d) uses\)", line)
             if match:
                 parts = sorted(float(p.strip("()")) for p in match.group(2).split(" + "))
                 sums[match.group(1)] = (graph.nodes[frame.node].name, parts,
@@ -296,7 +302,7 @@ def test_fork_sum_line_comes_with_the_last_use():
 def test_square_sums_its_two_branches():
     graph = backpropviz.trace("x*x", x=3)
     last = lesson_frames(graph)[-1]
-    assert last.caption[-1] == "df/dx = 3.00 + 3.00 = 6.00  (sum over its 2 uses)"
+    assert last.caption[-1] == "∂f/∂x = 3.00 + 3.00 = 6.00  (sum over its 2 uses)"
 
 
 # --- the current gate -------------------------------------------------------------------
@@ -414,35 +420,39 @@ def test_diagram_and_captions_spell_names_unless_plain():
     assert "label=<theta_1>" in plain and "label=<x0>" in plain
     assert "<sub>" not in plain and THETA not in plain
     back = [f for f in lesson_frames(graph) if f.phase == "backward"][-1]
-    assert back.caption[0].startswith(f"df/d{THETA}\N{SUBSCRIPT ONE} = x\N{SUBSCRIPT ZERO}")
+    assert back.caption[2].startswith(
+        f"∂f/∂{THETA}\N{SUBSCRIPT ONE} = ∂f/∂f · ∂f/∂{THETA}\N{SUBSCRIPT ONE} = 1.00 · "
+        "x\N{SUBSCRIPT ZERO}")
     back = lesson_frames(graph, pretty_names=False)[-1]
-    assert back.caption[0].startswith("df/dtheta_1 = x0")
+    assert back.caption[2].startswith("∂f/∂theta_1 = ∂f/∂f · ∂f/∂theta_1 = 1.00 · x0")
 
 
 # --- gates the output does not depend on ------------------------------------------------
 
 def test_gates_after_the_output_send_nothing_back_and_leave_its_gradient_1():
-    # --output q: f and g read q but come after it. dq/dq is 1 (the start), not the sum of
-    # what f and g would send back (0 + 0 + 0); dq/dx = y = 2, dq/dy = x = 0.7 by hand.
+    # --output q: f and g read q but come after it. ∂q/∂q is 1 (the start), not the sum of
+    # what f and g would send back (0 + 0 + 0); ∂q/∂x = y = 2, ∂q/∂y = x = 0.7 by hand.
     graph = backpropviz.trace("q = x*y; f = q + 1; g = q*q", x=0.7, y=2, output="q")
     frames = lesson_frames(graph)
     assert len(frames) == 2 * 3 + 1
     assert [f.caption for f in frames[3:]] == [
-        ("dq/dq = 1  (start at the output)",),
+        ("∂q/∂q = 1  (start at the output)",),
         ("g does not feed the output q: nothing flows back",),
         ("f does not feed the output q: nothing flows back",),
-        ("dq/dx = y = 2.00", "dq/dy = x = 0.70"),
+        ("local gradient ∂q/∂x = y = 2", "local gradient ∂q/∂y = x = 0.70",
+         "∂q/∂x = ∂q/∂q · ∂q/∂x = 1.00 · y = 1.00 · 2 = 2.00",
+         "∂q/∂y = ∂q/∂q · ∂q/∂y = 1.00 · x = 1.00 · 0.70 = 0.70"),
     ]
-    assert all("dq/dq +=" not in line for f in frames for line in f.caption)
+    assert all("∂q/∂q +=" not in line for f in frames for line in f.caption)
 
 
 def test_an_unused_statement_before_the_output_does_not_delay_a_gradient():
-    # f = log(x) is never used: x's gradient (dq/dx = 2) is complete, and drawn, once q
+    # f = log(x) is never used: x's gradient (∂q/∂x = 2) is complete, and drawn, once q
     # has been visited, not after f; f's frame says it sends nothing back.
     graph = backpropviz.trace("f = log(x); q = x*2; q", x=2)
     backward = [f for f in lesson_frames(graph) if f.phase == "backward"]
     assert [f.node for f in backward] == [2, 2, 1]
-    assert backward[1].caption == ("dq/dx = 2.00",)
+    assert backward[1].caption == ("local gradient ∂q/∂x = 2", "∂q/∂x = ∂q/∂q · ∂q/∂x = 1.00 · 2 = 2.00")
     assert 0 in backward[1].view.grads
     assert backward[2].caption == ("f does not feed the output q: nothing flows back",)
 
@@ -462,3 +472,27 @@ def test_every_gate_a_caption_names_is_labelled_on_its_wire(text, values):
         assert said <= drawn, (frame.index, said - drawn)
     # and never in a plain diagram (no captions there)
     assert "<i>n" not in render_dot(graph)
+
+
+def test_backward_frames_point_back_and_show_the_local_derivative():
+    """A backward frame draws arrows back along the current gate's input wires and
+    underlines the gradients it sends, and its caption starts with the gate's local gradient
+    (σ(1 - σ) = 0.20 for the seed neuron: 0.7311 · 0.2689 by hand); forward frames draw
+    no arrow back."""
+    graph = backpropviz.trace("sigmoid(w0*x0+w1*x1+w2)", w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
+    frames = lesson_frames(graph)
+    at_sigmoid = [f for f in frames if f.phase == "backward" and f.node == graph.output][1]
+    assert at_sigmoid.caption[0] == "local gradient ∂f/∂q₄ = σ(1 - σ) = 0.20"
+    source = render_dot(graph, view=at_sigmoid.view)
+    gate = graph.output
+    (wire,) = [line for line in source.splitlines() if f"-> n{gate}" in line]
+    assert "dir=back" in wire and "arrowtail=normal" in wire
+    q4 = graph.nodes[gate].inputs[0]
+    (label,) = [line for line in source.splitlines() if line.startswith(f"  w{q4} [")]
+    assert "<u>0.20</u>" in label
+    product = [f for f in frames if f.phase == "backward" and f.node == 2][0]
+    assert product.caption[:2] == ("local gradient ∂q₁/∂w₀ = x₀ = -1",
+                                   "local gradient ∂q₁/∂x₀ = w₀ = 2")
+    for frame in frames:
+        if frame.phase == "forward":
+            assert "dir=back" not in render_dot(graph, view=frame.view)

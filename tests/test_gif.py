@@ -119,3 +119,21 @@ def test_a_single_frame():
 def test_bad_input_is_a_value_error(pngs, frame_ms, message):
     with pytest.raises(ValueError, match=message):
         render_gif(pngs, frame_ms)
+
+
+def test_a_writer_with_one_palette_maps_every_frame_to_it():
+    """GifWriter with a palette (a lesson's, computed once): every frame uses exactly the
+    palette's colours, and the frames come back in order with the last held twice."""
+    from backpropviz.render.gif import GifWriter, palette_of
+
+    blue, yellow = Image.new("RGB", (30, 20), (0, 0, 255)), Image.new("RGB", (30, 20), (250, 240, 0))
+    both = Image.new("RGB", (30, 20), (0, 0, 255))
+    both.paste((250, 240, 0), (0, 0, 15, 20))
+    writer = GifWriter((30, 20), 100, palette_of(png(both)))
+    for image in (blue, yellow, both):
+        writer.add(png(image))
+    image, frames, durations = read_back(writer.finish())
+    assert durations == [100, 100, 200] and image.size == (30, 20)
+    assert frames[0].getcolors() == [(600, (0, 0, 255))]
+    assert frames[1].getcolors() == [(600, (250, 240, 0))]
+    assert sorted(frames[2].getcolors()) == [(300, (0, 0, 255)), (300, (250, 240, 0))]

@@ -59,7 +59,7 @@ def test_table_renders_with_rich_fitted_to_the_console(g):
 def test_explain_is_the_commands_text(g, run):
     printed = run(*ADD_MUL, "--explain", "both").stdout
     assert printed.endswith(g.explain("both") + "\n")
-    assert "4. df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00" in g.explain().splitlines()
+    assert "4. ∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00" in g.explain().splitlines()
 
 
 def test_check_returns_a_report_and_never_exits(g):

@@ -69,7 +69,7 @@ def test_print_table_shows_every_row(executed):
 
 def test_explain_and_check(executed):
     (explained,) = outputs(executed, "print(g.explain())")
-    assert "4. df/dx = df/dn2 * dn2/dx = -4.00 * 1 = -4.00" in explained["text"]
+    assert "4. ∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4.00 · 1 = -4.00" in explained["text"]
     (checked,) = outputs(executed, "g.check()")  # shown as the report, as --check prints it
     lines = checked["data"]["text/plain"].splitlines()
     assert lines[0].split() == ["variable", "backprop", "sympy", "rel", "err", "finite",

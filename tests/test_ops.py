@@ -4,6 +4,7 @@ kink conventions, IEEE semantics of the forward functions, and lazy sympy import
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 
@@ -586,3 +587,35 @@ def test_gate_symbols_come_from_the_table():
     assert [op.name for op in OPS.values() if op.symbol] == ["sigmoid"]
     assert {op.name: op.mark for op in OPS.values() if op.mark} == {
         "sub": "−", "div": "÷", "pow": "^"}  # the operators whose operands' roles differ
+
+
+TEACHING_POINTS = {"mul": (1.5, -2.0), "div": (1.5, -2.0), "rdiv_const": (1.25, 3.0),
+                   "exp": (0.7, None), "log": (0.7, None), "tanh": (0.4, None),
+                   "sigmoid": (-0.6, None)}
+
+
+@pytest.mark.parametrize("name", sorted(TEACHING_POINTS))
+def test_teaching_forms_are_the_derivative(name):
+    """Each teaching form (σ(1 - σ), 1 - tanh², -1/x² ...), read as sympy reads math, is
+    sympy.diff of the op at a point: x, y, c the inputs and constant, {…} the gate's value."""
+    op = OPS[name]
+    assert set(TEACHING_POINTS) == {n for n, o in OPS.items() if o.teaching}
+    x, y = sympy.symbols("x y", real=True)
+    a, b = TEACHING_POINTS[name]
+    if op.arity == 1:
+        c = sympy.Rational(str(b)) if b is not None else None
+        out = op.symbolic(sympy, x, c)
+        wrt, at = [x], {x: sympy.Rational(str(a))}
+    else:
+        out = op.symbolic(sympy, x, y)
+        wrt, at = [x, y], {x: sympy.Rational(str(a)), y: sympy.Rational(str(b))}
+        c = None
+    assert len(op.teaching) == op.arity
+    for form, var in zip(op.teaching, wrt):
+        text = re.sub(r"\{[^}]*\}\(", "O*(", form)
+        text = re.sub(r"\{[^}]*\}", "O", text)
+        text = (text.replace("²", "**2").replace("·", "*").replace("e^", "E**")
+                .replace("^", "**"))
+        local = sympy.sympify(text, locals={"O": out, "x": x, "y": y, "c": c, "E": sympy.E})
+        expected = sympy.diff(out, var)
+        assert float(local.subs(at)) == pytest.approx(float(expected.subs(at)), rel=1e-12), form

@@ -895,7 +895,7 @@ def test_a_comment_inside_a_statement_is_not_shown_as_part_of_it(run, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[4].split() == ["2", "+", "x", "+", "y", "3.0000", "-4.0000"]
     assert lines[6].split() == ["4", "f", "*", "(x", "+", "y)", "*", "z", "-12.0000", "1.0000"]
-    assert "[n2 = x + y]" in result.stdout
+    assert "[q₁ = x + y]" in result.stdout
     assert "the sum" not in result.stdout and "product" not in result.stdout
 
 

@@ -544,7 +544,7 @@ def test_step_svgs_hide_what_is_not_known_yet(run, tmp_path, engine, theme):
     assert first == {style.value_color: Counter(["-2", "5", "3", "-4"]),
                      "hidden": SIMPLE_WIRE_GRADS + Counter(["-12"])}
     captions = [t.text for t in all_texts(folder / "step-01-forward.svg")]
-    assert "n2 = x + y = -2 + 5 = 3" in captions  # (as the wires write them)
+    assert "q₁ = x + y = -2 + 5 = 3" in captions
     assert painted("step-03-backward.svg") == {
         style.value_color: SIMPLE_WIRE_VALUES, style.grad_color: Counter(["1"]),
         "hidden": SIMPLE_WIRE_GRADS - Counter(["1"])}
@@ -565,7 +565,7 @@ def test_steps_into_existing_folder_replaces_stale_frames_only(run, tmp_path):
         [f"{n}.svg" for n in SIMPLE_FRAMES] + ["notes.txt", "step-by-step.svg"])
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
     captions = [t.text for t in all_texts(folder / "step-01-forward.svg")]
-    assert "n2 = x + y = -2 + 5 = 3" in captions  # the new lesson's frame
+    assert "q₁ = x + y = -2 + 5 = 3" in captions  # the new lesson's frame
 
 
 @pytest.mark.needs_dot
@@ -639,7 +639,7 @@ def test_html_lesson_holds_every_frame_and_caption(run, tmp_path):
     assert parser.svgs == 2 * gates + 1 and parser.external == []
     assert "Step 1 of 5" in page and "backward pass" in page
     assert "#0d1117" in page  # the dark theme's background
-    assert "df/df = 1  (start at the output)" in page
+    assert "∂f/∂f = 1  (start at the output)" in page
 
 
 @pytest.mark.needs_embedded
@@ -649,7 +649,7 @@ def test_jupyter_displays_the_traced_graph_as_its_diagram():
     root = ET.fromstring(svg.encode("utf-8"))
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
-    assert "-12" in texts and "3" in texts  # f and df/dz of the published figure
+    assert "-12" in texts and "3" in texts  # f and ∂f/∂z of the published figure (whole)
 
 
 def test_the_command_knows_every_theme():

@@ -18,10 +18,9 @@ pytestmark = [pytest.mark.needs_chromium, pytest.mark.needs_embedded]
 VIEWPORT = {"width": 1280, "height": 800}
 # The lesson of (x+y)*z at x=-2, y=5, z=-4 as the command writes it: 2 gates, so 5 frames.
 COMMAND = ("(x+y)*z", "--x", "-2", "--y", "5", "--z", "-4", "--engine", "embedded", "-q")
-# (every number of the (x+y)*z figure is whole: captions write them as its wires do, -2)
-FIRST_CAPTION = "n2 = x + y = -2 + 5 = 3"
-LAST_CAPTION = ("df/dx = df/dn2 * dn2/dx = -4 * 1 = -4\n"
-                "df/dy = df/dn2 * dn2/dy = -4 * 1 = -4\nwhere n2 = x+y")
+FIRST_CAPTION = "q₁ = x + y = -2 + 5 = 3"
+LAST_CAPTION = ("local gradient ∂q₁/∂x = 1\nlocal gradient ∂q₁/∂y = 1\n∂f/∂x = ∂f/∂q₁ · ∂q₁/∂x = -4 · 1 = -4\n"
+                "∂f/∂y = ∂f/∂q₁ · ∂q₁/∂y = -4 · 1 = -4\nwhere q₁ = x+y")
 
 
 @pytest.fixture(scope="module")

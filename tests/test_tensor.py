@@ -644,8 +644,8 @@ def test_explain_writes_the_vectorized_rules_with_their_shapes():
                          {"W": RNG.normal(size=(2, 3)), "x": RNG.normal(size=3),
                           "b": RNG.normal(size=2)})
     text = "\n".join(lines)
-    assert "∂L/∂W = ∂L/∂n2 · xᵀ = [[" in text and "[(2)·(3)ᵀ = (2×3), an outer product]" in text
-    assert "∂L/∂x = Wᵀ · ∂L/∂n2 = [" in text and "[(3×2)·(2) = (3)]" in text
+    assert "∂L/∂W = ∂L/∂q₁ · xᵀ = [[" in text and "[(2)·(3)ᵀ = (2×3), an outer product]" in text
+    assert "∂L/∂x = Wᵀ · ∂L/∂q₁ = [" in text and "[(3×2)·(2) = (3)]" in text
     batch, _ = explained("L = sum(X @ W + b)", {"X": RNG.normal(size=(4, 3)),
                                                  "W": RNG.normal(size=(3, 2)),
                                                  "b": RNG.normal(size=2)})
@@ -670,14 +670,14 @@ def test_check_calls_every_tied_maximum_a_kink():
 
 
 @pytest.mark.parametrize("text, values, wanted", [
-    ("sum(A.T * B)", {"A": (2, 3), "B": (3, 2)}, "∂f/∂A = (∂f/∂n1)ᵀ = "),
+    ("sum(A.T * B)", {"A": (2, 3), "B": (3, 2)}, "∂f/∂A = (∂f/∂q₁)ᵀ = "),
     ("sum(A @ B)", {"A": (2, 2, 2), "B": (2, 3)},
-     "∂f/∂B = Σ over the batch of Aᵀ · ∂f/∂n2"),
+     "∂f/∂B = Σ over the batch of Aᵀ · ∂f/∂q₁"),
     ("sum(A @ B)", {"A": (2, 2, 2), "B": (2, 2, 3)}, "[(2×2×3)·(2×3×2) = (2×2×2)]"),
-    ("sum(x ** y)", {"x": (2,), "y": (2,)}, "∂f/∂y = ∂f/∂n2 ⊙ x^y·log(x)"),
-    ("sum(x ** y)", {"x": (2,), "y": (2,)}, "∂f/∂x = ∂f/∂n2 ⊙ y·x^(y-1)"),
-    ("sum(max(x, y))", {"x": (2,), "y": (2,)}, "∂f/∂x = ∂f/∂n2 ⊙ [x > y]"),
-    ("sum(x ** 2)", {"x": (2,)}, "∂f/∂x = ∂f/∂n1 ⊙ 2·x"),
+    ("sum(x ** y)", {"x": (2,), "y": (2,)}, "∂f/∂y = ∂f/∂q₁ ⊙ x^y·log(x)"),
+    ("sum(x ** y)", {"x": (2,), "y": (2,)}, "∂f/∂x = ∂f/∂q₁ ⊙ y·x^(y-1)"),
+    ("sum(max(x, y))", {"x": (2,), "y": (2,)}, "∂f/∂x = ∂f/∂q₁ ⊙ [x > y]"),
+    ("sum(x ** 2)", {"x": (2,)}, "∂f/∂x = ∂f/∂q₁ ⊙ 2·x"),
 ])
 def test_explain_rules_and_shapes(text, values, wanted):
     arrays_given = {k: RNG.uniform(0.5, 2, size=s) for k, s in values.items()}
@@ -721,7 +721,7 @@ def test_json_of_arrays_carries_the_explanation_and_the_index():
     doc = json.loads(run_cli("sum(W @ x) + x[-1]", "--W", "[[1, 2], [3, 4]]", "--x", "[1, 2]",
                              "--json", "--explain").stdout)
     assert doc["explanation"][0].startswith("Backward pass")
-    assert any("∂f/∂W = ∂f/∂n2 · xᵀ = [[1.00, 2.00], [1.00, 2.00]]" in line
+    assert any("∂f/∂W = ∂f/∂q₁ · xᵀ = [[1.00, 2.00], [1.00, 2.00]]" in line
                for line in doc["explanation"])
     assert [n["index"] for n in doc["nodes"] if n["op"] == "index"] == [[-1]]
 

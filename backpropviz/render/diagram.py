@@ -112,17 +112,22 @@ def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int |
     """One drawing (svg or png) per step ``view``, all of one size: captions are padded to
     the longest one's number of lines, so the diagram does not move between frames.
     ``first(drawing, count)`` sees the first frame before the others are drawn."""
-    lines = max((len(v.caption) for v in views), default=0)
     drawn = []
-    for k, view in enumerate(views):
-        if len(view.caption) < lines:
-            view = replace(view, caption=view.caption + (" ",) * (lines - len(view.caption)))
+    for k, view in enumerate(_padded(views)):
         drawn.append(_draw(graph, fmt, decimals, engine, style, scale, view))
         if first is not None and k == 0:
             first(drawn[0], len(views))
         if progress is not None:
             progress(k + 1, len(views))
     return drawn
+
+
+def _padded(views: Sequence[View]) -> list[View]:
+    """The views with captions padded to the longest one's number of lines, so the
+    diagram does not move between frames."""
+    lines = max((len(v.caption) for v in views), default=0)
+    return [replace(v, caption=v.caption + (" ",) * (lines - len(v.caption)))
+            if len(v.caption) < lines else v for v in views]
 
 
 def _iter_source(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
@@ -279,10 +284,31 @@ def _render_lesson(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
                            phases=[f"{f.phase} pass" for f in frames],
                            gates=[f.node for f in frames])
         return Rendered(page.encode("utf-8"))
-    from .gif import check_gif_size, render_gif
+    return _render_gif(graph, [f.view for f in frames], decimals, engine, style, scale,
+                       frame_ms, progress)
 
-    pngs = render_frames(graph, [f.view for f in frames], "png", decimals, engine, style,
-                         scale, progress, lambda png, count: check_gif_size(
-                             png_size(png.data), count, scale))
-    notes = tuple(dict.fromkeys(note for r in pngs for note in r.notes))
-    return Rendered(render_gif([r.data for r in pngs], frame_ms), notes)
+
+def _render_gif(graph: Graph, views: Sequence[View], decimals: int | None, engine: Engine,
+                style: Style, scale: float, frame_ms: int, progress: Progress | None
+                ) -> Rendered:
+    """The GIF lesson, drawn and encoded a frame at a time (memory flat in the number of
+    frames). The last frame is drawn first: its size is checked and its colours, which are
+    every colour of the lesson, make the one palette; it is added last."""
+    from .gif import GifWriter, check_gif_size, palette_of
+
+    views = _padded(views)
+    last = _draw(graph, "png", decimals, engine, style, scale, views[-1])
+    size = png_size(last.data)
+    check_gif_size(size, len(views), scale)
+    writer = GifWriter(size, frame_ms, palette_of(last.data))
+    notes = dict.fromkeys(last.notes)
+    for k, view in enumerate(views[:-1], 1):
+        if progress is not None:
+            progress(k, len(views))
+        drawn = _draw(graph, "png", decimals, engine, style, scale, view)
+        notes.update(dict.fromkeys(drawn.notes))
+        writer.add(drawn.data)
+    writer.add(last.data)
+    if progress is not None:
+        progress(len(views), len(views))
+    return Rendered(writer.finish(), tuple(notes))

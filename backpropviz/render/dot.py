@@ -94,8 +94,9 @@ class View:
     """What one step frame shows: the values and gradients known so far, the branch
     gradients ``(gate, slot)`` sent back so far, the ``current`` gate (highlighted with the
     wires it reads), a caption (lines of text) under the diagram, and ``labels``: the
-    names the captions give unnamed gates (``n9``), drawn on their wires so that every
-    name a caption says is in the picture."""
+    names the captions give unnamed gates (``q₁``), drawn on their wires so that every
+    name a caption says is in the picture. A ``backward`` frame underlines the gradients
+    the current gate sends back, with arrows pointing back along its input wires."""
 
     values: frozenset[int]
     grads: frozenset[int]
@@ -103,6 +104,7 @@ class View:
     current: int | None = None
     caption: tuple[str, ...] = ()
     labels: tuple[tuple[int, str], ...] = ()
+    backward: bool = False
 
 
 def render_dot(graph: Graph, decimals: int | None = None, style: Style = CLASSIC,
@@ -139,6 +141,8 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
     branch_grads = {(w.dst, w.slot): w.grad for w in graph.wires() if uses[w.src] > 1}
     copies, first_use = _fan_out(graph, uses, s)
     current = view.current if view is not None else None
+    back = view is not None and view.backward
+    sent = set(graph.nodes[current].inputs) if back and current is not None else set()
     labels = dict(view.labels) if view is not None else {}
     x_is_a_name = "x" in graph.store.name
     diameter = _gate_diameter(graph, s, x_is_a_name)
@@ -159,6 +163,8 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                 attrs = []
                 if nid == current:
                     attrs.append(f'color="{s.highlight_wire}", penwidth=3')
+                if nid == current and back:  # the gradient flows back: the arrow says so
+                    attrs.append("dir=back, arrowtail=normal, arrowsize=1.2")
                 extra = f" [{', '.join(attrs)}]" if attrs else ""
                 marked = attrs + _mark(node, slot, s)  # (the wire's end at the gate)
                 into = f" [{', '.join(marked)}]" if marked else ""
@@ -169,11 +175,12 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                 elif uses[src] > 1:  # a fork: the branch shows its own share of the gradient
                     shown = view is None or (nid, slot) in view.branches
                     grad = _number_html(branch_grads[(nid, slot)], number, s.grad_color,
-                                        s.number_size, s.grad_emphasis, shown)
+                                        s.number_size, s.grad_emphasis, shown,
+                                        sent=nid == current and back)
                     yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                           f"label=<{_wire_table(_SPACER, grad, s)}>];")
                     yield f"  w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
-                    yield f"  b{nid}_{slot}{tail} -> n{nid}{into};"
+                    yield f"  b{nid}_{slot}{tail} -> n{nid}{into.replace('dir=back', 'dir=none')};"
                 else:
                     yield f"  w{src}{tail} -> n{nid}{into};"
         elif copies[nid]:
@@ -183,7 +190,7 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
             yield (f"  n{nid} [shape=plaintext, fontsize={size}, "
                   f"label=<{_leaf_label(node, s)}>];")
         yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
-              f"label=<{_wire_label(node, number, s, view, labels.get(nid))}>];")
+              f"label=<{_wire_label(node, number, s, view, labels.get(nid), nid in sent and uses[nid] == 1)}>];")
         yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{tail} -> out;"
@@ -271,7 +278,7 @@ def _leaf_label(node: Node, s: Style) -> str:
 
 
 def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View | None,
-                label: str | None = None) -> str:
+                label: str | None = None, sent: bool = False) -> str:
     """An HTML-like table: the value, a rule that continues the wire, the gradient (side by
     side, with a vertical rule, when wires run top to bottom). A named gate's wire (or one
     a lesson's captions name, ``label``) carries its name."""
@@ -295,7 +302,7 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                  f"<i>{name}</i> = </font>{value}")
     grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
-                        view is None or nid in view.grads)
+                        view is None or nid in view.grads, sent=sent)
     return _wire_table(value, grad, s)
 
 
@@ -325,7 +332,11 @@ def _text_width(html_text: str, size: int) -> float:
 
 
 def _number_html(value: float, number: Callable[[float], str], color: str, size: int,
-                 emphasis: str = "", shown: bool = True, caption: str = "") -> str:
+                 emphasis: str = "", shown: bool = True, caption: str = "",
+                 sent: bool = False) -> str:
+    """A number in its colour (an array: a grid under ``caption``); ``sent``: a gradient
+    the current gate has just sent back, underlined (bold would widen it and move the
+    diagram between frames)."""
     if not isinstance(value, float):  # a vector or matrix: a grid of its numbers
         from .arrays import array_html
 
@@ -335,6 +346,8 @@ def _number_html(value: float, number: Callable[[float], str], color: str, size:
         text = f"<b>{text}</b>"
     elif emphasis:
         text = f"<{emphasis}>{text}</{emphasis}>"
+    if sent:
+        text = f"<u>{text}</u>"
     return f'<font color="{color if shown else HIDDEN}" point-size="{size}">{text}</font>'
 
 

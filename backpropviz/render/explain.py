@@ -1,5 +1,5 @@
 """``--explain``: the steps of the forward and reverse passes as text a teacher can put on a
-slide, e.g. ``3. df/dx = df/dq * dq/dx = -4.00 * 1 = -4.00``.
+slide, in the notes' notation, e.g. ``3. ∂f/∂x = ∂f/∂q · ∂q/∂x = -4.00 · 1 = -4.00``.
 
 Only formats: the steps (``backpropviz.steps``) and the graph hold every number.
 """
@@ -15,13 +15,15 @@ from typing import IO, Sequence
 from ..graph import Graph
 from ..ops import OPS, Op
 from ..steps import Contribution, Step
+from .notation import agreeing_text, notes, partial
 from .numbers import agreeing_decimals, fixed
 from .text import computes, wants_color
 
-__all__ = ["step_text", "start_text", "use_text", "forward_text", "render_explain",
+__all__ = ["step_text", "start_text", "use_text", "local_text", "forward_text", "render_explain",
            "product_decimals", "sum_decimals"]
 
-_PLACEHOLDER = re.compile(r"\b[xyc]\b")
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9_])[xyco](?![A-Za-z0-9_])")  # (x² is a placeholder)
+_OWN_VALUE = re.compile(r"\{([^}]*)\}")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
@@ -41,7 +43,10 @@ def _local(value: float, decimals: int) -> str:
 
 
 def _factor(formula: str) -> str:
-    """``formula`` ready to follow '*': a sum or difference at top level gets parentheses."""
+    """``formula`` ready to follow '·': a sum or difference at top level, or a leading minus,
+    gets parentheses."""
+    if formula.startswith("-"):
+        return f"({formula})"
     depth = 0
     for i, ch in enumerate(formula):
         depth += ch == "("
@@ -52,13 +57,14 @@ def _factor(formula: str) -> str:
 
 
 def _fill(formula: str, values: dict[str, str]) -> str:
-    """``formula`` (in x, y, c) with each placeholder replaced; negative numbers get
-    parentheses unless they stand alone as a function argument."""
+    """``formula`` (in x, y, c and o, the gate's own value) with each placeholder replaced;
+    negative numbers get parentheses unless they stand alone as a function argument."""
     literals, slots = _template(formula)
     parts = [literals[0]]
     for (key, negated, wrap), literal in zip(slots, literals[1:]):
         text = values[key]
-        if negated or (wrap and text.startswith("-")):
+        if (negated and key != "c" and text[:1] in "-.0123456789") or (
+                wrap and text.startswith("-")):
             text = f"({text})"  # -x at x = 1 reads -(1.00), not the literal -1.00
         parts += (text, literal)
     return "".join(parts)
@@ -77,8 +83,9 @@ def _template(formula: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool, boo
         after = formula[end:].lstrip()
         alone = before.endswith(("(", ",")) and after.startswith((")", ","))
         negated = formula[:start].endswith("-") and start == 1
+        powered = after.startswith(("**", "^", "²"))  # (-1.00)² is 1, -1.00² is -1
         slots.append((match.group(), negated,
-                      not alone and bool(before or formula.startswith("-"))))
+                      not alone and bool(before or formula.startswith("-") or powered)))
     literals.append(formula[last:])
     return tuple(literals), tuple(slots)
 
@@ -102,8 +109,8 @@ def _forward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int)
     param_text = s.param_text[i]
     if param_text is not None:
         with_names["c"] = with_numbers["c"] = param_text
-    return (f"{name} = {_fill(op.formula, with_names)} = {_fill(op.formula, with_numbers)}"
-            f" {'=' if exact else '≈'} {value}")
+    return (f"{name} = {notes(_fill(op.formula, with_names))} = "
+            f"{notes(_fill(op.formula, with_numbers))} {'=' if exact else '≈'} {value}")
 
 
 def _forward_decimals(op: Op, x: float, y: float | None, param: float | None, value: float,
@@ -125,13 +132,13 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
     def use(part: Contribution) -> str:
         return use_text(graph, part, names, name, decimals)
 
+    wrt = partial(out, name)
     if len(step.contributions) == 1:
-        line = use(step.contributions[0])
-        return [line if line.startswith(f"d{out}/d{name} =") else f"d{out}/d{name} = {line}"]
+        return [f"{wrt} = {use(step.contributions[0])}"]
     places, exact = sum_decimals([p.grad for p in step.contributions], step.result, decimals)
     summands = " + ".join(f"{_num(p.grad, places)} (via {names[p.via]})"
                           for p in step.contributions)
-    head = f"d{out}/d{name} = {summands} {'=' if exact else '≈'} {_num(step.result, decimals)}"
+    head = f"{wrt} = {summands} {'=' if exact else '≈'} {_num(step.result, decimals)}"
     twice = _read_twice(step.contributions)
     return [head] + [f"via {names[p.via]}"
                      + (f" (input {p.slot + 1})" if p.via in twice else "")
@@ -151,26 +158,93 @@ def _read_twice(parts: Sequence[Contribution]) -> set[int]:
 def start_text(graph: Graph, names: Sequence[str]) -> str:
     """The reverse pass's first step: the output's gradient with respect to itself."""
     out = names[graph.output]
-    return f"d{out}/d{out} = 1  (start at the output)"
+    return f"{partial(out, out)} = 1  (start at the output)"
 
 
 def use_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
              decimals: int) -> str:
-    """What flows back to ``name`` along one use: the chain-rule product, symbols then
-    numbers, up to its value (``df/dq * dq/dx = -4.00 * 1 = -4.00``)."""
-    out = names[graph.output]
-    formula = "" if _NUMBER.fullmatch(part.formula) else part.formula
-    grad = _num(part.grad, decimals)
-    if part.via == graph.output:  # the output's own local derivative: upstream is 1
-        return f"d{out}/d{name} = {formula + ' = ' if formula else ''}{grad}"
-    via = names[part.via]
-    places, exact = product_decimals(part, decimals)
+    """What flows back to ``name`` along one use, the right side of ``∂f/∂name = ...``:
+    the chain rule's product, then the local derivative in its teaching form (ops.py's
+    ``teaching``) or sympy's, then with the numbers: ``∂f/∂q · ∂q/∂x = -4.00 · 1 = -4.00``."""
+    out, via = names[graph.output], names[part.via]
+    chain = f"{partial(out, via)} · {partial(via, name)}"
+    form = _teaching(graph, part)
+    if form:
+        symbolic = _fill(_own_value(form, False), _gate_names(graph, part.via, names))
+
+        def local(places: int) -> str:
+            return _fill(_own_value(form, True), _gate_numbers(graph, part.via, places))
+
+        places, exact = agreeing_text(
+            lambda p: f"{_num(part.upstream, p)} · {_factor(local(p))}", part.grad, decimals)
+    else:
+        symbolic = "" if _NUMBER.fullmatch(part.formula) else notes(part.formula)
+
+        def local(places: int) -> str:
+            text = _local(part.local, places)
+            return f"({text})" if text.startswith("-") else text
+
+        places, exact = product_decimals(part, decimals)
     upstream = _num(part.upstream, places)
-    local = _local(part.local, places)
-    local = f"({local})" if local.startswith("-") else local
-    symbolic = f" = {upstream} * {_factor(formula)}" if formula else ""
+    symbolic = f" = {upstream} · {_factor(symbolic)}" if symbolic else ""
     equals = "=" if exact else "≈"
-    return f"d{out}/d{via} * d{via}/d{name}{symbolic} = {upstream} * {local} {equals} {grad}"
+    return (f"{chain}{symbolic} = {upstream} · {_factor(local(places))} {equals} "
+            f"{_num(part.grad, decimals)}")
+
+
+def local_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
+               decimals: int) -> str:
+    """The local derivative alone, for the gate a lesson frame is at: ``∂q/∂x = σ(1 - σ) =
+    0.20``."""
+    via = names[part.via]
+    form = _teaching(graph, part)
+    if form:
+        symbolic = _fill(_own_value(form, False), _gate_names(graph, part.via, names))
+    else:
+        symbolic = "" if _NUMBER.fullmatch(part.formula) else notes(part.formula)
+    return (f"{partial(via, name)} = {symbolic + ' = ' if symbolic else ''}"
+            f"{_local(part.local, decimals)}")
+
+
+def _teaching(graph: Graph, part: Contribution) -> str:
+    """The local derivative's teaching form when it says more than one input's name
+    (``σ(1 - σ)``, ``-1/x²``); else '' (``y`` for a product reads as sympy's ``x₁``)."""
+    forms = OPS[graph.store.op[part.via]].teaching
+    form = forms[part.slot] if part.slot < len(forms) else ""
+    return "" if form in ("x", "y") else form
+
+
+@lru_cache(maxsize=None)
+def _own_value(form: str, numbers: bool) -> str:
+    """A teaching form with the gate's own value ``{σ}`` as its symbol (σ), or as the
+    placeholder ``o`` for numbers, multiplied out in full (``o · (1 - o)``)."""
+    if not numbers:
+        return _OWN_VALUE.sub(r"\1", form)
+    return _OWN_VALUE.sub("o", re.sub(r"\}\(", "} · (", form))
+
+
+def _gate_names(graph: Graph, gate: int, names: Sequence[str]) -> dict[str, str]:
+    """The placeholders of a gate's formulas, as names (its constant as written)."""
+    s = graph.store
+    found = {"x": names[s.a[gate]], "o": names[gate]}
+    if s.b[gate] >= 0:
+        found["y"] = names[s.b[gate]]
+    if s.param_text[gate] is not None:
+        found["c"] = s.param_text[gate] or ""
+    return found
+
+
+def _gate_numbers(graph: Graph, gate: int, places: int) -> dict[str, str]:
+    """The placeholders of a gate's formulas, as numbers shown with ``places`` decimals
+    (whole numbers as integers; its constant as written)."""
+    s = graph.store
+    values = s.value if s.value is not None else [math.nan] * len(s.op)
+    found = {"x": _local(values[s.a[gate]], places), "o": _local(values[gate], places)}
+    if s.b[gate] >= 0:
+        found["y"] = _local(values[s.b[gate]], places)
+    if s.param_text[gate] is not None:
+        found["c"] = s.param_text[gate] or ""
+    return found
 
 
 def product_decimals(part: Contribution, decimals: int) -> tuple[int, bool]:

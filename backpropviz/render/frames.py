@@ -18,7 +18,8 @@ from typing import Iterator, Sequence
 
 from ..graph import Graph
 from .dot import View
-from .explain import forward_text, start_text, sum_decimals, use_text
+from .explain import forward_text, local_text, start_text, sum_decimals, use_text
+from .notation import partial
 from .names import name_text
 from .numbers import fixed
 from .text import computes
@@ -47,12 +48,12 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
     """Every frame of the lesson for an evaluated ``graph``: one per gate forward, then one
     for the output and one per gate backward."""
     nodes = graph.nodes
-    names = display_names(graph)
+    names = display_names(graph, plain=not pretty_names)
     if pretty_names:
         names = [name_text(n) if node.name else n for n, node in zip(names, nodes)]
     gates = [node.id for node in nodes if node.is_gate]
     leaves = frozenset(node.id for node in nodes if not node.is_gate)
-    # every unnamed gate's wire says the name the captions call it (n9, f): in every frame,
+    # every unnamed gate's wire says the name the captions call it (q₁, f): in every frame,
     # so a name never appears or vanishes between steps
     labels = tuple((i, names[i]) for i in gates if not nodes[i].name)
     frames: list[Frame] = []
@@ -67,9 +68,10 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
                                   (forward_text(graph, gate, names, decimals),)))
     values = frozenset(node.id for node in nodes)
     add("backward", graph.output, View(values, frozenset({graph.output}), frozenset(),
-                                       graph.output, (start_text(graph, names),)))
+                                       graph.output, (start_text(graph, names),),
+                                       backward=True))
     for gate, grads, branches, caption in _reverse_captions(graph, names, decimals):
-        add("backward", gate, View(values, grads, branches, gate, caption))
+        add("backward", gate, View(values, grads, branches, gate, caption, backward=True))
     return frames
 
 
@@ -77,7 +79,7 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
                       ) -> Iterator[tuple[int, frozenset[int], frozenset[tuple[int, int]],
                                           tuple[str, ...]]]:
     """Per gate the reverse pass visits: the gate, the gradients and branches known once it
-    has been, and the caption. The output's gradient is 1 whatever reads it later; a gate
+    has been, and the caption: the gate's local gradients first, then the chain rule. The output's gradient is 1 whatever reads it later; a gate
     the output does not depend on sends nothing back, so its inputs' gradients sum over
     the uses that lead to the output (:func:`~backpropviz.schedule.readers`)."""
     from ..symbolic import local_formula  # sympy writes the local derivatives
@@ -93,9 +95,10 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
     for gate, visit in groupby(events, key=lambda event: event.gate):
         node = nodes[gate]
         caption: list[str] = []
+        local: list[str] = []
         node_live = next(visit).live  # (the group's first event is the VISIT)
         for kind, _, src, slot, live in visit:
-            wrt = f"d{out}/d{names[src]}"
+            wrt = partial(out, names[src])
             if kind == COMPLETE:
                 grads.add(src)
                 if live and nodes[src].op != "const" and uses[src] > 1:
@@ -108,14 +111,15 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
                 arrived[src].append(part)
                 if nodes[src].op == "const":
                     continue  # its gradient is drawn, but a constant needs no chain-rule line
+                local.append(local_text(graph, part, names, names[src], decimals))
                 line = use_text(graph, part, names, names[src], decimals)
-                line = line[len(wrt) + 3:] if line.startswith(f"{wrt} = ") else line
                 caption.append(f"{wrt} {'=' if uses[src] == 1 else '+='} {line}")
         if not node_live:
             caption.append(f"{names[gate]} does not feed the output {out}: nothing flows back")
         elif not caption:
             caption.append(f"{names[gate]} reads only constants: nothing flows further back")
         caption.extend(_where(graph, (gate, *node.inputs), names))
+        caption[:0] = [f"local gradient {line}" for line in local]
         yield gate, frozenset(grads), frozenset(branches), tuple(caption)
 
 
@@ -135,8 +139,8 @@ def _term(value: float, decimals: int, position: int) -> str:
 
 
 def _where(graph: Graph, ids: Sequence[int], names: Sequence[str]) -> list[str]:
-    """A line saying what the unnamed gates among ``ids`` compute (``n8 = w0*x0 + w2``):
-    their names appear in captions but not in the diagram."""
+    """A line saying what the unnamed gates among ``ids`` compute (``q₂ = w0*x0 + w2``):
+    the label on their wire says only the name."""
     unnamed = [i for i in dict.fromkeys(ids) if graph.nodes[i].is_gate
                and not graph.nodes[i].name and i != graph.output]
     if not unnamed:
