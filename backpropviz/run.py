@@ -209,7 +209,7 @@ def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
     """Check the limits, add the passes asked for, render and write the outputs, within
     the budget (nothing is written once it has run out)."""
     if report.graph.store.shape is not None:
-        _refuse_for_arrays(options, targets)
+        _refuse_for_arrays(options)
     draws = _check_limits(options, report.graph, targets)
     report = add_passes(report, options, budget)
     engine = _choose_engine(options, budget) if draws else None
@@ -220,19 +220,11 @@ def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
     return report
 
 
-def _refuse_for_arrays(options: Options, targets: list[tuple[str, str]]) -> None:
-    """What is not drawn or explained for vectors and matrices yet: a clear error."""
-    asked = [f"-o {path}" if path != STDOUT else f"the {fmt} output"
-             for path, fmt in targets if fmt in ("html", "gif")]
-    asked += ["--steps"] * (options.steps_dir is not None)
+def _refuse_for_arrays(options: Options) -> None:
+    """--exact is for numbers only (sympy's exact forms of arrays are not made)."""
     if options.exact:
         raise OptionsError("--exact works on numbers only; for vectors and matrices use "
                            "--check (its sympy check unrolls arrays of up to 64 numbers)")
-    if asked:
-        raise OptionsError(f"{asked[0]}: lessons of vectors and matrices are not made yet; "
-                           "--unroll makes the lesson of their scalar circuit, and diagrams, "
-                           "the table, --explain, --json and --check show every value and "
-                           "gradient with its shape")
 
 
 def _check_targets(options: Options) -> list[tuple[str, str]]:
@@ -433,7 +425,7 @@ def add_passes(report: Report, options: Options, budget: Budget | None = None) -
         budget = Budget(options.timeout, "timeout=")
     graph = report.graph
     if graph.store.shape is not None:
-        _refuse_for_arrays(options, [])
+        _refuse_for_arrays(options)
     if options.explain and graph.store.shape is not None:
         report = _explain_arrays(report, options.explain, options.decimals,
                                  options.plain_names)

@@ -464,9 +464,6 @@ def test_check_samples_large_arrays_with_a_note():
 
 
 @pytest.mark.parametrize("option, message", [
-    (["-o", "d.html"], "-o d.html: lessons of vectors and matrices are not made yet; "
-     "--unroll makes the lesson of their scalar circuit"),
-    (["--steps", "frames"], "--steps: lessons of vectors"),
     (["--exact"], "--exact works on numbers only"),
 ])
 def test_what_arrays_do_not_have_yet_is_a_clear_error(option, message, tmp_path):
@@ -535,7 +532,6 @@ def test_expand_writes_softmax_and_logsumexp_as_primitives_with_the_same_numbers
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda g: g.lesson(), "the html output: lessons of vectors"),
     (lambda g: g.table(exact=True), "--exact works on numbers only"),
 ])
 def test_the_api_refuses_what_is_not_made_for_arrays_yet(call, message):
@@ -792,3 +788,27 @@ def test_every_sample_on_arrays_agrees_with_its_unrolled_program_and_validates(p
                              "--json").stdout)
     jsonschema.validate(doc, schema)
     assert doc["warnings"] == []
+
+
+def test_a_lesson_of_arrays_has_a_frame_per_gate_with_the_rule_and_shapes(tmp_path):
+    """--steps on arrays: forward frames with each value's shape, backward frames with each
+    gate's vector-Jacobian product, its numbers (the engine's) and its shapes."""
+    from backpropviz.render.frames import lesson_frames
+
+    g = traced("s = W @ x + b; L = logsumexp(s) - s[0]", W=np.array(
+        [[0.2, -0.5], [1.5, 1.3], [0.0, 0.25]]), x=np.array([2.0, -1.0]),
+        b=np.array([0.1, -0.3, 0.2]))
+    frames = lesson_frames(g)
+    assert len(frames) == 2 * g.gate_count + 1
+    captions = ["\n".join(f.caption) for f in frames]
+    assert captions[0] == "q₁ = W @ x = [0.90, 1.70, -0.25]   [3]"
+    backward = "\n".join(captions[g.gate_count:])
+    assert "∂L/∂W = ∂L/∂q₁ · xᵀ = [[-1.30, 0.65], [1.05, -0.52], [0.25, -0.12]]" in backward
+    assert "[(3)·(2)ᵀ = (3×2), an outer product]" in backward
+    assert "∂L/∂s = the sum over its uses = [-0.65, 0.52, 0.12]   [3]" in backward
+    html = tmp_path / "lesson.html"
+    result = run_cli("s = W @ x + b; L = logsumexp(s) - s[0]", "--W",
+                     "[[0.2, -0.5], [1.5, 1.3], [0, 0.25]]", "--x", "[2, -1]", "--b",
+                     "[0.1, -0.3, 0.2]", "-q", "-o", str(html))
+    assert result.returncode == 0, result.stderr
+    assert html.read_text().count("<section") == len(frames)

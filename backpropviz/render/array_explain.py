@@ -18,7 +18,8 @@ from ..ops import OPS, matmul_shape
 from ..schedule import COMPLETE, readers, reverse_pass
 from .arrays import INLINE, array_cell, shape_text
 
-__all__ = ["array_explain", "array_forward", "vjp_rule"]
+__all__ = ["array_explain", "array_forward", "vjp_rule", "array_forward_text",
+           "array_use_text", "array_sum_text"]
 
 #: Arrays of at most this many numbers are written out in a step.
 SHOWN = max(INLINE, 16)
@@ -57,6 +58,34 @@ def array_forward(graph: Graph, names: Sequence[str], decimals: int = 2) -> list
                      f"{_numbers(s.value[node.id] if s.value else None, decimals)}"
                      f"   [{shape_text(node.shape)}]")
     return lines
+
+
+def array_forward_text(graph: Graph, node: int, names: Sequence[str], decimals: int) -> str:
+    """A lesson's forward caption: ``q₁ = W @ x = [0.90, 1.70, -0.25]   [3]``."""
+    from .text import computes
+
+    s = graph.store
+    n = graph.nodes[node]
+    return (f"{names[node]} = {computes(graph, n)}"
+            f"{_numbers(s.value[node] if s.value else None, decimals)}   [{shape_text(n.shape)}]")
+
+
+def array_use_text(graph: Graph, gate: int, slot: int, names: Sequence[str],
+                   decimals: int) -> str:
+    """A lesson's backward caption for one use: the VJP, its numbers, its shapes."""
+    s = graph.store
+    rule, shapes = vjp_rule(graph, gate, slot, names)
+    sent = s.shares[gate] if s.shares else None
+    return f"{rule}{_numbers(None if sent is None else sent[slot], decimals)}   [{shapes}]"
+
+
+def array_sum_text(graph: Graph, node: int, names: Sequence[str], decimals: int) -> str:
+    """At a fork: the node's gradient, the sum of what came back along each use."""
+    s = graph.store
+    out = names[graph.output]
+    shape = shape_text(s.shape[node]) if s.shape else "scalar"
+    total = _numbers(s.grad[node] if s.grad else None, decimals)
+    return f"∂{out}/∂{names[node]} = the sum over its uses{total}   [{shape}]"
 
 
 def _step(graph: Graph, node: int, uses: list[tuple[int, int]], names: Sequence[str],

@@ -18,6 +18,7 @@ from typing import Iterator, Sequence
 
 from ..graph import Graph
 from .dot import View
+from .array_explain import array_forward_text, array_sum_text, array_use_text
 from .explain import forward_text, local_text, start_text, sum_decimals, use_text
 from .notation import partial
 from .names import name_text
@@ -61,18 +62,51 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
     def add(phase: str, node: int, view: View) -> None:
         frames.append(Frame(len(frames) + 1, phase, node, replace(view, labels=labels)))
 
+    arrays = graph.store.shape is not None  # (vectors and matrices: the VJP captions)
     known = set(leaves)
     for gate in gates:
         known.add(gate)
-        add("forward", gate, View(frozenset(known), frozenset(), frozenset(), gate,
-                                  (forward_text(graph, gate, names, decimals),)))
+        line = array_forward_text(graph, gate, names, decimals) if arrays else \
+            forward_text(graph, gate, names, decimals)
+        add("forward", gate, View(frozenset(known), frozenset(), frozenset(), gate, (line,)))
     values = frozenset(node.id for node in nodes)
     add("backward", graph.output, View(values, frozenset({graph.output}), frozenset(),
                                        graph.output, (start_text(graph, names),),
                                        backward=True))
-    for gate, grads, branches, caption in _reverse_captions(graph, names, decimals):
+    reverse = _array_captions if arrays else _reverse_captions
+    for gate, grads, branches, caption in reverse(graph, names, decimals):
         add("backward", gate, View(values, grads, branches, gate, caption, backward=True))
     return frames
+
+
+def _array_captions(graph: Graph, names: Sequence[str], decimals: int
+                    ) -> Iterator[tuple[int, frozenset[int], frozenset[tuple[int, int]],
+                                        tuple[str, ...]]]:
+    """:func:`_reverse_captions` for a program on arrays: each use's vector-Jacobian
+    product with its shapes and (small arrays) numbers, and at a fork the sum."""
+    nodes = graph.nodes
+    uses = [len(u) for u in readers(graph)]
+    grads = {graph.output}
+    branches: set[tuple[int, int]] = set()
+    out = names[graph.output]
+    events = reverse_pass(graph)
+    next(events)  # START: the output's gradient, 1
+    for gate, visit in groupby(events, key=lambda event: event.gate):
+        caption: list[str] = []
+        node_live = next(visit).live
+        for kind, _, src, slot, live in visit:
+            if kind == COMPLETE:
+                grads.add(src)
+                if live and nodes[src].op != "const" and uses[src] > 1:
+                    caption.append(array_sum_text(graph, src, names, decimals))
+            else:
+                branches.add((gate, slot))
+                if live and nodes[src].op != "const":
+                    caption.append(array_use_text(graph, gate, slot, names, decimals))
+        if not node_live:
+            caption.append(f"{names[gate]} does not feed the output {out}: nothing flows back")
+        caption.extend(_where(graph, (gate, *nodes[gate].inputs), names))
+        yield gate, frozenset(grads), frozenset(branches), tuple(caption)
 
 
 def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
