@@ -55,10 +55,11 @@ def array_rows(graph: Graph, decimals: int, full: bool = False,
 
 
 def array_html(value: Any, number: Any, color: str, size: int, emphasis: str = "",
-               caption: str = "") -> str:
+               caption: str = "", sent: bool = False) -> str:
     """A Graphviz HTML-like table of an array's numbers, aligned in columns (a vector as a
     row), under ``caption`` (its name and shape); an array of more than
-    :data:`~backpropviz.render.numbers.FIGURE_CELLS` numbers as its smallest..largest."""
+    :data:`~backpropviz.render.numbers.FIGURE_CELLS` numbers as its smallest..largest;
+    ``sent``: a gradient a lesson's current gate has just sent back, underlined."""
     from .names import label_text
     from .numbers import FIGURE_CELLS
 
@@ -66,6 +67,8 @@ def array_html(value: Any, number: Any, color: str, size: int, emphasis: str = "
         text = label_text(text)
         if emphasis:
             text = f"<{emphasis}>{text}</{emphasis}>"
+        if sent:
+            text = f"<u>{text}</u>"
         return f'<font color="{color}" point-size="{size}">{text}</font>'
 
     if value.size > FIGURE_CELLS:

@@ -340,7 +340,8 @@ def _number_html(value: float, number: Callable[[float], str], color: str, size:
     if not isinstance(value, float):  # a vector or matrix: a grid of its numbers
         from .arrays import array_html
 
-        return array_html(value, number, color if shown else HIDDEN, size, emphasis, caption)
+        return array_html(value, number, color if shown else HIDDEN, size, emphasis, caption,
+                          sent)
     text = label_text(number(value))
     if is_flagged(value):
         text = f"<b>{text}</b>"
