@@ -180,6 +180,7 @@ def test_tensor_benchmark_quick_run_prints_its_table() -> None:
 LESSONS = BENCH.parent / "lessons.py"
 
 
+@pytest.mark.needs_dot  # (the benchmark draws with the system Graphviz, as it measures it)
 def test_lessons_benchmark_prints_its_table(tmp_path: Path) -> None:
     """``benchmarks/lessons.py --quick`` runs the lesson GIF and HTML commands and the
     frame-count rows, and reports every number (no goal is asserted here)."""
