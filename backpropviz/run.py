@@ -354,11 +354,9 @@ def unrolled(graph: Graph, values: dict[str, Any], grad_output: object = None
              ) -> tuple[Graph, dict[str, Any]]:
     """--unroll: the scalar program an array program stands for (``W_0_1 = ...``), and
     each element's value, to run and show as any program of numbers."""
-    from .parse import build_expression
-    from .unroll import unroll
-
     from .engine import uses_arrays
-    from .unroll import MAX_UNROLL
+    from .parse import build_expression
+    from .unroll import MAX_UNROLL, unroll
 
     if grad_output is not None:
         raise OptionsError("--unroll needs an output that is one number (no --grad-output)")
