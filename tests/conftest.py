@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 from click.testing import CliRunner, Result
@@ -53,6 +53,17 @@ def cjk_font_files() -> list[str]:
         return []
     listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True)
     return sorted({line.split(":")[0] for line in listed.stdout.splitlines() if line.strip()})
+
+
+def load_script(path: Path, name: str) -> Any:
+    """A script of the checkout (scripts/, benchmarks/) as a module named ``name``,
+    registered in ``sys.modules`` (dataclasses look their module up there)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

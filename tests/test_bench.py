@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import load_script
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
 WORKLOADS = ("sum", "chain", "dag")
 PHASES = ("parse", "forward", "backward", "json", "table", "dot", "cli")
@@ -41,13 +43,7 @@ def test_quick_run_prints_goals_and_writes_json(tmp_path: Path) -> None:
 
 def load_bench():
     """The benchmark script as a module (it is a script, not part of the package)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench", module)  # (its dataclasses look their module up)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCH, "bench")
 
 
 def test_sweep_times_every_phase_at_every_size() -> None:
@@ -74,13 +70,7 @@ LAYOUT = BENCH.parent / "layout.py"
 
 
 def load_layout():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("layout_bench", LAYOUT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["layout_bench"] = module  # (its dataclass looks itself up there)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(LAYOUT, "layout_bench")
 
 
 def test_layout_counts_a_crossing_and_not_a_shared_end():
@@ -138,14 +128,7 @@ def test_memory_benchmark_prints_its_tables(tmp_path: Path) -> None:
 
 def load_budgets():
     """``benchmarks/budgets.py`` as a module."""
-    import importlib.util
-
-    path = BENCH.parent / "budgets.py"
-    spec = importlib.util.spec_from_file_location("budgets", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("budgets", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCH.parent / "budgets.py", "budgets")
 
 
 def test_budgets_benchmark_measures_a_case_and_prints_its_row(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@ enum are written from the op table by scripts/update_docs.py: they must be curre
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -12,19 +11,14 @@ import pytest
 
 from backpropviz.ops import FUNCTIONS, OPS
 
+from conftest import load_script
+
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "update_docs.py"
 HINT = "out of date: run python scripts/update_docs.py"
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("update_docs", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-docs = _load_script()
+docs = load_script(SCRIPT, "update_docs")
 
 
 @pytest.mark.parametrize("path", [docs.README, docs.SCHEMA], ids=["README", "schema"])

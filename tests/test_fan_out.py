@@ -5,9 +5,7 @@ lesson: x*x, a = x*y; b = a + x)."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +14,8 @@ import pytest
 
 import backpropviz
 from backpropviz.render.dot import CLASSIC, render_dot
+
+from conftest import load_script
 
 REPO = Path(__file__).resolve().parent.parent
 MICROGRAD = (REPO / "samples" / "micrograd_readme.bp").read_text("utf-8")
@@ -69,11 +69,7 @@ def test_fan_out_can_be_turned_off():
 @pytest.mark.needs_embedded
 def test_micrograd_readme_has_no_crossing_wires(run, tmp_path):
     """The layout benchmark's crossing count (from the SVG's curves) was 13 before."""
-    spec = importlib.util.spec_from_file_location("layout_benchmark",
-                                                  REPO / "benchmarks" / "layout.py")
-    layout = importlib.util.module_from_spec(spec)
-    sys.modules["layout_benchmark"] = layout  # (its dataclass looks itself up there)
-    spec.loader.exec_module(layout)  # type: ignore[union-attr]
+    layout = load_script(REPO / "benchmarks" / "layout.py", "layout_benchmark")
     target = tmp_path / "m.svg"
     result = run("-f", str(REPO / "samples" / "micrograd_readme.bp"), "--a", "-4", "--b", "2",
                  "--engine", "embedded", "-q", "-o", str(target))

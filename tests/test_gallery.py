@@ -4,7 +4,6 @@ code draws today (DOT does not depend on the Graphviz version, SVG and PNG do)."
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,6 +12,8 @@ import pytest
 
 from backpropviz.render.dot import CLASSIC
 
+from conftest import load_script
+
 REPO = Path(__file__).resolve().parent.parent
 GALLERY = REPO / "docs" / "gallery"
 SCRIPT = REPO / "scripts" / "make_gallery.py"
@@ -20,14 +21,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 HINT = "the gallery is out of date: run python scripts/make_gallery.py"
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("make_gallery", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-gallery = _load_script()
+gallery = load_script(SCRIPT, "make_gallery")
 SAMPLES = gallery.samples()
 
 

@@ -5,7 +5,6 @@ SVG's), not by bytes, which depend on the Graphviz version."""
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -14,20 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import load_script
+
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "make_docs.py"
 SVG = "{http://www.w3.org/2000/svg}"
 HINT = "the README's pictures are out of date: run python scripts/make_docs.py"
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("make_docs", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-make_docs = _load_script()
+make_docs = load_script(SCRIPT, "make_docs")
 COMMANDS = {Path(make_docs.outputs(args)[0]).stem: args for args in make_docs.commands()}
 
 
