@@ -4,6 +4,7 @@ stretched, colours kept; read back with Pillow."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from PIL import Image, ImageChops
@@ -137,3 +138,71 @@ def test_a_writer_with_one_palette_maps_every_frame_to_it():
     assert frames[0].getcolors() == [(600, (0, 0, 255))]
     assert frames[1].getcolors() == [(600, (250, 240, 0))]
     assert sorted(frames[2].getcolors()) == [(300, (0, 0, 255)), (300, (250, 240, 0))]
+
+
+def frame_boxes(gif: bytes) -> list[tuple[int, int, int, int]]:
+    """Each image block's (left, top, width, height), read from the GIF's bytes."""
+    import struct
+
+    boxes, at = [], 13 + (3 << ((gif[10] & 7) + 1) if gif[10] & 0x80 else 0)
+    while gif[at] != 0x3B:
+        if gif[at] == 0x21:  # an extension: label, then sub-blocks up to a 0
+            at += 2
+            while gif[at]:
+                at += gif[at] + 1
+            at += 1
+            continue
+        left, top, width, height, flags = struct.unpack("<HHHHB", gif[at + 1:at + 10])
+        boxes.append((left, top, width, height))
+        at += 10 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0) + 1  # + LZW code size
+        while gif[at]:
+            at += gif[at] + 1
+        at += 1
+    return boxes
+
+
+def test_with_one_palette_only_the_changed_rectangle_is_encoded():
+    """A frame that differs from the one before in a small patch is encoded as that patch
+    at its place; read back, every frame is still whole and exactly what was added."""
+    from backpropviz.render.gif import GifWriter, palette_of
+
+    base = Image.new("RGB", (200, 120), (255, 255, 255))
+    base.paste((0, 0, 0), (10, 10, 190, 110))
+    spot = base.copy()
+    spot.paste((207, 34, 46), (120, 30, 140, 45))  # a 20 x 15 red patch
+    same = spot.copy()
+    writer = GifWriter((200, 120), 100, palette_of(png(spot)))
+    for image in (base, spot, same, base):
+        writer.add(png(image))
+    gif = writer.finish()
+    assert frame_boxes(gif) == [(0, 0, 200, 120), (120, 30, 20, 15), (0, 0, 1, 1),
+                                (120, 30, 20, 15)]
+    _, frames, _ = read_back(gif)
+    for frame, image in zip(frames, (base, spot, same, base)):
+        assert ImageChops.difference(frame, image).getbbox() is None
+
+
+@pytest.mark.needs_dot
+def test_a_wide_lessons_gif_fits_a_screen_and_says_how_small_its_text_is(tmp_path, run):
+    """A lesson wider than a screen at 150 dpi is drawn to fit 1920 x 1080 (twice that at
+    --scale 2), not 4,400 pixels wide; a note gives its smallest text in pixels."""
+    lines = [f"h{k} = tanh(a{k}*x0 + c{k}*x1 + b{k})" for k in range(4)]
+    lines.append("f = " + " + ".join(f"v{k}*h{k}" for k in range(4)))
+    program = tmp_path / "mlp.bp"
+    program.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    names = [f"{p}{k}" for k in range(4) for p in "acbv"] + ["x0", "x1"]
+    values = tmp_path / "values.json"
+    values.write_text(json.dumps({n: 0.1 * (k % 5) - 0.2 for k, n in enumerate(names)}))
+    sizes = {}
+    for scale in ("1", "2"):
+        out = tmp_path / f"lesson{scale}.gif"
+        result = run("-f", str(program), "--engine", "dot", "--scale", scale,
+                     "--values", str(values), "-o", str(out))
+        assert result.exit_code == 0, result.output
+        with Image.open(out) as image:
+            sizes[scale] = image.size
+        assert "smallest text is" in result.stderr
+    width, height = sizes["1"]
+    assert width <= 1920 and height <= 1080 and max(width / 1920, height / 1080) > 0.85
+    assert sizes["2"][0] <= 3840 and sizes["2"][1] <= 2160
+    assert 1.9 < sizes["2"][0] / width < 2.2  # (the 60 px margin is not doubled)

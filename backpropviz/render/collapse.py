@@ -44,7 +44,7 @@ def statements_of(graph: Graph) -> list[int]:
 
 
 def iter_collapsed(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
-                   max_inches: float | None = None, pad: tuple[float, float] | None = None
+                   max_inches: tuple[float, float] | None = None, pad: tuple[float, float] | None = None
                    ) -> Iterator[str]:
     """The collapsed diagram's DOT text a line at a time (as ``dot.iter_dot``)."""
     for line in header_lines(graph, style, dpi, max_inches, pad, None):

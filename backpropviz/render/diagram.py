@@ -38,6 +38,9 @@ PNG_DPI = 150  # sharp on a projector; SVG and PDF are vector anyway
 SLIDE_TRIES = 3  # --slide: layouts with bigger type, at most
 SLIDE_ROWS = (2, 3, 4)  # --slide: a picture much wider than the slide is tried in rows
 PNG_MAX_PIXELS = 8_000  # per side: a 100,000-node chain would otherwise be 97,000 px wide
+GIF_SCREEN = (1920, 1080)  # a GIF is shown at its own size: its frames fit a screen
+GIF_TEXT_PX = 12  # smaller text in a GIF's frames gets a note
+GIF_AHEAD = 3  # frames drawn ahead of the one being encoded
 
 Progress = Callable[[int, int], None]  # (frames done, frames in all)
 
@@ -131,7 +134,7 @@ def _padded(views: Sequence[View]) -> list[View]:
 
 
 def _iter_source(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
-                 max_inches: float | None = None, view: View | None = None,
+                 max_inches: tuple[float, float] | None = None, view: View | None = None,
                  pad: tuple[float, float] | None = None) -> Iterator[str]:
     """The DOT text of the diagram: every gate (render.dot), or with ``--collapse
     statements`` one node per statement (render.collapse; lesson frames draw every gate)."""
@@ -143,20 +146,23 @@ def _iter_source(graph: Graph, decimals: int | None, style: Style, dpi: float | 
 
 
 def _source(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
-               max_inches: float | None = None, view: View | None = None,
+               max_inches: tuple[float, float] | None = None, view: View | None = None,
                pad: tuple[float, float] | None = None) -> str:
     """:func:`_iter_source`'s text, whole."""
     return "".join(_iter_source(graph, decimals, style, dpi, max_inches, view, pad))
 
 
 def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style, scale: float,
-          view: View | None = None) -> Rendered:
+          view: View | None = None, dpi: float | None = None) -> Rendered:
+    """One drawing in ``fmt``; a PNG at ``dpi`` (default 150 x ``scale``), at most
+    :data:`PNG_MAX_PIXELS` a side."""
     if style.slide is not None and view is None and fmt in ("svg", "png"):
         return _draw_on_slide(graph, fmt, decimals, engine, style, style.slide)
     png = fmt == "png"
-    dpi = round(PNG_DPI * scale)
+    dpi = dpi or round(PNG_DPI * scale)
+    cap = PNG_MAX_PIXELS / dpi
     source = _source(graph, decimals, style, dpi=dpi if png else None,
-                        max_inches=PNG_MAX_PIXELS / dpi if png else None, view=view)
+                     max_inches=(cap, cap) if png else None, view=view)
     data = engine.render(source, fmt)
     if fmt == "svg":
         data = with_description(data, *describe(graph, decimals, style, view))
@@ -291,24 +297,63 @@ def _render_lesson(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
 def _render_gif(graph: Graph, views: Sequence[View], decimals: int | None, engine: Engine,
                 style: Style, scale: float, frame_ms: int, progress: Progress | None
                 ) -> Rendered:
-    """The GIF lesson, drawn and encoded a frame at a time (memory flat in the number of
-    frames). The last frame is drawn first: its size is checked and its colours, which are
-    every colour of the lesson, make the one palette; it is added last."""
+    """The GIF lesson, its frames fitted to a screen (:func:`_gif_dpi`), drawn two at a
+    time while the one before is encoded, and encoded one at a time (memory flat in the
+    number of frames). The last frame is drawn first: its size is checked and its colours,
+    which are every colour of the lesson, make the one palette; it is added last."""
     from .gif import GifWriter, check_gif_size, palette_of
 
     views = _padded(views)
-    last = _draw(graph, "png", decimals, engine, style, scale, views[-1])
+    dpi, notes = _gif_dpi(graph, views[-1], decimals, engine, style, scale)
+    last = _draw(graph, "png", decimals, engine, style, scale, views[-1], dpi)
     size = png_size(last.data)
     check_gif_size(size, len(views), scale)
     writer = GifWriter(size, frame_ms, palette_of(last.data))
-    notes = dict.fromkeys(last.notes)
-    for k, view in enumerate(views[:-1], 1):
+    notes.update(dict.fromkeys(last.notes))
+    drawn = _drawn_ahead(lambda view: _draw(graph, "png", decimals, engine, style, scale,
+                                            view, dpi), views[:-1])
+    for k, frame in enumerate(drawn, 1):
         if progress is not None:
             progress(k, len(views))
-        drawn = _draw(graph, "png", decimals, engine, style, scale, view)
-        notes.update(dict.fromkeys(drawn.notes))
-        writer.add(drawn.data)
+        notes.update(dict.fromkeys(frame.notes))
+        writer.add(frame.data)
     writer.add(last.data)
     if progress is not None:
         progress(len(views), len(views))
     return Rendered(writer.finish(), tuple(notes))
+
+
+def _drawn_ahead(draw: Callable[[View], Rendered], views: Sequence[View]) -> Iterator[Rendered]:
+    """``draw(view)`` of each view in order, while the next ones are drawn on two threads
+    (Graphviz runs as its own process: the encoding of one frame overlaps the drawing of
+    the next); at most :data:`GIF_AHEAD` frames wait, so memory stays flat."""
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        waiting: deque[Future[Rendered]] = deque()
+        for view in views:
+            waiting.append(pool.submit(draw, view))
+            if len(waiting) > GIF_AHEAD:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+
+
+def _gif_dpi(graph: Graph, view: View, decimals: int | None, engine: Engine, style: Style,
+             scale: float) -> tuple[float, dict[str, None]]:
+    """The resolution of a GIF lesson's frames: 150 dpi x ``scale``, less if that would be
+    bigger than the screen (:data:`GIF_SCREEN`, or the ``--slide``) x ``scale``, as a GIF
+    is shown at its own size; and a note when its smallest text is then small."""
+    from .slide import fit
+
+    screen = style.slide or GIF_SCREEN
+    screen = (round(screen[0] * scale), round(screen[1] * scale))
+    where = fit(engine.render(_source(graph, decimals, style, view=view), "svg"), screen)
+    dpi = min(PNG_DPI * scale, where.dpi)
+    text_px = where.text_px * dpi / where.dpi
+    if text_px >= GIF_TEXT_PX * scale:
+        return dpi, {}
+    return dpi, {(f"the GIF's frames fit {screen[0]}x{screen[1]} pixels, where its smallest "
+                  f"text is {text_px:.0f} px: write the lesson as .html (it zooms to each "
+                  "step), raise --scale, or try --collapse statements"): None}

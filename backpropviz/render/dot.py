@@ -108,17 +108,17 @@ class View:
 
 
 def render_dot(graph: Graph, decimals: int | None = None, style: Style = CLASSIC,
-               dpi: float | None = None, max_inches: float | None = None,
+               dpi: float | None = None, max_inches: tuple[float, float] | None = None,
                view: View | None = None, pad: tuple[float, float] | None = None) -> str:
     """The diagram of ``graph`` (or of one step of it, ``view``) as DOT source text, its
     numbers with ``decimals`` decimals (None: ``--precision auto``, see
-    :func:`~backpropviz.render.numbers.figure_decimals`); ``max_inches`` caps its size,
+    :func:`~backpropviz.render.numbers.figure_decimals`); ``max_inches`` (width, height) caps its size,
     ``pad`` (inches, x and y) is the space around it."""
     return "".join(iter_dot(graph, decimals, style, dpi, max_inches, view, pad))
 
 
 def iter_dot(graph: Graph, decimals: int | None = None, style: Style = CLASSIC,
-             dpi: float | None = None, max_inches: float | None = None,
+             dpi: float | None = None, max_inches: tuple[float, float] | None = None,
              view: View | None = None, pad: tuple[float, float] | None = None
              ) -> Iterator[str]:
     """:func:`render_dot`'s text a line at a time: a .dot file of a big graph is written
@@ -128,7 +128,7 @@ def iter_dot(graph: Graph, decimals: int | None = None, style: Style = CLASSIC,
 
 
 def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | None,
-               max_inches: float | None, view: View | None,
+               max_inches: tuple[float, float] | None, view: View | None,
                pad: tuple[float, float] | None = None) -> Iterator[str]:
     """The DOT statements of :func:`render_dot`, one a line."""
     s, number = style, figure_number(graph, decimals)
@@ -243,10 +243,10 @@ def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[
     yield f"  w{key}{tail} -> n{nid}{into};"
 
 
-def header_lines(graph: Graph, s: Style, dpi: float | None, max_inches: float | None,
+def header_lines(graph: Graph, s: Style, dpi: float | None, max_inches: tuple[float, float] | None,
                  pad: tuple[float, float] | None, view: View | None) -> Iterator[str]:
     """The graph's opening: ``digraph``, its attributes and defaults, its title/caption."""
-    size_attr = f', size="{max_inches:.2f},{max_inches:.2f}"' if max_inches else ""
+    size_attr = f', size="{max_inches[0]:.2f},{max_inches[1]:.2f}"' if max_inches else ""
     if pad is not None:
         size_attr += f', pad="{pad[0]:.4f},{pad[1]:.4f}"'
     if dpi:

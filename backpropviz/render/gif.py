@@ -84,6 +84,7 @@ class GifWriter:
         self.frame_ms = frame_ms
         self.palette = palette
         self.background: Any = None
+        self.previous: Any = None  # the last frame's palette indices (one palette only)
         self.out = io.BytesIO()
         self.pending = b""  # the last frame added: written once it is known not to be last
         self.count = 0
@@ -104,11 +105,26 @@ class GifWriter:
         canvas = Image.new("RGB", self.size, self.background)
         _lay(canvas, frame, ((width - frame.width) // 2, (height - frame.height) // 2))
         del frame
-        indexed = (_indexed(canvas) if self.palette is None
-                   else canvas.quantize(palette=self.palette, dither=Image.Dither.NONE))
+        if self.palette is None:
+            indexed, at = _indexed(canvas), (0, 0)
+        else:
+            indexed = canvas.quantize(palette=self.palette, dither=Image.Dither.NONE)
+            indexed, at = self._changed(indexed)
         del canvas
         self._flush(self.frame_ms)
-        self.pending = _image_block(indexed)
+        self.pending = _image_block(indexed, at)
+
+    def _changed(self, indexed: Any) -> tuple[Any, tuple[int, int]]:
+        """With one palette for every frame, only the rectangle that differs from the
+        frame before is encoded (drawn over it: GIF's "do not dispose"), and where it goes."""
+        from PIL import Image, ImageChops
+
+        codes = Image.frombytes("L", indexed.size, indexed.tobytes())  # (palette indices)
+        before, self.previous = self.previous, codes
+        if before is None:
+            return indexed, (0, 0)
+        box = ImageChops.difference(before, codes).getbbox() or (0, 0, 1, 1)
+        return indexed.crop(box), (box[0], box[1])
 
     def finish(self) -> bytes:
         """The whole GIF: the last frame held :data:`HOLD_LAST` times as long."""
@@ -165,27 +181,29 @@ def _on_white(pixel: Any) -> tuple[int, ...]:
     return tuple(round((c * a + 255 * (255 - a)) / 255) for c in (r, g, b))
 
 
-def _image_block(indexed: Any) -> bytes:
-    """A "P" image as a GIF image block with its own (local) colour table: Pillow encodes a
-    one-frame GIF, whose global table and image data are moved into the block."""
+def _image_block(indexed: Any, at: tuple[int, int] = (0, 0)) -> bytes:
+    """A "P" image as a GIF image block at ``at`` (left, top) on the canvas, with its own
+    (local) colour table: Pillow encodes a one-frame GIF, whose global table and image
+    data are moved into the block."""
     one = io.BytesIO()
     indexed.save(one, format="GIF", optimize=False)
     data = one.getvalue()
     flags = data[10]
     table_size = 3 << ((flags & 7) + 1) if flags & 0x80 else 0
     table = data[13:13 + table_size]
-    at = 13 + table_size
-    while data[at] == 0x21:  # skip extensions: a label, then sub-blocks up to a 0
-        at += 2
-        while data[at]:
-            at += data[at] + 1
-        at += 1
-    assert data[at] == 0x2C, "Pillow wrote no image block"
-    descriptor = bytearray(data[at:at + 10])
+    start = 13 + table_size
+    while data[start] == 0x21:  # skip extensions: a label, then sub-blocks up to a 0
+        start += 2
+        while data[start]:
+            start += data[start] + 1
+        start += 1
+    assert data[start] == 0x2C, "Pillow wrote no image block"
+    descriptor = bytearray(data[start:start + 10])
+    descriptor[1:5] = struct.pack("<HH", *at)
     if table:
         descriptor[9] = (descriptor[9] & 0x40) | 0x80 | (flags & 7)
     end = data.rindex(b"\x3b")
-    return bytes(descriptor) + table + data[at + 10:end]
+    return bytes(descriptor) + table + data[start + 10:end]
 
 
 def _indexed(frame: Any) -> Any:
