@@ -101,7 +101,8 @@ def test_lesson_shows_in_jupyter_as_the_stepper(g, tmp_path):
     lesson = g.lesson()
     found = re.fullmatch(r'<iframe srcdoc="([^"]*)"[^>]*></iframe>', lesson._repr_html_())
     assert found is not None and html.unescape(found.group(1)) == lesson.html
-    assert lesson.html.count("<svg") == 5  # 2 gates: 2*2 + 1 frames
+    assert lesson.html.count('<section class="frame') == 5  # 2 gates: 2*2 + 1 steps
+    assert lesson.html.count("<svg") == 1  # (of one drawing)
     lesson.save(str(tmp_path / "l.html"))
     assert (tmp_path / "l.html").read_text(encoding="utf-8") == lesson.html
 

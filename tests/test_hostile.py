@@ -469,7 +469,8 @@ HTML_ELEMENTS = {"html", "head", "meta", "title", "script", "style", "body", "he
                  "p", "main", "section", "div", "footer", "nav", "button"} | SVG_ELEMENTS
 HTML_ATTRIBUTES = {"lang", "charset", "name", "content", "class", "id", "data-step",
                    "data-gate", "aria-live", "aria-label", "tabindex", "style",
-                   "type"} | SVG_ATTRIBUTES
+                   "type", "data-back", "data-desc",  # (a step of a lesson drawn once)
+                   "data-node", "data-into", "data-from", "data-sent"} | SVG_ATTRIBUTES
 NAMESPACES = {"xmlns": "http://www.w3.org/2000/svg", "xmlns:xlink": "http://www.w3.org/1999/xlink"}
 REFERENCE = re.compile(r"^\s*(?:javascript|vbscript|data|https?|file|ftp):|url\(\s*(?!#)|//",
                        re.IGNORECASE)

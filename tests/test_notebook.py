@@ -98,4 +98,5 @@ def test_the_lesson_shows_as_the_stepper(executed):
     assert found is not None, frame[:200]
     page = html.unescape(found.group(1))
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count("<svg") == 5  # 2 gates: the start, 2 forward, 2 backward frames
+    # 2 gates: 2 forward steps, the start and 2 backward steps, over one drawing
+    assert page.count('<section class="frame') == 5 and page.count("<svg") == 1

@@ -124,4 +124,5 @@ def test_the_command_reports_every_frame_to_the_progress(monkeypatch, run, tmp_p
     result = run("(x+y)*z", "--x", "-2", "--y", "5", "--z", "-4", "--steps",
                  str(tmp_path / "frames"), "-q", "-o", str(tmp_path / "lesson.html"))
     assert result.exit_code == 0, result.output
-    assert seen == [(k, 5) for k in range(1, 6)] * 2  # the stepper's frames, then --steps
+    # the stepper draws once (all its 5 steps at a time), then --steps frame by frame
+    assert seen == [(5, 5)] + [(k, 5) for k in range(1, 6)]

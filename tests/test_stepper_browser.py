@@ -7,6 +7,7 @@ a screenshot shows it in colour, and with JavaScript off every frame is still sh
 
 from __future__ import annotations
 
+import html
 import io
 import shutil
 
@@ -61,9 +62,11 @@ def page(browser):
 
 
 def state(page) -> tuple[str, list[str]]:
-    """The counter's text and the ids of the frames on screen."""
+    """The counter's text and the ids of the current steps (one, whose caption the panel
+    shows, over the lesson's one drawing)."""
     counter = page.locator("#bpv-counter").inner_text()
-    shown = [f.get_attribute("id") for f in page.locator("section.frame").all() if f.is_visible()]
+    shown = [f.get_attribute("id") for f in page.locator("section.frame.current").all()]
+    assert page.locator(".drawing svg").is_visible()
     return counter, shown
 
 
@@ -105,8 +108,8 @@ def test_a_fragment_opens_that_frame(page, lesson_url):
 
 def test_the_screenshot_shows_the_diagram_scaled_to_the_window(page, lesson_url):
     page.goto(lesson_url)
-    svg = page.locator("#bpv-frame-1 svg").bounding_box()
-    natural = page.locator("#bpv-frame-1 svg").evaluate("s => s.viewBox.baseVal.height")
+    svg = page.locator(".drawing svg").bounding_box()
+    natural = page.locator(".drawing svg").evaluate("s => s.viewBox.baseVal.height")
     assert svg["width"] > 0.85 * VIEWPORT["width"]
     assert svg["height"] > 1.5 * natural  # drawn larger than its own size, for a projector
     page.keyboard.press("End")  # the last frame shows every value and gradient
@@ -126,7 +129,10 @@ def test_without_javascript_every_frame_is_shown(browser, lesson_url):
     try:
         page = context.new_page()
         page.goto(lesson_url)
-        assert state(page)[1] == [f"bpv-frame-{k}" for k in range(1, 6)]
+        shown = [f.get_attribute("id") for f in page.locator("section.frame").all()
+                 if f.is_visible()]
+        assert shown == [f"bpv-frame-{k}" for k in range(1, 6)]
+        assert page.locator(".drawing svg").is_visible()  # the finished diagram, above them
         assert page.locator("#bpv-frame-5 .step").inner_text() == "Step 5 of 5 \u00b7 backward pass"
         assert not page.locator("#bpv-next").is_visible()
     finally:
@@ -181,7 +187,7 @@ def boxes(page) -> tuple[dict, dict, dict]:
 def number_to_caption_ratio(page) -> float:
     """The drawn size of the current frame's numbers over the caption's font size."""
     return page.evaluate("""() => {
-      const svg = document.querySelector(".frame.current svg");
+      const svg = document.querySelector(".drawing svg");
       const text = [...svg.querySelectorAll("text")].find(t => /^-?\\d+\\.\\d+$/.test(t.textContent));
       const drawn = parseFloat(text.getAttribute("font-size")) * svg.getScreenCTM().a;
       return drawn / parseFloat(getComputedStyle(document.getElementById("bpv-caption")).fontSize);
@@ -235,11 +241,11 @@ def test_a_zoomed_frame_centres_its_gate(browser, lessons):
         page.goto(lessons["mlp"] + "#30")
         inside = page.evaluate("""() => {
           const frame = document.querySelector(".frame.current");
-          const gate = frame.getAttribute("data-gate");
-          const node = [...frame.querySelectorAll("g.node > title")]
+          const gate = frame.getAttribute("data-gate"), svg = document.querySelector(".drawing svg");
+          const node = [...svg.querySelectorAll("g.node > title")]
               .find(t => t.textContent === gate).parentNode;
           const r = node.getBoundingClientRect();
-          const s = frame.querySelector("svg").getBoundingClientRect();
+          const s = svg.getBoundingClientRect();
           return r.left >= s.left && r.right <= s.right && r.top >= s.top && r.bottom <= s.bottom;
         }""")
         assert inside
@@ -264,3 +270,58 @@ def test_axe_finds_no_accessibility_violation(page, lessons, name):
     assert results.violations_count == 0, results.generate_report()
     page.keyboard.press("End")
     assert axe.Axe().run(page).violations_count == 0
+
+
+def visible_numbers(page) -> list[str]:
+    """The numbers the one drawing shows now (each number's text, sorted)."""
+    return sorted(page.evaluate("""() => [...document.querySelectorAll(".drawing svg text")]
+        .filter(t => t.hasAttribute("data-from") && getComputedStyle(t).visibility !== "hidden")
+        .map(t => t.textContent)"""))
+
+
+def step_numbers(svg: str) -> list[str]:
+    """The numbers a --steps frame draws: text in the value or gradient colour (a number
+    not known yet is drawn transparent), but the sign Σ."""
+    import re
+
+    from backpropviz.render.dot import CLASSIC
+
+    colours = "|".join((CLASSIC.value_color, CLASSIC.grad_color))
+    pattern = rf'<text\b[^>]*fill="(?:{colours})"[^>]*>([^<]*)</text>'
+    return sorted(html.unescape(t) for t in re.findall(pattern, svg) if t.strip() != "Σ")
+
+
+@pytest.mark.parametrize("name, args", [("sigmoid", SIGMOID),
+                                        ("fork", ("x*y + x", "--x", "3", "--y", "-2",
+                                                  "--engine", "embedded", "-q")),
+                                        ("copies", ("x*a + x*b + x*c", "--x", "2", "--a", "3",
+                                                    "--b", "-1", "--c", "0.5", "--engine",
+                                                    "embedded", "-q"))])
+def test_each_step_of_the_drawing_shows_what_that_steps_own_frame_shows(
+        page, tmp_path, name, args):
+    import re
+
+    from click.testing import CliRunner
+
+    from backpropviz.cli import cli
+    from backpropviz.render.dot import CLASSIC
+
+    url = write_lesson(tmp_path, name, list(args))
+    result = CliRunner().invoke(cli, [*args, "--steps", str(tmp_path / "steps")])
+    assert result.exit_code == 0, result.output
+    frames = sorted((tmp_path / "steps").glob("*.svg"))
+    page.goto(url)
+    for k, frame in enumerate(frames, 1):
+        assert visible_numbers(page) == step_numbers(frame.read_text("utf-8")), k
+        gate = page.locator(".frame.current").get_attribute("data-gate")
+        current = page.evaluate("""() => [...document.querySelectorAll(
+            ".drawing svg g.bpv-current > title")].map(t => t.textContent)""")
+        assert current == [gate]
+        svg = frame.read_text("utf-8")
+        hot = len(re.findall(r'<g id="[^"]*" class="edge">\s*<title>[^<]*</title>\s*<path '
+                             rf'[^>]*stroke="{CLASSIC.highlight_wire}"', svg))
+        assert page.locator(".drawing svg g.bpv-hot").count() == hot > 0
+        arrows = page.locator(".drawing svg g.bpv-back polygon.bpv-arrow")
+        assert (arrows.count() > 0) == ("backward" in frame.name)
+        page.keyboard.press("ArrowRight")
+    assert page.errors == []

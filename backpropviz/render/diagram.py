@@ -19,6 +19,7 @@ from .numbers import figure_decimals
 from .png import png_size, with_dpi
 
 if TYPE_CHECKING:
+    from .frames import Frame
     from .slide import Fit
     from ..check import CheckReport
     from ..steps import Step
@@ -279,19 +280,32 @@ def _render_lesson(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
 
     frames = lesson_frames(graph, figure_decimals(graph, decimals), style.pretty_names)
     if fmt == "html":
-        from .stepper import render_html
-
-        bare = [replace(f.view, caption=()) for f in frames]
-        svgs = render_frames(graph, bare, "svg", decimals, engine, style, scale, progress)
-        title = style.title or f"backpropviz: {program_line(graph.expression, 80)}"
-        page = render_html([r.data.decode("utf-8") for r in svgs],
-                           ["\n".join(f.caption) for f in frames], title=title,
-                           background=style.background, foreground=style.wire_color,
-                           phases=[f"{f.phase} pass" for f in frames],
-                           gates=[f.node for f in frames])
-        return Rendered(page.encode("utf-8"))
+        return _render_stepper(graph, frames, decimals, engine, style, progress)
     return _render_gif(graph, [f.view for f in frames], decimals, engine, style, scale,
                        frame_ms, progress)
+
+
+def _render_stepper(graph: Graph, frames: Sequence[Frame], decimals: int | None,
+                    engine: Engine, style: Style, progress: Progress | None) -> Rendered:
+    """The HTML stepper: the diagram laid out and drawn once, every number and highlight
+    marked with its steps (render.drawing), the captions as text beside it."""
+    from .drawing import mark_steps, marked_style, whole_view
+    from .stepper import render_lesson_html
+
+    source = _source(graph, decimals, marked_style(style), view=whole_view(frames))
+    svg = with_description(engine.render(source, "svg"), *describe(graph, decimals, style))
+    if progress is not None:
+        progress(len(frames), len(frames))
+    drawing = mark_steps(svg, frames, [node.inputs for node in graph.nodes], style)
+    title = style.title or f"backpropviz: {program_line(graph.expression, 80)}"
+    page = render_lesson_html(
+        drawing, ["\n".join(f.caption) for f in frames], title=title,
+        background=style.background, foreground=style.wire_color,
+        highlight=(style.highlight_fill, style.highlight_wire),
+        phases=[f"{f.phase} pass" for f in frames], gates=[f.node for f in frames],
+        backward=[f.phase == "backward" for f in frames],
+        descriptions=[describe(graph, decimals, style, f.view)[1] for f in frames])
+    return Rendered(page.encode("utf-8"))
 
 
 def _render_gif(graph: Graph, views: Sequence[View], decimals: int | None, engine: Engine,

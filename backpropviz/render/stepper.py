@@ -18,7 +18,7 @@ from typing import Sequence
 from .. import lang
 from ..lang import localize, say
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "render_lesson_html"]
 
 # A CSS colour we can put in the style sheet as is: #hex, a name, or rgb()/hsl() numbers.
 _COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(?:rgb|hsl)a?\([0-9.,%/ ]+\)")
@@ -61,6 +61,16 @@ button:focus-visible{outline:3px solid currentColor;outline-offset:2px}
 .js .diagram svg{width:100%;height:100%;max-height:none}
 .js .panel{display:block}
 .live{height:4.2em;overflow-y:auto;margin:.3em auto 0}
+.js .drawing{height:100%}
+.js .drawing~.frame{display:none}
+.bpv-later{visibility:hidden}
+.bpv-arrow{display:none}
+.bpv-current ellipse,.bpv-current polygon{fill:var(--hl);stroke-width:3}
+.bpv-hot path{stroke:var(--hw);stroke-width:3}
+.bpv-hot polygon{fill:var(--hw);stroke:var(--hw)}
+.bpv-back .bpv-head{display:none}
+.bpv-back .bpv-arrow{display:inline}
+.bpv-sent{text-decoration:underline}
 """
 
 # Runs at the end of the body: the frames exist; `#3` in the URL opens frame 3. The caption
@@ -72,8 +82,32 @@ _SCRIPT = """
   var counter = document.getElementById("bpv-counter");
   var live = document.getElementById("bpv-caption");
   var prev = document.getElementById("bpv-prev"), next = document.getElementById("bpv-next");
+  var drawing = document.querySelector(".drawing svg");  // a lesson's one drawing, if any
+  function svgOf(frame) { return frame.querySelector("svg") || drawing; }
+  function marked(selector, name) {
+    drawing.querySelectorAll(selector).forEach(function (e) { e.classList.add(name); });
+  }
+  function mark(k) {  // the one drawing as step k shows it: its numbers so far, its gate
+    if (!drawing) return;
+    var frame = frames[k], back = frame.hasAttribute("data-back");
+    var gate = (frame.getAttribute("data-gate") || "").slice(1);
+    drawing.querySelectorAll("[data-from]").forEach(function (e) {
+      e.classList.toggle("bpv-later", parseInt(e.getAttribute("data-from"), 10) > k + 1);
+    });
+    ["bpv-current", "bpv-hot", "bpv-back", "bpv-sent"].forEach(function (name) {
+      drawing.querySelectorAll("." + name).forEach(function (e) { e.classList.remove(name); });
+    });
+    var desc = drawing.querySelector("desc");
+    if (desc && frame.hasAttribute("data-desc")) desc.textContent = frame.getAttribute("data-desc");
+    if (!gate) return;
+    marked('[data-node="' + gate + '"]', "bpv-current");
+    marked('[data-into="' + gate + '"]', "bpv-hot");
+    if (!back) return;
+    marked('[data-into="' + gate + '"]', "bpv-back");
+    marked('[data-sent="' + gate + '"]', "bpv-sent");
+  }
   function zoom(frame) {
-    var svg = frame.querySelector("svg"), texts = svg ? svg.querySelectorAll("text") : [];
+    var svg = svgOf(frame), texts = svg ? svg.querySelectorAll("text") : [];
     if (!texts.length) return;
     if (!svg.dataset.box) svg.dataset.box = svg.getAttribute("viewBox");
     svg.setAttribute("viewBox", svg.dataset.box);
@@ -106,6 +140,7 @@ _SCRIPT = """
     live.textContent = frames[cur].querySelector(".caption").textContent;
     prev.disabled = cur === 0;
     next.disabled = cur === n - 1;
+    mark(cur);
     zoom(frames[cur]);
     try { history.replaceState(null, "", "#" + (cur + 1)); } catch (e) { /* e.g. sandboxed */ }
   }
@@ -146,46 +181,89 @@ def render_html(svgs: Sequence[str], captions: Sequence[str], *, title: str = "b
     n = len(svgs)
     if n == 0:
         raise ValueError("render_html needs at least one frame")
-    if len(captions) != n:
-        raise ValueError(f"{n} frames but {len(captions)} captions")
-    if phases is not None and len(phases) != n:
-        raise ValueError(f"{n} frames but {len(phases)} phases")
-    for name, color in (("background", background), ("foreground", foreground)):
-        if not _COLOR.fullmatch(color):
-            raise ValueError(f"{name} must be a CSS colour such as #ffffff, not {color!r}")
-
+    _check(n, captions, phases, {"background": background, "foreground": foreground})
     svg_bodies = [_inline_svg(svg, f"bpv-f{k}-") for k, svg in enumerate(svgs, 1)]
     # Every frame is drawn at the same scale: its width as a share of the widest frame's.
     widths = [_width_pt(svg) for svg in svg_bodies]
     widest = max((w for w in widths if w), default=0.0)
-    steps = [say("stepper.step", step=k, steps=n)
-             + (f" \u00b7 {localize(phases[k - 1])}" if phases is not None else "")
-             for k in range(1, n + 1)]
+    steps = _steps(n, phases)
     sections = []
-    for k, (svg, caption, width, step) in enumerate(zip(svg_bodies, captions, widths, steps), 1):
+    for k, (svg, caption, width) in enumerate(zip(svg_bodies, captions, widths), 1):
         share = f' style="width:{100 * width / widest:.2f}%"' if width and widest else ""
-        current = ' current' if k == 1 else ''
-        gate = gates[k - 1] if gates is not None else None
-        focus = f' data-gate="n{gate}"' if gate is not None else ""
-        sections.append(
-            f'<section class="frame{current}" id="bpv-frame-{k}" data-step="{escape(step)}"'
-            f'{focus}>\n'
-            f'<p class="step">{escape(step)}</p>\n'
-            f'<div class="diagram"{share}>\n{svg}\n</div>\n'
+        diagram = f'<div class="diagram"{share}>\n{svg}\n</div>\n'
+        sections.append(_section(k, steps[k - 1], caption, gates[k - 1] if gates else None,
+                                 diagram))
+    return _page(title, steps[0], captions[0], "\n".join(sections),
+                 f":root{{--bg:{background};--fg:{foreground}}}")
+
+
+def render_lesson_html(drawing: str, captions: Sequence[str], *, title: str,
+                       background: str, foreground: str, highlight: tuple[str, str],
+                       phases: Sequence[str], gates: Sequence[int], backward: Sequence[bool],
+                       descriptions: Sequence[str]) -> str:
+    """The page for a lesson drawn once (:mod:`~backpropviz.render.drawing`: its numbers
+    marked with the step that shows them): per step, its caption, the gate it is about,
+    whether it is a backward step (the wires point back) and the drawing's description.
+    ``highlight`` is the current gate's fill and its wires' colour."""
+    n = len(captions)
+    if n == 0:
+        raise ValueError("render_lesson_html needs at least one step")
+    _check(n, captions, phases, {"background": background, "foreground": foreground,
+                                 "highlight fill": highlight[0], "highlight wire": highlight[1]})
+    steps = _steps(n, phases)
+    sections = [f'<div class="diagram drawing">\n{_inline_svg(drawing, "bpv-")}\n</div>']
+    for k, caption in enumerate(captions, 1):
+        extra = (" data-back" if backward[k - 1] else "") + \
+            f' data-desc="{escape(descriptions[k - 1])}"'
+        sections.append(_section(k, steps[k - 1], caption, gates[k - 1], "", extra))
+    return _page(title, steps[0], captions[0], "\n".join(sections),
+                 f":root{{--bg:{background};--fg:{foreground};--hl:{highlight[0]};"
+                 f"--hw:{highlight[1]}}}")
+
+
+def _check(n: int, captions: Sequence[str], phases: Sequence[str] | None,
+           colors: dict[str, str]) -> None:
+    """Refuse lists of other lengths than ``n`` and colours that are not plain CSS."""
+    if len(captions) != n:
+        raise ValueError(f"{n} frames but {len(captions)} captions")
+    if phases is not None and len(phases) != n:
+        raise ValueError(f"{n} frames but {len(phases)} phases")
+    for name, color in colors.items():
+        if not _COLOR.fullmatch(color):
+            raise ValueError(f"{name} must be a CSS colour such as #ffffff, not {color!r}")
+
+
+def _steps(n: int, phases: Sequence[str] | None) -> list[str]:
+    """The step counter's text for each step: "Step 3 of 9 · forward pass"."""
+    return [say("stepper.step", step=k, steps=n)
+            + (f" \u00b7 {localize(phases[k - 1])}" if phases is not None else "")
+            for k in range(1, n + 1)]
+
+
+def _section(k: int, step: str, caption: str, gate: int | None, diagram: str,
+             extra: str = "") -> str:
+    """Step ``k``: its counter, its drawing (when each step has its own) and its caption."""
+    current = " current" if k == 1 else ""
+    focus = f' data-gate="n{gate}"' if gate is not None else ""
+    return (f'<section class="frame{current}" id="bpv-frame-{k}" data-step="{escape(step)}"'
+            f'{focus}{extra}>\n<p class="step">{escape(step)}</p>\n{diagram}'
             f'<p class="caption">{escape(caption)}</p>\n</section>')
-    style = f":root{{--bg:{background};--fg:{foreground}}}" + _STYLE
+
+
+def _page(title: str, first_step: str, first_caption: str, main: str, root: str) -> str:
+    """The whole page around the steps' ``main`` content; ``root`` sets its colours."""
     return (
         f'<!DOCTYPE html>\n<html lang="{lang.current()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<title>{escape(title)}</title>\n'
         # Set before the body is drawn, so the stacked no-script view never flashes.
         '<script>document.documentElement.className = "js";</script>\n'
-        f'<style>{style}</style>\n</head>\n<body>\n'
+        f'<style>{root + _STYLE}</style>\n</head>\n<body>\n'
         f'<header><h1>{escape(title)}</h1>'
-        f'<p class="counter" id="bpv-counter">{escape(steps[0])}</p></header>\n<main>\n'
-        + "\n".join(sections) +
+        f'<p class="counter" id="bpv-counter">{escape(first_step)}</p></header>\n<main>\n'
+        + main +
         '\n</main>\n<footer class="panel">'
-        f'<p class="live" id="bpv-caption" aria-live="polite" tabindex="0">{escape(captions[0])}</p>'
+        f'<p class="live" id="bpv-caption" aria-live="polite" tabindex="0">{escape(first_caption)}</p>'
         f'<nav class="controls" aria-label="{say("stepper.nav_label")}">'
         f'<button type="button" id="bpv-prev" aria-label="{say("stepper.prev_label")}">'
         f'{say("stepper.prev")}</button>'
