@@ -106,6 +106,8 @@ MESSAGES: dict[str, str] = {
                       "{limit}: each is one Graphviz run. Draw a smaller graph, or raise "
                       "--max-frames",
     # the HTML stepper's own words (its captions come with the frames)
+    "lesson.statement_back": "{grad} = {value} goes back through {statement}:",
+    "lesson.statement_sum": "(sum over the {count} statements that read it)",
     "stepper.step": "Step {step} of {steps}",
     "stepper.prev": "\u2190 Prev",
     "stepper.next": "Next \u2192",
@@ -221,7 +223,8 @@ MESSAGES: dict[str, str] = {
     ),
     "help.collapse": (
         "Draw a program with one node per statement (its inputs' values and gradients in "
-        "it) instead of every gate; JSON keeps every gate."
+        "it) instead of every gate, and make lessons one step per statement; JSON keeps "
+        "every gate."
     ),
     "help.slide": (
         "Fit .svg and .png to a slide (1920x1080 px, or 1440x1080 for 4:3), centred with a "

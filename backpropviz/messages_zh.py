@@ -94,6 +94,8 @@ MESSAGES: dict[str, str] = {
     "run.max_frames": "这节课会有 {frames} 帧，超过了 --max-frames 的 {limit}：每一帧都要运行一次 "
                       "Graphviz。请画一个小一些的计算图，或者调大 --max-frames",
     # HTML 分步演示自己的文字（每一帧的说明随帧给出）
+    "lesson.statement_back": "{grad} = {value}，经过 {statement} 反向传播：",
+    "lesson.statement_sum": "（读取它的 {count} 条语句传回的梯度相加）",
     "stepper.step": "第 {step} 步，共 {steps} 步",
     "stepper.prev": "\u2190 上一步",
     "stepper.next": "下一步 \u2192",
@@ -175,7 +177,7 @@ MESSAGES: dict[str, str] = {
     "help.precision": "显示的小数位数（默认：表格 4 位；图用 auto，和 CS231n 一样：全是整数时"
                       "写成 -2 这样的整数，否则一律 2 位小数）。",
     "help.collapse": "程序的每条语句只画成一个节点（节点里写出它的输入的值和梯度），"
-                     "而不是画出每一个门；JSON 里仍有每一个门。",
+                     "而不是画出每一个门；课程也按语句一步一步演示；JSON 里仍有每一个门。",
     "help.slide": "把 .svg 和 .png 放进一张幻灯片（1920x1080 像素，4:3 时 1440x1080），"
                   "居中并留边；字小于 24 像素时会给出提示。",
     "help.full": "在表格里把向量和矩阵完整写出（默认超过 6 个数的数组只写最小值..最大值和范数）。",

@@ -545,11 +545,12 @@ def _render_steps(graph: Graph, options: Options, engine: Engine | None, style: 
     """(file name, drawing) for every frame of the lesson."""
     assert engine is not None, "--steps draws, so run() chose an engine"
     from .render.diagram import render_frames
-    from .render.frames import frame_names, lesson_frames
+    from .render.frames import frame_names
     from .render.numbers import figure_decimals
+    from .render.statement_frames import lesson_of
 
     decimals, fmt = options.precision, options.steps_format
-    frames = lesson_frames(graph, figure_decimals(graph, decimals), style.pretty_names)
+    frames = lesson_of(graph, figure_decimals(graph, decimals), style)
     drawn = render_frames(graph, [f.view for f in frames], fmt, decimals,
                           engine, style, options.scale, progress.frames)
     return list(zip(frame_names(frames, fmt), drawn))

@@ -625,10 +625,11 @@ def test_html_lesson_holds_every_frame_and_caption(run, tmp_path):
     class Collect(HTMLParser):
         def __init__(self):
             super().__init__()
-            self.svgs, self.external = 0, []
+            self.svgs, self.steps, self.external = 0, 0, []
 
         def handle_starttag(self, tag, attrs):
             self.svgs += tag == "svg"
+            self.steps += tag == "section" and "frame" in (dict(attrs).get("class") or "")
             for name, value in attrs:
                 if name in ("src", "href") and value and not value.startswith("#"):
                     self.external.append(value)
@@ -636,7 +637,7 @@ def test_html_lesson_holds_every_frame_and_caption(run, tmp_path):
     parser = Collect()
     parser.feed(page)
     gates = len(backpropviz.trace(SIMPLE, values).gates)
-    assert parser.svgs == 2 * gates + 1 and parser.external == []
+    assert parser.steps == 2 * gates + 1 and parser.svgs == 1 and parser.external == []
     assert "Step 1 of 5" in page and "backward pass" in page
     assert "#0d1117" in page  # the dark theme's background
     assert "∂f/∂f = 1  (start at the output)" in page

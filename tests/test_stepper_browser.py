@@ -296,7 +296,11 @@ def step_numbers(svg: str) -> list[str]:
                                                   "--engine", "embedded", "-q")),
                                         ("copies", ("x*a + x*b + x*c", "--x", "2", "--a", "3",
                                                     "--b", "-1", "--c", "0.5", "--engine",
-                                                    "embedded", "-q"))])
+                                                    "embedded", "-q")),
+                                        ("statements", ("a = x*y; b = a + x; f = a*b", "--x",
+                                                        "3", "--y", "-2", "--collapse",
+                                                        "statements", "--engine", "embedded",
+                                                        "-q"))])
 def test_each_step_of_the_drawing_shows_what_that_steps_own_frame_shows(
         page, tmp_path, name, args):
     import re
@@ -311,6 +315,7 @@ def test_each_step_of_the_drawing_shows_what_that_steps_own_frame_shows(
     assert result.exit_code == 0, result.output
     frames = sorted((tmp_path / "steps").glob("*.svg"))
     page.goto(url)
+    lit = 0
     for k, frame in enumerate(frames, 1):
         assert visible_numbers(page) == step_numbers(frame.read_text("utf-8")), k
         gate = page.locator(".frame.current").get_attribute("data-gate")
@@ -320,8 +325,9 @@ def test_each_step_of_the_drawing_shows_what_that_steps_own_frame_shows(
         svg = frame.read_text("utf-8")
         hot = len(re.findall(r'<g id="[^"]*" class="edge">\s*<title>[^<]*</title>\s*<path '
                              rf'[^>]*stroke="{CLASSIC.highlight_wire}"', svg))
-        assert page.locator(".drawing svg g.bpv-hot").count() == hot > 0
+        assert page.locator(".drawing svg g.bpv-hot").count() == hot
+        lit += hot
         arrows = page.locator(".drawing svg g.bpv-back polygon.bpv-arrow")
-        assert (arrows.count() > 0) == ("backward" in frame.name)
+        assert (arrows.count() > 0) == ("backward" in frame.name and hot > 0)
         page.keyboard.press("ArrowRight")
-    assert page.errors == []
+    assert lit > 0 and page.errors == []

@@ -17,11 +17,12 @@ from dataclasses import replace
 from typing import Callable, Iterator
 
 from ..graph import Graph, Node
-from .dot import (_SPACER, Style, _number_html, _wire_label, _wire_table, header_lines)
+from .dot import (_SPACER, Style, View, _number_html, _wire_label, _wire_table,
+                  header_lines)
 from .numbers import figure_number
 from .names import label_text
 
-__all__ = ["statements_of", "statement_lines", "iter_collapsed"]
+__all__ = ["statements_of", "statement_reads", "statement_lines", "iter_collapsed"]
 
 PANEL_COLUMNS = 2  # inputs listed side by side in a statement's node, this many a row
 
@@ -43,24 +44,10 @@ def statements_of(graph: Graph) -> list[int]:
     return owner
 
 
-def iter_collapsed(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
-                   max_inches: tuple[float, float] | None = None, pad: tuple[float, float] | None = None
-                   ) -> Iterator[str]:
-    """The collapsed diagram's DOT text a line at a time (as ``dot.iter_dot``)."""
-    for line in header_lines(graph, style, dpi, max_inches, pad, None):
-        yield line + "\n"
-    for line in statement_lines(graph, figure_number(graph, decimals), style):
-        yield line + "\n"
-
-
-def statement_lines(graph: Graph, number: Callable[[float], str], s: Style
-                    ) -> Iterator[str]:
-    """The DOT statements (after the graph's header) of the collapsed diagram. Names are
-    written as typed (w00, not w with subscript 00), as in the statements, and so in one
-    size of type."""
-    s = replace(s, pretty_names=False)
-    owner = statements_of(graph)
-    reads: dict[int, dict[int, float]] = defaultdict(dict)  # statement -> source -> share
+def statement_reads(graph: Graph, owner: list[int]) -> dict[int, dict[int, float]]:
+    """Per statement, what it reads (an input, or the statement that made a value) and the
+    share of that one's gradient that comes back through it, in reading order."""
+    reads: dict[int, dict[int, float]] = defaultdict(dict)
     for wire in graph.wires():
         statement, src = owner[wire.dst], wire.src
         if graph.nodes[src].is_gate:
@@ -69,6 +56,29 @@ def statement_lines(graph: Graph, number: Callable[[float], str], s: Style
             src = owner[src]
         shares = reads[statement]
         shares[src] = shares.get(src, 0.0) + wire.grad
+    return reads
+
+
+def iter_collapsed(graph: Graph, decimals: int | None, style: Style, dpi: float | None = None,
+                   max_inches: tuple[float, float] | None = None,
+                   pad: tuple[float, float] | None = None, view: View | None = None
+                   ) -> Iterator[str]:
+    """The collapsed diagram's DOT text a line at a time (as ``dot.iter_dot``); ``view``:
+    one step of a lesson by statements (its ``branches`` are (statement, what it reads))."""
+    for line in header_lines(graph, style, dpi, max_inches, pad, view):
+        yield line + "\n"
+    for line in statement_lines(graph, figure_number(graph, decimals), style, view):
+        yield line + "\n"
+
+
+def statement_lines(graph: Graph, number: Callable[[float], str], s: Style,
+                    view: View | None = None) -> Iterator[str]:
+    """The DOT statements (after the graph's header) of the collapsed diagram. Names are
+    written as typed (w00, not w with subscript 00), as in the statements, and so in one
+    size of type."""
+    s = replace(s, pretty_names=False)
+    owner = statements_of(graph)
+    reads = statement_reads(graph, owner)
     uses: dict[int, int] = defaultdict(int)
     for shares in reads.values():
         for src in shares:
@@ -78,40 +88,48 @@ def statement_lines(graph: Graph, number: Callable[[float], str], s: Style
     yield "  graph [nodesep=0.12];"  # (statements' boxes are tall: less air between them)
     for node in graph.nodes:
         if node.is_gate and owner[node.id] == node.id:
-            yield from _statement(graph, node, reads[node.id], uses, number, s, tail, head)
+            yield from _statement(graph, node, reads[node.id], uses, number, s,
+                                  (tail, head), view)
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{tail} -> out;"
     yield "}"
 
 
 def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[int, int],
-               number: Callable[[float], str], s: Style, tail: str, head: str
-               ) -> Iterator[str]:
-    """A statement's node, its result's wire, and the wires from the statements it reads."""
-    nid = node.id
-    leaves = [(graph.nodes[src], share) for src, share in shares.items()
-              if graph.nodes[src].op == "input"]
+               number: Callable[[float], str], s: Style, ports: tuple[str, str],
+               view: View | None) -> Iterator[str]:
+    """A statement's node, its result's wire, and the wires from the statements it reads;
+    in a lesson's step, only the numbers known so far, and the current statement lit."""
+    nid, (tail, head) = node.id, ports
+    current = view is not None and view.current == nid
+    leaves = [(graph.nodes[src], share, view is None or (nid, src) in view.branches)
+              for src, share in shares.items() if graph.nodes[src].op == "input"]
     yield (f"  n{nid} [shape=plaintext, margin=0, "
-           f"label=<{_panel(graph, node, leaves, number, s)}>];")
+           f"label=<{_panel(graph, node, leaves, number, s, current)}>];")
+    lit = f'color="{s.highlight_wire}", penwidth=3' if current else ""
+    back = ", dir=back, arrowtail=normal, arrowsize=1.2" if current and view and view.backward else ""
     for src, share in shares.items():
         if not graph.nodes[src].is_gate:
             continue
         if uses[src] > 1:  # read by several statements: each branch shows its share
-            grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis)
+            grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis,
+                                view is None or (nid, src) in view.branches,
+                                sent=bool(back))
             yield (f"  c{nid}_{src} [shape=plaintext, margin=0, width=0, height=0, "
                    f"label=<{_wire_table(_SPACER, grad, s)}>];")
-            yield f"  w{src}{tail} -> c{nid}_{src}{head} [arrowhead=none];"
-            yield f"  c{nid}_{src}{tail} -> n{nid};"
+            yield f"  w{src}{tail} -> c{nid}_{src}{head} [arrowhead=none{lit and ', '}{lit}{back}];"
+            yield f"  c{nid}_{src}{tail} -> n{nid}{f' [{lit}]' if lit else ''};"
         else:
-            yield f"  w{src}{tail} -> n{nid};"
+            yield f"  w{src}{tail} -> n{nid}{f' [{lit}{back}]' if lit else ''};"
     yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
-           f"label=<{_wire_label(node, number, s, None)}>];")
+           f"label=<{_wire_label(node, number, s, view)}>];")
     yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
 
 
-def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float]],
-           number: Callable[[float], str], s: Style) -> str:
-    """The statement in a rounded box, over its inputs: name, value, gradient share."""
+def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
+           number: Callable[[float], str], s: Style, current: bool = False) -> str:
+    """The statement in a rounded box, over its inputs: name, value, gradient share (each
+    share shown or not yet); lit as the step's gate when ``current``."""
     text = graph.text(node)
     if node.name and "=" not in text:
         text = f"{node.name} = {text}"
@@ -122,15 +140,18 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float]],
     wide = '<td width="16"></td>'  # (between two inputs side by side)
     for start in range(0, len(leaves), columns):
         cells = []
-        for k, (leaf, share) in enumerate(leaves[start:start + columns]):
+        for k, (leaf, share, shown) in enumerate(leaves[start:start + columns]):
             value = _number_html(leaf.value, number, s.value_color, s.number_size,
                                  s.value_emphasis)
-            grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis)
+            grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis,
+                                shown)
             cells.append(f'{gap if k == 0 else wide}<td align="right">'
                          f'<font point-size="{s.number_size}"><i>'
                          f"{label_text(leaf.label)}</i></font></td>{gap}"
                          f'<td align="right">{value}</td>{gap}<td align="left">{grad}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    fill, border = ((s.highlight_fill, f' color="{s.highlight_wire}"') if current
+                    else (s.gate_fill, f' color="{s.wire_color}"'))
     return (f'<table border="1" cellborder="0" cellspacing="0" cellpadding="1" style="rounded" '
-            f'bgcolor="{s.gate_fill}" color="{s.wire_color}">{"".join(rows)}</table>')
+            f'bgcolor="{fill}"{border}>{"".join(rows)}</table>')
 

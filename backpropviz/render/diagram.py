@@ -138,11 +138,11 @@ def _iter_source(graph: Graph, decimals: int | None, style: Style, dpi: float | 
                  max_inches: tuple[float, float] | None = None, view: View | None = None,
                  pad: tuple[float, float] | None = None) -> Iterator[str]:
     """The DOT text of the diagram: every gate (render.dot), or with ``--collapse
-    statements`` one node per statement (render.collapse; lesson frames draw every gate)."""
-    if style.collapse == "statements" and view is None:
+    statements`` one node per statement (render.collapse)."""
+    if style.collapse == "statements":
         from .collapse import iter_collapsed
 
-        return iter_collapsed(graph, decimals, style, dpi, max_inches, pad)
+        return iter_collapsed(graph, decimals, style, dpi, max_inches, pad, view)
     return iter_dot(graph, decimals, style, dpi, max_inches, view, pad)
 
 
@@ -276,9 +276,9 @@ def _missing_glyphs(source: str) -> list[str]:
 def _render_lesson(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style,
                    scale: float, frame_ms: int, progress: Progress | None) -> Rendered:
     """The HTML stepper (captions as text under each SVG) or the GIF (captions drawn in)."""
-    from .frames import lesson_frames
+    from .statement_frames import lesson_of
 
-    frames = lesson_frames(graph, figure_decimals(graph, decimals), style.pretty_names)
+    frames = lesson_of(graph, figure_decimals(graph, decimals), style)
     if fmt == "html":
         return _render_stepper(graph, frames, decimals, engine, style, progress)
     return _render_gif(graph, [f.view for f in frames], decimals, engine, style, scale,

@@ -27,11 +27,13 @@ VALUE_MARK, GRAD_MARK = "#010203", "#040506"  # stand-ins no theme uses
 SVG_NS = "http://www.w3.org/2000/svg"
 _SVG = f"{{{SVG_NS}}}"
 # Graphviz's names for what render.dot draws: a gate or leaf n5, a wire label w5, a fork's
-# branch b5_0 (gate 5, slot 0), an input drawn again where gate 7 reads it (n3c7_1, w3c7_1).
-_NODE = re.compile(r"(?P<kind>[nwb])(?P<id>\d+)(?:_(?P<slot>\d+)|c(?P<gate>\d+)_(?P<at>\d+))?")
-_EDGE = re.compile(r"(?P<tail>[^:>-]+)(?::\w+)?->(?P<head>[nb])(?P<gate>\d+)(?:_\d+)?(?::\w+)?")
+# branch b5_0 (gate 5, slot 0), an input drawn again where gate 7 reads it (n3c7_1, w3c7_1);
+# and render.collapse: a statement's box n5, its branch from statement 3, c5_3.
+_NODE = re.compile(r"(?P<kind>[nwbc])(?P<id>\d+)(?:_(?P<slot>\d+)|c(?P<gate>\d+)_(?P<at>\d+))?")
+_EDGE = re.compile(r"(?P<tail>[^:>-]+)(?::\w+)?->(?P<head>[nbc])(?P<gate>\d+)(?:_\d+)?(?::\w+)?")
 SIGMA = "Σ"  # the sign before an input's total gradient, where it is drawn at each use
 NEVER = 10**9  # the step of a number no step shows
+ALWAYS = 0  # the step of a number every step shows
 ARROW = (15.0, 6.0)  # the back arrow's length and half width, in points
 
 
@@ -42,6 +44,7 @@ class _Firsts:
     values: dict[int, int]
     grads: dict[int, int]
     branches: dict[tuple[int, int], int]
+    sends: dict[int, int]  # the step a gate (or statement) first sends a gradient back
 
 
 def whole_view(frames: Sequence[Frame]) -> View:
@@ -84,6 +87,7 @@ def _firsts(frames: Sequence[Frame]) -> _Firsts:
     values: dict[int, int] = {}
     grads: dict[int, int] = {}
     branches: dict[tuple[int, int], int] = {}
+    sends: dict[int, int] = {}
     for frame in frames:
         for nid in frame.view.values:
             values.setdefault(nid, frame.index)
@@ -91,7 +95,8 @@ def _firsts(frames: Sequence[Frame]) -> _Firsts:
             grads.setdefault(nid, frame.index)
         for branch in frame.view.branches:
             branches.setdefault(branch, frame.index)
-    return _Firsts(values, grads, branches)
+            sends.setdefault(branch[0], frame.index)
+    return _Firsts(values, grads, branches, sends)
 
 
 def _mark_node(group: ET.Element, name: str, firsts: _Firsts, reader: dict[int, int],
@@ -101,12 +106,12 @@ def _mark_node(group: ET.Element, name: str, firsts: _Firsts, reader: dict[int, 
     if match is None:
         return
     nid = int(match["id"])
-    if match["kind"] == "n" and match["gate"] is None:
-        group.set("data-node", str(nid))
-        return
     value = firsts.values.get(nid)
     grad, sent = firsts.grads.get(nid), reader.get(nid)
-    if match["slot"] is not None:  # a fork's branch: gate nid's share, slot `slot`
+    if match["kind"] == "n" and match["gate"] is None:  # a gate, a leaf, or a statement's
+        group.set("data-node", str(nid))  # box: its inputs' values and their shares
+        value, grad, sent = ALWAYS, firsts.sends.get(nid), nid  # (inputs: known at once)
+    elif match["slot"] is not None:  # a fork's branch: gate nid's share, from `slot`
         grad, sent = firsts.branches.get((nid, int(match["slot"]))), nid
     elif match["gate"] is not None and match["kind"] == "w":  # an input drawn again
         key = (int(match["gate"]), int(match["at"]))

@@ -66,6 +66,8 @@ button:focus-visible{outline:3px solid currentColor;outline-offset:2px}
 .bpv-later{visibility:hidden}
 .bpv-arrow{display:none}
 .bpv-current ellipse,.bpv-current polygon{fill:var(--hl);stroke-width:3}
+.bpv-current path:not([fill="none"]){fill:var(--hl)}
+.bpv-current path[fill="none"]{stroke:var(--hw);stroke-width:2}
 .bpv-hot path{stroke:var(--hw);stroke-width:3}
 .bpv-hot polygon{fill:var(--hw);stroke:var(--hw)}
 .bpv-back .bpv-head{display:none}
