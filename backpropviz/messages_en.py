@@ -121,6 +121,7 @@ MESSAGES: dict[str, str] = {
     "explain.via": "via {via}: {use}",
     "explain.via_slot": "via {via} (input {slot}): {use}",
     "explain.local": "local gradient {line}",
+    "explain.so": "{line}",  # a frame's first product, after its local gradients
     "explain.dead": "{name} does not feed the output {out}: nothing flows back",
     "explain.constants": "{name} reads only constants: nothing flows further back",
     "explain.sum": "{line}  (sum over its {count} uses)",

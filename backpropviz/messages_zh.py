@@ -110,6 +110,7 @@ MESSAGES: dict[str, str] = {
     "explain.via": "来自 {via}：{use}",
     "explain.via_slot": "来自 {via}（第 {slot} 个输入）：{use}",
     "explain.local": "局部梯度 {line}",
+    "explain.so": "所以往前传播的梯度是 {line}",
     "explain.dead": "{name} 不影响输出 {out}：没有梯度传回来",
     "explain.constants": "{name} 的输入都是常数：梯度不再往前传",
     "explain.sum": "{line}（它在 {count} 处被用到，各处传回的梯度相加）",

@@ -147,8 +147,10 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
                 if nodes[src].op == "const":
                     continue  # its gradient is drawn, but a constant needs no chain-rule line
                 local.append(local_text(graph, part, names, names[src], decimals))
-                line = use_text(graph, part, names, names[src], decimals)
-                caption.append(f"{wrt} {'=' if uses[src] == 1 else '+='} {line}")
+                line = f"{wrt} {'=' if uses[src] == 1 else '+='} " \
+                    f"{use_text(graph, part, names, names[src], decimals)}"
+                # the first product follows the local gradients ("so ..." in Chinese)
+                caption.append(say("explain.so", line=line) if len(local) == 1 else line)
         if not node_live:
             caption.append(say("explain.dead", name=names[gate], out=out))
         elif not caption:
