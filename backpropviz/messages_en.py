@@ -297,8 +297,8 @@ MESSAGES: dict[str, str] = {
         "(shown on a terminal when a run takes over a second)."
     ),
     "help.lang": (
-        "The language of the table, --check, messages, the lesson's controls and "
-        "this help: en or zh (default: from LC_ALL, LC_MESSAGES or LANG, else "
+        "The language of the table, --explain, --check, messages, the lesson's "
+        "captions and controls and this help: en or zh (default: from LC_ALL, LC_MESSAGES or LANG, else "
         "en). --json is the same in every language."
     ),
     "help.steps_format": (

@@ -120,8 +120,8 @@ MESSAGES: dict[str, str] = {
                               "· 表示矩阵乘法，行末方括号里是形状）：",
     "array.scalar": "标量",
     "array.summary": "{low}..{high}，范数 {norm}",
-    "array.sum_uses": "它各处传回的梯度之和",
-    "array.sum_n_uses": "它 {count} 处传回的梯度之和",
+    "array.sum_uses": "它被用到的各处传回的梯度之和",
+    "array.sum_n_uses": "它被用到的 {count} 处传回的梯度之和",
     "vjp.axis": "第 {axes} 轴",
     "vjp.axes": "第 {axes} 轴",
     "vjp.sum_over": "沿{where}求和 Σ {rule}",
@@ -226,7 +226,7 @@ MESSAGES: dict[str, str] = {
     "help.timeout": "运行超过这么多秒就停下（0 表示不限），并指出停在哪个阶段、哪个节点；"
                     "不写出任何文件。费时的是 --check、--exact 和课程的各帧。",
     "help.quiet": "不打印表格、警告、“已写出”消息和进度条（运行超过一秒时在终端上显示）。",
-    "help.lang": "表格、--check、消息、课程的按钮和这份帮助所用的语言：en 或 zh"
+    "help.lang": "表格、--explain、--check、消息、课程的说明和按钮以及这份帮助所用的语言：en 或 zh"
                  "（默认：看 LC_ALL、LC_MESSAGES 或 LANG，否则为 en）。--json 在各种语言下都一样。",
     "help.steps_format": "--steps 各帧的格式。",
     "help.frame_ms": ".gif 中每一帧显示多久（毫秒）。",

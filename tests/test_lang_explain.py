@@ -99,7 +99,7 @@ def test_the_arrays_vjp_rules_in_chinese(run):
     for said in ("⊙ 表示逐元素相乘", "[(3)·(2)ᵀ = (3×2)，外积]", "复制到每个元素",
                  "沿第 0 轴复制", "沿第 0 轴求和 Σ ∂L/∂H",
                  "[4×3 → 3：它被广播过，所以各处传回的梯度相加]", "[标量]",
-                 "它 3 处传回的梯度之和", "来自 q₁₂：", "只传给最大的元素，其余为 0",
+                 "它被用到的 3 处传回的梯度之和", "来自 q₁₂：", "只传给最大的元素，其余为 0",
                  "只传给 [0, 1]，其余为 0", "，范数 "):
         assert said in text, said
     english = run(*ARRAYS, "--explain", "--color", "never").stdout
