@@ -135,11 +135,11 @@ def explain(graph: Graph, passes: str = "backward", precision: int | None = None
 
     settings = options({"explain": passes, "precision": precision, "timeout": timeout,
                         "lang": lang})
-    report = add_passes(Report(graph), settings)
-    if report.explanation is not None:  # (a program on arrays)
-        return "\n".join(report.explanation)
-    out = io.StringIO()
     with using(settings.lang):
+        report = add_passes(Report(graph), settings)
+        if report.explanation is not None:  # (a program on arrays)
+            return "\n".join(report.explanation)
+        out = io.StringIO()
         render_explain(graph, report.steps or [], report.names or [], settings.decimals, out,
                        color=False)
     return out.getvalue().rstrip("\n")  # (print() adds the last newline)

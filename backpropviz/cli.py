@@ -481,6 +481,18 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
     return EXIT_OK
 
 
+def _english_explanation(report: Report, options: Options) -> tuple[str, ...] | None:
+    """--explain's lines of a program on arrays for --json: in English whatever --lang says,
+    as the rest of the document (the report has them in the reader's language)."""
+    if report.explanation is None or current() == "en":
+        return report.explanation
+    from .run import _explain_arrays
+
+    with using("en"):
+        return _explain_arrays(report, options.explain or "backward", options.decimals,
+                               options.plain_names).explanation
+
+
 def _print_results(report: Report, options: Options) -> None:
     """Print the JSON, or the table with the --explain steps and the --check report."""
     graph = report.graph
@@ -491,7 +503,7 @@ def _print_results(report: Report, options: Options) -> None:
         from .render.json_doc import iter_json
 
         _write_utf8(iter_json(graph, decimals=options.decimals, steps=report.steps,
-                              explanation=report.explanation,
+                              explanation=_english_explanation(report, options),
                               names=report.names, check=report.check, exact=report.exact))
     elif not options.quiet:
         from .render.table import TABLE_DECIMALS, render_check, render_table

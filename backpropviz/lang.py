@@ -31,14 +31,18 @@ _current: ContextVar[str | None] = ContextVar("backpropviz_lang", default=None)
 
 
 def catalogue(lang: str) -> Mapping[str, str]:
-    """The messages of ``lang``: key -> template."""
-    if lang == "zh":
-        from .messages_zh import MESSAGES as zh
+    """The messages of ``lang``: key -> template (imported once: --explain says one per
+    step)."""
+    if lang not in _CATALOGUES:
+        if lang == "zh":
+            from .messages_zh import MESSAGES
+        else:
+            from .messages_en import MESSAGES
+        _CATALOGUES[lang] = MESSAGES
+    return _CATALOGUES[lang]
 
-        return zh
-    from .messages_en import MESSAGES as en
 
-    return en
+_CATALOGUES: dict[str, Mapping[str, str]] = {}
 
 
 def default_lang(environ: Mapping[str, str] | None = None) -> str:

@@ -114,6 +114,41 @@ MESSAGES: dict[str, str] = {
     "stepper.prev_label": "Previous step",
     "stepper.next_label": "Next step",
     "stepper.nav_label": "Lesson steps",
+    # --explain and the lesson captions (render/explain.py, frames.py, array_explain.py)
+    "explain.forward_heading": "Forward pass (values, inputs to output):",
+    "explain.backward_heading": "Backward pass (gradients by the chain rule, output to inputs):",
+    "explain.input": "{name} = {value}  (input)",
+    "explain.start": "{partial} = 1  (start at the output)",
+    "explain.via_term": "{grad} (via {via})",
+    "explain.via": "via {via}: {use}",
+    "explain.via_slot": "via {via} (input {slot}): {use}",
+    "explain.local": "local gradient {line}",
+    "explain.so": "{line}",  # a frame's first product, after its local gradients
+    "explain.dead": "{name} does not feed the output {out}: nothing flows back",
+    "explain.constants": "{name} reads only constants: nothing flows further back",
+    "explain.sum": "{line}  (sum over its {count} uses)",
+    "explain.where": "where {items}",
+    "explain.list": ", ",
+    "array.backward_heading": "Backward pass (gradients by the chain rule, output to inputs; "
+                              "⊙ multiplies element by element, · is the matrix product, "
+                              "[shapes] at the end):",
+    "array.scalar": "scalar",
+    "array.summary": "{low}..{high}, norm {norm}",
+    "array.sum_uses": "the sum over its uses",
+    "array.sum_n_uses": "the sum over its {count} uses",
+    "vjp.axis": "axis {axes}",
+    "vjp.axes": "axes {axes}",
+    "vjp.sum_over": "Σ over {where} of {rule}",
+    "vjp.batch": "Σ over the batch of {rule}",
+    "vjp.outer": ", an outer product",
+    "vjp.broadcast": "{shapes}: it was broadcast, so its uses add up",
+    "vjp.copied": "{g} copied to every element",
+    "vjp.copied_along": "{g} copied along {axis}",
+    "vjp.mean": "{g} / {c}, copied to every element",
+    "vjp.mean_along": "{g} / {c}, copied along the axis",
+    "vjp.largest": "{g} at the largest element, 0 elsewhere",
+    "vjp.largest_along": "{g} at the largest along {axis}, 0 elsewhere",
+    "vjp.index": "{g} at [{c}], 0 elsewhere",
     # text other modules make in English (parse.py, values.py, frames)
     "known.unused": "'{name}' (line {line}) is assigned but never used",
     "known.skipped_value": "{file}: '{name}' is not a variable of the program; skipped",
@@ -265,8 +300,8 @@ MESSAGES: dict[str, str] = {
         "(shown on a terminal when a run takes over a second)."
     ),
     "help.lang": (
-        "The language of the table, --check, messages, the lesson's controls and "
-        "this help: en or zh (default: from LC_ALL, LC_MESSAGES or LANG, else "
+        "The language of the table, --explain, --check, messages, the lesson's "
+        "captions and controls and this help: en or zh (default: from LC_ALL, LC_MESSAGES or LANG, else "
         "en). --json is the same in every language."
     ),
     "help.steps_format": (

@@ -14,6 +14,7 @@ import re
 from typing import Any, Sequence
 
 from ..graph import Graph
+from ..lang import say
 from ..ops import OPS, matmul_shape
 from ..schedule import COMPLETE, readers, reverse_pass
 from .arrays import INLINE, array_cell, shape_text
@@ -30,9 +31,7 @@ def array_explain(graph: Graph, names: Sequence[str], decimals: int = 2) -> list
     s = graph.store
     out = names[graph.output]
     uses = readers(graph)
-    lines = ["Backward pass (gradients by the chain rule, output to inputs; ⊙ multiplies "
-             "element by element, · is the matrix product, [shapes] at the end):",
-             f" 1. ∂{out}/∂{out} = 1  (start at the output)"]
+    lines = [say("array.backward_heading"), f" 1. {say('explain.start', partial=f'∂{out}/∂{out}')}"]
     index = 1
     for event in reverse_pass(graph, uses):
         node = event.node
@@ -49,7 +48,7 @@ def array_forward(graph: Graph, names: Sequence[str], decimals: int = 2) -> list
     from .text import computes
 
     s = graph.store
-    lines = ["Forward pass (values, inputs to output):"]
+    lines = [say("explain.forward_heading")]
     for node in graph.nodes:
         if node.op == "const":
             continue
@@ -83,9 +82,9 @@ def array_sum_text(graph: Graph, node: int, names: Sequence[str], decimals: int)
     """At a fork: the node's gradient, the sum of what came back along each use."""
     s = graph.store
     out = names[graph.output]
-    shape = shape_text(s.shape[node]) if s.shape else "scalar"
+    shape = shape_text(s.shape[node] if s.shape else ())
     total = _numbers(s.grad[node] if s.grad else None, decimals)
-    return f"∂{out}/∂{names[node]} = the sum over its uses{total}   [{shape}]"
+    return f"∂{out}/∂{names[node]} = {say('array.sum_uses')}{total}   [{shape}]"
 
 
 def _step(graph: Graph, node: int, uses: list[tuple[int, int]], names: Sequence[str],
@@ -104,10 +103,10 @@ def _step(graph: Graph, node: int, uses: list[tuple[int, int]], names: Sequence[
         _, rule, numbers, shapes = parts[0]
         return [f"{index:2d}. ∂{out}/∂{name} = {rule}{numbers}   [{shapes}]"]
     total = _numbers(s.grad[node] if s.grad else None, decimals)
-    shape = shape_text(s.shape[node]) if s.shape else "scalar"
-    return [f"{index:2d}. ∂{out}/∂{name} = the sum over its {len(parts)} uses{total}   "
-            f"[{shape}]",
-            *(f"      via {names[gate]}: {rule}{numbers}   [{shapes}]"
+    shape = shape_text(s.shape[node] if s.shape else ())
+    return [f"{index:2d}. ∂{out}/∂{name} = {say('array.sum_n_uses', count=len(parts))}"
+            f"{total}   [{shape}]",
+            *("      " + say("explain.via", via=names[gate], use=f"{rule}{numbers}   [{shapes}]")
               for gate, rule, numbers, shapes in parts)]
 
 
@@ -147,7 +146,7 @@ def vjp_rule(graph: Graph, gate: int, slot: int, names: Sequence[str]) -> tuple[
         return lhs + text, made
     summed, made = _broadcast_note(shapes[gate], shapes[src])
     if summed:
-        text = f"Σ over {summed} of " + (f"({text})" if " " in text else text)
+        text = say("vjp.sum_over", where=summed, rule=f"({text})" if " " in text else text)
     return lhs + text, made
 
 
@@ -157,14 +156,14 @@ def _matmul_rule(g: str, a: str, b: str, sa: tuple[int, ...], sb: tuple[int, ...
     over a batch, the last two axes are the matrix and a broadcast operand sums the batch)."""
     out = matmul_shape(sa, sb)
     if len(sa) == 1 and len(sb) == 1:  # the dot product: a number times the other vector
-        return (f"{g} · {b}", f"scalar · {_p(sb)} = {_p(sa)}") if slot == 0 else \
-            (f"{g} · {a}", f"scalar · {_p(sa)} = {_p(sb)}")
+        return (f"{g} · {b}", f"{_p(())} · {_p(sb)} = {_p(sa)}") if slot == 0 else \
+            (f"{g} · {a}", f"{_p(())} · {_p(sa)} = {_p(sb)}")
     if slot == 0 and len(sb) == 1:  # y = W x: an outer product
         rule, shapes = f"{g} · {b}ᵀ", f"{_p(out)}·{_p(sb)}ᵀ"
-        made, own, what = out + sb, sa, ", an outer product"
+        made, own, what = out + sb, sa, say("vjp.outer")
     elif slot == 1 and len(sa) == 1:  # y = xᵀ W
         rule, shapes = f"{a} · {g}ᵀ", f"{_p(sa)}·{_p(out)}ᵀ"
-        made, own, what = sa + out[-1:], sb, ", an outer product"
+        made, own, what = sa + out[-1:], sb, say("vjp.outer")
     elif slot == 0:
         rule, shapes = f"{g} · {b}ᵀ", f"{_p(out)}·{_p(_swapped(sb))}"
         made, own, what = out[:-1] + sa[-1:], sa, ""
@@ -172,7 +171,7 @@ def _matmul_rule(g: str, a: str, b: str, sa: tuple[int, ...], sb: tuple[int, ...
         rule, shapes = f"{a}ᵀ · {g}", f"{_p(_swapped(sa))}·{_p(out)}"
         made, own, what = (out[:-2] if len(sb) > 1 else out[:-1]) + sb[-2:], sb, ""
     if made != own:  # the operand was broadcast over the batch: its uses add up
-        return f"Σ over the batch of {rule}", f"{shapes} = {_p(made)} → {_p(own)}{what}"
+        return say("vjp.batch", rule=rule), f"{shapes} = {_p(made)} → {_p(own)}{what}"
     return rule, f"{shapes} = {_p(own)}{what}"
 
 
@@ -183,7 +182,7 @@ def _swapped(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def _p(shape: tuple[int, ...]) -> str:
     """A shape inside a product of shapes: ``(3×2)``, ``scalar``."""
-    return f"({shape_text(shape)})" if shape else "scalar"
+    return f"({shape_text(shape)})" if shape else shape_text(shape)
 
 
 def _dims(shape: tuple[int, ...]) -> str:
@@ -201,9 +200,9 @@ def _broadcast_note(out: tuple[int, ...], own: tuple[int, ...]) -> tuple[str, st
     extra = len(out) - len(own)
     axes = list(range(extra)) + [extra + k for k, n in enumerate(own) if n == 1 and
                                  out[extra + k] != 1]
-    where = "axis" if len(axes) == 1 else "axes"
-    return (f"{where} {', '.join(map(str, axes))}",
-            f"{shape_text(out)} → {shape_text(own)}: it was broadcast, so its uses add up")
+    where = "vjp.axis" if len(axes) == 1 else "vjp.axes"
+    return (say(where, axes=", ".join(map(str, axes))),
+            say("vjp.broadcast", shapes=f"{shape_text(out)} → {shape_text(own)}"))
 
 
 def _local(op: str, x: str, c: str | None) -> str:
@@ -214,7 +213,7 @@ def _local(op: str, x: str, c: str | None) -> str:
 
 
 def _axis_text(c: str) -> str:
-    return f"axis {c}"
+    return say("vjp.axis", axes=c)
 
 
 _RULES: dict[str, Any] = {
@@ -227,14 +226,14 @@ _RULES: dict[str, Any] = {
     "mul_const": lambda g, a, b, k, c: f"{c} · {g}",
     "div_const": lambda g, a, b, k, c: f"{g} / {c}",
     "transpose": lambda g, a, b, k, c: f"({g})ᵀ",
-    "sum": lambda g, a, b, k, c: f"{g} copied to every element",
-    "sum_axis": lambda g, a, b, k, c: f"{g} copied along {_axis_text(c)}",
-    "sum_keep": lambda g, a, b, k, c: f"{g} copied along {_axis_text(c)}",
-    "mean": lambda g, a, b, k, c: f"{g} / {c}, copied to every element",
-    "mean_axis": lambda g, a, b, k, c: f"{g} / {c}, copied along the axis",
-    "amax": lambda g, a, b, k, c: f"{g} at the largest element, 0 elsewhere",
-    "amax_axis": lambda g, a, b, k, c: f"{g} at the largest along {_axis_text(c)}, 0 elsewhere",
-    "index": lambda g, a, b, k, c: f"{g} at [{c}], 0 elsewhere",
+    "sum": lambda g, a, b, k, c: say("vjp.copied", g=g),
+    "sum_axis": lambda g, a, b, k, c: say("vjp.copied_along", g=g, axis=_axis_text(c)),
+    "sum_keep": lambda g, a, b, k, c: say("vjp.copied_along", g=g, axis=_axis_text(c)),
+    "mean": lambda g, a, b, k, c: say("vjp.mean", g=g, c=c),
+    "mean_axis": lambda g, a, b, k, c: say("vjp.mean_along", g=g, c=c),
+    "amax": lambda g, a, b, k, c: say("vjp.largest", g=g),
+    "amax_axis": lambda g, a, b, k, c: say("vjp.largest_along", g=g, axis=_axis_text(c)),
+    "index": lambda g, a, b, k, c: say("vjp.index", g=g, c=c),
     "softmax": lambda g, a, b, k, c: f"p ⊙ ({g} - Σ {g} ⊙ p), p = softmax({a})",
     "logsumexp": lambda g, a, b, k, c: f"{g} · softmax({a})",
     "tanh": lambda g, a, b, k, c: f"{g} ⊙ (1 - tanh({a})²)",

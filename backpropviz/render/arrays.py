@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..graph import Graph
+from ..lang import say
 from .numbers import FLAG, fixed
 from .text import computes
 
@@ -16,7 +17,7 @@ INLINE = 6
 
 def shape_text(shape: tuple[int, ...]) -> str:
     """``3×2`` for a matrix, ``3`` for a vector, ``scalar`` for a number."""
-    return "×".join(map(str, shape)) if shape else "scalar"
+    return "×".join(map(str, shape)) if shape else say("array.scalar")
 
 
 def array_cell(value: Any, decimals: int, full: bool = False) -> str:
@@ -31,8 +32,8 @@ def array_cell(value: Any, decimals: int, full: bool = False) -> str:
         return _nested(value.tolist(), decimals) + flag
     low, high = float(np.min(value)), float(np.max(value))
     norm = float(np.linalg.norm(value))
-    return (f"{fixed(low, decimals)}..{fixed(high, decimals)}, "
-            f"norm {fixed(norm, decimals)}{flag}")
+    return say("array.summary", low=fixed(low, decimals), high=fixed(high, decimals),
+               norm=fixed(norm, decimals)) + flag
 
 
 def _nested(rows: Any, decimals: int) -> str:

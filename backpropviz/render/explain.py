@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import IO, Sequence
 
 from ..graph import Graph
+from ..lang import say
 from ..ops import OPS, Op
 from ..steps import Contribution, Step
 from .notation import agreeing_text, notes, partial
@@ -95,7 +96,7 @@ def _forward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int)
     name = names[i]
     value = _num(step.result, decimals)
     if s.op[i] == "input":
-        return f"{name} = {value}  (input)"
+        return say("explain.input", name=name, value=value)
     op = OPS[s.op[i]]
     values = s.value if s.value is not None else [math.nan] * len(s.op)
     a, b = s.a[i], s.b[i]
@@ -136,13 +137,13 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
     if len(step.contributions) == 1:
         return [f"{wrt} = {use(step.contributions[0])}"]
     places, exact = sum_decimals([p.grad for p in step.contributions], step.result, decimals)
-    summands = " + ".join(f"{_num(p.grad, places)} (via {names[p.via]})"
+    summands = " + ".join(say("explain.via_term", grad=_num(p.grad, places), via=names[p.via])
                           for p in step.contributions)
     head = f"{wrt} = {summands} {'=' if exact else '≈'} {_num(step.result, decimals)}"
     twice = _read_twice(step.contributions)
-    return [head] + [f"via {names[p.via]}"
-                     + (f" (input {p.slot + 1})" if p.via in twice else "")
-                     + f": {use(p)}" for p in step.contributions]
+    return [head] + [say("explain.via_slot", via=names[p.via], slot=p.slot + 1, use=use(p))
+                     if p.via in twice else say("explain.via", via=names[p.via], use=use(p))
+                     for p in step.contributions]
 
 
 def _read_twice(parts: Sequence[Contribution]) -> set[int]:
@@ -158,7 +159,7 @@ def _read_twice(parts: Sequence[Contribution]) -> set[int]:
 def start_text(graph: Graph, names: Sequence[str]) -> str:
     """The reverse pass's first step: the output's gradient with respect to itself."""
     out = names[graph.output]
-    return f"{partial(out, out)} = 1  (start at the output)"
+    return say("explain.start", partial=partial(out, out))
 
 
 def use_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
@@ -297,8 +298,8 @@ def render_explain(graph: Graph, steps: Sequence[Step], names: Sequence[str], de
             phase = step.phase
             if lines:
                 lines.append(("", ""))
-            lines.append(("bold", "Forward pass (values, inputs to output):" if phase == "forward"
-                          else "Backward pass (gradients by the chain rule, output to inputs):"))
+            lines.append(("bold", say("explain.forward_heading" if phase == "forward"
+                                      else "explain.backward_heading")))
         first, *rest = step_text(graph, step, names, decimals)
         lines.append(("", f"{step.index:>{width}}. {first}"))
         lines.extend(("dim", f"{'':>{width}}    {line}") for line in rest)

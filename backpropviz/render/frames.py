@@ -17,6 +17,7 @@ from itertools import groupby
 from typing import Iterator, Sequence
 
 from ..graph import Graph
+from ..lang import say
 from .dot import View
 from .array_explain import array_forward_text, array_sum_text, array_use_text
 from .explain import forward_text, local_text, start_text, sum_decimals, use_text
@@ -104,7 +105,7 @@ def _array_captions(graph: Graph, names: Sequence[str], decimals: int
                 if live and nodes[src].op != "const":
                     caption.append(array_use_text(graph, gate, slot, names, decimals))
         if not node_live:
-            caption.append(f"{names[gate]} does not feed the output {out}: nothing flows back")
+            caption.append(say("explain.dead", name=names[gate], out=out))
         caption.extend(_where(graph, (gate, *nodes[gate].inputs), names))
         yield gate, frozenset(grads), frozenset(branches), tuple(caption)
 
@@ -146,14 +147,16 @@ def _reverse_captions(graph: Graph, names: Sequence[str], decimals: int
                 if nodes[src].op == "const":
                     continue  # its gradient is drawn, but a constant needs no chain-rule line
                 local.append(local_text(graph, part, names, names[src], decimals))
-                line = use_text(graph, part, names, names[src], decimals)
-                caption.append(f"{wrt} {'=' if uses[src] == 1 else '+='} {line}")
+                line = f"{wrt} {'=' if uses[src] == 1 else '+='} " \
+                    f"{use_text(graph, part, names, names[src], decimals)}"
+                # the first product follows the local gradients ("so ..." in Chinese)
+                caption.append(say("explain.so", line=line) if len(local) == 1 else line)
         if not node_live:
-            caption.append(f"{names[gate]} does not feed the output {out}: nothing flows back")
+            caption.append(say("explain.dead", name=names[gate], out=out))
         elif not caption:
-            caption.append(f"{names[gate]} reads only constants: nothing flows further back")
+            caption.append(say("explain.constants", name=names[gate]))
         caption.extend(_where(graph, (gate, *node.inputs), names))
-        caption[:0] = [f"local gradient {line}" for line in local]
+        caption[:0] = [say("explain.local", line=line) for line in local]
         yield gate, frozenset(grads), frozenset(branches), tuple(caption)
 
 
@@ -162,8 +165,8 @@ def _sum_line(wrt: str, parts: Sequence[Contribution], total: float, decimals: i
     the numbers shown add up."""
     places, exact = sum_decimals([p.grad for p in parts], total, decimals)
     terms = " + ".join(_term(p.grad, places, k) for k, p in enumerate(parts))
-    return (f"{wrt} = {terms} {'=' if exact else '≈'} {fixed(total, decimals)}  "
-            f"(sum over its {len(parts)} uses)")
+    return say("explain.sum", line=f"{wrt} = {terms} {'=' if exact else '≈'} "
+               f"{fixed(total, decimals)}", count=len(parts))
 
 
 def _term(value: float, decimals: int, position: int) -> str:
@@ -179,8 +182,8 @@ def _where(graph: Graph, ids: Sequence[int], names: Sequence[str]) -> list[str]:
                and not graph.nodes[i].name and i != graph.output]
     if not unnamed:
         return []
-    return ["where " + ", ".join(f"{names[i]} = {computes(graph, graph.nodes[i])}"
-                                 for i in unnamed)]
+    return [say("explain.where", items=say("explain.list").join(
+        f"{names[i]} = {computes(graph, graph.nodes[i])}" for i in unnamed))]
 
 
 def frame_names(frames: Sequence[Frame], ext: str) -> list[str]:

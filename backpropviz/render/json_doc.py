@@ -13,6 +13,7 @@ from json.encoder import encode_basestring as _quote  # (json's own, in C where 
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from ..graph import Graph, Node, PausedGC, Store
+from ..lang import using
 
 if TYPE_CHECKING:
     from ..check import CheckReport
@@ -90,7 +91,8 @@ def _steps(graph: Graph, steps: Sequence[Step], names: Sequence[str], decimals: 
            ) -> list[dict[str, Any]]:
     from .explain import step_text
 
-    return [_step_dict(graph, step, names, decimals, step_text) for step in steps]
+    with using("en"):  # (the steps' text is the same in every language, as all of JSON)
+        return [_step_dict(graph, step, names, decimals, step_text) for step in steps]
 
 
 def _step_dict(graph: Graph, step: Step, names: Sequence[str], decimals: int,
@@ -258,7 +260,7 @@ def _step_lines(graph: Graph, steps: Sequence[Step], names: Sequence[str], decim
         yield "[]"
         return
     for lo in range(0, len(steps), CHUNK):
-        with PausedGC():
+        with PausedGC(), using("en"):  # (not across a yield: the caller keeps its language)
             text = ",\n    ".join([_step_line(graph, step, names, decimals, step_text)
                                    for step in steps[lo:lo + CHUNK]])
         yield ("[\n    " if lo == 0 else ",\n    ") + text
