@@ -108,6 +108,14 @@ MESSAGES: dict[str, str] = {
     # the HTML stepper's own words (its captions come with the frames)
     "lesson.statement_back": "{grad} = {value} goes back through {statement}:",
     "lesson.statement_sum": "(sum over the {count} statements that read it)",
+    "describe.title": "Backpropagation through {expression}",
+    "describe.step": " This step: {caption}.",
+    "describe.partway": "Computation graph of {expression}, partway through backpropagation.{step}",
+    "describe.more": " (and {count} more inputs)",
+    "describe.whole": (
+        "Computation graph of {expression} at {values}{more}. Forward pass: {out} = {value}. "
+        "Reverse pass, the gradients: {grads}{more}."
+    ),
     "stepper.step": "Step {step} of {steps}",
     "stepper.prev": "\u2190 Prev",
     "stepper.next": "Next \u2192",

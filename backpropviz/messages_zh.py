@@ -96,6 +96,14 @@ MESSAGES: dict[str, str] = {
     # HTML 分步演示自己的文字（每一帧的说明随帧给出）
     "lesson.statement_back": "{grad} = {value}，经过 {statement} 反向传播：",
     "lesson.statement_sum": "（读取它的 {count} 条语句传回的梯度相加）",
+    "describe.title": "{expression} 的反向传播",
+    "describe.step": "这一步：{caption}。",
+    "describe.partway": "{expression} 的计算图，反向传播进行到一半。{step}",
+    "describe.more": "（还有 {count} 个输入）",
+    "describe.whole": (
+        "{expression} 的计算图，输入 {values}{more}。前向传播：{out} = {value}。"
+        "反向传播求出的梯度：{grads}{more}。"
+    ),
     "stepper.step": "第 {step} 步，共 {steps} 步",
     "stepper.prev": "\u2190 上一步",
     "stepper.next": "下一步 \u2192",

@@ -85,3 +85,18 @@ def test_a_frame_without_a_caption_and_markup_in_the_expression_is_escaped():
     root = ET.fromstring(svg)
     assert root.findtext("title") == "<x> & y"
     assert root.findtext("desc") == "Computation graph of x*2, partway through backpropagation."
+
+
+@pytest.mark.needs_embedded
+def test_in_chinese_the_diagram_and_its_frames_are_described_in_chinese(run, tmp_path):
+    target, folder = tmp_path / "seed.svg", tmp_path / "steps"
+    assert run(*SEED, "--engine", "embedded", "-q", "--lang", "zh", "-o", str(target),
+               "--steps", str(folder)).exit_code == 0
+    _, title, desc = words(target)
+    assert title == "(x+y)*z 的反向传播"
+    # the same numbers as in English (by hand above), in Chinese sentences
+    assert desc == ("(x+y)*z 的计算图，输入 x = 3, y = -2, z = -4。前向传播：f = -4。"
+                    "反向传播求出的梯度：∂f/∂x = -4, ∂f/∂y = -4, ∂f/∂z = 1。")
+    step = words(sorted(folder.glob("*.svg"))[3])[2]
+    assert step.startswith("(x+y)*z 的计算图，反向传播进行到一半。这一步：")
+    assert "∂f/∂z = ∂f/∂f · ∂f/∂z = 1 · q₁ = 1 · 1 = 1" in step

@@ -214,6 +214,9 @@ def test_buttons_never_move_and_the_caption_stays_on_screen(browser, lessons, na
             assert caption["y"] >= 0 and caption["y"] + caption["height"] <= viewport["height"]
             assert next_["y"] + next_["height"] <= viewport["height"]
             ratios.append(number_to_caption_ratio(page))
+            whole = page.evaluate("""() => { const live = document.getElementById("bpv-caption");
+                                            return live.scrollHeight <= live.clientHeight + 1; }""")
+            assert whole, f"step {k + 1}'s caption does not fit its panel"
             page.keyboard.press("ArrowRight")
         # the picture's numbers are at least 60% of the caption's size, zoomed in if need be
         assert min(ratios) >= 0.6 - 1e-6, (name, min(ratios))

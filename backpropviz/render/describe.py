@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from ..graph import Graph
+from ..lang import say
 from .dot import Style, View
 from .names import name_text
 from .numbers import figure_number
@@ -21,23 +22,23 @@ def describe(graph: Graph, decimals: int | None, style: Style, view: View | None
              ) -> tuple[str, str]:
     """(title, description) of the diagram, or of one lesson frame when ``view`` is given."""
     expression = program_line(graph.expression, 120)
-    title = style.title or f"Backpropagation through {expression}"
+    title = style.title or say("describe.title", expression=expression)
     spell = name_text if style.pretty_names else str
     out = spell(graph.output_name or "f")
     names = list(graph.variable_ids.items())
     if view is not None:  # a frame shows only what is known at its step: its caption says it
         lines = [line.strip() for line in view.caption if line.strip()]  # (padded frames)
-        step = f" This step: {'; '.join(lines)}." if lines else ""
-        return title, f"Computation graph of {expression}, partway through backpropagation.{step}"
+        step = say("describe.step", caption="; ".join(lines)) if lines else ""
+        return title, say("describe.partway", expression=expression, step=step)
     fixed = figure_number(graph, decimals)  # (as the picture writes them)
     values = ", ".join(f"{spell(n)} = {fixed(graph.nodes[i].value)}"
                        for n, i in names[:MAX_LISTED])
     grads = ", ".join(f"∂{out}/∂{spell(n)} = {fixed(graph.nodes[i].grad)}"
                       for n, i in names[:MAX_LISTED])
-    more = f" (and {len(names) - MAX_LISTED:,} more inputs)" if len(names) > MAX_LISTED else ""
-    return title, (f"Computation graph of {expression} at {values}{more}. Forward pass: "
-                   f"{out} = {fixed(graph.value)}. Reverse pass, the gradients: "
-                   f"{grads}{more}.")
+    more = (say("describe.more", count=f"{len(names) - MAX_LISTED:,}")
+            if len(names) > MAX_LISTED else "")
+    return title, say("describe.whole", expression=expression, values=values, more=more,
+                      out=out, value=fixed(graph.value), grads=grads)
 
 
 def program_line(text: str, width: int) -> str:

@@ -108,6 +108,18 @@ _SCRIPT = """
     marked('[data-into="' + gate + '"]', "bpv-back");
     marked('[data-sent="' + gate + '"]', "bpv-sent");
   }
+  function fitPanel() {  // as tall as the longest caption (up to 40% of the window): fixed
+    var shown = live.textContent, least = 0, tallest = 0;
+    live.style.height = "";
+    least = live.clientHeight;
+    live.style.height = "auto";
+    for (var k = 0; k < n; k++) {
+      live.textContent = frames[k].querySelector(".caption").textContent;
+      tallest = Math.max(tallest, live.scrollHeight);
+    }
+    live.textContent = shown;
+    live.style.height = Math.min(Math.max(tallest, least), 0.4 * window.innerHeight) + "px";
+  }
   function zoom(frame) {
     var svg = svgOf(frame), texts = svg ? svg.querySelectorAll("text") : [];
     if (!texts.length) return;
@@ -167,7 +179,8 @@ _SCRIPT = """
     show(to);
   });
   window.addEventListener("hashchange", function () { show(fromHash()); });
-  window.addEventListener("resize", function () { zoom(frames[cur]); });
+  window.addEventListener("resize", function () { fitPanel(); zoom(frames[cur]); });
+  fitPanel();
   show(fromHash());
 })();
 """
