@@ -62,7 +62,8 @@ def test_dot_and_html_on_stdout():
     html = stdout_bytes(*ADD_MUL, "-o", "-", "--format", "html", "-q")
     assert html.returncode == 0
     page = html.stdout.decode("utf-8")
-    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 5  # 2 gates: 2*2+1
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 1  # one drawing
+    assert page.count('<section class="frame') == 5  # its steps; 2 gates: 2*2+1
 
 
 def test_stdout_and_a_file_together(tmp_path):
