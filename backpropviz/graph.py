@@ -17,7 +17,8 @@ from typing import Any, ClassVar, Iterable, Iterator, Sequence
 from .errors import UnknownName, name_list, shorten
 from .ops import CODE
 
-__all__ = ["Node", "Wire", "Graph", "Store", "MAX_DRAW", "PausedGC", "depends_on", "reaches_output"]
+__all__ = ["Node", "Wire", "Graph", "Store", "MAX_DRAW", "PausedGC", "depends_on", "reaches_output",
+           "statements_of"]
 
 nan = math.nan
 MAX_DRAW = 500  # nodes Graphviz lays out in seconds (with fan-out, minutes beyond)
@@ -453,6 +454,23 @@ class PausedGC:
     def __exit__(self, *exc: object) -> None:
         if self.was_enabled:
             gc.enable()
+
+
+def statements_of(graph: Graph) -> list[int]:
+    """Per node: the id of the statement gate it belongs to (a leaf: -1; a gate nothing
+    reads: its own id)."""
+    owner = [-1] * len(graph.nodes)
+    reader = [-1] * len(graph.nodes)
+    for node in graph.nodes:
+        for src in node.inputs:
+            if reader[src] < 0:
+                reader[src] = node.id
+    for node in reversed(graph.nodes):  # (a reader comes after what it reads)
+        if node.is_gate:
+            first = reader[node.id]
+            statement = bool(node.name) or node.id == graph.output or first < 0
+            owner[node.id] = node.id if statement else owner[first]
+    return owner
 
 
 def _count(n: int, noun: str) -> str:

@@ -1,7 +1,8 @@
 """Fan-out: an input read by three or more gates is drawn again at each use (as schematics
 repeat a net's label), each copy with its value over the gradient that comes back along
-that use, the first with their sum (Σ); inputs read twice keep their branches (the fork
-lesson: x*x, a = x*y; b = a + x)."""
+that use, the first with their sum (Σ); so is an input read by the parallel gates of
+several statements (the neurons of a layer); other inputs read twice keep their branches
+(the fork lesson: x*x, a = x*y; b = a + x)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,40 @@ def test_micrograd_readme_has_no_crossing_wires(run, tmp_path):
     root = ET.parse(target).getroot()
     assert len(list(layout._wires(root, graph))) > 40  # (the wires were found)
     assert layout.crossings(root, graph) == 0
+
+
+MLP_221 = (REPO / "samples" / "mlp_mse.bp").read_text("utf-8")
+
+
+def test_an_input_each_neuron_of_a_layer_reads_is_drawn_at_each_neuron():
+    """x1 and x2 are read once by each hidden unit (h1, h2: two statements, both at the
+    first rank): drawn at each use, each copy with its own share, which add up (by
+    finite differences) to the Σ on the first."""
+    import json
+
+    values = json.loads((REPO / "samples" / "mlp_mse.json").read_text("utf-8"))
+    graph = backpropviz.trace(MLP_221, values)
+    dot = render_dot(graph, 4)
+    for name in ("x1", "x2"):
+        leaf = graph.variable_ids[name]
+        drawn = copies(dot, leaf)
+        assert len(drawn) == 2, name
+        shares = [float(share) for _, share in drawn.values()]
+        h = 1e-6
+        up = backpropviz.trace(MLP_221, {**values, name: values[name] + h}).value
+        down = backpropviz.trace(MLP_221, {**values, name: values[name] - h}).value
+        assert sum(shares) == pytest.approx((up - down) / (2 * h), abs=2e-4)
+        assert re.search(rf"^  n{leaf}c\d+_\d+ \[.*Σ ", dot, re.M)  # the sum, once
+    assert not re.search(r"^  b\d+_\d+ ", dot, re.M)  # no branch wires across the layer
+
+
+@pytest.mark.parametrize("program, values", [
+    ("a = x*y; b = a + x; f = a*b", {"x": 3, "y": -2}),  # along a chain of statements
+    ("x*x + y", {"x": 3, "y": 1}),                     # one gate reads it twice
+    ("(x + y) * (x - y)", {"x": 3, "y": 1}),            # one statement, the same rank
+])
+def test_other_inputs_read_twice_keep_their_branches(program, values):
+    graph = backpropviz.trace(program, values)
+    dot = render_dot(graph)
+    assert re.search(r"^  b\d+_\d+ ", dot, re.M)  # the fork's branches
+    assert not re.search(r"^  n\d+c\d+_\d+ ", dot, re.M)  # and no copies

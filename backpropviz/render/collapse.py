@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Callable, Iterator
 
-from ..graph import Graph, Node
+from ..graph import Graph, Node, statements_of
 from .dot import (_SPACER, Style, View, _number_html, _wire_label, _wire_table,
                   header_lines)
 from .numbers import figure_number
@@ -25,23 +25,6 @@ from .names import label_text
 __all__ = ["statements_of", "statement_reads", "statement_lines", "iter_collapsed"]
 
 PANEL_COLUMNS = 2  # inputs listed side by side in a statement's node, this many a row
-
-
-def statements_of(graph: Graph) -> list[int]:
-    """Per node: the id of the statement gate it belongs to (a leaf: -1; a gate nothing
-    reads: its own id)."""
-    owner = [-1] * len(graph.nodes)
-    reader = [-1] * len(graph.nodes)
-    for node in graph.nodes:
-        for src in node.inputs:
-            if reader[src] < 0:
-                reader[src] = node.id
-    for node in reversed(graph.nodes):  # (a reader comes after what it reads)
-        if node.is_gate:
-            first = reader[node.id]
-            statement = bool(node.name) or node.id == graph.output or first < 0
-            owner[node.id] = node.id if statement else owner[first]
-    return owner
 
 
 def statement_reads(graph: Graph, owner: list[int]) -> dict[int, dict[int, float]]:

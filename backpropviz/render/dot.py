@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from html import unescape
 from typing import Callable, Iterator
 
-from ..graph import Graph, Node
+from ..graph import Graph, Node, statements_of
 from ..ops import OPS
 from .names import GREEK, label_text, name_html
 from .numbers import figure_number, is_flagged
@@ -198,19 +198,38 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
 
 
 def _fan_out(graph: Graph, uses: list[int], s: Style) -> tuple[list[int], list[int]]:
-    """Which inputs are drawn again at each use (read by ``s.fan_out`` or more gates, as
-    circuit schematics repeat a net's label instead of running its wire everywhere): per
-    node, 0 if not, else 1 + the slot of its first use; and the gate of that first use.
-    Fewer uses keep their branches, the fork lesson (x*x: two branches that add up)."""
+    """Which inputs are drawn again at each use (read by ``s.fan_out`` or more gates, or by
+    parallel gates, as circuit schematics repeat a net's label instead of running its wire
+    everywhere): per node, 0 if not, else 1 + the slot of its first use; and the gate of
+    that first use. Other forks keep their branches, the fork lesson (x*x: two branches
+    that add up)."""
     copies, first_use = [0] * len(graph.nodes), [-1] * len(graph.nodes)
     if s.fan_out < 2:
         return copies, first_use
+    parallel = _read_in_parallel(graph, uses)
     for node in graph.nodes:
         for slot, src in enumerate(node.inputs):
-            if (first_use[src] < 0 and uses[src] >= s.fan_out and src != graph.output
-                    and graph.nodes[src].op == "input"):
+            if (first_use[src] < 0 and (uses[src] >= s.fan_out or parallel[src])
+                    and src != graph.output and graph.nodes[src].op == "input"):
                 first_use[src], copies[src] = node.id, slot + 1
     return copies, first_use
+
+
+def _read_in_parallel(graph: Graph, uses: list[int]) -> list[bool]:
+    """Per node: read more than once, each time by a gate of another statement at the same
+    depth (the neurons of a layer reading one input): its branches would cross the layer,
+    so it is drawn at each use. A fork within a statement, or along a chain of statements
+    (``a = x*y; b = a + x``), keeps its branches."""
+    depth = [0] * len(graph.nodes)
+    for node in graph.nodes:  # (inputs come first: one pass)
+        depth[node.id] = 1 + max((depth[i] for i in node.inputs), default=-1)
+    owner = statements_of(graph)
+    seen: list[set[tuple[int, int]]] = [set() for _ in graph.nodes]
+    for node in graph.nodes:
+        for src in node.inputs:
+            seen[src].add((owner[node.id], depth[node.id]))
+    return [uses[i] > 1 and len(keys) == uses[i] and len({d for _, d in keys}) == 1
+            for i, keys in enumerate(seen)]
 
 
 def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[float], str],
