@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequ
 from ..choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDE_TEXT_PX
 from ..errors import RenderError, shorten
 from ..graph import Graph
+from ..lang import message
 from .describe import describe, program_line, with_description
 from .dot import CLASSIC, HIDDEN, Style, View, iter_dot
 from .engines import Engine
@@ -170,8 +171,8 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
     notes = [] if engine.name == "dot" else _missing_glyphs(source)
     width, height = png_size(data)
     if max(width, height) >= PNG_MAX_PIXELS - 2:
-        notes.append(f"the PNG was scaled down to {width} x {height} pixels (at most "
-                     f"{PNG_MAX_PIXELS:,} a side); write .svg for full detail")
+        notes.append(message("note.png_scaled", width=width, height=height,
+                             most=f"{PNG_MAX_PIXELS:,}"))
     return Rendered(data, tuple(notes))
 
 
@@ -261,9 +262,7 @@ def _missing_glyphs(source: str) -> list[str]:
     wide = [ch for ch in dict.fromkeys(source) if unicodedata.east_asian_width(ch) in "WF"]
     if not wide:
         return []
-    return [f"the embedded engine has no glyph for {''.join(wide[:5])} (drawn as boxes in "
-            ".png and .gif): install Graphviz and a CJK font (Debian: apt install graphviz "
-            "fonts-noto-cjk), or write .svg, which browsers draw with their own fonts"]
+    return [message("note.missing_glyphs", chars="".join(wide[:5]))]
 
 
 def _render_lesson(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style,
