@@ -24,7 +24,7 @@ from string import Formatter
 from typing import Any, Iterator, Mapping
 
 __all__ = ["wrap", "LANGS", "Message", "say", "message", "localize", "current", "using",
-           "default_lang", "catalogue", "placeholders"]
+           "default_lang", "catalogue", "placeholders", "WARNING", "warning_codes"]
 
 LANGS = ("en", "zh")
 _current: ContextVar[str | None] = ContextVar("backpropviz_lang", default=None)
@@ -39,6 +39,17 @@ def catalogue(lang: str) -> Mapping[str, str]:
     from .messages_en import MESSAGES as en
 
     return en
+
+
+#: The start of the catalogue keys of warnings: each such key is the warning's stable code
+#: (``--json`` writes it beside the English message), so renaming one is a breaking change.
+WARNING = "warn."
+
+
+def warning_codes() -> list[str]:
+    """The codes a warning can have, sorted: the English catalogue's keys that start
+    with :data:`WARNING`."""
+    return sorted(key for key in catalogue("en") if key.startswith(WARNING))
 
 
 def default_lang(environ: Mapping[str, str] | None = None) -> str:

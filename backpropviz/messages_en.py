@@ -113,8 +113,8 @@ MESSAGES: dict[str, str] = {
     "stepper.next_label": "Next step",
     "stepper.nav_label": "Lesson steps",
     # warnings: each key is the warning's stable code in --json (warn.*)
-    "warn.unused": "'{name}' (line {line}) is assigned but never used",
-    "warn.skipped_value": "{file}: '{name}' is not a variable of the program; skipped",
+    "warn.unused_name": "'{name}' (line {line}) is assigned but never used",
+    "warn.unused_value": "{file}: '{name}' is not a variable of the program; skipped",
     "word.element": "{word} {index}",
     # errors in general
     "error.at": "{where}: {message}",
@@ -126,6 +126,7 @@ MESSAGES: dict[str, str] = {
     "parse.at_column": "column {column}",
     "parse.end_of_expression": "the end of the expression",
     "parse.end_of_line": "the end of the line",
+    "parse.token": "{token}",
     "parse.argument": "1 argument",
     "parse.arguments": "{count} arguments",
     "parse.arguments_1_or_2": "1 or 2 arguments",

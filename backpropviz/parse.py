@@ -165,7 +165,7 @@ def _describe(kind: int, tok: str) -> str:
         return message("parse.end_of_expression")
     if tok == "\n":
         return message("parse.end_of_line")
-    return "'**'" if tok == "^" else f"'{tok}'"
+    return message("parse.token", token="'**'" if tok == "^" else f"'{tok}'")
 
 
 def _show_char(ch: str) -> str:
@@ -772,6 +772,6 @@ class _Parser:
             if target is not None and not was_read:
                 line += self.text.count("\n", last, start)
                 last = start
-                warnings.append(message("warn.unused", name=target, line=line))
+                warnings.append(message("warn.unused_name", name=target, line=line))
         return warnings
 

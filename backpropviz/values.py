@@ -318,7 +318,7 @@ def merge(graph: Graph, given: Sequence[Given], file_values: Mapping[str, Any],
         if name in graph.variable_ids:
             values[name] = value
         else:
-            warnings.append(message("warn.skipped_value", file=values_file, name=shorten(name)))
+            warnings.append(message("warn.unused_value", file=values_file, name=shorten(name)))
     where_given: dict[str, str] = {}
     for name, raw, where in given:
         if name in where_given:
