@@ -57,6 +57,27 @@ MESSAGES: dict[str, str] = {
     "check.nonfinite": "the output is {value} at this point: the function has no finite "
                        "value here, so it has no gradient to check (sympy and finite "
                        "differences may still find a limit)",
+    "check.not_one_number": "check skipped: the output is not one number (it was seeded "
+                            "with --grad-output)",
+    "check.sample": "finite differences on a sample of {count} elements (seed {seed})",
+    "check.skip_elements": "symbolic check skipped: {count} numbers in the variables (sympy "
+                           "checks up to {most}); finite differences only",
+    "check.skip_unrolled": "symbolic check skipped: {reason}; finite differences only",
+    "check.unrolled_note": "in the program written out element by element: {note}",
+    "check.element_kink": "{name} is at a kink",
+    # --exact (symbolic.py)
+    "exact.too_big_number": "exact arithmetic: the number {text} is too large or too precise "
+                            "to handle exactly",
+    "exact.no_exact": "exact arithmetic: {value} has no exact value",
+    "exact.power_digits": "exact arithmetic: the power in node {node} would have about "
+                          "{digits} digits, too large to compute exactly",
+    "exact.power_root": "exact arithmetic: the power in node {node} has the fractional "
+                        "exponent {exponent}, which has no usable exact form",
+    "exact.power_exponent": "exact arithmetic: the power in node {node} has exponent "
+                            "{exponent}, more than {most}; its exact value would be too large "
+                            "to compute",
+    "exact.no_result": "--exact: no exact result here ({error}); the values may leave the "
+                       "real numbers",
     # warnings, notes and what was written (stderr)
     "cli.warning": "warning: {message}",
     "cli.note": "note: {note}",

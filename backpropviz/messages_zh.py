@@ -50,6 +50,21 @@ MESSAGES: dict[str, str] = {
     "check.skip_size": "跳过符号检查：计算图有 {nodes} 个节点（上限 {limit}）；只用有限差分检查",
     "check.nonfinite": "输出在这一点是 {value}：函数在这里没有有限的值，也就没有梯度可以检查"
                        "（sympy 和有限差分也许仍能求出极限）",
+    "check.not_one_number": "跳过检查：输出不是一个数（它的梯度由 --grad-output 给出）",
+    "check.sample": "有限差分只在 {count} 个元素的样本上计算（随机种子 {seed}）",
+    "check.skip_elements": "跳过符号检查：变量中共有 {count} 个数（sympy 最多检查 {most} 个）；"
+                           "只用有限差分检查",
+    "check.skip_unrolled": "跳过符号检查：{reason}；只用有限差分检查",
+    "check.unrolled_note": "在逐个元素展开的程序中：{note}",
+    "check.element_kink": "{name} 位于折点",
+    # --exact（symbolic.py）
+    "exact.too_big_number": "精确计算：数 {text} 太大或太精确，无法精确处理",
+    "exact.no_exact": "精确计算：{value} 没有精确值",
+    "exact.power_digits": "精确计算：节点 {node} 中的幂大约会有 {digits} 位数字，太大，无法精确计算",
+    "exact.power_root": "精确计算：节点 {node} 中的幂的指数是分数 {exponent}，没有可用的精确形式",
+    "exact.power_exponent": "精确计算：节点 {node} 中的幂的指数是 {exponent}，超过了 {most}；"
+                            "它的精确值太大，无法计算",
+    "exact.no_result": "--exact：这里得不到精确结果（{error}）；这些值可能超出了实数范围",
     # 警告、说明和写出的文件（标准错误输出）
     "cli.warning": "警告：{message}",
     "cli.note": "注：{note}",
