@@ -84,6 +84,7 @@ def _file(tmp_path: Path, name: str, text: str) -> str:
     "ragged", "values_twice", "no_variable", "missing_program", "missing_values",
     "not_utf8", "output_folder", "steps_file", "grad_output_shape", "grad_output_text",
     "output_array", "unroll_numbers", "unroll_grad_output", "timeout", "var_item",
+    "exact_power", "exact_arrays",
 ])
 def test_one_line_errors_in_chinese(run, tmp_path, case):
     """A sample of each kind of error: a bad value, a values file, a missing or unreadable
@@ -130,6 +131,11 @@ def test_one_line_errors_in_chinese(run, tmp_path, case):
                     "求值：已用 "),
         "var_item": (("x", "--var", "x"), "--var expects NAME=VALUE, got 'x'",
                      "--var 的格式应该是 NAME=VALUE，这里却是 'x'"),
+        "exact_power": (("x**100001", "--x", "3", "--exact", "-q"),
+                        "exact arithmetic: the power in node 1 would have about 200,002 "
+                        "digits", "精确计算：节点 1 中的幂大约会有 200,002 位数字"),
+        "exact_arrays": (("sum(W)", *W, "--exact"), "--exact works on numbers only",
+                         "--exact 只适用于数"),
     }[case]
     en, zh = _error_lines(run(*args)), _error_lines(run(*args, "--lang", "zh"))
     assert len(en) == len(zh) == 1, zh
@@ -188,6 +194,18 @@ def test_notes_and_places_said_in_chinese():
 
     assert digits_text(2.1e6) == "2.1 million digits" and digits_text(35000) == "35,000 digits"
     assert localize(digits_text(2.1e6), "zh") == "2.1 百万位数字"
+
+
+def test_check_notes_of_arrays_in_chinese(run):
+    """--check of arrays: the element at a kink and the note of the unrolled program."""
+    args = ("sum(relu(W)) + x**100001", "--W", "[0, 1]", "--x", "3", "--check", "--color",
+            "never")
+    en, zh = run(*args), run(*args, "--lang", "zh")
+    assert "at a kink: W[0] is at a kink." in en.stdout
+    assert "该点位于折点：W[0] 位于折点。" in zh.stdout
+    assert ("note: in the program written out element by element: symbolic check skipped: "
+            "node ") in en.stdout
+    assert "注：在逐个元素展开的程序中：跳过符号检查：节点 " in zh.stdout
 
 
 def test_progress_phases_in_the_runs_language():
