@@ -172,7 +172,8 @@ class TraceCommand(click.Command):
                 opt, word, choices = unchosen[0]
                 raise InputError(say("cli.takes", option=opt, choices=", ".join(choices[:-1]),
                                      last=choices[-1], word=shorten(word))) from None
-            raise InputError(say("cli.see_help", message=exc.format_message())) from None
+            raise InputError(say("cli.see_help", message=localize(exc.format_message()))
+                             ) from None
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The help in the language in use: the command's text and every option's from

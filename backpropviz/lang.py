@@ -117,7 +117,9 @@ def message(key: str, **fields: Any) -> Message:
 
 def localize(text: str, lang: str | None = None) -> str:
     """``text`` in ``lang`` (default: :func:`current`): a :class:`Message` by its key; any
-    other English text by the first English template it matches in full; else as it is."""
+    other English text by the first English template it matches in full (its fields said
+    the same way: click's "Invalid value for '--scale': 0.0 is not in the range ..."); else
+    as it is."""
     lang = lang or current()
     if lang == "en":
         return str(text)
@@ -127,7 +129,8 @@ def localize(text: str, lang: str | None = None) -> str:
     for key, pattern in _patterns().items():
         match = pattern.fullmatch(text)
         if match is not None:
-            return say(key, lang, **match.groupdict())
+            return say(key, lang, **{name: localize(field, lang)
+                                     for name, field in match.groupdict().items()})
     return text
 
 

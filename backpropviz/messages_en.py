@@ -355,6 +355,20 @@ MESSAGES: dict[str, str] = {
     # text other modules make in English (frames)
     "known.forward_pass": "forward pass",
     "known.backward_pass": "backward pass",
+    # what click says of a bad option (click makes it in English)
+    "known.click_invalid": "Invalid value for {param}: {reason}",
+    "known.click_range": "{value} is not in the range {range}.",
+    "known.click_choice": "{value} is not one of {choices}.",
+    "known.click_type": "{value} is not a valid {kind}.",
+    "known.click_number_range": "{value} is not a number in the range {range}.",
+    "known.click_float": "float",
+    "known.click_float_range": "float range",
+    "known.click_integer": "integer",
+    "known.click_integer_range": "integer range",
+    "known.click_whole_number": "whole number",
+    "known.click_no_value": "Option {option} does not take a value.",
+    "known.click_extra": "Got unexpected extra argument ({words})",
+    "known.click_extras": "Got unexpected extra arguments ({words})",
     # --help: the command and each option (click adds its own words)
     "help.command": (
         "Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value\n"

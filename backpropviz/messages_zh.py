@@ -317,6 +317,20 @@ MESSAGES: dict[str, str] = {
     # 其他模块直接用英文写出的文字（frames）
     "known.forward_pass": "前向传播",
     "known.backward_pass": "反向传播",
+    # click 对错误选项的说法（click 用英文写出）
+    "known.click_invalid": "{param} 的值无效：{reason}",
+    "known.click_range": "{value} 不在 {range} 的范围内",
+    "known.click_choice": "{value} 不是 {choices} 中的一个",
+    "known.click_type": "{value} 不是有效的{kind}",
+    "known.click_number_range": "{value} 不是 {range} 范围内的数",
+    "known.click_float": "数",
+    "known.click_float_range": "数",
+    "known.click_integer": "整数",
+    "known.click_integer_range": "整数",
+    "known.click_whole_number": "整数",
+    "known.click_no_value": "选项 {option} 不接受值",
+    "known.click_extra": "多出了参数：{words}",
+    "known.click_extras": "多出了参数：{words}",
     # --help：命令和每个选项（click 自己的用语除外）
     "help.command": (
         "在表达式 EXPRESSION 上演示反向传播：画出它的计算图，做前向传播（求出每个节点的值），"

@@ -63,6 +63,26 @@ def test_located_errors_in_chinese(run, args, english, chinese):
     assert en[1:] == zh[1:] and zh[2].strip() == "^"
 
 
+@pytest.mark.parametrize("args, chinese", [
+    (("--scale", "abc"), "'--scale' 的值无效：'abc' 不是有效的数"),
+    (("--frame-ms", "1"), "'--frame-ms' 的值无效：1 不在 20<=x<=60000 的范围内"),
+    (("--max-size", "1.5"), "'--max-size' 的值无效：'1.5' 不是有效的整数"),
+    (("--theme", "foo"), "'--theme' 的值无效：'foo' 不是 'classic', 'dark', 'print', 'safe' "
+                         "中的一个"),
+    (("--timeout", "nan"), "'--timeout' 的值无效：'nan' 不是 0<=x<=1000000.0 范围内的数"),
+    (("--json=3",), "选项 '--json' 不接受值"),
+    (("extra",), "多出了参数：extra"),
+])
+def test_clicks_errors_in_chinese(run, args, chinese):
+    """What click says of a bad option, matched against its English and said in Chinese
+    (English: click's words as they are)."""
+    en, zh = _error_lines(run("x", "--x", "1", *args)), _error_lines(run("x", "--x", "1", *args,
+                                                                          "--lang", "zh"))
+    assert en[0].startswith("Error: ") and en[0].endswith(" (see backpropviz --help)")
+    assert not WIDE.search(en[0])
+    assert zh == [f"错误：{chinese}（见 backpropviz --help）"]
+
+
 def test_a_located_error_in_a_file_in_chinese(run, tmp_path):
     program = tmp_path / "model.bp"
     program.write_text("a = (x +\ny) z\n", encoding="utf-8")
