@@ -117,21 +117,29 @@ def message(key: str, **fields: Any) -> Message:
 
 def localize(text: str, lang: str | None = None) -> str:
     """``text`` in ``lang`` (default: :func:`current`): a :class:`Message` by its key; any
-    other English text by the first English template it matches in full (its fields said
-    the same way: click's "Invalid value for '--scale': 0.0 is not in the range ..."); else
-    as it is."""
+    other English text by the first English template it matches in full; else as it is.
+    Fields are said as :func:`_field` says."""
     lang = lang or current()
     if lang == "en":
         return str(text)
     if isinstance(text, Message):
-        return say(text.key, lang, **{k: localize(v, lang) if isinstance(v, Message) else v
-                                      for k, v in text.fields.items()})
+        return say(text.key, lang, **{name: _field(name, value, lang)
+                                      for name, value in text.fields.items()})
     for key, pattern in _patterns().items():
         match = pattern.fullmatch(text)
         if match is not None:
-            return say(key, lang, **{name: localize(field, lang)
-                                     for name, field in match.groupdict().items()})
+            return say(key, lang, **{name: _field(name, value, lang)
+                                     for name, value in match.groupdict().items()})
     return text
+
+
+def _field(name: str, value: Any, lang: str) -> Any:
+    """A field of a message in ``lang``: a :class:`Message` by its key; a ``reason`` (English
+    that a library made: click's "0.0 is not in the range ...", json's "Expecting value")
+    by the templates; anything else (names, numbers, paths: the user's words) as it is."""
+    if isinstance(value, Message) or (name == "reason" and isinstance(value, str)):
+        return localize(value, lang)
+    return value
 
 
 _OPEN, _CLOSE = "（「“《", "，。；：、）」”》！？"

@@ -72,6 +72,7 @@ def test_located_errors_in_chinese(run, args, english, chinese):
     (("--timeout", "nan"), "'--timeout' 的值无效：'nan' 不是 0<=x<=1000000.0 范围内的数"),
     (("--json=3",), "选项 '--json' 不接受值"),
     (("extra",), "多出了参数：extra"),
+    (("integer",), "多出了参数：integer"),  # (the user's words stay as typed)
 ])
 def test_clicks_errors_in_chinese(run, args, chinese):
     """What click says of a bad option, matched against its English and said in Chinese
@@ -104,7 +105,7 @@ def _file(tmp_path: Path, name: str, text: str) -> str:
     "ragged", "values_twice", "no_variable", "missing_program", "missing_values",
     "not_utf8", "output_folder", "steps_file", "grad_output_shape", "grad_output_text",
     "output_array", "unroll_numbers", "unroll_grad_output", "timeout", "var_item",
-    "exact_power", "exact_arrays",
+    "exact_power", "exact_arrays", "not_json",
 ])
 def test_one_line_errors_in_chinese(run, tmp_path, case):
     """A sample of each kind of error: a bad value, a values file, a missing or unreadable
@@ -156,6 +157,9 @@ def test_one_line_errors_in_chinese(run, tmp_path, case):
                         "digits", "精确计算：节点 1 中的幂大约会有 200,002 位数字"),
         "exact_arrays": (("sum(W)", *W, "--exact"), "--exact works on numbers only",
                          "--exact 只适用于数"),
+        "not_json": (("x", "--values", _file(tmp_path, "n.json", '{"x" 1}')),
+                     "n.json: not valid JSON: Expecting ':' delimiter at line 1, column 6",
+                     "n.json：不是有效的 JSON：这里应该是分隔符 ':'（第 1 行第 6 列）"),
     }[case]
     en, zh = _error_lines(run(*args)), _error_lines(run(*args, "--lang", "zh"))
     assert len(en) == len(zh) == 1, zh
