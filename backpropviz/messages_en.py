@@ -336,6 +336,9 @@ MESSAGES: dict[str, str] = {
     "note.small_text": "on a {width}x{height} slide the smallest text is {px} px (under "
                        "{least}, hard to read from the back of a room): try --collapse "
                        "statements, --direction TB, or a smaller part of the program",
+    "note.gif_small_text": "the GIF's frames fit {width}x{height} pixels, where its smallest "
+                           "text is {px} px: write the lesson as .html (it zooms to each "
+                           "step), raise --scale, or try --collapse statements",
     # errors of the options for arrays (run.py, unroll.py)
     "run.exact_arrays": "--exact works on numbers only; for vectors and matrices use --check "
                         "(its sympy check unrolls arrays of up to 64 numbers)",

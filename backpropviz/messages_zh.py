@@ -302,6 +302,9 @@ MESSAGES: dict[str, str] = {
     "note.small_text": "在 {width}x{height} 的幻灯片上，最小的文字只有 {px} 像素（小于 {least}，"
                        "坐在教室后排很难看清）：可以试试 --collapse statements、--direction TB，"
                        "或者只画程序的一部分",
+    "note.gif_small_text": "GIF 的每一帧要缩到 {width}x{height} 像素以内，这时最小的文字只有 {px} "
+                           "像素：可以把课程写成 .html（它会放大到每一步），调大 --scale，"
+                           "或者试试 --collapse statements",
     # 数组相关选项的错误（run.py、unroll.py）
     "run.exact_arrays": "--exact 只适用于数；向量和矩阵请用 --check（它的 sympy 检查会把最多 64 "
                         "个数的数组逐个元素展开）",
