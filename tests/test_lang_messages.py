@@ -247,7 +247,7 @@ def test_progress_phases_in_the_runs_language():
 #: Words a Chinese message keeps as they are: names of tools, formats, options' values
 #: and the programs' own spellings.
 NAMES = {"sympy", "PyTorch", "Graphviz", "graphviz", "dot", "pure", "JSON", "PNG", "SVG",
-         "UTF", "CJK", "PATH", "NAME", "VALUE", "FILE", "EXPRESSION", "DIR", "LC_ALL",
+         "UTF", "CJK", "GIF", "HTML", "PATH", "NAME", "VALUE", "FILE", "EXPRESSION", "DIR", "LC_ALL",
          "LC_MESSAGES", "LANG", "NO_COLOR", "FORCE_COLOR", "CS231n", "Debian", "Ubuntu",
          "macOS", "conda", "brew", "apt", "install", "pip", "fonts", "noto", "cjk", "stdin",
          "ones", "axis", "embedded", "auto", "statements", "backpropviz", "TB", "LR", "JSON",
