@@ -19,6 +19,7 @@ from typing import Any, Callable, MutableSequence, TypeVar, cast
 
 from .errors import BackpropvizError, LimitError, shorten
 from .graph import Graph
+from .lang import message
 
 __all__ = ["DEFAULT_TIMEOUT", "Budget", "OutOfTime", "Watch", "run_watched", "digits_text"]
 
@@ -27,9 +28,11 @@ DEFAULT_TIMEOUT = 60.0  # seconds for a whole run
 #: What a worker can be doing at a node: its value, its gradient, the symbolic derivative
 #: of the output by a variable, or the finite difference of a variable.
 STAGES = ("value", "gradient", "derivative", "finite difference", "formula")
-_ABOUT = {"value": "", "gradient": "the gradient of ", "derivative":
-          "the symbolic derivative by ", "finite difference": "the finite difference of ",
-          "formula": "the local derivative's formula of "}
+_ABOUT = {"value": "budget.at_value", "gradient": "budget.at_gradient",
+          "derivative": "budget.at_derivative", "finite difference": "budget.at_difference",
+          "formula": "budget.at_formula"}
+#: The phases a message names in words (the others are options: --check, --exact).
+_PHASES = {"evaluate": "budget.phase_evaluate", "render": "budget.phase_render"}
 _STAGE_INDEX = {stage: k for k, stage in enumerate(STAGES)}
 
 T = TypeVar("T")
@@ -64,9 +67,10 @@ class Budget:
         """The error for ``phase`` giving up at ``where`` (e.g. ``node 14 (a7*a7)``)."""
         spent = time.monotonic() - self.started
         joiner = "" if self.option.endswith("=") else " "
-        return OutOfTime(f"{phase}: gave up at {where} after {round(spent, 1):g} s "
-                         f"({self.option}{joiner}{self.seconds:g}){more}; raise "
-                         f"{self.option.rstrip('=')} to wait longer")
+        return OutOfTime(message("budget.out_of_time", phase=phase_said(phase), where=where,
+                                 spent=f"{round(spent, 1):g}", option=self.option,
+                                 joiner=joiner, seconds=f"{self.seconds:g}", more=more,
+                                 option_name=self.option.rstrip("=")))
 
     def check(self, phase: str, where: str) -> None:
         """Raise :class:`OutOfTime` when the deadline has passed."""
@@ -110,15 +114,15 @@ class Watch:
         ``its start``."""
         node, stage = self.where[0], STAGES[self.where[1]]
         if node < 0:
-            return "its start"
-        return f"{_ABOUT[stage]}node {node} ({_node_text(self.graph, node)})"
+            return message("budget.its_start")
+        return message(_ABOUT[stage], node=node, text=_node_text(self.graph, node))
 
     def out_of_time(self, budget: Budget) -> OutOfTime:
         """The error naming the phase, the node this watch was at, and its size if known."""
         node, stage = self.where[0], STAGES[self.where[1]]
         digits = (_estimate_digits(self.graph, node, self.digits)
                   if stage == "value" and node >= 0 else 0)
-        more = f"; its exact value would have about {digits_text(digits)}" if digits else ""
+        more = message("budget.digits_more", digits=digits_text(digits)) if digits else ""
         return budget.out_of_time(self.phase, self.place(), more)
 
 
@@ -157,8 +161,9 @@ def digits_text(digits: float) -> str:
     """``2.1 million digits``, ``35,000 digits``."""
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if digits >= size:
-            return f"{digits / size:.2g} {word} digits"
-    return f"{int(digits):,} digits"
+            return message("budget.digits_scaled", number=f"{digits / size:.2g}",
+                           scale=message(f"budget.{word}"))
+    return message("budget.digits", number=f"{int(digits):,}")
 
 
 def rational_digits(numerator: int, denominator: int) -> float:
@@ -174,7 +179,7 @@ def run_watched(work: Callable[[Watch], T], phase: str, graph: Graph,
     is no deadline. Errors in the worker come back as the same kind of error."""
     import multiprocessing  # (5 ms: not on a run without --check or --exact)
 
-    budget.check(phase, "its start")
+    budget.check(phase, message("budget.its_start"))
     if budget.seconds is None or "fork" not in multiprocessing.get_all_start_methods():
         return work(Watch(phase, graph, budget))
     context = multiprocessing.get_context("fork")
@@ -191,8 +196,8 @@ def run_watched(work: Callable[[Watch], T], phase: str, graph: Graph,
         try:
             kind, payload = receiver.recv()
         except EOFError:  # killed: by the system, for memory
-            raise LimitError(f"{phase}: the worker was stopped at {watch.place()}, "
-                             "most likely out of memory") from None
+            raise LimitError(message("budget.worker_stopped", phase=phase_said(phase),
+                                     where=watch.place())) from None
     finally:
         if worker.is_alive():
             worker.kill()
@@ -220,15 +225,28 @@ def _attempt(work: Callable[[Watch], Any], watch: Watch) -> tuple[str, Any]:
     try:
         return ("ok", work(watch))
     except LimitError as exc:
-        return ("limit", str(exc))
+        return ("limit", _said(exc))
     except BackpropvizError as exc:
-        return ("error", str(exc))
+        return ("error", _said(exc))
     except RecursionError:
         return ("recursion", "")
     except MemoryError:
         return ("memory", "")
     except Exception as exc:  # a bug: reported by the parent as one
         return ("bug", f"{type(exc).__name__}: {exc}")
+
+
+def _said(exc: Exception) -> str:
+    """An error's message as sent back from the worker: a
+    :class:`~backpropviz.lang.Message` as one (so the parent says it in the reader's
+    language), other text as it is."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
+
+
+def phase_said(phase: str) -> str:
+    """A phase as a message names it: ``evaluate`` and ``render`` in words of the reader's
+    language, an option (``--check``) as it is."""
+    return message(_PHASES[phase]) if phase in _PHASES else phase
 
 
 def _result(kind: str, payload: Any) -> Any:

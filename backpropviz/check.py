@@ -133,7 +133,7 @@ def check_gradients(graph: Graph, watch: Watch | None = None) -> CheckReport:
         try:
             symbolic = _symbolic_gradients(graph, values, watch)
         except LimitError as exc:
-            notes.append(message("check.skip_limit", reason=str(exc)))
+            notes.append(message("check.skip_limit", reason=exc.args[0]))
         except (TypeError, ValueError) as exc:
             notes.append(message("check.skip_sympy", error=shorten(str(exc), 80)))
         except RecursionError:

@@ -172,7 +172,8 @@ class TraceCommand(click.Command):
                 opt, word, choices = unchosen[0]
                 raise InputError(say("cli.takes", option=opt, choices=", ".join(choices[:-1]),
                                      last=choices[-1], word=shorten(word))) from None
-            raise InputError(say("cli.see_help", message=exc.format_message())) from None
+            raise InputError(say("cli.see_help", message=localize(exc.format_message()))
+                             ) from None
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The help in the language in use: the command's text and every option's from
@@ -453,9 +454,11 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
         report = run(options)
     except ExpressionSyntaxError as exc:
         source = program_source(options)
+        lang, several_lines = current(), "\n" in exc.text
         if source is None:  # typed on the command line
-            raise InputError(f"{exc}\n{exc.caret()}") from None
-        raise InputError(f"{source}: {exc.describe(True)}\n{exc.caret()}") from None
+            raise InputError(f"{exc.describe(several_lines, lang)}\n{exc.caret()}") from None
+        raise InputError(say("error.at", where=source, message=exc.describe(True, lang))
+                         + f"\n{exc.caret()}") from None
     except ValuesError as exc:  # maybe --NAME is no variable but a mistyped option
         given = [(name, text) for name, text in options.variables if name == exc.name]
         raise InputError(mistyped_option(given, [], ctx.meta["backpropviz.options"])
@@ -529,14 +532,14 @@ def _print_results(report: Report, options: Options) -> None:
 def _print_written(report: Report, options: Options) -> None:
     """Say on stderr what was written, by which engine, with the notes about it."""
     for output in report.outputs:
-        how = f" ({output.engine})" if output.engine else ""
+        how = say("cli.engine", engine=localize(output.engine)) if output.engine else ""
         where = (say("cli.to_stdout", format=output.format) if output.path == STDOUT
                  else output.path)
         click.echo(say("cli.wrote", where=where, how=how), err=True)
         for note in output.rendered.notes:
             click.echo(say("cli.note", note=localize(note)), err=True)
     if options.steps_dir is not None:
-        how = f" ({report.engine})" if report.engine else ""
+        how = say("cli.engine", engine=localize(report.engine)) if report.engine else ""
         click.echo(say("cli.wrote_frames", count=len(report.frames), folder=options.steps_dir,
                        how=how), err=True)
         for note in dict.fromkeys(n for _, r in report.frames for n in r.notes):

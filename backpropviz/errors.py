@@ -21,8 +21,11 @@ def shorten(text: str, width: int = 40) -> str:
 
 def name_list(names: "list[str] | tuple[str, ...]", most: int = 8, sep: str = ", ") -> str:
     """Names for a message: the first ``most`` of them, then how many there are in all."""
+    from .lang import message
+
     shown = sep.join(shorten(name) for name in names[:most])
-    return shown if len(names) <= most else f"{shown}{sep}... ({len(names):,} in all)"
+    return shown if len(names) <= most else message("error.names_more", shown=shown, sep=sep,
+                                                     count=f"{len(names):,}")
 
 
 def close_match(name: str, choices: Iterable[str], cutoff: float = TYPO_CUTOFF) -> str | None:
@@ -38,8 +41,10 @@ def close_match(name: str, choices: Iterable[str], cutoff: float = TYPO_CUTOFF) 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """``; did you mean 'x'?`` when ``name`` looks like a typo of one of ``choices``."""
+    from .lang import message
+
     close = close_match(name, choices, cutoff=0.6)  # names are short: x for xx
-    return "" if close is None else f"; did you mean '{shorten(close)}'?"
+    return "" if close is None else message("error.did_you_mean", name=shorten(close))
 
 
 class BackpropvizError(Exception):
@@ -65,10 +70,15 @@ class ExpressionSyntaxError(BackpropvizError):
         self.column = pos - self.line_start + 1
         super().__init__(self.describe("\n" in text))
 
-    def describe(self, with_line: bool) -> str:
-        """The message with its place: ``line L, column C`` or just ``column C``."""
-        where = f"line {self.line}, column {self.column}" if with_line else f"column {self.column}"
-        return f"{self.reason} at {where}{self.hint}"
+    def describe(self, with_line: bool, lang: str = "en") -> str:
+        """The message with its place: ``line L, column C`` or just ``column C``, in
+        ``lang`` (English is what ``str()`` of the error says)."""
+        from .lang import localize, say
+
+        where = (say("parse.at_line", lang, line=self.line, column=self.column) if with_line
+                 else say("parse.at_column", lang, column=self.column))
+        return say("parse.located", lang, reason=localize(self.reason, lang), where=where,
+                   hint=localize(self.hint, lang) if self.hint else "")
 
     def caret(self) -> str:
         """Two lines: the offending line (a window of it when long) and a caret under the

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence, Union
 
 from .errors import RenderError
+from .lang import message
 
 __all__ = ["check_writable", "check_directory", "write_atomic", "write_frames"]
 
@@ -22,30 +23,29 @@ FRAME_FILE = re.compile(r"step-\d+-(forward|backward)\.(svg|png)")
 def check_writable(path: str) -> None:
     """Fail early, before any work, when ``path`` cannot be written."""
     if path.endswith(("/", os.sep)):  # Path() would drop the slash and write the file
-        raise RenderError(f"cannot write '{path}': a path ending in '/' names a folder; "
-                          "name a file")
+        raise RenderError(message("file.ends_in_slash", path=path))
     target = Path(path)
     folder = target.parent
     if not folder.is_dir():
-        raise RenderError(f"cannot write '{path}': folder '{folder}' does not exist")
+        raise RenderError(message("file.no_folder", path=path, folder=str(folder)))
     if target.is_dir():
-        raise RenderError(f"cannot write '{path}': it is a folder")
+        raise RenderError(message("file.is_folder", path=path))
     if target.exists() and not os.access(target, os.W_OK):
-        raise RenderError(f"cannot write '{path}': it is read-only")
+        raise RenderError(message("file.read_only", path=path))
     if not os.access(folder, os.W_OK):
-        raise RenderError(f"cannot write '{path}': folder '{folder}' is not writable")
+        raise RenderError(message("file.folder_not_writable", path=path, folder=str(folder)))
 
 
 def check_directory(path: str) -> None:
     """Fail early when frames cannot go into folder ``path`` (made if missing)."""
     target = Path(path)
     if target.exists() and not target.is_dir():
-        raise RenderError(f"--steps '{path}': it is a file, not a folder")
+        raise RenderError(message("file.steps_is_file", path=path))
     folder = target if target.is_dir() else target.parent
     if not folder.is_dir():
-        raise RenderError(f"--steps '{path}': folder '{folder}' does not exist")
+        raise RenderError(message("file.steps_no_folder", path=path, folder=str(folder)))
     if not os.access(folder, os.W_OK):
-        raise RenderError(f"--steps '{path}': folder '{folder}' is not writable")
+        raise RenderError(message("file.steps_not_writable", path=path, folder=str(folder)))
 
 
 def write_frames(path: str, frames: Sequence[tuple[str, Any]]) -> None:
@@ -57,7 +57,8 @@ def write_frames(path: str, frames: Sequence[tuple[str, Any]]) -> None:
         try:
             tmp = tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)
         except OSError as exc:
-            raise RenderError(f"cannot write '{path}': {exc.strerror}") from None
+            raise RenderError(message("file.cannot_write", path=path,
+                                      error=exc.strerror)) from None
         try:
             for name, rendered in frames:
                 write_atomic(os.path.join(tmp, name), rendered.data)
@@ -82,7 +83,8 @@ def write_atomic(path: str, data: Union[bytes, Iterable[bytes]]) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                    dir=target.parent)
     except OSError as exc:
-        raise RenderError(f"cannot write '{path}': {exc.strerror}") from None
+        raise RenderError(message("file.cannot_write", path=path,
+                                      error=exc.strerror)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             for chunk in [data] if isinstance(data, bytes) else data:
@@ -97,7 +99,8 @@ def write_atomic(path: str, data: Union[bytes, Iterable[bytes]]) -> None:
         except OSError:
             pass
         if isinstance(exc, OSError):
-            raise RenderError(f"cannot write '{path}': {exc.strerror}") from None
+            raise RenderError(message("file.cannot_write", path=path,
+                                      error=exc.strerror)) from None
         raise
 
 

@@ -15,6 +15,7 @@ import unicodedata
 from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 from .errors import UnknownName, name_list, shorten
+from .lang import Message
 from .ops import CODE
 
 __all__ = ["Node", "Wire", "Graph", "Store", "MAX_DRAW", "PausedGC", "depends_on", "reaches_output",
@@ -229,7 +230,8 @@ class Graph:
     ``variables`` maps each variable name to its value, in order of first appearance (as
     the JSON's ``variables``), ``variable_ids`` to its node id; ``output_name`` is the
     assigned name of the output, if any; ``warnings`` says what
-    looks wrong but is allowed (a name assigned and never used). The nodes live in
+    looks wrong but is allowed (a name assigned and never used), each a
+    :class:`~backpropviz.lang.Message` whose key is its stable code. The nodes live in
     ``store`` (parallel lists); ``nodes`` gives them as :class:`Node` views. ``texts``
     says what a gate computes where its span of the expression would not (the gates
     ``--expand`` makes of one call: ``exp(-u)``, not ``sigmoid(u)``).
@@ -237,7 +239,7 @@ class Graph:
 
     def __init__(self, expression: str, store: Store, output: int,
                  variable_ids: dict[str, int] | None = None, output_name: str | None = None,
-                 warnings: list[str] | None = None, texts: dict[int, str] | None = None
+                 warnings: list[Message] | None = None, texts: dict[int, str] | None = None
                  ) -> None:
         self.expression = expression
         self.store = store

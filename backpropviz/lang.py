@@ -24,7 +24,7 @@ from string import Formatter
 from typing import Any, Iterator, Mapping
 
 __all__ = ["wrap", "LANGS", "Message", "say", "message", "localize", "current", "using",
-           "default_lang", "catalogue", "placeholders"]
+           "default_lang", "catalogue", "placeholders", "WARNING", "warning_codes"]
 
 LANGS = ("en", "zh")
 _current: ContextVar[str | None] = ContextVar("backpropviz_lang", default=None)
@@ -43,6 +43,17 @@ def catalogue(lang: str) -> Mapping[str, str]:
 
 
 _CATALOGUES: dict[str, Mapping[str, str]] = {}
+
+
+#: The start of the catalogue keys of warnings: each such key is the warning's stable code
+#: (``--json`` writes it beside the English message), so renaming one is a breaking change.
+WARNING = "warn."
+
+
+def warning_codes() -> list[str]:
+    """The codes a warning can have, sorted: the English catalogue's keys that start
+    with :data:`WARNING`."""
+    return sorted(key for key in catalogue("en") if key.startswith(WARNING))
 
 
 def default_lang(environ: Mapping[str, str] | None = None) -> str:
@@ -110,18 +121,29 @@ def message(key: str, **fields: Any) -> Message:
 
 def localize(text: str, lang: str | None = None) -> str:
     """``text`` in ``lang`` (default: :func:`current`): a :class:`Message` by its key; any
-    other English text by the first English template it matches in full; else as it is."""
+    other English text by the first English template it matches in full; else as it is.
+    Fields are said as :func:`_field` says."""
     lang = lang or current()
     if lang == "en":
         return str(text)
     if isinstance(text, Message):
-        return say(text.key, lang, **{k: localize(v, lang) if isinstance(v, Message) else v
-                                      for k, v in text.fields.items()})
+        return say(text.key, lang, **{name: _field(name, value, lang)
+                                      for name, value in text.fields.items()})
     for key, pattern in _patterns().items():
         match = pattern.fullmatch(text)
         if match is not None:
-            return say(key, lang, **match.groupdict())
+            return say(key, lang, **{name: _field(name, value, lang)
+                                     for name, value in match.groupdict().items()})
     return text
+
+
+def _field(name: str, value: Any, lang: str) -> Any:
+    """A field of a message in ``lang``: a :class:`Message` by its key; a ``reason`` (English
+    that a library made: click's "0.0 is not in the range ...", json's "Expecting value")
+    by the templates; anything else (names, numbers, paths: the user's words) as it is."""
+    if isinstance(value, Message) or (name == "reason" and isinstance(value, str)):
+        return localize(value, lang)
+    return value
 
 
 _OPEN, _CLOSE = "（「“《", "，。；：、）」”》！？"

@@ -57,6 +57,27 @@ MESSAGES: dict[str, str] = {
     "check.nonfinite": "the output is {value} at this point: the function has no finite "
                        "value here, so it has no gradient to check (sympy and finite "
                        "differences may still find a limit)",
+    "check.not_one_number": "check skipped: the output is not one number (it was seeded "
+                            "with --grad-output)",
+    "check.sample": "finite differences on a sample of {count} elements (seed {seed})",
+    "check.skip_elements": "symbolic check skipped: {count} numbers in the variables (sympy "
+                           "checks up to {most}); finite differences only",
+    "check.skip_unrolled": "symbolic check skipped: {reason}; finite differences only",
+    "check.unrolled_note": "in the program written out element by element: {note}",
+    "check.element_kink": "{name} is at a kink",
+    # --exact (symbolic.py)
+    "exact.too_big_number": "exact arithmetic: the number {text} is too large or too precise "
+                            "to handle exactly",
+    "exact.no_exact": "exact arithmetic: {value} has no exact value",
+    "exact.power_digits": "exact arithmetic: the power in node {node} would have about "
+                          "{digits} digits, too large to compute exactly",
+    "exact.power_root": "exact arithmetic: the power in node {node} has the fractional "
+                        "exponent {exponent}, which has no usable exact form",
+    "exact.power_exponent": "exact arithmetic: the power in node {node} has exponent "
+                            "{exponent}, more than {most}; its exact value would be too large "
+                            "to compute",
+    "exact.no_result": "--exact: no exact result here ({error}); the values may leave the "
+                       "real numbers",
     # warnings, notes and what was written (stderr)
     "cli.warning": "warning: {message}",
     "cli.note": "note: {note}",
@@ -157,16 +178,253 @@ MESSAGES: dict[str, str] = {
     "vjp.largest": "{g} at the largest element, 0 elsewhere",
     "vjp.largest_along": "{g} at the largest along {axis}, 0 elsewhere",
     "vjp.index": "{g} at [{c}], 0 elsewhere",
-    # text other modules make in English (parse.py, values.py, frames)
-    "known.unused": "'{name}' (line {line}) is assigned but never used",
-    "known.skipped_value": "{file}: '{name}' is not a variable of the program; skipped",
+    # warnings: each key is the warning's stable code in --json (warn.*)
+    "warn.unused_name": "'{name}' (line {line}) is assigned but never used",
+    "warn.unused_value": "{file}: '{name}' is not a variable of the program; skipped",
+    "word.element": "{word} {index}",
+    # errors in general
+    "error.at": "{where}: {message}",
+    "error.did_you_mean": "; did you mean '{name}'?",
+    "error.names_more": "{shown}{sep}... ({count} in all)",
+    # errors of the program's text (parse.py); located ones end with their place
+    "parse.located": "{reason} at {where}{hint}",
+    "parse.at_line": "line {line}, column {column}",
+    "parse.at_column": "column {column}",
+    "parse.end_of_expression": "the end of the expression",
+    "parse.end_of_line": "the end of the line",
+    "parse.token": "{token}",
+    "parse.argument": "1 argument",
+    "parse.arguments": "{count} arguments",
+    "parse.arguments_1_or_2": "1 or 2 arguments",
+    "parse.hint_supported": "; supported: {functions}",
+    "parse.unexpected_char": "unexpected character {char}",
+    "parse.assign_misplaced": "'{tok}' can only follow a name at the start of a statement",
+    "parse.axis_misplaced": "'axis=' names the axis of sum(), mean() or max() after their "
+                            "first argument",
+    "parse.hint_axis": ": e.g. max(A, axis=0)",
+    "parse.bare_not_last": "only the last statement can be a bare expression",
+    "parse.hint_name_it": "; give it a name (name = ...)",
+    "parse.assign_function": "cannot assign to '{name}': it is a function",
+    "parse.used_before": "'{name}' is used before it is assigned",
+    "parse.hint_aug": " ({aug} needs an earlier value)",
+    "parse.hint_assigned_on": " (it is assigned on line {line})",
+    "parse.never_closed": "'(' is never closed",
+    "parse.needs_arguments": "{func}() needs {arguments}",
+    "parse.expected_operand": "expected a number, a name or '(' but found {found}",
+    "parse.is_function": "'{func}' is a function: write {func}(...)",
+    "parse.comma_outside": "',' outside a function call",
+    "parse.transpose_call": "'.T' is the transpose, not a function call: write A.T, without "
+                            "'()'",
+    "parse.unknown_function": "unknown function '{name}'",
+    "parse.hint_multiply": "; write '*' to multiply: {left}*{right}",
+    "parse.expected_operator": "expected an operator but found {found}",
+    "parse.hint_open_paren": "; the '(' at line {line}, column {column} is still open",
+    "parse.unmatched_close": "')' has no matching '('",
+    "parse.axis_once": "{func}() takes 'axis=' once, after its first argument",
+    "parse.takes_arguments": "{func}() takes {arguments}, got {count}",
+    "parse.axis_whole": "the axis of {func}() must be a whole number such as 0 or -1",
+    "parse.expected_index": "expected a whole number as an index but found {found}",
+    "parse.hint_index": ": indices are constants, such as p[2] or A[1, 0]",
+    "parse.number_indexed": "a number cannot be indexed",
+    "parse.expected_comma_bracket": "expected ',' or ']' but found {found}",
+    "parse.method_arguments": "{func}() takes {arguments}: write {func}(...), not .{func}()",
+    "parse.expected_method": "expected a function name after '.' but found {found}",
+    "parse.expected_open_after": "expected '(' after '.{func}' but found {found}",
+    "parse.hint_write_method": "; write .{func}()",
+    "parse.expected_close_after": "expected ')' after '.{func}(' but found {found}",
+    "parse.hint_no_argument": "; .{func}() takes no argument: write {func}(x) or x.{func}()",
+    "parse.empty": "the expression is empty",
+    "parse.none": "none",
+    "parse.no_statement_assigns": "no statement assigns '{name}' (assigned names: {assigned})",
+    # errors of shapes (ops.py, tensor.py)
+    "shape.matmul_number": "cannot multiply {a} @ {b}: '@' needs vectors or matrices (use "
+                           "'*' for a number)",
+    "shape.matmul_inner": "cannot multiply {a} @ {b}: inner sizes {x} and {y} differ",
+    "shape.broadcast": "cannot broadcast {a} {op} {b}: sizes {x} and {y} differ and neither "
+                       "is 1",
+    "shape.axis_range": "axis {axis} is out of range for shape {shape}{more}",
+    "shape.number_no_axes": " (a number has no axes)",
+    "shape.too_many_indices": "{count} indices for shape {shape}, which has {axes} axes{more}",
+    "shape.too_many_indices_1": "{count} indices for shape {shape}, which has {axes} axis"
+                                "{more}",
+    "shape.number_no_index": " (a number cannot be indexed)",
+    "shape.index_range": "index {index} is out of range for axis {axis} of size {size} "
+                         "(shape {shape})",
+    "shape.needs_array": "{func}() needs a vector or a matrix, not a number",
+    "shape.output_not_number": "the output '{name}' has shape {shape}: backpropagation "
+                               "starts from one number (a loss): write sum(...) or mean(...) "
+                               "around it, or pass --grad-output ones (or a JSON array of "
+                               "that shape) to seed its gradient",
+    "shape.grad_output": "--grad-output has shape {given} but the output has shape {shape}",
+    # errors of the values (values.py)
+    "values.empty_list": "{where}: an empty list has no numbers",
+    "values.ragged": "{where}: ragged array: at depth {depth} item {item} {what}, the first "
+                     "has {items} (rows must be equal)",
+    "values.row_has": "has {items}",
+    "values.row_is": "is {value}",
+    "values.item": "1 item",
+    "values.items": "{count} items",
+    "values.too_deep": "{where}: more than {rank} nested levels (at most {rank} axes)",
+    "values.too_many": "{where}: more than {count} numbers",
+    "values.ragged_list": "{where}: ragged array: item {item} at depth {depth} is a list "
+                          "where the others are numbers (rows must be equal)",
+    "values.not_a_number_json": "{where}: {value} is not a number",
+    "values.bad_shape": "{where}: shape {shape} is not allowed (1 to {most} numbers, at most "
+                        "{rank} axes)",
+    "values.element_not_finite": "{where}: element {index} is not a finite number",
+    "values.nested_too_deeply": "nested too deeply",
+    "values.not_a_list": "{where}: '{text}' is not a list of numbers ({reason})",
+    "values.not_a_number": "{where}: '{text}' is not a number",
+    "values.not_finite": "{where}: '{text}' is not a finite number",
+    "values.var_item": "--var expects NAME=VALUE, got '{item}'",
+    "values.value_of": "the value of '{name}'",
+    "values.value_in": "{where}: the value of '{name}'",
+    "values.file_not_a_number": "{where}: the value of '{name}' is not a number: {value}",
+    "values.file_not_finite": "{where}: the value of '{name}' is not a finite number",
+    "values.bad_json": "{where}: not valid JSON: {reason} at line {line}, column {column}",
+    "values.given_twice": "{where}: '{name}' is given more than once{also}",
+    "values.also_spelled": " (as '{name}' too)",
+    "values.also_as": " (also as {where})",
+    "values.too_many_digits": "a number has too many digits",
+    "values.file_too_deep": "{where}: nested too deeply; expected a JSON object of name: "
+                            "number",
+    "values.not_an_object": "{where}: expected a JSON object of name: number, got {got}",
+    "values.too_large": "the value of '{name}' is too large for a float (at most about "
+                        "1.8e308)",
+    "values.not_finite_number": "the value of '{name}' is not a finite number ({number})",
+    "values.is_constant": "'{name}' is a constant, not a variable",
+    "values.is_function": "'{name}' is a function, not a variable",
+    "values.no_such_variable": "the expression has no variable '{name}'{hint} (its "
+                               "variables: {known})",
+    "values.no_value": "no value for {names}",
+    "values.no_value_pass": "no value for {names}: pass {flags}",
+    # reading the program or the values (sources.py)
+    "source.program_file": "program file",
+    "source.values_file": "values file",
+    "source.program": "program",
+    "source.values": "values",
+    "source.missing": "{what} '{path}' does not exist",
+    "source.folder": "{what} '{path}' is a folder, not a file",
+    "source.unreadable": "cannot read {what} '{path}': {error}",
+    "source.stdin": "cannot read the {noun} from stdin: {reason}",
+    "source.stdin_closed": "stdin is closed",
+    "source.values_flag": " (--values)",
+    "source.too_long": "{path}{flag} is longer than --max-size {limit} characters; raise "
+                       "--max-size to accept it",
+    "source.not_utf8": "{what} '{path}' is not UTF-8 text (byte {byte})",
+    # writing the outputs (files.py)
+    "file.ends_in_slash": "cannot write '{path}': a path ending in '/' names a folder; name "
+                          "a file",
+    "file.no_folder": "cannot write '{path}': folder '{folder}' does not exist",
+    "file.is_folder": "cannot write '{path}': it is a folder",
+    "file.read_only": "cannot write '{path}': it is read-only",
+    "file.folder_not_writable": "cannot write '{path}': folder '{folder}' is not writable",
+    "file.cannot_write": "cannot write '{path}': {error}",
+    "file.steps_is_file": "--steps '{path}': it is a file, not a folder",
+    "file.steps_no_folder": "--steps '{path}': folder '{folder}' does not exist",
+    "file.steps_not_writable": "--steps '{path}': folder '{folder}' is not writable",
+    # --timeout (budget.py) and the progress bar (progress.py)
+    "budget.out_of_time": "{phase}: gave up at {where} after {spent} s "
+                          "({option}{joiner}{seconds}){more}; raise {option_name} to wait "
+                          "longer",
+    "budget.worker_stopped": "{phase}: the worker was stopped at {where}, most likely out "
+                             "of memory",
+    "budget.phase_evaluate": "evaluate",
+    "budget.phase_render": "render",
+    "budget.its_start": "its start",
+    "budget.at_value": "node {node} ({text})",
+    "budget.at_gradient": "the gradient of node {node} ({text})",
+    "budget.at_derivative": "the symbolic derivative by node {node} ({text})",
+    "budget.at_difference": "the finite difference of node {node} ({text})",
+    "budget.at_formula": "the local derivative's formula of node {node} ({text})",
+    "budget.after_passes": "the end of the forward and reverse passes",
+    "budget.after_render": "the end of rendering, before writing any file",
+    "budget.forward_steps": "the forward steps",
+    "budget.frame": "frame {frame} of {total}",
+    "budget.digits_more": "; its exact value would have about {digits}",
+    "budget.digits": "{number} digits",
+    "budget.digits_scaled": "{number} {scale} digits",
+    "budget.million": "million",
+    "budget.billion": "billion",
+    "budget.trillion": "trillion",
+    "progress.parse": "parse",
+    "progress.evaluate": "evaluate",
+    "progress.render": "render",
+    "progress.phase": "phase",
+    # Graphviz (render/engines.py)
+    "engine.system_dot": "system Graphviz dot",
+    "engine.embedded": "embedded graphviz-pure",
+    "engine.install": "install Graphviz (Debian/Ubuntu: apt install graphviz; macOS: brew "
+                      "install graphviz; conda: conda install graphviz)",
+    "engine.needs_system": ".{fmt} needs the system Graphviz (the {engine} writes {formats} "
+                           "only): {install}, or write .svg or .png instead",
+    "engine.graphviz_run": "a Graphviz run ({engine}, .{fmt})",
+    "engine.cannot_run": "cannot run {executable}: {error}",
+    "engine.exit_status": "exit status {code}",
+    "engine.failed": "Graphviz ({engine}) could not render .{fmt}: {detail}",
+    "engine.dot_missing": "Graphviz's 'dot' program is needed for .{fmt} but was not found: "
+                          "{install}",
+    "engine.dot_failed": "Graphviz could not render .{fmt}: {detail}",
+    "engine.dot_not_on_path": "--engine dot: Graphviz's 'dot' is not on PATH: {install}, or "
+                              "use --engine embedded",
+    "engine.none": "no Graphviz to draw with: the embedded graphviz-pure is not installed "
+                   "(pip install graphviz-pure) and 'dot' is not on PATH; {install}, or "
+                   "write .dot or .json instead",
+    "cli.engine": " ({engine})",
+    # notes about a picture written (render/diagram.py, render/slide.py)
+    "note.png_scaled": "the PNG was scaled down to {width} x {height} pixels (at most {most} "
+                       "a side); write .svg for full detail",
+    "note.missing_glyphs": "the embedded engine has no glyph for {chars} (drawn as boxes in "
+                           ".png and .gif): install Graphviz and a CJK font (Debian: apt "
+                           "install graphviz fonts-noto-cjk), or write .svg, which browsers "
+                           "draw with their own fonts",
+    "note.small_text": "on a {width}x{height} slide the smallest text is {px} px (under "
+                       "{least}, hard to read from the back of a room): try --collapse "
+                       "statements, --direction TB, or a smaller part of the program",
+    "note.gif_small_text": "the GIF's frames fit {width}x{height} pixels, where its smallest "
+                           "text is {px} px: write the lesson as .html (it zooms to each "
+                           "step), raise --scale, or try --collapse statements",
+    # errors of the options for arrays (run.py, unroll.py)
+    "run.exact_arrays": "--exact works on numbers only; for vectors and matrices use --check "
+                        "(its sympy check unrolls arrays of up to 64 numbers)",
+    "run.unroll_grad_output": "--unroll needs an output that is one number (no "
+                              "--grad-output)",
+    "run.unroll_no_arrays": "--unroll writes vectors and matrices out element by element; "
+                            "this program has none",
+    "run.unroll_too_big": "written out element by element the program has {gates} scalar "
+                          "gates, more than the limit of {limit}: unroll a smaller case "
+                          "(fewer rows, a smaller batch)",
+    "run.unroll_would_be_big": "written out element by element the program would have about "
+                               "{gates} scalar gates, more than the limit of {limit}: unroll "
+                               "a smaller case (fewer rows, a smaller batch)",
+    "run.unroll_output": "only a program whose output is one number can be unrolled",
+    "run.grad_output": "--grad-output: expected 'ones' or a JSON array of the output's "
+                       "shape, not '{text}'",
+    # text other modules make in English (frames)
     "known.forward_pass": "forward pass",
     "known.backward_pass": "backward pass",
-    "known.no_value": "no value for {names}: pass {flags}",
-    "known.not_a_number": "{where}: '{text}' is not a number",
-    "known.program_missing": "program file '{path}' does not exist",
-    "known.values_missing": "values file '{path}' does not exist",
-    "known.no_folder": "cannot write '{path}': folder '{folder}' does not exist",
+    # what click says of a bad option (click makes it in English)
+    "known.click_invalid": "Invalid value for {param}: {reason}",
+    "known.click_range": "{value} is not in the range {range}.",
+    "known.click_choice": "{value} is not one of {choices}.",
+    "known.click_not_float": "{value} is not a valid float.",
+    "known.click_not_float_range": "{value} is not a valid float range.",
+    "known.click_not_integer": "{value} is not a valid integer.",
+    "known.click_not_integer_range": "{value} is not a valid integer range.",
+    "known.click_not_whole_number": "{value} is not a valid whole number.",
+    "known.click_number_range": "{value} is not a number in the range {range}.",
+    "known.click_no_value": "Option {option} does not take a value.",
+    "known.click_extra": "Got unexpected extra argument ({words})",
+    "known.click_extras": "Got unexpected extra arguments ({words})",
+    # what Python's json says of a values file that is not JSON
+    "known.json_value": "Expecting value",
+    "known.json_name": "Expecting property name enclosed in double quotes",
+    "known.json_colon": "Expecting ':' delimiter",
+    "known.json_comma": "Expecting ',' delimiter",
+    "known.json_extra": "Extra data",
+    "known.json_string": "Unterminated string starting at",
+    "known.json_control": "Invalid control character at",
+    "known.json_escape": "Invalid \\escape",
     # --help: the command and each option (click adds its own words)
     "help.command": (
         "Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value\n"

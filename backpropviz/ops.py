@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, NamedTuple
 
+from .lang import message
+
 __all__ = ["Op", "Array", "OPS", "TENSOR_OPS", "AXIS_OP", "ONE_ARGUMENT_OP", "ShapeMismatch",
            "show_shape", "broadcast_shape", "unbroadcast", "matmul_shape", "BINARY_OPERATOR", "FOLDED", "FUNCTIONS", "CONSTANTS", "FUNCTION_OP",
            "CODE", "grammar_help"]
@@ -484,13 +486,12 @@ def show_shape(shape: tuple[int, ...]) -> str:
 def matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     """NumPy's matmul shape rule, with the inner sizes and both shapes named when it fails."""
     if not a or not b:
-        raise ShapeMismatch(f"cannot multiply {show_shape(a)} @ {show_shape(b)}: '@' needs "
-                            "vectors or matrices (use '*' for a number)")
+        raise ShapeMismatch(message("shape.matmul_number", a=show_shape(a), b=show_shape(b)))
     a2 = a if len(a) > 1 else (1, *a)
     b2 = b if len(b) > 1 else (*b, 1)
     if a2[-1] != b2[-2]:
-        raise ShapeMismatch(f"cannot multiply {show_shape(a)} @ {show_shape(b)}: inner sizes "
-                            f"{a2[-1]} and {b2[-2]} differ")
+        raise ShapeMismatch(message("shape.matmul_inner", a=show_shape(a), b=show_shape(b),
+                                    x=a2[-1], y=b2[-2]))
     batch = _broadcast(a2[:-2], b2[:-2], "@")
     return batch + a[-2:-1] * (len(a) > 1) + b[-1:] * (len(b) > 1)
 
@@ -500,8 +501,8 @@ def _broadcast(a: tuple[int, ...], b: tuple[int, ...], op: str) -> tuple[int, ..
     out = []
     for x, y in zip(reversed((1,) * (len(b) - len(a)) + a), reversed((1,) * (len(a) - len(b)) + b)):
         if x != y and 1 not in (x, y):
-            raise ShapeMismatch(f"cannot broadcast {show_shape(a)} {op} {show_shape(b)}: sizes "
-                                f"{x} and {y} differ and neither is 1")
+            raise ShapeMismatch(message("shape.broadcast", a=show_shape(a), op=op,
+                                        b=show_shape(b), x=x, y=y))
         out.append(max(x, y) if 1 not in (x, y) else x * y)
     return tuple(reversed(out))
 
@@ -545,8 +546,8 @@ def _axis(shape: tuple[int, ...], c: float) -> int:
     """A reduction's axis in ``shape`` (negative counts from the end), or why not."""
     axis = int(c)
     if not -len(shape) <= axis < len(shape):
-        raise ShapeMismatch(f"axis {axis} is out of range for shape {show_shape(shape)}"
-                            + (" (a number has no axes)" if not shape else ""))
+        raise ShapeMismatch(message("shape.axis_range", axis=axis, shape=show_shape(shape),
+                                    more=message("shape.number_no_axes") if not shape else ""))
     return axis % len(shape)
 
 
@@ -558,19 +559,20 @@ def _reduced(shape: tuple[int, ...], c: float) -> tuple[int, ...]:
 def _index_shape(shape: tuple[int, ...], index: tuple[int, ...]) -> tuple[int, ...]:
     """``A[i, j]``'s shape, or which index is out of range."""
     if len(index) > len(shape):
-        raise ShapeMismatch(f"{len(index)} indices for shape {show_shape(shape)}, which has "
-                            f"{len(shape)} ax{'i' if len(shape) == 1 else 'e'}s"
-                            + (" (a number cannot be indexed)" if not shape else ""))
+        raise ShapeMismatch(message("shape.too_many_indices_1" if len(shape) == 1
+                                    else "shape.too_many_indices", count=len(index),
+                                    shape=show_shape(shape), axes=len(shape),
+                                    more=message("shape.number_no_index") if not shape else ""))
     for k, (i, n) in enumerate(zip(index, shape)):
         if not -n <= i < n:
-            raise ShapeMismatch(f"index {i} is out of range for axis {k} of size {n} "
-                                f"(shape {show_shape(shape)})")
+            raise ShapeMismatch(message("shape.index_range", index=i, axis=k, size=n,
+                                        shape=show_shape(shape)))
     return shape[len(index):]
 
 
 def _last_axis(shape: tuple[int, ...], keep: bool, name: str) -> tuple[int, ...]:
     if not shape:
-        raise ShapeMismatch(f"{name}() needs a vector or a matrix, not a number")
+        raise ShapeMismatch(message("shape.needs_array", func=name))
     return shape if keep else shape[:-1]
 
 

@@ -23,6 +23,7 @@ import unicodedata
 from typing import Callable, Iterator, List, Optional, Tuple, cast
 
 from .errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
+from .lang import Message, message
 from .graph import Graph, PausedGC, Store
 from .ops import (AXIS_OP, BINARY_OPERATOR, CODE, CONSTANTS, FOLDED, FUNCTION_OP, FUNCTIONS,
                   ONE_ARGUMENT_OP, OPS, axis_label)
@@ -161,10 +162,10 @@ def _piece_end(text: str, at: int, size: int) -> int:
 def _describe(kind: int, tok: str) -> str:
     """A token as a message names it."""
     if kind == END:
-        return "the end of the expression"
+        return message("parse.end_of_expression")
     if tok == "\n":
-        return "the end of the line"
-    return "'**'" if tok == "^" else f"'{tok}'"
+        return message("parse.end_of_line")
+    return message("parse.token", token="'**'" if tok == "^" else f"'{tok}'")
 
 
 def _show_char(ch: str) -> str:
@@ -174,8 +175,16 @@ def _show_char(ch: str) -> str:
     return f"'{ch}'" if ch.isprintable() else repr(ch)
 
 
-def _arguments(count: int | str) -> str:
-    return "1 argument" if count == 1 else f"{count} arguments"
+def _arguments(count: int | None) -> Message:
+    """``1 argument``, ``2 arguments``; None: ``1 or 2 arguments``."""
+    if count is None:
+        return message("parse.arguments_1_or_2")
+    return message("parse.argument") if count == 1 else message("parse.arguments", count=count)
+
+
+def _supported() -> Message:
+    """The hint after an unknown function: the functions there are."""
+    return message("parse.hint_supported", functions=", ".join(FUNCTIONS))
 
 
 class _Parser:
@@ -275,24 +284,23 @@ class _Parser:
             found = self.spellings[tok] = (_name_kind(normal), normal)
         return found
 
-    def error(self, message: str, pos: int, hint: str = "") -> ExpressionSyntaxError:
+    def error(self, reason: str, pos: int, hint: str = "") -> ExpressionSyntaxError:
         """The error to raise: this one, or a read before assignment found further left
         (the first error a reader meets)."""
         found = self.unassigned
         if found is not None and found.pos < pos:
             return found
-        return ExpressionSyntaxError(message, self.text, pos, hint)
+        return ExpressionSyntaxError(reason, self.text, pos, hint)
 
     def _stray(self, kind: int, tok: str, pos: int) -> None:
         """Tokens that are wrong wherever they stand: a stray character, a misplaced '='."""
         if kind == BAD:
-            raise self.error(f"unexpected character {_show_char(tok[0])}", pos)
+            raise self.error(message("parse.unexpected_char", char=_show_char(tok[0])), pos)
         if kind == ASSIGN:
-            raise self.error(f"'{tok}' can only follow a name at the start of a statement",
+            raise self.error(message("parse.assign_misplaced", tok=tok),
                              pos, self.open_paren_hint(pos))
         if kind == AXIS:
-            raise self.error("'axis=' names the axis of sum(), mean() or max() after their "
-                             "first argument", pos, ": e.g. max(A, axis=0)")
+            raise self.error(message("parse.axis_misplaced"), pos, message("parse.hint_axis"))
 
     # ---- statements
 
@@ -309,8 +317,8 @@ class _Parser:
             return
         self._stray(kind, tok, pos)
         if self.bare:
-            raise self.error("only the last statement can be a bare expression",
-                             self.statements[-1][1], "; give it a name (name = ...)")
+            raise self.error(message("parse.bare_not_last"), self.statements[-1][1],
+                             message("parse.hint_name_it"))
         self.statements.append((None, pos))
         self.read.append(False)
         self.first = self.n
@@ -341,7 +349,7 @@ class _Parser:
     def _begin_assignment(self, name: str, aug: str, pos: int) -> None:
         """``name =`` (or ``name +=`` ...) starts the statement."""
         if name in FUNCTIONS:
-            raise self.error(f"cannot assign to '{name}': it is a function", pos)
+            raise self.error(message("parse.assign_function", name=name), pos)
         self.statements[-1] = (name, pos)
         self.target, self.aug = name, aug
         if aug != "=":
@@ -349,8 +357,8 @@ class _Parser:
                 self._used_before(name)
             hit = self.env.get(name)
             if hit is None:
-                raise self.error(f"'{shorten(name)}' is used before it is assigned", pos,
-                                 f" ({aug} needs an earlier value)")
+                raise self.error(message("parse.used_before", name=shorten(name)), pos,
+                                 message("parse.hint_aug", aug=aug))
             self.previous = hit[0]
             self.read[hit[1]] = True
 
@@ -363,14 +371,14 @@ class _Parser:
         if found is None or first_read < found.pos:
             line = self.text.count("\n", 0, self.statements[-1][1]) + 1
             self.unassigned = ExpressionSyntaxError(
-                f"'{shorten(name)}' is used before it is assigned", self.text, first_read,
-                f" (it is assigned on line {line})")
+                message("parse.used_before", name=shorten(name)), self.text, first_read,
+                message("parse.hint_assigned_on", line=line))
 
     def _end_statement(self) -> None:
         """The expression is complete: its root is the statement's node."""
         self.reduce_to(-1)
         if self.stack:
-            raise self.error("'(' is never closed", self.stack[-1][2])
+            raise self.error(message("parse.never_closed"), self.stack[-1][2])
         top = self.pop()
         root = top[0]
         if self.aug is not None and self.aug != "=":
@@ -433,11 +441,11 @@ class _Parser:
         elif kind == RPAREN and self.stack and self.stack[-1][0] == _GROUP \
                 and self.stack[-1][1] is not None:
             func = self.stack[-1][1]
-            raise self.error(f"{func}() needs {_arguments(FUNCTIONS[func])}", pos)
+            raise self.error(message("parse.needs_arguments", func=func,
+                                     arguments=_arguments(FUNCTIONS[func])), pos)
         else:
             self._stray(kind, tok, pos)
-            raise self.error(f"expected a number, a name or '(' but found "
-                             f"{_describe(kind, tok)}", pos)
+            raise self.error(message("parse.expected_operand", found=_describe(kind, tok)), pos)
 
     def variable(self, name: str, start: int, end: int) -> int:
         """A new variable's leaf (each variable has one, made where it is first read)."""
@@ -461,7 +469,7 @@ class _Parser:
             self.state = OPERAND
         elif kind != COMMENT and not (kind == NEWLINE and self.depth):
             func, func_pos = self.call
-            raise self.error(f"'{func}' is a function: write {func}(...)", func_pos)
+            raise self.error(message("parse.is_function", func=func), func_pos)
 
     # ---- operators
 
@@ -479,7 +487,7 @@ class _Parser:
             self.reduce_to(-1)
             arguments = self.stack[-1][4] if self.stack else None
             if arguments is None:  # not inside a function call's parentheses
-                raise self.error("',' outside a function call", pos)
+                raise self.error(message("parse.comma_outside"), pos)
             arguments.append(self.pop())
             self.state = OPERAND
         elif kind == SEP or kind == END or (kind == NEWLINE and not self.depth):
@@ -499,15 +507,16 @@ class _Parser:
         self._stray(kind, tok, pos)
         last_kind, last_tok, last_pos = self.token_before(pos)
         if kind == LPAREN and last_tok == "T" and self.text[:last_pos].endswith("."):
-            raise self.error("'.T' is the transpose, not a function call: write A.T, without "
-                             "'()'", pos)
+            raise self.error(message("parse.transpose_call"), pos)
         if kind == LPAREN and last_kind in (NAME, CONST):
-            raise self.error(f"unknown function '{shorten(last_tok)}'", last_pos,
-                             f"; supported: {', '.join(FUNCTIONS)}")
+            raise self.error(message("parse.unknown_function", name=shorten(last_tok)),
+                             last_pos, _supported())
         hint = self.open_paren_hint(pos)
         if not hint and kind in (NAME, FUNC, CONST, NUM, LPAREN, WIDE):
-            hint = f"; write '*' to multiply: {shorten(last_tok, 15)}*{shorten(tok, 15)}"
-        raise self.error(f"expected an operator but found {_describe(kind, tok)}", pos, hint)
+            hint = message("parse.hint_multiply", left=shorten(last_tok, 15),
+                           right=shorten(tok, 15))
+        raise self.error(message("parse.expected_operator", found=_describe(kind, tok)), pos,
+                         hint)
 
     def token_before(self, pos: int) -> tuple[int, str, int]:
         """The last token before ``pos`` that is not a blank or comment (found again only
@@ -525,7 +534,7 @@ class _Parser:
             at += len(tok)
         return last
 
-    def open_paren_hint(self, pos: int) -> str:
+    def open_paren_hint(self, pos: int) -> Message | str:
         """When an error follows a line break inside parentheses, the likely cause: a '('
         left open on an earlier line (inside parentheses a newline does not end a
         statement)."""
@@ -534,13 +543,13 @@ class _Parser:
             return ""
         line = self.text.count("\n", 0, group[2]) + 1
         column = group[2] - self.text.rfind("\n", 0, group[2])
-        return f"; the '(' at line {line}, column {column} is still open"
+        return message("parse.hint_open_paren", line=line, column=column)
 
     def _close(self, pos: int) -> None:
         """')': the group's operand gets its parentheses, or the call its gate."""
         self.reduce_to(-1)
         if not self.stack:
-            raise self.error("')' has no matching '('", pos)
+            raise self.error(message("parse.unmatched_close"), pos)
         _, func, paren, func_pos, args = self.stack.pop()
         self.depth -= 1
         if func is None:
@@ -554,13 +563,12 @@ class _Parser:
             self.reduce_along(func, args[0], args[-1], func_pos, pos + 1)
             return
         if any(x[0] == _AXIS for x in args):
-            raise self.error(f"{func}() takes 'axis=' once, after its first argument",
-                             func_pos)
+            raise self.error(message("parse.axis_once", func=func), func_pos)
         want = FUNCTIONS[func]
         if len(args) != want and not (len(args) == 1 and func in ONE_ARGUMENT_OP):
-            counts = "1 or 2" if func in ONE_ARGUMENT_OP or func in AXIS_OP else want
-            raise self.error(f"{func}() takes {_arguments(counts)}, got {len(args)}",
-                             func_pos)
+            counts = None if func in ONE_ARGUMENT_OP or func in AXIS_OP else want
+            raise self.error(message("parse.takes_arguments", func=func,
+                                     arguments=_arguments(counts), count=len(args)), func_pos)
         self.apply(func, args, func_pos, pos + 1)
 
     def apply(self, func: str, args: list[Operand], start: int, end: int) -> None:
@@ -581,8 +589,7 @@ class _Parser:
         """``sum(A, 1)``, ``max(A, axis=1)``: a reduction gate with its axis folded in."""
         value = axis[5]
         if axis[0] >= 0 or value is None or not value.is_integer() or "." in (axis[6] or "."):
-            raise self.error(f"the axis of {func}() must be a whole number such as 0 or -1",
-                             axis[1])
+            raise self.error(message("parse.axis_whole", func=func), axis[1])
         a = x[0] if x[0] >= 0 else self.leaf(x)
         name, text = AXIS_OP[func], str(int(value))
         self.row((name, axis_label(name, text), a, -1, value, text, start, end))
@@ -602,9 +609,8 @@ class _Parser:
             self.index_at = (at, -1)
         elif kind != COMMENT and kind != NEWLINE:
             self._stray(kind, tok, pos)
-            raise self.error(f"expected a whole number as an index but found "
-                             f"{_describe(kind, tok)}", pos, ": indices are constants, "
-                             "such as p[2] or A[1, 0]")
+            raise self.error(message("parse.expected_index", found=_describe(kind, tok)), pos,
+                             message("parse.hint_index"))
 
     def _index_next(self, kind: int, tok: str, pos: int) -> None:
         """After an index's integer: ',' or ']'."""
@@ -613,7 +619,7 @@ class _Parser:
         elif kind == RBRACK:
             x = self.pop()
             if x[0] < 0:
-                raise self.error("a number cannot be indexed", x[1])
+                raise self.error(message("parse.number_indexed"), x[1])
             text = ", ".join(map(str, self.index))
             self.row(("index", f"[{text}]", x[0], -1, None, text, x[3], pos + 1))
             self.push((self.n, x[3], pos + 1, x[3], pos + 1, None, None))
@@ -621,7 +627,8 @@ class _Parser:
             self.state = OPERATOR
         elif kind != COMMENT and kind != NEWLINE:
             self._stray(kind, tok, pos)
-            raise self.error(f"expected ',' or ']' but found {_describe(kind, tok)}", pos)
+            raise self.error(message("parse.expected_comma_bracket", found=_describe(kind, tok)),
+                             pos)
 
     # ---- method calls: u.relu()
 
@@ -634,30 +641,32 @@ class _Parser:
             self.call = (tok, pos)
             self.state = METHOD_OPEN
         elif kind == FUNC:
-            raise self.error(f"{tok}() takes {_arguments(FUNCTIONS[tok])}: write "
-                             f"{tok}(...), not .{tok}()", pos)
+            raise self.error(message("parse.method_arguments", func=tok,
+                                     arguments=_arguments(FUNCTIONS[tok])), pos)
         elif kind in (NAME, CONST):
-            raise self.error(f"unknown function '{shorten(tok)}'", pos,
-                             f"; supported: {', '.join(FUNCTIONS)}")
+            raise self.error(message("parse.unknown_function", name=shorten(tok)), pos,
+                             _supported())
         else:
             self._stray(kind, tok, pos)
-            raise self.error(f"expected a function name after '.' but found "
-                             f"{_describe(kind, tok)}", pos)
+            raise self.error(message("parse.expected_method", found=_describe(kind, tok)),
+                             pos)
 
     def _method_open(self, kind: int, tok: str, pos: int) -> None:
         if kind != LPAREN:
             self._stray(kind, tok, pos)
             func = self.call[0]
-            raise self.error(f"expected '(' after '.{func}' but found {_describe(kind, tok)}",
-                             pos, f"; write .{func}()")
+            raise self.error(message("parse.expected_open_after", func=func,
+                                     found=_describe(kind, tok)), pos,
+                             message("parse.hint_write_method", func=func))
         self.state = METHOD_CLOSE
 
     def _method_close(self, kind: int, tok: str, pos: int) -> None:
         func = self.call[0]
         if kind != RPAREN:
             self._stray(kind, tok, pos)
-            raise self.error(f"expected ')' after '.{func}(' but found {_describe(kind, tok)}",
-                             pos, f"; .{func}() takes no argument: write {func}(x) or x.{func}()")
+            raise self.error(message("parse.expected_close_after", func=func,
+                                     found=_describe(kind, tok)), pos,
+                             message("parse.hint_no_argument", func=func))
         x = self.pop()
         self.apply(func, [x], x[3], pos + 1)
         self.state = OPERATOR
@@ -721,7 +730,7 @@ class _Parser:
         if self.unassigned is not None:
             raise self.unassigned
         if not self.statements:
-            raise self.error("the expression is empty", len(self.text))
+            raise self.error(message("parse.empty"), len(self.text))
         result = self._output(output)
         rows, s = self.rows, Store()
         # (rows is flat: column k is every 8th item from k, typed as self.row's tuple says.)
@@ -750,19 +759,19 @@ class _Parser:
             return self.result
         hit = self.env.get(normal_name(output))
         if hit is None:
-            assigned = name_list(list(self.env)) or "none"
-            raise BackpropvizError(f"no statement assigns '{shorten(output)}' "
-                                   f"(assigned names: {assigned})")
+            assigned = name_list(list(self.env)) or message("parse.none")
+            raise BackpropvizError(message("parse.no_statement_assigns", name=shorten(output),
+                                           assigned=assigned))
         self.read[hit[1]] = True
         return hit[0]
 
-    def _warnings(self) -> list[str]:
+    def _warnings(self) -> list[Message]:
         """A warning per name assigned and never read."""
         warnings, line, last = [], 1, 0
         for (target, start), was_read in zip(self.statements, self.read):
             if target is not None and not was_read:
                 line += self.text.count("\n", last, start)
                 last = start
-                warnings.append(f"'{target}' (line {line}) is assigned but never used")
+                warnings.append(message("warn.unused_name", name=target, line=line))
         return warnings
 

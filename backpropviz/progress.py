@@ -15,6 +15,8 @@ import os
 import sys
 from typing import IO, Any
 
+from .lang import current, say
+
 __all__ = ["DELAY", "PHASES", "Progress", "start"]
 
 #: Seconds a run takes before the bar appears.
@@ -34,6 +36,7 @@ class Progress:
         self.bar: Any = None
         self.task: Any = None
         self.closed = False
+        self.lang = current()  # (the bar's thread does not see the run's --lang)
         self._lock: Any = None
         self._timer: Any = None
         if enabled:
@@ -53,7 +56,8 @@ class Progress:
         with self._lock:
             self.phase_index = PHASES.index(name)
             if self.bar is not None:
-                self.bar.update(self.task, description=name, completed=self.phase_index,
+                self.bar.update(self.task, description=self.word(name),
+                                completed=self.phase_index,
                                 number=self.phase_index + 1)
 
     def frames(self, done: int, total: int) -> None:
@@ -63,7 +67,11 @@ class Progress:
         with self._lock:
             self.detail = f" {done}/{total}"
             if self.bar is not None:
-                self.bar.update(self.task, description=f"render{self.detail}")
+                self.bar.update(self.task, description=self.word("render") + self.detail)
+
+    def word(self, phase: str) -> str:
+        """The name of ``phase`` in the run's language."""
+        return say(f"progress.{phase}", self.lang)
 
     def close(self) -> None:
         """The run is done (or failed): remove the bar, or make sure it never shows."""
@@ -86,10 +94,12 @@ class Progress:
                 return
             console = Console(file=self.stream, force_terminal=True, stderr=True)
             self.bar = Bar(SpinnerColumn(), TextColumn("backpropviz: {task.description:<8}"),
-                           BarColumn(), TextColumn("phase {task.fields[number]}/{task.total:.0f}"),
+                           BarColumn(), TextColumn(say("progress.phase", self.lang)
+                                                   + " {task.fields[number]}/{task.total:.0f}"),
                            TimeElapsedColumn(), console=console, transient=True,
                            redirect_stdout=False, redirect_stderr=False)
-            self.task = self.bar.add_task(PHASES[self.phase_index] + self.detail, total=len(PHASES),
+            self.task = self.bar.add_task(self.word(PHASES[self.phase_index]) + self.detail,
+                                          total=len(PHASES),
                                           completed=self.phase_index,
                                           number=self.phase_index + 1)
             self.bar.tasks[0].start_time = self.started  # (rich's clock is monotonic too)

@@ -16,7 +16,7 @@ from .budget import DEFAULT_TIMEOUT, Budget
 from .engine import evaluate, first_nonfinite
 from .errors import BackpropvizError, LimitError, shorten
 from .graph import MAX_DRAW, Graph
-from .lang import message
+from .lang import Message, message
 from .parse import build_expression
 from .values import command_line, merge, parse_values
 from .choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDES, THEME_NAMES
@@ -122,7 +122,7 @@ class Report(NamedTuple):
 
     graph: Graph
     source: str | None = None             # the program's file ('stdin'), None when typed
-    warnings: tuple[str, ...] = ()        # the values file's, then the graph's
+    warnings: tuple[Message, ...] = ()    # the values file's, then the graph's
     steps: list[Step] | None = None       # --explain: the steps of the passes ...
     names: list[str] | None = None        # ... and the display name of every node
     check: CheckReport | None = None      # --check
@@ -149,7 +149,7 @@ def build(text: str, output: str | None = None, expand: bool = False) -> Graph:
     return graph
 
 
-def nonfinite_warning(graph: Graph) -> str | None:
+def nonfinite_warning(graph: Graph) -> Message | None:
     """The warning naming the first node where nan or inf arises, or None (the command
     prints it on stderr, :func:`backpropviz.trace` warns with it)."""
     found = first_nonfinite(graph)
@@ -161,12 +161,12 @@ def nonfinite_warning(graph: Graph) -> str | None:
     node_id, what = found
     node = graph.nodes[node_id]
     number = node.value if what == "value" else node.grad
-    word: str = message(f"word.{what}")
+    word = message(f"word.{what}")
     if not isinstance(number, float):  # an array: its first element that is not finite
         from .tensor import first_nonfinite_element
 
         index, number = first_nonfinite_element(number)
-        word = f"{word} {list(index)}"
+        word = message("word.element", word=word, index=list(index))
     return message("warn.nonfinite", what=word, node=node_id,
                    label=node.label, computes=computes(graph, node), number=fixed(number, 2))
 
@@ -184,7 +184,7 @@ def run(options: Options) -> Report:
         targets = _check_targets(options)
         source, text = _program_text(options)
         report = _evaluate(options, source, text, progress)
-        budget.check("evaluate", "the end of the forward and reverse passes")
+        budget.check("evaluate", message("budget.after_passes"))
         report = _finish(report, options, targets, progress, budget)
     finally:
         progress.close()  # before anything is printed
@@ -215,7 +215,7 @@ def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
     engine = _choose_engine(options, budget) if draws else None
     progress.phase("render")
     report = _render(report, options, targets, engine, _Frames(progress, budget))
-    budget.check("render", "the end of rendering, before writing any file")
+    budget.check("render", message("budget.after_render"))
     _write(report, options)
     return report
 
@@ -223,8 +223,7 @@ def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
 def _refuse_for_arrays(options: Options) -> None:
     """--exact is for numbers only (sympy's exact forms of arrays are not made)."""
     if options.exact:
-        raise OptionsError("--exact works on numbers only; for vectors and matrices use "
-                           "--check (its sympy check unrolls arrays of up to 64 numbers)")
+        raise OptionsError(message("run.exact_arrays"))
 
 
 def _check_targets(options: Options) -> list[tuple[str, str]]:
@@ -341,7 +340,7 @@ def _evaluate(options: Options, source: str | None, text: str, progress: Progres
     file_values = (parse_values(read_text(values_file, "values file", limit=options.max_size),
                                 origin or "-") if values_file is not None else {})
     graph = build(text, options.output_name, options.expand_gates)
-    warnings: list[str] = []
+    warnings: list[Message] = []
     values = merge(graph, given, file_values, origin, warnings)
     if options.unroll:
         graph, values = unrolled(graph, values, options.grad_output)
@@ -359,16 +358,14 @@ def unrolled(graph: Graph, values: dict[str, Any], grad_output: object = None
     from .unroll import MAX_UNROLL, unroll
 
     if grad_output is not None:
-        raise OptionsError("--unroll needs an output that is one number (no --grad-output)")
+        raise OptionsError(message("run.unroll_grad_output"))
     if not uses_arrays(graph, values):
-        raise OptionsError("--unroll writes vectors and matrices out element by element; "
-                           "this program has none")
+        raise OptionsError(message("run.unroll_no_arrays"))
     flat = unroll(graph, values)
     scalar = build_expression(flat.text)
     if scalar.gate_count > MAX_UNROLL:
-        raise LimitError(f"written out element by element the program has {scalar.gate_count:,} "
-                         f"scalar gates, more than the limit of {MAX_UNROLL:,}: unroll a "
-                         "smaller case (fewer rows, a smaller batch)")
+        raise LimitError(message("run.unroll_too_big", gates=f"{scalar.gate_count:,}",
+                                 limit=f"{MAX_UNROLL:,}"))
     scalar.warnings = list(graph.warnings)  # (its own names are all read: none to warn of)
     return scalar, flat.values
 
@@ -378,8 +375,7 @@ def _grad_output(text: str | None) -> object:
     if text is None or text.strip() == "ones":
         return None if text is None else "ones"
     if not text.lstrip().startswith("["):
-        raise OptionsError(f"--grad-output: expected 'ones' or a JSON array of the output's "
-                           f"shape, not '{shorten(text)}'")
+        raise OptionsError(message("run.grad_output", text=shorten(text)))
     from .values import number
 
     return number(text, "--grad-output")
@@ -476,7 +472,7 @@ def _explain(report: Report, explain: str, budget: Budget, plain: bool = False) 
     s = graph.store
     watch = Watch("--explain", graph, budget)
     steps = forward_steps(graph) if explain in ("forward", "both") else []
-    budget.check("--explain", "the forward steps")
+    budget.check("--explain", message("budget.forward_steps"))
 
     def formula(gate: int, slot: int, names: Sequence[str]) -> str:
         watch.at(gate, "formula")
@@ -501,7 +497,7 @@ class _Frames:
         """``done`` of ``total`` frames are drawn: shown, then the budget checked."""
         self.progress.frames(done, total)
         if done < total:
-            self.budget.check("render", f"frame {done + 1} of {total}")
+            self.budget.check("render", message("budget.frame", frame=done + 1, total=total))
 
 
 def _style(options: Options) -> Style:

@@ -13,12 +13,26 @@ import sys
 from typing import IO, Callable, Union
 
 from .errors import BackpropvizError, LimitError, shorten
+from .lang import message
 
 __all__ = ["SourceError", "read_text", "CHUNK"]
 
 CHUNK = 1 << 20  # bytes (or characters, from a text-only stream) read at a time
 
 Reader = Callable[[int], Union[bytes, str]]
+
+#: What ``what`` names (its key in the catalogues), and the same without "file".
+_WHAT = {"program file": ("source.program_file", "source.program"),
+         "values file": ("source.values_file", "source.values")}
+
+
+def _said(what: str, noun: bool = False) -> str:
+    """``what`` ("program file", "values file") as a message says it (``noun``: without
+    "file", as in "cannot read the program from stdin")."""
+    keys = _WHAT.get(what)
+    if keys is None:
+        return what.replace(" file", "") if noun else what
+    return message(keys[noun])
 
 
 class SourceError(BackpropvizError):
@@ -34,24 +48,26 @@ def read_text(path: str, what: str, stdin: IO[str] | None = None, limit: int = -
         with open(path, "rb") as handle:
             return _read(handle.read, what, path, limit)
     except FileNotFoundError:
-        raise SourceError(f"{what} '{path}' does not exist") from None
+        raise SourceError(message("source.missing", what=_said(what), path=path)) from None
     except IsADirectoryError:
-        raise SourceError(f"{what} '{path}' is a folder, not a file") from None
+        raise SourceError(message("source.folder", what=_said(what), path=path)) from None
     except OSError as exc:
-        raise SourceError(f"cannot read {what} '{path}': {exc.strerror}") from None
+        raise SourceError(message("source.unreadable", what=_said(what), path=path,
+                                  error=exc.strerror)) from None
 
 
 def _read_stdin(stream: IO[str] | None, what: str, limit: int) -> str:
     """The text on stdin; a closed or unreadable stdin is a one-line error."""
-    noun = what.replace(" file", "")  # the program, the values
+    noun = _said(what, noun=True)  # the program, the values
     if stream is None or getattr(stream, "closed", False):  # started with `<&-`
-        raise SourceError(f"cannot read the {noun} from stdin: stdin is closed")
+        raise SourceError(message("source.stdin", noun=noun,
+                                  reason=message("source.stdin_closed")))
     reader: Reader = getattr(stream, "buffer", stream).read  # text-only: already decoded
     try:
         return _read(reader, what, "stdin", limit)
     except (OSError, ValueError) as exc:  # e.g. a write-only descriptor, a closed file
         reason = getattr(exc, "strerror", None) or shorten(str(exc), 80)
-        raise SourceError(f"cannot read the {noun} from stdin: {reason}") from None
+        raise SourceError(message("source.stdin", noun=noun, reason=reason)) from None
 
 
 def _read(read: Reader, what: str, path: str, limit: int) -> str:
@@ -69,9 +85,9 @@ def _read(read: Reader, what: str, path: str, limit: int) -> str:
             done += len(chunk)
         count += len(text)
         if 0 <= limit < count:
-            flag = " (--values)" if what.startswith("values") else ""
-            raise LimitError(f"{shorten(path)}{flag} is longer than --max-size {limit:,} "
-                             "characters; raise --max-size to accept it")
+            flag = message("source.values_flag") if what.startswith("values") else ""
+            raise LimitError(message("source.too_long", path=shorten(path), flag=flag,
+                                     limit=f"{limit:,}"))
         pieces.append(text)
         if not chunk:
             return "".join(pieces)
@@ -85,4 +101,5 @@ def _decode(decoder: codecs.IncrementalDecoder, chunk: bytes, final: bool, done:
         return decoder.decode(chunk, final)
     except UnicodeDecodeError as exc:
         at = done - pending + exc.start + 1
-        raise SourceError(f"{what} '{path}' is not UTF-8 text (byte {at})") from None
+        raise SourceError(message("source.not_utf8", what=_said(what), path=path,
+                                  byte=at)) from None

@@ -17,6 +17,7 @@ import sympy as sp
 from .budget import rational_digits
 from .errors import BackpropvizError, LimitError, shorten
 from .graph import Graph, Node
+from .lang import message
 from .ops import OPS
 
 if TYPE_CHECKING:
@@ -46,15 +47,14 @@ def exact_constant(text: str) -> sp.Expr:
         return sign * _NAMED[body]
     mantissa, _, exponent = body.lower().partition("e")
     if len(mantissa) > EXACT_DIGITS_LIMIT or (exponent and abs(int(exponent)) > EXACT_DIGITS_LIMIT):
-        raise LimitError(f"exact arithmetic: the number {shorten(text)} is too large or too "
-                         "precise to handle exactly")
+        raise LimitError(message("exact.too_big_number", text=shorten(text)))
     return sign * sp.Rational(body)
 
 
 def exact_number(value: float) -> sp.Rational:
     """A variable's value exactly as typed: 3.0 is 3, 0.1 is 1/10 (its shortest repr)."""
     if not math.isfinite(value):
-        raise LimitError(f"exact arithmetic: {value} has no exact value")
+        raise LimitError(message("exact.no_exact", value=value))
     return sp.Rational(repr(float(value)))
 
 
@@ -121,16 +121,13 @@ def _check_power(node: Node, args: list[sp.Expr]) -> None:
     if base.is_Rational and exponent.is_number and exponent.is_real:
         digits = len(str(abs(base.p))) + len(str(base.q))
         if digits * abs(exponent) > EXACT_DIGITS_RESULT:
-            raise LimitError(f"exact arithmetic: the power in node {node.id} would have "
-                             f"about {int(digits * abs(exponent)):,} digits, too large to "
-                             "compute exactly")
+            raise LimitError(message("exact.power_digits", node=node.id,
+                                     digits=f"{int(digits * abs(exponent)):,}"))
     if exponent.is_Rational and exponent.q > EXACT_ROOT_LIMIT and base.is_number:
-        raise LimitError(f"exact arithmetic: the power in node {node.id} has the fractional "
-                         f"exponent {_short(exponent)}, which has no usable exact form")
+        raise LimitError(message("exact.power_root", node=node.id, exponent=_short(exponent)))
     if exponent.is_number and abs(exponent) > EXACT_EXPONENT_LIMIT:
-        raise LimitError(f"exact arithmetic: the power in node {node.id} has exponent "
-                         f"{_short(exponent)}, more than {EXACT_EXPONENT_LIMIT:,}; its exact "
-                         "value would be too large to compute")
+        raise LimitError(message("exact.power_exponent", node=node.id,
+                                 exponent=_short(exponent), most=f"{EXACT_EXPONENT_LIMIT:,}"))
 
 
 def _short(number: sp.Expr) -> str:
@@ -197,8 +194,8 @@ def exact_pass(graph: Graph, watch: Watch | None = None) -> ExactPass:
     try:
         return _exact_pass(graph, watch)
     except (TypeError, ValueError) as exc:
-        raise BackpropvizError(f"--exact: no exact result here ({shorten(str(exc), 80)}); "
-                               "the values may leave the real numbers") from None
+        raise BackpropvizError(message("exact.no_result", error=shorten(str(exc), 80))
+                               ) from None
 
 
 def _exact_pass(graph: Graph, watch: Watch | None = None) -> ExactPass:

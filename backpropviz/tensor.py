@@ -19,6 +19,7 @@ import numpy as np
 
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, shorten
 from .graph import Graph
+from .lang import message
 from .ops import BINARY_OPERATOR, FOLDED, OPS, ShapeMismatch, broadcast_shape, show_shape, \
     unbroadcast
 
@@ -62,7 +63,7 @@ def shapes(graph: Graph, values: Mapping[str, Any]) -> list[Shape]:
             out[i] = _gate_shape(op, out[a], out[s.b[i]] if s.b[i] >= 0 else None,
                                  _constant(graph, i))
         except ShapeMismatch as exc:
-            raise ExpressionSyntaxError(str(exc), graph.expression,
+            raise ExpressionSyntaxError(exc.args[0], graph.expression,
                                         operator_at(graph, i)) from None
     return out
 
@@ -152,16 +153,14 @@ def _seed(graph: Graph, shape: Shape, grad_output: GradOutput) -> Any:
         if shape == ():
             return np.float64(1.0)
         name = graph.output_name or shorten(graph.text(graph.nodes[graph.output]), 30)
-        raise BackpropvizError(
-            f"the output '{name}' has shape {show_shape(shape)}: backpropagation starts "
-            "from one number (a loss): write sum(...) or mean(...) around it, or pass "
-            "--grad-output ones (or a JSON array of that shape) to seed its gradient")
+        raise BackpropvizError(message("shape.output_not_number", name=name,
+                                       shape=show_shape(shape)))
     if isinstance(grad_output, str) and grad_output == "ones":
         return np.ones(shape)
     seed = np.asarray(grad_output, dtype=float)
     if seed.shape != shape:
-        raise ValuesError(f"--grad-output has shape {show_shape(seed.shape)} but the output "
-                          f"has shape {show_shape(shape)}")
+        raise ValuesError(message("shape.grad_output", given=show_shape(seed.shape),
+                                  shape=show_shape(shape)))
     return seed
 
 

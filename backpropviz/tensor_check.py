@@ -18,6 +18,7 @@ import numpy as np
 from .check import SYMBOLIC_NODE_LIMIT, CheckReport, GradientCheck, check_gradients, compare
 from .errors import LimitError
 from .graph import Graph
+from .lang import message
 from .tensor import output_value
 
 if TYPE_CHECKING:
@@ -35,15 +36,14 @@ def check_arrays(graph: Graph, watch: Watch | None = None) -> CheckReport:
     values = graph.variables
     notes: list[str] = []
     if np.shape(graph.value) != ():
-        return CheckReport([], [], ["check skipped: the output is not one number (it was "
-                                    "seeded with --grad-output)"])
+        return CheckReport([], [], [message("check.not_one_number")])
     elements = [(name, index) for name, v in values.items() for index in np.ndindex(np.shape(v))]
     scalar = _scalar_check(graph, values, len(elements), notes)
     if len(elements) > SAMPLE:
         rng = np.random.default_rng(SEED)
         picked = sorted(rng.choice(len(elements), SAMPLE, replace=False))
         elements = [elements[k] for k in picked]
-        notes.append(f"finite differences on a sample of {SAMPLE:,} elements (seed {SEED})")
+        notes.append(message("check.sample", count=f"{SAMPLE:,}", seed=SEED))
     defined = math.isfinite(graph.value)
     tied = _tied_maxima(graph)
     out_scale = max(1.0, abs(graph.value)) if defined else 1.0
@@ -57,7 +57,8 @@ def check_arrays(graph: Graph, watch: Watch | None = None) -> CheckReport:
         checks.append(compare(label, grad, _finite_difference(graph, values, name, index),
                               ref, kink or name in tied, defined, out_scale))
     kinks = [c.name for c in checks if c.status == "kink"]
-    return CheckReport(checks, [f"{name} is at a kink" for name in kinks], notes)
+    return CheckReport(checks, [message("check.element_kink", name=name) for name in kinks],
+                       notes)
 
 
 def _tied_maxima(graph: Graph) -> set[str]:
@@ -93,18 +94,17 @@ def _scalar_check(graph: Graph, values: dict[str, Any], count: int, notes: list[
     from .unroll import unroll
 
     if count > SYMBOLIC_ELEMENTS:
-        notes.append(f"symbolic check skipped: {count:,} numbers in the variables (sympy "
-                     f"checks up to {SYMBOLIC_ELEMENTS}); finite differences only")
+        notes.append(message("check.skip_elements", count=f"{count:,}",
+                             most=SYMBOLIC_ELEMENTS))
         return {}
     try:
         unrolled = unroll(graph, values, limit=SYMBOLIC_NODE_LIMIT)
     except LimitError as exc:
-        notes.append(f"symbolic check skipped: {exc}; finite differences only")
+        notes.append(message("check.skip_unrolled", reason=exc.args[0]))
         return {}
     scalar = evaluate(build_expression(unrolled.text), unrolled.values)
     report = check_gradients(scalar)  # (the budget's worker still bounds it)
-    notes.extend(f"in the program written out element by element: {note}"
-                 for note in report.notes)
+    notes.extend(message("check.unrolled_note", note=note) for note in report.notes)
     by_name = {c.name: c for c in report.checks}
     found: dict[str, tuple[float | None, bool]] = {}
     for name, names in unrolled.elements.items():

@@ -20,6 +20,7 @@ import numpy as np
 
 from .errors import LimitError
 from .graph import Graph
+from .lang import message
 from .ops import OPS
 from .tensor import Shape, index_of, shapes
 
@@ -59,9 +60,8 @@ def unroll(graph: Graph, values: Mapping[str, Any], limit: int = MAX_UNROLL) -> 
     node_shapes = shapes(graph, values)
     gates = scalar_gates(graph, node_shapes)
     if gates > limit:
-        raise LimitError(f"written out element by element the program would have about "
-                         f"{gates:,} scalar gates, more than the limit of {limit:,}: unroll "
-                         "a smaller case (fewer rows, a smaller batch)")
+        raise LimitError(message("run.unroll_would_be_big", gates=f"{gates:,}",
+                                 limit=f"{limit:,}"))
     writer = _Writer(graph, node_shapes)
     scalar_values: dict[str, float] = {}
     elements: dict[str, Any] = {}
@@ -76,7 +76,7 @@ def unroll(graph: Graph, values: Mapping[str, Any], limit: int = MAX_UNROLL) -> 
             writer.gate(i)
     out = writer.elems[graph.output]
     if out.shape != ():
-        raise LimitError("only a program whose output is one number can be unrolled")
+        raise LimitError(message("run.unroll_output"))
     if not writer.lines or not writer.lines[-1].startswith(f"{out[()]} = "):
         writer.lines.append(str(out[()]))  # (the output is not the last statement)
     return Unrolled("\n".join(writer.lines), scalar_values, elements)

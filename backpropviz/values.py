@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence, SupportsFloat, SupportsIndex
 
 from .errors import ValuesError, did_you_mean, name_list, shorten
 from .graph import Graph
+from .lang import Message, message
 from .ops import CONSTANTS, FUNCTIONS
 from .parse import is_name, normal_name
 
@@ -49,34 +50,36 @@ def _nested_shape(doc: object, where: str) -> tuple[int, ...]:
     while isinstance(level[0], list):
         size = len(level[0])
         if size == 0:
-            raise ValuesError(f"{where}: an empty list has no numbers")
+            raise ValuesError(message("values.empty_list", where=where))
         for k, row in enumerate(level):
             if not isinstance(row, list) or len(row) != size:
-                raise ValuesError(f"{where}: ragged array: at depth {len(shape)} item {k} "
-                                  f"{_what(row)}, the first has {_items(size)} (rows must be "
-                                  "equal)")
+                raise ValuesError(message("values.ragged", where=where, depth=len(shape),
+                                          item=k, what=_what(row), items=_items(size)))
         shape.append(size)
         if len(shape) > MAX_RANK:
-            raise ValuesError(f"{where}: more than {MAX_RANK} nested levels (at most "
-                              f"{MAX_RANK} axes)")
+            raise ValuesError(message("values.too_deep", where=where, rank=MAX_RANK))
         if math.prod(shape) > MAX_ELEMENTS:
-            raise ValuesError(f"{where}: more than {MAX_ELEMENTS:,} numbers")
+            raise ValuesError(message("values.too_many", where=where,
+                                      count=f"{MAX_ELEMENTS:,}"))
         level = [x for row in level for x in row]  # type: ignore[attr-defined]
     for k, x in enumerate(level):
         if isinstance(x, list):
-            raise ValuesError(f"{where}: ragged array: item {k} at depth {len(shape)} is a "
-                              "list where the others are numbers (rows must be equal)")
+            raise ValuesError(message("values.ragged_list", where=where, item=k,
+                                      depth=len(shape)))
         if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise ValuesError(f"{where}: {_shown(x)} is not a number")
+            raise ValuesError(message("values.not_a_number_json", where=where,
+                                      value=_shown(x)))
     return tuple(shape)
 
 
-def _what(row: object) -> str:
-    return f"has {_items(len(row))}" if isinstance(row, list) else f"is {_shown(row)}"
+def _what(row: object) -> Message:
+    if isinstance(row, list):
+        return message("values.row_has", items=_items(len(row)))
+    return message("values.row_is", value=_shown(row))
 
 
-def _items(count: int) -> str:
-    return "1 item" if count == 1 else f"{count} items"
+def _items(count: int) -> Message:
+    return message("values.item") if count == 1 else message("values.items", count=count)
 
 
 def _shown(value: object) -> str:
@@ -94,12 +97,12 @@ def _checked(np: Any, values: Any, where: str, shape: tuple[int, ...] | None = N
     if values.dtype.kind not in "iuf":
         raise TypeError(f"{where}: an array of {values.dtype} is not an array of real numbers")
     if values.ndim > MAX_RANK or values.size > MAX_ELEMENTS or values.size == 0:
-        raise ValuesError(f"{where}: shape {values.shape} is not allowed (1 to "
-                          f"{MAX_ELEMENTS:,} numbers, at most {MAX_RANK} axes)")
+        raise ValuesError(message("values.bad_shape", where=where, shape=values.shape,
+                                  most=f"{MAX_ELEMENTS:,}", rank=MAX_RANK))
     values = np.array(values, dtype=float)
     if not np.all(np.isfinite(values)):
         bad = tuple(int(k) for k in np.argwhere(~np.isfinite(values))[0])
-        raise ValuesError(f"{where}: element {list(bad)} is not a finite number")
+        raise ValuesError(message("values.element_not_finite", where=where, index=list(bad)))
     return values
 
 
@@ -114,16 +117,19 @@ def number(text: str, where: str) -> Any:
         try:
             doc = json.loads(text)
         except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-            raise ValuesError(f"{shorten(where)}: '{shorten(text)}' is not a list of numbers "
-                              f"({reason})") from None
+            reason = (exc.msg if isinstance(exc, json.JSONDecodeError)
+                      else message("values.nested_too_deeply"))
+            raise ValuesError(message("values.not_a_list", where=shorten(where),
+                                      text=shorten(text), reason=reason)) from None
         return array(doc, shorten(where))
     try:
         value = float(text)
     except ValueError:
-        raise ValuesError(f"{shorten(where)}: '{shorten(text)}' is not a number") from None
+        raise ValuesError(message("values.not_a_number", where=shorten(where),
+                                  text=shorten(text))) from None
     if not math.isfinite(value):
-        raise ValuesError(f"{shorten(where)}: '{shorten(text)}' is not a finite number")
+        raise ValuesError(message("values.not_finite", where=shorten(where),
+                                  text=shorten(text)))
     return value
 
 
@@ -136,7 +142,7 @@ def command_line(variables: Sequence[tuple[str, str]], var_items: Sequence[str]
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not is_name(name):
-            raise ValuesError(f"--var expects NAME=VALUE, got '{item}'")
+            raise ValuesError(message("values.var_item", item=item))
         collected.append((normal_name(name), text, f"--var {name}"))
     return collected
 
@@ -181,14 +187,15 @@ def parse_values(text: str, origin: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, value in doc.items():
         if isinstance(value, list):
-            values[name] = array(value, f"{origin}: the value of '{shorten(name)}'")
+            values[name] = array(value, message("values.value_in", where=origin,
+                                                name=shorten(name)))
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValuesError(f"{origin}: the value of '{name}' is not a number: "
-                              f"{json.dumps(value)[:40]}")
+            raise ValuesError(message("values.file_not_a_number", where=origin, name=name,
+                                      value=json.dumps(value)[:40]))
         number = float(value) if abs(value) < 1e308 or isinstance(value, float) else math.inf
         if not math.isfinite(number):
-            raise ValuesError(f"{origin}: the value of '{name}' is not a finite number")
+            raise ValuesError(message("values.file_not_finite", where=origin, name=name))
         values[name] = number
     return values
 
@@ -201,22 +208,22 @@ def _json_object(text: str, origin: str) -> dict[str, object]:
         # NaN and Infinity parse; parse_values rejects them by name
         doc = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
-        raise ValuesError(f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno}, "
-                          f"column {exc.colno}") from None
+        raise ValuesError(message("values.bad_json", where=origin, reason=exc.msg,
+                                  line=exc.lineno, column=exc.colno)) from None
     except DuplicateKey as exc:
-        also = "" if exc.first == exc.key else f" (as '{shorten(exc.first)}' too)"
-        raise ValuesError(f"{origin}: '{shorten(exc.key)}' is given more than once{also}"
-                          ) from None
+        also = ("" if exc.first == exc.key
+                else message("values.also_spelled", name=shorten(exc.first)))
+        raise ValuesError(message("values.given_twice", where=origin, name=shorten(exc.key),
+                                  also=also)) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        reason = ("a number has too many digits" if "digits" in str(exc)
+        reason = (message("values.too_many_digits") if "digits" in str(exc)
                   else shorten(str(exc), 80))
-        raise ValuesError(f"{origin}: {reason}") from None
+        raise ValuesError(message("error.at", where=origin, message=reason)) from None
     except RecursionError:
-        raise ValuesError(f"{origin}: nested too deeply; expected a JSON object of "
-                          "name: number") from None
+        raise ValuesError(message("values.file_too_deep", where=origin)) from None
     if not isinstance(doc, dict):
-        raise ValuesError(f"{origin}: expected a JSON object of name: number, "
-                          f"got {type(doc).__name__ if doc is not None else 'null'}")
+        raise ValuesError(message("values.not_an_object", where=origin,
+                                  got=type(doc).__name__ if doc is not None else "null"))
     return doc
 
 
@@ -233,7 +240,7 @@ def _python_value(name: str, value: object) -> Any:
     :func:`array` does."""
     if isinstance(value, list) or (hasattr(value, "__array__") and getattr(value, "ndim", False)):
         return array(value if isinstance(value, list) else _ndarray(value),
-                     f"the value of '{shorten(name)}'")
+                     message("values.value_of", name=shorten(name)))
     return real(name, value)
 
 
@@ -270,14 +277,13 @@ def real(name: str, value: object) -> float:
     try:
         number = float(value)
     except OverflowError:  # an int beyond float range
-        raise ValuesError(f"the value of '{shorten(name)}' is too large for a float "
-                          "(at most about 1.8e308)", name=name) from None
+        raise ValuesError(message("values.too_large", name=shorten(name)), name=name) from None
     except (TypeError, ValueError):  # e.g. a numpy array of several numbers
         raise TypeError(f"the value of '{shorten(name)}' must be a real number, not "
                         f"{type(value).__name__}") from None
     if not math.isfinite(number):
-        raise ValuesError(f"the value of '{shorten(name)}' is not a finite number "
-                          f"({number})", name=name)
+        raise ValuesError(message("values.not_finite_number", name=shorten(name), number=number),
+                          name=name)
     return number
 
 
@@ -288,19 +294,19 @@ def check_values(graph: Graph, values: Mapping[str, float]) -> None:
     for name in values:
         if name not in graph.variable_ids:
             if name in CONSTANTS or name in FUNCTIONS:
-                kind = "constant" if name in CONSTANTS else "function"
-                raise ValuesError(f"'{name}' is a {kind}, not a variable", name=name)
-            known = name_list(list(graph.variable_ids)) or "none"
-            raise ValuesError(f"the expression has no variable '{shorten(name)}'"
-                              f"{did_you_mean(name, graph.variable_ids)} (its variables: "
-                              f"{known})", name=name)
+                key = "values.is_constant" if name in CONSTANTS else "values.is_function"
+                raise ValuesError(message(key, name=name), name=name)
+            known = name_list(list(graph.variable_ids)) or message("parse.none")
+            raise ValuesError(message("values.no_such_variable", name=shorten(name),
+                                      hint=did_you_mean(name, graph.variable_ids), known=known),
+                              name=name)
     missing = [name for name in graph.variable_ids if name not in values]
     if missing:
-        raise ValuesError("no value for " + name_list(missing), missing=missing)
+        raise ValuesError(message("values.no_value", names=name_list(missing)), missing=missing)
 
 
 def merge(graph: Graph, given: Sequence[Given], file_values: Mapping[str, Any],
-          values_file: str | None, warnings: list[str]) -> dict[str, Any]:
+          values_file: str | None, warnings: list[Message]) -> dict[str, Any]:
     """The command line's values over the file's, checked against ``graph``.
 
     Names in the values file that the program does not use are skipped with a warning (one
@@ -312,15 +318,15 @@ def merge(graph: Graph, given: Sequence[Given], file_values: Mapping[str, Any],
         if name in graph.variable_ids:
             values[name] = value
         else:
-            warnings.append(f"{values_file}: '{shorten(name)}' is not a variable of the "
-                            "program; skipped")
+            warnings.append(message("warn.unused_value", file=values_file, name=shorten(name)))
     where_given: dict[str, str] = {}
     for name, raw, where in given:
         if name in where_given:
             first = where_given[name]
-            also = f" (also as {shorten(first)})" if _spelling(first) != _spelling(where) else ""
-            raise ValuesError(f"{shorten(where)}: '{shorten(name)}' is given more than once"
-                              f"{also}")
+            also = (message("values.also_as", where=shorten(first))
+                    if _spelling(first) != _spelling(where) else "")
+            raise ValuesError(message("values.given_twice", where=shorten(where),
+                                      name=shorten(name), also=also))
         values[name] = number(raw, where)
         where_given[name] = where
     try:
@@ -328,8 +334,10 @@ def merge(graph: Graph, given: Sequence[Given], file_values: Mapping[str, Any],
     except ValuesError as exc:
         if exc.missing:
             flags = name_list([f"--{name} VALUE" for name in exc.missing], 4, " ")
-            raise ValuesError(f"{exc}: pass {flags}") from None
+            raise ValuesError(message("values.no_value_pass", names=name_list(exc.missing),
+                                      flags=flags)) from None
         if exc.name is not None:
-            raise ValuesError(f"{where_given[exc.name]}: {exc}") from None
+            raise ValuesError(message("error.at", where=where_given[exc.name],
+                                      message=exc.args[0])) from None
         raise
     return values

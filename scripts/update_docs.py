@@ -1,6 +1,8 @@
-"""Rewrite the parts of README.md and the JSON Schema that list the op table's functions.
+"""Rewrite the parts of README.md and the JSON Schema that list the op table's functions
+and the warnings' codes.
 
-Run ``python scripts/update_docs.py`` after changing ``backpropviz/ops.py``; with ``--check``
+Run ``python scripts/update_docs.py`` after changing ``backpropviz/ops.py`` or a warning
+of ``backpropviz/messages_en.py``; with ``--check``
 it writes nothing and exits 1 naming the stale files (``tests/test_docs.py`` checks the same).
 """
 
@@ -15,7 +17,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # this checkout's backpropviz, not an installed one
 
-from backpropviz.ops import FOLDED, FUNCTION_OP, FUNCTIONS, OPS  # noqa: E402 (after the path)
+from backpropviz.lang import warning_codes  # noqa: E402 (after the path)
+from backpropviz.ops import FOLDED, FUNCTION_OP, FUNCTIONS, OPS  # noqa: E402
 
 README = REPO / "README.md"
 SCHEMA = REPO / "backpropviz" / "schema" / "backpropviz-1.schema.json"
@@ -61,11 +64,29 @@ def render_readme(text: str) -> str:
     return UNKNOWN.sub(lambda m: m.group(1) + ", ".join(FUNCTIONS), text, count=1)
 
 
+WARNINGS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["code", "message"],
+        "additionalProperties": False,
+        "properties": {
+            "code": {"enum": warning_codes(),
+                     "description": "The warning's stable code, the same in every "
+                                    "language: match on it, not on the message."},
+            "message": {"type": "string",
+                        "description": "What is wrong, in English (--lang changes only "
+                                       "what is printed on stderr)."}}},
+    "description": "What looks wrong but is allowed, e.g. a name assigned and never used."}
+
+
 def render_schema(text: str) -> str:
-    """``text`` (the JSON Schema) with the op enum rewritten from the op table."""
+    """``text`` (the JSON Schema) with the op enum rewritten from the op table and the
+    warnings' codes from the message catalogue."""
     schema = json.loads(text)
     scalar_ops = [name for name, op in OPS.items() if not op.tensor]
     schema["$defs"]["node"]["properties"]["op"]["enum"] = ["input", "const", *scalar_ops]
+    schema["properties"]["warnings"] = WARNINGS
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -104,7 +104,7 @@ def test_inline_ops_match_the_op_table_to_the_bit(graph):
 
 def reference_json(graph) -> str:
     """render_json as it was: a dict per node, each encoded by json."""
-    head, tail = _head(graph), {"warnings": list(graph.warnings)}
+    head, tail = _head(graph), {"warnings": [{"code": w.key, "message": w} for w in graph.warnings]}
     indented = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2).encode
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
     body = ",\n    ".join(encode(_node_dict(node)) for node in graph.nodes)

@@ -540,7 +540,8 @@ def test_program_json_of_every_sample_validates(run, validator):
 
 def test_warnings_in_json(run):
     doc = run_json(run, "t = x; f = x * y", "--x", "1", "--y", "2")
-    assert doc["warnings"] == ["'t' (line 1) is assigned but never used"]
+    assert doc["warnings"] == [{"code": "warn.unused_name",
+                                "message": "'t' (line 1) is assigned but never used"}]
 
 
 # --- errors: exit 2, one clear message ------------------------------------------------------

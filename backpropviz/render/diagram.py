@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequ
 from ..choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDE_TEXT_PX
 from ..errors import RenderError, shorten
 from ..graph import Graph
+from ..lang import message
 from .describe import describe, program_line, with_description
 from .dot import CLASSIC, HIDDEN, Style, View, iter_dot
 from .engines import Engine
@@ -177,8 +178,8 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
     notes = [] if engine.name == "dot" else _missing_glyphs(source)
     width, height = png_size(data)
     if max(width, height) >= PNG_MAX_PIXELS - 2:
-        notes.append(f"the PNG was scaled down to {width} x {height} pixels (at most "
-                     f"{PNG_MAX_PIXELS:,} a side); write .svg for full detail")
+        notes.append(message("note.png_scaled", width=width, height=height,
+                             most=f"{PNG_MAX_PIXELS:,}"))
     return Rendered(data, tuple(notes))
 
 
@@ -268,9 +269,7 @@ def _missing_glyphs(source: str) -> list[str]:
     wide = [ch for ch in dict.fromkeys(source) if unicodedata.east_asian_width(ch) in "WF"]
     if not wide:
         return []
-    return [f"the embedded engine has no glyph for {''.join(wide[:5])} (drawn as boxes in "
-            ".png and .gif): install Graphviz and a CJK font (Debian: apt install graphviz "
-            "fonts-noto-cjk), or write .svg, which browsers draw with their own fonts"]
+    return [message("note.missing_glyphs", chars="".join(wide[:5]))]
 
 
 def _render_lesson(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style,
@@ -368,6 +367,5 @@ def _gif_dpi(graph: Graph, view: View, decimals: int | None, engine: Engine, sty
     text_px = where.text_px * dpi / where.dpi
     if text_px >= GIF_TEXT_PX * scale:
         return dpi, {}
-    return dpi, {(f"the GIF's frames fit {screen[0]}x{screen[1]} pixels, where its smallest "
-                  f"text is {text_px:.0f} px: write the lesson as .html (it zooms to each "
-                  "step), raise --scale, or try --collapse statements"): None}
+    return dpi, {message("note.gif_small_text", width=screen[0], height=screen[1],
+                         px=f"{text_px:.0f}"): None}

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import RenderError, shorten
+from ..lang import message
 
 if TYPE_CHECKING:
     from ..budget import Budget
@@ -26,8 +27,7 @@ __all__ = ["Engine", "choose_engine", "embedded_executable"]
 
 EMBEDDED = "graphviz-pure"
 
-INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt install graphviz; macOS: brew install "
-                "graphviz; conda: conda install graphviz)")
+INSTALL_HINT = message("engine.install")
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,14 @@ class Engine:
 
     @property
     def description(self) -> str:
-        return "system Graphviz dot" if self.name == "dot" else "embedded graphviz-pure"
+        return message("engine.system_dot" if self.name == "dot" else "engine.embedded")
 
     def render(self, source: str, fmt: str) -> bytes:
         """Lay out DOT ``source`` and return the ``fmt`` output (svg, png or pdf)."""
         if fmt not in self.formats:
-            raise RenderError(f".{fmt} needs the system Graphviz (the {self.description} "
-                              f"writes {', '.join(sorted(self.formats))} only): "
-                              f"{INSTALL_HINT}, or write .svg or .png instead")
+            raise RenderError(message("engine.needs_system", fmt=fmt, engine=self.description,
+                                      formats=", ".join(sorted(self.formats)),
+                                      install=INSTALL_HINT))
         timeout = self.budget.left() if self.budget is not None else None
         if self.name == "dot" and timeout is None:
             return _pipe_dot(source, fmt)
@@ -58,12 +58,15 @@ class Engine:
         except subprocess.TimeoutExpired:  # (the Graphviz run is killed)
             assert self.budget is not None, "a run times out only with a budget"
             raise self.budget.out_of_time(
-                "render", f"a Graphviz run ({self.description}, .{fmt})") from None
+                "render", message("engine.graphviz_run", engine=self.description, fmt=fmt)
+            ) from None
         except OSError as exc:
-            raise RenderError(f"cannot run {self.executable}: {exc.strerror}") from None
+            raise RenderError(message("engine.cannot_run", executable=self.executable,
+                                      error=exc.strerror)) from None
         if proc.returncode != 0:
-            detail = _reason(proc.stderr) or f"exit status {proc.returncode}"
-            raise RenderError(f"Graphviz ({self.description}) could not render .{fmt}: {detail}")
+            detail = _reason(proc.stderr) or message("engine.exit_status", code=proc.returncode)
+            raise RenderError(message("engine.failed", engine=self.description, fmt=fmt,
+                                      detail=detail))
         return proc.stdout
 
 
@@ -75,11 +78,11 @@ def _pipe_dot(source: str, fmt: str) -> bytes:
         image: bytes = graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
         return image
     except graphviz.ExecutableNotFound:
-        raise RenderError(f"Graphviz's 'dot' program is needed for .{fmt} but was not "
-                          f"found: {INSTALL_HINT}") from None
+        raise RenderError(message("engine.dot_missing", fmt=fmt, install=INSTALL_HINT)
+                          ) from None
     except graphviz.CalledProcessError as exc:
-        raise RenderError(f"Graphviz could not render .{fmt}: "
-                          f"{_reason(exc.stderr or b'') or exc}") from None
+        raise RenderError(message("engine.dot_failed", fmt=fmt,
+                                  detail=_reason(exc.stderr or b"") or str(exc))) from None
 
 
 def _reason(stderr: bytes) -> str:
@@ -113,11 +116,8 @@ def choose_engine(choice: str = "auto") -> Engine:
         if dot is not None:
             return Engine("dot", dot, frozenset({"svg", "png", "pdf"}))
         if choice == "dot":
-            raise RenderError(f"--engine dot: Graphviz's 'dot' is not on PATH: {INSTALL_HINT}, "
-                              "or use --engine embedded")
+            raise RenderError(message("engine.dot_not_on_path", install=INSTALL_HINT))
     embedded = embedded_executable()
     if embedded is not None:
         return Engine("embedded", embedded, frozenset({"svg", "png"}))
-    raise RenderError("no Graphviz to draw with: the embedded graphviz-pure is not installed "
-                      f"(pip install graphviz-pure) and 'dot' is not on PATH; {INSTALL_HINT}, "
-                      "or write .dot or .json instead")
+    raise RenderError(message("engine.none", install=INSTALL_HINT))

@@ -13,14 +13,14 @@ from json.encoder import encode_basestring as _quote  # (json's own, in C where 
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from ..graph import Graph, Node, PausedGC, Store
-from ..lang import using
+from ..lang import Message, using
 
 if TYPE_CHECKING:
     from ..check import CheckReport
     from ..steps import Step
     from ..symbolic import ExactPass
 
-__all__ = ["SCHEMA_ID", "to_document", "render_json"]
+__all__ = ["SCHEMA_ID", "to_document", "render_json", "warnings_json"]
 
 SCHEMA_ID = "backpropviz/1"
 TENSOR_SCHEMA_ID = "backpropviz/2"
@@ -42,9 +42,16 @@ def to_document(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None
     ``names``), --check and --exact added when given."""
     doc = _head(graph)
     doc["nodes"] = [_node_dict(node) for node in graph.nodes]
-    doc["warnings"] = list(graph.warnings)
+    doc["warnings"] = warnings_json(graph.warnings)
     _add_extras(doc, graph, decimals, steps, names, check, exact)
     return doc
+
+
+def warnings_json(warnings: Sequence[Message]) -> list[dict[str, str]]:
+    """Each warning as ``{"code": ..., "message": ...}``: its stable code (its catalogue
+    key, :func:`backpropviz.lang.warning_codes`) and its English text, whatever the
+    language of the run."""
+    return [{"code": warning.key, "message": str(warning)} for warning in warnings]
 
 
 def _head(graph: Graph) -> dict[str, Any]:
@@ -167,7 +174,7 @@ def iter_json(graph: Graph, *, decimals: int = 2, steps: Sequence[Step] | None =
         yield from _tensor_json(graph, check, explanation)
         return
     head = _head(graph)
-    tail: dict[str, Any] = {"warnings": list(graph.warnings)}
+    tail: dict[str, Any] = {"warnings": warnings_json(graph.warnings)}
     _add_extras(tail, graph, decimals, None, None, check, exact)
     if steps is not None:  # (in its place among the keys; written step by step below)
         tail = {"warnings": tail.pop("warnings"), "steps": _STEPS_HERE, **tail}
@@ -197,7 +204,7 @@ def _tensor_json(graph: Graph, check: CheckReport | None,
             "output": graph.output, "output_name": graph.output_name,
             "value": array_json(values[graph.output]),
             "gradients": {name: array_json(grads[i]) for name, i in graph.variable_ids.items()}}
-    tail: dict[str, Any] = {"warnings": list(graph.warnings)}
+    tail: dict[str, Any] = {"warnings": warnings_json(graph.warnings)}
     if explanation is not None:
         tail["explanation"] = list(explanation)
     if check is not None:

@@ -71,6 +71,7 @@ def small_text_note(where: Fit, slide: tuple[int, int]) -> str | None:
     """A note when the slide's smallest text is under :data:`SLIDE_TEXT_PX` pixels."""
     if where.text_px >= SLIDE_TEXT_PX:
         return None
-    return (f"on a {slide[0]}x{slide[1]} slide the smallest text is {where.text_px:.0f} px "
-            f"(under {SLIDE_TEXT_PX}, hard to read from the back of a room): try "
-            "--collapse statements, --direction TB, or a smaller part of the program")
+    from ..lang import message
+
+    return message("note.small_text", width=slide[0], height=slide[1],
+                   px=f"{where.text_px:.0f}", least=SLIDE_TEXT_PX)
