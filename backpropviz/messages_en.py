@@ -137,6 +137,13 @@ MESSAGES: dict[str, str] = {
         "Computation graph of {expression} at {values}{more}. Forward pass: {out} = {value}. "
         "Reverse pass, the gradients: {grads}{more}."
     ),
+    "render.unknown_format": "cannot tell the format of '{path}': use one of {formats}",
+    "render.needs_engine": ".{fmt} needs a Graphviz engine",
+    "render.gif_too_big": (
+        "the GIF's {frames} frames would each be {width} x {height} pixels, {millions} "
+        "million (at --scale {scale}), more than the limit of {limit} million a frame: lower "
+        "--scale, draw a smaller graph, or write the lesson as .html or --steps frames"
+    ),
     "stepper.step": "Step {step} of {steps}",
     "stepper.prev": "\u2190 Prev",
     "stepper.next": "Next \u2192",

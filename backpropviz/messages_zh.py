@@ -119,6 +119,13 @@ MESSAGES: dict[str, str] = {
         "{expression} 的计算图，输入 {values}{more}。前向传播：{out} = {value}。"
         "反向传播求出的梯度：{grads}{more}。"
     ),
+    "render.unknown_format": "无法从 '{path}' 看出要写的格式：请用 {formats} 之一",
+    "render.needs_engine": ".{fmt} 需要 Graphviz 来画",
+    "render.gif_too_big": (
+        "这个 GIF 的 {frames} 帧每帧都有 {width} x {height} 像素，即 {millions} 百万像素"
+        "（--scale {scale}），超过了每帧 {limit} 百万像素的上限：请调小 --scale、画更小的计算图，"
+        "或者把课程写成 .html 或 --steps 的帧"
+    ),
     "stepper.step": "第 {step} 步，共 {steps} 步",
     "stepper.prev": "\u2190 上一步",
     "stepper.next": "下一步 \u2192",

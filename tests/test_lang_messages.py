@@ -105,7 +105,7 @@ def _file(tmp_path: Path, name: str, text: str) -> str:
     "ragged", "values_twice", "no_variable", "missing_program", "missing_values",
     "not_utf8", "output_folder", "steps_file", "grad_output_shape", "grad_output_text",
     "output_array", "unroll_numbers", "unroll_grad_output", "timeout", "var_item",
-    "exact_power", "exact_arrays", "not_json",
+    "exact_power", "exact_arrays", "not_json", "unknown_format", "gif_too_big",
 ])
 def test_one_line_errors_in_chinese(run, tmp_path, case):
     """A sample of each kind of error: a bad value, a values file, a missing or unreadable
@@ -160,6 +160,11 @@ def test_one_line_errors_in_chinese(run, tmp_path, case):
         "not_json": (("x", "--values", _file(tmp_path, "n.json", '{"x" 1}')),
                      "n.json: not valid JSON: Expecting ':' delimiter at line 1, column 6",
                      "n.json：不是有效的 JSON：这里应该是分隔符 ':'（第 1 行第 6 列）"),
+        "unknown_format": (("x", "--x", "1", "-o", str(tmp_path / "a.xyz")),
+                           "cannot tell the format of '", "无法从 '"),
+        "gif_too_big": ((" + ".join(f"{k}*x" for k in range(1, 51)), "--x", "1", "--scale",
+                         "8", "--engine", "embedded", "-o", str(tmp_path / "a.gif")),
+                        "million a frame: lower --scale", "百万像素的上限"),
     }[case]
     en, zh = _error_lines(run(*args)), _error_lines(run(*args, "--lang", "zh"))
     assert len(en) == len(zh) == 1, zh

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from ..choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDE_TEXT_PX
+from ..choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDE_MARGIN_PX, SLIDE_TEXT_PX
 from ..errors import RenderError, shorten
 from ..graph import Graph
 from ..lang import message
@@ -82,8 +82,8 @@ def format_of(path: str) -> str:
     """The output format for ``path``, from its extension."""
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
-        raise RenderError(f"cannot tell the format of '{shorten(path, 100)}': use one of "
-                          + ", ".join(FORMATS))
+        raise RenderError(message("render.unknown_format", path=shorten(path, 100),
+                                  formats=", ".join(FORMATS)))
     return fmt
 
 
@@ -104,7 +104,7 @@ def render_file(graph: Graph, fmt: str, decimals: int | None, engine: Engine | N
     if fmt == "dot":
         return Rendered(pieces=lambda: _iter_source(graph, decimals, style))
     if engine is None:
-        raise RenderError(f".{fmt} needs a Graphviz engine")
+        raise RenderError(message("render.needs_engine", fmt=fmt))
     if fmt in LESSONS:
         return _render_lesson(graph, fmt, decimals, engine, style, scale, frame_ms, progress)
     return _draw(graph, fmt, decimals, engine, style, scale)
@@ -363,7 +363,8 @@ def _gif_dpi(graph: Graph, view: View, decimals: int | None, engine: Engine, sty
     screen = style.slide or GIF_SCREEN
     screen = (round(screen[0] * scale), round(screen[1] * scale))
     where = fit(engine.render(_source(graph, decimals, style, view=view), "svg"), screen)
-    dpi = min(PNG_DPI * scale, where.dpi)
+    inner = (screen[0] - 2 * SLIDE_MARGIN_PX, screen[1] - 2 * SLIDE_MARGIN_PX)
+    dpi = min(PNG_DPI * scale, 72 * min(inner[0] / where.width, inner[1] / where.height))
     text_px = where.text_px * dpi / where.dpi
     if text_px >= GIF_TEXT_PX * scale:
         return dpi, {}

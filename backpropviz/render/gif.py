@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 from ..choices import FRAME_MS
 from ..errors import LimitError
+from ..lang import message
 
 __all__ = ["render_gif", "GifWriter", "palette_of", "check_gif_size", "MIN_FRAME_MS", "MAX_FRAME_MS", "MAX_GIF_PIXELS"]
 
@@ -27,11 +28,10 @@ def check_gif_size(size: tuple[int, int], frames: int, scale: float = 1.0) -> No
     before its other frames are drawn."""
     width, height = size
     if width * height > MAX_GIF_PIXELS:
-        raise LimitError(
-            f"the GIF's {frames:,} frames would each be {width:,} x {height:,} pixels, "
-            f"{width * height / 1e6:,.0f} million (at --scale {scale:g}), more than the limit "
-            f"of {MAX_GIF_PIXELS / 1e6:,.0f} million a frame: lower --scale, draw a "
-            "smaller graph, or write the lesson as .html or --steps frames")
+        raise LimitError(message(
+            "render.gif_too_big", frames=f"{frames:,}", width=f"{width:,}",
+            height=f"{height:,}", millions=f"{width * height / 1e6:,.0f}", scale=f"{scale:g}",
+            limit=f"{MAX_GIF_PIXELS / 1e6:,.0f}"))
 
 
 def render_gif(pngs: Iterable[bytes], frame_ms: int = FRAME_MS) -> bytes:
