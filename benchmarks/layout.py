@@ -213,13 +213,18 @@ def _net(title: str, graph: Graph) -> int:
 
 
 def _wires(root: ET.Element, graph: Graph) -> Iterator[Wire]:
-    for group in root.iter(f"{SVG}g"):
-        if group.get("class") != "edge":
-            continue
-        title = group.findtext(f"{SVG}title") or ""
-        path = group.find(f"{SVG}path")
+    edges = [(group.findtext(f"{SVG}title") or "", group.find(f"{SVG}path"))
+             for group in root.iter(f"{SVG}g") if group.get("class") == "edge"]
+    # a picture wrapped into rows: a wire leaves a row into connector k<n>a and comes back
+    # from k<n>b into the next row; both halves carry the value of what led into k<n>a
+    into = {title.split("->")[1].split(":")[0][:-1]: title.split("->")[0]
+            for title, _ in edges if re.search(r"->k\d+a\b", title)}
+    for title, path in edges:
         if path is None or "->" not in title or "out" in title:
             continue
+        tail = title.split("->")[0].split(":")[0]
+        if tail.startswith("k"):
+            title = into[tail[:-1]] + "->" + title.split("->")[1]
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))]
         points = list(zip(numbers[0::2], numbers[1::2]))
         if len(points) >= 4:
