@@ -124,7 +124,7 @@ MESSAGES: dict[str, str] = {
                     "would take minutes to draw {path}. Write .dot or .json instead, or "
                     "raise --max-draw",
     "run.max_frames": "the lesson would have {frames} frames, more than --max-frames "
-                      "{limit}: each is one Graphviz run. Draw a smaller graph, or raise "
+                      "{limit}. Draw a smaller graph, try --collapse statements, or raise "
                       "--max-frames",
     # the HTML stepper's own words (its captions come with the frames)
     "lesson.statement_back": "{grad} = {value} goes back through {statement}:",
@@ -132,6 +132,7 @@ MESSAGES: dict[str, str] = {
     "describe.title": "Backpropagation through {expression}",
     "describe.step": " This step: {caption}.",
     "describe.partway": "Computation graph of {expression}, partway through backpropagation.{step}",
+    "describe.join": "; ",
     "describe.more": " (and {count} more inputs)",
     "describe.whole": (
         "Computation graph of {expression} at {values}{more}. Forward pass: {out} = {value}. "
@@ -388,6 +389,9 @@ MESSAGES: dict[str, str] = {
     "note.small_text": "on a {width}x{height} slide the smallest text is {px} px (under "
                        "{least}, hard to read from the back of a room): try --collapse "
                        "statements, --direction TB, or a smaller part of the program",
+    "note.gif_small_text_collapsed": "the GIF's frames fit {width}x{height} pixels, where its "
+                                     "smallest text is {px} px: write the lesson as .html (it "
+                                     "zooms to each step) or raise --scale",
     "note.gif_small_text": "the GIF's frames fit {width}x{height} pixels, where its smallest "
                            "text is {px} px: write the lesson as .html (it zooms to each "
                            "step), raise --scale, or try --collapse statements",
@@ -603,7 +607,7 @@ MESSAGES: dict[str, str] = {
     ),
     "help.max_frames": (
         "Refuse lessons (--steps, .html, .gif) of more frames than this (a graph "
-        "of G gates has 2G+1)."
+        "of G gates has 2G+1; with --collapse statements, 2S+1 for S statements)."
     ),
     "help.color": (
         "Colour the table and --explain: auto is on a terminal unless NO_COLOR "

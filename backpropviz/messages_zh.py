@@ -106,14 +106,15 @@ MESSAGES: dict[str, str] = {
     "run.the_expression": "表达式",
     "run.max_draw": "计算图有 {nodes} 个节点，超过了 --max-draw 的 {limit}：Graphviz 画 {path} "
                     "要好几分钟。请改为写出 .dot 或 .json，或者调大 --max-draw",
-    "run.max_frames": "这节课会有 {frames} 帧，超过了 --max-frames 的 {limit}：每一帧都要运行一次 "
-                      "Graphviz。请画一个小一些的计算图，或者调大 --max-frames",
+    "run.max_frames": "这节课会有 {frames} 帧，超过了 --max-frames 的 {limit}。"
+                      "请画一个小一些的计算图，试试 --collapse statements，或者调大 --max-frames",
     # HTML 分步演示自己的文字（每一帧的说明随帧给出）
     "lesson.statement_back": "{grad} = {value}，经过 {statement} 反向传播：",
     "lesson.statement_sum": "（读取它的 {count} 条语句传回的梯度相加）",
     "describe.title": "{expression} 的反向传播",
     "describe.step": "这一步：{caption}。",
     "describe.partway": "{expression} 的计算图，反向传播进行到一半。{step}",
+    "describe.join": "；",
     "describe.more": "（还有 {count} 个输入）",
     "describe.whole": (
         "{expression} 的计算图，输入 {values}{more}。前向传播：{out} = {value}。"
@@ -354,6 +355,9 @@ MESSAGES: dict[str, str] = {
     "note.small_text": "在 {width}x{height} 的幻灯片上，最小的文字只有 {px} 像素（小于 {least}，"
                        "坐在教室后排很难看清）：可以试试 --collapse statements、--direction TB，"
                        "或者只画程序的一部分",
+    "note.gif_small_text_collapsed": "GIF 的每一帧要缩到 {width}x{height} 像素以内，这时最小的文字"
+                                     "只有 {px} 像素：可以把课程写成 .html（它会放大到每一步），"
+                                     "或者调大 --scale",
     "note.gif_small_text": "GIF 的每一帧要缩到 {width}x{height} 像素以内，这时最小的文字只有 {px} "
                            "像素：可以把课程写成 .html（它会放大到每一步），调大 --scale，"
                            "或者试试 --collapse statements",
@@ -487,7 +491,7 @@ MESSAGES: dict[str, str] = {
     "help.max_draw": "计算图的节点比这多时，拒绝画 .svg/.png/.pdf（Graphviz 会急剧变慢）；"
                      ".dot 和 .json 不受限制。",
     "help.max_frames": "课程（--steps、.html、.gif）的帧数比这多时就拒绝（有 G 个门的计算图"
-                       "有 2G+1 帧）。",
+                       "有 2G+1 帧；用 --collapse statements 时，S 条语句有 2S+1 帧）。",
     "help.color": "表格和 --explain 是否用颜色：auto 表示在终端上用，除非设置了 NO_COLOR"
                   "（设置 FORCE_COLOR 则一定用）。",
     "help.theme": "图的配色——{themes}。",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 from .budget import DEFAULT_TIMEOUT, Budget
 from .engine import evaluate, first_nonfinite
 from .errors import BackpropvizError, LimitError, shorten
-from .graph import MAX_DRAW, Graph
+from .graph import MAX_DRAW, Graph, statements_of
 from .lang import Message, message
 from .parse import build_expression
 from .values import command_line, merge, parse_values
@@ -394,7 +394,11 @@ def _check_limits(options: Options, graph: Graph, targets: list[tuple[str, str]]
         raise LimitError(message("run.max_draw", nodes=f"{len(graph.nodes):,}",
                                  limit=f"{options.max_draw:,}", path=drawn[0]))
     lessons = [path for path, fmt in targets if fmt in LESSONS] + folder
-    frame_count = 2 * graph.gate_count + 1
+    steps = graph.gate_count
+    if options.collapse == "statements":  # (a step per statement, not per gate)
+        owner = statements_of(graph)
+        steps = sum(1 for i, mine in enumerate(owner) if mine == i)
+    frame_count = 2 * steps + 1
     if lessons and frame_count > options.max_frames:
         raise LimitError(message("run.max_frames", frames=f"{frame_count:,}",
                                  limit=f"{options.max_frames:,}"))

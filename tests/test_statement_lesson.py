@@ -5,6 +5,7 @@ frames' own drawings."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -94,3 +95,51 @@ def test_the_command_draws_one_frame_per_statement(run, tmp_path):
     first = frames[0].read_text("utf-8")
     assert "h0 = tanh(a0*x0 + c0*x1 + b0)" in first  # the statement's box
     assert "h0 = tanh(a0*x0 + c0*x1 + b0) = " in first  # and the caption under it
+
+
+def test_a_statement_the_output_does_not_read_sends_nothing_back():
+    """--output b: f reads b but b's gradient comes only from b itself; f's step says it
+    does not feed the output, and a's gradient is b's share alone (by hand: ∂b/∂a = 2)."""
+    graph = backpropviz.trace("a = x*y; b = a*2; f = b + a", x=1, y=2, output="b")
+    captions = [" / ".join(f.caption) for f in statement_frames(graph, 0)]
+    assert captions[3:] == [
+        "∂b/∂b = 1  (start at the output)",
+        "f does not feed the output b: nothing flows back",
+        "∂b/∂b = 1 goes back through b = a*2: / ∂b/∂a = 2",
+        "∂b/∂a = 2 goes back through a = x*y: / ∂b/∂x = 4 / ∂b/∂y = 2",
+    ]
+
+
+def test_constants_get_no_chain_rule_line_and_assignments_read_as_typed():
+    graph = backpropviz.trace("k = 2*3; f = k*x", x=2)
+    captions = [" / ".join(f.caption) for f in statement_frames(graph, 0)]
+    assert captions[-1] == "∂f/∂k = 2 goes back through k = 2*3: / k reads only constants: " \
+                           "nothing flows further back"
+    graph = backpropviz.trace("c = x + 1\nc += c*2\nf = c*x", x=2)
+    forward = [f.caption[0] for f in statement_frames(graph, 0)[:3]]
+    assert forward == ["c = x + 1 = 3", "c += c*2 = 9", "f = c*x = 18"]
+
+
+def test_a_program_on_arrays_steps_by_statement():
+    """The linear layer y = W @ x + b; L = sum((y - t)**2): its shares are arrays, shown
+    whole; ∂L/∂y = 2(y - t) by hand."""
+    import numpy as np
+
+    W, x, b, t = [[1.0, 2.0], [3.0, 4.0]], [1.0, -1.0], [0.5, 0.0], [0.0, 1.0]
+    graph = backpropviz.trace("y = W @ x + b\nL = sum((y - t)**2)", W=W, x=x, b=b, t=t)
+    frames = statement_frames(graph, 2)
+    y = np.array(W) @ np.array(x) + np.array(b)
+    assert frames[0].caption == (f"y = W @ x + b = [{y[0]:.2f}, {y[1]:.2f}]",)
+    grad_y = 2 * (y - np.array(t))
+    assert f"∂L/∂y = [{grad_y[0]:.2f}, {grad_y[1]:.2f}]" in frames[3].caption
+
+
+def test_max_frames_counts_the_steps_by_statement(run, tmp_path):
+    """80 gates in 2 statements: 161 frames by gate, 5 by statement."""
+    program = "h = " + " + ".join(f"{k}*x" for k in range(1, 41)) + "\nf = h*2"
+    args = [program, "--x", "1", "-q", "--max-frames", "10", "-o", str(tmp_path / "l.html")]
+    refused = run(*args)
+    assert refused.exit_code == 2 and "161 frames" in refused.stderr
+    if shutil.which("dot") is None:
+        args += ["--engine", "embedded"]
+    assert run(*args, "--collapse", "statements").exit_code == 0

@@ -190,3 +190,15 @@ def test_text_that_reads_like_a_reference_is_left_alone():
     html = render_html([HAND_SVG % (100, 100, "see url(#graph0) or url(#l_0)")], ["1"])
     assert "<text>see url(#graph0) or url(#l_0)</text>" in html
     assert 'fill="url(#bpv-f1-l_0)"' in html and 'href="#bpv-f1-graph0"' in html
+
+
+@pytest.mark.needs_dot
+def test_a_number_no_step_shows_stays_transparent_with_the_system_dot(run, tmp_path):
+    """dot 2.x writes the colour "transparent" as #fffffe, white on the dark theme: the
+    drawing of a lesson must not show the gradient of a statement that feeds nothing."""
+    target = tmp_path / "l.html"
+    result = run("a = x*y; f = x + 1", "--x", "3", "--y", "2", "--collapse", "statements",
+                 "--theme", "dark", "--engine", "dot", "-q", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    page = target.read_text("utf-8")
+    assert "#fffffe" not in page and 'fill="transparent"' in page

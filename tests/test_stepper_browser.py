@@ -282,15 +282,24 @@ def visible_numbers(page) -> list[str]:
         .map(t => t.textContent)"""))
 
 
-def step_numbers(svg: str) -> list[str]:
+def underlined_numbers(page) -> list[str]:
+    """The numbers the one drawing underlines now: those the current gate sends back."""
+    return sorted(page.evaluate("""() => [...document.querySelectorAll(".drawing svg text")]
+        .filter(t => getComputedStyle(t).textDecorationLine.includes("underline")
+                  && getComputedStyle(t).visibility !== "hidden")
+        .map(t => t.textContent)"""))
+
+
+def step_numbers(svg: str, underlined: bool = False) -> list[str]:
     """The numbers a --steps frame draws: text in the value or gradient colour (a number
-    not known yet is drawn transparent), but the sign Σ."""
+    not known yet is drawn transparent), but the sign Σ; or those it underlines."""
     import re
 
     from backpropviz.render.dot import CLASSIC
 
     colours = "|".join((CLASSIC.value_color, CLASSIC.grad_color))
-    pattern = rf'<text\b[^>]*fill="(?:{colours})"[^>]*>([^<]*)</text>'
+    line = r'[^>]*text-decoration="underline"' if underlined else ""
+    pattern = rf'<text\b{line}[^>]*fill="(?:{colours})"[^>]*>([^<]*)</text>'
     return sorted(html.unescape(t) for t in re.findall(pattern, svg) if t.strip() != "Σ")
 
 
@@ -303,7 +312,13 @@ def step_numbers(svg: str) -> list[str]:
                                         ("statements", ("a = x*y; b = a + x; f = a*b", "--x",
                                                         "3", "--y", "-2", "--collapse",
                                                         "statements", "--engine", "embedded",
-                                                        "-q"))])
+                                                        "-q")),
+                                        ("layer", ("h1 = tanh(w1*x + b1); h2 = tanh(w2*x)\n"
+                                                   "y = v1*h1 + v2*h2", "--x", "0.5",
+                                                   "--w1", "2", "--b1", "-1", "--w2", "-3",
+                                                   "--v1", "1.5", "--v2", "0.5", "--collapse",
+                                                   "statements", "--engine", "embedded",
+                                                   "-q"))])
 def test_each_step_of_the_drawing_shows_what_that_steps_own_frame_shows(
         page, tmp_path, name, args):
     import re
@@ -320,12 +335,13 @@ def test_each_step_of_the_drawing_shows_what_that_steps_own_frame_shows(
     page.goto(url)
     lit = 0
     for k, frame in enumerate(frames, 1):
-        assert visible_numbers(page) == step_numbers(frame.read_text("utf-8")), k
+        svg = frame.read_text("utf-8")
+        assert visible_numbers(page) == step_numbers(svg), k
+        assert underlined_numbers(page) == step_numbers(svg, underlined=True), k
         gate = page.locator(".frame.current").get_attribute("data-gate")
         current = page.evaluate("""() => [...document.querySelectorAll(
             ".drawing svg g.bpv-current > title")].map(t => t.textContent)""")
         assert current == [gate]
-        svg = frame.read_text("utf-8")
         hot = len(re.findall(r'<g id="[^"]*" class="edge">\s*<title>[^<]*</title>\s*<path '
                              rf'[^>]*stroke="{CLASSIC.highlight_wire}"', svg))
         assert page.locator(".drawing svg g.bpv-hot").count() == hot

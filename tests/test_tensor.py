@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+import html
 import re
 import subprocess
 import sys
@@ -812,3 +813,16 @@ def test_a_lesson_of_arrays_has_a_frame_per_gate_with_the_rule_and_shapes(tmp_pa
                      "[0.1, -0.3, 0.2]", "-q", "-o", str(html))
     assert result.returncode == 0, result.stderr
     assert html.read_text().count("<section") == len(frames)
+
+
+@pytest.mark.needs_embedded
+def test_arrays_draw_top_to_bottom(tmp_path):
+    """--direction TB puts value and gradient side by side; an array's grid is a table in
+    its cell, which Graphviz refused with anything after it (it was a syntax error)."""
+    target = tmp_path / "a.svg"
+    result = run_cli("W @ x", "--W", "[[1, 2], [3, 4]]", "--x", "[1, -1]", "--grad-output",
+                     "ones", "--direction", "TB", "--engine", "embedded", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    texts = re.findall(r">([^<>]+)</text>", target.read_text("utf-8"))
+    # W @ x = [1 - 2, 3 - 4] = [-1, -1]; ∂/∂x = Wᵀ·1 = [4, 6] (by hand)
+    assert {"-1", "4", "6"} <= {html.unescape(t).strip() for t in texts}

@@ -22,9 +22,19 @@ from .dot import (_SPACER, Style, View, _number_html, _wire_label, _wire_table,
 from .numbers import figure_number
 from .names import label_text
 
-__all__ = ["statements_of", "statement_reads", "statement_lines", "iter_collapsed"]
+__all__ = ["statements_of", "statement_reads", "statement_text", "statement_lines", "iter_collapsed"]
 
 PANEL_COLUMNS = 2  # inputs listed side by side in a statement's node, this many a row
+
+
+def statement_text(graph: Graph, node: Node, name: str | None = None) -> str:
+    """A statement as typed, ``h = tanh(w*x + c)`` (``g += 10.0 / f`` as it is); an unnamed
+    output's expression after ``name`` (``f = ...``) when one is given."""
+    text = graph.text(node)
+    if "=" in text:
+        return text
+    name = node.name or name
+    return f"{name} = {text}" if name else text
 
 
 def statement_reads(graph: Graph, owner: list[int]) -> dict[int, dict[int, float]]:
@@ -69,10 +79,14 @@ def statement_lines(graph: Graph, number: Callable[[float], str], s: Style,
                 uses[src] += 1
     tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
     yield "  graph [nodesep=0.12];"  # (statements' boxes are tall: less air between them)
+    only_reader = {src: statement for statement, shares in reads.items() for src in shares
+                   if uses[src] == 1}
+    sender = view.current if view is not None and view.backward else None
     for node in graph.nodes:
         if node.is_gate and owner[node.id] == node.id:
+            sent = sender is not None and only_reader.get(node.id) == sender
             yield from _statement(graph, node, reads[node.id], uses, number, s,
-                                  (tail, head), view)
+                                  (tail, head), view, sent)
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{tail} -> out;"
     yield "}"
@@ -80,17 +94,19 @@ def statement_lines(graph: Graph, number: Callable[[float], str], s: Style,
 
 def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[int, int],
                number: Callable[[float], str], s: Style, ports: tuple[str, str],
-               view: View | None) -> Iterator[str]:
+               view: View | None, sent: bool = False) -> Iterator[str]:
     """A statement's node, its result's wire, and the wires from the statements it reads;
-    in a lesson's step, only the numbers known so far, and the current statement lit."""
+    in a lesson's step, only the numbers known so far, the current statement lit, and
+    the gradients it sends back underlined (``sent``: its result's, by its one reader)."""
     nid, (tail, head) = node.id, ports
     current = view is not None and view.current == nid
+    sending = current and view is not None and view.backward
     leaves = [(graph.nodes[src], share, view is None or (nid, src) in view.branches)
               for src, share in shares.items() if graph.nodes[src].op == "input"]
     yield (f"  n{nid} [shape=plaintext, margin=0, "
-           f"label=<{_panel(graph, node, leaves, number, s, current)}>];")
+           f"label=<{_panel(graph, node, leaves, number, s, current, sending)}>];")
     lit = f'color="{s.highlight_wire}", penwidth=3' if current else ""
-    back = ", dir=back, arrowtail=normal, arrowsize=1.2" if current and view and view.backward else ""
+    back = ", dir=back, arrowtail=normal, arrowsize=1.2" if sending else ""
     for src, share in shares.items():
         if not graph.nodes[src].is_gate:
             continue
@@ -101,21 +117,22 @@ def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[in
             yield (f"  c{nid}_{src} [shape=plaintext, margin=0, width=0, height=0, "
                    f"label=<{_wire_table(_SPACER, grad, s)}>];")
             yield f"  w{src}{tail} -> c{nid}_{src}{head} [arrowhead=none{lit and ', '}{lit}{back}];"
-            yield f"  c{nid}_{src}{tail} -> n{nid}{f' [{lit}]' if lit else ''};"
+            end = f"{lit}, dir=none" if sending else lit  # (the arrow is at the branch)
+            yield f"  c{nid}_{src}{tail} -> n{nid}{f' [{end}]' if end else ''};"
         else:
             yield f"  w{src}{tail} -> n{nid}{f' [{lit}{back}]' if lit else ''};"
     yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
-           f"label=<{_wire_label(node, number, s, view)}>];")
+           f"label=<{_wire_label(node, number, s, view, sent=sent)}>];")
     yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
 
 
 def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
-           number: Callable[[float], str], s: Style, current: bool = False) -> str:
+           number: Callable[[float], str], s: Style, current: bool = False,
+           sending: bool = False) -> str:
     """The statement in a rounded box, over its inputs: name, value, gradient share (each
-    share shown or not yet); lit as the step's gate when ``current``."""
-    text = graph.text(node)
-    if node.name and "=" not in text:
-        text = f"{node.name} = {text}"
+    share shown or not yet); lit as the step's gate when ``current``, its shares
+    underlined when ``sending`` them back."""
+    text = statement_text(graph, node)
     columns = min(PANEL_COLUMNS, max(len(leaves), 1))
     rows = [f'<tr><td colspan="{6 * columns}" cellpadding="4">'
             f'<font point-size="{s.number_size}">{label_text(text)}</font></td></tr>']
@@ -127,7 +144,7 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
             value = _number_html(leaf.value, number, s.value_color, s.number_size,
                                  s.value_emphasis)
             grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis,
-                                shown)
+                                shown, sent=sending)
             cells.append(f'{gap if k == 0 else wide}<td align="right">'
                          f'<font point-size="{s.number_size}"><i>'
                          f"{label_text(leaf.label)}</i></font></td>{gap}"

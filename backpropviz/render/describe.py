@@ -28,7 +28,7 @@ def describe(graph: Graph, decimals: int | None, style: Style, view: View | None
     names = list(graph.variable_ids.items())
     if view is not None:  # a frame shows only what is known at its step: its caption says it
         lines = [line.strip() for line in view.caption if line.strip()]  # (padded frames)
-        step = say("describe.step", caption="; ".join(lines)) if lines else ""
+        step = say("describe.step", caption=say("describe.join").join(lines)) if lines else ""
         return title, say("describe.partway", expression=expression, step=step)
     fixed = figure_number(graph, decimals)  # (as the picture writes them)
     values = ", ".join(f"{spell(n)} = {fixed(graph.nodes[i].value)}"

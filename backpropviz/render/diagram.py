@@ -295,7 +295,9 @@ def _render_stepper(graph: Graph, frames: Sequence[Frame], decimals: int | None,
     svg = with_description(engine.render(source, "svg"), *describe(graph, decimals, style))
     if progress is not None:
         progress(len(frames), len(frames))
-    drawing = mark_steps(svg, frames, [node.inputs for node in graph.nodes], style)
+    # (dot 2.x writes "transparent", a number no step shows, as near-white #fffffe)
+    svg = svg.replace(b'fill="#fffffe"', f'fill="{HIDDEN}"'.encode())
+    drawing = mark_steps(svg, frames, _readers_of(graph, style), style)
     title = style.title or f"backpropviz: {program_line(graph.expression, 80)}"
     page = render_lesson_html(
         drawing, ["\n".join(f.caption) for f in frames], title=title,
@@ -305,6 +307,17 @@ def _render_stepper(graph: Graph, frames: Sequence[Frame], decimals: int | None,
         backward=[f.phase == "backward" for f in frames],
         descriptions=[describe(graph, decimals, style, f.view)[1] for f in frames])
     return Rendered(page.encode("utf-8"))
+
+
+def _readers_of(graph: Graph, style: Style) -> list[list[int]]:
+    """Per node, what it reads as the drawing shows it: a gate's inputs, or with
+    ``--collapse statements`` a statement's inputs and the statements it reads."""
+    if style.collapse != "statements":
+        return [list(node.inputs) for node in graph.nodes]
+    from .collapse import statement_reads, statements_of
+
+    reads = statement_reads(graph, statements_of(graph))
+    return [list(reads.get(node.id, ())) for node in graph.nodes]
 
 
 def _render_gif(graph: Graph, views: Sequence[View], decimals: int | None, engine: Engine,
@@ -343,14 +356,17 @@ def _drawn_ahead(draw: Callable[[View], Rendered], views: Sequence[View]) -> Ite
     from collections import deque
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        waiting: deque[Future[Rendered]] = deque()
+    pool = ThreadPoolExecutor(max_workers=2)
+    waiting: deque[Future[Rendered]] = deque()
+    try:
         for view in views:
             waiting.append(pool.submit(draw, view))
             if len(waiting) > GIF_AHEAD:
                 yield waiting.popleft().result()
         while waiting:
             yield waiting.popleft().result()
+    finally:  # (an error, Ctrl-C or a timeout: the frames not started yet are dropped)
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _gif_dpi(graph: Graph, view: View, decimals: int | None, engine: Engine, style: Style,
@@ -368,5 +384,5 @@ def _gif_dpi(graph: Graph, view: View, decimals: int | None, engine: Engine, sty
     text_px = where.text_px * dpi / where.dpi
     if text_px >= GIF_TEXT_PX * scale:
         return dpi, {}
-    return dpi, {message("note.gif_small_text", width=screen[0], height=screen[1],
-                         px=f"{text_px:.0f}"): None}
+    key = "note.gif_small_text_collapsed" if style.collapse else "note.gif_small_text"
+    return dpi, {message(key, width=screen[0], height=screen[1], px=f"{text_px:.0f}"): None}

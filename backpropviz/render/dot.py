@@ -338,8 +338,11 @@ def _wire_table(top: str, bottom: str, s: Style) -> str:
     # Side by side: both halves as wide as the wider (so the rule, the left half's right
     # border, is where the wires meet the label's middle), 6 pt clear of the rule.
     half = max(_text_width(top, s.number_size), _text_width(bottom, s.number_size)) + 10
+    # (a thin space after text keeps it off the rule; a cell holding a table, an array's
+    # grid, may hold nothing else)
+    space = "" if "<table" in top else '<font point-size="4"> </font>'
     return (f'{table}<tr><td align="right" width="{half:.0f}" border="1" sides="r">{top}'
-            f'<font point-size="4"> </font></td><td width="6"></td>'
+            f'{space}</td><td width="6"></td>'
             f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
 
 

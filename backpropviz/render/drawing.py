@@ -118,7 +118,7 @@ def _mark_node(group: ET.Element, name: str, firsts: _Firsts, reader: dict[int, 
         grad, sent = firsts.branches.get(key), None
     for text in group.iter(f"{_SVG}text"):
         fill = text.get("fill")
-        if (text.text or "").strip() == SIGMA:  # (a sign, shown in every step)
+        if fill == GRAD_MARK and (text.text or "").strip() == SIGMA:  # (a sign: always)
             text.set("fill", style.grad_color)
         elif fill == VALUE_MARK:
             _mark_number(text, style.value_color, value, None)

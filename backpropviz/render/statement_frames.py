@@ -13,11 +13,12 @@ statement by render.collapse.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Sequence
+from typing import Any, Sequence
 
-from ..graph import Graph
+from ..graph import Graph, reaches_output, statements_of
 from ..lang import say
-from .collapse import statement_reads, statements_of
+from .arrays import array_cell
+from .collapse import statement_reads, statement_text
 from .dot import Style, View
 from .explain import start_text, sum_decimals
 from .frames import Frame, lesson_frames
@@ -41,6 +42,7 @@ def statement_frames(graph: Graph, decimals: int = 2) -> list[Frame]:
     owner = statements_of(graph)
     statements = [n.id for n in graph.nodes if n.is_gate and owner[n.id] == n.id]
     reads = statement_reads(graph, owner)
+    live = reaches_output(graph)
     frames: list[Frame] = []
 
     def add(phase: str, node: int, view: View) -> None:
@@ -54,39 +56,57 @@ def statement_frames(graph: Graph, decimals: int = 2) -> list[Frame]:
     values, out = frozenset(n.id for n in graph.nodes), graph.output
     add("backward", out, View(values, frozenset({out}), frozenset(), out,
                               (start_text(graph, names),), backward=True))
-    readers: dict[int, list[int]] = defaultdict(list)  # name -> the statements reading it
+    readers: dict[int, list[int]] = defaultdict(list)  # name -> the live statements reading it
     for statement in statements:
         for src in reads[statement]:
-            readers[src].append(statement)
-    grads, branches = {out}, set()
+            if live[statement]:
+                readers[src].append(statement)
+    grads, branches = {out}, set[tuple[int, int]]()
     for statement in reversed(statements):
-        caption = [_back_line(graph, statement, names, decimals)]
-        for src, share in reads[statement].items():
-            branches.add((statement, src))
-            caption.append(f"{partial(names[out], names[src])} "
-                           f"{'=' if len(readers[src]) == 1 else '+='} "
-                           f"{fixed(share, decimals, True)}")
-            if all((reader, src) in branches for reader in readers[src]):
-                grads.add(src)
-                if len(readers[src]) > 1:
-                    caption.append(_sum_line(graph, src, readers[src], reads, names, decimals))
+        branches.update((statement, src) for src in reads[statement])
+        caption = _back_lines(graph, statement, reads, readers, names, decimals) \
+            if live[statement] else [say("explain.dead", name=names[statement],
+                                         out=names[out])]
+        grads.update(src for src in reads[statement]
+                     if all((reader, src) in branches for reader in readers[src]))
         add("backward", statement, View(values, frozenset(grads), frozenset(branches),
                                         statement, tuple(caption), backward=True))
     return frames
 
 
+def _back_lines(graph: Graph, statement: int, reads: dict[int, dict[int, float]],
+                readers: dict[int, list[int]], names: Sequence[str], decimals: int
+                ) -> list[str]:
+    """A live statement's backward step: the gradient it sends back, each share it sends
+    (constants need none), and the sum of a name's shares once all have arrived."""
+    node, out = graph.nodes[statement], names[graph.output]
+    lines = [say("lesson.statement_back", grad=partial(out, names[statement]),
+                 value=_number(node.grad, decimals),
+                 statement=statement_text(graph, node))]
+    for src, share in reads[statement].items():
+        if graph.nodes[src].op == "const":
+            continue
+        several = len(readers[src]) > 1
+        lines.append(f"{partial(out, names[src])} {'+=' if several else '='} "
+                     f"{_number(share, decimals)}")
+        if several and readers[src][0] == statement:  # (the last of them to send back)
+            lines.append(_sum_line(graph, src, readers[src], reads, names, decimals))
+    if len(lines) == 1:
+        lines.append(say("explain.constants", name=names[statement]))
+    return lines
+
+
+def _number(value: Any, decimals: int) -> str:
+    """A number as the collapsed picture writes it (0.00 for a tiny one), or an array."""
+    if isinstance(value, float):
+        return fixed(value, decimals, True)
+    return array_cell(value, decimals)
+
+
 def _forward_line(graph: Graph, statement: int, names: Sequence[str], decimals: int) -> str:
     """``h0 = tanh(a0*x0 + c0*x1 + b0) = -0.42``."""
     node = graph.nodes[statement]
-    return f"{names[statement]} = {graph.text(node)} = {fixed(node.value, decimals, True)}"
-
-
-def _back_line(graph: Graph, statement: int, names: Sequence[str], decimals: int) -> str:
-    """The gradient a statement sends back, and the statement it goes back through."""
-    node, out = graph.nodes[statement], names[graph.output]
-    return say("lesson.statement_back", grad=partial(out, names[statement]),
-               value=fixed(node.grad, decimals, True),
-               statement=f"{names[statement]} = {graph.text(node)}")
+    return f"{statement_text(graph, node, names[statement])} = {_number(node.value, decimals)}"
 
 
 def _sum_line(graph: Graph, src: int, readers: Sequence[int],
@@ -95,9 +115,12 @@ def _sum_line(graph: Graph, src: int, readers: Sequence[int],
     decimals (or ≈) that make the numbers shown add up."""
     shares = [reads[reader][src] for reader in readers]
     total = graph.nodes[src].grad
-    places, exact = sum_decimals(shares, total, decimals)
-    terms = " + ".join(f"({fixed(v, places)})" if k and v < 0 else fixed(v, places)
-                       for k, v in enumerate(shares))
-    return (f"{partial(names[graph.output], names[src])} = {terms} "
-            f"{'=' if exact else '≈'} {fixed(total, decimals)}  "
-            + say("lesson.statement_sum", count=len(shares)))
+    if not all(isinstance(v, float) for v in [*shares, total]):  # arrays: shown, not summed
+        terms, sign = " + ".join(_number(v, decimals) for v in shares), "="
+    else:
+        places, exact = sum_decimals(shares, total, decimals)
+        terms = " + ".join(f"({fixed(v, places)})" if k and v < 0 else fixed(v, places)
+                           for k, v in enumerate(shares))
+        sign = "=" if exact else "≈"
+    return (f"{partial(names[graph.output], names[src])} = {terms} {sign} "
+            f"{_number(total, decimals)}  " + say("lesson.statement_sum", count=len(shares)))

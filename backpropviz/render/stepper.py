@@ -4,9 +4,13 @@ window, with a caption panel of fixed height, Prev/Next buttons that never move,
 counter, for a teacher to click through on a projector; the caption is announced to
 screen readers (an ARIA live region).
 
+A lesson is one drawing (:func:`render_lesson_html`, made by render.drawing) whose marks
+the script switches per step; :func:`render_html` takes one SVG per step instead.
+
 Nothing is fetched: the SVGs, the style and the script are all inline, so the file works
-offline and from a USB stick. Without JavaScript the page shows every frame one under the
-other, each with its step and caption.
+offline and from a USB stick. Without JavaScript the page shows the lesson's finished
+drawing and every step's caption under it (or every frame one under the other, each with
+its step and caption).
 """
 
 from __future__ import annotations
@@ -109,16 +113,19 @@ _SCRIPT = """
     marked('[data-sent="' + gate + '"]', "bpv-sent");
   }
   function fitPanel() {  // as tall as the longest caption (up to 40% of the window): fixed
-    var shown = live.textContent, least = 0, tallest = 0;
-    live.style.height = "";
-    least = live.clientHeight;
-    live.style.height = "auto";
+    live.style.height = "";  // (its least height, from the style sheet)
+    var box = document.createElement("p"), tallest = live.clientHeight;
+    box.className = "live";  // measured aside, out of the page's flow and unannounced
+    box.setAttribute("aria-hidden", "true");
+    box.style.cssText = "position:absolute;visibility:hidden;height:auto;left:0;top:0;" +
+      "width:" + live.clientWidth + "px";
+    document.body.appendChild(box);
     for (var k = 0; k < n; k++) {
-      live.textContent = frames[k].querySelector(".caption").textContent;
-      tallest = Math.max(tallest, live.scrollHeight);
+      box.textContent = frames[k].querySelector(".caption").textContent;
+      tallest = Math.max(tallest, box.offsetHeight);
     }
-    live.textContent = shown;
-    live.style.height = Math.min(Math.max(tallest, least), 0.4 * window.innerHeight) + "px";
+    document.body.removeChild(box);
+    live.style.height = Math.min(tallest, 0.4 * window.innerHeight) + "px";
   }
   function zoom(frame) {
     var svg = svgOf(frame), texts = svg ? svg.querySelectorAll("text") : [];
@@ -129,7 +136,9 @@ _SCRIPT = """
     var scale = Math.min(rect.width / box.width, rect.height / box.height);
     var want = 0.6 * parseFloat(getComputedStyle(live).fontSize);
     var size = Infinity;  // the smallest text decides
-    texts.forEach(function (t) { size = Math.min(size, parseFloat(t.getAttribute("font-size")) || 14); });
+    texts.forEach(function (t) {  // (not the blank spacers of top-to-bottom wire labels)
+      if (t.textContent.trim()) size = Math.min(size, parseFloat(t.getAttribute("font-size")) || 14);
+    });
     if (size * scale >= want) return;
     var gate = frame.getAttribute("data-gate"), node = null;
     svg.querySelectorAll("g.node > title").forEach(function (t) {
