@@ -206,3 +206,21 @@ def test_a_wide_lessons_gif_fits_a_screen_and_says_how_small_its_text_is(tmp_pat
     assert width <= 1920 and height <= 1080 and max(width / 1920, height / 1080) > 0.85
     assert sizes["2"][0] <= 3840 and sizes["2"][1] <= 2160
     assert 1.9 < sizes["2"][0] / width < 2.2  # (the 60 px margin is not doubled)
+
+
+@pytest.mark.needs_dot
+def test_the_background_stays_exactly_its_colour_with_one_palette():
+    """Antialiased text makes more than 256 colours, so the palette is a median cut, which
+    moved white to (252, 252, 252): a grey box on a white slide. It stays white."""
+    from backpropviz.render.gif import GifWriter, palette_of
+
+    graph = backpropviz.trace("tanh(w1*x1 + w2*x2 + b)", w1=0.5, x1=-1.5, w2=2, x2=0.25, b=0.1)
+    data = choose_engine("dot").render(render_dot(graph, dpi=150), "png")
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    assert image.getpixel((0, 0)) == (255, 255, 255)
+    assert len(image.getcolors(maxcolors=1 << 16)) > 256
+    writer = GifWriter(image.size, 100, palette_of(data))
+    writer.add(data)
+    _, frames, _ = read_back(writer.finish())
+    assert frames[0].getpixel((0, 0)) == (255, 255, 255)
+    assert frames[0].getpixel((image.width - 1, image.height - 1)) == (255, 255, 255)

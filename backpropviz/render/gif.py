@@ -109,6 +109,7 @@ class GifWriter:
             indexed, at = _indexed(canvas), (0, 0)
         else:
             indexed = canvas.quantize(palette=self.palette, dither=Image.Dither.NONE)
+            _keep_background(canvas, indexed, self.background)
             indexed, at = self._changed(indexed)
         del canvas
         self._flush(self.frame_ms)
@@ -152,7 +153,34 @@ def palette_of(png: bytes) -> Any:
     canvas = Image.new("RGB", frame.size, (255, 255, 255))
     _lay(canvas, frame, (0, 0))
     del frame
-    return _indexed(canvas)
+    return _with_colour(_indexed(canvas), canvas.getpixel((0, 0)))
+
+
+def _keep_background(canvas: Any, indexed: Any, background: tuple[int, ...]) -> None:
+    """Map the background's pixels of ``canvas`` to the palette's exact background colour
+    in ``indexed`` (the palette lookup is approximate: white came out as 252, 252, 252,
+    a grey box on a white slide)."""
+    from PIL import Image, ImageChops
+
+    flat = indexed.getpalette()[:768]
+    entries = [tuple(flat[k:k + 3]) for k in range(0, len(flat), 3)]
+    if tuple(background[:3]) not in entries:
+        return
+    solid = Image.new("RGB", canvas.size, tuple(background[:3]))
+    same = ImageChops.difference(canvas, solid).convert("L").point(lambda v: 255 if v == 0 else 0)
+    indexed.paste(entries.index(tuple(background[:3])), mask=same)
+
+
+def _with_colour(palette: Any, colour: tuple[int, ...]) -> Any:
+    """``palette`` with its entry nearest ``colour`` (the background, which a median cut
+    moves a little: white came out as 252, 252, 252) made exactly ``colour``."""
+    flat = palette.getpalette()[:768]
+    entries = [tuple(flat[k:k + 3]) for k in range(0, len(flat), 3)]
+    nearest = min(range(len(entries)),
+                  key=lambda k: sum((a - b) ** 2 for a, b in zip(entries[k], colour)))
+    flat[3 * nearest:3 * nearest + 3] = list(colour[:3])
+    palette.putpalette(flat)
+    return palette
 
 
 def _opaque_or_rgba(image: Any) -> Any:
