@@ -153,7 +153,9 @@ def palette_of(png: bytes) -> Any:
     canvas = Image.new("RGB", frame.size, (255, 255, 255))
     _lay(canvas, frame, (0, 0))
     del frame
-    return _with_colour(_indexed(canvas), canvas.getpixel((0, 0)))
+    corner = canvas.getpixel((0, 0))
+    assert isinstance(corner, tuple), "an RGB image's pixel is a tuple"
+    return _with_colour(_indexed(canvas), corner)
 
 
 def _keep_background(canvas: Any, indexed: Any, background: tuple[int, ...]) -> None:
