@@ -436,6 +436,15 @@ MESSAGES: dict[str, str] = {
     "known.json_string": "Unterminated string starting at",
     "known.json_control": "Invalid control character at",
     "known.json_escape": "Invalid \\escape",
+    "known.text_not_utf8": "it is not UTF-8 text (at character {at})",
+    "known.text_invisible": "it has an invisible format character {char} at character {at}; use "
+                      "printable text",
+    "known.text_control": "it has the control character {char} at character {at}; use printable "
+                    "text",
+    "known.font_no_letters": "a font name needs letters, e.g. Helvetica or 'DejaVu Sans, Arial'",
+    "known.font_too_long": "a font name has at most {limit} characters, not {length}",
+    "known.font_character": "{char} at character {at} is not allowed: a font name has letters, "
+                      "digits, spaces, '-' and ',' only",
     # --help: the command and each option (click adds its own words)
     "help.command": (
         "Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value\n"

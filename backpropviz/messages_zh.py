@@ -398,6 +398,12 @@ MESSAGES: dict[str, str] = {
     "known.json_string": "字符串没有结束",
     "known.json_control": "字符串里有无效的控制字符",
     "known.json_escape": "无效的转义符 '\\'",
+    "known.text_not_utf8": "它不是 UTF-8 文本（第 {at} 个字符）",
+    "known.text_invisible": "它在第 {at} 个字符处有一个看不见的格式字符 {char}；请用可打印的文字",
+    "known.text_control": "它在第 {at} 个字符处有控制字符 {char}；请用可打印的文字",
+    "known.font_no_letters": "字体名里要有字母，例如 Helvetica 或 'DejaVu Sans, Arial'",
+    "known.font_too_long": "字体名最多 {limit} 个字符，这里有 {length} 个",
+    "known.font_character": "第 {at} 个字符 {char} 不允许出现：字体名只能有字母、数字、空格、'-' 和 ','",
     # --help：命令和每个选项（click 自己的用语除外）
     "help.command": (
         "在表达式 EXPRESSION 上演示反向传播：画出它的计算图，做前向传播（求出每个节点的值），"

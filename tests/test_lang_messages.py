@@ -256,7 +256,7 @@ NAMES = {"sympy", "PyTorch", "Graphviz", "graphviz", "dot", "pure", "JSON", "PNG
          "LC_MESSAGES", "LANG", "NO_COLOR", "FORCE_COLOR", "CS231n", "Debian", "Ubuntu",
          "macOS", "conda", "brew", "apt", "install", "pip", "fonts", "noto", "cjk", "stdin",
          "ones", "axis", "embedded", "auto", "statements", "backpropviz", "TB", "LR", "JSON",
-         "DejaVu", "Sans", "Arial", "min", "max", "jq", "gradients", "model", "bp", "vals",
+         "DejaVu", "Sans", "Arial", "Helvetica", "min", "max", "jq", "gradients", "model", "bp", "vals",
          "json", "frames", "lesson", "staged", "sigmoid", "theme", "dark", "var", "NumPy",
          "Prev", "Next", "name", "png", "svg", "pdf", "dpi", "px", "en", "zh", "theta"}
 
@@ -393,3 +393,16 @@ def _one_doc() -> str:
     from backpropviz import trace
 
     return trace("x*2", x=1).to_json()
+
+
+@pytest.mark.parametrize("args, english, chinese", [
+    (("--font", "a;b"), "';' at character 2 is not allowed: a font name has letters",
+     "第 2 个字符 ';' 不允许出现：字体名只能有字母"),
+    (("--font", ""), "a font name needs letters", "字体名里要有字母"),
+    (("--title", "a\x01b"), "it has the control character '\\x01' at character 2",
+     "它在第 2 个字符处有控制字符 '\\x01'"),
+])
+def test_title_and_font_problems_in_chinese(run, args, english, chinese):
+    en, zh = _error_lines(run("x", "--x", "1", *args)), _error_lines(run("x", "--x", "1",
+                                                                         *args, "--lang", "zh"))
+    assert english in en[0] and chinese in zh[0], (en, zh)

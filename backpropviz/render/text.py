@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+
+from ..lang import message
 from typing import IO
 
 from ..graph import Graph, Node
@@ -21,11 +23,10 @@ def text_problem(text: str) -> str | None:
     characters (newline and tab aside), and a byte that is not UTF-8 cannot be written."""
     for index, ch in enumerate(text):
         if "\ud800" <= ch <= "\udfff":  # how Python keeps a byte that is not UTF-8
-            return f"it is not UTF-8 text (at character {index + 1})"
+            return message("known.text_not_utf8", at=index + 1)
         if not ch.isprintable() and ch not in "\n\t":
-            kind = "an invisible format" if unicodedata.category(ch) == "Cf" else "the control"
-            return (f"it has {kind} character {ascii(ch)} at character {index + 1}; "
-                    "use printable text")
+            key = "known.text_invisible" if unicodedata.category(ch) == "Cf" else "known.text_control"
+            return message(key, char=ascii(ch), at=index + 1)
     return None
 
 
@@ -33,14 +34,13 @@ def font_problem(font: str) -> str | None:
     """What is wrong with ``font`` as a font-family list (letters, digits, spaces, '-' and
     ',' only), or None when it is fine."""
     if not any(ch.isalnum() for ch in font):
-        return "a font name needs letters, e.g. Helvetica or 'DejaVu Sans, Arial'"
+        return message("known.font_no_letters")
     if len(font) > MAX_FONT:
-        return f"a font name has at most {MAX_FONT} characters, not {len(font):,}"
+        return message("known.font_too_long", limit=MAX_FONT, length=f"{len(font):,}")
     for index, ch in enumerate(font):
         if not (ch.isalnum() or ch in _FONT_CHARS):
             shown = repr(ch) if ch.isprintable() else ascii(ch)
-            return (f"{shown} at character {index + 1} is not allowed: a font name has "
-                    "letters, digits, spaces, '-' and ',' only")
+            return message("known.font_character", char=shown, at=index + 1)
     return None
 
 
