@@ -3,7 +3,7 @@ ranks, each wire that would run from one row to the next replaced by a pair of c
 (the same circled number at the end of one row and the start of the next, as flowcharts
 continue a line off the page), so each row is laid out on its own, one under the other.
 
-A gate goes to the row of its rank (as late as it can be drawn); the other nodes follow
+A gate goes to the row of its rank (as early as it can be drawn); the other nodes follow
 the gate they belong to: a wire's label its gate's row, a branch box its reader's, and an
 input (or a copy of one) the first gate it feeds.
 """
