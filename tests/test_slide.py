@@ -110,7 +110,7 @@ def test_wrapped_rows_are_joined_by_numbered_connectors():
     assert len(pairs) >= 2
     assert all(labels[p + "a"] == labels[p + "b"] for p in pairs)
     assert len({labels[p + "a"] for p in pairs}) == len(pairs)  # one number a joint
-    edges = re.findall(r"^  (\w+)(?::\w+)? -> (\w+)", dot, re.M)
+    edges = re.findall(r"^  (\w+)(?::\w+)? -> (\w+)(?!.*style=invis)", dot, re.M)
     assert all((tail, head) != (p + "a", p + "b") for tail, head in edges for p in pairs)
     assert sum(head.startswith("k") for _, head in edges) == len(pairs)  # into each "a"
     assert sum(tail.startswith("k") for tail, _ in edges) == len(pairs)  # out of each "b"
@@ -137,3 +137,27 @@ def test_a_long_chain_is_wrapped_into_rows_on_the_slide(run, tmp_path):
     assert smallest > 18
     if smallest < SLIDE_TEXT_PX:
         assert f"the smallest text is {smallest:.0f} px" in result.stderr
+
+
+@pytest.mark.needs_embedded
+def test_a_wrapped_rnn_keeps_each_time_step_in_one_row():
+    """Rows are cut where the one-row picture has its gates: the product u*x_t sits in the
+    row of the step that adds it (the cut by rank put every u*x_t in the first row)."""
+    import re
+
+    import backpropviz
+    from backpropviz.render.diagram import _slide_layout, _slide_source
+    from backpropviz.render.dot import CLASSIC
+    from backpropviz.render.engines import choose_engine
+
+    steps = ["h0 = tanh(u*x1)"] + [f"h{t} = tanh(w*h{t - 1} + u*x{t + 1})" for t in range(1, 4)]
+    program = "\n".join(steps + ["loss = (h3 - y)**2"])
+    graph = backpropviz.trace(program, w=0.5, u=-0.7, y=0.2, x1=0.3, x2=0.6, x3=0.9, x4=1.2)
+    chosen = _slide_layout(graph, None, choose_engine("embedded"), CLASSIC, (1920, 1080))
+    assert chosen.rows > 1
+    dot = _slide_source(graph, None, chosen.style, chosen.rows, across=chosen.across)
+    products = [n.id for n in graph.nodes if n.op == "mul" and
+                any(graph.nodes[i].label.startswith("x") for i in n.inputs)]
+    assert len(products) == 4
+    # a product's wire label w<id> leads to its reader in the same row: no connector
+    assert not [p for p in products if re.search(rf"^  w{p}(?::\w+)? -> k\d+a", dot, re.M)]

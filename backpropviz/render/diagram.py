@@ -184,12 +184,14 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
 
 
 class _SlideLayout(NamedTuple):
-    """A layout tried for ``--slide``: its style (type size), rows, SVG and fit."""
+    """A layout tried for ``--slide``: its style (type size), rows, SVG and fit, and where
+    each gate sits along the one-row layout (where the rows are cut)."""
 
     style: Style
     rows: int
     svg: bytes
     fit: Fit
+    across: dict[str, float] | None = None
 
 
 def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
@@ -205,20 +207,23 @@ def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
         svg = svg_on_slide(chosen.svg, where, slide,
                            None if style.transparent else style.background)
         return Rendered(with_description(svg, *describe(graph, decimals, style)), notes)
-    source = _slide_source(graph, decimals, chosen.style, chosen.rows, where.dpi, where.pad)
+    source = _slide_source(graph, decimals, chosen.style, chosen.rows, where.dpi, where.pad,
+                           across=chosen.across)
     data = with_dpi(engine.render(source, "png"), where.dpi)
     return Rendered(data, notes + tuple(_missing_glyphs(source) if engine.name != "dot" else ()))
 
 
 def _slide_source(graph: Graph, decimals: int | None, style: Style, rows: int,
-                  dpi: float | None = None, pad: tuple[float, float] | None = None) -> str:
-    """The DOT text of the diagram, wrapped into ``rows`` rows when more than one."""
+                  dpi: float | None = None, pad: tuple[float, float] | None = None,
+                  across: dict[str, float] | None = None) -> str:
+    """The DOT text of the diagram, wrapped into ``rows`` rows when more than one (cut
+    where the one-row layout has its gates, ``across``)."""
     source = _source(graph, decimals, style, dpi=dpi, pad=pad)
     if rows == 1:
         return source
     from .wrap import wrapped
 
-    return wrapped(source, graph, rows, style.name_size)
+    return wrapped(source, graph, rows, style.name_size, across)
 
 
 def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
@@ -228,30 +233,47 @@ def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Sty
     best = _scaled_layout(graph, decimals, engine, style, slide, 1)
     wide = best.fit.width / best.fit.height > 1.5 * slide[0] / slide[1]
     if best.fit.text_px < SLIDE_TEXT_PX and wide:
+        across = _gates_across(best.svg)
         for rows in SLIDE_ROWS:
-            tried = _scaled_layout(graph, decimals, engine, style, slide, rows)
+            tried = _scaled_layout(graph, decimals, engine, style, slide, rows, across)
             if tried.fit.text_px > best.fit.text_px:
                 best = tried
     return best
 
 
+def _gates_across(svg: bytes) -> dict[str, float]:
+    """Where each node of a drawing sits from left to right (the x of its shape)."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/2000/svg}"
+    where = {}
+    for group in ET.fromstring(svg).iter(f"{ns}g"):
+        if group.get("class") == "node":
+            shape = group.find(f"{ns}ellipse")
+            if shape is not None:
+                where[group.findtext(f"{ns}title") or ""] = float(shape.get("cx") or 0)
+    return where
+
+
 def _scaled_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
-                   slide: tuple[int, int], rows: int) -> _SlideLayout:
+                   slide: tuple[int, int], rows: int,
+                   across: dict[str, float] | None = None) -> _SlideLayout:
     """The layout in ``rows`` rows: while its smallest text is under SLIDE_TEXT_PX on the
     slide, laid out again with bigger type (the wires do not grow with it)."""
     from .slide import fit
 
-    svg = engine.render(_slide_source(graph, decimals, style, rows), "svg")
-    best, factor = _SlideLayout(style, rows, svg, fit(svg, slide)), 1.0
+    svg = engine.render(_slide_source(graph, decimals, style, rows, across=across), "svg")
+    best, factor = _SlideLayout(style, rows, svg, fit(svg, slide), across), 1.0
     for _ in range(SLIDE_TRIES):
         if best.fit.text_px >= SLIDE_TEXT_PX:
             break
         factor *= min(SLIDE_TEXT_PX / max(best.fit.text_px, 1.0) * 1.05, 1.6)
         bigger = _type_scaled(style, factor)
-        again = engine.render(_slide_source(graph, decimals, bigger, rows), "svg")
+        again = engine.render(_slide_source(graph, decimals, bigger, rows, across=across),
+                              "svg")
         if fit(again, slide).text_px <= best.fit.text_px:
             break
-        best = _SlideLayout(bigger, rows, again, fit(again, slide))
+        best = _SlideLayout(bigger, rows, again, fit(again, slide), across)
     return best
 
 

@@ -1,11 +1,14 @@
-"""A long diagram wrapped into rows for ``--slide``: the DOT text cut into ``rows`` bands of
-ranks, each wire that would run from one row to the next replaced by a pair of connectors
-(the same circled number at the end of one row and the start of the next, as flowcharts
+"""A long diagram wrapped into rows for ``--slide``: the DOT text cut into ``rows`` bands,
+each wire that would run from one row to the next replaced by a pair of connectors (the
+same circled number at the end of one row and the start of the next, as flowcharts
 continue a line off the page), so each row is laid out on its own, one under the other.
 
-A gate goes to the row of its rank (as early as it can be drawn); the other nodes follow
-the gate they belong to: a wire's label its gate's row, a branch box its reader's, and an
-input (or a copy of one) the first gate it feeds.
+A gate goes to the row of its place in the one-row layout (bands of equal length from
+left to right, so an RNN's time steps stay together), or without that layout to the row
+of its rank (as early as it can be drawn); the other nodes follow the gate they belong
+to: a wire's label its gate's row, a branch box its reader's, and an input (or a copy of
+one) the first gate it feeds. A row's gates are tied by invisible wires that set no rank,
+so each row is one piece that Graphviz stacks in order.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
-def wrapped(dot: str, graph: Graph, rows: int, size: int) -> str:
+def wrapped(dot: str, graph: Graph, rows: int, size: int,
+            across: dict[str, float] | None = None) -> str:
     """``dot`` (from render.dot or render.collapse for ``graph``) in ``rows`` rows; the
-    connectors' numbers are ``size`` points."""
+    connectors' numbers are ``size`` points. ``across``: where each gate sits along the
+    picture in one row (its x, from that layout): the rows are cut there, in bands of
+    equal length, so what the one-row picture draws together stays together."""
     lines = dot.rstrip("\n").split("\n")
     edges = [m.groups() for line in lines if (m := EDGE.match(line))]
-    row = _rows(graph, edges, rows)
+    row = _rows(graph, edges, rows, across)
     body, connectors, count = [], [], 0
     for line in lines[:-1]:  # (the last line closes the graph)
         m = EDGE.match(line)
@@ -44,12 +50,25 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int) -> str:
             continue
         key = m.group(1) if m else (NODE.match(line) or [None, None])[1]
         body.append((row.get(key, -1) if key else -1, line))
-    # Graphviz stacks the rows (separate components) from the bottom up: the last first.
-    ordered = sorted(body + connectors, key=lambda item: -item[0] if item[0] >= 0 else -rows)
+    # Graphviz stacks the rows (separate components) from the bottom up: the last first;
+    # a row's gates are tied by invisible wires that set no rank, so it is one component.
+    ties = [(r, f"  {a} -> {b} [style=invis, constraint=false];")
+            for r, (a, b) in _ties(row, rows)]
+    ordered = sorted(body + connectors + ties,
+                     key=lambda item: -item[0] if item[0] >= 0 else -rows)
     return "\n".join(line for _, line in ordered) + "\n}\n"
 
 
-def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int) -> dict[str, int]:
+def _ties(row: dict[str, int], rows: int) -> list[tuple[int, tuple[str, str]]]:
+    """Per row, pairs of its gates that chain them all (in the order of their ids)."""
+    gates: list[list[str]] = [[] for _ in range(rows)]
+    for name in sorted((n for n in row if re.fullmatch(r"n\d+", n)), key=lambda n: int(n[1:])):
+        gates[row[name]].append(name)
+    return [(r, pair) for r, names in enumerate(gates) for pair in zip(names, names[1:])]
+
+
+def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int,
+          across: dict[str, float] | None = None) -> dict[str, int]:
     """The row of every node of the DOT text."""
     gates = {f"n{node.id}" for node in graph.nodes if node.is_gate}
     succ: dict[str, list[str]] = {}
@@ -66,6 +85,10 @@ def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int) -> dict[str, in
             break
     top = max(rank.values(), default=0)
     row = {name: min(rank[name] * rows // (top + 1), rows - 1) for name in gates if name in rank}
+    if across and all(name in across for name in row):  # (cut where the picture has them)
+        low, high = min(across[n] for n in row), max(across[n] for n in row)
+        span = max(high - low, 1e-9)
+        row = {name: min(int((across[name] - low) / span * rows), rows - 1) for name in row}
     for name in ("out",):
         row[name] = rows - 1
     for name in sorted(succ, key=lambda n: -rank[n]):  # the others follow their gate
