@@ -42,6 +42,7 @@ LOOKS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "frame_ms": ("frame_ms", (20, 60_000)),
     "font": ("font", ()), "title": ("title", ()),
     "transparent": ("transparent", ()), "plain_names": ("plain_names", ()),
+    "no_wrap": ("no_wrap", ()),
     "explain": ("explain", EXPLAIN_PASSES),
     "check": ("check", ()), "exact": ("exact", ()),
     "max_draw": ("max_draw", (1, 10**12)), "max_frames": ("max_frames", (1, 10**12)),

@@ -7,7 +7,8 @@ from __future__ import annotations
 from .messages_en import MESSAGES
 
 __all__ = ["THEME_ABOUT", "THEME_NAMES", "ENGINES", "DIRECTIONS", "EXPLAIN_PASSES",
-           "DIAGRAM_DECIMALS", "FRAME_MS", "SLIDES", "SLIDE_MARGIN_PX", "SLIDE_TEXT_PX", "COLLAPSE"]
+           "DIAGRAM_DECIMALS", "FRAME_MS", "SLIDES", "SLIDE_MARGIN_PX", "SLIDE_TEXT_PX",
+           "DEFAULT_TEXT_PX", "COLLAPSE"]
 
 #: Theme -> what it looks like (render.dot.THEMES holds their styles, in this order; the
 #: words are the message catalogues' ``theme.NAME``, so --help --lang zh says them too).
@@ -22,4 +23,5 @@ FRAME_MS = 1200  # how long a GIF lesson shows each frame, by default
 SLIDES = {"16:9": (1920, 1080), "4:3": (1440, 1080)}
 SLIDE_MARGIN_PX = 60  # kept clear around the diagram on a slide
 SLIDE_TEXT_PX = 24  # the smallest text readable from the back of a lecture room
+DEFAULT_TEXT_PX = 16  # a picture fitted to 1920x1080 keeps its text this big (see --no-wrap)
 COLLAPSE = ("statements",)  # --collapse: what one node of a diagram stands for

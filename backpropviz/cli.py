@@ -411,6 +411,7 @@ HELP = say("help.command", "en", grammar=grammar_help())
               flag_value="16:9", metavar="[16:9|4:3]", help=say("help.slide", "en"))
 @click.option("--transparent", is_flag=True,
               help=say("help.transparent", "en"))
+@click.option("--no-wrap", "no_wrap", is_flag=True, help=say("help.no_wrap", "en"))
 @click.option("--title", metavar="TEXT", callback=printable_text,
               help=say("help.title", "en"))
 @click.option("--plain-names", is_flag=True,

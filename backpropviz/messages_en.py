@@ -547,6 +547,11 @@ MESSAGES: dict[str, str] = {
         "it) instead of every gate, and make lessons one step per statement; JSON keeps "
         "every gate."
     ),
+    "help.no_wrap": (
+        "Keep a wide diagram in one row. By default a .svg, .png or .pdf whose smallest text "
+        "would be under 16 px on a 1920x1080 slide is drawn as --slide lays it out (rows, "
+        "bigger type), at its own size."
+    ),
     "help.slide": (
         "Fit .svg and .png to a slide (1920x1080 px, or 1440x1080 for 4:3), centred with a "
         "margin; a note says when its text is under 24 px."

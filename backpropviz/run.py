@@ -67,6 +67,7 @@ class Options(NamedTuple):
     font: str = "Helvetica"
     scale: float = 1.0
     transparent: bool = False
+    no_wrap: bool = False                 # --no-wrap: one row whatever the text size
     slide: str | None = None              # --slide 16:9|4:3
     collapse: str | None = None           # --collapse statements
     title: str | None = None
@@ -511,7 +512,7 @@ def _style(options: Options) -> Style:
     from dataclasses import replace
 
     return replace(THEMES[options.theme], direction=options.direction, font=options.font,
-                   title=options.title, transparent=options.transparent,
+                   title=options.title, transparent=options.transparent, wrap=not options.no_wrap,
                    pretty_names=not options.plain_names,
                    slide=None if options.slide is None else SLIDES[options.slide],
                    collapse=options.collapse)

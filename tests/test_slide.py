@@ -161,3 +161,42 @@ def test_a_wrapped_rnn_keeps_each_time_step_in_one_row():
     assert len(products) == 4
     # a product's wire label w<id> leads to its reader in the same row: no connector
     assert not [p for p in products if re.search(rf"^  w{p}(?::\w+)? -> k\d+a", dot, re.M)]
+
+
+RNN = "\n".join(["h0 = tanh(u*x1)"] + [f"h{t} = tanh(w*h{t - 1} + u*x{t + 1})"
+                                       for t in range(1, 4)] + ["loss = (h3 - y)**2"])
+RNN_VALUES = ("--w", "0.5", "--u", "-0.7", "--y", "0.2", "--x1", "0.3", "--x2", "0.6",
+              "--x3", "0.9", "--x4", "1.2")
+
+
+def smallest_px_on_a_slide(svg_path) -> float:
+    """The smallest text of an SVG, in px, once it is fitted to a 1920x1080 slide."""
+    from backpropviz.render.slide import fit
+
+    where = fit(svg_path.read_bytes(), (1920 + 120, 1080 + 120))  # (fit keeps a 60 px margin)
+    return where.text_px
+
+
+@pytest.mark.needs_embedded
+def test_a_wide_picture_is_readable_by_default_and_one_row_with_no_wrap(run, tmp_path):
+    """The RNN unrolled 4 steps is 7:1 in one row: 9 px text on a slide. By default it is
+    drawn in rows with bigger type, its text at least 16 px; --no-wrap keeps one row."""
+    wrapped_svg, one_row = tmp_path / "w.svg", tmp_path / "o.svg"
+    for target, extra in ((wrapped_svg, ()), (one_row, ("--no-wrap",))):
+        result = run(RNN, *RNN_VALUES, "--engine", "embedded", "-q", *extra, "-o", str(target))
+        assert result.exit_code == 0, result.output
+    assert smallest_px_on_a_slide(wrapped_svg) >= 16
+    assert smallest_px_on_a_slide(one_row) < 12
+    assert "①" in wrapped_svg.read_text("utf-8") and "①" not in one_row.read_text("utf-8")
+
+
+@pytest.mark.needs_embedded
+def test_a_picture_already_readable_is_drawn_as_it_was(run, tmp_path):
+    """The seed sigmoid keeps 24 px on a slide in one row: the same file with --no-wrap."""
+    args = ("1/(1+exp(-(w0*x0+w1*x1+w2)))", "--w0", "2", "--x0", "-1", "--w1", "-3",
+            "--x1", "-2", "--w2", "-3", "--engine", "embedded", "-q")
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    assert run(*args, "-o", str(first)).exit_code == 0
+    assert run(*args, "--no-wrap", "-o", str(second)).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert smallest_px_on_a_slide(first) >= 16

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from ..choices import DIAGRAM_DECIMALS, FRAME_MS, SLIDE_MARGIN_PX, SLIDE_TEXT_PX
+from ..choices import (DEFAULT_TEXT_PX, DIAGRAM_DECIMALS, FRAME_MS, SLIDE_MARGIN_PX,
+                       SLIDE_TEXT_PX, SLIDES)
 from ..errors import RenderError, shorten
 from ..graph import Graph
 from ..lang import message
@@ -40,6 +41,7 @@ PNG_DPI = 150  # sharp on a projector; SVG and PDF are vector anyway
 SLIDE_TRIES = 3  # --slide: layouts with bigger type, at most
 SLIDE_ROWS = (2, 3, 4)  # --slide: a picture much wider than the slide is tried in rows
 PNG_MAX_PIXELS = 8_000  # per side: a 100,000-node chain would otherwise be 97,000 px wide
+WRAP_MAX_NODES = 200  # bigger graphs are not laid out again to be made readable
 GIF_SCREEN = (1920, 1080)  # a GIF is shown at its own size: its frames fit a screen
 GIF_TEXT_PX = 12  # smaller text in a GIF's frames gets a note
 GIF_AHEAD = 3  # frames drawn ahead of the one being encoded
@@ -163,8 +165,23 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
     png = fmt == "png"
     dpi = dpi or round(PNG_DPI * scale)
     cap = PNG_MAX_PIXELS / dpi
+    if view is None and style.wrap and len(graph.nodes) <= WRAP_MAX_NODES:
+        chosen = _readable(graph, decimals, engine, style)
+        if chosen is not None:
+            style = chosen.style
+            source = _slide_source(graph, decimals, chosen.style, chosen.rows,
+                                   dpi if png else None, across=chosen.across,
+                                   max_inches=(cap, cap) if png else None)
+            return _finish(graph, fmt, decimals, engine, style, source, dpi, view)
     source = _source(graph, decimals, style, dpi=dpi if png else None,
                      max_inches=(cap, cap) if png else None, view=view)
+    return _finish(graph, fmt, decimals, engine, style, source, dpi, view)
+
+
+def _finish(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style,
+            source: str, dpi: float, view: View | None) -> Rendered:
+    """The drawing of DOT ``source`` in ``fmt``, described (SVG) or with its dpi (PNG)."""
+    png = fmt == "png"
     data = engine.render(source, fmt)
     if fmt == "svg":
         data = with_description(data, *describe(graph, decimals, style, view))
@@ -215,15 +232,30 @@ def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
 
 def _slide_source(graph: Graph, decimals: int | None, style: Style, rows: int,
                   dpi: float | None = None, pad: tuple[float, float] | None = None,
-                  across: dict[str, float] | None = None) -> str:
+                  across: dict[str, float] | None = None,
+                  max_inches: tuple[float, float] | None = None) -> str:
     """The DOT text of the diagram, wrapped into ``rows`` rows when more than one (cut
     where the one-row layout has its gates, ``across``)."""
-    source = _source(graph, decimals, style, dpi=dpi, pad=pad)
+    source = _source(graph, decimals, style, dpi=dpi, max_inches=max_inches, pad=pad)
     if rows == 1:
         return source
     from .wrap import wrapped
 
     return wrapped(source, graph, rows, style.name_size, across)
+
+
+def _readable(graph: Graph, decimals: int | None, engine: Engine, style: Style
+              ) -> _SlideLayout | None:
+    """How to draw a picture by default: None (as it is) unless, fitted to a 1920x1080
+    slide, its smallest text would be under :data:`DEFAULT_TEXT_PX`; then the layout
+    ``--slide`` chooses (bigger type; a picture much wider than the slide in rows)."""
+    from .slide import fit
+
+    screen = SLIDES["16:9"]
+    svg = engine.render(_source(graph, decimals, style), "svg")
+    if fit(svg, screen).text_px >= DEFAULT_TEXT_PX:
+        return None
+    return _slide_layout(graph, decimals, engine, style, screen)
 
 
 def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,

@@ -54,6 +54,7 @@ class Style:
     direction: str = "LR"
     title: str | None = None
     transparent: bool = False
+    wrap: bool = True  # a wide picture whose text would be small is wrapped into rows
     pretty_names: bool = True
     gate_size: int = 20
     number_size: int = 16
