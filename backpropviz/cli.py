@@ -62,16 +62,16 @@ def chosen_lang(args: Iterable[str]) -> str | None:
     """The language ``--lang`` asks for among the command's words (None: not given, or not
     one of :data:`~backpropviz.lang.LANGS`; click then says what is wrong), read before
     click parses them so that ``--help`` and every message are in it."""
-    words = list(args)
-    for i, word in enumerate(words):
+    words, chosen = list(args), None
+    for i, word in enumerate(words):  # (the last --lang wins, as for every option)
         if word == "--":
             break
         if word.startswith("--lang="):
             value = word[len("--lang="):]
-            return value if value in LANGS else None
-        if word == "--lang" and i + 1 < len(words):
-            return words[i + 1] if words[i + 1] in LANGS else None
-    return None
+            chosen = value if value in LANGS else None
+        elif word == "--lang" and i + 1 < len(words):
+            chosen = words[i + 1] if words[i + 1] in LANGS else None
+    return chosen
 
 
 class WholeRange(click.IntRange):
@@ -205,9 +205,14 @@ class TraceCommand(click.Command):
         rows = [row for p in self.get_params(ctx)
                 if not isinstance(p, click.Argument)
                 and (row := p.get_help_record(ctx)) is not None]
-        if rows:
-            with formatter.section(say("help.options")):
+        if rows:  # (click's section heading ends in ":"; the catalogue says its own)
+            formatter.write_paragraph()
+            formatter.write_text(say("help.options_heading"))
+            formatter.indent()
+            try:
                 formatter.write_dl(rows)
+            finally:
+                formatter.dedent()
 
     def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
         """Option names, and ``--NAME`` for each variable of the expression typed so far."""
@@ -458,7 +463,7 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
         lang, several_lines = current(), "\n" in exc.text
         if source is None:  # typed on the command line
             raise InputError(f"{exc.describe(several_lines, lang)}\n{exc.caret()}") from None
-        raise InputError(say("error.at", where=source, message=exc.describe(True, lang))
+        raise InputError(say("error.at", where=localize(source), message=exc.describe(True, lang))
                          + f"\n{exc.caret()}") from None
     except ValuesError as exc:  # maybe --NAME is no variable but a mistyped option
         given = [(name, text) for name, text in options.variables if name == exc.name]
@@ -470,7 +475,7 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
         for message in report.warnings:
             click.echo(say("cli.warning", message=localize(message)), err=True)
         nonfinite = nonfinite_warning(report.graph)
-        if nonfinite is not None:
+        if nonfinite is not None and nonfinite not in report.warnings:
             click.echo(say("cli.warning", message=localize(nonfinite)), err=True)
     try:
         _print_results(report, options)

@@ -93,7 +93,15 @@ class ExpressionSyntaxError(BackpropvizError):
         prefix = "..." if start > self.line_start else ""
         suffix = "..." if end < line_end else ""
         shown = "".join(ch if ch.isprintable() else "?" for ch in self.text[start:end])
-        return f"  {prefix}{shown}{suffix}\n  {' ' * (len(prefix) + self.pos - start)}^"
+        before = prefix + shown[:self.pos - start]  # (a Chinese character is two columns)
+        return f"  {prefix}{shown}{suffix}\n  {' ' * _columns(before)}^"
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: wide (CJK) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class ValuesError(BackpropvizError):

@@ -131,7 +131,9 @@ MESSAGES: dict[str, str] = {
     "lesson.statement_sum": "(sum over the {count} statements that read it)",
     "describe.title": "Backpropagation through {expression}",
     "describe.step": " This step: {caption}.",
-    "describe.partway": "Computation graph of {expression}, partway through backpropagation.{step}",
+    "describe.partway": (
+        "Computation graph of {expression}, one step of its backpropagation lesson.{step}"
+    ),
     "describe.join": "; ",
     "describe.more": " (and {count} more inputs)",
     "describe.whole": (
@@ -145,6 +147,18 @@ MESSAGES: dict[str, str] = {
         "million (at --scale {scale}), more than the limit of {limit} million a frame: lower "
         "--scale, draw a smaller graph, or write the lesson as .html or --steps frames"
     ),
+    "kink.at_zero": "{name} at 0",
+    "kink.tie": "{name} tie at {at}",
+    "grammar.functions": "{functions}, the constants {constants}.",
+    "grammar.and": " and ",
+    "vjp.t_tanh": " (t = tanh(√(2/π)·({x} + 0.044715·{x}³)))",
+    "word.stdin": "stdin",
+    "word.json_str": "str",
+    "word.json_list": "list",
+    "word.json_int": "int",
+    "word.json_float": "float",
+    "word.json_bool": "bool",
+    "word.json_null": "null",
     "stepper.step": "Step {step} of {steps}",
     "stepper.prev": "\u2190 Prev",
     "stepper.next": "Next \u2192",
@@ -632,6 +646,7 @@ MESSAGES: dict[str, str] = {
     "help.version": "Show the version and exit.",
     "help.usage": "Usage: ",
     "help.options": "Options",
+    "help.options_heading": "Options:",
     # the themes (choices.THEME_ABOUT)
     "theme.classic": "the CS231n colours (values green above each wire, gradients red below)",
     "theme.dark": "light on dark",

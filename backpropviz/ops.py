@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, NamedTuple
 
-from .lang import message
+from .lang import message, say
 
 __all__ = ["Op", "Array", "OPS", "TENSOR_OPS", "AXIS_OP", "ONE_ARGUMENT_OP", "ShapeMismatch",
            "show_shape", "broadcast_shape", "unbroadcast", "matmul_shape", "BINARY_OPERATOR", "FOLDED", "FUNCTIONS", "CONSTANTS", "FUNCTION_OP",
@@ -242,12 +242,12 @@ def _sp_gelu(sp: Any, x: Any) -> Any:
 
 def _at_zero(name: str) -> Callable[[float, float | None], str | None]:
     """Kink of a unary function at x = 0."""
-    return lambda x, c: f"{name} at 0" if x == 0 else None
+    return lambda x, c: message("kink.at_zero", name=name) if x == 0 else None
 
 
 def _tie(name: str) -> Callable[[float, float], str | None]:
     """Kink of max/min where the operands tie."""
-    return lambda a, b: f"{name} tie at {a:g}" if a == b else None
+    return lambda a, b: message("kink.tie", name=name, at=f"{a:g}") if a == b else None
 
 
 def _zero_to_zero(base: float, exponent: float) -> str | None:
@@ -699,8 +699,9 @@ def grammar_help(width: int = 80) -> str:
     """The grammar's functions and constants as a sentence for help, wrapped to ``width``."""
     import textwrap
 
-    constants = " and ".join(CONSTANTS)
-    return "\n".join(textwrap.wrap(f"{' '.join(FUNCTIONS)}, the constants {constants}.", width))
+    sentence = say("grammar.functions", functions=" ".join(FUNCTIONS),
+                   constants=say("grammar.and").join(CONSTANTS))
+    return "\n".join(textwrap.wrap(sentence, width))
 
 
 #: Binary operator symbol -> op name, when both operands are wires.

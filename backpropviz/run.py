@@ -289,7 +289,7 @@ def _program_path(options: Options) -> str | None:
 def program_source(options: Options) -> str | None:
     """The program's file as messages name it ('stdin' for '-'), or None when typed."""
     path = _program_path(options)
-    return "stdin" if path == "-" else path
+    return message("word.stdin") if path == "-" else path
 
 
 def _program_text(options: Options) -> tuple[str | None, str]:
@@ -313,7 +313,7 @@ def _program_text(options: Options) -> tuple[str | None, str]:
         raise OptionsError(message("run.both_stdin"))
     from .sources import read_text
 
-    source = "stdin" if path == "-" else path
+    source = message("word.stdin") if path == "-" else path
     return source, read_text(path, "program file", limit=options.max_size)
 
 
@@ -337,7 +337,7 @@ def _evaluate(options: Options, source: str | None, text: str, progress: Progres
 
     given = command_line(options.variables, options.var_items)
     values_file = options.values_file
-    origin = "stdin" if values_file == "-" else values_file  # (as a program from stdin is)
+    origin = message("word.stdin") if values_file == "-" else values_file  # (as a program from stdin is)
     file_values = (parse_values(read_text(values_file, "values file", limit=options.max_size),
                                 origin or "-") if values_file is not None else {})
     graph = build(text, options.output_name, options.expand_gates)
@@ -347,7 +347,11 @@ def _evaluate(options: Options, source: str | None, text: str, progress: Progres
         graph, values = unrolled(graph, values, options.grad_output)
     progress.phase("evaluate")
     evaluate(graph, values, _grad_output(options.grad_output))
-    return Report(graph, source, tuple(warnings + graph.warnings))
+    graph.warnings[:0] = warnings  # (the JSON lists every warning, each with its code)
+    nonfinite = nonfinite_warning(graph)
+    if nonfinite is not None:
+        graph.warnings.append(nonfinite)
+    return Report(graph, source, tuple(graph.warnings))
 
 
 def unrolled(graph: Graph, values: dict[str, Any], grad_output: object = None

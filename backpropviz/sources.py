@@ -64,7 +64,7 @@ def _read_stdin(stream: IO[str] | None, what: str, limit: int) -> str:
                                   reason=message("source.stdin_closed")))
     reader: Reader = getattr(stream, "buffer", stream).read  # text-only: already decoded
     try:
-        return _read(reader, what, "stdin", limit)
+        return _read(reader, what, message("word.stdin"), limit)
     except (OSError, ValueError) as exc:  # e.g. a write-only descriptor, a closed file
         reason = getattr(exc, "strerror", None) or shorten(str(exc), 80)
         raise SourceError(message("source.stdin", noun=noun, reason=reason)) from None

@@ -222,9 +222,14 @@ def _json_object(text: str, origin: str) -> dict[str, object]:
     except RecursionError:
         raise ValuesError(message("values.file_too_deep", where=origin)) from None
     if not isinstance(doc, dict):
+        kind = "null" if doc is None else type(doc).__name__  # (English as JSON says it)
         raise ValuesError(message("values.not_an_object", where=origin,
-                                  got=type(doc).__name__ if doc is not None else "null"))
+                                  got=message(f"word.json_{kind}") if kind in JSON_KINDS
+                                  else kind))
     return doc
+
+
+JSON_KINDS = ("str", "list", "int", "float", "bool", "null")  # what json.loads gives
 
 
 # --- Python numbers (trace()) ----------------------------------------------------------

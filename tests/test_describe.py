@@ -58,7 +58,7 @@ def test_each_lesson_frame_describes_its_step(run, tmp_path):
     assert len(frames) >= 5
     for frame in frames:
         _, _, desc = words(frame)
-        assert desc.startswith("Computation graph of (x+y)*z, partway through")
+        assert desc.startswith("Computation graph of (x+y)*z, one step of its backpropagation lesson")
         assert "This step: " in desc
     # by hand: z's gradient is q = x + y = 1, x's is z = -4; lines end in ';', no padding
     step_4, step_5 = words(frames[3])[2], words(frames[4])[2]
@@ -84,7 +84,7 @@ def test_a_frame_without_a_caption_and_markup_in_the_expression_is_escaped():
     svg = with_description(b'<svg a="1"><g/></svg>', "<x> & y", desc)
     root = ET.fromstring(svg)
     assert root.findtext("title") == "<x> & y"
-    assert root.findtext("desc") == "Computation graph of x*2, partway through backpropagation."
+    assert root.findtext("desc") == "Computation graph of x*2, one step of its backpropagation lesson."
 
 
 @pytest.mark.needs_embedded
@@ -98,5 +98,5 @@ def test_in_chinese_the_diagram_and_its_frames_are_described_in_chinese(run, tmp
     assert desc == ("(x+y)*z 的计算图，输入 x = 3, y = -2, z = -4。前向传播：f = -4。"
                     "反向传播求出的梯度：∂f/∂x = -4, ∂f/∂y = -4, ∂f/∂z = 1。")
     step = words(sorted(folder.glob("*.svg"))[3])[2]
-    assert step.startswith("(x+y)*z 的计算图，反向传播进行到一半。这一步：")
+    assert step.startswith("(x+y)*z 的计算图，反向传播分步演示中的一步。这一步：")
     assert "∂f/∂z = ∂f/∂f · ∂f/∂z = 1 · q₁ = 1 · 1 = 1" in step

@@ -148,7 +148,7 @@ def test_warnings_and_check_notes_in_chinese(run):
 def test_a_kink_in_chinese(run):
     result = run("relu(x)*y", "--x", "0", "--y", "2", "--check", "--lang", "zh",
                  "--color", "never")
-    assert "该点位于折点：relu at 0（节点 1）" in result.stdout
+    assert "该点位于折点：relu 在 0 处（节点 1）" in result.stdout
     assert "检查通过：除折点外，所有梯度都一致" in result.stdout
 
 
@@ -286,3 +286,8 @@ def _draws() -> bool:
     import shutil
 
     return shutil.which("dot") is not None or embedded_executable() is not None
+
+
+def test_the_last_lang_wins_as_for_every_option(run):
+    assert run("x", "--x", "1", "--lang", "zh", "--lang", "en").stdout.startswith("#   name")
+    assert run("x", "--x", "1", "--lang", "en", "--lang", "zh").stdout.startswith("#   名称")

@@ -168,3 +168,15 @@ def test_api_explain_in_chinese():
     arrays = backpropviz.trace("sum(W @ x)", {"W": [[1, 2], [3, 4]], "x": [1, -1]})
     assert arrays.explain(lang="zh").startswith("反向传播（")
     assert arrays.explain(lang="en").startswith("Backward pass (")
+
+
+def test_gelu_on_an_array_explained_with_its_tanh_named():
+    """gelu's local derivative names a tanh t: the rule is bracketed (⊙ applies to all of
+    it) and t is defined in the reader's language, never "t the tanh"."""
+    from backpropviz import trace
+
+    graph = trace("sum(gelu(x))", x=[1.0, -2.0, 0.5])
+    for lang, said in (("en", " (t = tanh("), ("zh", "（其中 t = tanh(")):
+        text = graph.explain(lang=lang)
+        assert "t the tanh" not in text and said in text, (lang, text)
+        assert "⊙ ((1 + t)/2 + x*(1 - t**2)" in text

@@ -256,7 +256,7 @@ NAMES = {"sympy", "PyTorch", "Graphviz", "graphviz", "dot", "pure", "JSON", "PNG
          "LC_MESSAGES", "LANG", "NO_COLOR", "FORCE_COLOR", "CS231n", "Debian", "Ubuntu",
          "macOS", "conda", "brew", "apt", "install", "pip", "fonts", "noto", "cjk", "stdin",
          "ones", "axis", "embedded", "auto", "statements", "backpropviz", "TB", "LR", "JSON",
-         "DejaVu", "Sans", "Arial", "Helvetica", "min", "max", "jq", "gradients", "model", "bp", "vals",
+         "DejaVu", "Sans", "Arial", "Helvetica", "null", "min", "max", "jq", "gradients", "model", "bp", "vals",
          "json", "frames", "lesson", "staged", "sigmoid", "theme", "dark", "var", "NumPy",
          "Prev", "Next", "name", "png", "svg", "pdf", "dpi", "px", "en", "zh", "theta"}
 
@@ -311,8 +311,8 @@ def test_every_warning_site_makes_a_coded_message():
         sites += [(path.name, m.group(1)) for m in re.finditer(r"warnings\.append\((.*)", text)]
         made |= set(re.findall(r'message\("(warn\.[a-z_]+)"', text))
     assert len(sites) >= 2
-    for name, call in sites:
-        assert call.startswith('message("warn.'), (name, call)
+    for name, call in sites:  # (or the nan/inf warning, which run.nonfinite_warning makes)
+        assert call.startswith(('message("warn.', "nonfinite)")), (name, call)
     assert made == set(warning_codes()) == {"warn.unused_name", "warn.unused_value",
                                             "warn.nonfinite"}
     assert all(code.startswith(WARNING) for code in warning_codes())
@@ -327,7 +327,8 @@ def _warnings_of(tmp_path) -> list[Message]:
     report = run(Options(expression="q = x*2; x/y", values_file=values, quiet=True))
     arrays = run(Options(expression="sum(W/y)", variables=(("W", "[1, 2]"), ("y", "0")),
                          quiet=True))
-    return [*report.warnings, nonfinite_warning(report.graph), nonfinite_warning(arrays.graph)]
+    assert nonfinite_warning(report.graph) in report.warnings  # (listed with the others)
+    return [*report.warnings, *arrays.warnings]
 
 
 def test_every_warning_a_run_makes_has_a_code(tmp_path):
@@ -335,6 +336,7 @@ def test_every_warning_a_run_makes_has_a_code(tmp_path):
     assert [w.key for w in warnings] == ["warn.unused_value", "warn.unused_name",
                                          "warn.nonfinite", "warn.nonfinite"]
     assert warnings[3] == "the value [0] of node 2 (/: W/y) is inf"
+    assert warnings[2] == "the value of node 3 (/: x/y) is inf"  # (x, q, y, x/y at y = 0)
     assert localize(warnings[3], "zh") == "节点 2（/：W/y）的值 [0] 是 inf"
     for warning in warnings:
         assert isinstance(warning, Message) and warning.key in warning_codes()
@@ -352,9 +354,10 @@ def test_the_schemas_list_the_codes(version):
 
 @pytest.mark.parametrize("args, version, codes", [
     (("q = x*2; t = x; x + 1", "--x", "1"), 1, ["warn.unused_name", "warn.unused_name"]),
-    (("q = x/y; x/y", "--x", "1", "--y", "0"), 1, ["warn.unused_name"]),   # nan and inf too
-    (("q = W*2; sum(W/y)", "--W", "[1, 2]", "--y", "0"), 2, ["warn.unused_name"]),
-    (("x*x", "--values", "VALUES"), 1, []),    # the values file's warning is on stderr only
+    (("q = x/y; x/y", "--x", "1", "--y", "0"), 1, ["warn.unused_name", "warn.nonfinite"]),
+    (("q = W*2; sum(W/y)", "--W", "[1, 2]", "--y", "0"), 2,
+     ["warn.unused_name", "warn.nonfinite"]),
+    (("x*x", "--values", "VALUES"), 1, ["warn.unused_value"]),  # the values file's name zz
 ])
 def test_json_warnings_have_codes_and_are_the_same_in_every_language(run, tmp_path, args,
                                                                      version, codes):
@@ -406,3 +409,12 @@ def test_title_and_font_problems_in_chinese(run, args, english, chinese):
     en, zh = _error_lines(run("x", "--x", "1", *args)), _error_lines(run("x", "--x", "1",
                                                                          *args, "--lang", "zh"))
     assert english in en[0] and chinese in zh[0], (en, zh)
+
+
+def test_stdin_and_json_kinds_are_said_in_chinese(run, tmp_path):
+    said = run("-", "--lang", "zh", input="x+\n")
+    assert said.exit_code == 2 and said.stderr.startswith("错误：标准输入：")
+    assert run("-", input="x+\n").stderr.startswith("Error: stdin: ")
+    values = _file(tmp_path, "s.json", '"abc"')
+    assert "这里却是一个字符串" in run("x", "--values", values, "--lang", "zh").stderr
+    assert "got str" in run("x", "--values", values).stderr

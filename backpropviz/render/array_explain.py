@@ -139,7 +139,9 @@ def vjp_rule(graph: Graph, gate: int, slot: int, names: Sequence[str]) -> tuple[
     if rule is not None:
         text = rule(g, names[a], names[b] if b >= 0 else "", slot, constant)
     else:
-        text = f"{g} ⊙ {_local(op, names[src], s.param_text[gate])}"
+        local, note = _local(op, names[src], s.param_text[gate])
+        simple = re.fullmatch(r"[^ +\-*/]+", local)  # (a sum is bracketed: g ⊙ (1 - t²))
+        text = (f"{g} ⊙ {local}" if simple else f"{g} ⊙ ({local})") + note
     if OPS[op].tensor:  # a transpose, an index, a reduction: the shapes, nothing summed
         made = shape_text(shapes[src]) if shapes[gate] == shapes[src] else \
             f"{shape_text(shapes[gate])} → {shape_text(shapes[src])}"
@@ -205,11 +207,17 @@ def _broadcast_note(out: tuple[int, ...], own: tuple[int, ...]) -> tuple[str, st
             say("vjp.broadcast", shapes=f"{shape_text(out)} → {shape_text(own)}"))
 
 
-def _local(op: str, x: str, c: str | None) -> str:
-    """The op's local derivative written with the input's name (``1 - tanh(h)**2``)."""
-    text = OPS[op].derivative_text.split(" (")[0]
+def _local(op: str, x: str, c: str | None) -> tuple[str, str]:
+    """The op's local derivative written with the input's name (``1 - tanh(h)**2``), and
+    what a letter in it stands for (gelu's ``t``), or ""."""
+    text, note = OPS[op].derivative_text.split(" (")[0], ""
+    if text.endswith(TANH_NOTE):  # (gelu's: the tanh its formula names t)
+        text, note = text[:-len(TANH_NOTE)], say("vjp.t_tanh", x=x)
     text = re.sub(r"\bx\b", x, text)
-    return re.sub(r"\bc\b", c or "c", text)
+    return re.sub(r"\bc\b", c or "c", text), note
+
+
+TANH_NOTE = ", t the tanh"
 
 
 def _axis_text(c: str) -> str:

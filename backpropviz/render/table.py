@@ -141,7 +141,8 @@ def check_table(report: CheckReport, decimals: int = TABLE_DECIMALS) -> TableVie
                      status))
     footer = [say("check.note", note=localize(note)) for note in report.notes]
     if report.kinks:
-        footer.append(say("check.at_kink", kinks="; ".join(localize(k) for k in report.kinks)))
+        footer.append(say("check.at_kink",
+                          kinks=say("describe.join").join(localize(k) for k in report.kinks)))
     footer.append(_verdict(report))
     return TableView(columns, rows, footer)
 
