@@ -396,10 +396,10 @@ MESSAGES: dict[str, str] = {
     # notes about a picture written (render/diagram.py, render/slide.py)
     "note.png_scaled": "the PNG was scaled down to {width} x {height} pixels (at most {most} "
                        "a side); write .svg for full detail",
-    "note.missing_glyphs": "the embedded engine has no glyph for {chars} (drawn as boxes in "
-                           ".png and .gif): install Graphviz and a CJK font (Debian: apt "
-                           "install graphviz fonts-noto-cjk), or write .svg, which browsers "
-                           "draw with their own fonts",
+    "note.missing_glyphs": "the embedded engine has no glyph for {chars} ({count} "
+                           "characters; boxes in .png and .gif): install Graphviz and a CJK "
+                           "font (Debian: apt install graphviz fonts-noto-cjk), or write "
+                           ".svg, which browsers draw with their own fonts",
     "note.small_text": "on a {width}x{height} slide the smallest text is {px} px (under "
                        "{least}, hard to read from the back of a room): try --collapse "
                        "statements, --direction TB, or a smaller part of the program",

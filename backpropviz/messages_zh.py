@@ -253,7 +253,7 @@ MESSAGES: dict[str, str] = {
     "shape.grad_output": "--grad-output 的形状是 {given}，但输出的形状是 {shape}",
     # 取值的错误（values.py）
     "values.empty_list": "{where}：空列表里没有数",
-    "values.ragged": "{where}：数组不规整：第 {depth} 层的第 {item} 项{what}，而第一项有 {items}"
+    "values.ragged": "{where}：数组不规整：第 {depth} 层下标为 {item} 的一项{what}，而第一项有 {items}"
                      "（每一行的长度必须相同）",
     "values.row_has": "有 {items}",
     "values.row_is": "是 {value}",
@@ -261,7 +261,7 @@ MESSAGES: dict[str, str] = {
     "values.items": "{count} 项",
     "values.too_deep": "{where}：嵌套超过了 {rank} 层（最多 {rank} 个轴）",
     "values.too_many": "{where}：数的个数超过了 {count}",
-    "values.ragged_list": "{where}：数组不规整：第 {depth} 层的第 {item} 项是列表，而其他项是数"
+    "values.ragged_list": "{where}：数组不规整：第 {depth} 层下标为 {item} 的一项是列表，而其他项是数"
                           "（每一行的长度必须相同）",
     "values.not_a_number_json": "{where}：{value} 不是一个数",
     "values.bad_shape": "{where}：不允许形状 {shape}（数的个数要在 1 到 {most} 之间，最多 "
@@ -361,7 +361,7 @@ MESSAGES: dict[str, str] = {
     # 写出图片时的提示（render/diagram.py、render/slide.py）
     "note.png_scaled": "PNG 已缩小到 {width} x {height} 像素（每边最多 {most} 像素）；要看全部细节，"
                        "请写出 .svg",
-    "note.missing_glyphs": "内置引擎没有 {chars} 的字形（在 .png 和 .gif 中会画成方框）：请安装 "
+    "note.missing_glyphs": "内置引擎没有 {chars} 等 {count} 个字的字形（在 .png 和 .gif 中会画成方框）：请安装 "
                            "Graphviz 和一种中日韩字体（Debian：apt install graphviz "
                            "fonts-noto-cjk），或者写出 .svg，浏览器会用自己的字体来显示",
     "note.small_text": "在 {width}x{height} 的幻灯片上，最小的文字只有 {px} 像素（小于 {least}，"

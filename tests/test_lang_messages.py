@@ -117,7 +117,7 @@ def test_one_line_errors_in_chinese(run, tmp_path, case):
     args, english, chinese = {
         "ragged": (("x", "--x", "[[1, 2], [3]]"),
                    "--x: ragged array: at depth 1 item 1 has 1 item, the first has 2 items",
-                   "--x：数组不规整：第 1 层的第 1 项有 1 项，而第一项有 2 项"),
+                   "--x：数组不规整：第 1 层下标为 1 的一项有 1 项，而第一项有 2 项"),
         "values_twice": (("x", "--values", _file(tmp_path, "v.json", '{"x": 1, "x": 2}')),
                          "'x' is given more than once", "'x' 给出了不止一次"),
         "no_variable": (("x*y", "--x", "1", "--yy", "2", "--y", "3"),
@@ -205,7 +205,7 @@ def test_the_missing_glyph_note_in_chinese(run, tmp_path):
                  "--lang", "zh")
     assert result.exit_code == 0, result.stderr
     notes = [line for line in result.stderr.splitlines() if line.startswith("注：")]
-    assert notes == ["注：内置引擎没有 权重 的字形（在 .png 和 .gif 中会画成方框）：请安装 Graphviz "
+    assert notes == ["注：内置引擎没有 权重 等 2 个字的字形（在 .png 和 .gif 中会画成方框）：请安装 Graphviz "
                      "和一种中日韩字体（Debian：apt install graphviz fonts-noto-cjk），或者写出 "
                      ".svg，浏览器会用自己的字体来显示"], result.stderr
     assert "已写出" in result.stderr and "内置的 graphviz-pure" in result.stderr

@@ -91,8 +91,8 @@ def test_the_embedded_engine_says_when_it_has_no_glyph(run, tmp_path):
     cjk = ("权重*x", "--权重", "2", "--x", "3", "--engine", "embedded")
     result = run(*cjk, "-o", str(tmp_path / "a.png"))
     assert result.exit_code == 0
-    assert ("note: the embedded engine has no glyph for 权重 (drawn as boxes in .png and "
-            ".gif)") in result.stderr
+    assert ("note: the embedded engine has no glyph for 权重 (2 characters; boxes in .png "
+            "and .gif)") in result.stderr
     assert "apt install graphviz fonts-noto-cjk" in result.stderr
     assert "no glyph" not in run(*cjk, "-o", str(tmp_path / "a.svg")).stderr
     latin = run(*SEED, "--engine", "embedded", "-o", str(tmp_path / "b.png"))

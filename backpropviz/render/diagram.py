@@ -323,7 +323,8 @@ def _missing_glyphs(source: str) -> list[str]:
     wide = [ch for ch in dict.fromkeys(source) if unicodedata.east_asian_width(ch) in "WF"]
     if not wide:
         return []
-    return [message("note.missing_glyphs", chars="".join(wide[:5]))]
+    shown = "".join(wide[:5]) + ("…" if len(wide) > 5 else "")
+    return [message("note.missing_glyphs", chars=shown, count=len(wide))]
 
 
 def _render_lesson(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style,
@@ -400,7 +401,20 @@ def _render_gif(graph: Graph, views: Sequence[View], decimals: int | None, engin
     writer.add(last.data)
     if progress is not None:
         progress(len(views), len(views))
-    return Rendered(writer.finish(), tuple(notes))
+    return Rendered(writer.finish(), _one_glyph_note(notes, views, style.title or ""))
+
+
+def _one_glyph_note(notes: dict[str, None], views: Sequence[View], title: str
+                    ) -> tuple[str, ...]:
+    """The notes of a lesson's frames, their missing-glyph notes (one a frame whose
+    caption has other characters) said once, for every frame's characters."""
+    kept = [note for note in notes if getattr(note, "key", "") != "note.missing_glyphs"]
+    if len(kept) < len(notes):
+        kept += _missing_glyphs(title + "".join(line for view in views for line in view.caption)
+                                + "".join(label for _, label in views[-1].labels)
+                                + "".join(str(getattr(n, "fields", {}).get("chars", ""))
+                                          for n in notes))
+    return tuple(kept)
 
 
 def _drawn_ahead(draw: Callable[[View], Rendered], views: Sequence[View]) -> Iterator[Rendered]:
