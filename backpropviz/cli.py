@@ -25,7 +25,7 @@ from .choices import COLLAPSE, DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, SL
 from .budget import DEFAULT_TIMEOUT
 from .errors import BackpropvizError, ExpressionSyntaxError, ValuesError, close_match, shorten
 from .graph import MAX_DRAW
-from .lang import LANGS, Message, current, localize, say, using, wrap
+from .lang import LANGS, Message, current, localize, os_reason, say, using, wrap
 from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
                   nonfinite_warning, program_source, run)
 from .ops import grammar_help
@@ -480,7 +480,7 @@ def cli(ctx: click.Context, /, **params: Any) -> int:
     try:
         _print_results(report, options)
     except OSError as exc:  # stdout closed, full or gone (a closed pipe ends on SIGPIPE)
-        raise InputError(say("cli.stdout_failed", error=exc.strerror or exc)) from None
+        raise InputError(say("cli.stdout_failed", error=localize(os_reason(exc)))) from None
     if not options.quiet:
         _print_written(report, options)
     if not report.ok:
@@ -672,7 +672,7 @@ def _run_in_language(argv: list[str] | None) -> int:
         _say(say("cli.out_of_memory"))
         return EXIT_USAGE
     except OSError as exc:  # writing to stdout or stderr failed (files have their own errors)
-        _say(say("cli.output_failed", error=exc.strerror or exc))
+        _say(say("cli.output_failed", error=localize(os_reason(exc))))
         return EXIT_USAGE
     except Exception as exc:  # a bug: say so in one line
         _say(say("cli.internal", error=f"{type(exc).__name__}: {shorten(str(exc), 200)}"))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence, Union
 
 from .errors import RenderError
-from .lang import message
+from .lang import message, os_reason
 
 __all__ = ["check_writable", "check_directory", "write_atomic", "write_frames"]
 
@@ -58,7 +58,7 @@ def write_frames(path: str, frames: Sequence[tuple[str, Any]]) -> None:
             tmp = tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)
         except OSError as exc:
             raise RenderError(message("file.cannot_write", path=path,
-                                      error=exc.strerror)) from None
+                                      error=os_reason(exc))) from None
         try:
             for name, rendered in frames:
                 write_atomic(os.path.join(tmp, name), rendered.data)
@@ -84,7 +84,7 @@ def write_atomic(path: str, data: Union[bytes, Iterable[bytes]]) -> None:
                                    dir=target.parent)
     except OSError as exc:
         raise RenderError(message("file.cannot_write", path=path,
-                                      error=exc.strerror)) from None
+                                      error=os_reason(exc))) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             for chunk in [data] if isinstance(data, bytes) else data:
@@ -100,7 +100,7 @@ def write_atomic(path: str, data: Union[bytes, Iterable[bytes]]) -> None:
             pass
         if isinstance(exc, OSError):
             raise RenderError(message("file.cannot_write", path=path,
-                                      error=exc.strerror)) from None
+                                      error=os_reason(exc))) from None
         raise
 
 

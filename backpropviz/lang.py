@@ -24,6 +24,7 @@ from string import Formatter
 from typing import Any, Iterator, Mapping
 
 __all__ = ["wrap", "LANGS", "Message", "say", "message", "localize", "current", "using",
+           "os_reason",
            "default_lang", "catalogue", "placeholders", "WARNING", "warning_codes"]
 
 LANGS = ("en", "zh")
@@ -117,6 +118,22 @@ def _rebuild(key: str, fields: dict[str, Any]) -> Message:
 def message(key: str, **fields: Any) -> Message:
     """The English :class:`Message` ``key`` with its fields."""
     return Message(key, **fields)
+
+
+#: The operating system's words for the errors a user meets, as English messages (the
+#: text Linux gives them), so they are said in the reader's language too.
+OS_ERRORS = {"ENOENT": "os.no_such_file", "EACCES": "os.permission", "EPERM": "os.not_permitted",
+             "ENOSPC": "os.no_space", "EISDIR": "os.is_directory", "ENOTDIR": "os.not_directory",
+             "EROFS": "os.read_only", "EEXIST": "os.exists"}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why ``exc`` happened, in words the reader's language can say (a :class:`Message`
+    for a common error, else the system's own text)."""
+    import errno
+
+    key = OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, ""))
+    return message(key) if key is not None else (exc.strerror or str(exc))
 
 
 def localize(text: str, lang: str | None = None) -> str:

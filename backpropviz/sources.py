@@ -13,7 +13,7 @@ import sys
 from typing import IO, Callable, Union
 
 from .errors import BackpropvizError, LimitError, shorten
-from .lang import message
+from .lang import message, os_reason
 
 __all__ = ["SourceError", "read_text", "CHUNK"]
 
@@ -53,7 +53,7 @@ def read_text(path: str, what: str, stdin: IO[str] | None = None, limit: int = -
         raise SourceError(message("source.folder", what=_said(what), path=path)) from None
     except OSError as exc:
         raise SourceError(message("source.unreadable", what=_said(what), path=path,
-                                  error=exc.strerror)) from None
+                                  error=os_reason(exc))) from None
 
 
 def _read_stdin(stream: IO[str] | None, what: str, limit: int) -> str:

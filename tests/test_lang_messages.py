@@ -418,3 +418,29 @@ def test_stdin_and_json_kinds_are_said_in_chinese(run, tmp_path):
     values = _file(tmp_path, "s.json", '"abc"')
     assert "这里却是一个字符串" in run("x", "--values", values, "--lang", "zh").stderr
     assert "got str" in run("x", "--values", values).stderr
+
+
+def test_the_systems_error_words_are_its_own_in_english_and_chinese_in_chinese(run):
+    """A common OSError reason is a catalogue message whose English is the system's own
+    text (so English output does not change), said in Chinese under --lang zh."""
+    import errno
+    import os
+
+    from backpropviz.lang import OS_ERRORS, os_reason
+
+    for name, key in OS_ERRORS.items():
+        code = getattr(errno, name)
+        reason = os_reason(OSError(code, os.strerror(code)))
+        assert reason == os.strerror(code) and reason.key == key
+        assert WIDE.search(localize(reason, "zh"))
+    odd = OSError(errno.EIO, os.strerror(errno.EIO))
+    assert os_reason(odd) == os.strerror(errno.EIO)  # (an uncommon one: the system's text)
+    if os.path.exists("/dev/full"):
+        import subprocess
+        import sys
+
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, "-m", "backpropviz", "x", "--x", "1",
+                                   "--json", "--lang", "zh"], stdout=full,
+                                  stderr=subprocess.PIPE, text=True, check=False)
+        assert done.returncode == 2 and "无法写到标准输出：磁盘已满" in done.stderr

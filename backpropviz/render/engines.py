@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import RenderError, shorten
-from ..lang import message
+from ..lang import message, os_reason
 
 if TYPE_CHECKING:
     from ..budget import Budget
@@ -62,7 +62,7 @@ class Engine:
             ) from None
         except OSError as exc:
             raise RenderError(message("engine.cannot_run", executable=self.executable,
-                                      error=exc.strerror)) from None
+                                      error=os_reason(exc))) from None
         if proc.returncode != 0:
             detail = _reason(proc.stderr) or message("engine.exit_status", code=proc.returncode)
             raise RenderError(message("engine.failed", engine=self.description, fmt=fmt,
