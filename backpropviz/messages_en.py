@@ -467,6 +467,7 @@ MESSAGES: dict[str, str] = {
     "known.font_too_long": "a font name has at most {limit} characters, not {length}",
     "known.font_character": "{char} at character {at} is not allowed: a font name has letters, "
                       "digits, spaces, '-' and ',' only",
+    "known.click_choice_one": "{value} is not {choice}.",
     # --help: the command and each option (click adds its own words)
     "help.command": (
         "Show backpropagation on EXPRESSION: its computation graph, the forward pass (the value\n"

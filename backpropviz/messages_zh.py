@@ -424,6 +424,7 @@ MESSAGES: dict[str, str] = {
     "known.font_no_letters": "字体名里要有字母，例如 Helvetica 或 'DejaVu Sans, Arial'",
     "known.font_too_long": "字体名最多 {limit} 个字符，这里有 {length} 个",
     "known.font_character": "第 {at} 个字符 {char} 不允许出现：字体名只能有字母、数字、空格、'-' 和 ','",
+    "known.click_choice_one": "{value} 不是 {choice}（只能是它）",
     # --help：命令和每个选项（click 自己的用语除外）
     "help.command": (
         "在表达式 EXPRESSION 上演示反向传播：画出它的计算图，做前向传播（求出每个节点的值），"

@@ -95,8 +95,8 @@ def test_in_chinese_the_diagram_and_its_frames_are_described_in_chinese(run, tmp
     _, title, desc = words(target)
     assert title == "(x+y)*z 的反向传播"
     # the same numbers as in English (by hand above), in Chinese sentences
-    assert desc == ("(x+y)*z 的计算图，输入 x = 3, y = -2, z = -4。前向传播：f = -4。"
-                    "反向传播求出的梯度：∂f/∂x = -4, ∂f/∂y = -4, ∂f/∂z = 1。")
+    assert desc == ("(x+y)*z 的计算图，输入 x = 3，y = -2，z = -4。前向传播：f = -4。"
+                    "反向传播求出的梯度：∂f/∂x = -4，∂f/∂y = -4，∂f/∂z = 1。")
     step = words(sorted(folder.glob("*.svg"))[3])[2]
     assert step.startswith("(x+y)*z 的计算图，反向传播分步演示中的一步。这一步：")
     assert "∂f/∂z = ∂f/∂f · ∂f/∂z = 1 · q₁ = 1 · 1 = 1" in step

@@ -444,3 +444,8 @@ def test_the_systems_error_words_are_its_own_in_english_and_chinese_in_chinese(r
                                    "--json", "--lang", "zh"], stdout=full,
                                   stderr=subprocess.PIPE, text=True, check=False)
         assert done.returncode == 2 and "无法写到标准输出：磁盘已满" in done.stderr
+
+
+def test_a_choice_of_one_in_chinese(run):
+    result = run("x", "--x", "1", "--collapse", "gates", "--lang", "zh")
+    assert result.exit_code == 2 and "'gates' 不是 'statements'（只能是它）" in result.stderr

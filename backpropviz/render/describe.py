@@ -31,9 +31,9 @@ def describe(graph: Graph, decimals: int | None, style: Style, view: View | None
         step = say("describe.step", caption=say("describe.join").join(lines)) if lines else ""
         return title, say("describe.partway", expression=expression, step=step)
     fixed = figure_number(graph, decimals)  # (as the picture writes them)
-    values = ", ".join(f"{spell(n)} = {fixed(graph.nodes[i].value)}"
+    values = say("explain.list").join(f"{spell(n)} = {fixed(graph.nodes[i].value)}"
                        for n, i in names[:MAX_LISTED])
-    grads = ", ".join(f"∂{out}/∂{spell(n)} = {fixed(graph.nodes[i].grad)}"
+    grads = say("explain.list").join(f"∂{out}/∂{spell(n)} = {fixed(graph.nodes[i].grad)}"
                       for n, i in names[:MAX_LISTED])
     more = (say("describe.more", count=f"{len(names) - MAX_LISTED:,}")
             if len(names) > MAX_LISTED else "")
