@@ -167,6 +167,9 @@ MESSAGES: dict[str, str] = {
     "os.not_directory": "Not a directory",
     "os.read_only": "Read-only file system",
     "os.exists": "File exists",
+    "explain.use_form": "{up} · {down} = {upstream} · {form} = {upstream} · {local} {equals} "
+                        "{grad}",
+    "explain.use_plain": "{up} · {down} = {upstream} · {local} {equals} {grad}",
     "stepper.step": "Step {step} of {steps}",
     "stepper.prev": "\u2190 Prev",
     "stepper.next": "Next \u2192",

@@ -147,6 +147,10 @@ MESSAGES: dict[str, str] = {
     "os.not_directory": "路径中有一部分不是文件夹",
     "os.read_only": "文件系统是只读的",
     "os.exists": "文件已存在",
+    "explain.use_form": "{up} · {down} = {upstream} · {form} = {upstream} · {local} {equals} "
+                        "{grad}（局部梯度 {down} = {form}，所以往前传播的梯度是 {grad}）",
+    "explain.use_plain": "{up} · {down} = {upstream} · {local} {equals} {grad}"
+                         "（局部梯度 {down} = {local}，所以往前传播的梯度是 {grad}）",
     "stepper.step": "第 {step} 步，共 {steps} 步",
     "stepper.prev": "\u2190 上一步",
     "stepper.next": "下一步 \u2192",

@@ -51,7 +51,10 @@ def test_the_seed_figures_explained_in_chinese(run, figure, name):
     english = run(*figure, "--explain", "--color", "never").stdout
     assert {"Backward", "chain", "rule", "start", "output"} <= english_words(english, figure[0])
     # the same equations: every number of the English text, in the same order
-    assert NUMBER.findall(explanation) == NUMBER.findall(
+    # each step then says it as the seed walks it: 局部梯度 …，所以往前传播的梯度是 …
+    walked = re.findall(r"（局部梯度 ([^）]*)）", explanation)
+    assert walked and all("，所以往前传播的梯度是 " in w for w in walked)
+    assert NUMBER.findall(re.sub(r"（局部梯度 [^）]*）", "", explanation)) == NUMBER.findall(
         english[english.index("Backward pass"):])
 
 
@@ -67,6 +70,7 @@ def test_the_sigmoid_walked_as_the_seed_walks_it(run):
     assert f"∂f/∂q₆ = ∂f/∂q₇ · ∂q₇/∂q₆ = {after_inverse:.2f} · 1 = {after_inverse:.2f}" in text
     after_exp = after_inverse * math.exp(-1)
     assert f"· e^(-1) = {after_exp:.2f}" in text and f"{after_exp:.1f}" == "-0.2"
+    assert f"（局部梯度 ∂f/∂q₇ = (-1/q₇²)，所以往前传播的梯度是 {after_inverse:.2f}）" in text
     graph = backpropviz.trace(FIGURE2[0], SIGMOID_VALUES)
     with using("zh"):
         captions = [frame.caption for frame in lesson_frames(graph)]

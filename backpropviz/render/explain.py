@@ -131,7 +131,7 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
         return [start_text(graph, names)]
 
     def use(part: Contribution) -> str:
-        return use_text(graph, part, names, name, decimals)
+        return use_text(graph, part, names, name, decimals, walk=True)
 
     wrt = partial(out, name)
     if len(step.contributions) == 1:
@@ -163,12 +163,15 @@ def start_text(graph: Graph, names: Sequence[str]) -> str:
 
 
 def use_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
-             decimals: int) -> str:
+             decimals: int, walk: bool = False) -> str:
     """What flows back to ``name`` along one use, the right side of ``∂f/∂name = ...``:
     the chain rule's product, then the local derivative in its teaching form (ops.py's
-    ``teaching``) or sympy's, then with the numbers: ``∂f/∂q · ∂q/∂x = -4.00 · 1 = -4.00``."""
+    ``teaching``) or sympy's, then with the numbers: ``∂f/∂q · ∂q/∂x = -4.00 · 1 = -4.00``.
+    ``walk``: said as the catalogue says a step of ``--explain`` (in Chinese, the seed's
+    "局部梯度 …，所以往前传播的梯度是 …" after it)."""
     out, via = names[graph.output], names[part.via]
-    chain = f"{partial(out, via)} · {partial(via, name)}"
+    up, down = partial(out, via), partial(via, name)
+    chain = f"{up} · {down}"
     form = _teaching(graph, part)
     if form:
         symbolic = _fill(_own_value(form, False), _gate_names(graph, part.via, names))
@@ -187,10 +190,11 @@ def use_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
 
         places, exact = product_decimals(part, decimals)
     upstream = _num(part.upstream, places)
-    symbolic = f" = {upstream} · {_factor(symbolic)}" if symbolic else ""
-    equals = "=" if exact else "≈"
-    return (f"{chain}{symbolic} = {upstream} · {_factor(local(places))} {equals} "
-            f"{_num(part.grad, decimals)}")
+    fields = {"up": up, "down": down, "upstream": upstream, "form": _factor(symbolic),
+              "local": _factor(local(places)), "equals": "=" if exact else "≈",
+              "grad": _num(part.grad, decimals)}
+    key = "explain.use_form" if symbolic else "explain.use_plain"
+    return say(key, None if walk else "en", **fields)
 
 
 def local_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
