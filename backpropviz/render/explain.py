@@ -171,7 +171,6 @@ def use_text(graph: Graph, part: Contribution, names: Sequence[str], name: str,
     "局部梯度 …，所以往前传播的梯度是 …" after it)."""
     out, via = names[graph.output], names[part.via]
     up, down = partial(out, via), partial(via, name)
-    chain = f"{up} · {down}"
     form = _teaching(graph, part)
     if form:
         symbolic = _fill(_own_value(form, False), _gate_names(graph, part.via, names))
