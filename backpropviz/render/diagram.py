@@ -255,14 +255,15 @@ def _readable(graph: Graph, decimals: int | None, engine: Engine, style: Style
     svg = engine.render(_source(graph, decimals, style), "svg")
     if fit(svg, screen).text_px >= DEFAULT_TEXT_PX:
         return None
-    return _slide_layout(graph, decimals, engine, style, screen)
+    return _slide_layout(graph, decimals, engine, style, screen, svg)
 
 
 def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
-                  slide: tuple[int, int]) -> _SlideLayout:
+                  slide: tuple[int, int], drawn: bytes | None = None) -> _SlideLayout:
     """The layout with the biggest smallest text on the slide: as it is, or (for a picture
-    much wider than the slide whose text is under SLIDE_TEXT_PX) wrapped into rows."""
-    best = _scaled_layout(graph, decimals, engine, style, slide, 1)
+    much wider than the slide whose text is under SLIDE_TEXT_PX) wrapped into rows.
+    ``drawn``: the one-row SVG, when the caller has it already."""
+    best = _scaled_layout(graph, decimals, engine, style, slide, 1, drawn=drawn)
     wide = best.fit.width / best.fit.height > 1.5 * slide[0] / slide[1]
     if best.fit.text_px < SLIDE_TEXT_PX and wide:
         across = _gates_across(best.svg)
@@ -289,12 +290,14 @@ def _gates_across(svg: bytes) -> dict[str, float]:
 
 def _scaled_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
                    slide: tuple[int, int], rows: int,
-                   across: dict[str, float] | None = None) -> _SlideLayout:
+                   across: dict[str, float] | None = None, drawn: bytes | None = None
+                   ) -> _SlideLayout:
     """The layout in ``rows`` rows: while its smallest text is under SLIDE_TEXT_PX on the
     slide, laid out again with bigger type (the wires do not grow with it)."""
     from .slide import fit
 
-    svg = engine.render(_slide_source(graph, decimals, style, rows, across=across), "svg")
+    svg = drawn or engine.render(_slide_source(graph, decimals, style, rows, across=across),
+                                 "svg")
     best, factor = _SlideLayout(style, rows, svg, fit(svg, slide), across), 1.0
     for _ in range(SLIDE_TRIES):
         if best.fit.text_px >= SLIDE_TEXT_PX:

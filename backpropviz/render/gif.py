@@ -164,8 +164,7 @@ def _keep_background(canvas: Any, indexed: Any, background: tuple[int, ...]) -> 
     a grey box on a white slide)."""
     from PIL import Image, ImageChops
 
-    flat = indexed.getpalette()[:768]
-    entries = [tuple(flat[k:k + 3]) for k in range(0, len(flat), 3)]
+    entries = _colours(indexed)
     if tuple(background[:3]) not in entries:
         return
     solid = Image.new("RGB", canvas.size, tuple(background[:3]))
@@ -173,11 +172,16 @@ def _keep_background(canvas: Any, indexed: Any, background: tuple[int, ...]) -> 
     indexed.paste(entries.index(tuple(background[:3])), mask=same)
 
 
+def _colours(indexed: Any) -> list[tuple[int, ...]]:
+    """The RGB entries of a "P" image's palette, in order."""
+    flat = indexed.getpalette()[:768]
+    return [tuple(flat[k:k + 3]) for k in range(0, len(flat), 3)]
+
+
 def _with_colour(palette: Any, colour: tuple[int, ...]) -> Any:
     """``palette`` with its entry nearest ``colour`` (the background, which a median cut
     moves a little: white came out as 252, 252, 252) made exactly ``colour``."""
-    flat = palette.getpalette()[:768]
-    entries = [tuple(flat[k:k + 3]) for k in range(0, len(flat), 3)]
+    flat, entries = palette.getpalette()[:768], _colours(palette)
     nearest = min(range(len(entries)),
                   key=lambda k: sum((a - b) ** 2 for a, b in zip(entries[k], colour)))
     flat[3 * nearest:3 * nearest + 3] = list(colour[:3])
