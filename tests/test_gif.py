@@ -185,12 +185,12 @@ def test_with_one_palette_only_the_changed_rectangle_is_encoded():
 @pytest.mark.needs_dot
 def test_a_wide_lessons_gif_fits_a_screen_and_says_how_small_its_text_is(tmp_path, run):
     """A lesson wider than a screen at 150 dpi is drawn to fit 1920 x 1080 (twice that at
-    --scale 2), not 4,400 pixels wide; a note gives its smallest text in pixels."""
-    lines = [f"h{k} = tanh(a{k}*x0 + c{k}*x1 + b{k})" for k in range(4)]
-    lines.append("f = " + " + ".join(f"v{k}*h{k}" for k in range(4)))
+    --scale 2), not 6,000 pixels wide; a note gives its smallest text in pixels."""
+    lines = [f"h{k} = tanh(a{k}*x0 + c{k}*x1 + b{k})" for k in range(5)]
+    lines.append("f = " + " + ".join(f"v{k}*h{k}" for k in range(5)))
     program = tmp_path / "mlp.bp"
     program.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    names = [f"{p}{k}" for k in range(4) for p in "acbv"] + ["x0", "x1"]
+    names = [f"{p}{k}" for k in range(5) for p in "acbv"] + ["x0", "x1"]
     values = tmp_path / "values.json"
     values.write_text(json.dumps({n: 0.1 * (k % 5) - 0.2 for k, n in enumerate(names)}))
     sizes = {}

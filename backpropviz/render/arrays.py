@@ -57,8 +57,8 @@ def array_rows(graph: Graph, decimals: int, full: bool = False,
 
 def array_html(value: Any, number: Any, color: str, size: int, emphasis: str = "",
                caption: str = "", sent: bool = False) -> str:
-    """A Graphviz HTML-like table of an array's numbers, aligned in columns (a vector as a
-    row), under ``caption`` (its name and shape); an array of more than
+    """A Graphviz HTML-like table of an array's numbers, aligned in columns set apart by
+    0.4 em (a vector as a row), under ``caption`` (its name and shape); an array of more than
     :data:`~backpropviz.render.numbers.FIGURE_CELLS` numbers as its smallest..largest;
     ``sent``: a gradient a lesson's current gate has just sent back, underlined."""
     from .names import label_text
@@ -77,9 +77,10 @@ def array_html(value: Any, number: Any, color: str, size: int, emphasis: str = "
     else:
         rows = value.reshape(-1, value.shape[-1]) if value.ndim > 1 else value.reshape(1, -1)
         grid = [[cell(number(float(x))) for x in row] for row in rows]
-    width = max(len(row) for row in grid)
+    width = 2 * max(len(row) for row in grid) - 1
     head = f'<tr><td colspan="{width}">{caption}</td></tr>' if caption else ""
-    body = "".join("<tr>" + "".join(f'<td align="right">{c}</td>' for c in row) + "</tr>"
+    gap = f'<td width="{round(size * 0.4)}"></td>'  # (columns apart: "1.00 -1.00", not "1.00-1.00")
+    body = "".join("<tr>" + gap.join(f'<td align="right">{c}</td>' for c in row) + "</tr>"
                    for row in grid)
     return ('<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
             f"{head}{body}</table>")

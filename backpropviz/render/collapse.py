@@ -152,6 +152,6 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
         rows.append("<tr>" + "".join(cells) + "</tr>")
     fill, border = ((s.highlight_fill, f' color="{s.highlight_wire}"') if current
                     else (s.gate_fill, f' color="{s.wire_color}"'))
-    return (f'<table border="1" cellborder="0" cellspacing="0" cellpadding="1" style="rounded" '
-            f'bgcolor="{fill}"{border}>{"".join(rows)}</table>')
+    return (f'<table border="{s.line}" cellborder="0" cellspacing="0" cellpadding="1" '
+            f'style="rounded" bgcolor="{fill}"{border}>{"".join(rows)}</table>')
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from ..choices import (DEFAULT_TEXT_PX, DIAGRAM_DECIMALS, FRAME_MS, SLIDE_MARGIN_PX,
                        SLIDE_TEXT_PX, SLIDES)
@@ -22,7 +22,7 @@ from .png import png_size, with_dpi
 
 if TYPE_CHECKING:
     from .frames import Frame
-    from .slide import Fit
+    from .fitting import Layout
     from ..check import CheckReport
     from ..steps import Step
     from ..symbolic import ExactPass
@@ -38,8 +38,6 @@ LESSONS = frozenset({"html", "gif"})  # formats made of one frame per step
 
 WRITE_CHUNK = 1 << 20  # characters of streamed text encoded and written at a time
 PNG_DPI = 150  # sharp on a projector; SVG and PDF are vector anyway
-SLIDE_TRIES = 3  # --slide: layouts with bigger type, at most
-SLIDE_ROWS = (2, 3, 4)  # --slide: a picture much wider than the slide is tried in rows
 PNG_MAX_PIXELS = 8_000  # per side: a 100,000-node chain would otherwise be 97,000 px wide
 WRAP_MAX_NODES = 200  # bigger graphs are not laid out again to be made readable
 GIF_SCREEN = (1920, 1080)  # a GIF is shown at its own size: its frames fit a screen
@@ -164,15 +162,16 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
         return _draw_on_slide(graph, fmt, decimals, engine, style, style.slide)
     png = fmt == "png"
     dpi = dpi or round(PNG_DPI * scale)
-    cap = PNG_MAX_PIXELS / dpi
     if view is None and style.wrap and len(graph.nodes) <= WRAP_MAX_NODES:
         chosen = _readable(graph, decimals, engine, style)
-        if chosen is not None:
-            style = chosen.style
+        if chosen is not None:  # (a PNG as sharp as a 4K screen needs: at most 2x the slide)
+            style, dpi = chosen.style, min(dpi, 2 * chosen.fit.dpi * scale)
+            cap = PNG_MAX_PIXELS / dpi
             source = _slide_source(graph, decimals, chosen.style, chosen.rows,
                                    dpi if png else None, across=chosen.across,
                                    max_inches=(cap, cap) if png else None)
             return _finish(graph, fmt, decimals, engine, style, source, dpi, view)
+    cap = PNG_MAX_PIXELS / dpi
     source = _source(graph, decimals, style, dpi=dpi if png else None,
                      max_inches=(cap, cap) if png else None, view=view)
     return _finish(graph, fmt, decimals, engine, style, source, dpi, view)
@@ -198,17 +197,6 @@ def _finish(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style:
         notes.append(message("note.png_scaled", width=width, height=height,
                              most=f"{PNG_MAX_PIXELS:,}"))
     return Rendered(data, tuple(notes))
-
-
-class _SlideLayout(NamedTuple):
-    """A layout tried for ``--slide``: its style (type size), rows, SVG and fit, and where
-    each gate sits along the one-row layout (where the rows are cut)."""
-
-    style: Style
-    rows: int
-    svg: bytes
-    fit: Fit
-    across: dict[str, float] | None = None
 
 
 def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
@@ -245,79 +233,33 @@ def _slide_source(graph: Graph, decimals: int | None, style: Style, rows: int,
 
 
 def _readable(graph: Graph, decimals: int | None, engine: Engine, style: Style
-              ) -> _SlideLayout | None:
+              ) -> Layout | None:
     """How to draw a picture by default: None (as it is) unless, fitted to a 1920x1080
-    slide, its smallest text would be under :data:`DEFAULT_TEXT_PX`; then the layout
-    ``--slide`` chooses (bigger type; a picture much wider than the slide in rows)."""
+    slide, its smallest text would be under :data:`DEFAULT_TEXT_PX`; then the first of
+    ``--slide``'s layouts (bigger type; rows) that makes it that big, or the best."""
     from .slide import fit
 
     screen = SLIDES["16:9"]
     svg = engine.render(_source(graph, decimals, style), "svg")
     if fit(svg, screen).text_px >= DEFAULT_TEXT_PX:
         return None
-    return _slide_layout(graph, decimals, engine, style, screen, svg)
+    return _slide_layout(graph, decimals, engine, style, screen, svg, DEFAULT_TEXT_PX)
 
 
 def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
-                  slide: tuple[int, int], drawn: bytes | None = None) -> _SlideLayout:
-    """The layout with the biggest smallest text on the slide: as it is, or (for a picture
-    much wider than the slide whose text is under SLIDE_TEXT_PX) wrapped into rows.
-    ``drawn``: the one-row SVG, when the caller has it already."""
-    best = _scaled_layout(graph, decimals, engine, style, slide, 1, drawn=drawn)
-    wide = best.fit.width / best.fit.height > 1.5 * slide[0] / slide[1]
-    if best.fit.text_px < SLIDE_TEXT_PX and wide:
-        across = _gates_across(best.svg)
-        for rows in SLIDE_ROWS:
-            tried = _scaled_layout(graph, decimals, engine, style, slide, rows, across)
-            if tried.fit.text_px > best.fit.text_px:
-                best = tried
-    return best
+                  slide: tuple[int, int], drawn: bytes | None = None,
+                  target: float = SLIDE_TEXT_PX) -> Layout:
+    """The first layout whose smallest text is ``target`` px on the slide, or the one with
+    the biggest (see render.fitting). ``drawn``: the one-row SVG, if made already."""
+    from .fitting import best_layout
 
+    def draw(style: Style, rows: int, across: dict[str, float] | None) -> bytes:
+        return engine.render(_slide_source(graph, decimals, style, rows, across=across), "svg")
 
-def _gates_across(svg: bytes) -> dict[str, float]:
-    """Where each node of a drawing sits from left to right (the x of its shape)."""
-    import xml.etree.ElementTree as ET
-
-    ns = "{http://www.w3.org/2000/svg}"
-    where = {}
-    for group in ET.fromstring(svg).iter(f"{ns}g"):
-        if group.get("class") == "node":
-            shape = group.find(f"{ns}ellipse")
-            if shape is not None:
-                where[group.findtext(f"{ns}title") or ""] = float(shape.get("cx") or 0)
-    return where
-
-
-def _scaled_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
-                   slide: tuple[int, int], rows: int,
-                   across: dict[str, float] | None = None, drawn: bytes | None = None
-                   ) -> _SlideLayout:
-    """The layout in ``rows`` rows: while its smallest text is under SLIDE_TEXT_PX on the
-    slide, laid out again with bigger type (the wires do not grow with it)."""
-    from .slide import fit
-
-    svg = drawn or engine.render(_slide_source(graph, decimals, style, rows, across=across),
-                                 "svg")
-    best, factor = _SlideLayout(style, rows, svg, fit(svg, slide), across), 1.0
-    for _ in range(SLIDE_TRIES):
-        if best.fit.text_px >= SLIDE_TEXT_PX:
-            break
-        factor *= min(SLIDE_TEXT_PX / max(best.fit.text_px, 1.0) * 1.05, 1.6)
-        bigger = _type_scaled(style, factor)
-        again = engine.render(_slide_source(graph, decimals, bigger, rows, across=across),
-                              "svg")
-        if fit(again, slide).text_px <= best.fit.text_px:
-            break
-        best = _SlideLayout(bigger, rows, again, fit(again, slide), across)
-    return best
-
-
-def _type_scaled(style: Style, factor: float) -> Style:
-    """``style`` with every text size multiplied by ``factor``."""
-    return replace(style, gate_size=round(style.gate_size * factor),
-                   number_size=round(style.number_size * factor),
-                   name_size=round(style.name_size * factor),
-                   caption_size=round(style.caption_size * factor))
+    names_on_wires = (style.direction == "LR" and not style.collapse  # (an array's name is
+                      and any(node.name and isinstance(node.value, float)  # in its caption)
+                          for node in graph.nodes if node.is_gate))
+    return best_layout(draw, style, slide, len(graph.nodes), names_on_wires, drawn, target)
 
 
 def _missing_glyphs(source: str) -> list[str]:

@@ -63,6 +63,8 @@ class Style:
     slide: tuple[int, int] | None = None  # --slide: fit svg and png to this many pixels
     collapse: str | None = None  # --collapse statements: a node per assignment (collapse.py)
     fan_out: int = 3  # an input read by this many gates is drawn at each (0: never)
+    names_above: bool = False  # a named wire's name on a line above its value (narrower)
+    line: int = 1  # points: wires, rules and circles (thicker with type made bigger)
 
     def __post_init__(self) -> None:
         problem = font_problem(self.font)  # (it reaches SVG and HTML attributes as it is)
@@ -279,9 +281,11 @@ def header_lines(graph: Graph, s: Style, dpi: float | None, max_inches: tuple[fl
         f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
         f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
         f'{size_attr}{big}];',
-        f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"];',
-        # (penwidth 1: as thick as the rule in a wire label, which continues the wire)
-        f'  edge [color="{s.wire_color}", arrowsize=0.7, penwidth=1, fontname="{_attr(s.font)}"];',
+        f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"'
+        f'{f", penwidth={s.line}" if s.line != 1 else ""}];',
+        # (penwidth: as thick as the rule in a wire label, which continues the wire)
+        f'  edge [color="{s.wire_color}", arrowsize={0.7 * s.line ** 0.5:.3g}, '
+        f'penwidth={s.line}, fontname="{_attr(s.font)}"];',
     )
     label = _graph_label(s, view.caption if view is not None else ())
     if label:
@@ -307,7 +311,8 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
                          view is None or nid in view.values)
     name = None
     if node.name and node.is_gate:  # a program's named intermediate: the wire carries it
-        name = name_html(node.name, s.number_size) if s.pretty_names else label_text(node.name)
+        name = (name_html(node.name, s.number_size, s.number_size - 2) if s.pretty_names
+                else label_text(node.name))
     elif label is not None:
         name = label_text(label)  # (as the captions spell it)
     if not isinstance(node.value, float):  # an array: its name and shape above its grid
@@ -318,6 +323,11 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
                    + f"{shape_text(node.shape)}</font>")
         value = _number_html(node.value, number, s.value_color, s.number_size,
                              s.value_emphasis, view is None or nid in view.values, caption)
+    elif name is not None and s.names_above and s.direction == "LR":
+        grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+                            view is None or nid in view.grads, sent=sent)
+        return _wire_table(value, grad, s, f'<font color="{s.wire_color}" '
+                                           f'point-size="{s.number_size}"><i>{name}</i></font>')
     elif name is not None:
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                  f"<i>{name}</i> = </font>{value}")
@@ -326,15 +336,19 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
     return _wire_table(value, grad, s)
 
 
-def _wire_table(top: str, bottom: str, s: Style) -> str:
+def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
     """Two cells with a rule between them that continues the wire. Left to right, the rule
     is the top cell's lower border, which both engines draw from edge to edge of the label
     at the height where the wires meet it (the lower cell's extra point of padding centres
     it); ``<hr/>`` stopped 1.5 pt short of the incoming wire."""
     table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
              f'color="{s.wire_color}">')
+    if s.direction == "LR" and above:  # a name on a line of its own, balanced by a blank
+        blank = f'<font point-size="{s.number_size}"> </font>'
+        return (f'{table}<tr><td>{above}</td></tr><tr><td border="{s.line}" sides="b">{top}</td></tr>'
+                f'<tr><td cellpadding="3">{bottom}</td></tr><tr><td>{blank}</td></tr></table>')
     if s.direction == "LR":
-        return (f'{table}<tr><td border="1" sides="b">{top}</td></tr>'
+        return (f'{table}<tr><td border="{s.line}" sides="b">{top}</td></tr>'
                 f'<tr><td cellpadding="3">{bottom}</td></tr></table>')
     # Side by side: both halves as wide as the wider (so the rule, the left half's right
     # border, is where the wires meet the label's middle), 6 pt clear of the rule.
@@ -342,7 +356,7 @@ def _wire_table(top: str, bottom: str, s: Style) -> str:
     # (a thin space after text keeps it off the rule; a cell holding a table, an array's
     # grid, may hold nothing else)
     space = "" if "<table" in top else '<font point-size="4"> </font>'
-    return (f'{table}<tr><td align="right" width="{half:.0f}" border="1" sides="r">{top}'
+    return (f'{table}<tr><td align="right" width="{half:.0f}" border="{s.line}" sides="r">{top}'
             f'{space}</td><td width="6"></td>'
             f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
 

@@ -49,15 +49,16 @@ def _indices(sub: str) -> str:
     return ("" if all(len(p) == 1 for p in parts) else ",").join(parts)
 
 
-def name_html(name: str, size: int | None = None) -> str:
+def name_html(name: str, size: int | None = None, least: int = 0) -> str:
     """``name`` as Graphviz HTML-like text, with ``<sub>`` and Greek letters; a subscript
-    is set at 70% of ``size`` points."""
+    is set at 70% of ``size`` points, or ``least`` points if more (a name set as small as
+    the numbers would get subscripts smaller than anything else in the picture)."""
     base, sub = _split(name)
     text = label_text(GREEK.get(base, base))
     if sub:
         sub = label_text(GREEK.get(sub, sub))
         if size:
-            sub = f'<font point-size="{round(size * 0.7)}">{sub}</font>'
+            sub = f'<font point-size="{max(round(size * 0.7), least)}">{sub}</font>'
         text += f"<sub>{sub}</sub>"
     return text
 

@@ -1,11 +1,12 @@
 """A long diagram wrapped into rows for ``--slide``: the DOT text cut into ``rows`` bands,
 each wire that would run from one row to the next replaced by a pair of connectors (the
-same circled number at the end of one row and the start of the next, as flowcharts
+same number in a circle at the end of one row and the start of the next, as flowcharts
 continue a line off the page), so each row is laid out on its own, one under the other.
 
 A gate goes to the row of its place in the one-row layout (bands of equal length from
-left to right, so an RNN's time steps stay together), or without that layout to the row
-of its rank (as early as it can be drawn); the other nodes follow the gate they belong
+left to right), or without that layout to the row of its rank (as early as it can be
+drawn); in a program, to the row of its statement's last gate, so a statement (an RNN's
+time step) is never cut in two; the other nodes follow the gate they belong
 to: a wire's label its gate's row, a branch box its reader's, and an input (or a copy of
 one) the first gate it feeds. A row's gates are tied by invisible wires that set no rank,
 so each row is one piece that Graphviz stacks in order.
@@ -15,13 +16,12 @@ from __future__ import annotations
 
 import re
 
-from ..graph import Graph
+from ..graph import Graph, statements_of
 
 __all__ = ["wrapped"]
 
 NODE = re.compile(r"^  (\w+) \[")
 EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def wrapped(dot: str, graph: Graph, rows: int, size: int,
@@ -38,12 +38,12 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
         m = EDGE.match(line)
         if m and row.get(m.group(1), 0) != row.get(m.group(3), 0):
             tail, tail_port, head, head_port, attrs = m.groups()
-            mark = CIRCLED[count % len(CIRCLED)]
             count += 1
-            for end in ("a", "b"):
+            for end in ("a", "b"):  # (a drawn circle: the embedded engine's fonts lack ①)
                 connectors.append((row[tail] if end == "a" else row[head],
-                                   f'  k{count}{end} [shape=plaintext, fontsize={size}, '
-                                   f'label="{mark}"];'))
+                                   f'  k{count}{end} [shape=circle, fixedsize=true, '
+                                   f'width={size * (1.1 + 0.5 * len(str(count))) / 72:.2f}, '
+                                   f'fontsize={size}, label="{count}"];'))
             body.append((row[tail], f"  {tail}{tail_port} -> k{count}a [arrowhead=none];"))
             body.append((row[head], f"  k{count}b -> {head}{head_port}"
                                     f"{f' [{attrs}]' if attrs else ''};"))
@@ -51,20 +51,35 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
         key = m.group(1) if m else (NODE.match(line) or [None, None])[1]
         body.append((row.get(key, -1) if key else -1, line))
     # Graphviz stacks the rows (separate components) from the bottom up: the last first;
-    # a row's gates are tied by invisible wires that set no rank, so it is one component.
+    # a row's pieces are tied by invisible wires that set no rank, so it is one component.
     ties = [(r, f"  {a} -> {b} [style=invis, constraint=false];")
-            for r, (a, b) in _ties(row, rows)]
+            for r, (a, b) in _ties(row, rows, edges)]
     ordered = sorted(body + connectors + ties,
                      key=lambda item: -item[0] if item[0] >= 0 else -rows)
     return "\n".join(line for _, line in ordered) + "\n}\n"
 
 
-def _ties(row: dict[str, int], rows: int) -> list[tuple[int, tuple[str, str]]]:
-    """Per row, pairs of its gates that chain them all (in the order of their ids)."""
-    gates: list[list[str]] = [[] for _ in range(rows)]
+def _ties(row: dict[str, int], rows: int, edges: list[tuple[str, ...]]
+          ) -> list[tuple[int, tuple[str, str]]]:
+    """Per row, pairs of gates that join its pieces (the parts of it no wire in the row
+    joins) into one: the first gate of each piece to the first of the next, in the order of
+    their ids. A row in one piece needs none (an invisible wire still pulls the layout)."""
+    piece = {name: name for name in row}
+
+    def find(name: str) -> str:
+        while piece[name] != name:
+            piece[name] = piece[piece[name]]
+            name = piece[name]
+        return name
+
+    for tail, _, head, _, _ in edges:
+        if tail in row and head in row and row[tail] == row[head]:
+            piece[find(tail)] = find(head)
+    firsts: list[dict[str, str]] = [{} for _ in range(rows)]
     for name in sorted((n for n in row if re.fullmatch(r"n\d+", n)), key=lambda n: int(n[1:])):
-        gates[row[name]].append(name)
-    return [(r, pair) for r, names in enumerate(gates) for pair in zip(names, names[1:])]
+        firsts[row[name]].setdefault(find(name), name)
+    return [(r, pair) for r, heads in enumerate(firsts)
+            for pair in zip(list(heads.values()), list(heads.values())[1:])]
 
 
 def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int,
@@ -89,6 +104,7 @@ def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int,
         low, high = min(across[n] for n in row), max(across[n] for n in row)
         span = max(high - low, 1e-9)
         row = {name: min(int((across[name] - low) / span * rows), rows - 1) for name in row}
+    row = _by_statement(graph, row, rows)
     for name in ("out",):
         row[name] = rows - 1
     for name in sorted(succ, key=lambda n: -rank[n]):  # the others follow their gate
@@ -100,6 +116,27 @@ def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int,
         else:  # an input, a copy of one, their wires: the first gate (row) they feed
             row[name] = min((row[s] for s in succ[name] if s in row), default=0)
     return row
+
+
+def _by_statement(graph: Graph, row: dict[str, int], rows: int) -> dict[str, int]:
+    """A program's statements kept whole: each gate in the row where most of its statement's
+    gates are (an RNN's time step is one statement), or the row of a statement it reads if
+    that is lower (never above what it reads). An expression is one statement: as cut."""
+    owner = statements_of(graph)
+    votes: dict[int, list[int]] = {}
+    for name, r in row.items():
+        votes.setdefault(owner[int(name[1:])], []).append(r)
+    if len(votes) < rows:
+        return row
+    reads: dict[int, set[int]] = {}  # statement -> the statements whose values it reads
+    for node in graph.nodes:
+        reads.setdefault(owner[node.id], set()).update(owner[i] for i in node.inputs)
+    major: dict[int, int] = {}
+    for statement in sorted(votes):  # (in program order: what it reads has its row)
+        v = votes[statement]
+        major[statement] = max([max(set(v), key=lambda r: (v.count(r), -r)),
+                                *(major.get(s, 0) for s in reads[statement])])
+    return {name: major[owner[int(name[1:])]] for name in row}
 
 
 def _owner(name: str) -> str:
