@@ -74,7 +74,7 @@ def load_layout():
 
 
 def test_layout_counts_a_crossing_and_not_a_shared_end():
-    layout = load_layout()
+    from backpropviz.render import crossings as layout
     # two straight "curves" forming an X cross once; two meeting at a shared end do not
     x1 = layout.Wire(0, [(0.0, 0.0), (10.0, 10.0)])
     x2 = layout.Wire(1, [(0.0, 10.0), (10.0, 0.0)])

@@ -16,7 +16,6 @@ import pytest
 import backpropviz
 from backpropviz.render.dot import CLASSIC, render_dot
 
-from conftest import load_script
 
 REPO = Path(__file__).resolve().parent.parent
 MICROGRAD = (REPO / "samples" / "micrograd_readme.bp").read_text("utf-8")
@@ -69,8 +68,9 @@ def test_fan_out_can_be_turned_off():
 
 @pytest.mark.needs_embedded
 def test_micrograd_readme_has_no_crossing_wires(run, tmp_path):
-    """The layout benchmark's crossing count (from the SVG's curves) was 13 before."""
-    layout = load_script(REPO / "benchmarks" / "layout.py", "layout_benchmark")
+    """The crossing count (from the SVG's curves) was 13 before."""
+    from backpropviz.render import crossings as layout
+
     target = tmp_path / "m.svg"
     result = run("-f", str(REPO / "samples" / "micrograd_readme.bp"), "--a", "-4", "--b", "2",
                  "--engine", "embedded", "-q", "-o", str(target))
@@ -116,3 +116,35 @@ def test_other_inputs_read_twice_keep_their_branches(program, values):
     dot = render_dot(graph)
     assert re.search(r"^  b\d+_\d+ ", dot, re.M)  # the fork's branches
     assert not re.search(r"^  n\d+c\d+_\d+ ", dot, re.M)  # and no copies
+
+
+FORK = "a = x*y\nb = a + x\nf = a*b"
+
+
+@pytest.mark.parametrize("engine", [pytest.param("dot", marks=pytest.mark.needs_dot),
+                                    pytest.param("embedded", marks=pytest.mark.needs_embedded)])
+def test_a_fork_is_drawn_with_no_crossing_and_the_seed_as_written(run, tmp_path, engine):
+    """a = x*y; b = a + x; f = a*b: with x above y at the product (inputs as written), x's
+    branch to + must cross y's wire; with the inputs where Graphviz puts them, nothing
+    crosses, so the picture takes that. (x+y)*z crosses nothing as written: x stays on top."""
+    from backpropviz.render.crossings import crossings
+    from backpropviz.render.diagram import _source
+    from backpropviz.render.engines import choose_engine
+
+    graph = backpropviz.trace(FORK, x=2, y=-3)
+    as_written = choose_engine(engine).render(_source(graph, None, CLASSIC), "svg")
+    assert crossings(as_written, graph) == 1
+    target = tmp_path / "f.svg"
+    assert run(FORK, "--x", "2", "--y", "-3", "--engine", engine, "-q",
+               "-o", str(target)).exit_code == 0
+    assert crossings(target.read_bytes(), graph) == 0
+    seed = tmp_path / "s.svg"
+    assert run("(x+y)*z", "--x", "3", "--y", "-2", "--z", "-4", "--engine", engine, "-q",
+               "-o", str(seed)).exit_code == 0
+    where = {}
+    for group in ET.parse(seed).getroot().iter("{http://www.w3.org/2000/svg}g"):
+        title = group.findtext("{http://www.w3.org/2000/svg}title")
+        text = group.find("{http://www.w3.org/2000/svg}text")
+        if title in ("n0", "n1") and text is not None:
+            where["".join(text.itertext())] = float(text.get("y", "0"))
+    assert where["x"] < where["y"]  # (SVG's y grows downward)

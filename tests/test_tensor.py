@@ -760,6 +760,36 @@ def test_a_diagram_of_arrays_draws_each_wires_shape_and_grids(engine, tmp_path):
             assert " ".join(cells) in joined, (node, cells)
 
 
+@pytest.mark.parametrize("engine, em", [
+    pytest.param("dot", 0.5, marks=pytest.mark.needs_dot),
+    pytest.param("embedded", 0.2, marks=pytest.mark.needs_embedded)])
+def test_a_matrix_has_its_columns_apart(engine, em, tmp_path):
+    """Numbers side by side in a grid keep a gap (they ran together: "1.00-1.00"): in each
+    row of the SVG, the next number starts ``em`` after the last ends, its width taken
+    generously (render.dot's estimate). Measured before: 0.3 em (dot), -0.09 (embedded,
+    whose layout takes text narrower); now 0.68 and 0.28."""
+    import xml.etree.ElementTree as ET
+
+    from backpropviz.render.dot import _text_width
+
+    out = tmp_path / "m.svg"
+    result = run_cli("L = sum(A * B)", "--A", "[[1, -1, 0.5], [-0.04, 0.01, -0.02]]",
+                     "--B", "[[-1, 1, -1], [1, -1, 1]]", "--engine", engine, "--no-wrap",
+                     "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    rows: dict[tuple[str, str], list[tuple[float, str, float]]] = {}
+    for t in ET.parse(out).getroot().iter("{http://www.w3.org/2000/svg}text"):
+        text = "".join(t.itertext())
+        if re.fullmatch(r"-?\d+\.\d\d", text):
+            rows.setdefault((t.get("y", ""), t.get("fill", "")), []).append(
+                (float(t.get("x", "0")), text, float(t.get("font-size", "0"))))
+    assert sum(len(r) == 3 for r in rows.values()) >= 4  # each matrix row, value and grad
+    for row in rows.values():
+        row.sort()
+        for (x, text, size), (x_next, _, _) in zip(row, row[1:]):
+            assert x + _text_width(text, int(size)) + em * size <= x_next, row
+
+
 def test_a_big_array_is_drawn_as_its_range():
     g = traced("L = sum(tanh(v))", v=np.linspace(-1, 1, 20))
     dot = g.to_dot()

@@ -162,8 +162,9 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
         return _draw_on_slide(graph, fmt, decimals, engine, style, style.slide)
     png = fmt == "png"
     dpi = dpi or round(PNG_DPI * scale)
-    if view is None and style.wrap and len(graph.nodes) <= WRAP_MAX_NODES:
-        chosen = _readable(graph, decimals, engine, style)
+    if view is None and len(graph.nodes) <= WRAP_MAX_NODES:
+        style, drawn = _fewest_crossings(graph, decimals, engine, style)
+        chosen = _readable(graph, decimals, engine, style, drawn) if style.wrap else None
         if chosen is not None:  # (a PNG as sharp as a 4K screen needs: at most 2x the slide)
             style, dpi = chosen.style, min(dpi, 2 * chosen.fit.dpi * scale)
             cap = PNG_MAX_PIXELS / dpi
@@ -204,7 +205,10 @@ def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
     """``--slide``: the diagram centred on a slide of ``slide`` pixels (see render.slide)."""
     from .slide import small_text_note, svg_on_slide
 
-    chosen = _slide_layout(graph, decimals, engine, style, slide)
+    drawn = None
+    if len(graph.nodes) <= WRAP_MAX_NODES:
+        style, drawn = _fewest_crossings(graph, decimals, engine, style)
+    chosen = _slide_layout(graph, decimals, engine, style, slide, drawn)
     where = chosen.fit
     note = small_text_note(where, slide)
     notes = (note,) if note else ()
@@ -232,18 +236,33 @@ def _slide_source(graph: Graph, decimals: int | None, style: Style, rows: int,
     return wrapped(source, graph, rows, style.name_size, across)
 
 
-def _readable(graph: Graph, decimals: int | None, engine: Engine, style: Style
-              ) -> Layout | None:
+def _fewest_crossings(graph: Graph, decimals: int | None, engine: Engine, style: Style
+                      ) -> tuple[Style, bytes]:
+    """The style, and its SVG, whose drawing crosses fewer wires: each gate's inputs in the
+    order written (CS231n's), or where Graphviz puts them if that crosses strictly fewer
+    (``a = x*y; b = a + x``: x's branch to + need not cross y's wire)."""
+    from .crossings import crossings
+
+    svg = engine.render(_source(graph, decimals, style), "svg")
+    count = crossings(svg, graph)
+    if count == 0 or not style.in_order:
+        return style, svg
+    free = replace(style, in_order=False)
+    other = engine.render(_source(graph, decimals, free), "svg")
+    return (free, other) if crossings(other, graph) < count else (style, svg)
+
+
+def _readable(graph: Graph, decimals: int | None, engine: Engine, style: Style,
+              drawn: bytes) -> Layout | None:
     """How to draw a picture by default: None (as it is) unless, fitted to a 1920x1080
     slide, its smallest text would be under :data:`DEFAULT_TEXT_PX`; then the first of
     ``--slide``'s layouts (bigger type; rows) that makes it that big, or the best."""
     from .slide import fit
 
     screen = SLIDES["16:9"]
-    svg = engine.render(_source(graph, decimals, style), "svg")
-    if fit(svg, screen).text_px >= DEFAULT_TEXT_PX:
+    if fit(drawn, screen).text_px >= DEFAULT_TEXT_PX:
         return None
-    return _slide_layout(graph, decimals, engine, style, screen, svg, DEFAULT_TEXT_PX)
+    return _slide_layout(graph, decimals, engine, style, screen, drawn, DEFAULT_TEXT_PX)
 
 
 def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Style,
@@ -259,7 +278,29 @@ def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Sty
     names_on_wires = (style.direction == "LR" and not style.collapse  # (an array's name is
                       and any(node.name and isinstance(node.value, float)  # in its caption)
                           for node in graph.nodes if node.is_gate))
-    return best_layout(draw, style, slide, len(graph.nodes), names_on_wires, drawn, target)
+    chosen = best_layout(draw, style, slide, len(graph.nodes), names_on_wires, drawn, target)
+    if chosen.svg is drawn or len(graph.nodes) > WRAP_MAX_NODES:
+        return chosen
+    return _uncrossed(graph, chosen, draw, slide, target)
+
+
+def _uncrossed(graph: Graph, chosen: Layout, draw: Callable[..., bytes],
+               slide: tuple[int, int], target: float) -> Layout:
+    """``chosen``, or the same layout with each gate's inputs in the other order (written
+    / Graphviz's) if that crosses strictly fewer wires and keeps its text as big."""
+    from .crossings import crossings
+    from .fitting import Layout
+    from .slide import fit
+
+    count = crossings(chosen.svg, graph)
+    if count == 0:
+        return chosen
+    other = replace(chosen.style, in_order=not chosen.style.in_order)
+    svg = draw(other, chosen.rows, chosen.across)
+    where = fit(svg, slide)
+    if crossings(svg, graph) < count and where.text_px >= min(chosen.fit.text_px, target):
+        return Layout(other, chosen.rows, svg, where, chosen.across)
+    return chosen
 
 
 def _missing_glyphs(source: str) -> list[str]:

@@ -65,6 +65,7 @@ class Style:
     fan_out: int = 3  # an input read by this many gates is drawn at each (0: never)
     names_above: bool = False  # a named wire's name on a line above its value (narrower)
     line: int = 1  # points: wires, rules and circles (thicker with type made bigger)
+    in_order: bool = True  # a gate's inputs top to bottom as written (else as Graphviz likes)
 
     def __post_init__(self) -> None:
         problem = font_problem(self.font)  # (it reaches SVG and HTML attributes as it is)
@@ -278,7 +279,8 @@ def header_lines(graph: Graph, s: Style, dpi: float | None, max_inches: tuple[fl
     background = "transparent" if s.transparent else s.background
     yield from (
         "digraph backprop {",
-        f'  graph [rankdir={s.direction}, ordering=in, bgcolor="{background}", nodesep=0.25, '
+        f'  graph [rankdir={s.direction}, {"ordering=in, " if s.in_order else ""}'
+        f'bgcolor="{background}", nodesep=0.25, '
         f'ranksep=0.3, fontname="{_attr(s.font)}", fontcolor="{s.wire_color}"'
         f'{size_attr}{big}];',
         f'  node [fontname="{_attr(s.font)}", color="{s.wire_color}", fontcolor="{s.wire_color}"'
