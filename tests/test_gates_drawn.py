@@ -125,3 +125,33 @@ def test_top_to_bottom_wires_run_through_the_rule_clear_of_the_numbers(run, tmp_
         assert right and min(right) - xs[0] >= 5, name
         checked += 1
     assert checked >= 4
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("program", [
+    ("(x+y)*z", "--x", "3", "--y", "-2", "--z", "-4"),
+    (SIGMOID, *var_args(REFERENCE[SIGMOID]["values"]))])
+def test_each_wire_runs_unbroken_through_its_label(run, tmp_path, engine, program):
+    """Left to right, a wire is the edge into its label, the label's rule, the edge out:
+    in the seed figures they meet with no gap (there was up to a point: Graphviz makes a
+    rank as wide as its widest label, and rounds a node's width to even points). (Some
+    labels elsewhere are still a point short: Graphviz widens their node as they widen.)"""
+    root = draw(run, tmp_path, engine, *program)
+    rules = {}
+    for group in groups(root, "node"):
+        line = group.find(f"{SVG}polyline")
+        if re.fullmatch(r"w\d+(c\d+_\d+)?", title(group)) and line is not None:
+            xs = [float(p.split(",")[0]) for p in (line.get("points") or "").split()]
+            rules[title(group)] = (min(xs), max(xs))
+    meetings = 0
+    for group in groups(root, "edge"):
+        tail, head = (end.split(":")[0] for end in title(group).split("->"))
+        path = group.find(f"{SVG}path")
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))]
+        if head in rules:  # the wire into a label ends where its rule starts (or on it)
+            assert numbers[-2] >= rules[head][0] - 0.05, (title(group), rules[head])
+            meetings += 1
+        if tail in rules:  # and the wire out starts where it ends
+            assert numbers[0] <= rules[tail][1] + 0.05, (title(group), rules[tail])
+            meetings += 1
+    assert meetings >= 2 * len(rules) >= 10

@@ -19,6 +19,7 @@ from .engines import Engine
 from .json_doc import iter_json
 from .numbers import figure_decimals
 from .png import png_size, with_dpi
+from .seams import seamless
 
 if TYPE_CHECKING:
     from .frames import Frame
@@ -162,6 +163,7 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
         return _draw_on_slide(graph, fmt, decimals, engine, style, style.slide)
     png = fmt == "png"
     dpi = dpi or round(PNG_DPI * scale)
+    drawn = None  # (the layout as an SVG, once drawn: where the wires meet their labels)
     if view is None and len(graph.nodes) <= WRAP_MAX_NODES:
         style, drawn = _fewest_crossings(graph, decimals, engine, style)
         chosen = _readable(graph, decimals, engine, style, drawn) if style.wrap else None
@@ -171,10 +173,13 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
             source = _slide_source(graph, decimals, chosen.style, chosen.rows,
                                    dpi if png else None, across=chosen.across,
                                    max_inches=(cap, cap) if png else None)
-            return _finish(graph, fmt, decimals, engine, style, source, dpi, view)
+            return _finish(graph, fmt, decimals, engine, style,
+                           seamless(source, chosen.svg), dpi, view)
     cap = PNG_MAX_PIXELS / dpi
     source = _source(graph, decimals, style, dpi=dpi if png else None,
                      max_inches=(cap, cap) if png else None, view=view)
+    if drawn is not None:
+        source = seamless(source, drawn)
     return _finish(graph, fmt, decimals, engine, style, source, dpi, view)
 
 
@@ -213,11 +218,13 @@ def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
     note = small_text_note(where, slide)
     notes = (note,) if note else ()
     if fmt == "svg":
-        svg = svg_on_slide(chosen.svg, where, slide,
+        source = seamless(_slide_source(graph, decimals, chosen.style, chosen.rows,
+                                        across=chosen.across), chosen.svg)
+        svg = svg_on_slide(engine.render(source, "svg"), where, slide,
                            None if style.transparent else style.background)
         return Rendered(with_description(svg, *describe(graph, decimals, style)), notes)
-    source = _slide_source(graph, decimals, chosen.style, chosen.rows, where.dpi, where.pad,
-                           across=chosen.across)
+    source = seamless(_slide_source(graph, decimals, chosen.style, chosen.rows, where.dpi,
+                                    where.pad, across=chosen.across), chosen.svg)
     data = with_dpi(engine.render(source, "png"), where.dpi)
     return Rendered(data, notes + tuple(_missing_glyphs(source) if engine.name != "dot" else ()))
 

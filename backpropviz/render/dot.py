@@ -345,13 +345,13 @@ def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
     it); ``<hr/>`` stopped 1.5 pt short of the incoming wire."""
     table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
              f'color="{s.wire_color}">')
-    if s.direction == "LR" and above:  # a name on a line of its own, balanced by a blank
-        blank = f'<font point-size="{s.number_size}"> </font>'
-        return (f'{table}<tr><td>{above}</td></tr><tr><td border="{s.line}" sides="b">{top}</td></tr>'
-                f'<tr><td cellpadding="3">{bottom}</td></tr><tr><td>{blank}</td></tr></table>')
     if s.direction == "LR":
-        return (f'{table}<tr><td border="{s.line}" sides="b">{top}</td></tr>'
-                f'<tr><td cellpadding="3">{bottom}</td></tr></table>')
+        rule = f'<td border="{s.line}" sides="b"{_even_width(top, bottom, above, s)}>{top}</td>'
+        if above:  # a name on a line of its own, balanced by a blank one under the gradient
+            blank = f'<font point-size="{s.number_size}"> </font>'
+            return (f'{table}<tr><td>{above}</td></tr><tr>{rule}</tr>'
+                    f'<tr><td cellpadding="3">{bottom}</td></tr><tr><td>{blank}</td></tr></table>')
+        return f'{table}<tr>{rule}</tr><tr><td cellpadding="3">{bottom}</td></tr></table>'
     # Side by side: both halves as wide as the wider (so the rule, the left half's right
     # border, is where the wires meet the label's middle), 6 pt clear of the rule.
     half = max(_text_width(top, s.number_size), _text_width(bottom, s.number_size)) + 10
@@ -361,6 +361,18 @@ def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
     return (f'{table}<tr><td align="right" width="{half:.0f}" border="{s.line}" sides="r">{top}'
             f'{space}</td><td width="6"></td>'
             f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
+
+
+def _even_width(top: str, bottom: str, above: str, s: Style) -> str:
+    """A width for the rule's cell: an even number of points, at least the text's. dot
+    makes a node a whole even number of points wide and centres the label in it, so a
+    label of odd width left a half-point gap where the wire met its rule. (Not for an
+    array's grid: its width is the grid's.)"""
+    if "<table" in top:
+        return ""
+    widest = max(_text_width(top, s.number_size) + 4, _text_width(bottom, s.number_size) + 6,
+                 _text_width(above, s.number_size) + 4)
+    return f' width="{2 * math.ceil(widest / 2 + 2)}"'  # (+4: Graphviz measures wider)
 
 
 def _text_width(html_text: str, size: int) -> float:
