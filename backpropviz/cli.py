@@ -29,7 +29,7 @@ from .lang import LANGS, Message, current, localize, os_reason, say, using, wrap
 from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
                   nonfinite_warning, program_source, run)
 from .ops import grammar_help
-from .parse import is_name
+from .names import is_name
 
 __all__ = ["cli", "main"]
 
