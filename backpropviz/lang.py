@@ -16,6 +16,7 @@ against the English templates and re-said in the reader's language when one fits
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from contextlib import contextmanager
@@ -165,9 +166,14 @@ def _field(name: str, value: Any, lang: str) -> Any:
 _OPEN, _CLOSE = "（「“《", "，。；：、）」”》！？"
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 # a word of wrapped text: spaces; or one wide character, or a run of others, with the
-# opening marks before it and the closing marks after it (a line never starts with "，").
-# A pattern, compiled (2 ms) by re at the first wrap, not at every start-up.
+# opening marks before it and the closing marks after it (a line never starts with "，")
 _WORD = f" +|[{_OPEN}]*(?:[{_WIDE}]|[^ {_WIDE}{_OPEN}{_CLOSE}]+)[{_CLOSE}]*|[{_OPEN}{_CLOSE}]"
+
+
+@functools.cache
+def _word_pattern() -> re.Pattern[str]:
+    """:data:`_WORD` compiled, at the first wrap (it takes 2 ms: not at every start-up)."""
+    return re.compile(_WORD)
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -178,7 +184,7 @@ def wrap(text: str, width: int) -> list[str]:
 
     lines: list[str] = []
     line = ""
-    for word in re.findall(_WORD, text):
+    for word in _word_pattern().findall(text):
         if line.strip() and not word.isspace() and cell_len(line + word) > width:
             lines.append(line.rstrip())
             line = ""
