@@ -9,9 +9,6 @@ line checks them) and runs the command's own steps on the evaluated graph.
 
 from __future__ import annotations
 
-import html
-import io
-import json
 from typing import TYPE_CHECKING, Any
 
 from .budget import DEFAULT_TIMEOUT
@@ -106,6 +103,8 @@ def to_json(graph: Graph, **looks: Any) -> str:
 
 def to_dict(graph: Graph, **looks: Any) -> dict[str, Any]:
     """:func:`to_json`'s document, parsed."""
+    import json  # (here, as html and io below: not on the command's start-up)
+
     document: dict[str, Any] = json.loads(to_json(graph, **looks))
     return document
 
@@ -140,6 +139,8 @@ def explain(graph: Graph, passes: str = "backward", precision: int | None = None
         report = add_passes(Report(graph), settings)
         if report.explanation is not None:  # (a program on arrays)
             return "\n".join(report.explanation)
+        import io
+
         out = io.StringIO()
         render_explain(graph, report.steps or [], report.names or [], settings.decimals, out,
                        color=False)
@@ -211,6 +212,8 @@ class Lesson:
 
     def _repr_html_(self) -> str:
         """The page in an iframe, so its script and ids stay its own."""
+        import html
+
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="backpropviz '
                 'lesson" style="width:100%;height:560px;border:0"></iframe>')
 

@@ -15,10 +15,9 @@ import os
 import re
 import signal
 import sys
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import click
-from click.shell_completion import CompletionItem
 
 from . import __version__
 from .choices import COLLAPSE, DIRECTIONS, ENGINES, EXPLAIN_PASSES, FRAME_MS, SLIDES
@@ -29,7 +28,10 @@ from .lang import LANGS, Message, current, localize, os_reason, say, using, wrap
 from .run import (MAX_FRAMES, MAX_SIZE, STDOUT, STREAM_FORMATS, THEME_NAMES, Options, Report,
                   nonfinite_warning, program_source, run)
 from .ops import grammar_help
-from .parse import is_name
+from .names import is_name
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 __all__ = ["cli", "main"]
 
@@ -178,7 +180,8 @@ class TraceCommand(click.Command):
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The help in the language in use: the command's text and every option's from
         the message catalogue (English: as the decorators say)."""
-        if current() == "en":
+        if current() == "en":  # (the text is made here, not at every start-up)
+            self.help = say("help.command", "en", grammar=grammar_help())
             return super().format_help(ctx, formatter)
         params = [p for p in self.get_params(ctx) if isinstance(p, click.Option)]
         kept = self.help, [p.help for p in params]
@@ -219,7 +222,7 @@ class TraceCommand(click.Command):
         items = super().shell_complete(ctx, incomplete)
         given = {name for name, _ in ctx.meta.get("backpropviz.variables", [])}
         if incomplete.startswith("--") or incomplete == "":
-            items += [CompletionItem(f"--{name}", help="a variable of the expression")
+            items += [_item(f"--{name}", help="a variable of the expression")
                       for name in expression_variables(ctx.params.get("expression"))
                       if f"--{name}".startswith(incomplete) and name not in given]
         return items
@@ -266,19 +269,26 @@ def expression_variables(expression: str | None) -> list[str]:
 def complete_path(ctx: click.Context, param: click.Parameter, incomplete: str
                   ) -> list[CompletionItem]:
     """Let the shell complete a file name."""
-    return [CompletionItem(incomplete, type="file")]
+    return [_item(incomplete, type="file")]
 
 
 def complete_direction(ctx: click.Context, param: click.Parameter, incomplete: str
                        ) -> list[CompletionItem]:
     """LR and TB as the help spells them (either case is accepted)."""
-    return [CompletionItem(d) for d in DIRECTIONS if d.startswith(incomplete.upper())]
+    return [_item(d) for d in DIRECTIONS if d.startswith(incomplete.upper())]
 
 
 def complete_folder(ctx: click.Context, param: click.Parameter, incomplete: str
                     ) -> list[CompletionItem]:
     """Let the shell complete a folder name."""
-    return [CompletionItem(incomplete, type="dir")]
+    return [_item(incomplete, type="dir")]
+
+
+def _item(value: str, **kind: str) -> CompletionItem:
+    """One completion (click's shell_completion is imported only when the shell asks)."""
+    from click.shell_completion import CompletionItem
+
+    return CompletionItem(value, **kind)
 
 
 def split_variable_options(args: list[str], known: dict[str, object],
@@ -369,10 +379,7 @@ def _short_option(arg: str, known: dict[str, object]) -> str | None:
     return None
 
 
-HELP = say("help.command", "en", grammar=grammar_help())
-
-
-@click.command(cls=TraceCommand, help=HELP, no_args_is_help=True,
+@click.command(cls=TraceCommand, no_args_is_help=True,
                context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 96})
 @click.argument("expression", required=False)
 @click.option("-f", "--file", "program_file", metavar="FILE",

@@ -75,6 +75,21 @@ class Store:
         self.end.append(end)
         return node_id
 
+    @classmethod
+    def from_rows(cls, rows: list[Any], names: list[str | None]) -> Store:
+        """The columns of nodes given as one flat list of :data:`ROW` (8 fields a node, as
+        the parser appends them) and their names."""
+        s = cls()
+        for k, field in enumerate(ROW):
+            setattr(s, field, rows[k::8])
+        s.code = list(map(CODE.__getitem__, s.op))
+        s.name = names
+        return s
+
+
+#: The fields of a node as :meth:`Store.from_rows` reads them, in order.
+ROW = ("op", "label", "a", "b", "param", "param_text", "start", "end")
+
 
 class Node:
     """One node: a variable (``op == "input"``), a constant leaf (``"const"``) or a gate.

@@ -16,11 +16,11 @@ against the English templates and re-said in the reader's language when one fits
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from string import Formatter
 from typing import Any, Iterator, Mapping
 
 __all__ = ["wrap", "LANGS", "Message", "say", "message", "localize", "current", "using",
@@ -167,8 +167,13 @@ _OPEN, _CLOSE = "（「“《", "，。；：、）」”》！？"
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 # a word of wrapped text: spaces; or one wide character, or a run of others, with the
 # opening marks before it and the closing marks after it (a line never starts with "，")
-_WORD = re.compile(f" +|[{_OPEN}]*(?:[{_WIDE}]|[^ {_WIDE}{_OPEN}{_CLOSE}]+)[{_CLOSE}]*"
-                   f"|[{_OPEN}{_CLOSE}]")
+_WORD = f" +|[{_OPEN}]*(?:[{_WIDE}]|[^ {_WIDE}{_OPEN}{_CLOSE}]+)[{_CLOSE}]*|[{_OPEN}{_CLOSE}]"
+
+
+@functools.cache
+def _word_pattern() -> re.Pattern[str]:
+    """:data:`_WORD` compiled, at the first wrap (it takes 2 ms: not at every start-up)."""
+    return re.compile(_WORD)
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -179,7 +184,7 @@ def wrap(text: str, width: int) -> list[str]:
 
     lines: list[str] = []
     line = ""
-    for word in _WORD.findall(text):
+    for word in _word_pattern().findall(text):
         if line.strip() and not word.isspace() and cell_len(line + word) > width:
             lines.append(line.rstrip())
             line = ""
@@ -192,6 +197,8 @@ def wrap(text: str, width: int) -> list[str]:
 
 def placeholders(template: str) -> set[str]:
     """The field names of a ``str.format`` template."""
+    from string import Formatter
+
     return {name for _, name, _, _ in Formatter().parse(template) if name}
 
 
@@ -201,6 +208,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {}
 def _patterns() -> dict[str, re.Pattern[str]]:
     """Each English template of the ``known.`` keys (text other modules build in English)
     as a regular expression whose groups are its fields."""
+    from string import Formatter
+
     if not _PATTERNS:
         for key, template in catalogue("en").items():
             if key.startswith("known."):

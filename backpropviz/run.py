@@ -8,8 +8,8 @@ renders every output and only then writes them all (a failure leaves no file hal
 .json and .dot text, which grows with the graph, is made as its temporary file is written).
 """
 
-from __future__ import annotations
-
+# (No ``from __future__ import annotations`` here: typing.NamedTuple would compile every
+# field's annotation string at each start-up.)
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Sequence
 
 from .budget import DEFAULT_TIMEOUT, Budget
@@ -92,7 +92,7 @@ class Options(NamedTuple):
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any],
-                    variables: Sequence[tuple[str, str]] = ()) -> Options:
+                    variables: Sequence[tuple[str, str]] = ()) -> "Options":
         """Options from the command's parsed parameters and its ``--NAME VALUE`` pairs."""
         return cls(variables=tuple(variables), **params)
 
@@ -114,7 +114,7 @@ class Output(NamedTuple):
 
     path: str
     format: str
-    rendered: Rendered
+    rendered: "Rendered"
     engine: str | None = None
 
 
@@ -124,12 +124,12 @@ class Report(NamedTuple):
     graph: Graph
     source: str | None = None             # the program's file ('stdin'), None when typed
     warnings: tuple[Message, ...] = ()    # the values file's, then the graph's
-    steps: list[Step] | None = None       # --explain: the steps of the passes ...
+    steps: "list[Step] | None" = None     # --explain: the steps of the passes ...
     names: list[str] | None = None        # ... and the display name of every node
-    check: CheckReport | None = None      # --check
-    exact: ExactPass | None = None        # --exact
+    check: "CheckReport | None" = None    # --check
+    exact: "ExactPass | None" = None      # --exact
     outputs: tuple[Output, ...] = ()      # -o, written
-    frames: tuple[tuple[str, Rendered], ...] = ()  # --steps, written
+    frames: "tuple[tuple[str, Rendered], ...]" = ()  # --steps, written
     engine: str | None = None             # the Graphviz engine that drew (its description)
     explanation: tuple[str, ...] | None = None  # --explain of a program on arrays: its lines
 
@@ -206,7 +206,7 @@ def write_graph(graph: Graph, options: Options) -> Report:
 
 
 def _finish(report: Report, options: Options, targets: list[tuple[str, str]],
-            progress: Progress, budget: Budget) -> Report:
+            progress: "Progress", budget: Budget) -> Report:
     """Check the limits, add the passes asked for, render and write the outputs, within
     the budget (nothing is written once it has run out)."""
     if report.graph.store.shape is not None:
@@ -331,7 +331,7 @@ def _check_size(size: int, what: str, max_size: int) -> None:
         raise LimitError(message("run.too_long", what=what, limit=f"{max_size:,}"))
 
 
-def _evaluate(options: Options, source: str | None, text: str, progress: Progress) -> Report:
+def _evaluate(options: Options, source: str | None, text: str, progress: "Progress") -> Report:
     """Build the graph, check the values (command line over file), run both passes."""
     from .sources import read_text
 
@@ -410,7 +410,7 @@ def _check_limits(options: Options, graph: Graph, targets: list[tuple[str, str]]
     return bool(drawn)
 
 
-def _choose_engine(options: Options, budget: Budget) -> Engine:
+def _choose_engine(options: Options, budget: Budget) -> "Engine":
     """The Graphviz engine --engine names (a clear error when it is not installed), its
     every run stopped when the budget runs out."""
     from dataclasses import replace
@@ -498,7 +498,7 @@ class _Frames:
     """The render phase's report of frames drawn, which also checks the budget after each
     frame (a lesson at --scale 8 takes seconds a frame)."""
 
-    def __init__(self, progress: Progress, budget: Budget) -> None:
+    def __init__(self, progress: "Progress", budget: Budget) -> None:
         self.progress = progress
         self.budget = budget
 
@@ -509,7 +509,7 @@ class _Frames:
             self.budget.check("render", message("budget.frame", frame=done + 1, total=total))
 
 
-def _style(options: Options) -> Style:
+def _style(options: Options) -> "Style":
     """The diagram's look: the theme with --direction, --font, --title and the rest."""
     from .render.dot import THEMES
 
@@ -523,7 +523,7 @@ def _style(options: Options) -> Style:
 
 
 def _render(report: Report, options: Options, targets: list[tuple[str, str]],
-            engine: Engine | None, progress: _Frames) -> Report:
+            engine: "Engine | None", progress: _Frames) -> Report:
     """Render every ``-o`` file and every --steps frame, writing nothing yet."""
     if not targets and options.steps_dir is None:
         return report
@@ -545,8 +545,8 @@ def _render(report: Report, options: Options, targets: list[tuple[str, str]],
                            engine=None if engine is None else engine.description)
 
 
-def _render_steps(graph: Graph, options: Options, engine: Engine | None, style: Style,
-                  progress: _Frames) -> list[tuple[str, Rendered]]:
+def _render_steps(graph: Graph, options: Options, engine: "Engine | None", style: "Style",
+                  progress: _Frames) -> "list[tuple[str, Rendered]]":
     """(file name, drawing) for every frame of the lesson."""
     assert engine is not None, "--steps draws, so run() chose an engine"
     from .render.diagram import render_frames

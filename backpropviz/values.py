@@ -15,7 +15,7 @@ from .errors import ValuesError, did_you_mean, name_list, shorten
 from .graph import Graph
 from .lang import Message, message
 from .ops import CONSTANTS, FUNCTIONS
-from .parse import is_name, normal_name
+from .names import is_name, normal_name
 
 __all__ = ["Given", "number", "array", "MAX_ELEMENTS", "MAX_RANK", "command_line", "parse_values", "real", "python_values",
            "check_values", "merge"]

@@ -614,7 +614,7 @@ def test_markup_stays_text_in_dot_and_json(k, payload, tmp_path, any_engine):
     program (with its comment) as it was typed."""
     import json
 
-    from backpropviz.parse import normal_name
+    from backpropviz.names import normal_name
 
     program, out = _markup_run(k, payload, tmp_path, ("d.dot", "d.json"))
     drawn = any_engine.render((tmp_path / "d.dot").read_text("utf-8"), "svg").decode("utf-8")

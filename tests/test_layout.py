@@ -17,7 +17,7 @@ ROOT = "backpropviz"
 #: Bottom to top: a module may import its own layer and those below, never one above.
 #: Names are relative to the package ("render.*": every module of the render package).
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "ops", "choices", "lang", "messages_en", "messages_zh"),
+    ("errors", "ops", "choices", "lang", "messages_en", "messages_zh", "names"),
     ("graph",),
     ("parse",),
     ("engine", "schedule", "values", "sources", "expand", "symbolic", "check", "steps",

@@ -1,6 +1,7 @@
 """The package's types and size rules are checked, not claimed: ``mypy --strict`` finds no
 error, ruff finds no unused name and no function over complexity 15 (pyproject.toml holds
-both configurations), and no ``type: ignore`` goes without its reason."""
+both configurations), no ``type: ignore`` goes without its reason, and the parser stays
+one module of at most 650 lines."""
 
 from __future__ import annotations
 
@@ -50,3 +51,13 @@ def test_every_type_ignore_names_its_error_code():
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
             if re.search(r"type:\s*ignore(?!\[)", line)]
     assert not bare, "a bare type: ignore hides every error on its line: " + ", ".join(bare)
+
+
+def test_the_parser_is_one_module_of_at_most_650_lines():
+    """Issue 13's size rule: all of parsing in ``parse.py``, kept small enough to read."""
+    package = ROOT / "backpropviz"
+    lines = len((package / "parse.py").read_text(encoding="utf-8").splitlines())
+    assert lines <= 650, f"backpropviz/parse.py has {lines} lines, more than 650"
+    others = [p.name for p in package.rglob("*.py")
+              if p.stem.startswith("pars") and p.name != "parse.py"]  # parser.py, parse_x.py
+    assert not others, f"parsing is split across modules: {others}"

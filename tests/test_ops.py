@@ -318,11 +318,13 @@ def test_plain_trace_does_not_import_sympy():
 
 def test_json_run_imports_nothing_heavy():
     """Issue 7's start-up goal: a --json run imports no sympy, rich, graphviz, renderer of
-    diagrams, or dataclasses (which pulls in inspect)."""
+    diagrams, or dataclasses (which pulls in inspect), nor what only --help, shell
+    completion and notebooks use (textwrap, click's shell_completion, html, string)."""
     code = ("import sys; from backpropviz.cli import main\n"
             "try:\n    main(['(x+y)*z', '--x', '3', '--y', '-2', '--z', '-4', '--json'])\n"
             "except SystemExit:\n    pass\n"
-            "heavy = ('sympy', 'rich', 'graphviz', 'backpropviz.render.dot', 'dataclasses')\n"
+            "heavy = ('sympy', 'rich', 'graphviz', 'backpropviz.render.dot', 'dataclasses', "
+            "'textwrap', 'click.shell_completion', 'html', 'string')\n"
             "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
