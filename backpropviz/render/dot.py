@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 from typing import Callable, Iterator
 
@@ -375,6 +376,7 @@ def _even_width(top: str, bottom: str, above: str, s: Style) -> str:
     return f' width="{2 * math.ceil(widest / 2 + 2)}"'  # (+4: Graphviz measures wider)
 
 
+@lru_cache(maxsize=4096)  # (a wire label asks for three; numbers of 2 decimals repeat)
 def _text_width(html_text: str, size: int) -> float:
     """About how wide (points) HTML-like text is at ``size`` points (tags left out; an
     overestimate, see :data:`_EM`)."""
