@@ -77,10 +77,12 @@ def array_html(value: Any, number: Any, color: str, size: int, emphasis: str = "
     else:
         rows = value.reshape(-1, value.shape[-1]) if value.ndim > 1 else value.reshape(1, -1)
         grid = [[cell(number(float(x))) for x in row] for row in rows]
-    width = 2 * max(len(row) for row in grid) - 1
+    width = 2 * max(len(row) for row in grid) + 1
     head = f'<tr><td colspan="{width}">{caption}</td></tr>' if caption else ""
-    gap = f'<td width="{round(size * 0.4)}"></td>'  # (columns apart: "1.00 -1.00", not "1.00-1.00")
-    body = "".join("<tr>" + gap.join(f'<td align="right">{c}</td>' for c in row) + "</tr>"
-                   for row in grid)
+    # Columns apart ("1.00 -1.00", not "1.00-1.00"), and the grid clear of the wires at its
+    # sides (a wire ending at "-0.60" read as "--0.60").
+    gap = f'<td width="{round(size * 0.4)}"></td>'
+    body = "".join("<tr>" + gap + gap.join(f'<td align="right">{c}</td>' for c in row) + gap
+                   + "</tr>" for row in grid)
     return ('<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
             f"{head}{body}</table>")
