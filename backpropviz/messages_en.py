@@ -413,7 +413,7 @@ MESSAGES: dict[str, str] = {
                            ".svg, which browsers draw with their own fonts",
     "note.small_text": "on a {width}x{height} slide the smallest text is {px} px (under "
                        "{least}, hard to read from the back of a room): try --collapse "
-                       "statements, --direction TB, or a smaller part of the program",
+                       "statements, or a smaller part of the program",
     "note.gif_small_text_collapsed": "the GIF's frames fit {width}x{height} pixels, where its "
                                      "smallest text is {px} px: write the lesson as .html (it "
                                      "zooms to each step) or raise --scale",

@@ -62,6 +62,7 @@ from backpropviz.render.table import render_table  # noqa: E402
 SIZES = (100, 1_000, 10_000, 100_000)
 QUICK_SIZES = (100, 1_000, 10_000)
 REPEATS, QUICK_REPEATS = 5, 3
+STARTUP_REPEATS = 15  # start-up runs each (5 left the ratio to sympy 0.18-0.21 from run to run)
 SYMPY_MAX, QUICK_SYMPY_MAX = 10_000, 1_000  # parse_expr is quadratic: 10^5 would take hours
 PAIRS = 64          # distinct variable pairs the workloads cycle through
 SEED = 7
@@ -787,13 +788,14 @@ def run_all(sizes: Sequence[int], repeats: int, sympy_max: int) -> dict[str, Any
     # recompile backpropviz's modules from source, which is not what a user's run does.
     compileall.compile_dir(str(REPO / "backpropviz"), quiet=1)
     with tempfile.TemporaryDirectory(prefix="bpv-bench-") as folder:
-        log(f"start-up: python -c pass, import sympy, backpropviz --json ({repeats} runs each)")
+        runs = max(repeats, STARTUP_REPEATS) if repeats == REPEATS else repeats
+        log(f"start-up: python -c pass, import sympy, backpropviz --json ({runs} runs each)")
         startup_runs = time_commands({
             "python_pass": [sys.executable, "-c", "pass"],
             "import_sympy": [sys.executable, "-c", "import sympy"],
             "backpropviz_json": [sys.executable, "-m", "backpropviz", "(x+y)*z", "--x", "3",
                                  "--y", "-2", "--z", "-4", "--json"],
-        }, repeats, folder)
+        }, runs, folder)
 
         results: dict[str, dict[str, Any]] = {name: {} for name in WORKLOADS}
         memory: dict[str, Any] = {}

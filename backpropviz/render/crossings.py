@@ -22,6 +22,7 @@ SAMPLES_PER_CURVE = 16
 END_RADIUS = 3.0  # points: curves meeting this close to a shared end do not cross
 
 Point = tuple[float, float]
+Box = tuple[float, float, float, float]
 
 
 def _bezier(points: list[Point]) -> list[Point]:
@@ -72,10 +73,9 @@ def _near_an_end(p: Point, *wires: Wire) -> bool:
                for w in wires for q in (w.line[0], w.line[-1]))
 
 
-def _crosses(a: Wire, b: Wire) -> bool:
-    """Whether two wires cross (away from their ends)."""
-    ax0, ay0, ax1, ay1 = a.box()
-    bx0, by0, bx1, by1 = b.box()
+def _crosses(a: Wire, b: Wire, boxes: tuple[Box, Box] | None = None) -> bool:
+    """Whether two wires cross (away from their ends); ``boxes``: theirs, if known."""
+    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = boxes or (a.box(), b.box())
     if ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0:
         return False
     for p, q in zip(a.line, a.line[1:]):
@@ -112,6 +112,8 @@ def _wires(root: ET.Element, graph: Graph) -> Iterator[Wire]:
             continue
         tail = title.split("->")[0].split(":")[0]
         if tail.startswith("k"):
+            if tail[:-1] not in into:
+                continue
             title = into[tail[:-1]] + "->" + title.split("->")[1]
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))]
         points = list(zip(numbers[0::2], numbers[1::2]))
@@ -124,5 +126,6 @@ def crossings(svg: bytes | ET.Element, graph: Graph) -> int:
     ``graph``, as bytes or parsed)."""
     root = ET.fromstring(svg) if isinstance(svg, bytes) else svg
     wires = list(_wires(root, graph))
-    return sum(_crosses(a, b) for i, a in enumerate(wires) for b in wires[i + 1:]
-               if a.net != b.net)
+    boxes = [wire.box() for wire in wires]
+    return sum(_crosses(a, b, (boxes[i], boxes[j])) for i, a in enumerate(wires)
+               for j, b in enumerate(wires[i + 1:], i + 1) if a.net != b.net)

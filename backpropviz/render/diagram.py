@@ -167,8 +167,10 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
     if view is None and len(graph.nodes) <= WRAP_MAX_NODES:
         style, drawn = _fewest_crossings(graph, decimals, engine, style)
         chosen = _readable(graph, decimals, engine, style, drawn) if style.wrap else None
-        if chosen is not None:  # (a PNG as sharp as a 4K screen needs: at most 2x the slide)
-            style, dpi = chosen.style, min(dpi, 2 * chosen.fit.dpi * scale)
+        if chosen is not None:
+            style = chosen.style
+            if chosen.fit.text_px >= DEFAULT_TEXT_PX:  # (as sharp as a 4K screen needs: 2x
+                dpi = min(dpi, 2 * chosen.fit.dpi * scale)  # the slide; else as drawn)
             cap = PNG_MAX_PIXELS / dpi
             source = _slide_source(graph, decimals, chosen.style, chosen.rows,
                                    dpi if png else None, across=chosen.across,

@@ -376,7 +376,7 @@ def _even_width(top: str, bottom: str, above: str, s: Style) -> str:
     return f' width="{2 * math.ceil(widest / 2 + 2)}"'  # (+4: Graphviz measures wider)
 
 
-@lru_cache(maxsize=4096)  # (a wire label asks for three; numbers of 2 decimals repeat)
+@lru_cache(maxsize=1 << 15)  # (a wire label asks for three; numbers of 2 decimals repeat)
 def _text_width(html_text: str, size: int) -> float:
     """About how wide (points) HTML-like text is at ``size`` points (tags left out; an
     overestimate, see :data:`_EM`)."""
@@ -436,7 +436,8 @@ def _mark(node: Node, slot: int, s: Style) -> list[str]:
         mark += BROADCAST_MARK
     if not mark:
         return []
-    return [f'headlabel="{mark}", labelfontsize={s.number_size}, labeldistance=1.6, '
+    return [f'headlabel="{mark}", labelfontsize={s.number_size}, '
+            f'labeldistance={s.number_size / 10:g}, '  # (1.6 at 16 pt: off the arrowhead)
             f'labelangle={40 if s.direction == "LR" else -40}, '
             f'labelfontcolor="{s.wire_color}"']
 

@@ -1,11 +1,11 @@
 """How a diagram fills a slide: the layout whose smallest text is biggest once fitted.
 
 Three levers, tried in this order while the smallest text is under a target
-(:data:`~backpropviz.choices.SLIDE_TEXT_PX` for ``--slide``): bigger type (the wires do not grow with it,
-so the text takes a larger share of the picture), rows (a picture wider than the slide
-cut into 2, 3 ... rows, see render.wrap), and names on a line above their wires' values
-(narrower labels). Each layout costs a Graphviz run; a graph gets a budget of runs by its
-size, so a big one is not laid out dozens of times.
+(:data:`~backpropviz.choices.SLIDE_TEXT_PX` for ``--slide``): bigger type (the wires do
+not grow longer with it, only thicker, so the text takes a larger share of the picture),
+rows (a picture wider than the slide cut into 2, 3 ... rows, see render.wrap), and names
+on a line above their wires' values (narrower labels). Each layout costs a Graphviz run;
+a graph gets a budget of runs by its size, so a big one is not laid out dozens of times.
 """
 
 from __future__ import annotations

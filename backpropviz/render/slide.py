@@ -9,6 +9,7 @@ measured from the SVG: below :data:`~backpropviz.choices.SLIDE_TEXT_PX` a note s
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from typing import NamedTuple
@@ -74,4 +75,4 @@ def small_text_note(where: Fit, slide: tuple[int, int]) -> str | None:
     from ..lang import message
 
     return message("note.small_text", width=slide[0], height=slide[1],
-                   px=f"{where.text_px:.0f}", least=SLIDE_TEXT_PX)
+                   px=f"{math.floor(where.text_px * 10) / 10:g}", least=SLIDE_TEXT_PX)

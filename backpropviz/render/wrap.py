@@ -5,8 +5,9 @@ continue a line off the page), so each row is laid out on its own, one under the
 
 A gate goes to the row of its place in the one-row layout (bands of equal length from
 left to right), or without that layout to the row of its rank (as early as it can be
-drawn); in a program, to the row of its statement's last gate, so a statement (an RNN's
-time step) is never cut in two; the other nodes follow the gate they belong
+drawn); in a program of more statements than rows, to the row where most of its
+statement's gates are, never above a statement it reads, so a statement (an RNN's time
+step) is not cut in two; the other nodes follow the gate they belong
 to: a wire's label its gate's row, a branch box its reader's, and an input (or a copy of
 one) the first gate it feeds. A row's gates are tied by invisible wires that set no rank,
 so each row is one piece that Graphviz stacks in order.
@@ -105,16 +106,17 @@ def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int,
         span = max(high - low, 1e-9)
         row = {name: min(int((across[name] - low) / span * rows), rows - 1) for name in row}
     row = _by_statement(graph, row, rows)
-    for name in ("out",):
-        row[name] = rows - 1
     for name in sorted(succ, key=lambda n: -rank[n]):  # the others follow their gate
-        if name in row:
+        if name in row or name == "out":
             continue
         owner = _owner(name)
         if owner in row:
             row[name] = row[owner]
         else:  # an input, a copy of one, their wires: the first gate (row) they feed
             row[name] = min((row[s] for s in succ[name] if s in row), default=0)
+    # the output's arrow: in the row of the wire it continues
+    row["out"] = next((row[tail] for tail, _, head, _, _ in edges
+                       if head == "out" and tail in row), rows - 1)
     return row
 
 
