@@ -21,7 +21,7 @@ from .slide import Fit, fit
 __all__ = ["Layout", "best_layout"]
 
 TYPE_TRIES = 4  # layouts with bigger type, at most, for one count of rows
-MAX_TYPE = 8.0  # type grows to at most this many times its size
+MAX_TYPE = 10.0  # type grows to at most this many times its size
 ROWS = (2, 3, 4, 5, 6)  # a picture wider than the slide is tried in rows
 RUNS = 30  # Graphviz runs for one slide, at most ...
 RUN_NODES = 3_000  # ... and at most this many nodes' worth (a 500-node graph: 6 runs)

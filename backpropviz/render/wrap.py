@@ -34,18 +34,22 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
     lines = dot.rstrip("\n").split("\n")
     edges = [m.groups() for line in lines if (m := EDGE.match(line))]
     row = _rows(graph, edges, rows, across)
-    body, connectors, count = [], [], 0
+    body: list[tuple[int, str]] = []
+    connectors: list[tuple[int, str]] = []
+    joints: dict[tuple[str, int], int] = {}  # (wire, row it goes on in) -> its number
     for line in lines[:-1]:  # (the last line closes the graph)
         m = EDGE.match(line)
         if m and row.get(m.group(1), 0) != row.get(m.group(3), 0):
             tail, tail_port, head, head_port, attrs = m.groups()
-            count += 1
-            for end in ("a", "b"):  # (a drawn circle: the embedded engine's fonts lack ①)
-                connectors.append((row[tail] if end == "a" else row[head],
-                                   f'  k{count}{end} [shape=circle, fixedsize=true, '
-                                   f'width={size * (1.1 + 0.5 * len(str(count))) / 72:.2f}, '
-                                   f'fontsize={size}, label="{count}"];'))
-            body.append((row[tail], f"  {tail}{tail_port} -> k{count}a [arrowhead=none];"))
+            count = joints.get((tail + tail_port, row[head]), 0)
+            if not count:  # (one joint a wire and row, however many gates it feeds there)
+                count = joints[tail + tail_port, row[head]] = len(joints) + 1
+                for end in ("a", "b"):  # (a drawn circle: the embedded engine lacks ①)
+                    connectors.append((row[tail] if end == "a" else row[head],
+                                       f'  k{count}{end} [shape=circle, fixedsize=true, '
+                                       f'width={size * (1.1 + 0.5 * len(str(count))) / 72:.2f}, '
+                                       f'fontsize={size}, label="{count}"];'))
+                body.append((row[tail], f"  {tail}{tail_port} -> k{count}a [arrowhead=none];"))
             body.append((row[head], f"  k{count}b -> {head}{head_port}"
                                     f"{f' [{attrs}]' if attrs else ''};"))
             continue
