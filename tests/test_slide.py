@@ -292,3 +292,33 @@ def test_a_wire_read_twice_in_the_next_row_has_one_connector():
     assert into and len({tail for tail, _ in into}) == len(into)  # one joint a wire
     outs = {k: len(re.findall(rf"^  {k}b -> ", dot, re.M)) for _, k in into}
     assert max(outs.values()) >= 2  # a joint feeding two gates of the next row
+
+
+@pytest.mark.needs_embedded
+def test_a_long_chain_top_to_bottom_is_cut_into_columns_on_the_slide(run, tmp_path):
+    """12 steps of tanh(v*w + b) with --direction TB: one column is 5 px on a slide; cut
+    into columns, left to right in the program's order (the first statement's x at the
+    far left, each joint from the foot of a column to the head of the next), over 16 px."""
+    target = tmp_path / "c.svg"
+    result = run(*CHAIN, "--direction", "TB", "--slide", "--engine", "embedded",
+                 "-o", str(target))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(target).getroot()
+    titles = {t.text for t in root.iter(f"{SVG}title")}
+    assert {"k1a", "k1b"} <= titles
+    px = 1920 / float(root.get("viewBox", "").split()[2])
+    sizes = [float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
+             if "".join(t.itertext()).strip()]
+    assert min(sizes) > 16
+    where = {}
+    for group in root.iter(f"{SVG}g"):
+        title = group.findtext(f"{SVG}title") or ""
+        shape = group.find(f"{SVG}ellipse")
+        text = group.find(f"{SVG}text")
+        if shape is not None:
+            where[title] = (float(shape.get("cx", "0")), float(shape.get("cy", "0")))
+        elif text is not None and title.startswith("n"):
+            where[title] = (float(text.get("x", "0")), float(text.get("y", "0")))
+    # the joint leaves the bottom of a column and comes in at the top of the next
+    assert where["k1a"][1] > where["k1b"][1]
+    assert where["n0"][0] == min(x0 for x0, _ in where.values())  # x, the first input

@@ -71,7 +71,9 @@ def best_layout(draw: Draw, style: Style, slide: tuple[int, int], nodes: int,
              else search.layout(style, 1, None))
     assert first is not None  # (the budget is at least MIN_RUNS)
     best = _scaled(search, first)
-    if best.fit.text_px < target and best.fit.width / best.fit.height > slide[0] / slide[1]:
+    aspect, shape = best.fit.width / best.fit.height, slide[0] / slide[1]
+    if best.fit.text_px < target and (aspect > shape if style.direction == "LR" else
+                                      aspect < shape):  # (top to bottom: in columns)
         best = _in_rows(search, style, best)
     if best.fit.text_px < target and names_on_wires:
         above = search.layout(replace(style, names_above=True), best.rows, best.across)
@@ -85,7 +87,7 @@ def _in_rows(search: _Search, style: Style, one_row: Layout) -> Layout:
     """The best of the picture in 2, 3 ... rows (:data:`ROWS`), cut where the one-row
     layout has its gates: more rows until one reaches the target or does worse than one
     row fewer (past the best count, each row more only makes the picture taller)."""
-    across = gates_across(one_row.svg)
+    across = gates_across(one_row.svg, style.direction)
     best, last = one_row, one_row.fit.text_px
     for rows in ROWS:
         start = search.layout(style, rows, across)
@@ -151,13 +153,15 @@ def _type_scaled(style: Style, factor: float) -> Style:
                    caption_size=round(style.caption_size * factor))
 
 
-def gates_across(svg: bytes) -> dict[str, float]:
-    """Where each node of a drawing sits from left to right (the x of its shape)."""
+def gates_across(svg: bytes, direction: str = "LR") -> dict[str, float]:
+    """Where each node of a drawing sits along it: the x of its shape left to right, the y
+    top to bottom."""
     ns = "{http://www.w3.org/2000/svg}"
     where = {}
     for group in ET.fromstring(svg).iter(f"{ns}g"):
         if group.get("class") == "node":
             shape = group.find(f"{ns}ellipse")
             if shape is not None:
-                where[group.findtext(f"{ns}title") or ""] = float(shape.get("cx") or 0)
+                where[group.findtext(f"{ns}title") or ""] = float(
+                    shape.get("cx" if direction == "LR" else "cy") or 0)
     return where

@@ -59,8 +59,10 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
     # a row's pieces are tied by invisible wires that set no rank, so it is one component.
     ties = [(r, f"  {a} -> {b} [style=invis, constraint=false];")
             for r, (a, b) in _ties(row, rows, edges)]
+    # (top to bottom, the rows are columns, which Graphviz lays out left to right: first first)
+    sign = 1 if "rankdir=TB" in lines[1] else -1
     ordered = sorted(body + connectors + ties,
-                     key=lambda item: -item[0] if item[0] >= 0 else -rows)
+                     key=lambda item: sign * item[0] if item[0] >= 0 else -rows)
     return "\n".join(line for _, line in ordered) + "\n}\n"
 
 
