@@ -3,9 +3,10 @@
 Three levers, tried in this order while the smallest text is under a target
 (:data:`~backpropviz.choices.SLIDE_TEXT_PX` for ``--slide``): bigger type (the wires do
 not grow longer with it, only thicker, so the text takes a larger share of the picture),
-rows (a picture wider than the slide cut into 2, 3 ... rows, see render.wrap), and names
-on a line above their wires' values (narrower labels). Each layout costs a Graphviz run;
-a graph gets a budget of runs by its size, so a big one is not laid out dozens of times.
+rows (a picture wider than the slide cut into 2, 3 ... rows, see render.wrap; top to
+bottom, a taller one into columns), and names on a line above their wires' values
+(narrower labels). Each layout costs a Graphviz run; a graph gets a budget of runs by its
+size, so a big one is not laid out dozens of times.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ __all__ = ["Layout", "best_layout"]
 
 TYPE_TRIES = 4  # layouts with bigger type, at most, for one count of rows
 MAX_TYPE = 10.0  # type grows to at most this many times its size
-ROWS = (2, 3, 4, 5, 6)  # a picture wider than the slide is tried in rows
+ROWS = (2, 3, 4, 5, 6)  # a picture wider than the slide is tried in rows (TB: columns)
 RUNS = 30  # Graphviz runs for one slide, at most ...
 RUN_NODES = 3_000  # ... and at most this many nodes' worth (a 500-node graph: 6 runs)
 MIN_RUNS = 6
@@ -64,7 +65,7 @@ def best_layout(draw: Draw, style: Style, slide: tuple[int, int], nodes: int,
                 target: float = SLIDE_TEXT_PX) -> Layout:
     """The first layout whose smallest text is ``target`` px on the ``slide``, or else the
     one with the biggest: as it is, with bigger type, in rows (a picture wider than the
-    slide), names above their values (when the wires carry names: ``names_on_wires``).
+    slide; top to bottom, in columns if taller), names above their values (when the wires carry names: ``names_on_wires``).
     ``drawn``: the one-row SVG, if made already."""
     search = _Search(draw, slide, nodes, target)
     first = (Layout(style, 1, drawn, fit(drawn, slide)) if drawn is not None

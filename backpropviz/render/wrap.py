@@ -1,7 +1,8 @@
-"""A long diagram wrapped into rows for ``--slide``: the DOT text cut into ``rows`` bands,
-each wire that would run from one row to the next replaced by a pair of connectors (the
-same number in a circle at the end of one row and the start of the next, as flowcharts
-continue a line off the page), so each row is laid out on its own, one under the other.
+"""A long diagram wrapped into rows for a slide (top to bottom, into columns, left to
+right): the DOT text cut into ``rows`` bands, each wire that would run from one row to
+the next replaced by a pair of connectors (the same number in a circle at the end of one
+row and the start of the next, as flowcharts continue a line off the page), so each row
+is laid out on its own, one under the other.
 
 A gate goes to the row of its place in the one-row layout (bands of equal length from
 left to right), or without that layout to the row of its rank (as early as it can be
