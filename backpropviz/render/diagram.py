@@ -23,7 +23,7 @@ from .seams import seamless
 
 if TYPE_CHECKING:
     from .frames import Frame
-    from .fitting import Layout
+    from .fitting import Draw, Layout
     from ..check import CheckReport
     from ..steps import Step
     from ..symbolic import ExactPass
@@ -250,15 +250,21 @@ def _fewest_crossings(graph: Graph, decimals: int | None, engine: Engine, style:
     """The style, and its SVG, whose drawing crosses fewer wires: each gate's inputs in the
     order written (CS231n's), or where Graphviz puts them if that crosses strictly fewer
     (``a = x*y; b = a + x``: x's branch to + need not cross y's wire)."""
-    from .crossings import crossings
+    from .fitting import Layout
+    from .slide import fit
 
-    svg = engine.render(_source(graph, decimals, style), "svg")
-    count = crossings(svg, graph)
-    if count == 0 or not style.in_order:
-        return style, svg
-    free = replace(style, in_order=False)
-    other = engine.render(_source(graph, decimals, free), "svg")
-    return (free, other) if crossings(other, graph) < count else (style, svg)
+    draw, screen = _drawer(graph, decimals, engine), SLIDES["16:9"]
+    svg = draw(style, 1, None)
+    chosen = _uncrossed(graph, Layout(style, 1, svg, fit(svg, screen)), draw, screen, 0.0)
+    return chosen.style, chosen.svg
+
+
+def _drawer(graph: Graph, decimals: int | None, engine: Engine) -> Draw:
+    """Draws ``graph`` as SVG in a style, in rows cut where the one-row layout has its
+    gates (render.fitting's Draw)."""
+    def draw(style: Style, rows: int, across: dict[str, float] | None) -> bytes:
+        return engine.render(_slide_source(graph, decimals, style, rows, across=across), "svg")
+    return draw
 
 
 def _readable(graph: Graph, decimals: int | None, engine: Engine, style: Style,
@@ -281,9 +287,7 @@ def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Sty
     the biggest (see render.fitting). ``drawn``: the one-row SVG, if made already."""
     from .fitting import best_layout
 
-    def draw(style: Style, rows: int, across: dict[str, float] | None) -> bytes:
-        return engine.render(_slide_source(graph, decimals, style, rows, across=across), "svg")
-
+    draw = _drawer(graph, decimals, engine)
     names_on_wires = (style.direction == "LR" and not style.collapse  # (an array's name is
                       and any(node.name and isinstance(node.value, float)  # in its caption)
                           for node in graph.nodes if node.is_gate))
@@ -293,7 +297,7 @@ def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Sty
     return _uncrossed(graph, chosen, draw, slide, target)
 
 
-def _uncrossed(graph: Graph, chosen: Layout, draw: Callable[..., bytes],
+def _uncrossed(graph: Graph, chosen: Layout, draw: Draw,
                slide: tuple[int, int], target: float) -> Layout:
     """``chosen``, or the same layout with each gate's inputs in the other order (written
     / Graphviz's) if that crosses strictly fewer wires and keeps its text as big."""
