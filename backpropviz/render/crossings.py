@@ -15,7 +15,7 @@ from typing import Iterator
 
 from ..graph import Graph
 
-__all__ = ["Wire", "crossings"]
+__all__ = ["Wire", "crossings", "path_points"]
 
 SVG = "{http://www.w3.org/2000/svg}"
 SAMPLES_PER_CURVE = 16
@@ -23,6 +23,15 @@ END_RADIUS = 3.0  # points: curves meeting this close to a shared end do not cro
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
+
+
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def path_points(d: str) -> list[Point]:
+    """The points of an SVG path's ``d`` as Graphviz writes it (``M x,y C x,y x,y ...``)."""
+    numbers = [float(n) for n in _NUMBER.findall(d)]
+    return list(zip(numbers[0::2], numbers[1::2]))
 
 
 def _bezier(points: list[Point]) -> list[Point]:
@@ -115,8 +124,7 @@ def _wires(root: ET.Element, graph: Graph) -> Iterator[Wire]:
             if tail[:-1] not in into:
                 continue
             title = into[tail[:-1]] + "->" + title.split("->")[1]
-        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))]
-        points = list(zip(numbers[0::2], numbers[1::2]))
+        points = path_points(path.get("d", ""))
         if len(points) >= 4:
             yield Wire(_net(title, graph), _bezier(points))
 

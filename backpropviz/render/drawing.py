@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from .crossings import path_points
 from .dot import Style, View
 from .frames import Frame
 
@@ -154,8 +155,7 @@ def _mark_edge(group: ET.Element, name: str) -> None:
 
 def _back_arrow(d: str) -> str:
     """The points of an arrowhead at the start of path ``d``, pointing back out of it."""
-    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", d)]
-    points = list(zip(numbers[0::2], numbers[1::2]))
+    points = path_points(d)
     if len(points) < 2:
         return ""
     (x0, y0), rest = points[0], points[1:]

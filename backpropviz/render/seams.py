@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from .crossings import path_points
+
 
 __all__ = ["seamless"]
 
@@ -51,11 +53,11 @@ def _gaps(svg: bytes) -> dict[str, float]:
         title = group.findtext(f"{SVG}title") or ""
         if group.get("class") != "edge" or path is None or "->" not in title:
             continue
-        numbers = re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))
-        if len(numbers) < 4:
+        points = path_points(path.get("d", ""))
+        if len(points) < 2:
             continue
         tail, head = (end.split(":")[0] for end in title.split("->"))
-        ends[head] = float(numbers[-2])  # (into a label: where the wire stops)
-        starts[tail] = min(float(numbers[0]), starts.get(tail, float("inf")))
+        ends[head] = points[-1][0]  # (into a label: where the wire stops)
+        starts[tail] = min(points[0][0], starts.get(tail, float("inf")))
     return {name: starts[name] - ends[name] for name in ends.keys() & starts.keys()
             if name.startswith("w")}
