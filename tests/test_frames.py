@@ -17,6 +17,7 @@ import pytest
 import backpropviz
 from backpropviz.render.frames import frame_names, lesson_frames
 from backpropviz.render.dot import CLASSIC, THEMES, render_dot
+from backpropviz.render.engines import lowered_digits
 from backpropviz.render.names import GREEK, name_html, name_text
 
 from reference import SIGMOID, SIMPLE
@@ -409,6 +410,28 @@ def test_every_greek_letter_by_its_unicode_name():
 
 def test_subscript_is_set_smaller():
     assert name_html("w0", 22) == 'w<sub><font point-size="15">0</font></sub>'
+
+
+def test_the_embedded_engine_gets_subscript_digits_it_can_lower():
+    """The embedded engine's PNG ignores ``baseline-shift``: w<sub>0</sub> came out as "wo".
+    Digits go to it as Unicode subscript digits (glyphs about 0.7 em, hence the size)."""
+    assert lowered_digits('<i>w<sub><font point-size="14">10,2</font></sub></i>') == (
+        '<i>w<font point-size="20">\N{SUBSCRIPT ONE}\N{SUBSCRIPT ZERO},'
+        '\N{SUBSCRIPT TWO}</font></i>')
+    assert lowered_digits("x<sub>0</sub> x<sub>in</sub>") == "x\N{SUBSCRIPT ZERO} x<sub>in</sub>"
+
+
+@pytest.mark.needs_embedded
+def test_embedded_diagram_sets_subscript_digits_below_the_line():
+    from backpropviz.render.diagram import render_file
+    from backpropviz.render.engines import choose_engine
+
+    graph = backpropviz.trace("w0*x_in", w0=2, x_in=3)
+    svg = render_file(graph, "svg", None, choose_engine("embedded")).data.decode()
+    texts = re.findall(r"<text([^>]*)>([^<]*)</text>", svg)
+    assert "\N{SUBSCRIPT ZERO}" in "".join(text for _, text in texts)
+    shifted = [text for attrs, text in texts if "baseline-shift" in attrs]
+    assert shifted == ["in"]  # (Unicode has no subscript i or n)
 
 
 def test_diagram_and_captions_spell_names_unless_plain():

@@ -225,9 +225,17 @@ def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
         svg = svg_on_slide(engine.render(source, "svg"), where, slide,
                            None if style.transparent else style.background)
         return Rendered(with_description(svg, *describe(graph, decimals, style)), notes)
-    source = seamless(_slide_source(graph, decimals, chosen.style, chosen.rows, where.dpi,
-                                    where.pad, across=chosen.across), chosen.svg)
-    data = with_dpi(engine.render(source, "png"), where.dpi)
+    def draw(pad: tuple[float, float]) -> tuple[str, bytes]:
+        source = seamless(_slide_source(graph, decimals, chosen.style, chosen.rows, where.dpi,
+                                        pad, across=chosen.across), chosen.svg)
+        return source, engine.render(source, "png")
+
+    source, data = draw(where.pad)
+    off = [got - want for got, want in zip(png_size(data), slide)]
+    if any(off):  # the embedded engine's PNG can be a pixel or two off what its SVG said
+        source, data = draw((where.pad[0] - off[0] / 2 / where.dpi,
+                             where.pad[1] - off[1] / 2 / where.dpi))
+    data = with_dpi(data, where.dpi)
     return Rendered(data, notes + tuple(_missing_glyphs(source) if engine.name != "dot" else ()))
 
 

@@ -19,15 +19,18 @@ from typing import TYPE_CHECKING
 
 from ..errors import RenderError, shorten
 from ..lang import message, os_reason
+from .names import SUBSCRIPT_DIGITS
 
 if TYPE_CHECKING:
     from ..budget import Budget
 
-__all__ = ["Engine", "choose_engine", "embedded_executable"]
+__all__ = ["Engine", "choose_engine", "embedded_executable", "lowered_digits"]
 
 EMBEDDED = "graphviz-pure"
 
 INSTALL_HINT = message("engine.install")
+#: A subscript of digits (an element's ``10,2`` too) in DOT's HTML-like labels.
+_DIGIT_SUBSCRIPT = re.compile(r'<sub>(?:<font point-size="(\d+)">)?([\d,]+)(?:</font>)?</sub>')
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class Engine:
                                       formats=", ".join(sorted(self.formats)),
                                       install=INSTALL_HINT))
         timeout = self.budget.left() if self.budget is not None else None
+        if self.name == "embedded":
+            source = lowered_digits(source)
         if self.name == "dot" and timeout is None:
             return _pipe_dot(source, fmt)
         try:
@@ -68,6 +73,19 @@ class Engine:
             raise RenderError(message("engine.failed", engine=self.description, fmt=fmt,
                                       detail=detail))
         return proc.stdout
+
+
+def lowered_digits(source: str) -> str:
+    """DOT ``source`` with each subscript of digits (``w<sub>0</sub>``) written in Unicode's
+    subscript digits (w₀): the embedded engine's PNG ignores ``baseline-shift`` and set
+    them on the line, so w₀ read "wo". The glyphs are about 0.7 em, hence the larger size."""
+    def lower(match: re.Match[str]) -> str:
+        digits = match.group(2).translate(SUBSCRIPT_DIGITS)
+        if match.group(1) is None:
+            return digits
+        return f'<font point-size="{round(int(match.group(1)) / 0.7)}">{digits}</font>'
+
+    return _DIGIT_SUBSCRIPT.sub(lower, source)
 
 
 def _pipe_dot(source: str, fmt: str) -> bytes:

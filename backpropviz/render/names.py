@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-__all__ = ["GREEK", "label_text", "name_html", "name_text"]
+__all__ = ["GREEK", "SUBSCRIPT_DIGITS", "label_text", "name_html", "name_text"]
 
 _LETTERS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron "
             "pi rho sigma tau upsilon phi chi psi omega").split()
@@ -21,7 +21,7 @@ GREEK = {name: chr(0x3B1 + i + (i > 16)) for i, name in enumerate(_LETTERS)}  # 
 GREEK.update({name.capitalize(): chr(0x391 + i + (i > 16)) for i, name in enumerate(_LETTERS)})
 
 _DIGITS_AFTER = re.compile(r"([A-Za-z]+?)_?(\d+)")
-_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def label_text(text: str) -> str:
@@ -70,5 +70,5 @@ def name_text(name: str) -> str:
     if not sub:
         return base
     if sub.replace(",", "").isdigit():
-        return base + sub.translate(_SUBSCRIPT_DIGITS)
+        return base + sub.translate(SUBSCRIPT_DIGITS)
     return f"{base}_{GREEK.get(sub, sub)}"
