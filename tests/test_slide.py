@@ -109,9 +109,10 @@ def test_slide_refuses_other_shapes(run):
     assert result.exit_code == 2 and "--slide" in result.stderr
 
 
-def test_wrapped_rows_are_joined_by_numbered_connectors():
-    """The chain cut into 3 rows: every wire that crossed a row now ends at a number in a
-    circle and starts again from the same number; no other edge joins two rows."""
+def test_wrapped_rows_are_joined_by_lettered_connectors():
+    """The chain cut into 3 rows: every wire that crossed a row now ends at a letter in a
+    circle and starts again from the same letter; no other edge joins two rows. (Numbers
+    in circles read as constants' gates.)"""
     import re
 
     import backpropviz
@@ -121,11 +122,11 @@ def test_wrapped_rows_are_joined_by_numbered_connectors():
     graph = backpropviz.trace(CHAIN[0], x=0.5, w=0.9, b=-0.1)
     plain = render_dot(graph)
     dot = wrapped(plain, graph, 3, 22)
-    labels = dict(re.findall(r'^  (k\d+[ab]) \[shape=circle, .*label="(\d+)"\];$', dot, re.M))
+    labels = dict(re.findall(r'^  (k\d+[ab]) \[shape=circle, .*label="([A-Z]+)"\];$', dot, re.M))
     pairs = sorted({key[:-1] for key in labels})
     assert len(pairs) >= 2
     assert all(labels[p + "a"] == labels[p + "b"] for p in pairs)
-    assert len({labels[p + "a"] for p in pairs}) == len(pairs)  # one number a joint
+    assert len({labels[p + "a"] for p in pairs}) == len(pairs)  # one letter a joint
     edges = re.findall(r"^  (\w+)(?::\w+)? -> (\w+)(?!.*style=invis)", dot, re.M)
     assert all((tail, head) != (p + "a", p + "b") for tail, head in edges for p in pairs)
     assert sum(head.startswith("k") for _, head in edges) == len(pairs)  # into each "a"
@@ -135,6 +136,13 @@ def test_wrapped_rows_are_joined_by_numbered_connectors():
     assert nodes | {p + e for p in pairs for e in "ab"} == set(re.findall(r"^  (\w+) \[", dot,
                                                                          re.M))
     assert len(edges) == len(re.findall(r" -> ", plain)) + len(pairs)
+
+
+def test_connectors_are_lettered_as_spreadsheet_columns():
+    from backpropviz.render.wrap import connector_letter
+
+    assert [connector_letter(n) for n in (1, 2, 26, 27, 28, 52, 53, 702, 703)] == [
+        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
 
 
 @pytest.mark.needs_embedded
@@ -147,7 +155,7 @@ def test_a_long_chain_is_wrapped_into_rows_on_the_slide(run, tmp_path):
     root = ET.parse(target).getroot()
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     titles = {t.text for t in root.iter(f"{SVG}title")}
-    assert {"k1a", "k1b"} <= titles and texts.count("1") == 2  # a joint: "1" at both ends
+    assert {"k1a", "k1b"} <= titles and texts.count("A") == 2  # a joint: "A" at both ends
     px = 1920 / float(root.get("viewBox", "").split()[2])
     smallest = min(float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
                    if "".join(t.itertext()).strip())
@@ -288,7 +296,7 @@ def test_names_go_above_their_values_when_that_fits_a_slide(run, tmp_path, engin
 
 def test_a_wire_read_twice_in_the_next_row_has_one_connector():
     """micrograd's README example in 3 rows: `c` (and `d`) are each read by two gates of
-    the next row; each leaves its row by one numbered connector, whose twin in the next row
+    the next row; each leaves its row by one lettered connector, whose twin in the next row
     feeds both (it was one connector a reader, ①② for the same c)."""
     import re
     from pathlib import Path

@@ -1,6 +1,6 @@
 """A long diagram wrapped into rows for a slide (top to bottom, into columns, left to
 right): the DOT text cut into ``rows`` bands, each wire that would run from one row to
-the next replaced by a pair of connectors (the same number in a circle at the end of one
+the next replaced by a pair of connectors (the same letter in a circle at the end of one
 row and the start of the next, as flowcharts continue a line off the page), so each row
 is laid out on its own, one under the other.
 
@@ -20,7 +20,7 @@ import re
 
 from ..graph import Graph, statements_of
 
-__all__ = ["wrapped"]
+__all__ = ["connector_letter", "wrapped"]
 
 NODE = re.compile(r"^  (\w+) \[")
 EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
@@ -29,7 +29,7 @@ EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
 def wrapped(dot: str, graph: Graph, rows: int, size: int,
             across: dict[str, float] | None = None) -> str:
     """``dot`` (from render.dot or render.collapse for ``graph``) in ``rows`` rows; the
-    connectors' numbers are ``size`` points. ``across``: where each gate sits along the
+    connectors' letters are ``size`` points. ``across``: where each gate sits along the
     picture in one row (its x, from that layout): the rows are cut there, in bands of
     equal length, so what the one-row picture draws together stays together."""
     lines = dot.rstrip("\n").split("\n")
@@ -45,11 +45,12 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
             count = joints.get((tail + tail_port, row[head]), 0)
             if not count:  # (one joint a wire and row, however many gates it feeds there)
                 count = joints[tail + tail_port, row[head]] = len(joints) + 1
-                for end in ("a", "b"):  # (a drawn circle: the embedded engine lacks ①)
+                letter = connector_letter(count)
+                for end in ("a", "b"):  # (a drawn circle: the embedded engine lacks Ⓐ)
                     connectors.append((row[tail] if end == "a" else row[head],
                                        f'  k{count}{end} [shape=circle, fixedsize=true, '
-                                       f'width={size * (1.1 + 0.5 * len(str(count))) / 72:.2f}, '
-                                       f'fontsize={size}, label="{count}"];'))
+                                       f'width={size * (1.2 + 0.7 * len(letter)) / 72:.2f}, '
+                                       f'fontsize={size}, label="{letter}"];'))
                 body.append((row[tail], f"  {tail}{tail_port} -> k{count}a [arrowhead=none];"))
             body.append((row[head], f"  k{count}b -> {head}{head_port}"
                                     f"{f' [{attrs}]' if attrs else ''};"))
@@ -65,6 +66,16 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
     ordered = sorted(body + connectors + ties,
                      key=lambda item: sign * item[0] if item[0] >= 0 else -rows)
     return "\n".join(line for _, line in ordered) + "\n}\n"
+
+
+def connector_letter(count: int) -> str:
+    """The ``count``-th connector's letter, A to Z, then AA, AB... as a spreadsheet's
+    columns: a flowchart's letter, as a circled number looked like a constant's gate."""
+    letters = ""
+    while count:
+        count, left = divmod(count - 1, 26)
+        letters = chr(ord("A") + left) + letters
+    return letters
 
 
 def _ties(row: dict[str, int], rows: int, edges: list[tuple[str, ...]]
