@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 import backpropviz
 from backpropviz.render.collapse import iter_collapsed, statements_of
+from backpropviz.render.crossings import path_points
 from backpropviz.render.dot import CLASSIC
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -21,7 +23,7 @@ def panels(dot: str) -> dict[str, list[tuple[str, str, str]]]:
     """Statement text -> its (input, value, gradient share) rows, from the DOT text."""
     found = {}
     for label in re.findall(r'label=<(<table border="1".*?</table>)>', dot):
-        text = re.search(r'cellpadding="4"><font [^>]*>([^<]*)</font>', label).group(1)
+        text = re.search(r'cellpadding="\d+"><font [^>]*>([^<]*)</font>', label).group(1)
         cell = r'(?:<td width="\d+"></td>)?<td[^>]*><font [^>]*>'  # (spacers between)
         rows = re.findall(rf"<i>([^<]*)</i></font></td>{cell}([^<]*)</font></td>{cell}([^<]*)<",
                           label)
@@ -93,6 +95,30 @@ def test_collapsed_svg_and_json(run, tmp_path):
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert {"a = x*y", "b = a + x", "f = a*b"} <= set(texts)
     assert not list(root.iter(f"{SVG}ellipse"))
+
+
+@pytest.mark.parametrize("engine", [pytest.param("dot", marks=pytest.mark.needs_dot),
+                                    pytest.param("embedded", marks=pytest.mark.needs_embedded)])
+def test_a_statements_box_keeps_air_around_its_text_at_any_type_size(run, tmp_path, engine):
+    """On a slide the type grows up to 10x; the box's air grew not at all, so statements
+    touched its border (5 points beside 50-point text)."""
+    svg = tmp_path / "c.svg"
+    sample = Path(__file__).resolve().parent.parent / "samples"
+    for extra in ((), ("--slide",)):
+        assert run("-f", str(sample / "mlp_mse.bp"), "--values", str(sample / "mlp_mse.json"),
+                   "--collapse", "statements", "--engine", engine, "-q", "-o", str(svg),
+                   *extra).exit_code == 0
+        boxes = 0
+        for group in ET.parse(svg).getroot().iter(f"{SVG}g"):
+            border = group.find(f"{SVG}path")
+            if group.get("class") != "node" or border is None:
+                continue
+            left = min(x for x, _ in path_points(border.get("d", "")))
+            texts = [t for t in group.iter(f"{SVG}text") if t.get("text-anchor") == "start"]
+            size = float(texts[0].get("font-size", "0"))
+            assert min(float(t.get("x", "0")) for t in texts) - left >= 0.25 * size
+            boxes += 1
+        assert boxes == 5  # (the mlp_mse sample has five statements)
 
 
 def test_collapse_refuses_other_words(run):

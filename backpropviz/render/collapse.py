@@ -134,10 +134,13 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
     underlined when ``sending`` them back."""
     text = statement_text(graph, node)
     columns = min(PANEL_COLUMNS, max(len(leaves), 1))
-    rows = [f'<tr><td colspan="{6 * columns}" cellpadding="4">'
-            f'<font point-size="{s.number_size}">{label_text(text)}</font></td></tr>']
-    gap = '<td width="5"></td>'  # (between name, value and gradient: air, not height)
-    wide = '<td width="16"></td>'  # (between two inputs side by side)
+    # Air that grows with the type (a slide's type is up to 10x): between name, value and
+    # gradient, between two inputs side by side, and between the text and the border.
+    size = s.number_size
+    gap = f'<td width="{max(5, round(size * 0.3))}"></td>'
+    wide = f'<td width="{max(16, round(size * 0.8))}"></td>'
+    rows = [f'<tr>{gap}<td colspan="{6 * columns - 1}" cellpadding="{max(4, round(size * 0.2))}">'
+            f'<font point-size="{size}">{label_text(text)}</font></td>{gap}</tr>']
     for start in range(0, len(leaves), columns):
         cells = []
         for k, (leaf, share, shown) in enumerate(leaves[start:start + columns]):
@@ -149,7 +152,7 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
                          f'<font point-size="{s.number_size}"><i>'
                          f"{label_text(leaf.label)}</i></font></td>{gap}"
                          f'<td align="right">{value}</td>{gap}<td align="left">{grad}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+        rows.append("<tr>" + "".join(cells) + gap + "</tr>")
     fill, border = ((s.highlight_fill, f' color="{s.highlight_wire}"') if current
                     else (s.gate_fill, f' color="{s.wire_color}"'))
     return (f'<table border="{s.line}" cellborder="0" cellspacing="0" cellpadding="1" '
