@@ -7,7 +7,7 @@ from __future__ import annotations
 from .messages_en import MESSAGES
 
 __all__ = ["THEME_ABOUT", "THEME_NAMES", "ENGINES", "DIRECTIONS", "EXPLAIN_PASSES",
-           "DIAGRAM_DECIMALS", "FRAME_MS", "SLIDES", "SLIDE_MARGIN_PX", "SLIDE_TEXT_PX",
+           "DIAGRAM_DECIMALS", "FRAME_MS", "SLIDES", "SLIDE_DPI", "SLIDE_MARGIN_PX", "SLIDE_TEXT_PX",
            "DEFAULT_TEXT_PX", "COLLAPSE"]
 
 #: Theme -> what it looks like (render.dot.THEMES holds their styles, in this order; the
@@ -21,6 +21,9 @@ DIAGRAM_DECIMALS = 2  # the figures' 2 decimals, as in CS231n
 FRAME_MS = 1200  # how long a GIF lesson shows each frame, by default
 #: --slide: the slide's shape -> its size in pixels (a 1080p projector; 4:3 as 1440x1080).
 SLIDES = {"16:9": (1920, 1080), "4:3": (1440, 1080)}
+#: A slide PNG's pixels an inch: 1920 across a 13.33-inch 16:9 slide, 1440 across a 10-inch
+#: 4:3 one (PowerPoint's, Keynote's and Google Slides' sizes), so it pastes slide-wide.
+SLIDE_DPI = 144
 SLIDE_MARGIN_PX = 60  # kept clear around the diagram on a slide
 SLIDE_TEXT_PX = 24  # the smallest text readable from the back of a lecture room
 DEFAULT_TEXT_PX = 16  # a picture fitted to 1920x1080 keeps its text this big (see --no-wrap)

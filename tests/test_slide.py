@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from backpropviz.choices import SLIDE_MARGIN_PX, SLIDE_TEXT_PX
+from backpropviz.render.dot import CLASSIC
 from reference import REFERENCE, SIGMOID, var_args
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -44,7 +45,10 @@ def test_png_is_the_slide(run, tmp_path, engine, shape, size):
     px = size[0] / float(root.get("viewBox", "").split()[2])
     smallest = min(float(t.get("font-size", "0")) for t in root.iter(f"{SVG}text")
                    if "".join(t.itertext()).strip())
-    assert dpi == pytest.approx(px * 72, rel=0.01)  # the PNG is drawn at that scale
+    # it pastes slide-wide: 1920 (1440) px across a 13.33 (10) inch slide is 144 dpi,
+    # whatever resolution it was drawn at (with 10x type, 10 dpi: 190 inches wide)
+    assert dpi == pytest.approx(144, abs=0.01)
+    assert size[0] / dpi == pytest.approx(13.333 if shape == "16:9" else 10, abs=0.01)
     assert smallest * px >= SLIDE_TEXT_PX and "note:" not in result.stderr
     # (16:9: in one row with bigger type; 4:3 may need rows joined by connectors k1a-k1b...)
     wrapped = "k1a" in {t.text for t in root.iter(f"{SVG}title")}
@@ -61,7 +65,27 @@ def test_a_small_picture_drawn_large_is_the_slide_to_the_pixel(run, tmp_path, en
     for shape, size in (("16:9", (1920, 1080)), ("4:3", (1440, 1080))):
         assert run(*program, "--slide", shape, "--engine", engine, "-q",
                    "-o", str(target)).exit_code == 0
-        assert png_header(target)[:2] == size
+        assert png_header(target) == (*size, pytest.approx(144, abs=0.01))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_default_png_drawn_with_bigger_type_pastes_at_its_styles_size(run, tmp_path,
+                                                                        engine):
+    """A picture made readable (type grown k times, drawn at about 150/k dpi) says the
+    dpi at which its text prints at the style's size: 150 dpi for its unscaled layout, as
+    a picture not made bigger does (it said 38 dpi: 95 inches wide)."""
+    png, svg = tmp_path / "c.png", tmp_path / "c.svg"
+    for target in (png, svg):
+        assert run(*CHAIN, "--engine", engine, "-q", "-o", str(target)).exit_code == 0
+    width, _, dpi = png_header(png)
+    root = ET.parse(svg).getroot()
+    numbers = [float(t.get("font-size", "0")) for t in root.iter(f"{SVG}text")
+               if t.get("fill") == CLASSIC.value_color]
+    grown = max(numbers) / CLASSIC.number_size  # (the numbers' size in the picture)
+    assert grown > 1.5  # (the 12-step chain is made readable with bigger type)
+    px_per_point = width / float(root.get("viewBox", "").split()[2])
+    assert dpi == pytest.approx(72 * px_per_point * grown, rel=0.02)
+    assert 100 <= dpi <= 300  # (a 12-step chain: about 150)
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from ..choices import (DEFAULT_TEXT_PX, DIAGRAM_DECIMALS, FRAME_MS, SLIDE_MARGIN_PX,
+from ..choices import (DEFAULT_TEXT_PX, DIAGRAM_DECIMALS, FRAME_MS, SLIDE_DPI, SLIDE_MARGIN_PX,
                        SLIDE_TEXT_PX, SLIDES)
 from ..errors import RenderError, shorten
 from ..graph import Graph
@@ -165,6 +165,7 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
     dpi = dpi or round(PNG_DPI * scale)
     drawn = None  # (the layout as an SVG, once drawn: where the wires meet their labels)
     if view is None and len(graph.nodes) <= WRAP_MAX_NODES:
+        original = style
         style, drawn = _fewest_crossings(graph, decimals, engine, style)
         chosen = _readable(graph, decimals, engine, style, drawn) if style.wrap else None
         if chosen is not None:
@@ -175,8 +176,9 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
             source = _slide_source(graph, decimals, chosen.style, chosen.rows,
                                    dpi if png else None, across=chosen.across,
                                    max_inches=(cap, cap) if png else None)
+            grown = chosen.style.number_size / max(original.number_size, 1)
             return _finish(graph, fmt, decimals, engine, style,
-                           seamless(source, chosen.svg), dpi, view)
+                           seamless(source, chosen.svg), dpi, view, dpi * grown)
     cap = PNG_MAX_PIXELS / dpi
     source = _source(graph, decimals, style, dpi=dpi if png else None,
                      max_inches=(cap, cap) if png else None, view=view)
@@ -186,8 +188,11 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
 
 
 def _finish(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: Style,
-            source: str, dpi: float, view: View | None) -> Rendered:
-    """The drawing of DOT ``source`` in ``fmt``, described (SVG) or with its dpi (PNG)."""
+            source: str, dpi: float, view: View | None, paste_dpi: float | None = None
+            ) -> Rendered:
+    """The drawing of DOT ``source`` in ``fmt``, described (SVG) or with its dpi (PNG):
+    ``paste_dpi``, where its type was made bigger, the dpi at which it prints at its
+    style's sizes (a 4x type drawn at 38 dpi pastes as at 150, not 95 inches wide)."""
     png = fmt == "png"
     data = engine.render(source, fmt)
     if fmt == "svg":
@@ -198,7 +203,7 @@ def _finish(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style:
         data = data.replace(b'fill="#fffffe"', f'fill="{HIDDEN}"'.encode())
     if not png:
         return Rendered(data)
-    data = with_dpi(data, dpi)
+    data = with_dpi(data, paste_dpi or dpi)
     notes = [] if engine.name == "dot" else _missing_glyphs(source)
     width, height = png_size(data)
     if max(width, height) >= PNG_MAX_PIXELS - 2:
@@ -235,7 +240,7 @@ def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
     if any(off):  # the embedded engine's PNG can be a pixel or two off what its SVG said
         source, data = draw((where.pad[0] - off[0] / 2 / where.dpi,
                              where.pad[1] - off[1] / 2 / where.dpi))
-    data = with_dpi(data, where.dpi)
+    data = with_dpi(data, SLIDE_DPI)
     return Rendered(data, notes + tuple(_missing_glyphs(source) if engine.name != "dot" else ()))
 
 
