@@ -414,6 +414,9 @@ MESSAGES: dict[str, str] = {
     "note.small_text": "on a {width}x{height} slide the smallest text is {px} px (under "
                        "{least}, hard to read from the back of a room): try --collapse "
                        "statements, or a smaller part of the program",
+    "note.small_text_collapsed": "on a {width}x{height} slide the smallest text is {px} px "
+                                 "(under {least}, hard to read from the back of a room): "
+                                 "try a smaller part of the program",
     "note.gif_small_text_collapsed": "the GIF's frames fit {width}x{height} pixels, where its "
                                      "smallest text is {px} px: write the lesson as .html (it "
                                      "zooms to each step) or raise --scale",

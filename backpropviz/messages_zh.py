@@ -379,6 +379,8 @@ MESSAGES: dict[str, str] = {
     "note.small_text": "在 {width}x{height} 的幻灯片上，最小的文字只有 {px} 像素（小于 {least}，"
                        "坐在教室后排很难看清）：可以试试 --collapse statements，"
                        "或者只画程序的一部分",
+    "note.small_text_collapsed": "在 {width}x{height} 的幻灯片上，最小的文字只有 {px} 像素（小于 "
+                                 "{least}，坐在教室后排很难看清）：可以只画程序的一部分",
     "note.gif_small_text_collapsed": "GIF 的每一帧要缩到 {width}x{height} 像素以内，这时最小的文字"
                                      "只有 {px} 像素：可以把课程写成 .html（它会放大到每一步），"
                                      "或者调大 --scale",

@@ -128,6 +128,19 @@ def test_a_note_when_the_text_is_too_small_on_the_slide(run, tmp_path):
     assert (width, height) == (1920, 1080)
 
 
+@pytest.mark.needs_embedded
+def test_a_collapsed_picture_too_small_is_not_told_to_collapse(run, tmp_path):
+    """The note's advice fits the picture: --collapse statements was given already."""
+    program = "f = " + " + ".join(f"w{i}*x{i}" for i in range(20))
+    values = [arg for i in range(20) for arg in (f"--w{i}", "0.5", f"--x{i}", "-1")]
+    result = run(program, *values, "--slide", "--collapse", "statements", "--engine",
+                 "embedded", "-o", str(tmp_path / "c.png"))
+    assert result.exit_code == 0, result.output
+    note = [line for line in result.stderr.splitlines() if line.startswith("note: on a")]
+    assert len(note) == 1 and "a smaller part of the program" in note[0]
+    assert "--collapse" not in note[0]
+
+
 def test_slide_refuses_other_shapes(run):
     result = run(*NEURON, "--slide=21:9")
     assert result.exit_code == 2 and "--slide" in result.stderr

@@ -78,7 +78,9 @@ def statement_lines(graph: Graph, number: Callable[[float], str], s: Style,
             if graph.nodes[src].is_gate:
                 uses[src] += 1
     tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
-    yield "  graph [nodesep=0.12];"  # (statements' boxes are tall: less air between them)
+    # (statements' boxes are tall: less air between them, but half a line at least, as
+    # type grows on a slide: rows of boxes 2 px apart read as one)
+    yield f"  graph [nodesep={max(0.12, 0.5 * s.number_size / 72):.2f}];"
     only_reader = {src: statement for statement, shares in reads.items() for src in shares
                    if uses[src] == 1}
     sender = view.current if view is not None and view.backward else None

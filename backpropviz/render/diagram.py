@@ -222,7 +222,7 @@ def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
         style, drawn = _fewest_crossings(graph, decimals, engine, style)
     chosen = _slide_layout(graph, decimals, engine, style, slide, drawn)
     where = chosen.fit
-    note = small_text_note(where, slide)
+    note = small_text_note(where, slide, bool(style.collapse))
     notes = (note,) if note else ()
     if fmt == "svg":
         source = seamless(_slide_source(graph, decimals, chosen.style, chosen.rows,

@@ -68,11 +68,14 @@ def svg_on_slide(svg: bytes, where: Fit, slide: tuple[int, int], background: str
     return (text[:head.start()] + tag + fill + text[head.end():]).encode("utf-8")
 
 
-def small_text_note(where: Fit, slide: tuple[int, int]) -> str | None:
-    """A note when the slide's smallest text is under :data:`SLIDE_TEXT_PX` pixels."""
+def small_text_note(where: Fit, slide: tuple[int, int], collapsed: bool = False
+                    ) -> str | None:
+    """A note when the slide's smallest text is under :data:`SLIDE_TEXT_PX` pixels (it
+    suggests ``--collapse statements`` unless the picture is ``collapsed`` already)."""
     if where.text_px >= SLIDE_TEXT_PX:
         return None
     from ..lang import message
 
-    return message("note.small_text", width=slide[0], height=slide[1],
+    key = "note.small_text_collapsed" if collapsed else "note.small_text"
+    return message(key, width=slide[0], height=slide[1],
                    px=f"{math.floor(where.text_px * 10) / 10:g}", least=SLIDE_TEXT_PX)
