@@ -369,6 +369,21 @@ def test_square_draws_two_branches_of_x_each():
     assert drawn[("value", 1)] == (CLASSIC.value_color, "9.00")
 
 
+def test_an_inputs_sum_is_hidden_with_its_number_until_known():
+    """x read by three gates is drawn at each use, the first copy saying Σ and x's
+    gradient: until the step that knows it, the Σ is hidden too (a lone red Σ stood in
+    every forward frame)."""
+    graph = backpropviz.trace("x*y + x*z + x*w", x=2, y=3, z=-1, w=0.5)
+    sigma = re.compile(r'<font color="([^"]*)" point-size="\d+">Σ </font>')
+    frames = lesson_frames(graph)
+    x = next(node.id for node in graph.nodes if node.name == "x")
+    known = [f.index for f in frames if x in f.view.grads]
+    assert known and known[0] > 0
+    for frame in frames:
+        colors = sigma.findall(render_dot(graph, view=frame.view))
+        assert colors == [CLASSIC.grad_color if frame.index in known else "transparent"]
+
+
 # --- names ------------------------------------------------------------------------------
 
 THETA, LAMBDA, XI = "\N{GREEK SMALL LETTER THETA}", "\N{GREEK SMALL LETTER LAMDA}", \

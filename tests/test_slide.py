@@ -146,10 +146,11 @@ def test_slide_refuses_other_shapes(run):
     assert result.exit_code == 2 and "--slide" in result.stderr
 
 
-def test_wrapped_rows_are_joined_by_lettered_connectors():
-    """The chain cut into 3 rows: every wire that crossed a row now ends at a letter in a
-    circle and starts again from the same letter; no other edge joins two rows. (Numbers
-    in circles read as constants' gates.)"""
+def test_wrapped_rows_are_joined_by_numbered_tags():
+    """The chain cut into 3 rows: every wire that crossed a row now ends at a numbered tag
+    (a flowchart's off-page connector, pointing on) and starts again from the same number;
+    no other edge joins two rows. (Circled numbers read as constants' gates, circled
+    letters as variables.)"""
     import re
 
     import backpropviz
@@ -159,11 +160,11 @@ def test_wrapped_rows_are_joined_by_lettered_connectors():
     graph = backpropviz.trace(CHAIN[0], x=0.5, w=0.9, b=-0.1)
     plain = render_dot(graph)
     dot = wrapped(plain, graph, 3, 22)
-    labels = dict(re.findall(r'^  (k\d+[ab]) \[shape=circle, .*label="([A-Z]+)"\];$', dot, re.M))
+    labels = dict(re.findall(r'^  (k\d+[ab]) \[shape=cds, .*label="(\d+)"\];$', dot, re.M))
     pairs = sorted({key[:-1] for key in labels})
     assert len(pairs) >= 2
     assert all(labels[p + "a"] == labels[p + "b"] for p in pairs)
-    assert len({labels[p + "a"] for p in pairs}) == len(pairs)  # one letter a joint
+    assert len({labels[p + "a"] for p in pairs}) == len(pairs)  # one number a joint
     edges = re.findall(r"^  (\w+)(?::\w+)? -> (\w+)(?!.*style=invis)", dot, re.M)
     assert all((tail, head) != (p + "a", p + "b") for tail, head in edges for p in pairs)
     assert sum(head.startswith("k") for _, head in edges) == len(pairs)  # into each "a"
@@ -175,11 +176,44 @@ def test_wrapped_rows_are_joined_by_lettered_connectors():
     assert len(edges) == len(re.findall(r" -> ", plain)) + len(pairs)
 
 
-def test_connectors_are_lettered_as_spreadsheet_columns():
-    from backpropviz.render.wrap import connector_letter
+def test_tags_are_numbered_row_by_row_in_the_programs_order():
+    """Wires listed in any order: the tags into row 1 first, each row's in the order the
+    program computes the wires (the number in a node's name), one a wire and row."""
+    from backpropviz.render.wrap import _joints
 
-    assert [connector_letter(n) for n in (1, 2, 26, 27, 28, 52, 53, 702, 703)] == [
-        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+    row = {"w23": 1, "w4": 0, "w8": 0, "w12": 0, "n30": 2, "n20": 1, "n21": 1, "n24": 2}
+    edges = [("w23", ":e", "n30", "", ""), ("w12", ":e", "n21", "", ""),
+             ("w4", ":e", "n20", "", ""), ("w8", ":e", "n20", "", ""),
+             ("w8", ":e", "n24", "", ""), ("w4", ":e", "n21", "", "")]
+    assert _joints(edges, row) == {("w4:e", 1): 1, ("w8:e", 1): 2, ("w12:e", 1): 3,
+                                   ("w8:e", 2): 4, ("w23:e", 2): 5}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_tags_are_numbered_in_the_programs_order(engine):
+    """Four class scores s0..s3 go on in the next row of a 4:3 slide: tags 1..4 in that
+    order (they were numbered as the DOT text listed the wires: z got 1)."""
+    import re
+    from dataclasses import replace
+
+    import backpropviz
+    from backpropviz.render.diagram import render_file
+    from backpropviz.render.engines import choose_engine
+
+    program = "\n".join([*(f"s{k} = w{k}*x + b{k}" for k in range(4)),
+                         "z = " + " + ".join(f"exp(s{k})" for k in range(4)),
+                         "loss = log(z) - s1"])
+    values = {"x": 1.5, **{f"w{k}": 0.2 * k - 0.3 for k in range(4)},
+              **{f"b{k}": 0.1 * k for k in range(4)}}
+    graph = backpropviz.trace(program, values)
+    svg = render_file(graph, "svg", None, choose_engine(engine),
+                      style=replace(CLASSIC, slide=(1440, 1080))).data.decode()
+    named = {node.id: node.name for node in graph.nodes if node.name}
+    into = [(int(k), named[int(w)]) for w, k in re.findall(r"<title>w(\d+)(?::\w+)?"
+                                                           r"&#45;&gt;k(\d+)a</title>", svg)]
+    # (dot makes 3 rows: s0 s1 s2 go on in row 2, s1 and z in row 3)
+    assert [name for _, name in sorted(into)] in (["s0", "s1", "s2", "s3"],
+                                                  ["s0", "s1", "s2", "s1", "z"])
 
 
 @pytest.mark.needs_embedded
@@ -192,7 +226,7 @@ def test_a_long_chain_is_wrapped_into_rows_on_the_slide(run, tmp_path):
     root = ET.parse(target).getroot()
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     titles = {t.text for t in root.iter(f"{SVG}title")}
-    assert {"k1a", "k1b"} <= titles and texts.count("A") == 2  # a joint: "A" at both ends
+    assert {"k1a", "k1b"} <= titles and texts.count("1") == 2  # a joint: "1" at both ends
     px = 1920 / float(root.get("viewBox", "").split()[2])
     smallest = min(float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
                    if "".join(t.itertext()).strip())
@@ -333,7 +367,7 @@ def test_names_go_above_their_values_when_that_fits_a_slide(run, tmp_path, engin
 
 def test_a_wire_read_twice_in_the_next_row_has_one_connector():
     """micrograd's README example in 3 rows: `c` (and `d`) are each read by two gates of
-    the next row; each leaves its row by one lettered connector, whose twin in the next row
+    the next row; each leaves its row by one numbered tag, whose twin in the next row
     feeds both (it was one connector a reader, ①② for the same c)."""
     import re
     from pathlib import Path
@@ -375,7 +409,7 @@ def test_a_long_chain_top_to_bottom_is_cut_into_columns_on_the_slide(run, tmp_pa
         text = group.find(f"{SVG}text")
         if shape is not None:
             where[title] = (float(shape.get("cx", "0")), float(shape.get("cy", "0")))
-        elif text is not None and title.startswith("n"):
+        elif text is not None and (title.startswith("n") or title.startswith("k")):
             where[title] = (float(text.get("x", "0")), float(text.get("y", "0")))
     # the joint leaves the bottom of a column and comes in at the top of the next
     assert where["k1a"][1] > where["k1b"][1]

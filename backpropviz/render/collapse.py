@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterator
 
 from ..graph import Graph, Node, statements_of
 from .dot import (_SPACER, Style, View, _number_html, _wire_label, _wire_table,
-                  header_lines)
+                  header_lines, with_total)
 from .numbers import figure_number
 from .names import label_text
 
@@ -83,30 +83,49 @@ def statement_lines(graph: Graph, number: Callable[[float], str], s: Style,
     yield f"  graph [nodesep={max(0.12, 0.5 * s.number_size / 72):.2f}];"
     only_reader = {src: statement for statement, shares in reads.items() for src in shares
                    if uses[src] == 1}
+    totals = _first_of_several(graph, reads)
     sender = view.current if view is not None and view.backward else None
     for node in graph.nodes:
         if node.is_gate and owner[node.id] == node.id:
             sent = sender is not None and only_reader.get(node.id) == sender
             yield from _statement(graph, node, reads[node.id], uses, number, s,
-                                  (tail, head), view, sent)
+                                  (tail, head), view, sent, totals.get(node.id, ()))
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{tail} -> out;"
     yield "}"
 
 
+def _first_of_several(graph: Graph, reads: dict[int, dict[int, float]]) -> dict[int, set[int]]:
+    """Per statement, the inputs read by several statements that it is the first to read:
+    its box says their gradient, the sum of the shares (as the gate view's first copy)."""
+    readers: dict[int, list[int]] = defaultdict(list)
+    for statement in sorted(reads):
+        for src in reads[statement]:
+            if graph.nodes[src].op == "input":
+                readers[src].append(statement)
+    firsts: dict[int, set[int]] = defaultdict(set)
+    for src, statements in readers.items():
+        if len(statements) > 1:
+            firsts[statements[0]].add(src)
+    return firsts
+
+
 def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[int, int],
                number: Callable[[float], str], s: Style, ports: tuple[str, str],
-               view: View | None, sent: bool = False) -> Iterator[str]:
+               view: View | None, sent: bool = False, totals: Collection[int] = ()
+               ) -> Iterator[str]:
     """A statement's node, its result's wire, and the wires from the statements it reads;
     in a lesson's step, only the numbers known so far, the current statement lit, and
-    the gradients it sends back underlined (``sent``: its result's, by its one reader)."""
+    the gradients it sends back underlined (``sent``: its result's, by its one reader);
+    ``totals``: the inputs whose gradient (Σ, over every statement) its box says."""
     nid, (tail, head) = node.id, ports
     current = view is not None and view.current == nid
     sending = current and view is not None and view.backward
     leaves = [(graph.nodes[src], share, view is None or (nid, src) in view.branches)
               for src, share in shares.items() if graph.nodes[src].op == "input"]
+    summed = {src: view is None or src in view.grads for src in totals}
     yield (f"  n{nid} [shape=plaintext, margin=0, "
-           f"label=<{_panel(graph, node, leaves, number, s, current, sending)}>];")
+           f"label=<{_panel(graph, node, leaves, number, s, current, sending, summed)}>];")
     lit = f'color="{s.highlight_wire}", penwidth=3' if current else ""
     back = ", dir=back, arrowtail=normal, arrowsize=1.2" if sending else ""
     for src, share in shares.items():
@@ -130,10 +149,11 @@ def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[in
 
 def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
            number: Callable[[float], str], s: Style, current: bool = False,
-           sending: bool = False) -> str:
+           sending: bool = False, summed: dict[int, bool] | None = None) -> str:
     """The statement in a rounded box, over its inputs: name, value, gradient share (each
     share shown or not yet); lit as the step's gate when ``current``, its shares
-    underlined when ``sending`` them back."""
+    underlined when ``sending`` them back; ``summed``: the inputs whose name is over their
+    gradient, the sum over every statement (shown yet or not)."""
     text = statement_text(graph, node)
     columns = min(PANEL_COLUMNS, max(len(leaves), 1))
     # Air that grows with the type (a slide's type is up to 10x): between name, value and
@@ -150,9 +170,10 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
                                  s.value_emphasis)
             grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis,
                                 shown, sent=sending)
-            cells.append(f'{gap if k == 0 else wide}<td align="right">'
-                         f'<font point-size="{s.number_size}"><i>'
-                         f"{label_text(leaf.label)}</i></font></td>{gap}"
+            name = f'<font point-size="{s.number_size}"><i>{label_text(leaf.label)}</i></font>'
+            if summed and leaf.id in summed:
+                name = with_total(name, leaf, number, s, summed[leaf.id])
+            cells.append(f'{gap if k == 0 else wide}<td align="right">{name}</td>{gap}'
                          f'<td align="right">{value}</td>{gap}<td align="left">{grad}</td>')
         rows.append("<tr>" + "".join(cells) + gap + "</tr>")
     fill, border = ((s.highlight_fill, f' color="{s.highlight_wire}"') if current

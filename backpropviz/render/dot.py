@@ -26,7 +26,7 @@ from .names import GREEK, label_text, name_html
 from .numbers import figure_number, is_flagged
 from .text import font_problem, text_problem
 
-__all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot", "iter_dot"]
+__all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot", "iter_dot", "with_total"]
 
 HIDDEN = "transparent"  # the colour of a number a frame does not show yet
 _SPACER = " "  # the empty cell above a fork branch's gradient
@@ -237,6 +237,24 @@ def _read_in_parallel(graph: Graph, uses: list[int]) -> list[bool]:
             for i, keys in enumerate(seen)]
 
 
+def with_total(name: str, leaf: Node, number: Callable[[float], str], s: Style,
+               shown: bool = True) -> str:
+    """An input's ``name`` (HTML) over its gradient, the sum over all its uses: ``Σ 0.50``
+    (an array: its Σ grid); said where an input read several times is first drawn. Not
+    ``shown`` yet (a lesson's step before it is known): the Σ is hidden with it."""
+    color = s.grad_color if shown else HIDDEN
+    if not isinstance(leaf.grad, float):  # an array: its name over the Σ grid
+        sigma = f'<font color="{color}" point-size="{s.number_size}">Σ</font>'
+        total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+                             shown, sigma)
+        return (f'<table border="0" cellborder="0" cellspacing="0"><tr><td>{name}</td></tr>'
+                f"<tr><td>{total}</td></tr></table>")
+    total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+                         shown)
+    return (f'{name}<br/><font color="{color}" point-size="{s.number_size}">Σ </font>'
+            f"{total}")
+
+
 def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[float], str],
                 s: Style, view: View | None, grad: float, into: str, tail: str, head: str
                 ) -> Iterator[str]:
@@ -245,17 +263,8 @@ def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[
     all of them, the input's gradient (Σ)."""
     src, key = leaf.id, f"{leaf.id}c{nid}_{slot}"
     name = _leaf_label(leaf, s)
-    if first and not isinstance(leaf.grad, float):  # an array: its name over the Σ grid
-        sigma = f'<font color="{s.grad_color}" point-size="{s.number_size}">Σ</font>'
-        total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
-                             view is None or src in view.grads, sigma)
-        name = (f'<table border="0" cellborder="0" cellspacing="0"><tr><td>{name}</td></tr>'
-                f"<tr><td>{total}</td></tr></table>")
-    elif first:
-        total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
-                             view is None or src in view.grads)
-        name += (f'<br/><font color="{s.grad_color}" point-size="{s.number_size}">Σ </font>'
-                 f"{total}")
+    if first:
+        name = with_total(name, leaf, number, s, view is None or src in view.grads)
     value = _number_html(leaf.value, number, s.value_color, s.number_size, s.value_emphasis,
                          view is None or src in view.values)
     share = _number_html(grad, number, s.grad_color, s.number_size, s.grad_emphasis,

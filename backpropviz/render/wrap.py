@@ -1,6 +1,6 @@
 """A long diagram wrapped into rows for a slide (top to bottom, into columns, left to
 right): the DOT text cut into ``rows`` bands, each wire that would run from one row to
-the next replaced by a pair of connectors (the same letter in a circle at the end of one
+the next replaced by a pair of connectors (the same number in a tag at the end of one
 row and the start of the next, as flowcharts continue a line off the page), so each row
 is laid out on its own, one under the other.
 
@@ -20,7 +20,7 @@ import re
 
 from ..graph import Graph, statements_of
 
-__all__ = ["connector_letter", "wrapped"]
+__all__ = ["wrapped"]
 
 NODE = re.compile(r"^  (\w+) \[")
 EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
@@ -29,28 +29,26 @@ EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
 def wrapped(dot: str, graph: Graph, rows: int, size: int,
             across: dict[str, float] | None = None) -> str:
     """``dot`` (from render.dot or render.collapse for ``graph``) in ``rows`` rows; the
-    connectors' letters are ``size`` points. ``across``: where each gate sits along the
+    connectors' numbers are ``size`` points. ``across``: where each gate sits along the
     picture in one row (its x, from that layout): the rows are cut there, in bands of
     equal length, so what the one-row picture draws together stays together."""
     lines = dot.rstrip("\n").split("\n")
     edges = [m.groups() for line in lines if (m := EDGE.match(line))]
     row = _rows(graph, edges, rows, across)
     body: list[tuple[int, str]] = []
-    connectors: list[tuple[int, str]] = []
-    joints: dict[tuple[str, int], int] = {}  # (wire, row it goes on in) -> its number
+    joints, led = _joints(edges, row), set()
+    connectors = [(row[tail.split(":")[0]] if end == "a" else into,
+                   f'  k{count}{end} [shape=cds, fixedsize=true, '
+                   f'width={size * (1.4 + 0.6 * len(str(count))) / 72:.2f}, '
+                   f'height={size * 1.3 / 72:.2f}, fontsize={size}, label="{count}"];')
+                  for (tail, into), count in joints.items() for end in ("a", "b")]
     for line in lines[:-1]:  # (the last line closes the graph)
         m = EDGE.match(line)
         if m and row.get(m.group(1), 0) != row.get(m.group(3), 0):
             tail, tail_port, head, head_port, attrs = m.groups()
-            count = joints.get((tail + tail_port, row[head]), 0)
-            if not count:  # (one joint a wire and row, however many gates it feeds there)
-                count = joints[tail + tail_port, row[head]] = len(joints) + 1
-                letter = connector_letter(count)
-                for end in ("a", "b"):  # (a drawn circle: the embedded engine lacks Ⓐ)
-                    connectors.append((row[tail] if end == "a" else row[head],
-                                       f'  k{count}{end} [shape=circle, fixedsize=true, '
-                                       f'width={size * (1.2 + 0.7 * len(letter)) / 72:.2f}, '
-                                       f'fontsize={size}, label="{letter}"];'))
+            count = joints[tail + tail_port, row[head]]
+            if count not in led:  # (one joint a wire and row, however many gates it feeds)
+                led.add(count)
                 body.append((row[tail], f"  {tail}{tail_port} -> k{count}a [arrowhead=none];"))
             body.append((row[head], f"  k{count}b -> {head}{head_port}"
                                     f"{f' [{attrs}]' if attrs else ''};"))
@@ -68,14 +66,17 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
     return "\n".join(line for _, line in ordered) + "\n}\n"
 
 
-def connector_letter(count: int) -> str:
-    """The ``count``-th connector's letter, A to Z, then AA, AB... as a spreadsheet's
-    columns: a flowchart's letter, as a circled number looked like a constant's gate."""
-    letters = ""
-    while count:
-        count, left = divmod(count - 1, 26)
-        letters = chr(ord("A") + left) + letters
-    return letters
+def _joints(edges: list[tuple[str, ...]], row: dict[str, int]) -> dict[tuple[str, int], int]:
+    """Each wire that goes on in a later row, one a wire and row however many gates it
+    feeds there, numbered row by row in the program's order ((wire, row) -> number)."""
+    wires = {(tail + port, row[head]) for tail, port, head, _, _ in edges
+             if row.get(tail, 0) != row.get(head, 0)}
+
+    def order(joint: tuple[str, int]) -> tuple[int, int, str]:
+        found = re.search(r"\d+", joint[0])
+        return joint[1], int(found.group()) if found else 0, joint[0]
+
+    return {joint: count for count, joint in enumerate(sorted(wires, key=order), 1)}
 
 
 def _ties(row: dict[str, int], rows: int, edges: list[tuple[str, ...]]
