@@ -53,7 +53,7 @@ class Engine:
                                       formats=", ".join(sorted(self.formats)),
                                       install=INSTALL_HINT))
         timeout = self.budget.left() if self.budget is not None else None
-        if self.name == "embedded":
+        if self.name == "embedded":  # (dot lowers <sub>: as SVG, and in its PNG)
             source = lowered_digits(source)
         if self.name == "dot" and timeout is None:
             return _pipe_dot(source, fmt)
