@@ -45,6 +45,7 @@ from backpropviz.render.crossings import crossings  # noqa: E402
 from backpropviz.render.diagram import render_file  # noqa: E402
 from backpropviz.render.dot import CLASSIC  # noqa: E402
 from backpropviz.render.engines import choose_engine, embedded_executable  # noqa: E402
+from backpropviz.render.slide import text_sizes  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 SLIDE = (1920, 1080)
@@ -142,9 +143,7 @@ def smallest_text_px(root: ET.Element) -> tuple[float, float]:
     """(smallest text in px once fitted into a 1920x1080 slide, aspect ratio)."""
     _, _, width, height = map(float, root.get("viewBox", "0 0 1 1").split())
     fit = min(SLIDE[0] / width, SLIDE[1] / height)
-    sizes = [float(t.get("font-size", "14")) for t in root.iter(f"{SVG}text")
-             if (t.text or "").strip()]
-    return min(sizes) * fit, width / height
+    return min(text_sizes(root)) * fit, width / height
 
 
 # --- the table -----------------------------------------------------------------------------

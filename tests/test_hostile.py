@@ -459,7 +459,8 @@ MARKUP_NAMES = ["script", "onload", "javascript", "href", "xlink", "CDATA", "\uf
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 # (desc and role: main's render/describe.py adds <title>/<desc> words and role="img")
-SVG_ELEMENTS = {"svg", "g", "title", "desc", "polygon", "polyline", "path", "ellipse", "text"}
+SVG_ELEMENTS = {"svg", "g", "title", "desc", "polygon", "polyline", "path", "ellipse", "text",
+                "tspan"}
 SVG_ATTRIBUTES = {"baseline-shift", "class", "cx", "cy", "d", "fill", "fill-opacity",
                   "font-family", "font-size", "font-style", "font-weight", "height", "id",
                   "points", "role", "rx", "ry", "stroke", "stroke-dasharray", "stroke-opacity",

@@ -292,7 +292,7 @@ def underlined_numbers(page) -> list[str]:
 
 def step_numbers(svg: str, underlined: bool = False) -> list[str]:
     """The numbers a --steps frame draws: text in the value or gradient colour (a number
-    not known yet is drawn transparent), but the sign Σ; or those it underlines."""
+    not known yet is drawn transparent, and the Σ before it); or those it underlines."""
     import re
 
     from backpropviz.render.dot import CLASSIC
@@ -300,7 +300,7 @@ def step_numbers(svg: str, underlined: bool = False) -> list[str]:
     colours = "|".join((CLASSIC.value_color, CLASSIC.grad_color))
     line = r'[^>]*text-decoration="underline"' if underlined else ""
     pattern = rf'<text\b{line}[^>]*fill="(?:{colours})"[^>]*>([^<]*)</text>'
-    return sorted(html.unescape(t) for t in re.findall(pattern, svg) if t.strip() != "Σ")
+    return sorted(html.unescape(t) for t in re.findall(pattern, svg))
 
 
 @pytest.mark.parametrize("name, args", [("sigmoid", SIGMOID),
@@ -350,3 +350,25 @@ def test_each_step_of_the_drawing_shows_what_that_steps_own_frame_shows(
         assert (arrows.count() > 0) == ("backward" in frame.name and hot > 0)
         page.keyboard.press("ArrowRight")
     assert lit > 0 and page.errors == []
+
+
+@pytest.mark.parametrize("engine", [pytest.param("dot", marks=pytest.mark.needs_dot),
+                                    "embedded"])
+def test_a_subscript_starts_where_its_letter_ends(page, tmp_path, engine):
+    """A subscript was a text of its own, placed where Graphviz's font measured its letter
+    to end; the browser's font ended elsewhere (dot: "w  11"). As a tspan of its letter's
+    text it follows the letter, wherever the browser's font ends it."""
+    url = write_lesson(tmp_path, "subscript", ["x_in*w11", "--x_in", "2", "--w11", "3",
+                                               "--engine", engine, "-q"])
+    page.goto(url)
+    gaps = page.evaluate("""() => [...document.querySelectorAll('[baseline-shift="sub"]')]
+        .map(sub => {
+          const base = sub.tagName === "tspan" ? sub.parentNode : sub.previousElementSibling;
+          const letters = (sub.tagName === "tspan" ? base.firstChild.textContent
+                                                   : base.textContent).length;
+          const end = base.getEndPositionOfChar(letters - 1).x;
+          const start = sub.tagName === "tspan" ? base.getStartPositionOfChar(letters).x
+                                                : sub.getStartPositionOfChar(0).x;
+          return start - end;
+        })""")
+    assert gaps and all(abs(gap) < 0.01 for gap in gaps), gaps

@@ -83,7 +83,8 @@ def statement_lines(graph: Graph, number: Callable[[float], str], s: Style,
     yield f"  graph [nodesep={max(0.12, 0.5 * s.number_size / 72):.2f}];"
     only_reader = {src: statement for statement, shares in reads.items() for src in shares
                    if uses[src] == 1}
-    totals = _first_of_several(graph, reads)
+    # (a lesson's steps say these sums in their captions, as each share arrives)
+    totals = _first_of_several(graph, reads) if view is None else {}
     sender = view.current if view is not None and view.backward else None
     for node in graph.nodes:
         if node.is_gate and owner[node.id] == node.id:

@@ -119,8 +119,8 @@ def _mark_node(group: ET.Element, name: str, firsts: _Firsts, reader: dict[int, 
         grad, sent = firsts.branches.get(key), None
     for text in group.iter(f"{_SVG}text"):
         fill = text.get("fill")
-        if fill == GRAD_MARK and (text.text or "").strip() == SIGMA:  # (a sign: always)
-            text.set("fill", style.grad_color)
+        if fill == GRAD_MARK and (text.text or "").strip() == SIGMA:  # (with its sum)
+            _mark_number(text, style.grad_color, grad, None)
         elif fill == VALUE_MARK:
             _mark_number(text, style.value_color, value, None)
         elif fill == GRAD_MARK:

@@ -24,11 +24,16 @@ from .names import SUBSCRIPT_DIGITS
 if TYPE_CHECKING:
     from ..budget import Budget
 
-__all__ = ["Engine", "choose_engine", "embedded_executable", "lowered_digits"]
+__all__ = ["Engine", "choose_engine", "embedded_executable", "joined_subscripts", "lowered_digits"]
 
 EMBEDDED = "graphviz-pure"
 
 INSTALL_HINT = message("engine.install")
+#: A text and the subscript text Graphviz writes after it (SVG), and the attributes that
+#: placed the subscript on its own.
+_SUBSCRIPT_TEXT = re.compile(rb'(<text\b[^>]*>[^<]*)</text>\s*<text\b([^>]*?)\s'
+                             rb'baseline-shift="sub"([^>]*)>([^<]*)</text>')
+_PLACED = re.compile(rb'\s(?:x|y|text-anchor)="[^"]*"')
 #: A subscript of digits (an element's ``10,2`` too) in DOT's HTML-like labels.
 _DIGIT_SUBSCRIPT = re.compile(r'<sub>(?:<font point-size="(\d+)">)?([\d,]+)(?:</font>)?</sub>')
 
@@ -56,7 +61,8 @@ class Engine:
         if self.name == "embedded":  # (dot lowers <sub>: as SVG, and in its PNG)
             source = lowered_digits(source)
         if self.name == "dot" and timeout is None:
-            return _pipe_dot(source, fmt)
+            image = _pipe_dot(source, fmt)
+            return joined_subscripts(image) if fmt == "svg" else image
         try:
             proc = subprocess.run([self.executable, f"-T{fmt}"], input=source.encode("utf-8"),
                                   capture_output=True, check=False, timeout=timeout)
@@ -72,7 +78,7 @@ class Engine:
             detail = _reason(proc.stderr) or message("engine.exit_status", code=proc.returncode)
             raise RenderError(message("engine.failed", engine=self.description, fmt=fmt,
                                       detail=detail))
-        return proc.stdout
+        return joined_subscripts(proc.stdout) if fmt == "svg" else proc.stdout
 
 
 def lowered_digits(source: str) -> str:
@@ -86,6 +92,18 @@ def lowered_digits(source: str) -> str:
         return f'<font point-size="{round(int(match.group(1)) / 0.7)}">{digits}</font>'
 
     return _DIGIT_SUBSCRIPT.sub(lower, source)
+
+
+def joined_subscripts(svg: bytes) -> bytes:
+    """Graphviz's SVG with each subscript a ``tspan`` of the text it follows (``w`` then
+    ``11``): as a text of its own, placed where Graphviz's font measured ``w`` to end, it
+    stood apart from it in a browser whose font is narrower ("w  11")."""
+    def join(match: re.Match[bytes]) -> bytes:
+        attrs = _PLACED.sub(b"", match.group(2) + match.group(3))
+        return (match.group(1) + b'<tspan baseline-shift="sub"' + attrs + b">"
+                + match.group(4) + b"</tspan></text>")
+
+    return _SUBSCRIPT_TEXT.sub(join, svg)
 
 
 def _pipe_dot(source: str, fmt: str) -> bytes:

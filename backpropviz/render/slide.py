@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ..choices import SLIDE_MARGIN_PX, SLIDE_TEXT_PX
 
-__all__ = ["Fit", "fit", "svg_on_slide", "small_text_note"]
+__all__ = ["Fit", "fit", "svg_on_slide", "small_text_note", "text_sizes"]
 
 SVG = "{http://www.w3.org/2000/svg}"
 MAX_DPI = 300  # a tiny graph is not blown up past twice the PNG's usual 150 dpi
@@ -43,9 +43,19 @@ def fit(svg: bytes, slide: tuple[int, int]) -> Fit:
     dpi = min(72 * min(inner_w / width, inner_h / height), MAX_DPI)
     drawn_w, drawn_h = width - 2 * GRAPHVIZ_PAD, height - 2 * GRAPHVIZ_PAD
     pad = ((slide[0] * 72 / dpi - drawn_w) / 2 / 72, (slide[1] * 72 / dpi - drawn_h) / 2 / 72)
-    sizes = [float(t.get("font-size") or 14) for t in root.iter(f"{SVG}text")
-             if "".join(t.itertext()).strip()]
-    return Fit(width, height, dpi, pad, min(sizes, default=0.0) * dpi / 72)
+    return Fit(width, height, dpi, pad, min(text_sizes(root), default=0.0) * dpi / 72)
+
+
+def text_sizes(root: ET.Element) -> list[float]:
+    """The size (points) of every piece of text in Graphviz's SVG ``root``: each text with
+    something to read, and each subscript inside one (a ``tspan``)."""
+    sizes = []
+    for text in root.iter(f"{SVG}text"):
+        if (text.text or "").strip():
+            sizes.append(float(text.get("font-size") or 14))
+        sizes.extend(float(span.get("font-size") or text.get("font-size") or 14)
+                     for span in text.iter(f"{SVG}tspan") if (span.text or "").strip())
+    return sizes
 
 
 def svg_on_slide(svg: bytes, where: Fit, slide: tuple[int, int], background: str | None
