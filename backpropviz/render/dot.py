@@ -326,7 +326,7 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
                    + f"{shape_text(node.shape)}</font>")
         value = _number_html(node.value, number, s.value_color, s.number_size,
                              s.value_emphasis, view is None or nid in view.values, caption)
-    elif name is not None and s.names_above and s.direction == "LR":
+    elif name is not None and s.names_above:
         grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
                             view is None or nid in view.grads, sent=sent)
         return _wire_table(value, grad, s, f'<font color="{s.wire_color}" '
@@ -359,8 +359,13 @@ def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
     # (a thin space after text keeps it off the rule; a cell holding a table, an array's
     # grid, may hold nothing else)
     space = "" if "<table" in top else '<font point-size="4"> </font>'
-    return (f'{table}<tr><td align="right" width="{half:.0f}" border="{s.line}" sides="r">{top}'
-            f'{space}</td><td width="6"></td>'
+    first = ""
+    if above:  # the name on a line of its own above the value, the rule going on beside it
+        half = max(half, _text_width(above, s.number_size) + 10)
+        first = (f'<tr><td align="right" width="{half:.0f}" border="{s.line}" sides="r">'
+                 f'{above}{space}</td><td width="6"></td><td width="{half - 6:.0f}"></td></tr>')
+    return (f'{table}{first}<tr><td align="right" width="{half:.0f}" border="{s.line}" '
+            f'sides="r">{top}{space}</td><td width="6"></td>'
             f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
 
 
