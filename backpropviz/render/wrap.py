@@ -23,6 +23,9 @@ from ..graph import Graph, statements_of
 __all__ = ["wrapped"]
 
 SPINE_WEIGHT = 10  # how much straighter than other wires Graphviz keeps a gate's main input
+INPUT_WEIGHT = 2  # ... and an input's wire (a term hanging off the spine sits between its
+# inputs, whose wires then do not cross on their way in)
+INPUT_WIRE = re.compile(r"w(\d+)(?:c\d+_\d+)?")  # an input's wire label (or a copy's)
 NODE = re.compile(r"^  (\w+) \[")
 EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
 
@@ -35,10 +38,14 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
     equal length, so what the one-row picture draws together stays together."""
     lines = dot.rstrip("\n").split("\n")
     edges = [m.groups() for line in lines if (m := EDGE.match(line))]
-    owner = statements_of(graph)  # (a long expression, not a program: cut along its spine)
-    spine = (_spine(graph) if len({owner[n.id] for n in graph.nodes if n.is_gate}) < rows
-             else set())
+    # A long expression (fewer statements than rows) is cut along its spine, kept straight;
+    # top to bottom, a chain of statements too (a staircase would cost a column's width).
+    owner = statements_of(graph)
+    top_down = "rankdir=TB" in lines[1]
+    expression = len({owner[n.id] for n in graph.nodes if n.is_gate}) < rows
+    spine = _spine(graph) if expression else _spine(graph, sole=True) if top_down else set()
     row = _rows(graph, edges, rows, across, spine)
+    leaves = {node.id for node in graph.nodes if not node.is_gate}
     body: list[tuple[int, str]] = []
     connectors: list[tuple[int, str]] = []
     joints: dict[tuple[str, int], int] = {}  # (wire, row it goes on in) -> its number
@@ -58,9 +65,10 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
             body.append((row[head], f"  k{count}b -> {head}{head_port}"
                                     f"{f' [{attrs}]' if attrs else ''};"))
             continue
-        if m and (m.group(1), m.group(3)) in spine:  # (kept straight: see _spine)
-            line = (line[:-2] + f", weight={SPINE_WEIGHT}];" if m.group(5)
-                    else line[:-1] + f" [weight={SPINE_WEIGHT}];")
+        weight = _weight(m, spine, leaves) if m and spine else 1
+        if weight > 1:  # (see _spine)
+            line = (line[:-2] + f", weight={weight}];" if m and m.group(5)
+                    else line[:-1] + f" [weight={weight}];")
         key = m.group(1) if m else (NODE.match(line) or [None, None])[1]
         body.append((row.get(key, -1) if key else -1, line))
     # Graphviz stacks the rows (separate components) from the bottom up: the last first;
@@ -68,7 +76,7 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
     ties = [(r, f"  {a} -> {b} [style=invis, constraint=false];")
             for r, (a, b) in _ties(row, rows, edges)]
     # (top to bottom, the rows are columns, which Graphviz lays out left to right: first first)
-    sign = 1 if "rankdir=TB" in lines[1] else -1
+    sign = 1 if top_down else -1
     ordered = sorted(body + connectors + ties,
                      key=lambda item: sign * item[0] if item[0] >= 0 else -rows)
     return "\n".join(line for _, line in ordered) + "\n}\n"
@@ -158,21 +166,34 @@ def _by_statement(graph: Graph, row: dict[str, int], rows: int,
     return {name: major[owner[int(name[1:])]] for name in row}
 
 
-def _spine(graph: Graph) -> set[tuple[str, str]]:
+def _spine(graph: Graph, sole: bool = False) -> set[tuple[str, str]]:
     """The wires (as DOT edges: gate to its wire label, label to the reader) from each gate
     of two or more inputs to its main input: the one gate input deeper than the others
     (more gates behind it). A long sum's running total is its spine, the products it adds
-    hang off it: kept straight, the sum is a line, not a staircase one term lower a step."""
+    hang off it: kept straight, the sum is a line, not a staircase one term lower a step.
+    ``sole``: only where the main input is the gate's one gate input (a chain of steps,
+    each reading the last and its own inputs; where two branches join, Graphviz is free)."""
     depth: list[int] = []
     spine = set()
     for node in graph.nodes:  # (in order: what a gate reads comes before it)
         deep = sorted(((depth[i], i) for i in node.inputs if graph.nodes[i].is_gate),
                       reverse=True)
         depth.append(1 + deep[0][0] if deep else 0)
-        if len(node.inputs) > 1 and deep and (len(deep) == 1 or deep[0][0] > deep[1][0]):
+        if len(node.inputs) > 1 and deep and (len(deep) == 1 or not sole
+                                              and deep[0][0] > deep[1][0]):
             main = deep[0][1]
             spine |= {(f"n{main}", f"w{main}"), (f"w{main}", f"n{node.id}")}
     return spine
+
+
+def _weight(edge: re.Match[str], spine: set[tuple[str, str]], leaves: set[int]) -> int:
+    """How heavy Graphviz is to make the DOT ``edge`` once the picture has a spine: a spine
+    wire :data:`SPINE_WEIGHT`, an input's wire into its gate :data:`INPUT_WEIGHT`, else 1."""
+    tail, head = edge.group(1), edge.group(3)
+    if (tail, head) in spine:
+        return SPINE_WEIGHT
+    wire = INPUT_WIRE.fullmatch(tail)
+    return INPUT_WEIGHT if wire and int(wire.group(1)) in leaves and head[0] == "n" else 1
 
 
 def _along_spine(graph: Graph, row: dict[str, int], spine: set[tuple[str, str]]
