@@ -407,3 +407,36 @@ def test_the_spine_of_a_sum_is_its_running_total():
     # each product sits between its inputs: x's and y's wires into it a little heavier
     assert len(re.findall(rf"^  w[01]c\d_\d:e -> n[235] \[weight={INPUT_WEIGHT}\];$", dot,
                           re.M)) == 6
+
+
+def test_a_grid_is_as_wide_as_its_widest_row():
+    """Top to bottom, a wire label's halves are as wide as the wider of value and
+    gradient; for a 3x3 array that is one row of the grid (3 numbers, the 4 gaps of 0.4 em
+    between and beside them, 2 pt of padding each side of its 7 cells), not its 9 numbers
+    in a line (which spread the grid's columns far apart)."""
+    import numpy as np
+
+    from backpropviz.render.arrays import array_html
+    from backpropviz.render.dot import _html_width, _text_width
+
+    grid = array_html(np.full((3, 3), -0.25), lambda v: f"{v:.2f}", "#1a7f37", 16)
+    one = _text_width('<font point-size="16">-0.25</font>', 16)
+    assert _html_width(grid, 16) == pytest.approx(3 * one + 4 * 6 + 7 * 4)
+    assert _html_width(grid, 16) < _text_width(grid, 16) / 2
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_attention_head_top_to_bottom_on_a_slide(run, tmp_path, engine):
+    """samples/attention.bp with --direction TB --slide: its matrices' grids compact, the
+    smallest text is over 15 px (it was 10.9 px with both engines: each grid's columns
+    spread over the width of all its numbers in a line)."""
+    sample = Path(__file__).resolve().parent.parent / "samples" / "attention.bp"
+    target = tmp_path / "a.svg"
+    result = run("-f", str(sample), "--values", str(sample.with_suffix(".json")),
+                 "--direction", "TB", "--slide", "--engine", engine, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(target).getroot()
+    px = 1920 / float(root.get("viewBox", "").split()[2])
+    smallest = min(float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
+                   if "".join(t.itertext()).strip())
+    assert smallest > 15
