@@ -5,6 +5,7 @@ Run from a checkout::
 
     python benchmarks/layout.py                  # every graph, every engine installed
     python benchmarks/layout.py --engine embedded --only rnn mlp
+    python benchmarks/layout.py --direction TB   # drawn top to bottom
 
 For a gallery of graphs a lecture draws (the seed figures, forks, MLPs, an unrolled RNN, a
 shared weight, softmax cross-entropy, micrograd's examples) it renders the default SVG and
