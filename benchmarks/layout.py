@@ -5,6 +5,7 @@ Run from a checkout::
 
     python benchmarks/layout.py                  # every graph, every engine installed
     python benchmarks/layout.py --engine embedded --only rnn mlp
+    python benchmarks/layout.py --direction TB   # drawn top to bottom
 
 For a gallery of graphs a lecture draws (the seed figures, forks, MLPs, an unrolled RNN, a
 shared weight, softmax cross-entropy, micrograd's examples) it renders the default SVG and
@@ -149,11 +150,11 @@ def smallest_text_px(root: ET.Element) -> tuple[float, float]:
 # --- the table -----------------------------------------------------------------------------
 
 def measure(name: str, make: Callable[[], tuple[str, dict[str, float]]], expand: bool,
-            engine_name: str, collapse: str | None = None) -> list[str]:
+            engine_name: str, collapse: str | None = None, direction: str = "LR") -> list[str]:
     text, values = make()
     graph = trace(text, values, expand=expand)
     engine = choose_engine(engine_name)
-    style = replace(CLASSIC, collapse=collapse)
+    style = replace(CLASSIC, collapse=collapse, direction=direction)
     start = time.perf_counter()
     svg = render_file(graph, "svg", None, engine, style=style).data
     seconds = time.perf_counter() - start
@@ -191,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only graphs whose name contains one of these words")
     parser.add_argument("--no-collapse", action="store_true",
                         help="leave out the rows drawn with --collapse statements")
+    parser.add_argument("--direction", choices=["LR", "TB"], default="LR",
+                        help="draw left to right (default) or top to bottom")
     args = parser.parse_args(argv)
     engines = args.engine or [e for e, ok in (("dot", shutil.which("dot")),
                                               ("embedded", embedded_executable())) if ok]
@@ -199,10 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and not any(word.lower() in name.lower() for word in args.only):
             continue
         for engine in engines:
-            rows.append(measure(name, make, expand, engine))
+            rows.append(measure(name, make, expand, engine, direction=args.direction))
         if not args.no_collapse and has_statements(make):
             for engine in engines:
-                rows.append(measure(name, make, expand, engine, "statements"))
+                rows.append(measure(name, make, expand, engine, "statements", args.direction))
     print_table(rows)
     return 0
 

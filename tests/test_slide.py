@@ -117,10 +117,10 @@ def test_svg_is_the_slide_with_the_drawing_centred_inside_the_margin(run, tmp_pa
 
 @pytest.mark.needs_embedded
 def test_a_note_when_the_text_is_too_small_on_the_slide(run, tmp_path):
-    """A sum of 20 products is 40 inputs tall: under 24 px on a slide however laid out."""
+    """A sum of 60 products (120 inputs) stays under 24 px on a slide even in rows."""
     target = tmp_path / "c.png"
-    terms = " + ".join(f"w{i}*x{i}" for i in range(20))
-    values = [arg for i in range(20) for arg in (f"--w{i}", "0.5", f"--x{i}", "-1")]
+    terms = " + ".join(f"w{i}*x{i}" for i in range(60))
+    values = [arg for i in range(60) for arg in (f"--w{i}", "0.5", f"--x{i}", "-1")]
     result = run(terms, *values, "--slide", "--engine", "embedded", "-o", str(target))
     assert result.exit_code == 0, result.output
     assert "note: on a 1920x1080 slide the smallest text is" in result.stderr
@@ -386,13 +386,15 @@ def test_a_wire_read_twice_in_the_next_row_has_one_connector():
     assert max(outs.values()) >= 2  # a joint feeding two gates of the next row
 
 
-@pytest.mark.needs_embedded
-def test_a_long_chain_top_to_bottom_is_cut_into_columns_on_the_slide(run, tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_long_chain_top_to_bottom_is_cut_into_columns_on_the_slide(run, tmp_path, engine):
     """12 steps of tanh(v*w + b) with --direction TB: one column is 5 px on a slide; cut
     into columns, left to right in the program's order (the first statement's x at the
-    far left, each joint from the foot of a column to the head of the next), over 16 px."""
+    far left, each joint from the foot of a column to the head of the next), each column
+    straight (no staircase) and `v` above its value: 24 px (it was 18.9 px with dot,
+    19.5 px embedded), with no note."""
     target = tmp_path / "c.svg"
-    result = run(*CHAIN, "--direction", "TB", "--slide", "--engine", "embedded",
+    result = run(*CHAIN, "--direction", "TB", "--slide", "--engine", engine,
                  "-o", str(target))
     assert result.exit_code == 0, result.output
     root = ET.parse(target).getroot()
@@ -401,7 +403,7 @@ def test_a_long_chain_top_to_bottom_is_cut_into_columns_on_the_slide(run, tmp_pa
     px = 1920 / float(root.get("viewBox", "").split()[2])
     sizes = [float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
              if "".join(t.itertext()).strip()]
-    assert min(sizes) > 16
+    assert min(sizes) >= SLIDE_TEXT_PX and "note:" not in result.stderr
     where = {}
     for group in root.iter(f"{SVG}g"):
         title = group.findtext(f"{SVG}title") or ""
@@ -414,3 +416,119 @@ def test_a_long_chain_top_to_bottom_is_cut_into_columns_on_the_slide(run, tmp_pa
     # the joint leaves the bottom of a column and comes in at the top of the next
     assert where["k1a"][1] > where["k1b"][1]
     assert where["n0"][0] == min(x0 for x0, _ in where.values())  # x, the first input
+
+
+SUM_OF_PRODUCTS = " + ".join(["x*y"] * 30)  # one statement of 59 gates
+
+
+SUM_OF_20 = " + ".join(f"w{i}*x{i}" for i in range(20))  # one statement, 40 inputs
+
+
+@pytest.mark.parametrize("engine, before", [
+    pytest.param("dot", 18.5, marks=pytest.mark.needs_dot),
+    pytest.param("embedded", 17.4, marks=pytest.mark.needs_embedded)])
+def test_a_long_sum_is_cut_into_rows_between_its_gates(run, tmp_path, engine, before):
+    """A single statement too long for the slide is cut between its gates: rows of the
+    running total, kept straight, each product in the row of the + that adds it. Its
+    smallest text was `before` px (each row a staircase as tall as the whole); now 24."""
+    target = tmp_path / "s.svg"
+    values = [arg for i in range(20) for arg in (f"--w{i}", "0.5", f"--x{i}", "-1")]
+    result = run(SUM_OF_20, *values, "--slide", "--engine", engine, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(target).getroot()
+    titles = {t.text for t in root.iter(f"{SVG}title")}
+    assert {"k1a", "k1b"} <= titles  # in rows, joined by numbered connectors
+    px = 1920 / float(root.get("viewBox", "").split()[2])
+    smallest = min(float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
+                   if "".join(t.itertext()).strip())
+    assert smallest >= SLIDE_TEXT_PX > before and "note:" not in result.stderr
+
+
+@pytest.mark.needs_embedded
+def test_a_long_sum_keeps_each_product_with_its_sum_and_rows_in_order():
+    """The rows of the sum: a connector only where the running total goes on to the next
+    row (one a row, numbered 1, 2 ... in order), never a product cut from its +; no gate
+    in a row above a gate it reads; the output's arrow in the last row with its wire."""
+    import re
+
+    import backpropviz
+    from backpropviz.render.crossings import crossings
+    from backpropviz.render.diagram import _slide_layout, _slide_source
+    from backpropviz.render.dot import CLASSIC
+    from backpropviz.render.engines import choose_engine
+    from backpropviz.render.wrap import EDGE, _rows, _spine
+
+    graph = backpropviz.trace(SUM_OF_PRODUCTS, x=0.5, y=2)
+    chosen = _slide_layout(graph, None, choose_engine("embedded"), CLASSIC, (1920, 1080))
+    assert chosen.rows >= 2
+    dot = _slide_source(graph, None, chosen.style, chosen.rows, across=chosen.across)
+    into = re.findall(r"^  (\w+)(?::\w+)? -> k(\d+)a", dot, re.M)
+    sums = {f"w{n.id}" for n in graph.nodes if n.op == "add"}
+    numbers = {int(k): int(tail[1:]) for tail, k in into}  # number -> the + it leaves
+    assert sorted(numbers) == list(range(1, chosen.rows))  # one a row, 1, 2 ...
+    assert sorted(numbers.values()) == [numbers[k] for k in sorted(numbers)]  # in order
+    assert {tail for tail, _ in into} <= sums  # only the running total leaves a row
+    plain = _slide_source(graph, None, chosen.style, 1)
+    edges = [m.groups() for line in plain.split("\n") if (m := EDGE.match(line))]
+    row = _rows(graph, edges, chosen.rows, chosen.across, _spine(graph))
+    for node in graph.nodes:
+        for i in node.inputs:
+            if node.is_gate and graph.nodes[i].is_gate:
+                assert row[f"n{i}"] <= row[f"n{node.id}"]
+    assert row["out"] == row[f"n{graph.output}"] == chosen.rows - 1
+    # each product between its x and y: no wires braid on their way in
+    assert crossings(chosen.svg, graph) == 0
+
+
+def test_the_spine_of_a_sum_is_its_running_total():
+    """x*y + x*y + x*y: gates 2, 3 (*), 4 (+), 5 (*), 6 (+). The first + reads two products
+    as deep as each other: no main input; the second reads the first + (2 gates deep)
+    and a product (1): its main input is the +, whose wire is drawn heavier (straight)."""
+    import re
+
+    import backpropviz
+    from backpropviz.render.dot import render_dot
+    from backpropviz.render.wrap import INPUT_WEIGHT, SPINE_WEIGHT, _spine, wrapped
+
+    graph = backpropviz.trace("x*y + x*y + x*y", x=0.5, y=2)
+    assert [n.op for n in graph.nodes[2:]] == ["mul", "mul", "add", "mul", "add"]
+    assert _spine(graph) == {("n4", "w4"), ("w4", "n6")}
+    dot = wrapped(render_dot(graph), graph, 2, 22)  # (cut by rank: after the first +)
+    assert f"  n4 -> w4:w [arrowhead=none, weight={SPINE_WEIGHT}];" in dot
+    assert "  w4:e -> k1a [arrowhead=none];" in dot and dot.count(f"weight={SPINE_WEIGHT}") == 1
+    # each product sits between its inputs: x's and y's wires into it a little heavier
+    assert len(re.findall(rf"^  w[01]c\d_\d:e -> n[235] \[weight={INPUT_WEIGHT}\];$", dot,
+                          re.M)) == 6
+
+
+def test_a_grid_is_as_wide_as_its_widest_row():
+    """Top to bottom, a wire label's halves are as wide as the wider of value and
+    gradient; for a 3x3 array that is one row of the grid (3 numbers, the 4 gaps of 0.4 em
+    between and beside them, 2 pt of padding each side of its 7 cells), not its 9 numbers
+    in a line (which spread the grid's columns far apart)."""
+    import numpy as np
+
+    from backpropviz.render.arrays import array_html
+    from backpropviz.render.dot import _html_width, _text_width
+
+    grid = array_html(np.full((3, 3), -0.25), lambda v: f"{v:.2f}", "#1a7f37", 16)
+    one = _text_width('<font point-size="16">-0.25</font>', 16)
+    assert _html_width(grid, 16) == pytest.approx(3 * one + 4 * 6 + 7 * 4)
+    assert _html_width(grid, 16) < _text_width(grid, 16) / 2
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_attention_head_top_to_bottom_on_a_slide(run, tmp_path, engine):
+    """samples/attention.bp with --direction TB --slide: its matrices' grids compact, the
+    smallest text is over 15 px (it was 10.9 px with both engines: each grid's columns
+    spread over the width of all its numbers in a line)."""
+    sample = Path(__file__).resolve().parent.parent / "samples" / "attention.bp"
+    target = tmp_path / "a.svg"
+    result = run("-f", str(sample), "--values", str(sample.with_suffix(".json")),
+                 "--direction", "TB", "--slide", "--engine", engine, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(target).getroot()
+    px = 1920 / float(root.get("viewBox", "").split()[2])
+    smallest = min(float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
+                   if "".join(t.itertext()).strip())
+    assert smallest > 15

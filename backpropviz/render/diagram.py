@@ -301,7 +301,7 @@ def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Sty
     from .fitting import best_layout
 
     draw = _drawer(graph, decimals, engine)
-    names_on_wires = (style.direction == "LR" and not style.collapse  # (an array's name is
+    names_on_wires = (not style.collapse  # (an array's name is
                       and any(node.name and isinstance(node.value, float)  # in its caption)
                           for node in graph.nodes if node.is_gate))
     chosen = best_layout(draw, style, slide, len(graph.nodes), names_on_wires, drawn, target)

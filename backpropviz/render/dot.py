@@ -335,7 +335,7 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
                    + f"{shape_text(node.shape)}</font>")
         value = _number_html(node.value, number, s.value_color, s.number_size,
                              s.value_emphasis, view is None or nid in view.values, caption)
-    elif name is not None and s.names_above and s.direction == "LR":
+    elif name is not None and s.names_above:
         grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
                             view is None or nid in view.grads, sent=sent)
         return _wire_table(value, grad, s, f'<font color="{s.wire_color}" '
@@ -364,12 +364,17 @@ def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
         return f'{table}<tr>{rule}</tr><tr><td cellpadding="3">{bottom}</td></tr></table>'
     # Side by side: both halves as wide as the wider (so the rule, the left half's right
     # border, is where the wires meet the label's middle), 6 pt clear of the rule.
-    half = max(_text_width(top, s.number_size), _text_width(bottom, s.number_size)) + 10
+    half = max(_html_width(top, s.number_size), _html_width(bottom, s.number_size)) + 10
     # (a thin space after text keeps it off the rule; a cell holding a table, an array's
     # grid, may hold nothing else)
     space = "" if "<table" in top else '<font point-size="4"> </font>'
-    return (f'{table}<tr><td align="right" width="{half:.0f}" border="{s.line}" sides="r">{top}'
-            f'{space}</td><td width="6"></td>'
+    first = ""
+    if above:  # the name on a line of its own above the value, the rule going on beside it
+        half = max(half, _text_width(above, s.number_size) + 10)
+        first = (f'<tr><td align="right" width="{half:.0f}" border="{s.line}" sides="r">'
+                 f'{above}{space}</td><td width="6"></td><td width="{half - 6:.0f}"></td></tr>')
+    return (f'{table}{first}<tr><td align="right" width="{half:.0f}" border="{s.line}" '
+            f'sides="r">{top}{space}</td><td width="6"></td>'
             f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
 
 
@@ -383,6 +388,20 @@ def _even_width(top: str, bottom: str, above: str, s: Style) -> str:
     widest = max(_text_width(top, s.number_size) + 4, _text_width(bottom, s.number_size) + 6,
                  _text_width(above, s.number_size) + 4)
     return f' width="{2 * math.ceil(widest / 2 + 2)}"'  # (+4: Graphviz measures wider)
+
+
+def _html_width(html_text: str, size: int) -> float:
+    """About how wide (points) HTML-like text is: an array's grid as wide as its widest row
+    (each cell's text, its padding and the gaps between columns), not all its numbers in a
+    line."""
+    if "<table" not in html_text:
+        return _text_width(html_text, size)
+    before, _, grid = html_text.partition("<table")
+    rows = re.findall(r"<tr>(.*?)</tr>", grid)
+    return _text_width(before, size) + max(
+        (_text_width(row, size) + 4 * row.count("<td")
+         + sum(float(w) for w in re.findall(r'<td width="([\d.]+)"', row)) for row in rows),
+        default=0.0)
 
 
 @lru_cache(maxsize=1 << 15)  # (a wire label asks for three; numbers of 2 decimals repeat)

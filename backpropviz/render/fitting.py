@@ -24,7 +24,7 @@ __all__ = ["Layout", "best_layout"]
 TYPE_TRIES = 4  # layouts with bigger type, at most, for one count of rows
 MAX_TYPE = 10.0  # type grows to at most this many times its size
 ROWS = (2, 3, 4, 5, 6)  # a picture wider than the slide is tried in rows (TB: columns)
-RUNS = 30  # Graphviz runs for one slide, at most ...
+RUNS = 40  # Graphviz runs for one slide, at most ...
 RUN_NODES = 3_000  # ... and at most this many nodes' worth (a 500-node graph: 6 runs)
 MIN_RUNS = 6
 
@@ -65,8 +65,9 @@ def best_layout(draw: Draw, style: Style, slide: tuple[int, int], nodes: int,
                 target: float = SLIDE_TEXT_PX) -> Layout:
     """The first layout whose smallest text is ``target`` px on the ``slide``, or else the
     one with the biggest: as it is, with bigger type, in rows (a picture wider than the
-    slide; top to bottom, in columns if taller), names above their values (when the wires carry names: ``names_on_wires``).
-    ``drawn``: the one-row SVG, if made already."""
+    slide; top to bottom, in columns if taller), names above their values or beside them
+    (when the wires carry names: ``names_on_wires``). ``drawn``: the one-row SVG, if made
+    already."""
     search = _Search(draw, slide, nodes, target)
     first = (Layout(style, 1, drawn, fit(drawn, slide)) if drawn is not None
              else search.layout(style, 1, None))
@@ -75,11 +76,15 @@ def best_layout(draw: Draw, style: Style, slide: tuple[int, int], nodes: int,
     aspect, shape = best.fit.width / best.fit.height, slide[0] / slide[1]
     if best.fit.text_px < target and (aspect > shape if style.direction == "LR" else
                                       aspect < shape):  # (top to bottom: in columns)
-        best = _in_rows(search, style, best)
+        # (top to bottom, a name beside its value makes the value's half of the label, and
+        # so the gradient's, as wide as both: columns are tried with names above first)
+        lead = replace(style, names_above=names_on_wires and style.direction == "TB")
+        best = _in_rows(search, lead, best)
     if best.fit.text_px < target and names_on_wires:
-        above = search.layout(replace(style, names_above=True), best.rows, best.across)
-        if above is not None:
-            best = max(best, _scaled(search, above, beat=best.fit.text_px),
+        other = search.layout(replace(style, names_above=not best.style.names_above),
+                              best.rows, best.across)
+        if other is not None:
+            best = max(best, _scaled(search, other, beat=best.fit.text_px),
                        key=lambda layout: layout.fit.text_px)
     return best
 
@@ -89,11 +94,14 @@ def _in_rows(search: _Search, style: Style, one_row: Layout) -> Layout:
     layout has its gates: more rows until one reaches the target or does worse than one
     row fewer (past the best count, each row more only makes the picture taller)."""
     across = gates_across(one_row.svg, style.direction)
-    best, last = one_row, one_row.fit.text_px
+    best, last, size = one_row, one_row.fit.text_px, (0.0, 0.0)
     for rows in ROWS:
         start = search.layout(style, rows, across)
         if start is None:
             break
+        if (start.fit.width, start.fit.height) == size:  # (the same cut: statements whole)
+            continue
+        size = start.fit.width, start.fit.height
         tried = _scaled(search, start, beat=best.fit.text_px)
         if tried.fit.text_px > best.fit.text_px:
             best = tried

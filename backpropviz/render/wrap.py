@@ -22,6 +22,10 @@ from ..graph import Graph, statements_of
 
 __all__ = ["wrapped"]
 
+SPINE_WEIGHT = 10  # how much straighter than other wires Graphviz keeps a gate's main input
+INPUT_WEIGHT = 2  # ... and an input's wire (a term hanging off the spine sits between its
+# inputs, whose wires then do not cross on their way in)
+INPUT_WIRE = re.compile(r"w(\d+)(?:c\d+_\d+)?")  # an input's wire label (or a copy's)
 NODE = re.compile(r"^  (\w+) \[")
 EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
 
@@ -34,13 +38,20 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
     equal length, so what the one-row picture draws together stays together."""
     lines = dot.rstrip("\n").split("\n")
     edges = [m.groups() for line in lines if (m := EDGE.match(line))]
-    row = _rows(graph, edges, rows, across)
+    # A long expression (fewer statements than rows) is cut along its spine, kept straight;
+    # top to bottom, a chain of statements too (a staircase would cost a column's width).
+    owner = statements_of(graph)
+    top_down = "rankdir=TB" in lines[1]
+    expression = len({owner[n.id] for n in graph.nodes if n.is_gate}) < rows
+    spine = _spine(graph) if expression else _spine(graph, sole=True) if top_down else set()
+    row = _rows(graph, edges, rows, across, spine)
+    leaves = {node.id for node in graph.nodes if not node.is_gate}
     body: list[tuple[int, str]] = []
     joints, led = _joints(edges, row), set()
     connectors = [(row[tail.split(":")[0]] if end == "a" else into,
                    f'  k{count}{end} [shape=cds, fixedsize=true, '
-                   f'width={size * (1.4 + 0.6 * len(str(count))) / 72:.2f}, '
-                   f'height={size * 1.3 / 72:.2f}, fontsize={size}, label="{count}"];')
+                   f'width={size * (1.1 + 0.55 * len(str(count))) / 72:.2f}, '
+                   f'height={size * 1.2 / 72:.2f}, fontsize={size}, label="{count}"];')
                   for (tail, into), count in joints.items() for end in ("a", "b")]
     for line in lines[:-1]:  # (the last line closes the graph)
         m = EDGE.match(line)
@@ -53,6 +64,10 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
             body.append((row[head], f"  k{count}b -> {head}{head_port}"
                                     f"{f' [{attrs}]' if attrs else ''};"))
             continue
+        weight = _weight(m, spine, leaves) if m and spine else 1
+        if weight > 1:  # (see _spine)
+            line = (line[:-2] + f", weight={weight}];" if m and m.group(5)
+                    else line[:-1] + f" [weight={weight}];")
         key = m.group(1) if m else (NODE.match(line) or [None, None])[1]
         body.append((row.get(key, -1) if key else -1, line))
     # Graphviz stacks the rows (separate components) from the bottom up: the last first;
@@ -60,7 +75,7 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
     ties = [(r, f"  {a} -> {b} [style=invis, constraint=false];")
             for r, (a, b) in _ties(row, rows, edges)]
     # (top to bottom, the rows are columns, which Graphviz lays out left to right: first first)
-    sign = 1 if "rankdir=TB" in lines[1] else -1
+    sign = 1 if top_down else -1
     ordered = sorted(body + connectors + ties,
                      key=lambda item: sign * item[0] if item[0] >= 0 else -rows)
     return "\n".join(line for _, line in ordered) + "\n}\n"
@@ -103,7 +118,8 @@ def _ties(row: dict[str, int], rows: int, edges: list[tuple[str, ...]]
 
 
 def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int,
-          across: dict[str, float] | None = None) -> dict[str, int]:
+          across: dict[str, float] | None = None,
+          spine: set[tuple[str, str]] | None = None) -> dict[str, int]:
     """The row of every node of the DOT text."""
     gates = {f"n{node.id}" for node in graph.nodes if node.is_gate}
     succ: dict[str, list[str]] = {}
@@ -124,7 +140,7 @@ def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int,
         low, high = min(across[n] for n in row), max(across[n] for n in row)
         span = max(high - low, 1e-9)
         row = {name: min(int((across[name] - low) / span * rows), rows - 1) for name in row}
-    row = _by_statement(graph, row, rows)
+    row = _by_statement(graph, row, rows, spine or set())
     for name in sorted(succ, key=lambda n: -rank[n]):  # the others follow their gate
         if name in row or name == "out":
             continue
@@ -139,16 +155,18 @@ def _rows(graph: Graph, edges: list[tuple[str, ...]], rows: int,
     return row
 
 
-def _by_statement(graph: Graph, row: dict[str, int], rows: int) -> dict[str, int]:
+def _by_statement(graph: Graph, row: dict[str, int], rows: int,
+                  spine: set[tuple[str, str]]) -> dict[str, int]:
     """A program's statements kept whole: each gate in the row where most of its statement's
     gates are (an RNN's time step is one statement), or the row of a statement it reads if
-    that is lower (never above what it reads). An expression is one statement: as cut."""
+    that is lower (never above what it reads). Fewer statements than rows (a long
+    expression): cut between its gates, along its spine (see :func:`_along_spine`)."""
     owner = statements_of(graph)
     votes: dict[int, list[int]] = {}
     for name, r in row.items():
         votes.setdefault(owner[int(name[1:])], []).append(r)
     if len(votes) < rows:
-        return row
+        return _along_spine(graph, row, spine)
     reads: dict[int, set[int]] = {}  # statement -> the statements whose values it reads
     for node in graph.nodes:
         reads.setdefault(owner[node.id], set()).update(owner[i] for i in node.inputs)
@@ -158,6 +176,61 @@ def _by_statement(graph: Graph, row: dict[str, int], rows: int) -> dict[str, int
         major[statement] = max([max(set(v), key=lambda r: (v.count(r), -r)),
                                 *(major.get(s, 0) for s in reads[statement])])
     return {name: major[owner[int(name[1:])]] for name in row}
+
+
+def _spine(graph: Graph, sole: bool = False) -> set[tuple[str, str]]:
+    """The wires (as DOT edges: gate to its wire label, label to the reader) from each gate
+    of two or more inputs to its main input: the one gate input deeper than the others
+    (more gates behind it). A long sum's running total is its spine, the products it adds
+    hang off it: kept straight, the sum is a line, not a staircase one term lower a step.
+    ``sole``: only where the main input is the gate's one gate input (a chain of steps,
+    each reading the last and its own inputs; where two branches join, Graphviz is free)."""
+    depth: list[int] = []
+    spine = set()
+    for node in graph.nodes:  # (in order: what a gate reads comes before it)
+        deep = sorted(((depth[i], i) for i in node.inputs if graph.nodes[i].is_gate),
+                      reverse=True)
+        depth.append(1 + deep[0][0] if deep else 0)
+        if len(node.inputs) > 1 and deep and (len(deep) == 1 or not sole
+                                              and deep[0][0] > deep[1][0]):
+            main = deep[0][1]
+            spine |= {(f"n{main}", f"w{main}"), (f"w{main}", f"n{node.id}")}
+    return spine
+
+
+def _weight(edge: re.Match[str], spine: set[tuple[str, str]], leaves: set[int]) -> int:
+    """How heavy Graphviz is to make the DOT ``edge`` once the picture has a spine: a spine
+    wire :data:`SPINE_WEIGHT`, an input's wire into its gate :data:`INPUT_WEIGHT`, else 1."""
+    tail, head = edge.group(1), edge.group(3)
+    if (tail, head) in spine:
+        return SPINE_WEIGHT
+    wire = INPUT_WIRE.fullmatch(tail)
+    return INPUT_WEIGHT if wire and int(wire.group(1)) in leaves and head[0] == "n" else 1
+
+
+def _along_spine(graph: Graph, row: dict[str, int], spine: set[tuple[str, str]]
+                 ) -> dict[str, int]:
+    """Rows cut between the gates of one statement: a gate on the spine keeps the row of
+    its place; a gate off it (a term a sum adds) goes to the row of its first reader, so it
+    is drawn where it is used, never in a row of its own above; no gate in a row above a
+    gate it reads."""
+    on_spine = {tail for tail, head in spine if tail.startswith("n")} | {f"n{graph.output}"}
+    readers: dict[int, list[int]] = {}
+    for node in graph.nodes:
+        for i in node.inputs:
+            readers.setdefault(i, []).append(node.id)
+    row = dict(row)
+    for node in reversed(graph.nodes):  # (a reader's row is known before its inputs')
+        name = f"n{node.id}"
+        if name in row and name not in on_spine and readers.get(node.id):
+            row[name] = min((row[f"n{r}"] for r in readers[node.id] if f"n{r}" in row),
+                            default=row[name])
+    for node in graph.nodes:  # (never above what it reads)
+        name = f"n{node.id}"
+        if name in row:
+            row[name] = max([row[name], *(row[f"n{i}"] for i in node.inputs
+                                          if f"n{i}" in row)])
+    return row
 
 
 def _owner(name: str) -> str:
