@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from backpropviz.choices import SLIDE_MARGIN_PX, SLIDE_TEXT_PX
+from backpropviz.render.crossings import path_points
 from backpropviz.render.dot import CLASSIC
 from reference import REFERENCE, SIGMOID, var_args
 
@@ -532,3 +533,28 @@ def test_the_attention_head_top_to_bottom_on_a_slide(run, tmp_path, engine):
     smallest = min(float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
                    if "".join(t.itertext()).strip())
     assert smallest > 15
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_rows_of_statement_boxes_start_in_one_column(run, tmp_path, engine):
+    """Graphviz gives every row the same columns, each as wide as its widest node: a row
+    that began with a connector had its first box in the column after the first row's
+    wide box, each row further right (the batch MLP's P box 975 px in, the first row's H
+    box at 45). Now each row's first box is in the first row's first column."""
+    sample = Path(__file__).resolve().parent.parent / "samples"
+    target = tmp_path / "c.svg"
+    result = run("-f", str(sample / "mlp_batch.bp"), "--values", str(sample / "mlp_batch.json"),
+                 "--collapse", "statements", "--slide", "--engine", engine, "-q",
+                 "-o", str(target))
+    assert result.exit_code == 0, result.output
+    boxes = []  # (x of the centre, y of the top) of each statement's box
+    for group in ET.parse(target).getroot().iter(f"{SVG}g"):
+        border = group.find(f"{SVG}path")
+        title = group.findtext(f"{SVG}title") or ""
+        if group.get("class") == "node" and border is not None and title.startswith("n"):
+            points = path_points(border.get("d", ""))
+            xs, ys = [x for x, _ in points], [y for _, y in points]
+            boxes.append(((min(xs) + max(xs)) / 2, min(ys)))
+    assert len(boxes) == 3  # H, P and L: one a row on the slide
+    centres = [x for x, _ in sorted(boxes, key=lambda box: box[1])]
+    assert max(centres) - min(centres) < 1

@@ -571,7 +571,7 @@ def test_unroll_draws_element_names_with_subscripts(tmp_path):
     assert result.returncode == 0, result.stderr
     svg = out.read_text()
     import re
-    texts = re.findall(r">([^<>]+)</text>", svg)
+    texts = re.findall(r">([^<>]+)</?t(?:ext|span)", svg)  # (a subscript: a tspan in its text)
     assert "W" in texts and "01" in texts and "21" in texts  # W with subscript 01 ...
     assert not [t for t in texts if "W_" in t]
 

@@ -172,10 +172,13 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
             grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis,
                                 shown, sent=sending)
             name = f'<font point-size="{s.number_size}"><i>{label_text(leaf.label)}</i></font>'
-            if summed and leaf.id in summed:
-                name = with_total(name, leaf, number, s, summed[leaf.id])
+            top = ""
+            if summed and leaf.id in summed:  # (its value and share on the name's line,
+                name = with_total(name, leaf, number, s, summed[leaf.id])  # the Σ below)
+                top = ' valign="top"'
             cells.append(f'{gap if k == 0 else wide}<td align="right">{name}</td>{gap}'
-                         f'<td align="right">{value}</td>{gap}<td align="left">{grad}</td>')
+                         f'<td align="right"{top}>{value}</td>{gap}'
+                         f'<td align="left"{top}>{grad}</td>')
         rows.append("<tr>" + "".join(cells) + gap + "</tr>")
     fill, border = ((s.highlight_fill, f' color="{s.highlight_wire}"') if current
                     else (s.gate_fill, f' color="{s.wire_color}"'))

@@ -31,11 +31,13 @@ EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
 
 
 def wrapped(dot: str, graph: Graph, rows: int, size: int,
-            across: dict[str, float] | None = None) -> str:
+            across: dict[str, float] | None = None, boxes: bool = False) -> str:
     """``dot`` (from render.dot or render.collapse for ``graph``) in ``rows`` rows; the
     connectors' numbers are ``size`` points. ``across``: where each gate sits along the
     picture in one row (its x, from that layout): the rows are cut there, in bands of
-    equal length, so what the one-row picture draws together stays together."""
+    equal length, so what the one-row picture draws together stays together. ``boxes``:
+    statements' boxes, left to right, whose rows start in one column (see
+    :func:`_first_in_line`)."""
     lines = dot.rstrip("\n").split("\n")
     edges = [m.groups() for line in lines if (m := EDGE.match(line))]
     # A long expression (fewer statements than rows) is cut along its spine, kept straight;
@@ -78,7 +80,19 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
     sign = 1 if top_down else -1
     ordered = sorted(body + connectors + ties,
                      key=lambda item: sign * item[0] if item[0] >= 0 else -rows)
-    return "\n".join(line for _, line in ordered) + "\n}\n"
+    lines = [line for _, line in ordered] + (_first_in_line(row, rows) if boxes else [])
+    return "\n".join(lines) + "\n}\n"
+
+
+def _first_in_line(row: dict[str, int], rows: int) -> list[str]:
+    """Each row's first statement box in one column. Graphviz gives all rows the same
+    columns (ranks), each as wide as its widest node: a row that began with a connector
+    put its first box in the next column, right of the first row's wide box, and each row
+    stood further right than the last. (A row's connector in goes to a column before.)"""
+    firsts = [min((name for name, r in row.items() if r == k and name.startswith("n")),
+                  key=lambda name: int(name[1:]), default=None) for k in range(rows)]
+    found = [name for name in firsts if name is not None]
+    return [f"  {{rank=same; {'; '.join(found)}}}"] if len(found) > 1 else []
 
 
 def _joints(edges: list[tuple[str, ...]], row: dict[str, int]) -> dict[tuple[str, int], int]:
