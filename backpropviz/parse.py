@@ -156,8 +156,7 @@ class _Parser:
         self.unassigned: Optional[ExpressionSyntaxError] = None  # a read before assignment
         self.handlers: tuple[Callable[[int, str, int], None], ...] = (
             self._start, self._target, self._operand, self._operator, self._call_paren,
-            self._method_name, self._method_open, self._method_close, self._index,
-            self._index_next)
+            self._method_name, self._method_open, self._method_close, self._index, self._index_next)
 
     def close(self) -> None:
         """Drop the rows and the bound methods: they make the parser a reference cycle, which
@@ -286,22 +285,23 @@ class _Parser:
             if name in self.variables:
                 self._used_before(name)
             hit = self.env.get(name)
-            if hit is None:
-                raise self.error(message("parse.used_before", name=shorten(name)), pos,
-                                 message("parse.hint_aug", aug=aug))
+            if hit is None:  # (read before it is assigned, as below; parsed on as an input)
+                self._defer(name, pos, message("parse.hint_aug", aug=aug))
+                hit = (self._leaf(name, pos), len(self.read) - 1)  # (the error is raised)
             self.aug = (aug[:-1], hit[0])
             self.read[hit[1]] = True
 
     def _used_before(self, name: str) -> None:
         """``name`` was read as a variable and is assigned only now: an error at the read,
         raised when the parse ends (or at a later error), unless one further left is."""
-        first_read = self.rows[8 * self.variables[name] + 6]
-        found = self.unassigned
-        if found is None or first_read < found.pos:
-            line = self.text.count("\n", 0, self.statements[-1][1]) + 1
+        self._defer(name, self.rows[8 * self.variables[name] + 6], message(
+            "parse.hint_assigned_on", line=self.text.count("\n", 0, self.statements[-1][1]) + 1))
+
+    def _defer(self, name: str, pos: int, hint: str) -> None:
+        """``name`` read at ``pos`` before it is assigned: the error, kept if leftmost."""
+        if self.unassigned is None or pos < self.unassigned.pos:
             self.unassigned = ExpressionSyntaxError(
-                message("parse.used_before", name=shorten(name)), self.text, first_read,
-                message("parse.hint_assigned_on", line=line))
+                message("parse.used_before", name=shorten(name)), self.text, pos, hint)
 
     def _end_statement(self) -> None:
         """The expression is complete: its root is the statement's node."""
@@ -336,18 +336,21 @@ class _Parser:
             elif kind == CONST:
                 self.push((-1, pos, end, pos, end, CONSTANTS[tok], tok))
             else:
-                node = self.variables.get(tok, -1)
-                if node < 0:  # a new variable: its one leaf, made where it is first read
-                    node = self.variables[tok] = self.n
-                    self.row(("input", tok, -1, -1, None, None, pos, end))
-                    self.n += 1
-                self.push((node, pos, end, pos, end, None, None))
+                self.push((self._leaf(tok, pos), pos, end, pos, end, None, None))
             self.state = OPERATOR
         elif kind == NUM:
             self.push((-1, pos, end, pos, end, float(tok), tok))
             self.state = OPERATOR
         else:
             self._operand_other(kind, tok, pos)
+
+    def _leaf(self, name: str, pos: int) -> int:
+        """The variable ``name``'s one leaf, made where it is first read."""
+        if name not in self.variables:
+            self.variables[name] = self.n
+            self.row(("input", name, -1, -1, None, None, pos, pos + len(name)))
+            self.n += 1
+        return self.variables[name]
 
     def _operand_other(self, kind: int, tok: str, pos: int) -> None:
         """The rarer tokens where an operand is expected."""
@@ -616,9 +619,7 @@ class _Parser:
             raise self.error(message("parse.empty"), len(self.text))
         result = self._output(output)
         names: list[Optional[str]] = [None] * self.n
-        for name, node in self.variables.items():
-            names[node] = name
-        for node, name in self.named.items():
+        for name, node in [*self.variables.items(), *((n, k) for k, n in self.named.items())]:
             names[node] = name
         out = (output and normal_name(output)) or self.statements[-1][0] or self.named.get(result)
         return Graph(self.text, Store.from_rows(self.rows, names), result, self.variables, out,

@@ -210,3 +210,19 @@ def test_the_parser_frees_itself_without_the_cyclic_collector():
     finally:
         if enabled:
             gc.enable()
+
+
+@pytest.mark.parametrize("text, where, hint", [
+    ("c = a\nb += x\na = x", (1, 5), "(it is assigned on line 3)"),  # a's read comes first
+    ("c = x\nb += x\na = b", (2, 1), "(+= needs an earlier value)"),
+    ("b += x\nc = a\na = 1", (1, 1), "(+= needs an earlier value)"),
+])
+def test_the_leftmost_read_before_assignment_is_the_error(text, where, hint):
+    """A `+=` with no earlier value was an error at once, though a name read further left
+    is assigned only later (found by the generated programs): the leftmost is reported,
+    as for any read before assignment."""
+    result = parsed(text, None)
+    assert isinstance(result, ExpressionSyntaxError)
+    line, column = where
+    assert result.pos == len("\n".join(text.split("\n")[:line - 1])) + (line > 1) + column - 1
+    assert str(result).endswith(hint)
