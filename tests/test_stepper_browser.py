@@ -256,6 +256,39 @@ def test_a_zoomed_frame_centres_its_gate(browser, lessons):
         context.close()
 
 
+def test_a_zoomed_thin_picture_is_centred_not_pinned_to_the_top(browser, tmp_path):
+    """A collapsed RNN is a thin strip: zoomed in, its window is taller than the picture,
+    which sat at the stage's top with the rest empty; it is centred."""
+    program = ("h0 = tanh(u*x1); h1 = tanh(w*h0 + u*x2); h2 = tanh(w*h1 + u*x3); "
+               "h3 = tanh(w*h2 + u*x4); loss = (h3 - y)**2")
+    values = ["--w", "0.5", "--u", "-0.7", "--y", "0.2", "--x1", "0.3", "--x2", "0.6",
+              "--x3", "0.9", "--x4", "1.2"]
+    url = write_lesson(tmp_path, "rnn", [program, *values, "--collapse", "statements",
+                                         "--engine", "embedded", "-q"])
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        page.goto(url + "#4")
+        middle, drawn = page.evaluate("""() => {
+          const svg = document.querySelector(".drawing svg"), s = svg.getBoundingClientRect();
+          const boxes = [...svg.querySelectorAll("g.node")].map(g => g.getBoundingClientRect())
+              .filter(r => r.height > 0);
+          const top = Math.min(...boxes.map(r => r.top));
+          const bottom = Math.max(...boxes.map(r => r.bottom));
+          return [(s.top + s.bottom) / 2, (top + bottom) / 2];
+        }""")
+        assert svg_zoomed(page)
+        assert abs(drawn - middle) < 20
+    finally:
+        context.close()
+
+
+def svg_zoomed(page) -> bool:
+    """Whether the one drawing shows a part of itself (its viewBox changed by the zoom)."""
+    return page.evaluate("""() => { const svg = document.querySelector(".drawing svg");
+                                   return svg.getAttribute("viewBox") !== svg.dataset.box; }""")
+
+
 def test_a_programs_heading_is_one_clean_line(page, lessons):
     page.goto(lessons["mlp"])
     heading = page.locator("h1").inner_text()

@@ -127,35 +127,6 @@ _SCRIPT = """
     document.body.removeChild(box);
     live.style.height = Math.min(tallest, 0.4 * window.innerHeight) + "px";
   }
-  function region(svg, gate, margin) {  // what the step is about, in the SVG's units: its
-    // gate, its result's wire label, the wires into it with their labels (an input drawn
-    // again: its name too), the numbers it sends back
-    if (!gate) return null;
-    var id = gate.slice(1), names = {}, parts = [];
-    names[gate] = names["w" + id] = true;
-    svg.querySelectorAll('[data-into="' + id + '"]').forEach(function (e) {
-      parts.push(e);
-      var tail = (e.querySelector("title") || {}).textContent || "";
-      tail = tail.split("->")[0].split(":")[0];
-      names[tail] = names[tail.replace(/^w/, "n")] = true;
-    });
-    svg.querySelectorAll("g.node > title").forEach(function (t) {
-      if (names[t.textContent]) parts.push(t.parentNode);
-    });
-    svg.querySelectorAll('[data-sent="' + id + '"]').forEach(function (e) { parts.push(e); });
-    var m = svg.getScreenCTM().inverse(), p = svg.createSVGPoint(), b = null;
-    parts.forEach(function (e) {
-      var r = e.getBoundingClientRect();
-      [[r.left, r.top], [r.right, r.bottom]].forEach(function (c) {
-        p.x = c[0]; p.y = c[1];
-        var q = p.matrixTransform(m);
-        b = b ? {x0: Math.min(b.x0, q.x), y0: Math.min(b.y0, q.y),
-                 x1: Math.max(b.x1, q.x), y1: Math.max(b.y1, q.y)}
-              : {x0: q.x, y0: q.y, x1: q.x, y1: q.y};
-      });
-    });
-    return b && {x0: b.x0 - margin, y0: b.y0 - margin, x1: b.x1 + margin, y1: b.y1 + margin};
-  }
   function zoom(frame) {
     var svg = svgOf(frame), texts = svg ? svg.querySelectorAll("text, tspan") : [];
     if (!texts.length) return;
@@ -169,15 +140,23 @@ _SCRIPT = """
       if (t.textContent.trim()) size = Math.min(size, parseFloat(t.getAttribute("font-size")) || 14);
     });
     if (size * scale >= want) return;
+    var gate = frame.getAttribute("data-gate"), node = null;
+    svg.querySelectorAll("g.node > title").forEach(function (t) {
+      if (t.textContent === gate) node = t.parentNode;
+    });
     var zoomed = want / size, w = rect.width / zoomed, h = rect.height / zoomed;
     var cx = box.x + box.width / 2, cy = box.y + box.height / 2;
-    var part = region(svg, frame.getAttribute("data-gate") || "", 1.5 * size);
-    if (part) {  // all of it in view: zoomed out as far as that needs
-      var out = Math.max(1, (part.x1 - part.x0) / w, (part.y1 - part.y0) / h);
-      w *= out; h *= out; cx = (part.x0 + part.x1) / 2; cy = (part.y0 + part.y1) / 2;
+    if (node) {
+      var r = node.getBoundingClientRect(), m = svg.getScreenCTM().inverse();
+      var p = svg.createSVGPoint();
+      p.x = r.x + r.width / 2; p.y = r.y + r.height / 2;
+      p = p.matrixTransform(m); cx = p.x; cy = p.y;
     }
-    var x = Math.max(box.x, Math.min(cx - w / 2, box.x + box.width - w));
-    var y = Math.max(box.y, Math.min(cy - h / 2, box.y + box.height - h));
+    function clamp(c, size, low, span) {  // in the picture; one smaller than the window:
+      return size >= span ? low + (span - size) / 2  // centred in it (a thin strip was
+        : Math.max(low, Math.min(c - size / 2, low + span - size));  // pinned to its top)
+    }
+    var x = clamp(cx, w, box.x, box.width), y = clamp(cy, h, box.y, box.height);
     svg.setAttribute("viewBox", [x, y, w, h].join(" "));
   }
   function show(i) {
