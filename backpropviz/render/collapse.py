@@ -17,8 +17,8 @@ from dataclasses import replace
 from typing import Callable, Collection, Iterator
 
 from ..graph import Graph, Node, statements_of
-from .dot import (_SPACER, Style, View, _number_html, _wire_label, _wire_table,
-                  header_lines, with_total)
+from .dot import (_SPACER, HIDDEN, Style, View, _number_html, _wire_label, _wire_table,
+                  header_lines)
 from .numbers import figure_number
 from .names import label_text
 
@@ -148,13 +148,31 @@ def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[in
     yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
 
 
+def _with_sum(share: str, leaf: Node, number: Callable[[float], str], s: Style, size: int,
+              shown: bool) -> str:
+    """An input's share followed by its gradient, the sum over every statement that reads
+    it: ``-0.08 (Σ -0.15)``; arrays side by side, the sum's grid under a Σ. (On the share's
+    line: a line of its own under each name made a batch's boxes twice as tall.)"""
+    if not isinstance(leaf.grad, float):
+        sigma = f'<font color="{s.grad_color}" point-size="{size}">Σ</font>'
+        total = _number_html(leaf.grad, number, s.grad_color, size, s.grad_emphasis, shown,
+                             sigma)
+        return (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
+                f'<td>{share}</td><td width="{round(size * 0.8)}"></td><td>{total}</td>'
+                "</tr></table>")
+    total = _number_html(leaf.grad, number, s.grad_color, size, s.grad_emphasis, shown)
+    color = s.grad_color if shown else HIDDEN
+    return (f'{share}<font color="{color}" point-size="{size}"> (Σ </font>{total}'
+            f'<font color="{color}" point-size="{size}">)</font>')
+
+
 def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
            number: Callable[[float], str], s: Style, current: bool = False,
            sending: bool = False, summed: dict[int, bool] | None = None) -> str:
     """The statement in a rounded box, over its inputs: name, value, gradient share (each
     share shown or not yet); lit as the step's gate when ``current``, its shares
-    underlined when ``sending`` them back; ``summed``: the inputs whose name is over their
-    gradient, the sum over every statement (shown yet or not)."""
+    underlined when ``sending`` them back; ``summed``: the inputs whose share is followed
+    by their gradient, the sum over every statement (shown yet or not)."""
     text = statement_text(graph, node)
     columns = min(PANEL_COLUMNS, max(len(leaves), 1))
     # Air that grows with the type (a slide's type is up to 10x): between name, value and
@@ -171,14 +189,11 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
                                  s.value_emphasis)
             grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis,
                                 shown, sent=sending)
-            name = f'<font point-size="{s.number_size}"><i>{label_text(leaf.label)}</i></font>'
-            top = ""
-            if summed and leaf.id in summed:  # (its value and share on the name's line,
-                name = with_total(name, leaf, number, s, summed[leaf.id])  # the Σ below)
-                top = ' valign="top"'
-            cells.append(f'{gap if k == 0 else wide}<td align="right">{name}</td>{gap}'
-                         f'<td align="right"{top}>{value}</td>{gap}'
-                         f'<td align="left"{top}>{grad}</td>')
+            if summed and leaf.id in summed:
+                grad = _with_sum(grad, leaf, number, s, size, summed[leaf.id])
+            cells.append(f'{gap if k == 0 else wide}<td align="right"><font point-size="{size}">'
+                         f"<i>{label_text(leaf.label)}</i></font></td>{gap}"
+                         f'<td align="right">{value}</td>{gap}<td align="left">{grad}</td>')
         rows.append("<tr>" + "".join(cells) + gap + "</tr>")
     fill, border = ((s.highlight_fill, f' color="{s.highlight_wire}"') if current
                     else (s.gate_fill, f' color="{s.wire_color}"'))

@@ -256,7 +256,7 @@ def _slide_source(graph: Graph, decimals: int | None, style: Style, rows: int,
     from .wrap import wrapped
 
     return wrapped(source, graph, rows, style.name_size, across,
-                   boxes=bool(style.collapse) and style.direction == "LR")
+                   boxes=style.aligned and style.direction == "LR")
 
 
 def _fewest_crossings(graph: Graph, decimals: int | None, engine: Engine, style: Style

@@ -26,7 +26,7 @@ from .names import GREEK, label_text, name_html
 from .numbers import figure_number, is_flagged
 from .text import font_problem, text_problem
 
-__all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot", "iter_dot", "with_total"]
+__all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot", "iter_dot"]
 
 HIDDEN = "transparent"  # the colour of a number a frame does not show yet
 _SPACER = " "  # the empty cell above a fork branch's gradient
@@ -65,6 +65,7 @@ class Style:
     collapse: str | None = None  # --collapse statements: a node per assignment (collapse.py)
     fan_out: int = 3  # an input read by this many gates is drawn at each (0: never)
     names_above: bool = False  # a named wire's name on a line above its value (narrower)
+    aligned: bool = False  # rows of statement boxes start in one column (render.wrap)
     line: int = 1  # points: wires, rules and circles (thicker with type made bigger)
     in_order: bool = True  # a gate's inputs top to bottom as written (else as Graphviz likes)
 
@@ -237,7 +238,7 @@ def _read_in_parallel(graph: Graph, uses: list[int]) -> list[bool]:
             for i, keys in enumerate(seen)]
 
 
-def with_total(name: str, leaf: Node, number: Callable[[float], str], s: Style,
+def _with_total(name: str, leaf: Node, number: Callable[[float], str], s: Style,
                shown: bool = True) -> str:
     """An input's ``name`` (HTML) over its gradient, the sum over all its uses: ``Σ 0.50``
     (an array: its Σ grid); said where an input read several times is first drawn. Not
@@ -264,7 +265,7 @@ def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[
     src, key = leaf.id, f"{leaf.id}c{nid}_{slot}"
     name = _leaf_label(leaf, s)
     if first:
-        name = with_total(name, leaf, number, s, view is None or src in view.grads)
+        name = _with_total(name, leaf, number, s, view is None or src in view.grads)
     value = _number_html(leaf.value, number, s.value_color, s.number_size, s.value_emphasis,
                          view is None or src in view.values)
     share = _number_html(grad, number, s.grad_color, s.number_size, s.grad_emphasis,

@@ -86,7 +86,15 @@ def best_layout(draw: Draw, style: Style, slide: tuple[int, int], nodes: int,
         if other is not None:
             best = max(best, _scaled(search, other, beat=best.fit.text_px),
                        key=lambda layout: layout.fit.text_px)
-    return best
+    return _aligned(search, best) if best.style.collapse and best.rows > 1 else best
+
+
+def _aligned(search: _Search, best: Layout) -> Layout:
+    """Statement boxes in rows with each row's first box in one column (render.wrap), if
+    that is not smaller: the rows no longer stand each further right than the last, but a
+    connector column more can cost a wide picture its size (micrograd's README 24 -> 20)."""
+    aligned = search.layout(replace(best.style, aligned=True), best.rows, best.across)
+    return aligned if aligned is not None and aligned.fit.text_px >= best.fit.text_px else best
 
 
 def _in_rows(search: _Search, style: Style, one_row: Layout) -> Layout:
