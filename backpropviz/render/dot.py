@@ -324,8 +324,14 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
         caption = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                    + (f"<i>{name}</i>: " if name is not None else "")
                    + f"{shape_text(node.shape)}</font>")
+        left_to_right = s.direction == "LR"  # (a line of its own above the rule and grid)
         value = _number_html(node.value, number, s.value_color, s.number_size,
-                             s.value_emphasis, view is None or nid in view.values, caption)
+                             s.value_emphasis, view is None or nid in view.values,
+                             "" if left_to_right else caption)
+        if left_to_right:
+            grad = _number_html(node.grad, number, s.grad_color, s.number_size,
+                                s.grad_emphasis, view is None or nid in view.grads, sent=sent)
+            return _wire_table(value, grad, s, caption)
     elif name is not None and s.names_above and s.direction == "LR":
         grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
                             view is None or nid in view.grads, sent=sent)
@@ -340,37 +346,61 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
 
 
 def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
-    """Two cells with a rule between them that continues the wire. Left to right, the rule
-    is the top cell's lower border, which both engines draw from edge to edge of the label
-    at the height where the wires meet it (the lower cell's extra point of padding centres
-    it); ``<hr/>`` stopped 1.5 pt short of the incoming wire."""
+    """Two cells with a rule between them that continues the wire; ``above`` the value, a
+    name or an array's name and shape on a line of its own, balanced by a blank line under
+    the gradient, so the rule stays midway between the label's top and bottom, where the
+    wires meet it."""
+    if top == _SPACER:  # (a fork branch's: as high as the gradient under it)
+        top = f'<font point-size="{s.number_size}">{_SPACER}</font>'
     table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
              f'color="{s.wire_color}">')
     if s.direction == "LR":
-        rule = f'<td border="{s.line}" sides="b"{_even_width(top, bottom, above, s)}>{top}</td>'
-        if above:  # a name on a line of its own, balanced by a blank one under the gradient
+        rows = _rule_rows(top, bottom, s, _even_width(top, bottom, above, s))
+        if above:
             blank = f'<font point-size="{s.number_size}"> </font>'
-            return (f'{table}<tr><td>{above}</td></tr><tr>{rule}</tr>'
-                    f'<tr><td cellpadding="3">{bottom}</td></tr><tr><td>{blank}</td></tr></table>')
-        return f'{table}<tr>{rule}</tr><tr><td cellpadding="3">{bottom}</td></tr></table>'
+            rows = f"<tr><td>{above}</td></tr>{rows}<tr><td>{blank}</td></tr>"
+        return f"{table}{rows}</table>"
     # Side by side: both halves as wide as the wider (so the rule, the left half's right
-    # border, is where the wires meet the label's middle), 6 pt clear of the rule.
+    # border or a column of its own, is where the wires meet the label's middle), 6 pt
+    # clear of the rule.
     half = max(_text_width(top, s.number_size), _text_width(bottom, s.number_size)) + 10
     # (a thin space after text keeps it off the rule; a cell holding a table, an array's
     # grid, may hold nothing else)
     space = "" if "<table" in top else '<font point-size="4"> </font>'
-    return (f'{table}<tr><td align="right" width="{half:.0f}" border="{s.line}" sides="r">{top}'
-            f'{space}</td><td width="6"></td>'
+    if s.line == 1:
+        value = f'<td align="right" width="{half:.0f}" border="1" sides="r">{top}{space}</td>'
+    else:
+        value = (f'<td align="right" width="{half:.0f}">{top}{space}</td>'
+                 f'<td width="{s.line}" {_fill(s)}></td>')
+    return (f'{table}<tr>{value}<td width="6"></td>'
             f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
+
+
+def _rule_rows(top: str, bottom: str, s: Style, width: str) -> str:
+    """Left to right: the value's row, the rule, the gradient's row. A line a point thick
+    is the value cell's lower border, which both engines draw edge to edge of the label
+    and (the gradient's cell a point taller) midway up it. A thicker one is a row of its
+    own filled in the wire's colour: Graphviz draws a border of width w inset by w/2 (short
+    of the wires at each end) and tilts the balance by the border's height."""
+    if s.line == 1:
+        return (f'<tr><td border="1" sides="b"{width}>{top}</td></tr>'
+                f'<tr><td cellpadding="3">{bottom}</td></tr>')
+    return (f'<tr><td>{top}</td></tr><tr><td height="{s.line}" {_fill(s)}{width}></td></tr>'
+            f"<tr><td>{bottom}</td></tr>")
+
+
+def _fill(s: Style) -> str:
+    """A rule cell's attributes: filled in the wire's colour to its edges."""
+    return f'cellpadding="0" bgcolor="{s.wire_color}"'
 
 
 def _even_width(top: str, bottom: str, above: str, s: Style) -> str:
     """A width for the rule's cell: an even number of points, at least the text's. dot
     makes a node a whole even number of points wide and centres the label in it, so a
-    label of odd width left a half-point gap where the wire met its rule. (Not for an
-    array's grid: its width is the grid's.)"""
+    label of odd width left a half-point gap where the wire met its rule. (An array's grid
+    sets its own width: the rule's is a least one, for render.seams to widen.)"""
     if "<table" in top:
-        return ""
+        return ' width="2"'
     widest = max(_text_width(top, s.number_size) + 4, _text_width(bottom, s.number_size) + 6,
                  _text_width(above, s.number_size) + 4)
     return f' width="{2 * math.ceil(widest / 2 + 2)}"'  # (+4: Graphviz measures wider)
