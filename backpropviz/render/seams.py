@@ -1,13 +1,13 @@
 """One continuous wire through each label: a wire label's rule made as wide as the gap its
 wires leave for it.
 
-Left to right, a wire is three pieces: the edge into its label, the label's rule (a row of
-the label's table filled in the wire's colour, render.dot), the edge out. Graphviz ends
-the edges at the sides of the label's node, which can be wider than the table it holds
-(it rounds a node's size, and widens some to their rank's widest), so the rule stopped
-short of its wires by up to a point or two each side. One layout tells how much wider than
-its rule each label's gap is; the rules are then widened by that much, which moves
-nothing else.
+Left to right, a wire is three pieces: the edge into its label, the label's rule (render.dot
+draws it edge to edge of the label's table), the edge out. Graphviz lines up the nodes of a
+rank (a column) on one centre, and ends a wire at a side port a point outside a node, or
+at the side of the rank's widest node if that is nearer: so a label narrower than its rank
+was short of its wires by a point or two each side, however much it was widened. One
+layout tells how wide each rank is; each label's rule is then widened to that, which ends
+its wires on its rule and moves nothing else.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 
 from .crossings import path_points
 
@@ -25,41 +26,61 @@ SVG = "{http://www.w3.org/2000/svg}"
 #: A wire label's rule cell in render.dot's DOT text (left to right): its node and width.
 RULE = re.compile(r'^(  (\w+) \[shape=plaintext, .*?<td (?:border="1" sides="b"|height="\d+" '
                   r'cellpadding="0" bgcolor="[^"]*") width=")(\d+)"', re.M)
-MOST = 24  # points: a rule is widened by at most this much (more: not the same layout)
+SHAPES = ("polygon", "polyline", "path")
 
 
 def seamless(source: str, drawn: bytes) -> str:
-    """``source`` (DOT, wires left to right) with each wire label's rule as wide as the
-    gap between the wire into it and the wires out of it in ``drawn``, its layout as SVG
-    (the same layout: the DOT may differ in size and resolution)."""
+    """``source`` (DOT, wires left to right) with each wire label's rule as wide as its
+    rank in ``drawn``, its layout as SVG (the same layout: the DOT may differ in size and
+    resolution), so that the wires into and out of it end on it."""
     if not RULE.search(source):
         return source
-    short = _short(drawn)
+    ranks = _rank_widths(drawn, {match.group(2) for match in RULE.finditer(source)})
 
     def widen(match: re.Match[str]) -> str:
-        width, more = int(match.group(3)), short.get(match.group(2), 0.0)
-        wider = width + math.ceil(more - 0.25) if 0 < more < MOST else width
-        return f'{match.group(1)}{wider}"'
+        width, rank = int(match.group(3)), ranks.get(match.group(2), 0.0)
+        return f'{match.group(1)}{max(width, 2 * math.ceil(rank / 2 - 0.25))}"'
 
     return RULE.sub(widen, source)
 
 
-def _short(svg: bytes) -> dict[str, float]:
-    """Per wire label: how much narrower (points) its rule is than the gap from where the
-    wire into it ends to where the wires out of it start, in a drawing."""
+def _rank_widths(svg: bytes, labels: set[str]) -> dict[str, float]:
+    """Per wire label (of ``labels``): how wide (points) the widest node of its rank is in
+    a drawing. A label's width runs from where the wire into it ends to where the wires
+    out of it start; a gate's or a panel's is its drawn shape's; a name's (text alone) is
+    twice from its rank's centre to where its wire leaves it."""
+    root = ET.fromstring(svg)
+    ends, starts = _wire_ends(root)
+    widest: dict[int, float] = defaultdict(float)  # rank (its centre, rounded) -> width
+    ranks: dict[str, int] = {}  # label -> its rank
+    names: list[tuple[float, float]] = []  # text alone: (where its text starts, its side)
+    for group in root.iter(f"{SVG}g"):
+        name = group.findtext(f"{SVG}title") or ""
+        if group.get("class") != "node":
+            continue
+        if name in labels and name in ends and name in starts:
+            left, right = ends[name], starts[name]
+            rank = ranks[name] = round((left + right) / 2)
+            widest[rank] = max(widest[rank], right - left)
+        elif (drawn := _extent(group)) is not None:
+            rank = round((drawn[0] + drawn[1]) / 2)
+            widest[rank] = max(widest[rank], drawn[1] - drawn[0])
+        elif name in starts and (text := _text_left(group)) is not None:
+            names.append((text, starts[name]))
+    for text, side in names:  # (its rank: the one centre between its text and its side)
+        for rank in [rank for rank in widest if text < rank < side][:1]:
+            widest[rank] = max(widest[rank], 2 * (side - rank))
+    return {name: widest[rank] for name, rank in ranks.items()}
+
+
+def _wire_ends(root: ET.Element) -> tuple[dict[str, float], dict[str, float]]:
+    """Per node: where the wire into it ends, and where the first of the wires out of it
+    starts (x, points)."""
     ends: dict[str, float] = {}
     starts: dict[str, float] = {}
-    rules: dict[str, float] = {}
-    for group in ET.fromstring(svg).iter(f"{SVG}g"):
-        title = group.findtext(f"{SVG}title") or ""
-        if group.get("class") == "node":
-            widths = [_span(shape) for shape in group.iter()
-                      if shape.tag == f"{SVG}polygon" and _painted(shape.get("fill"))
-                      or shape.tag == f"{SVG}polyline" and _painted(shape.get("stroke"))]
-            if widths:
-                rules[title] = max(widths)
-            continue
+    for group in root.iter(f"{SVG}g"):
         path = group.find(f"{SVG}path")
+        title = group.findtext(f"{SVG}title") or ""
         if group.get("class") != "edge" or path is None or "->" not in title:
             continue
         points = path_points(path.get("d", ""))
@@ -67,16 +88,33 @@ def _short(svg: bytes) -> dict[str, float]:
             continue
         tail, head = (end.split(":")[0] for end in title.split("->"))
         ends[head] = points[-1][0]  # (into a label: where the wire stops)
-        starts[tail] = min(points[0][0], starts.get(tail, float("inf")))
-    return {name: starts[name] - ends[name] - rules[name]
-            for name in ends.keys() & starts.keys() & rules.keys()}
+        starts[tail] = min(points[0][0], starts.get(tail, math.inf))
+    return ends, starts
+
+
+def _extent(group: ET.Element) -> tuple[float, float] | None:
+    """From where to where (x, points) a node reaches, by its drawn shapes: a gate's circle,
+    a panel's box; None for text alone."""
+    xs: list[float] = []
+    for shape in group.iter():
+        tag = shape.tag.removeprefix(SVG)
+        if tag == "ellipse":
+            cx, rx = float(shape.get("cx", 0)), float(shape.get("rx", 0))
+            xs += [cx - rx, cx + rx]
+        elif tag in SHAPES and (_painted(shape.get("fill")) or _painted(shape.get("stroke"))):
+            # (a table's border is drawn inset by half its width)
+            half = float(shape.get("stroke-width", 1)) / 2 if _painted(shape.get("stroke")) else 0
+            points = [x for x, _ in path_points(shape.get("points") or shape.get("d") or "")]
+            xs += [min(points) - half, max(points) + half]
+    return (min(xs), max(xs)) if xs else None
+
+
+def _text_left(group: ET.Element) -> float | None:
+    """Left of where a node's text begins (x, points), if it has text."""
+    xs = [float(text.get("x", 0)) - (text.get("text-anchor") != "start")
+          for text in group.iter(f"{SVG}text")]
+    return min(xs) if xs else None
 
 
 def _painted(colour: str | None) -> bool:
     return colour not in (None, "none", "transparent")
-
-
-def _span(shape: ET.Element) -> float:
-    """How wide (points) a drawn polygon or line is."""
-    xs = [x for x, _ in path_points(shape.get("points", ""))]
-    return max(xs) - min(xs)
