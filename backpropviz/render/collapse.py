@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 from ..graph import Graph, Node, statements_of
 from .dot import (_SPACER, Style, View, _number_html, _wire_label, _wire_table,
-                  header_lines)
+                  branch_ports, header_lines)
 from .numbers import figure_number
 from .names import label_text
 
@@ -116,9 +116,10 @@ def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[in
                                 sent=bool(back))
             yield (f"  c{nid}_{src} [shape=plaintext, margin=0, width=0, height=0, "
                    f"label=<{_wire_table(_SPACER, grad, s)}>];")
-            yield f"  w{src}{tail} -> c{nid}_{src}{head} [arrowhead=none{lit and ', '}{lit}{back}];"
+            out_of, into_branch = branch_ports(s, tail, head)
+            yield f"  w{src}{tail} -> c{nid}_{src}{into_branch} [arrowhead=none{lit and ', '}{lit}{back}];"
             end = f"{lit}, dir=none" if sending else lit  # (the arrow is at the branch)
-            yield f"  c{nid}_{src}{tail} -> n{nid}{f' [{end}]' if end else ''};"
+            yield f"  c{nid}_{src}{out_of} -> n{nid}{f' [{end}]' if end else ''};"
         else:
             yield f"  w{src}{tail} -> n{nid}{f' [{lit}{back}]' if lit else ''};"
     yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "

@@ -184,8 +184,9 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                                         sent=nid == current and back)
                     yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                           f"label=<{_wire_table(_SPACER, grad, s)}>];")
-                    yield f"  w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
-                    yield f"  b{nid}_{slot}{tail} -> n{nid}{into.replace('dir=back', 'dir=none')};"
+                    out_of, into_branch = branch_ports(s, tail, head)
+                    yield f"  w{src}{tail} -> b{nid}_{slot}{into_branch} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
+                    yield f"  b{nid}_{slot}{out_of} -> n{nid}{into.replace('dir=back', 'dir=none')};"
                 else:
                     yield f"  w{src}{tail} -> n{nid}{into};"
         elif copies[nid]:
@@ -350,10 +351,13 @@ def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
     name or an array's name and shape on a line of its own, balanced by a blank line under
     the gradient, so the rule stays midway between the label's top and bottom, where the
     wires meet it."""
-    if top == _SPACER:  # (a fork branch's: as high as the gradient under it)
-        top = f'<font point-size="{s.number_size}">{_SPACER}</font>'
     table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
              f'color="{s.wire_color}">')
+    if top == _SPACER and branch_ports(s)[1] == PORT_HEAD:  # (its wires end at the rule's
+        rule = _rule_cell(s, _even_width(top, bottom, above, s), PORT)  # cell: see PORT)
+        return f"{table}<tr><td>{_SPACER}</td></tr><tr>{rule}</tr><tr><td>{bottom}</td></tr></table>"
+    if top == _SPACER:  # (a fork branch's: as high as the gradient under it)
+        top = f'<font point-size="{s.number_size}">{_SPACER}</font>'
     if s.direction == "LR":
         rows = _rule_rows(top, bottom, s, _even_width(top, bottom, above, s))
         if above:
@@ -385,13 +389,36 @@ def _rule_rows(top: str, bottom: str, s: Style, width: str) -> str:
     if s.line == 1:
         return (f'<tr><td border="1" sides="b"{width}>{top}</td></tr>'
                 f'<tr><td cellpadding="3">{bottom}</td></tr>')
-    return (f'<tr><td>{top}</td></tr><tr><td height="{s.line}" {_fill(s)}{width}></td></tr>'
-            f"<tr><td>{bottom}</td></tr>")
+    return f"<tr><td>{top}</td></tr><tr>{_rule_cell(s, width)}</tr><tr><td>{bottom}</td></tr>"
+
+
+def _rule_cell(s: Style, width: str, port: str = "") -> str:
+    """A rule thicker than a point: a cell as high as the line is thick, filled in the
+    wire's colour to its edges; ``port``: a name wires can end at."""
+    return (f'<td height="{s.line}" {_fill(s)}{width}'
+            f'{f" port={chr(34)}{port}{chr(34)}" if port else ""}></td>')
 
 
 def _fill(s: Style) -> str:
-    """A rule cell's attributes: filled in the wire's colour to its edges."""
+    """A cell's attributes for a rule: filled in the wire's colour to its edges."""
     return f'cellpadding="0" bgcolor="{s.wire_color}"'
+
+
+#: The port of a fork branch label's rule, and where the wires end there. A branch label
+#: carries no value over its rule, only a blank line (clear of what is above the wire);
+#: with lines thicker than a point, left to right, its wires end at the rule's own cell
+#: instead of the label's middle: a blank line as high as the gradient would centre the
+#: rule too, but makes the label, and big type's pictures, taller.
+PORT = "r"
+PORT_TAIL, PORT_HEAD = f":{PORT}:e", f":{PORT}:w"
+
+
+def branch_ports(s: Style, tail: str = ":e", head: str = ":w") -> tuple[str, str]:
+    """Where the wires into and out of a fork branch's label end (``tail``, ``head``: where
+    they end at other labels)."""
+    if s.direction == "LR" and s.line > 1:
+        return PORT_TAIL, PORT_HEAD
+    return tail, head
 
 
 def _even_width(top: str, bottom: str, above: str, s: Style) -> str:

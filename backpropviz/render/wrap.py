@@ -23,7 +23,7 @@ from ..graph import Graph, statements_of
 __all__ = ["wrapped"]
 
 NODE = re.compile(r"^  (\w+) \[")
-EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
+EDGE = re.compile(r"^  (\w+)((?::\w+)*) -> (\w+)((?::\w+)*)(?: \[(.*)\])?;$")
 
 
 def wrapped(dot: str, graph: Graph, rows: int, size: int,
