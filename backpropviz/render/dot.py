@@ -395,8 +395,8 @@ def _rule_rows(top: str, bottom: str, s: Style, width: str) -> str:
 def _rule_cell(s: Style, width: str, port: str = "") -> str:
     """A rule thicker than a point: a cell as high as the line is thick, filled in the
     wire's colour to its edges; ``port``: a name wires can end at."""
-    return (f'<td height="{s.line}" {_fill(s)}{width}'
-            f'{f" port={chr(34)}{port}{chr(34)}" if port else ""}></td>')
+    named = f' port="{port}"' if port else ""
+    return f'<td height="{s.line}" {_fill(s)}{width}{named}></td>'
 
 
 def _fill(s: Style) -> str:

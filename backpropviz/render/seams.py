@@ -38,8 +38,11 @@ def seamless(source: str, drawn: bytes) -> str:
     ranks = _rank_widths(drawn, {match.group(2) for match in RULE.finditer(source)})
 
     def widen(match: re.Match[str]) -> str:
+        # (never wider than the rank: that would widen the picture, past a slide's size.
+        # dot centres a label of odd width half a point off: such a rank's labels meet
+        # one wire half a point short and overlap the other by as much)
         width, rank = int(match.group(3)), ranks.get(match.group(2), 0.0)
-        return f'{match.group(1)}{max(width, 2 * math.ceil(rank / 2 - 0.25))}"'
+        return f'{match.group(1)}{max(width, math.floor(rank + 0.1))}"'
 
     return RULE.sub(widen, source)
 
@@ -55,9 +58,9 @@ def _rank_widths(svg: bytes, labels: set[str]) -> dict[str, float]:
     ranks: dict[str, int] = {}  # label -> its rank
     names: list[tuple[float, float]] = []  # text alone: (where its text starts, its side)
     for group in root.iter(f"{SVG}g"):
-        name = group.findtext(f"{SVG}title") or ""
         if group.get("class") != "node":
             continue
+        name = group.findtext(f"{SVG}title") or ""
         if name in labels and name in ends and name in starts:
             left, right = ends[name], starts[name]
             rank = ranks[name] = round((left + right) / 2)
@@ -110,11 +113,13 @@ def _extent(group: ET.Element) -> tuple[float, float] | None:
 
 
 def _text_left(group: ET.Element) -> float | None:
-    """Left of where a node's text begins (x, points), if it has text."""
-    xs = [float(text.get("x", 0)) - (text.get("text-anchor") != "start")
-          for text in group.iter(f"{SVG}text")]
+    """Left of where a node's text begins (x, points), if it has text: a point left of a
+    centred line's middle."""
+    xs = [float(text.get("x", 0)) - (text.get("text-anchor") == "middle")
+          for text in group.iter(f"{SVG}text") if text.get("text-anchor") != "end"]
     return min(xs) if xs else None
 
 
 def _painted(colour: str | None) -> bool:
+    """Whether a shape's fill or stroke colour shows."""
     return colour not in (None, "none", "transparent")
