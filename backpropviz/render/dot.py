@@ -138,7 +138,8 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
     """The DOT statements of :func:`render_dot`, one a line."""
     s, number = style, figure_number(graph, decimals)
     yield from header_lines(graph, s, dpi, max_inches, pad, view)
-    tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
+    ends = [label_ports(s, not isinstance(node.value, float)) for node in graph.nodes]
+    branch_tail, branch_head = label_ports(s, True)  # (a fork branch's label)
     uses = [0] * len(graph.nodes)
     for node in graph.nodes:
         for src in node.inputs:
@@ -176,7 +177,7 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                 if copies[src]:  # an input read in many places: drawn again at each
                     yield from _copy_lines(graph.nodes[src], nid, slot, copies[src] == slot + 1
                                            and nid == first_use[src], number, s, view,
-                                           branch_grads[(nid, slot)], into, tail, head)
+                                           branch_grads[(nid, slot)], into, *ends[src])
                 elif uses[src] > 1:  # a fork: the branch shows its own share of the gradient
                     shown = view is None or (nid, slot) in view.branches
                     grad = _number_html(branch_grads[(nid, slot)], number, s.grad_color,
@@ -184,11 +185,10 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                                         sent=nid == current and back)
                     yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                           f"label=<{_wire_table(_SPACER, grad, s)}>];")
-                    out_of, into_branch = branch_ports(s, tail, head)
-                    yield f"  w{src}{tail} -> b{nid}_{slot}{into_branch} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
-                    yield f"  b{nid}_{slot}{out_of} -> n{nid}{into.replace('dir=back', 'dir=none')};"
+                    yield f"  w{src}{ends[src][0]} -> b{nid}_{slot}{branch_head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
+                    yield f"  b{nid}_{slot}{branch_tail} -> n{nid}{into.replace('dir=back', 'dir=none')};"
                 else:
-                    yield f"  w{src}{tail} -> n{nid}{into};"
+                    yield f"  w{src}{ends[src][0]} -> n{nid}{into};"
         elif copies[nid]:
             continue  # (drawn at each use)
         else:
@@ -197,9 +197,9 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                   f"label=<{_leaf_label(node, s)}>];")
         yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
               f"label=<{_wire_label(node, number, s, view, labels.get(nid), nid in sent and uses[nid] == 1)}>];")
-        yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
+        yield f"  n{nid} -> w{nid}{ends[nid][1]} [arrowhead=none];"
     yield '  out [shape=point, width=0.01, style=invis];'
-    yield f"  w{graph.output}{tail} -> out;"
+    yield f"  w{graph.output}{ends[graph.output][0]} -> out;"
     yield "}"
 
 
@@ -325,11 +325,11 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
         caption = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                    + (f"<i>{name}</i>: " if name is not None else "")
                    + f"{shape_text(node.shape)}</font>")
-        left_to_right = s.direction == "LR"  # (a line of its own above the rule and grid)
+        balanced = label_ports(s, True)[1] == ":w"  # (else the wires end at its rule)
         value = _number_html(node.value, number, s.value_color, s.number_size,
                              s.value_emphasis, view is None or nid in view.values,
-                             "" if left_to_right else caption)
-        if left_to_right:
+                             "" if balanced else caption)
+        if balanced:  # (its name and shape on a line of their own, a blank one under it)
             grad = _number_html(node.grad, number, s.grad_color, s.number_size,
                                 s.grad_emphasis, view is None or nid in view.grads, sent=sent)
             return _wire_table(value, grad, s, caption)
@@ -348,14 +348,14 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
 
 def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
     """Two cells with a rule between them that continues the wire; ``above`` the value, a
-    name or an array's name and shape on a line of its own, balanced by a blank line under
-    the gradient, so the rule stays midway between the label's top and bottom, where the
-    wires meet it."""
+    name on a line of its own, balanced by a blank line under the gradient, so the rule
+    stays midway between the label's top and bottom, where the wires meet it (an array's
+    or a fork branch's rule has its own port instead: :data:`PORT`)."""
     table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
              f'color="{s.wire_color}">')
-    if top == _SPACER and branch_ports(s)[1] == PORT_HEAD:  # (its wires end at the rule's
-        rule = _rule_cell(s, _even_width(top, bottom, above, s), PORT)  # cell: see PORT)
-        return f"{table}<tr><td>{_SPACER}</td></tr><tr>{rule}</tr><tr><td>{bottom}</td></tr></table>"
+    if label_ports(s, "<table" in top or top == _SPACER)[1] != ":w":
+        rule = _rule_cell(s, _even_width(top, bottom, above, s), PORT)
+        return f"{table}<tr><td>{top}</td></tr><tr>{rule}</tr><tr><td>{bottom}</td></tr></table>"
     if top == _SPACER:  # (a fork branch's: as high as the gradient under it)
         top = f'<font point-size="{s.number_size}">{_SPACER}</font>'
     if s.direction == "LR":
@@ -404,28 +404,31 @@ def _fill(s: Style) -> str:
     return f'cellpadding="0" bgcolor="{s.wire_color}"'
 
 
-#: The port of a fork branch label's rule, and where the wires end there. A branch label
-#: carries no value over its rule, only a blank line (clear of what is above the wire);
-#: with lines thicker than a point, left to right, its wires end at the rule's own cell
-#: instead of the label's middle: a blank line as high as the gradient would centre the
-#: rule too, but makes the label, and big type's pictures, taller.
+#: The port of a wire label's rule where the label's middle need not hold it, and where
+#: wires end there (left to right, lines thicker than a point: the rule is then a cell of
+#: its own). A fork branch's label has a blank line over its rule, not a value; an
+#: array's has its name and shape over its value grid, none under its gradient's. Their
+#: wires end at the rule's own cell, not the label's middle: blank lines as high as what
+#: they balance would centre the rule too, but make labels, and the pictures of big type
+#: a slide needs, taller. (Lines a point thick keep the balance: dot puts a cell a point
+#: high half a point off the wires, a cell border on them.)
 PORT = "r"
-PORT_TAIL, PORT_HEAD = f":{PORT}:e", f":{PORT}:w"
 
 
-def branch_ports(s: Style, tail: str = ":e", head: str = ":w") -> tuple[str, str]:
-    """Where the wires into and out of a fork branch's label end (``tail``, ``head``: where
-    they end at other labels)."""
-    if s.direction == "LR" and s.line > 1:
-        return PORT_TAIL, PORT_HEAD
-    return tail, head
+def label_ports(s: Style, unbalanced: bool = False) -> tuple[str, str]:
+    """Where wires leave and enter a wire label (tail, head): the middles of its sides, or,
+    for a label ``unbalanced`` by what is over its rule, those of its rule's own cell
+    (:data:`PORT`)."""
+    if s.direction != "LR":
+        return ":s", ":n"
+    return (f":{PORT}:e", f":{PORT}:w") if unbalanced and s.line > 1 else (":e", ":w")
 
 
 def _even_width(top: str, bottom: str, above: str, s: Style) -> str:
     """A width for the rule's cell: an even number of points, at least the text's. dot
     makes a node a whole even number of points wide and centres the label in it, so a
     label of odd width left a half-point gap where the wire met its rule. (An array's grid
-    sets its own width: the rule's is a least one, for render.seams to widen.)"""
+    sets its own width: the rule's is at least one, for render.seams to widen.)"""
     if "<table" in top:
         return ' width="2"'
     widest = max(_text_width(top, s.number_size) + 4, _text_width(bottom, s.number_size) + 6,

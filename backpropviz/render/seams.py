@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 
 from .crossings import path_points
 
@@ -27,6 +26,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 RULE = re.compile(r'^(  (\w+) \[shape=plaintext, .*?<td (?:border="1" sides="b"|height="\d+" '
                   r'cellpadding="0" bgcolor="[^"]*") width=")(\d+)"', re.M)
 SHAPES = ("polygon", "polyline", "path")
+SAME_RANK = 2.0  # points: nodes centred this close share a rank (a column)
 
 
 def seamless(source: str, drawn: bytes) -> str:
@@ -54,26 +54,31 @@ def _rank_widths(svg: bytes, labels: set[str]) -> dict[str, float]:
     twice from its rank's centre to where its wire leaves it."""
     root = ET.fromstring(svg)
     ends, starts = _wire_ends(root)
-    widest: dict[int, float] = defaultdict(float)  # rank (its centre, rounded) -> width
-    ranks: dict[str, int] = {}  # label -> its rank
+    spans: list[tuple[float, float, str]] = []  # (left, right, the label's name or "")
     names: list[tuple[float, float]] = []  # text alone: (where its text starts, its side)
     for group in root.iter(f"{SVG}g"):
         if group.get("class") != "node":
             continue
         name = group.findtext(f"{SVG}title") or ""
         if name in labels and name in ends and name in starts:
-            left, right = ends[name], starts[name]
-            rank = ranks[name] = round((left + right) / 2)
-            widest[rank] = max(widest[rank], right - left)
+            spans.append((ends[name], starts[name], name))
         elif (drawn := _extent(group)) is not None:
-            rank = round((drawn[0] + drawn[1]) / 2)
-            widest[rank] = max(widest[rank], drawn[1] - drawn[0])
+            spans.append((*drawn, ""))
         elif name in starts and (text := _text_left(group)) is not None:
             names.append((text, starts[name]))
+    ranks: list[list[float]] = []  # [centre, width] of each rank, left to right
+    rank_of: dict[str, list[float]] = {}
+    for left, right, name in sorted(spans, key=lambda span: span[0] + span[1]):
+        centre = (left + right) / 2
+        if not ranks or centre - ranks[-1][0] > SAME_RANK:
+            ranks.append([centre, 0.0])
+        ranks[-1][1] = max(ranks[-1][1], right - left)
+        if name:
+            rank_of[name] = ranks[-1]
     for text, side in names:  # (its rank: the one centre between its text and its side)
-        for rank in [rank for rank in widest if text < rank < side][:1]:
-            widest[rank] = max(widest[rank], 2 * (side - rank))
-    return {name: widest[rank] for name, rank in ranks.items()}
+        for rank in [rank for rank in ranks if text < rank[0] < side][:1]:
+            rank[1] = max(rank[1], 2 * (side - rank[0]))
+    return {name: rank[1] for name, rank in rank_of.items()}
 
 
 def _wire_ends(root: ET.Element) -> tuple[dict[str, float], dict[str, float]]:
