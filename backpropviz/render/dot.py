@@ -325,7 +325,7 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
         caption = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                    + (f"<i>{name}</i>: " if name is not None else "")
                    + f"{shape_text(node.shape)}</font>")
-        balanced = label_ports(s, True)[1] == ":w"  # (else the wires end at its rule)
+        balanced = s.direction == "LR" and not _at_rule(s, True)  # (else: see PORT)
         value = _number_html(node.value, number, s.value_color, s.number_size,
                              s.value_emphasis, view is None or nid in view.values,
                              "" if balanced else caption)
@@ -353,7 +353,7 @@ def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
     or a fork branch's rule has its own port instead: :data:`PORT`)."""
     table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
              f'color="{s.wire_color}">')
-    if label_ports(s, "<table" in top or top == _SPACER)[1] != ":w":
+    if _at_rule(s, "<table" in top or top == _SPACER):
         rule = _rule_cell(s, _even_width(top, bottom, above, s), PORT)
         return f"{table}<tr><td>{top}</td></tr><tr>{rule}</tr><tr><td>{bottom}</td></tr></table>"
     if top == _SPACER:  # (a fork branch's: as high as the gradient under it)
@@ -421,7 +421,12 @@ def label_ports(s: Style, unbalanced: bool = False) -> tuple[str, str]:
     (:data:`PORT`)."""
     if s.direction != "LR":
         return ":s", ":n"
-    return (f":{PORT}:e", f":{PORT}:w") if unbalanced and s.line > 1 else (":e", ":w")
+    return (f":{PORT}:e", f":{PORT}:w") if _at_rule(s, unbalanced) else (":e", ":w")
+
+
+def _at_rule(s: Style, unbalanced: bool) -> bool:
+    """Whether wires end at a label's rule's own cell (:data:`PORT`)."""
+    return s.direction == "LR" and unbalanced and s.line > 1
 
 
 def _even_width(top: str, bottom: str, above: str, s: Style) -> str:
