@@ -185,8 +185,11 @@ def seams(root: ET.Element) -> list[tuple[str, float, float, float, float]]:
      "--b", "6.88"),
     ("exp(exp(exp(exp(x*y))))*y", "--x", "0.5", "--y", "0.2", "--slide", "4:3"),
     ("exp(exp(exp(exp(x*y))))*y", "--x", "0.5", "--y", "0.2", "--slide", "16:9"),
-    ("-f", str(SAMPLES / "linear_layer.bp"), "--values", str(SAMPLES / "linear_layer.json"))],
-    ids=["seed", "sigmoid", "fork", "collapsed", "neuron", "line2", "line5", "arrays"])
+    ("-f", str(SAMPLES / "linear_layer.bp"), "--values", str(SAMPLES / "linear_layer.json")),
+    ("-f", str(SAMPLES / "linear_layer.bp"), "--values", str(SAMPLES / "linear_layer.json"),
+     "--slide", "16:9")],
+    ids=["seed", "sigmoid", "fork", "collapsed", "neuron", "line2", "line5", "arrays",
+         "arrays-slide"])
 def test_each_wire_runs_unbroken_through_its_label(run, tmp_path, engine, program):
     """Left to right, a wire is the edge into its label, the label's rule, the edge out:
     they meet with no gap (up to half a point; overlapping by at most the line's width),
