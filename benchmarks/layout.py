@@ -175,12 +175,14 @@ def has_statements(make: Callable[[], tuple[str, dict[str, float]]]) -> bool:
     return sum(1 for n in graph.nodes if n.is_gate and n.name) > 1
 
 
-def print_table(rows: list[list[str]]) -> None:
-    head = ["graph", "engine", "gates", "crossings", "text px", "aspect", "seconds",
-            "slide px"]
+HEAD = ["graph", "engine", "gates", "crossings", "text px", "aspect", "seconds", "slide px"]
+
+
+def print_table(rows: list[list[str]], head: list[str] = HEAD, words: int = 2) -> None:
+    """``rows`` under ``head``, the first ``words`` columns left-aligned, numbers right."""
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for row in [head, ["-" * w for w in widths], *rows]:
-        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+        print("  ".join(c.ljust(w) if i < words else c.rjust(w)
                         for i, (c, w) in enumerate(zip(row, widths))))
 
 
