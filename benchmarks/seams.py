@@ -18,13 +18,12 @@ It is a measurement, not a test: it exits 0 whatever the numbers are.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
-from layout import GALLERY, SLIDE, print_table  # (beside this file: puts the checkout on the path)
+from layout import SLIDE, chosen, gallery_parser, print_table  # (puts the checkout on the path)
 
 from backpropviz import trace
 from backpropviz.render.crossings import path_points
@@ -78,21 +77,16 @@ def seams(svg: bytes) -> list[tuple[float, float, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--engine", choices=["dot", "embedded"], action="append",
-                        help="the engines to measure (default: both)")
-    parser.add_argument("--only", nargs="+", metavar="WORD",
-                        help="only graphs whose name contains one of these words")
+    parser = gallery_parser(__doc__ or "")
     parser.add_argument("--collapse", action="store_true",
                         help="draw with --collapse statements")
     args = parser.parse_args(argv)
+    engines, graphs = chosen(args)
     styles = [("default", CLASSIC), ("slide", replace(CLASSIC, slide=SLIDE))]
     rows = []
-    for name, make, expand in GALLERY:
-        if args.only and not any(word.lower() in name.lower() for word in args.only):
-            continue
+    for name, make, expand in graphs:
         graph = trace(*make(), expand=expand)
-        for engine in args.engine or ["dot", "embedded"]:
+        for engine in engines:
             for label, style in styles:
                 style = replace(style, collapse="statements" if args.collapse else None)
                 svg = render_file(graph, "svg", None, choose_engine(engine), style=style).data
