@@ -38,11 +38,12 @@ def seamless(source: str, drawn: bytes) -> str:
     ranks = _rank_widths(drawn, {match.group(2) for match in RULE.finditer(source)})
 
     def widen(match: re.Match[str]) -> str:
-        # (never wider than the rank: that would widen the picture, past a slide's size.
-        # dot centres a label of odd width half a point off: such a rank's labels meet
-        # one wire half a point short and overlap the other by as much)
+        # (whole points, never more than a quarter point wider than the rank, which would
+        # widen the picture past a slide's size; a width read off a name's wire is a
+        # fraction short. dot centres a label of odd width half a point off: such a rank's
+        # labels meet one wire half a point short and overlap the other by as much)
         width, rank = int(match.group(3)), ranks.get(match.group(2), 0.0)
-        return f'{match.group(1)}{max(width, math.floor(rank + 0.1))}"'
+        return f'{match.group(1)}{max(width, math.floor(rank + 0.25))}"'
 
     return RULE.sub(widen, source)
 
