@@ -97,17 +97,23 @@ def test_mark_sits_below_the_wire_it_names(run, tmp_path):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_top_to_bottom_wires_run_through_the_rule_clear_of_the_numbers(run, tmp_path, engine):
     """--direction TB: value | gradient side by side. The rule between them lines up with
-    the wire that enters and leaves the label (it was up to 36 pt off), and the gradient
-    starts at least 5 pt right of it (numbers touched the wire, about 2 px)."""
+    the wire that enters and leaves the label (it was up to 36 pt off) and runs from where
+    the wire into it ends to where the wires out start (a point short at labels lower than
+    their row, beside a name), and the gradient starts at least 5 pt right of it (numbers
+    touched the wire, about 2 px)."""
     root = draw(run, tmp_path, engine, "a = x*y\nb = a + x\nf = a*b", "--x", "3", "--y", "-2",
                 "--direction", "TB")
     ends: dict[str, list[float]] = {}
+    tops: dict[str, float] = {}  # (y where the wire into a label ends)
+    bottoms: dict[str, list[float]] = {}  # (y where the wires out of it start)
     for edge in groups(root, "edge"):
         path = edge.find(f"{SVG}path")
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d") or "")]
         tail, head = re.sub(r":\w+", "", title(edge)).split("->")
         ends.setdefault(tail, []).append(numbers[0])  # x where the wire leaves
         ends.setdefault(head, []).append(numbers[-2])  # x where it arrives
+        tops[head] = numbers[-1]
+        bottoms.setdefault(tail, []).append(numbers[1])
     checked = 0
     for node in groups(root, "node"):
         name = title(node)
@@ -116,9 +122,12 @@ def test_top_to_bottom_wires_run_through_the_rule_clear_of_the_numbers(run, tmp_
                  and p.get("stroke") not in (None, "transparent", "none")]
         if not name.startswith("w") or not rules:
             continue
-        xs = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", rules[0].get("points") or
-                                           rules[0].get("d") or "")][0::2]
+        numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", rules[0].get("points") or
+                                                rules[0].get("d") or "")]
+        xs, ys = numbers[0::2], numbers[1::2]
         assert max(xs) - min(xs) < 0.01  # a vertical rule
+        assert -1 <= min(ys) - tops[name] <= 0.55, (name, min(ys), tops[name])
+        assert all(-1 <= y - max(ys) <= 0.55 for y in bottoms[name]), (name, max(ys))
         assert all(abs(x - xs[0]) <= 1.5 for x in ends.get(name, [])), name
         right = [float(t.get("x") or 0) for t in node.iter(f"{SVG}text")
                  if t.get("text-anchor") == "start" and float(t.get("x") or 0) > xs[0]]

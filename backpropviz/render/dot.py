@@ -372,10 +372,11 @@ def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
     # grid, may hold nothing else)
     space = "" if "<table" in top else '<font point-size="4"> </font>'
     if s.line == 1:
-        value = f'<td align="right" width="{half:.0f}" border="1" sides="r">{top}{space}</td>'
-    else:
+        value = (f'<td align="right" width="{half:.0f}" height="2" border="1" sides="r">'
+                 f'{top}{space}</td>')
+    else:  # (the rule's height: render.seams makes it its row's)
         value = (f'<td align="right" width="{half:.0f}">{top}{space}</td>'
-                 f'<td width="{s.line}" {_fill(s)}></td>')
+                 f'<td width="{s.line}" height="2" {_fill(s)}></td>')
     return (f'{table}<tr>{value}<td width="6"></td>'
             f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
 
