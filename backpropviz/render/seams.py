@@ -1,4 +1,4 @@
-"""One continuous wire through each label: a wire label's rule made as wide as the gap its
+"""One continuous wire through each label: a wire label's rule made as long as the gap its
 wires leave for it.
 
 Left to right, a wire is three pieces: the edge into its label, the label's rule (render.dot
@@ -7,7 +7,8 @@ rank (a column) on one centre, and ends a wire at a side port a point outside a 
 at the side of the rank's widest node if that is nearer: so a label narrower than its rank
 was short of its wires by a point or two each side, however much it was widened. One
 layout tells how wide each rank is; each label's rule is then widened to that, which ends
-its wires on its rule and moves nothing else.
+its wires on its rule and moves nothing else. Top to bottom, likewise with rows and the
+rules' heights.
 """
 
 from __future__ import annotations
