@@ -175,32 +175,46 @@ def has_statements(make: Callable[[], tuple[str, dict[str, float]]]) -> bool:
     return sum(1 for n in graph.nodes if n.is_gate and n.name) > 1
 
 
-def print_table(rows: list[list[str]]) -> None:
-    head = ["graph", "engine", "gates", "crossings", "text px", "aspect", "seconds",
-            "slide px"]
+HEAD = ["graph", "engine", "gates", "crossings", "text px", "aspect", "seconds", "slide px"]
+
+
+def print_table(rows: list[list[str]], head: list[str] = HEAD, words: int = 2) -> None:
+    """``rows`` under ``head``, the first ``words`` columns left-aligned, numbers right."""
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for row in [head, ["-" * w for w in widths], *rows]:
-        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+        print("  ".join(c.ljust(w) if i < words else c.rjust(w)
                         for i, (c, w) in enumerate(zip(row, widths))))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def gallery_parser(doc: str) -> argparse.ArgumentParser:
+    """A measurement's command line: ``--engine`` and ``--only`` (see :func:`chosen`)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--engine", choices=["dot", "embedded"], action="append",
                         help="the engines to measure (default: each one installed)")
     parser.add_argument("--only", nargs="+", metavar="WORD",
                         help="only graphs whose name contains one of these words")
+    return parser
+
+
+def chosen(args: argparse.Namespace
+           ) -> tuple[list[str], list[tuple[str, Callable[[], tuple[str, dict[str, float]]], bool]]]:
+    """The engines (those installed, by default) and the gallery graphs a run asks for."""
+    engines = args.engine or [e for e, ok in (("dot", shutil.which("dot")),
+                                              ("embedded", embedded_executable())) if ok]
+    return engines, [graph for graph in GALLERY if not args.only or any(
+        word.lower() in graph[0].lower() for word in args.only)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = gallery_parser(__doc__ or "")
     parser.add_argument("--no-collapse", action="store_true",
                         help="leave out the rows drawn with --collapse statements")
     parser.add_argument("--direction", choices=["LR", "TB"], default="LR",
                         help="draw left to right (default) or top to bottom")
     args = parser.parse_args(argv)
-    engines = args.engine or [e for e, ok in (("dot", shutil.which("dot")),
-                                              ("embedded", embedded_executable())) if ok]
+    engines, graphs = chosen(args)
     rows = []
-    for name, make, expand in GALLERY:
-        if args.only and not any(word.lower() in name.lower() for word in args.only):
-            continue
+    for name, make, expand in graphs:
         for engine in engines:
             rows.append(measure(name, make, expand, engine, direction=args.direction))
         if not args.no_collapse and has_statements(make):

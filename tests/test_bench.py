@@ -102,6 +102,25 @@ def test_layout_benchmark_runs_and_the_seed_has_no_crossing():
     assert float(rows["seed: (x+y)z"][3]) > 24
 
 
+SEAMS = BENCH.parent / "seams.py"
+
+
+def test_seams_benchmark_finds_no_gap_in_the_seed_and_the_fork():
+    """benchmarks/seams.py: in the seed figure every wire meets its label's rule without
+    gap or offset: 10 ends, a wire in and one out at each of its 5 labels; x*x has 9 (x's
+    wire ends at its label, leaves it twice, once into each branch's label)."""
+    result = subprocess.run([sys.executable, str(SEAMS), "--engine", "embedded", "--only",
+                             "seed: (x", "fork x*x"], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    cells = [re.split(r"\s{2,}", line.strip()) for line in result.stdout.splitlines()[2:]]
+    rows = {(row[0], row[2]): row[3:] for row in cells}
+    # line, ends, gap, overlap, off
+    assert rows["seed: (x+y)z", "default"] == ["1", "10", "0.00", "0.00", "0.00"]
+    assert rows["fork x*x", "slide"][:2] == ["1", "9"]
+    assert len(rows) == 4
+
+
 MEMORY = BENCH.parent / "memory.py"
 
 

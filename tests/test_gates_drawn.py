@@ -97,17 +97,23 @@ def test_mark_sits_below_the_wire_it_names(run, tmp_path):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_top_to_bottom_wires_run_through_the_rule_clear_of_the_numbers(run, tmp_path, engine):
     """--direction TB: value | gradient side by side. The rule between them lines up with
-    the wire that enters and leaves the label (it was up to 36 pt off), and the gradient
-    starts at least 5 pt right of it (numbers touched the wire, about 2 px)."""
+    the wire that enters and leaves the label (it was up to 36 pt off) and runs from where
+    the wire into it ends to where the wires out start (a point short at labels lower than
+    their row, beside a name), and the gradient starts at least 5 pt right of it (numbers
+    touched the wire, about 2 px)."""
     root = draw(run, tmp_path, engine, "a = x*y\nb = a + x\nf = a*b", "--x", "3", "--y", "-2",
                 "--direction", "TB")
     ends: dict[str, list[float]] = {}
+    tops: dict[str, float] = {}  # (y where the wire into a label ends)
+    bottoms: dict[str, list[float]] = {}  # (y where the wires out of it start)
     for edge in groups(root, "edge"):
         path = edge.find(f"{SVG}path")
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d") or "")]
         tail, head = re.sub(r":\w+", "", title(edge)).split("->")
         ends.setdefault(tail, []).append(numbers[0])  # x where the wire leaves
         ends.setdefault(head, []).append(numbers[-2])  # x where it arrives
+        tops[head] = numbers[-1]
+        bottoms.setdefault(tail, []).append(numbers[1])
     checked = 0
     for node in groups(root, "node"):
         name = title(node)
@@ -116,9 +122,12 @@ def test_top_to_bottom_wires_run_through_the_rule_clear_of_the_numbers(run, tmp_
                  and p.get("stroke") not in (None, "transparent", "none")]
         if not name.startswith("w") or not rules:
             continue
-        xs = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", rules[0].get("points") or
-                                           rules[0].get("d") or "")][0::2]
+        numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", rules[0].get("points") or
+                                                rules[0].get("d") or "")]
+        xs, ys = numbers[0::2], numbers[1::2]
         assert max(xs) - min(xs) < 0.01  # a vertical rule
+        assert -1 <= min(ys) - tops[name] <= 0.55, (name, min(ys), tops[name])
+        assert all(-1 <= y - max(ys) <= 0.55 for y in bottoms[name]), (name, max(ys))
         assert all(abs(x - xs[0]) <= 1.5 for x in ends.get(name, [])), name
         right = [float(t.get("x") or 0) for t in node.iter(f"{SVG}text")
                  if t.get("text-anchor") == "start" and float(t.get("x") or 0) > xs[0]]
@@ -127,31 +136,80 @@ def test_top_to_bottom_wires_run_through_the_rule_clear_of_the_numbers(run, tmp_
     assert checked >= 4
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("program", [
-    ("(x+y)*z", "--x", "3", "--y", "-2", "--z", "-4"),
-    (SIGMOID, *var_args(REFERENCE[SIGMOID]["values"]))])
-def test_each_wire_runs_unbroken_through_its_label(run, tmp_path, engine, program):
-    """Left to right, a wire is the edge into its label, the label's rule, the edge out:
-    in the seed figures they meet with no gap (there was up to a point: Graphviz makes a
-    rank as wide as its widest label, and rounds a node's width to even points). (Some
-    labels elsewhere are still a point short: Graphviz widens their node as they widen.)"""
-    root = draw(run, tmp_path, engine, *program)
-    rules = {}
-    for group in groups(root, "node"):
-        line = group.find(f"{SVG}polyline")
-        if re.fullmatch(r"w\d+(c\d+_\d+)?", title(group)) and line is not None:
-            xs = [float(p.split(",")[0]) for p in (line.get("points") or "").split()]
-            rules[title(group)] = (min(xs), max(xs))
-    meetings = 0
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+FORK = "a = x*y\nb = a + x\nf = a*b"
+#: A wire label's node: a value's (w3), an input drawn at one use (w0c4_1), a fork branch's
+#: (b4_1), a collapsed statement's branch (c4_2).
+LABEL = re.compile(r"w\d+(c\d+_\d+)?|[bc]\d+_\d+")
+
+
+def rule_of(group: ET.Element) -> tuple[float, float, float, float] | None:
+    """A wire label's rule as drawn (left, right, middle y, thickness): a stroked level line
+    or a thin filled bar, whichever the label draws."""
+    for shape in group:
+        tag = shape.tag.removeprefix(SVG)
+        points = [tuple(map(float, pair.split(","))) for pair in
+                  (shape.get("points") or "").split()] if tag in ("polyline", "polygon") else []
+        if not points:
+            continue
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        if tag == "polyline" and max(ys) - min(ys) < 0.01:
+            return min(xs), max(xs), ys[0], float(shape.get("stroke-width") or 1)
+        if (tag == "polygon" and shape.get("fill") not in (None, "none", "transparent")
+                and max(ys) - min(ys) < max(xs) - min(xs)):
+            return min(xs), max(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys)
+    return None
+
+
+def seams(root: ET.Element) -> list[tuple[str, float, float, float, float]]:
+    """Where each wire meets a label's rule: (edge, gap along the wire (negative: they
+    overlap), how far the wire's end is above or below the rule's middle, the wire's and
+    the rule's thickness)."""
+    rules = {title(g): rule for g in groups(root, "node")
+             if LABEL.fullmatch(title(g)) and (rule := rule_of(g)) is not None}
+    found = []
     for group in groups(root, "edge"):
         tail, head = (end.split(":")[0] for end in title(group).split("->"))
         path = group.find(f"{SVG}path")
+        assert path is not None
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))]
+        width = float(path.get("stroke-width") or 1)
         if head in rules:  # the wire into a label ends where its rule starts (or on it)
-            assert numbers[-2] >= rules[head][0] - 0.05, (title(group), rules[head])
-            meetings += 1
+            left, _, y, thick = rules[head]
+            found.append((title(group), left - numbers[-2], numbers[-1] - y, width, thick))
         if tail in rules:  # and the wire out starts where it ends
-            assert numbers[0] <= rules[tail][1] + 0.05, (title(group), rules[tail])
-            meetings += 1
-    assert meetings >= 2 * len(rules) >= 10
+            _, right, y, thick = rules[tail]
+            found.append((title(group), numbers[0] - right, numbers[1] - y, width, thick))
+    assert len(found) >= 2 * len(rules) >= 4
+    return found
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("program", [
+    ("(x+y)*z", "--x", "3", "--y", "-2", "--z", "-4"),
+    (SIGMOID, *var_args(REFERENCE[SIGMOID]["values"])),
+    (FORK, "--x", "2", "--y", "-3"),
+    (FORK, "--x", "2", "--y", "-3", "--collapse", "statements"),
+    ("tanh(x1*w1 + x2*w2 + b)", "--x1", "2", "--x2", "0", "--w1", "-3", "--w2", "1",
+     "--b", "6.88"),
+    ("exp(exp(exp(exp(x*y))))*y", "--x", "0.5", "--y", "0.2", "--slide", "4:3"),
+    ("exp(exp(exp(exp(x*y))))*y", "--x", "0.5", "--y", "0.2", "--slide", "16:9"),
+    ("-f", str(SAMPLES / "linear_layer.bp"), "--values", str(SAMPLES / "linear_layer.json")),
+    ("-f", str(SAMPLES / "linear_layer.bp"), "--values", str(SAMPLES / "linear_layer.json"),
+     "--slide", "16:9")],
+    ids=["seed", "sigmoid", "fork", "collapsed", "neuron", "line2", "line5", "arrays",
+         "arrays-slide"])
+def test_each_wire_runs_unbroken_through_its_label(run, tmp_path, engine, program):
+    """Left to right, a wire is the edge into its label, the label's rule, the edge out:
+    they meet with no gap (up to half a point; overlapping by at most the line's width),
+    at one height (the rule's middle at most half a point off the wire), of one thickness,
+    at every line width and for an array's grid too. There were gaps of half the line's
+    width (a thick rule was a cell border, drawn inset), a point at labels narrower than
+    their rank, and an array's wires met its grid's middle, 11 points off its rule."""
+    root = draw(run, tmp_path, engine, *program)
+    for edge, gap, off, width, thick in seams(root):
+        assert -width - 0.05 <= gap <= 0.55, (edge, gap, width)
+        assert abs(off) <= 0.55, (edge, off)
+        assert abs(thick - width) < 0.01, (edge, thick, width)
+    if "--slide" in program:  # (the type was made bigger, and the lines with it)
+        assert min(width for *_, width, _ in seams(root)) >= 2

@@ -18,7 +18,7 @@ from typing import Callable, Collection, Iterator
 
 from ..graph import Graph, Node, statements_of
 from .dot import (_SPACER, HIDDEN, Style, View, _number_html, _wire_label, _wire_table,
-                  header_lines)
+                  header_lines, label_ports)
 from .numbers import figure_number
 from .names import label_text
 
@@ -77,7 +77,6 @@ def statement_lines(graph: Graph, number: Callable[[float], str], s: Style,
         for src in shares:
             if graph.nodes[src].is_gate:
                 uses[src] += 1
-    tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
     # (statements' boxes are tall: less air between them, but half a line at least, as
     # type grows on a slide: rows of boxes 2 px apart read as one)
     yield f"  graph [nodesep={max(0.12, 0.5 * s.number_size / 72):.2f}];"
@@ -89,10 +88,10 @@ def statement_lines(graph: Graph, number: Callable[[float], str], s: Style,
     for node in graph.nodes:
         if node.is_gate and owner[node.id] == node.id:
             sent = sender is not None and only_reader.get(node.id) == sender
-            yield from _statement(graph, node, reads[node.id], uses, number, s,
-                                  (tail, head), view, sent, totals.get(node.id, ()))
+            yield from _statement(graph, node, reads[node.id], uses, number, s, view, sent,
+                                  totals.get(node.id, ()))
     yield '  out [shape=point, width=0.01, style=invis];'
-    yield f"  w{graph.output}{tail} -> out;"
+    yield f"  w{graph.output}{_ends(graph, graph.output, s)[0]} -> out;"
     yield "}"
 
 
@@ -112,14 +111,13 @@ def _first_of_several(graph: Graph, reads: dict[int, dict[int, float]]) -> dict[
 
 
 def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[int, int],
-               number: Callable[[float], str], s: Style, ports: tuple[str, str],
-               view: View | None, sent: bool = False, totals: Collection[int] = ()
-               ) -> Iterator[str]:
+               number: Callable[[float], str], s: Style, view: View | None,
+               sent: bool = False, totals: Collection[int] = ()) -> Iterator[str]:
     """A statement's node, its result's wire, and the wires from the statements it reads;
     in a lesson's step, only the numbers known so far, the current statement lit, and
     the gradients it sends back underlined (``sent``: its result's, by its one reader);
     ``totals``: the inputs whose gradient (Σ, over every statement) its box says."""
-    nid, (tail, head) = node.id, ports
+    nid = node.id
     current = view is not None and view.current == nid
     sending = current and view is not None and view.backward
     leaves = [(graph.nodes[src], share, view is None or (nid, src) in view.branches)
@@ -138,14 +136,21 @@ def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[in
                                 sent=bool(back))
             yield (f"  c{nid}_{src} [shape=plaintext, margin=0, width=0, height=0, "
                    f"label=<{_wire_table(_SPACER, grad, s)}>];")
-            yield f"  w{src}{tail} -> c{nid}_{src}{head} [arrowhead=none{lit and ', '}{lit}{back}];"
+            branch_tail, branch_head = label_ports(s, True)
+            yield f"  w{src}{_ends(graph, src, s)[0]} -> c{nid}_{src}{branch_head} [arrowhead=none{lit and ', '}{lit}{back}];"
             end = f"{lit}, dir=none" if sending else lit  # (the arrow is at the branch)
-            yield f"  c{nid}_{src}{tail} -> n{nid}{f' [{end}]' if end else ''};"
+            yield f"  c{nid}_{src}{branch_tail} -> n{nid}{f' [{end}]' if end else ''};"
         else:
-            yield f"  w{src}{tail} -> n{nid}{f' [{lit}{back}]' if lit else ''};"
+            yield f"  w{src}{_ends(graph, src, s)[0]} -> n{nid}{f' [{lit}{back}]' if lit else ''};"
     yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
            f"label=<{_wire_label(node, number, s, view, sent=sent)}>];")
-    yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
+    yield f"  n{nid} -> w{nid}{_ends(graph, nid, s)[1]} [arrowhead=none];"
+
+
+def _ends(graph: Graph, nid: int, s: Style) -> tuple[str, str]:
+    """Where wires leave and enter the label of node ``nid``'s result (an array's: at its
+    rule, see render.dot's PORT)."""
+    return label_ports(s, not isinstance(graph.nodes[nid].value, float))
 
 
 def _with_sum(share: str, leaf: Node, number: Callable[[float], str], s: Style, size: int,

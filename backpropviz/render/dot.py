@@ -139,7 +139,8 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
     """The DOT statements of :func:`render_dot`, one a line."""
     s, number = style, figure_number(graph, decimals)
     yield from header_lines(graph, s, dpi, max_inches, pad, view)
-    tail, head = (":e", ":w") if s.direction == "LR" else (":s", ":n")
+    ends = [label_ports(s, not isinstance(node.value, float)) for node in graph.nodes]
+    branch_tail, branch_head = label_ports(s, True)  # (a fork branch's label)
     uses = [0] * len(graph.nodes)
     for node in graph.nodes:
         for src in node.inputs:
@@ -177,7 +178,7 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                 if copies[src]:  # an input read in many places: drawn again at each
                     yield from _copy_lines(graph.nodes[src], nid, slot, copies[src] == slot + 1
                                            and nid == first_use[src], number, s, view,
-                                           branch_grads[(nid, slot)], into, tail, head)
+                                           branch_grads[(nid, slot)], into, *ends[src])
                 elif uses[src] > 1:  # a fork: the branch shows its own share of the gradient
                     shown = view is None or (nid, slot) in view.branches
                     grad = _number_html(branch_grads[(nid, slot)], number, s.grad_color,
@@ -185,10 +186,10 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                                         sent=nid == current and back)
                     yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                           f"label=<{_wire_table(_SPACER, grad, s)}>];")
-                    yield f"  w{src}{tail} -> b{nid}_{slot}{head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
-                    yield f"  b{nid}_{slot}{tail} -> n{nid}{into.replace('dir=back', 'dir=none')};"
+                    yield f"  w{src}{ends[src][0]} -> b{nid}_{slot}{branch_head} [arrowhead=none{extra[1:-1] and ', ' + extra[2:-1]}];"
+                    yield f"  b{nid}_{slot}{branch_tail} -> n{nid}{into.replace('dir=back', 'dir=none')};"
                 else:
-                    yield f"  w{src}{tail} -> n{nid}{into};"
+                    yield f"  w{src}{ends[src][0]} -> n{nid}{into};"
         elif copies[nid]:
             continue  # (drawn at each use)
         else:
@@ -197,9 +198,9 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                   f"label=<{_leaf_label(node, s)}>];")
         yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
               f"label=<{_wire_label(node, number, s, view, labels.get(nid), nid in sent and uses[nid] == 1)}>];")
-        yield f"  n{nid} -> w{nid}{head} [arrowhead=none];"
+        yield f"  n{nid} -> w{nid}{ends[nid][1]} [arrowhead=none];"
     yield '  out [shape=point, width=0.01, style=invis];'
-    yield f"  w{graph.output}{tail} -> out;"
+    yield f"  w{graph.output}{ends[graph.output][0]} -> out;"
     yield "}"
 
 
@@ -334,8 +335,14 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
         caption = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                    + (f"<i>{name}</i>: " if name is not None else "")
                    + f"{shape_text(node.shape)}</font>")
+        balanced = s.direction == "LR" and not _at_rule(s, True)  # (else: see PORT)
         value = _number_html(node.value, number, s.value_color, s.number_size,
-                             s.value_emphasis, view is None or nid in view.values, caption)
+                             s.value_emphasis, view is None or nid in view.values,
+                             "" if balanced else caption)
+        if balanced:  # (its name and shape on a line of their own, a blank one under it)
+            grad = _number_html(node.grad, number, s.grad_color, s.number_size,
+                                s.grad_emphasis, view is None or nid in view.grads, sent=sent)
+            return _wire_table(value, grad, s, caption)
     elif name is not None and s.names_above:
         grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
                             view is None or nid in view.grads, sent=sent)
@@ -350,42 +357,101 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
 
 
 def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
-    """Two cells with a rule between them that continues the wire. Left to right, the rule
-    is the top cell's lower border, which both engines draw from edge to edge of the label
-    at the height where the wires meet it (the lower cell's extra point of padding centres
-    it); ``<hr/>`` stopped 1.5 pt short of the incoming wire."""
+    """Two cells with a rule between them that continues the wire; ``above`` the value, a
+    name on a line of its own, balanced by a blank line under the gradient, so the rule
+    stays midway between the label's top and bottom, where the wires meet it (an array's
+    or a fork branch's rule has its own port instead: :data:`PORT`)."""
     table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2" '
              f'color="{s.wire_color}">')
+    if _at_rule(s, "<table" in top or top == _SPACER):
+        rule = _rule_cell(s, _even_width(top, bottom, above, s), PORT)
+        return f"{table}<tr><td>{top}</td></tr><tr>{rule}</tr><tr><td>{bottom}</td></tr></table>"
+    if top == _SPACER:  # (a fork branch's: as high as the gradient under it)
+        top = f'<font point-size="{s.number_size}">{_SPACER}</font>'
     if s.direction == "LR":
-        rule = f'<td border="{s.line}" sides="b"{_even_width(top, bottom, above, s)}>{top}</td>'
-        if above:  # a name on a line of its own, balanced by a blank one under the gradient
+        rows = _rule_rows(top, bottom, s, _even_width(top, bottom, above, s))
+        if above:
             blank = f'<font point-size="{s.number_size}"> </font>'
-            return (f'{table}<tr><td>{above}</td></tr><tr>{rule}</tr>'
-                    f'<tr><td cellpadding="3">{bottom}</td></tr><tr><td>{blank}</td></tr></table>')
-        return f'{table}<tr>{rule}</tr><tr><td cellpadding="3">{bottom}</td></tr></table>'
+            rows = f"<tr><td>{above}</td></tr>{rows}<tr><td>{blank}</td></tr>"
+        return f"{table}{rows}</table>"
     # Side by side: both halves as wide as the wider (so the rule, the left half's right
-    # border, is where the wires meet the label's middle), 6 pt clear of the rule.
+    # border or a column of its own, is where the wires meet the label's middle), 6 pt
+    # clear of the rule; ``above`` the value, the name, the rule going on beside it.
     half = max(_html_width(top, s.number_size), _html_width(bottom, s.number_size)) + 10
+    if above:
+        half = max(half, _text_width(above, s.number_size) + 10)
     # (a thin space after text keeps it off the rule; a cell holding a table, an array's
     # grid, may hold nothing else)
     space = "" if "<table" in top else '<font point-size="4"> </font>'
-    first = ""
-    if above:  # the name on a line of its own above the value, the rule going on beside it
-        half = max(half, _text_width(above, s.number_size) + 10)
-        first = (f'<tr><td align="right" width="{half:.0f}" border="{s.line}" sides="r">'
-                 f'{above}{space}</td><td width="6"></td><td width="{half - 6:.0f}"></td></tr>')
-    return (f'{table}{first}<tr><td align="right" width="{half:.0f}" border="{s.line}" '
-            f'sides="r">{top}{space}</td><td width="6"></td>'
+    texts = [(above, ""), (top, ' height="2"')] if above else [(top, ' height="2"')]
+    if s.line == 1:
+        cells = [f'<td align="right" width="{half:.0f}"{high} border="1" sides="r">'
+                 f"{text}{space}</td>" for text, high in texts]
+    else:  # (the rule's height: render.seams makes it its row's)
+        cells = [f'<td align="right" width="{half:.0f}">{text}{space}</td>'
+                 f'<td width="{s.line}"{high} {_fill(s)}></td>' for text, high in texts]
+    first = (f'<tr>{cells[0]}<td width="6"></td><td width="{half - 6:.0f}"></td></tr>'
+             if above else "")
+    return (f'{table}{first}<tr>{cells[-1]}<td width="6"></td>'
             f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
+
+
+def _rule_rows(top: str, bottom: str, s: Style, width: str) -> str:
+    """Left to right: the value's row, the rule, the gradient's row. A line a point thick
+    is the value cell's lower border, which both engines draw edge to edge of the label
+    and (the gradient's cell a point taller) midway up it. A thicker one is a row of its
+    own filled in the wire's colour: Graphviz draws a border of width w inset by w/2 (short
+    of the wires at each end) and tilts the balance by the border's height."""
+    if s.line == 1:
+        return (f'<tr><td border="1" sides="b"{width}>{top}</td></tr>'
+                f'<tr><td cellpadding="3">{bottom}</td></tr>')
+    return f"<tr><td>{top}</td></tr><tr>{_rule_cell(s, width)}</tr><tr><td>{bottom}</td></tr>"
+
+
+def _rule_cell(s: Style, width: str, port: str = "") -> str:
+    """A rule thicker than a point: a cell as high as the line is thick, filled in the
+    wire's colour to its edges; ``port``: a name wires can end at."""
+    named = f' port="{port}"' if port else ""
+    return f'<td height="{s.line}" {_fill(s)}{width}{named}></td>'
+
+
+def _fill(s: Style) -> str:
+    """A cell's attributes for a rule: filled in the wire's colour to its edges."""
+    return f'cellpadding="0" bgcolor="{s.wire_color}"'
+
+
+#: The port of a wire label's rule where the label's middle need not hold it, and where
+#: wires end there (left to right, lines thicker than a point: the rule is then a cell of
+#: its own). A fork branch's label has a blank line over its rule, not a value; an
+#: array's has its name and shape over its value grid, none under its gradient's. Their
+#: wires end at the rule's own cell, not the label's middle: blank lines as high as what
+#: they balance would centre the rule too, but make labels, and the pictures of big type
+#: a slide needs, taller. (Lines a point thick keep the balance: dot puts a cell a point
+#: high half a point off the wires, a cell border on them.)
+PORT = "r"
+
+
+def label_ports(s: Style, unbalanced: bool = False) -> tuple[str, str]:
+    """Where wires leave and enter a wire label (tail, head): the middles of its sides, or,
+    for a label ``unbalanced`` by what is over its rule, those of its rule's own cell
+    (:data:`PORT`)."""
+    if s.direction != "LR":
+        return ":s", ":n"
+    return (f":{PORT}:e", f":{PORT}:w") if _at_rule(s, unbalanced) else (":e", ":w")
+
+
+def _at_rule(s: Style, unbalanced: bool) -> bool:
+    """Whether wires end at a label's rule's own cell (:data:`PORT`)."""
+    return s.direction == "LR" and unbalanced and s.line > 1
 
 
 def _even_width(top: str, bottom: str, above: str, s: Style) -> str:
     """A width for the rule's cell: an even number of points, at least the text's. dot
     makes a node a whole even number of points wide and centres the label in it, so a
-    label of odd width left a half-point gap where the wire met its rule. (Not for an
-    array's grid: its width is the grid's.)"""
+    label of odd width left a half-point gap where the wire met its rule. (An array's grid
+    sets its own width: the rule's is at least one, for render.seams to widen.)"""
     if "<table" in top:
-        return ""
+        return ' width="2"'
     widest = max(_text_width(top, s.number_size) + 4, _text_width(bottom, s.number_size) + 6,
                  _text_width(above, s.number_size) + 4)
     return f' width="{2 * math.ceil(widest / 2 + 2)}"'  # (+4: Graphviz measures wider)

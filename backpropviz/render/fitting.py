@@ -21,8 +21,8 @@ from .slide import Fit, fit
 
 __all__ = ["Layout", "best_layout"]
 
-TYPE_TRIES = 4  # layouts with bigger type, at most, for one count of rows
-MAX_TYPE = 10.0  # type grows to at most this many times its size
+TYPE_TRIES = 5  # layouts with bigger type, at most, for one count of rows
+MAX_TYPE = 14.0  # type grows to at most this many times its size
 ROWS = (2, 3, 4, 5, 6)  # a picture wider than the slide is tried in rows (TB: columns)
 RUNS = 40  # Graphviz runs for one slide, at most ...
 RUN_NODES = 3_000  # ... and at most this many nodes' worth (a 500-node graph: 6 runs)
@@ -80,12 +80,14 @@ def best_layout(draw: Draw, style: Style, slide: tuple[int, int], nodes: int,
         # so the gradient's, as wide as both: columns are tried with names above first)
         lead = replace(style, names_above=names_on_wires and style.direction == "TB")
         best = _in_rows(search, lead, best)
-    if best.fit.text_px < target and names_on_wires:
-        other = search.layout(replace(style, names_above=not best.style.names_above),
-                              best.rows, best.across)
-        if other is not None:
-            best = max(best, _scaled(search, other, beat=best.fit.text_px),
-                       key=lambda layout: layout.fit.text_px)
+    if best.fit.text_px < target and names_on_wires:  # (in the rows found, and in one)
+        flipped = replace(style, names_above=not best.style.names_above)
+        tries = [(best.rows, best.across)] + ([(1, None)] if best.rows > 1 else [])
+        for rows, across in tries:
+            other = search.layout(flipped, rows, across) if best.fit.text_px < target else None
+            if other is not None:
+                best = max(best, _scaled(search, other, beat=best.fit.text_px),
+                           key=lambda layout: layout.fit.text_px)
     return _aligned(search, best) if best.style.collapse and best.rows > 1 else best
 
 
@@ -122,9 +124,11 @@ def _in_rows(search: _Search, style: Style, one_row: Layout) -> Layout:
 def _scaled(search: _Search, start: Layout, beat: float = 0.0) -> Layout:
     """``start`` laid out again with bigger type while its smallest text is under the
     target; given up once it is seen not to ``beat`` that many px however big its type."""
-    best, tried = start, [(1.0, start.fit.text_px)]
+    best, tried, dipped = start, [(1.0, start.fit.text_px)], False
     for _ in range(TYPE_TRIES):
         factor = _next_factor(tried, search.target)
+        if dipped:  # (the layout changed with the type: one more try, half again as big)
+            factor = min(tried[-1][0] * 1.5, MAX_TYPE)
         if best.fit.text_px >= search.target or factor <= tried[-1][0]:
             break
         again = search.layout(_type_scaled(start.style, factor), start.rows, start.across)
@@ -132,8 +136,11 @@ def _scaled(search: _Search, start: Layout, beat: float = 0.0) -> Layout:
             break
         tried.append((factor, again.fit.text_px))
         if again.fit.text_px <= best.fit.text_px:
-            break
-        best = again
+            if dipped:
+                break
+            dipped = True
+            continue
+        best, dipped = again, False
         if _line(tried)[1] * beat >= 1:  # (its type growing without end stays under beat)
             break
     return best

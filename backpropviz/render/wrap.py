@@ -27,7 +27,7 @@ INPUT_WEIGHT = 2  # ... and an input's wire (a term hanging off the spine sits b
 # inputs, whose wires then do not cross on their way in)
 INPUT_WIRE = re.compile(r"w(\d+)(?:c\d+_\d+)?")  # an input's wire label (or a copy's)
 NODE = re.compile(r"^  (\w+) \[")
-EDGE = re.compile(r"^  (\w+)((?::\w+)?) -> (\w+)((?::\w+)?)(?: \[(.*)\])?;$")
+EDGE = re.compile(r"^  (\w+)((?::\w+)*) -> (\w+)((?::\w+)*)(?: \[(.*)\])?;$")
 
 
 def wrapped(dot: str, graph: Graph, rows: int, size: int,
