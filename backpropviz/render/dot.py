@@ -284,6 +284,8 @@ def header_lines(graph: Graph, s: Style, dpi: float | None, max_inches: tuple[fl
     size_attr = f', size="{max_inches[0]:.2f},{max_inches[1]:.2f}"' if max_inches else ""
     if pad is not None:
         size_attr += f', pad="{pad[0]:.4f},{pad[1]:.4f}"'
+    elif dpi and 0.15 * s.number_size > 4:  # (a PNG: Graphviz's 4 points round 220-point
+        size_attr += f', pad="{0.15 * s.number_size / 72:.4f}"'  # type cut an italic a)
     if dpi:
         size_attr = f", dpi={dpi:g}{size_attr}"
     # Network simplex dominates dot's time on big graphs; a cap keeps them to seconds.
@@ -390,9 +392,10 @@ def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
     else:  # (the rule's height: render.seams makes it its row's)
         cells = [f'<td align="right" width="{half:.0f}">{text}{space}</td>'
                  f'<td width="{s.line}"{high} {_fill(s)}></td>' for text, high in texts]
-    first = (f'<tr>{cells[0]}<td width="6"></td><td width="{half - 6:.0f}"></td></tr>'
+    clear = max(6, round(0.4 * s.number_size))  # (6 points beside 220-point numbers: none)
+    first = (f'<tr>{cells[0]}<td width="{clear}"></td><td width="{half - 6:.0f}"></td></tr>'
              if above else "")
-    return (f'{table}{first}<tr>{cells[-1]}<td width="6"></td>'
+    return (f'{table}{first}<tr>{cells[-1]}<td width="{clear}"></td>'
             f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
 
 

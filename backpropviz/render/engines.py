@@ -34,6 +34,8 @@ INSTALL_HINT = message("engine.install")
 _SUBSCRIPT_TEXT = re.compile(rb'(<text\b[^>]*>[^<]*)</text>\s*<text\b([^>]*?)\s'
                              rb'baseline-shift="sub"([^>]*)>([^<]*)</text>')
 _PLACED = re.compile(rb'\s(?:x|y|text-anchor)="[^"]*"')
+#: Marks the embedded engine's fonts lack (drawn as empty boxes), as ones they have.
+_EMBEDDED_GLYPHS = str.maketrans({"⇉": "»"})  # (a broadcast input: render.dot's mark)
 #: A subscript of digits (an element's ``10,2`` too) in DOT's HTML-like labels.
 _DIGIT_SUBSCRIPT = re.compile(r'<sub>(?:<font point-size="(\d+)">)?([\d,]+)(?:</font>)?</sub>')
 
@@ -59,7 +61,7 @@ class Engine:
                                       install=INSTALL_HINT))
         timeout = self.budget.left() if self.budget is not None else None
         if self.name == "embedded":  # (dot lowers <sub>: as SVG, and in its PNG)
-            source = lowered_digits(source)
+            source = lowered_digits(source).translate(_EMBEDDED_GLYPHS)
         if self.name == "dot" and timeout is None:
             image = _pipe_dot(source, fmt)
             return joined_subscripts(image) if fmt == "svg" else image
