@@ -24,7 +24,8 @@ from .names import SUBSCRIPT_DIGITS
 if TYPE_CHECKING:
     from ..budget import Budget
 
-__all__ = ["Engine", "choose_engine", "embedded_executable", "joined_subscripts", "lowered_digits"]
+__all__ = ["Engine", "choose_engine", "embedded_executable", "joined_subscripts",
+           "lowered_digits"]
 
 EMBEDDED = "graphviz-pure"
 
@@ -85,8 +86,9 @@ class Engine:
 
 def lowered_digits(source: str) -> str:
     """DOT ``source`` with each subscript of digits (``w<sub>0</sub>``) written in Unicode's
-    subscript digits (w₀): the embedded engine's PNG ignores ``baseline-shift`` and set
-    them on the line, so w₀ read "wo". The glyphs are about 0.7 em, hence the larger size."""
+    subscript digits (w₀): the embedded engine's PNG ignores ``baseline-shift`` and sets
+    subscripts on the line, so w₀ read "wo". The glyphs are about 0.7 em, hence the larger
+    size."""
     def lower(match: re.Match[str]) -> str:
         digits = match.group(2).translate(SUBSCRIPT_DIGITS)
         if match.group(1) is None:
