@@ -18,7 +18,7 @@ from typing import Callable, Collection, Iterator
 
 from ..graph import Graph, Node, statements_of
 from .dot import (_SPACER, HIDDEN, Style, View, _number_html, _wire_label, _wire_table,
-                  header_lines, label_ports)
+                  header_lines, label_ports, sum_grid)
 from .numbers import figure_number
 from .names import label_text
 
@@ -153,18 +153,16 @@ def _ends(graph: Graph, nid: int, s: Style) -> tuple[str, str]:
     return label_ports(s, not isinstance(graph.nodes[nid].value, float))
 
 
-def _with_sum(share: str, leaf: Node, number: Callable[[float], str], s: Style, size: int,
+def _with_sum(share: str, leaf: Node, number: Callable[[float], str], s: Style,
               shown: bool) -> str:
     """An input's share followed by its gradient, the sum over every statement that reads
     it: ``-0.08 (Σ -0.15)``; arrays side by side, the sum's grid under a Σ. (On the share's
     line: a line of its own under each name made a batch's boxes twice as tall.)"""
+    size = s.number_size
     if not isinstance(leaf.grad, float):
-        sigma = f'<font color="{s.grad_color}" point-size="{size}">Σ</font>'
-        total = _number_html(leaf.grad, number, s.grad_color, size, s.grad_emphasis, shown,
-                             sigma)
         return (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
-                f'<td>{share}</td><td width="{round(size * 0.8)}"></td><td>{total}</td>'
-                "</tr></table>")
+                f'<td>{share}</td><td width="{round(size * 0.8)}"></td>'
+                f"<td>{sum_grid(leaf, number, s, shown)}</td></tr></table>")
     total = _number_html(leaf.grad, number, s.grad_color, size, s.grad_emphasis, shown)
     color = s.grad_color if shown else HIDDEN
     return (f'{share}<font color="{color}" point-size="{size}"> (Σ </font>{total}'
@@ -195,7 +193,7 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
             grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis,
                                 shown, sent=sending)
             if summed and leaf.id in summed:
-                grad = _with_sum(grad, leaf, number, s, size, summed[leaf.id])
+                grad = _with_sum(grad, leaf, number, s, summed[leaf.id])
             cells.append(f'{gap if k == 0 else wide}<td align="right"><font point-size="{size}">'
                          f"<i>{label_text(leaf.label)}</i></font></td>{gap}"
                          f'<td align="right">{value}</td>{gap}<td align="left">{grad}</td>')

@@ -26,7 +26,7 @@ from .names import GREEK, label_text, name_html
 from .numbers import figure_number, is_flagged
 from .text import font_problem, text_problem
 
-__all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot", "iter_dot"]
+__all__ = ["Style", "View", "THEMES", "CLASSIC", "render_dot", "iter_dot", "sum_grid"]
 
 HIDDEN = "transparent"  # the colour of a number a frame does not show yet
 _SPACER = " "  # the empty cell above a fork branch's gradient
@@ -244,17 +244,22 @@ def _with_total(name: str, leaf: Node, number: Callable[[float], str], s: Style,
     """An input's ``name`` (HTML) over its gradient, the sum over all its uses: ``Σ 0.50``
     (an array: its Σ grid); said where an input read several times is first drawn. Not
     ``shown`` yet (a lesson's step before it is known): the Σ is hidden with it."""
-    color = s.grad_color if shown else HIDDEN
     if not isinstance(leaf.grad, float):  # an array: its name over the Σ grid
-        sigma = f'<font color="{color}" point-size="{s.number_size}">Σ</font>'
-        total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
-                             shown, sigma)
         return (f'<table border="0" cellborder="0" cellspacing="0"><tr><td>{name}</td></tr>'
-                f"<tr><td>{total}</td></tr></table>")
+                f"<tr><td>{sum_grid(leaf, number, s, shown)}</td></tr></table>")
     total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
                          shown)
-    return (f'{name}<br/><font color="{color}" point-size="{s.number_size}">Σ </font>'
-            f"{total}")
+    return (f'{name}<br/><font color="{s.grad_color if shown else HIDDEN}" '
+            f'point-size="{s.number_size}">Σ </font>{total}')
+
+
+def sum_grid(leaf: Node, number: Callable[[float], str], s: Style, shown: bool = True) -> str:
+    """An array input's gradient, the sum over all its uses: its grid under a Σ (hidden
+    with it until ``shown``)."""
+    sigma = (f'<font color="{s.grad_color if shown else HIDDEN}" '
+             f'point-size="{s.number_size}">Σ</font>')
+    return _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+                        shown, sigma)
 
 
 def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[float], str],
