@@ -3,6 +3,7 @@ when its text would be too small there."""
 
 from __future__ import annotations
 
+import re
 import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -558,3 +559,78 @@ def test_rows_of_statement_boxes_start_in_one_column(run, tmp_path, engine):
     assert len(boxes) == 3  # H, P and L: one a row on the slide
     centres = [x for x, _ in sorted(boxes, key=lambda box: box[1])]
     assert max(centres) - min(centres) < 1
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_slide_makes_the_array_programs_24_px(run, tmp_path, engine):
+    """#14's goal for the samples on arrays: the batch MLP and the attention head were
+    20.4/19.5 px and 22.5/23.5 px (dot/embedded) on a slide, bound by their grids. Their
+    grids set compactly (columns closer, no shape where the grid shows it, a column vector
+    on one line marked ᵀ) bring both to 24 px, and no note says otherwise."""
+    sample = Path(__file__).resolve().parent.parent / "samples"
+    for name in ("mlp_batch", "attention"):
+        target = tmp_path / f"{name}.svg"
+        result = run("-f", str(sample / f"{name}.bp"), "--values",
+                     str(sample / f"{name}.json"), "--slide", "--engine", engine,
+                     "-o", str(target))
+        assert result.exit_code == 0, result.output
+        assert "note:" not in result.stderr
+        root = ET.parse(target).getroot()
+        px = 1920 / float(root.get("viewBox", "").split()[2])
+        texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+        smallest = min(float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
+                       if "".join(t.itertext()).strip())
+        assert smallest >= SLIDE_TEXT_PX, (name, smallest)
+        if name == "mlp_batch":  # P = H @ W2 + b2 (4x1), its value and gradient on a line
+            assert "P: 4×1" in texts or ("P" in texts and ": 4×1" in texts)
+            # W2, H @ W2, P, Y, P - Y and (P - Y)**2: value and gradient each
+            assert texts.count("]ᵀ") == 2 * 6
+
+
+def test_a_compact_grid_lays_a_column_vector_on_one_line():
+    """Compactly set, a 4x1 array is one line of its 4 numbers in order between [ and ]ᵀ,
+    its columns 0.25 em apart (0.4 em otherwise) and its cells unpadded; a 2x2 matrix keeps
+    its rows, and only a grid that does not show its shape keeps the shape in its caption."""
+    import numpy as np
+
+    from backpropviz.render.arrays import array_html, shape_shown
+
+    column = np.array([[0.5], [-1.0], [2.0], [0.25]])
+    number = "{:.2f}".format
+    rows = re.findall(r"<tr>(.*?)</tr>", array_html(column, number, "#000", 20, compact=True))
+    cells = re.findall(r'point-size="20">([^<]*)</font>', rows[0])
+    assert len(rows) == 1 and cells == ["[", "0.50", "-1.00", "2.00", "0.25", "]ᵀ"]
+    assert len(re.findall(r"<tr>", array_html(column, number, "#000", 20))) == 4
+    gaps = re.findall(r'<td width="(\d+)"></td>', rows[0])
+    assert gaps == ["3", "5", "5", "5", "3"]  # (0.15 em beside, 0.25 em between, of 20 pt)
+    assert 'cellpadding="0"' in array_html(column, number, "#000", 20, compact=True)
+    square = array_html(np.eye(2), number, "#000", 20, compact=True)
+    assert len(re.findall(r"<tr>", square)) == 2 and "ᵀ" not in square
+    assert shape_shown(column, True) and not shape_shown(np.eye(2), True)
+    assert shape_shown(np.eye(2), False) and shape_shown(np.zeros((5, 5)), True)
+
+
+def test_grids_are_set_compactly_only_when_the_text_is_still_small():
+    """The compact grids are the slide's last lever: tried only for a picture of arrays whose
+    text is under the target after bigger type and rows, and kept only if bigger."""
+    from backpropviz.render.fitting import best_layout
+
+    calls = []
+
+    def draw(style, rows, across):  # all text: 300 em wide (200 compact), 30 em a row
+        calls.append(style.compact)
+        width = style.number_size * (200 if style.compact else 300) / rows
+        height = style.number_size * 30 * rows
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
+                f'<text font-size="{style.number_size}">1</text></svg>').encode()
+
+    style = CLASSIC
+    best = best_layout(draw, style, (1920, 1080), 10, False, arrays=True)
+    assert best.style.compact and best.rows == 2  # (16 px; 12 px as drawn, in 2 rows)
+    assert round(best.fit.text_px) == 16
+    calls.clear()
+    best = best_layout(draw, style, (1920, 1080), 10, False, arrays=False)
+    assert not best.style.compact and True not in calls
+    calls.clear()
+    best = best_layout(draw, style, (1920, 1080), 10, False, arrays=True, target=8)
+    assert not best.style.compact and True not in calls  # (8 px reached as drawn)

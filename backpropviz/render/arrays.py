@@ -9,10 +9,13 @@ from ..lang import say
 from .numbers import FLAG, fixed
 from .text import computes
 
-__all__ = ["INLINE", "shape_text", "array_cell", "array_rows"]
+__all__ = ["INLINE", "shape_text", "array_cell", "array_rows", "array_html", "on_its_side",
+           "shape_shown"]
 
 #: An array of at most this many numbers is shown whole; a larger one as min..max and norm.
 INLINE = 6
+GAP = 0.4  # em between a figure's columns, and beside them
+COMPACT_GAP, COMPACT_SIDE = 0.25, 0.15  # ... when room is short (a slide's last resort)
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -55,12 +58,27 @@ def array_rows(graph: Graph, decimals: int, full: bool = False,
             for node in graph.nodes]
 
 
+def on_its_side(value: Any, compact: bool) -> bool:
+    """Whether an array is a column vector drawn compactly: on one line, marked ᵀ."""
+    return compact and value.ndim == 2 and value.shape[1] == 1 < value.shape[0]
+
+
+def shape_shown(value: Any, compact: bool) -> bool:
+    """Whether a grid's caption gives its shape: always, but in a compact picture only
+    where the grid does not show it (a summary, a column vector on its side)."""
+    from .numbers import FIGURE_CELLS
+
+    return not compact or value.size > FIGURE_CELLS or on_its_side(value, compact)
+
+
 def array_html(value: Any, number: Any, color: str, size: int, emphasis: str = "",
-               caption: str = "", sent: bool = False) -> str:
+               caption: str = "", sent: bool = False, compact: bool = False) -> str:
     """A Graphviz HTML-like table of an array's numbers, aligned in columns set apart by
     0.4 em (a vector as a row), under ``caption`` (its name and shape); an array of more than
     :data:`~backpropviz.render.numbers.FIGURE_CELLS` numbers as its smallest..largest;
-    ``sent``: a gradient a lesson's current gate has just sent back, underlined."""
+    ``sent``: a gradient a lesson's current gate has just sent back, underlined. ``compact``
+    (a slide short of room): columns closer, and a column vector on one line marked ᵀ, as
+    books write one in running text."""
     from .names import label_text
     from .numbers import FIGURE_CELLS
 
@@ -72,17 +90,22 @@ def array_html(value: Any, number: Any, color: str, size: int, emphasis: str = "
             text = f"<u>{text}</u>"
         return f'<font color="{color}" point-size="{size}">{text}</font>'
 
+    lying = on_its_side(value, compact)
     if value.size > FIGURE_CELLS:
         grid = [[cell(number(value))]]
     else:
-        rows = value.reshape(-1, value.shape[-1]) if value.ndim > 1 else value.reshape(1, -1)
+        rows = (value.reshape(1, -1) if value.ndim == 1 or lying
+                else value.reshape(-1, value.shape[-1]))
         grid = [[cell(number(float(x))) for x in row] for row in rows]
-    width = 2 * max(len(row) for row in grid) + 1
-    head = f'<tr><td colspan="{width}">{caption}</td></tr>' if caption else ""
     # Columns apart ("1.00 -1.00", not "1.00-1.00"), and the grid clear of the wires at its
     # sides (a wire ending at "-0.60" read as "--0.60").
-    gap = f'<td width="{round(size * 0.4)}"></td>'
-    body = "".join("<tr>" + gap + gap.join(f'<td align="right">{c}</td>' for c in row) + gap
-                   + "</tr>" for row in grid)
-    return ('<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
+    gap = f'<td width="{round(size * (COMPACT_GAP if compact else GAP))}"></td>'
+    side = f'<td width="{round(size * (COMPACT_SIDE if compact else GAP))}"></td>'
+    open_, close = (f'<td align="right">{cell("[")}</td>', f'<td align="left">{cell("]ᵀ")}</td>'
+                    ) if lying and value.size <= FIGURE_CELLS else ("", "")
+    width = 2 * max(len(row) for row in grid) + 1 + 2 * bool(close)
+    head = f'<tr><td colspan="{width}">{caption}</td></tr>' if caption else ""
+    body = "".join("<tr>" + side + open_ + gap.join(f'<td align="right">{c}</td>' for c in row)
+                   + close + side + "</tr>" for row in grid)
+    return (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="{0 if compact else 2}">'
             f"{head}{body}</table>")

@@ -131,7 +131,7 @@ def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[in
         if not graph.nodes[src].is_gate:
             continue
         if uses[src] > 1:  # read by several statements: each branch shows its share
-            grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis,
+            grad = _number_html(share, number, s, True,
                                 view is None or (nid, src) in view.branches,
                                 sent=bool(back))
             yield (f"  c{nid}_{src} [shape=plaintext, margin=0, width=0, height=0, "
@@ -163,7 +163,7 @@ def _with_sum(share: str, leaf: Node, number: Callable[[float], str], s: Style,
         return (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
                 f'<td>{share}</td><td width="{round(size * 0.8)}"></td>'
                 f"<td>{sum_grid(leaf, number, s, shown)}</td></tr></table>")
-    total = _number_html(leaf.grad, number, s.grad_color, size, s.grad_emphasis, shown)
+    total = _number_html(leaf.grad, number, s, True, shown, size=size)
     color = s.grad_color if shown else HIDDEN
     return (f'{share}<font color="{color}" point-size="{size}"> (Σ </font>{total}'
             f'<font color="{color}" point-size="{size}">)</font>')
@@ -188,10 +188,8 @@ def _panel(graph: Graph, node: Node, leaves: list[tuple[Node, float, bool]],
     for start in range(0, len(leaves), columns):
         cells = []
         for k, (leaf, share, shown) in enumerate(leaves[start:start + columns]):
-            value = _number_html(leaf.value, number, s.value_color, s.number_size,
-                                 s.value_emphasis)
-            grad = _number_html(share, number, s.grad_color, s.number_size, s.grad_emphasis,
-                                shown, sent=sending)
+            value = _number_html(leaf.value, number, s, False)
+            grad = _number_html(share, number, s, True, shown, sent=sending)
             if summed and leaf.id in summed:
                 grad = _with_sum(grad, leaf, number, s, summed[leaf.id])
             cells.append(f'{gap if k == 0 else wide}<td align="right"><font point-size="{size}">'

@@ -305,7 +305,9 @@ def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Sty
     names_on_wires = (not style.collapse  # (an array's name is
                       and any(node.name and isinstance(node.value, float)  # in its caption)
                           for node in graph.nodes if node.is_gate))
-    chosen = best_layout(draw, style, slide, len(graph.nodes), names_on_wires, drawn, target)
+    arrays = any(not isinstance(node.value, float) for node in graph.nodes)
+    chosen = best_layout(draw, style, slide, len(graph.nodes), names_on_wires, drawn, target,
+                         arrays)
     if chosen.svg is drawn or len(graph.nodes) > WRAP_MAX_NODES:
         return chosen
     return _uncrossed(graph, chosen, draw, slide, target)

@@ -67,6 +67,7 @@ class Style:
     names_above: bool = False  # a named wire's name on a line above its value (narrower)
     aligned: bool = False  # rows of statement boxes start in one column (render.wrap)
     line: int = 1  # points: wires, rules and circles (thicker with type made bigger)
+    compact: bool = False  # arrays closer set, a column vector on a line (render.arrays)
     in_order: bool = True  # a gate's inputs top to bottom as written (else as Graphviz likes)
 
     def __post_init__(self) -> None:
@@ -181,8 +182,7 @@ def _dot_lines(graph: Graph, decimals: int | None, style: Style, dpi: float | No
                                            branch_grads[(nid, slot)], into, *ends[src])
                 elif uses[src] > 1:  # a fork: the branch shows its own share of the gradient
                     shown = view is None or (nid, slot) in view.branches
-                    grad = _number_html(branch_grads[(nid, slot)], number, s.grad_color,
-                                        s.number_size, s.grad_emphasis, shown,
+                    grad = _number_html(branch_grads[(nid, slot)], number, s, True, shown,
                                         sent=nid == current and back)
                     yield (f"  b{nid}_{slot} [shape=plaintext, margin=0, width=0, height=0, "
                           f"label=<{_wire_table(_SPACER, grad, s)}>];")
@@ -247,8 +247,7 @@ def _with_total(name: str, leaf: Node, number: Callable[[float], str], s: Style,
     if not isinstance(leaf.grad, float):  # an array: its name over the Σ grid
         return (f'<table border="0" cellborder="0" cellspacing="0"><tr><td>{name}</td></tr>'
                 f"<tr><td>{sum_grid(leaf, number, s, shown)}</td></tr></table>")
-    total = _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
-                         shown)
+    total = _number_html(leaf.grad, number, s, True, shown)
     return (f'{name}<br/><font color="{s.grad_color if shown else HIDDEN}" '
             f'point-size="{s.number_size}">Σ </font>{total}')
 
@@ -258,8 +257,7 @@ def sum_grid(leaf: Node, number: Callable[[float], str], s: Style, shown: bool =
     with it until ``shown``)."""
     sigma = (f'<font color="{s.grad_color if shown else HIDDEN}" '
              f'point-size="{s.number_size}">Σ</font>')
-    return _number_html(leaf.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
-                        shown, sigma)
+    return _number_html(leaf.grad, number, s, True, shown, sigma)
 
 
 def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[float], str],
@@ -272,9 +270,9 @@ def _copy_lines(leaf: Node, nid: int, slot: int, first: bool, number: Callable[[
     name = _leaf_label(leaf, s)
     if first:
         name = _with_total(name, leaf, number, s, view is None or src in view.grads)
-    value = _number_html(leaf.value, number, s.value_color, s.number_size, s.value_emphasis,
+    value = _number_html(leaf.value, number, s, False,
                          view is None or src in view.values)
-    share = _number_html(grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+    share = _number_html(grad, number, s, True,
                          view is None or (nid, slot) in view.branches)
     yield f"  n{key} [shape=plaintext, fontsize={s.name_size}, label=<{name}>];"
     yield (f"  w{key} [shape=plaintext, margin=0, width=0, height=0, "
@@ -328,7 +326,7 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
     side, with a vertical rule, when wires run top to bottom). A named gate's wire (or one
     a lesson's captions name, ``label``) carries its name."""
     nid = node.id
-    value = _number_html(node.value, number, s.value_color, s.number_size, s.value_emphasis,
+    value = _number_html(node.value, number, s, False,
                          view is None or nid in view.values)
     name = None
     if node.name and node.is_gate:  # a program's named intermediate: the wire carries it
@@ -337,28 +335,28 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
     elif label is not None:
         name = label_text(label)  # (as the captions spell it)
     if not isinstance(node.value, float):  # an array: its name and shape above its grid
-        from .arrays import shape_text
+        from .arrays import shape_shown, shape_text
 
+        shape = shape_text(node.shape) if shape_shown(node.value, s.compact) else ""
         caption = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
-                   + (f"<i>{name}</i>: " if name is not None else "")
-                   + f"{shape_text(node.shape)}</font>")
+                   + (f"<i>{name}</i>" + (": " if shape else "") if name is not None else "")
+                   + f"{shape}</font>") if name is not None or shape else ""
         balanced = s.direction == "LR" and not _at_rule(s, True)  # (else: see PORT)
-        value = _number_html(node.value, number, s.value_color, s.number_size,
-                             s.value_emphasis, view is None or nid in view.values,
+        value = _number_html(node.value, number, s, False, view is None or nid in view.values,
                              "" if balanced else caption)
         if balanced:  # (its name and shape on a line of their own, a blank one under it)
-            grad = _number_html(node.grad, number, s.grad_color, s.number_size,
-                                s.grad_emphasis, view is None or nid in view.grads, sent=sent)
+            grad = _number_html(node.grad, number, s, True, view is None or nid in view.grads,
+                                sent=sent)
             return _wire_table(value, grad, s, caption)
     elif name is not None and s.names_above:
-        grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+        grad = _number_html(node.grad, number, s, True,
                             view is None or nid in view.grads, sent=sent)
         return _wire_table(value, grad, s, f'<font color="{s.wire_color}" '
                                            f'point-size="{s.number_size}"><i>{name}</i></font>')
     elif name is not None:
         value = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                  f"<i>{name}</i> = </font>{value}")
-    grad = _number_html(node.grad, number, s.grad_color, s.number_size, s.grad_emphasis,
+    grad = _number_html(node.grad, number, s, True,
                         view is None or nid in view.grads, sent=sent)
     return _wire_table(value, grad, s)
 
@@ -487,17 +485,18 @@ def _text_width(html_text: str, size: int) -> float:
     return size * sum(_EM.get(ch, DEFAULT_EM) for ch in text)
 
 
-def _number_html(value: float, number: Callable[[float], str], color: str, size: int,
-                 emphasis: str = "", shown: bool = True, caption: str = "",
-                 sent: bool = False) -> str:
-    """A number in its colour (an array: a grid under ``caption``); ``sent``: a gradient
-    the current gate has just sent back, underlined (bold would widen it and move the
-    diagram between frames)."""
+def _number_html(value: float, number: Callable[[float], str], s: Style, grad: bool,
+                 shown: bool = True, caption: str = "", sent: bool = False,
+                 size: int | None = None) -> str:
+    """A value (``grad``: a gradient) in its colour and emphasis (an array: a grid under
+    ``caption``); ``sent``: a gradient the current gate has just sent back, underlined (bold
+    would widen it and move the diagram between frames)."""
+    color = HIDDEN if not shown else s.grad_color if grad else s.value_color
+    emphasis, size = s.grad_emphasis if grad else s.value_emphasis, size or s.number_size
     if not isinstance(value, float):  # a vector or matrix: a grid of its numbers
         from .arrays import array_html
 
-        return array_html(value, number, color if shown else HIDDEN, size, emphasis, caption,
-                          sent)
+        return array_html(value, number, color, size, emphasis, caption, sent, s.compact)
     text = label_text(number(value))
     if is_flagged(value):
         text = f"<b>{text}</b>"
@@ -505,7 +504,7 @@ def _number_html(value: float, number: Callable[[float], str], color: str, size:
         text = f"<{emphasis}>{text}</{emphasis}>"
     if sent:
         text = f"<u>{text}</u>"
-    return f'<font color="{color if shown else HIDDEN}" point-size="{size}">{text}</font>'
+    return f'<font color="{color}" point-size="{size}">{text}</font>'
 
 
 def _gate_label(node: Node, s: Style, x_is_a_name: bool) -> str:

@@ -62,12 +62,12 @@ class _Search:
 
 def best_layout(draw: Draw, style: Style, slide: tuple[int, int], nodes: int,
                 names_on_wires: bool, drawn: bytes | None = None,
-                target: float = SLIDE_TEXT_PX) -> Layout:
+                target: float = SLIDE_TEXT_PX, arrays: bool = False) -> Layout:
     """The first layout whose smallest text is ``target`` px on the ``slide``, or else the
     one with the biggest: as it is, with bigger type, in rows (a picture wider than the
     slide; top to bottom, in columns if taller), names above their values or beside them
-    (when the wires carry names: ``names_on_wires``). ``drawn``: the one-row SVG, if made
-    already."""
+    (when the wires carry names: ``names_on_wires``), and, with ``arrays``, their grids
+    set compactly. ``drawn``: the one-row SVG, if made already."""
     search = _Search(draw, slide, nodes, target)
     first = (Layout(style, 1, drawn, fit(drawn, slide)) if drawn is not None
              else search.layout(style, 1, None))
@@ -88,7 +88,29 @@ def best_layout(draw: Draw, style: Style, slide: tuple[int, int], nodes: int,
             if other is not None:
                 best = max(best, _scaled(search, other, beat=best.fit.text_px),
                            key=lambda layout: layout.fit.text_px)
+    if best.fit.text_px < target and arrays:
+        best = _compact(search, replace(style, names_above=best.style.names_above), best)
     return _aligned(search, best) if best.style.collapse and best.rows > 1 else best
+
+
+def _compact(search: _Search, style: Style, best: Layout) -> Layout:
+    """``best``, or the picture with its arrays set compactly (render.arrays) in as many
+    rows or one more each time while that makes the text bigger (a column vector on one
+    line leaves a row room for more): the last lever, as closer set grids are harder to
+    read than the usual ones."""
+    across = best.across or gates_across(best.svg, style.direction)
+    found, compact = best, replace(style, compact=True)
+    for rows in range(best.rows, ROWS[-1] + 1):
+        start = search.layout(compact, rows, across if rows > 1 else None)
+        if start is None:
+            break
+        tried = _scaled(search, start)  # (no early stop: the small type misleads)
+        if tried.fit.text_px <= found.fit.text_px and rows > best.rows:
+            break
+        found = max(found, tried, key=lambda layout: layout.fit.text_px)
+        if found.fit.text_px >= search.target:
+            break
+    return found
 
 
 def _aligned(search: _Search, best: Layout) -> Layout:
