@@ -548,3 +548,19 @@ def test_plain_run_does_not_import_sympy(child_env):
 @pytest.mark.parametrize("option", ["--explain", "--check", "--exact"])
 def test_options_that_need_sympy_import_it(child_env, option):
     assert _sympy_imported(child_env, option) is True
+
+
+def test_a_tiny_number_in_a_chain_rule_line_stays_in_fixed_point(run):
+    """A gradient under 0.005 was written -4.2e-03 beside 0.50 in the same line (and in
+    the lessons' captions). It now keeps fixed point with the digits its e-notation had:
+    -10/49² = -0.0041649 is -0.0042; only one tinier than 4 more decimals can show stays
+    in e-notation."""
+    from backpropviz.render.numbers import fixed_point
+
+    result = run("f = x*2\ng = 10.0/f + f/2", "--x", "24.5", "--explain")
+    assert result.exit_code == 0, result.output
+    assert "= 1.00 · (-10.0/49²) = -0.0042\n" in result.output
+    assert "e-0" not in result.output
+    assert [fixed_point(v, 2) for v in (-0.004565, 4.2e-4, 3e-9, 0.25, 0.0, -0.004)] == [
+        "-0.0046", "0.00042", "3.0e-09", "0.25", "0.00", "-0.0040"]
+    assert fixed_point(0.000423, 3) == "0.000423"

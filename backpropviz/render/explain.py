@@ -17,7 +17,7 @@ from ..lang import say
 from ..ops import OPS, Op
 from ..steps import Contribution, Step
 from .notation import agreeing_text, notes, partial
-from .numbers import agreeing_decimals, fixed
+from .numbers import agreeing_decimals, fixed_point
 from .text import computes, wants_color
 
 __all__ = ["step_text", "start_text", "use_text", "local_text", "forward_text", "render_explain",
@@ -30,9 +30,9 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 @lru_cache(maxsize=1 << 16)
 def _num(value: float, decimals: int) -> str:
-    """:func:`fixed`, remembered: a long explanation shows the same few numbers again and
-    again (0.0 and -0.0 share an entry; both show as 0.00)."""
-    return fixed(value, decimals)
+    """:func:`fixed_point`, remembered: a long explanation shows the same few numbers again
+    and again (0.0 and -0.0 share an entry; both show as 0.00)."""
+    return fixed_point(value, decimals)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -40,7 +40,7 @@ def _local(value: float, decimals: int) -> str:
     """A local derivative: exact small integers as integers (``1``, ``-1``), as CS231n."""
     if value == value and abs(value) < 1e15 and float(value).is_integer():
         return str(int(value))
-    return fixed(value, decimals)
+    return fixed_point(value, decimals)
 
 
 def _factor(formula: str) -> str:

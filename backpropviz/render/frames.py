@@ -23,7 +23,7 @@ from .array_explain import array_forward_text, array_sum_text, array_use_text
 from .explain import forward_text, local_text, start_text, sum_decimals, use_text
 from .notation import partial
 from .names import name_text
-from .numbers import fixed
+from .numbers import fixed_point
 from .text import computes
 from ..schedule import COMPLETE, readers, reverse_pass
 from ..steps import Contribution, contribution, display_names
@@ -166,12 +166,12 @@ def _sum_line(wrt: str, parts: Sequence[Contribution], total: float, decimals: i
     places, exact = sum_decimals([p.grad for p in parts], total, decimals)
     terms = " + ".join(_term(p.grad, places, k) for k, p in enumerate(parts))
     return say("explain.sum", line=f"{wrt} = {terms} {'=' if exact else '≈'} "
-               f"{fixed(total, decimals)}", count=len(parts))
+               f"{fixed_point(total, decimals)}", count=len(parts))
 
 
 def _term(value: float, decimals: int, position: int) -> str:
     """A summand: negative ones after the first in parentheses (``-3.00 + (-6.00)``)."""
-    text = fixed(value, decimals)
+    text = fixed_point(value, decimals)
     return f"({text})" if position and text.startswith("-") else text
 
 

@@ -11,7 +11,7 @@ from ..choices import DIAGRAM_DECIMALS
 if TYPE_CHECKING:
     from ..graph import Graph
 
-__all__ = ["fixed", "is_flagged", "shown", "agreeing_decimals", "EXTRA_DECIMALS",
+__all__ = ["fixed", "fixed_point", "is_flagged", "shown", "agreeing_decimals", "EXTRA_DECIMALS",
            "figure_decimals", "figure_number"]
 
 #: At most this many more decimals make displayed arithmetic add up; beyond, it says ≈.
@@ -39,6 +39,18 @@ def fixed(value: float, decimals: int, tiny_as_zero: bool = False) -> str:
     return text
 
 
+def fixed_point(value: float, decimals: int) -> str:
+    """:func:`fixed`, but a tiny value keeps fixed point with up to :data:`EXTRA_DECIMALS`
+    more decimals, as many as its e-notation's digits (a chain-rule line's ``-0.0046``
+    beside ``0.50``, not ``-4.6e-03``); a value tinier still is in e-notation."""
+    magnitude = abs(value)
+    if math.isfinite(value) and 0 < magnitude < 0.5 * 10.0 ** -decimals:
+        places = decimals - 1 - math.floor(math.log10(magnitude))
+        if places <= decimals + EXTRA_DECIMALS:
+            return fixed(value, places)
+    return fixed(value, decimals)
+
+
 @lru_cache(maxsize=1 << 16)
 def shown(value: float, decimals: int) -> float:
     """The number a reader sees when ``value`` is shown with ``decimals`` decimals
@@ -61,7 +73,7 @@ def agreeing_decimals(operands: Sequence[float], result: float,
             again = combine([shown(v, places) for v in operands])
         except ArithmeticError:  # (a divisor shown as 0.00: the line shows the division)
             return decimals, True
-        if again == target or fixed(again, decimals) == fixed(result, decimals):
+        if again == target or fixed_point(again, decimals) == fixed_point(result, decimals):
             return places, True
     return decimals, False
 
