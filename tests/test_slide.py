@@ -634,3 +634,21 @@ def test_grids_are_set_compactly_only_when_the_text_is_still_small():
     calls.clear()
     best = best_layout(draw, style, (1920, 1080), 10, False, arrays=True, target=8)
     assert not best.style.compact and True not in calls  # (8 px reached as drawn)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_sum_drawn_as_a_staircase_is_still_cut_into_rows(run, tmp_path, engine):
+    """`x*y` 30 times over: the embedded engine draws its one row as a diagonal staircase,
+    narrower than the slide's shape, so rows were not tried and its text was 11.5 px. A
+    single expression is tried in rows whatever its one row's shape (the rows keep its
+    running total straight): over 20 px, in rows joined by tags, on both engines."""
+    target = tmp_path / "s.svg"
+    result = run(" + ".join(["x*y"] * 30), "--x", "2", "--y", "3", "--slide",
+                 "--engine", engine, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(target).getroot()
+    assert {"k1a", "k1b"} <= {t.text for t in root.iter(f"{SVG}title")}
+    px = 1920 / float(root.get("viewBox", "").split()[2])
+    smallest = min(float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
+                   if "".join(t.itertext()).strip())
+    assert smallest > 20

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 from ..choices import (DEFAULT_TEXT_PX, DIAGRAM_DECIMALS, FRAME_MS, SLIDE_DPI, SLIDE_MARGIN_PX,
                        SLIDE_TEXT_PX, SLIDES)
 from ..errors import RenderError, shorten
-from ..graph import Graph
+from ..graph import Graph, statements_of
 from ..lang import message
 from .describe import describe, program_line, with_description
 from .dot import CLASSIC, HIDDEN, Style, View, iter_dot
@@ -306,8 +306,11 @@ def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Sty
                       and any(node.name and isinstance(node.value, float)  # in its caption)
                           for node in graph.nodes if node.is_gate))
     arrays = any(not isinstance(node.value, float) for node in graph.nodes)
+    owner = statements_of(graph)  # (one statement: render.wrap cuts it along its spine)
+    expression = not style.collapse and len({owner[n.id] for n in graph.nodes
+                                             if n.is_gate}) == 1
     chosen = best_layout(draw, style, slide, len(graph.nodes), names_on_wires, drawn, target,
-                         arrays)
+                         arrays, expression)
     if chosen.svg is drawn or len(graph.nodes) > WRAP_MAX_NODES:
         return chosen
     return _uncrossed(graph, chosen, draw, slide, target)

@@ -62,20 +62,22 @@ class _Search:
 
 def best_layout(draw: Draw, style: Style, slide: tuple[int, int], nodes: int,
                 names_on_wires: bool, drawn: bytes | None = None,
-                target: float = SLIDE_TEXT_PX, arrays: bool = False) -> Layout:
+                target: float = SLIDE_TEXT_PX, arrays: bool = False, expression: bool = False
+                ) -> Layout:
     """The first layout whose smallest text is ``target`` px on the ``slide``, or else the
     one with the biggest: as it is, with bigger type, in rows (a picture wider than the
-    slide; top to bottom, in columns if taller), names above their values or beside them
-    (when the wires carry names: ``names_on_wires``), and, with ``arrays``, their grids
-    set compactly. ``drawn``: the one-row SVG, if made already."""
+    slide, or one long ``expression``, cut along its running total, which straightens the
+    staircase one row of it can be; top to bottom, in columns), names above their values
+    or beside them (when the wires carry names: ``names_on_wires``), and, with ``arrays``,
+    their grids set compactly. ``drawn``: the one-row SVG, if made already."""
     search = _Search(draw, slide, nodes, target)
     first = (Layout(style, 1, drawn, fit(drawn, slide)) if drawn is not None
              else search.layout(style, 1, None))
     assert first is not None  # (the budget is at least MIN_RUNS)
     best = _scaled(search, first)
     aspect, shape = best.fit.width / best.fit.height, slide[0] / slide[1]
-    if best.fit.text_px < target and (aspect > shape if style.direction == "LR" else
-                                      aspect < shape):  # (top to bottom: in columns)
+    if best.fit.text_px < target and (expression or (
+            aspect > shape if style.direction == "LR" else aspect < shape)):  # (TB: columns)
         # (top to bottom, a name beside its value makes the value's half of the label, and
         # so the gradient's, as wide as both: columns are tried with names above first)
         lead = replace(style, names_above=names_on_wires and style.direction == "TB")
