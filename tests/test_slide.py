@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import struct
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -652,3 +653,32 @@ def test_a_sum_drawn_as_a_staircase_is_still_cut_into_rows(run, tmp_path, engine
     smallest = min(float(t.get("font-size", "0")) * px for t in root.iter(f"{SVG}text")
                    if "".join(t.itertext()).strip())
     assert smallest > 20
+
+
+@pytest.mark.needs_dot
+def test_labels_side_by_side_top_to_bottom_stay_apart_at_big_type():
+    """Top to bottom a wire label is a line (value | gradient); a product's x_k hangs its
+    label beside the previous product's, which at the slide's big type stood 0.2 em away
+    and read as one line of four numbers. Neighbouring labels are now at least 0.4 em of
+    the numbers apart, measured in the layout dot makes."""
+    import json
+    import subprocess
+
+    import backpropviz
+    from backpropviz.render.diagram import _slide_layout, _slide_source
+    from backpropviz.render.engines import choose_engine
+
+    text = "*".join(f"x{i}" for i in range(20))
+    graph = backpropviz.trace(text, **{f"x{i}": 1.1 for i in range(20)})
+    style = replace(CLASSIC, direction="TB")
+    chosen = _slide_layout(graph, None, choose_engine("dot"), style, (1920, 1080))
+    assert chosen.style.number_size >= 3 * CLASSIC.number_size  # (big type: the case)
+    source = _slide_source(graph, None, chosen.style, chosen.rows, across=chosen.across)
+    laid = json.loads(subprocess.run(["dot", "-Tjson"], input=source.encode(),
+                                     capture_output=True, check=True).stdout)
+    labels = [(float(o["pos"].split(",")[0]), float(o["pos"].split(",")[1]),
+               float(o["width"]) * 72) for o in laid["objects"]
+              if "pos" in o and re.fullmatch(r"w\d+", o["name"])]
+    gaps = [abs(x1 - x0) - (w0 + w1) / 2 for x0, y0, w0 in labels for x1, y1, w1 in labels
+            if y0 == y1 and x1 > x0]
+    assert gaps and min(gaps) >= 0.4 * chosen.style.number_size - 0.5
