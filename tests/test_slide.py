@@ -682,3 +682,32 @@ def test_labels_side_by_side_top_to_bottom_stay_apart_at_big_type():
     gaps = [abs(x1 - x0) - (w0 + w1) / 2 for x0, y0, w0 in labels for x1, y1, w1 in labels
             if y0 == y1 and x1 > x0]
     assert gaps and min(gaps) >= 0.4 * chosen.style.number_size - 0.5
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_chain_of_statements_in_rows_keeps_each_row_straight(run, tmp_path, engine):
+    """12 steps of v = tanh(v*w + b) on a slide, in rows: each row stepped down a little
+    at every step (a staircase), so rows overlapped each other's heights. Each step's
+    main input is now kept straight: the 12 tanh gates stand at as many heights as there
+    are rows, and the rows do not overlap."""
+    target = tmp_path / "c.svg"
+    result = run(*CHAIN, "--slide", "--engine", engine, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    gates = {}  # title -> (cy, ry) of each gate's circle
+    for group in ET.parse(target).getroot().iter(f"{SVG}g"):
+        shape, texts = group.find(f"{SVG}ellipse"), list(group.iter(f"{SVG}text"))
+        if shape is not None and group.get("class") == "node":
+            gates[group.findtext(f"{SVG}title")] = (
+                float(shape.get("cy", "0")), float(shape.get("ry", "0")),
+                "".join(texts[0].itertext()) if texts else "")
+    tanh = sorted(cy for cy, _, label in gates.values() if label == "tanh")
+    assert len(tanh) == 12
+    heights = sorted({round(cy) for cy in tanh})
+    rows = len([t for t in ET.parse(target).getroot().iter(f"{SVG}title")
+                if re.fullmatch(r"k\d+a", t.text or "")]) + 1
+    assert 1 < rows == len(heights)
+    circles = sorted(gates.values())
+    for above, below in zip(heights, heights[1:]):  # no gate of one row in the next's band
+        low = max(cy + ry for cy, ry, _ in circles if abs(cy - above) < abs(cy - below))
+        high = min(cy - ry for cy, ry, _ in circles if abs(cy - below) <= abs(cy - above))
+        assert low < high

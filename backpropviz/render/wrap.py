@@ -41,11 +41,12 @@ def wrapped(dot: str, graph: Graph, rows: int, size: int,
     lines = dot.rstrip("\n").split("\n")
     edges = [m.groups() for line in lines if (m := EDGE.match(line))]
     # A long expression (fewer statements than rows) is cut along its spine, kept straight;
-    # top to bottom, a chain of statements too (a staircase would cost a column's width).
+    # a chain of statements too: a staircase would cost a column's width top to bottom, and
+    # left to right let rows step down into each other's heights.
     owner = statements_of(graph)
     top_down = "rankdir=TB" in lines[1]
     expression = len({owner[n.id] for n in graph.nodes if n.is_gate}) < rows
-    spine = _spine(graph) if expression else _spine(graph, sole=True) if top_down else set()
+    spine = _spine(graph) if expression else _spine(graph, sole=True)
     row = _rows(graph, edges, rows, across, spine)
     leaves = {node.id for node in graph.nodes if not node.is_gate}
     body: list[tuple[int, str]] = []
