@@ -118,9 +118,10 @@ def _describe(kind: int, tok: str) -> str:
     return message("parse.token", token="'**'" if tok == "^" else f"'{tok}'")
 
 
-def _arguments(count: int | None) -> Message:
-    """``1 argument``, ``2 arguments``; None: ``1 or 2 arguments``."""
-    if count is None:
+def _arguments(func: str) -> Message:
+    """``1 argument``, ``2 arguments``; ``1 or 2 arguments`` where a second is optional."""
+    count = FUNCTIONS[func]
+    if func in ONE_ARGUMENT_OP or func in AXIS_OP:
         return message("parse.arguments_1_or_2")
     return message("parse.argument") if count == 1 else message("parse.arguments", count=count)
 
@@ -372,7 +373,7 @@ class _Parser:
                 and self.stack[-1][1] is not None:
             func = self.stack[-1][1]
             raise self.error(message("parse.needs_arguments", func=func,
-                                     arguments=_arguments(FUNCTIONS[func])), pos)
+                                     arguments=_arguments(func)), pos)
         else:
             raise self.expected("parse.expected_operand", kind, tok, pos)
 
@@ -486,9 +487,8 @@ class _Parser:
             raise self.error(message("parse.axis_once", func=func), func_pos)
         want = FUNCTIONS[func]
         if len(args) != want and not (len(args) == 1 and func in ONE_ARGUMENT_OP):
-            counts = None if func in ONE_ARGUMENT_OP or func in AXIS_OP else want
             raise self.error(message("parse.takes_arguments", func=func,
-                                     arguments=_arguments(counts), count=len(args)), func_pos)
+                                     arguments=_arguments(func), count=len(args)), func_pos)
         self.apply(func, args, func_pos, pos + 1)
 
     def apply(self, func: str, args: list[Operand], start: int, end: int) -> None:
@@ -550,7 +550,7 @@ class _Parser:
             self.state = METHOD_OPEN
         elif kind == FUNC:
             raise self.error(message("parse.method_arguments", func=tok,
-                                     arguments=_arguments(FUNCTIONS[tok])), pos)
+                                     arguments=_arguments(tok)), pos)
         elif kind in (NAME, CONST):
             raise self.unknown_function(tok, pos)
         else:

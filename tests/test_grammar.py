@@ -244,7 +244,8 @@ def syntax_error(text: str) -> ExpressionSyntaxError:
     ("x+max(1,2,3)", 3, "max() takes 1 or 2 arguments, got 3 at column 3"),
     ("exp(1,2)", 1, "exp() takes 1 argument, got 2 at column 1"),
     ("exp()", 5, "exp() needs 1 argument at column 5"),
-    ("max()", 5, "max() needs 2 arguments at column 5"),
+    ("max()", 5, "max() needs 1 or 2 arguments at column 5"),  # (max(A); max(x, y))
+    ("sum()", 5, "sum() needs 1 or 2 arguments at column 5"),  # (sum(A); sum(A, 0))
     ("1,2", 2, "',' outside a function call at column 2"),
     ("(1,2)", 3, "',' outside a function call at column 3"),
     ("x$y", 2, "unexpected character '$' at column 2"),

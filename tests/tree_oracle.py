@@ -9,7 +9,7 @@ import re
 
 from backpropviz.errors import BackpropvizError, ExpressionSyntaxError, name_list, shorten
 from backpropviz.graph import Graph, Store
-from backpropviz.ops import BINARY_OPERATOR, FOLDED, FUNCTION_OP, ONE_ARGUMENT_OP, OPS
+from backpropviz.ops import AXIS_OP, BINARY_OPERATOR, FOLDED, FUNCTION_OP, ONE_ARGUMENT_OP, OPS
 from backpropviz.ops import FUNCTIONS as _FUNCTIONS
 
 __all__ = [
@@ -325,7 +325,7 @@ def _expression(tokens: list[Token], i: int, text: str,
             elif val == ")" and stack and isinstance(stack[-1], _Group) and stack[-1].func:
                 group = stack[-1]
                 raise ExpressionSyntaxError(
-                    f"{group.func}() needs {_arguments(FUNCTIONS[group.func])}", text, pos)
+                    f"{group.func}() needs {_arguments(_wanted(group.func))}", text, pos)
             else:
                 raise ExpressionSyntaxError(
                     f"expected a number, a name or '(' but found {_describe(tok)}", text, pos)
@@ -365,7 +365,8 @@ def _expression(tokens: list[Token], i: int, text: str,
                         one = len(group.args) == 1 and group.func in ONE_ARGUMENT_OP
                         if len(group.args) != want and not one:
                             raise ExpressionSyntaxError(
-                                f"{group.func}() takes {_arguments(want)}, got {len(group.args)}",
+                                f"{group.func}() takes {_arguments(_wanted(group.func))}, "
+                                f"got {len(group.args)}",
                                 text, group.func_pos)
                         operands.append(Call(group.func, group.args, group.func_pos, pos + 1))
             elif kind == "end" or kind == "sep":
@@ -396,7 +397,14 @@ def _open_paren_hint(stack: list[object], text: str, pos: int) -> str:
     return f"; the '(' at line {line}, column {column} is still open"
 
 
-def _arguments(count: int) -> str:
+def _wanted(func: str) -> int | None:
+    """How many arguments ``func`` takes; None: 1 or 2 (max(A), max(x, y); sum(A, 0))."""
+    return None if func in ONE_ARGUMENT_OP or func in AXIS_OP else FUNCTIONS[func]
+
+
+def _arguments(count: int | None) -> str:
+    if count is None:
+        return "1 or 2 arguments"
     return "1 argument" if count == 1 else f"{count} arguments"
 
 
