@@ -20,7 +20,7 @@ from ..lang import say
 from .arrays import array_cell
 from .collapse import statement_reads, statement_text
 from .dot import Style, View
-from .explain import start_text, sum_decimals
+from .explain import start_text, sum_decimals, versioned
 from .frames import Frame, lesson_frames
 from .notation import partial
 from .numbers import fixed
@@ -82,7 +82,7 @@ def _back_lines(graph: Graph, statement: int, reads: dict[int, dict[int, float]]
     node, out = graph.nodes[statement], names[graph.output]
     lines = [say("lesson.statement_back", grad=partial(out, names[statement]),
                  value=_number(node.grad, decimals),
-                 statement=statement_text(graph, node))]
+                 statement=_statement(graph, statement, names))]
     for src, share in reads[statement].items():
         if graph.nodes[src].op == "const":
             continue
@@ -105,8 +105,17 @@ def _number(value: Any, decimals: int) -> str:
 
 def _forward_line(graph: Graph, statement: int, names: Sequence[str], decimals: int) -> str:
     """``h0 = tanh(a0*x0 + c0*x1 + b0) = -0.42``."""
-    node = graph.nodes[statement]
-    return f"{statement_text(graph, node, names[statement])} = {_number(node.value, decimals)}"
+    return f"{_statement(graph, statement, names)} = " \
+        f"{_number(graph.nodes[statement].value, decimals)}"
+
+
+def _statement(graph: Graph, statement: int, names: Sequence[str]) -> str:
+    """A statement as typed; one that assigns a name again or reads such a name, in the
+    lesson's names, each saying its version (``c += c + 1`` as ``c' = c + (c + 1)``)."""
+    text = versioned(graph, statement, names)
+    if text is None:
+        return statement_text(graph, graph.nodes[statement], names[statement])
+    return f"{names[statement]} = {text}"
 
 
 def _sum_line(graph: Graph, src: int, readers: Sequence[int],
