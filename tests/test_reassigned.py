@@ -189,3 +189,14 @@ def test_arrays_explain_says_each_version(run):
     assert lines[3] == " 3. ∂L/∂h′ = 2 · ∂L/∂h″ = [2.00, 2.00]   [2]"
     assert lines[4] == "      where h′ = tanh(h)"
     assert lines[5].startswith(" 4. ∂L/∂h = ∂L/∂h′ ⊙ ")
+
+
+def test_a_big_version_is_written_one_gate_deep(run):
+    """Over 32 gates a version is not written out in full: ``c′ = c + q₇₉`` (q₇₉ = the
+    sum, whose own line quotes it as typed); a lesson by statements quotes it as typed."""
+    program = "c = x*y; c += " + " + ".join(["c*x"] * 40)
+    lines = explained(run, program, "--x", "0.5", "--y", "2")
+    assert lines[0] == " 1. ∂c′/∂c′ = 1  (start at the output)   [c′ = c + q₇₉]"
+    assert "   [q₇₉ = c*x + c*x + c*x" in lines[1] and "…" in lines[1]
+    graph = backpropviz.trace(program, x=0.5, y=2)
+    assert statement_frames(graph, 2)[1].caption[0].startswith("c += c*x + c*x")

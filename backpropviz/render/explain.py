@@ -92,7 +92,10 @@ def _template(formula: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool, boo
 
 
 #: At most this many gates are written out in one "where" formula; a bigger one is quoted.
-_WRITTEN = 64
+_WRITTEN = 32
+#: The last ``names`` asked about and whether any of them is a version's (one look per
+#: explanation, not one per step: a 300,000-gate one asks 300,000 times).
+_LAST: list[tuple[Sequence[str], bool]] = []
 
 
 def written(graph: Graph, gate: int, names: Sequence[str]) -> str:
@@ -104,9 +107,16 @@ def written(graph: Graph, gate: int, names: Sequence[str]) -> str:
     return computes(graph, graph.nodes[gate]) if text is None else text
 
 
-def versioned(graph: Graph, root: int, names: Sequence[str]) -> str | None:
+def versioned(graph: Graph, root: int, names: Sequence[str], whole: bool = False
+              ) -> str | None:
     """``root``'s formula in ``names``, its unnamed inner gates written out; None when it
-    names no version of a name assigned again (the text as typed says it) or is too big."""
+    names no version of a name assigned again (the text as typed says it). Over
+    :data:`_WRITTEN` gates, a version is written one gate deep (``c′ = c + q₉``), unless
+    ``whole`` (then None), and anything else is None."""
+    if not _LAST or _LAST[0][0] is not names:
+        _LAST[:] = [(names, any(MARK.search(name) for name in names))]
+    if not _LAST[0][1]:
+        return None
     s = graph.store
     inner, todo, marked = [], [root], bool(MARK.search(names[root]))
     while todo:
@@ -120,7 +130,9 @@ def versioned(graph: Graph, root: int, names: Sequence[str]) -> str | None:
             else:
                 marked = marked or bool(MARK.search(names[src]))
         if len(inner) > _WRITTEN:
-            return None
+            if whole or not MARK.search(names[root]):
+                return None
+            inner, todo = [root], []  # (its inputs by their names)
     if not marked:
         return None
     texts: dict[int, str] = {}

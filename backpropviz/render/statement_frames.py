@@ -112,7 +112,7 @@ def _forward_line(graph: Graph, statement: int, names: Sequence[str], decimals: 
 def _statement(graph: Graph, statement: int, names: Sequence[str]) -> str:
     """A statement as typed; one that assigns a name again or reads such a name, in the
     lesson's names, each saying its version (``c += c + 1`` as ``c' = c + (c + 1)``)."""
-    text = versioned(graph, statement, names)
+    text = versioned(graph, statement, names, whole=True)
     if text is None:
         return statement_text(graph, graph.nodes[statement], names[statement])
     return f"{names[statement]} = {text}"
