@@ -200,3 +200,18 @@ def test_a_big_version_is_written_one_gate_deep(run):
     assert "   [q₇₉ = c*x + c*x + c*x" in lines[1] and "…" in lines[1]
     graph = backpropviz.trace(program, x=0.5, y=2)
     assert statement_frames(graph, 2)[1].caption[0].startswith("c += c*x + c*x")
+
+
+def test_a_statement_lesson_wire_carries_the_version():
+    from dataclasses import replace
+
+    from backpropviz.render.collapse import iter_collapsed
+    from backpropviz.render.dot import CLASSIC
+
+    graph = backpropviz.trace("c = a + b; c += c + 1", a=-4, b=2)
+    style = replace(CLASSIC, collapse="statements")
+    frame = statement_frames(graph, 2)[-1]
+    drawn = "".join(iter_collapsed(graph, 2, style, view=frame.view))
+    assert "<i>c&#x27;</i>" in drawn and "<i>c</i>" in drawn
+    static = "".join(iter_collapsed(graph, 2, style))
+    assert "&#x27;" not in static and "<i>c</i>" in static

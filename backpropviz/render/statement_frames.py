@@ -13,6 +13,7 @@ statement by render.collapse.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any, Sequence
 
 from ..graph import Graph, reaches_output, statements_of
@@ -24,7 +25,7 @@ from .explain import start_text, sum_decimals, versioned
 from .frames import Frame, lesson_frames
 from .notation import partial
 from .numbers import fixed
-from ..steps import display_names
+from ..steps import MARK, display_names
 
 __all__ = ["statement_frames", "lesson_of"]
 
@@ -44,9 +45,11 @@ def statement_frames(graph: Graph, decimals: int = 2) -> list[Frame]:
     reads = statement_reads(graph, owner)
     live = reaches_output(graph)
     frames: list[Frame] = []
+    # a name assigned again: its wire says the version the captions call it (c')
+    labels = tuple((i, names[i]) for i in statements if MARK.search(names[i]))
 
     def add(phase: str, node: int, view: View) -> None:
-        frames.append(Frame(len(frames) + 1, phase, node, view))
+        frames.append(Frame(len(frames) + 1, phase, node, replace(view, labels=labels)))
 
     known = {n.id for n in graph.nodes if not n.is_gate}
     for statement in statements:
