@@ -10,6 +10,7 @@ fork the step adds up what flowed back along each use.
 from __future__ import annotations
 
 import math
+import re
 
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Sequence
@@ -17,8 +18,8 @@ from typing import Callable, NamedTuple, Sequence
 from .graph import Graph
 from .schedule import COMPLETE, readers, reverse_pass
 
-__all__ = ["Contribution", "Step", "display_names", "forward_steps", "backward_steps",
-           "contribution"]
+__all__ = ["Contribution", "Step", "display_names", "versions", "version_mark", "MARK",
+           "forward_steps", "backward_steps", "contribution"]
 
 
 class Contribution(NamedTuple):
@@ -54,18 +55,48 @@ _SHORT = "quvhgprst"
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
+#: Marks of a name's versions after the first (``c``, ``c′``, ``c″``, ``c‴``, then ``c⁽⁴⁾``).
+_PRIMES = ("", "′", "″", "‴")
+_PLAIN_PRIMES = ("", "'", "''", "'''")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+#: A version's mark at the end of a display name (names in the grammar have none).
+MARK = re.compile(r"(?:[′″‴]|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|'+|\(\d+\))$")
+
+
+def versions(graph: Graph) -> list[int]:
+    """Per node, how often its name was assigned before it (``c += 1`` makes version 1 of
+    ``c``); 0 for a name's first node and for unnamed ones."""
+    seen: dict[str, int] = {}
+    found = []
+    for name in graph.store.name:
+        version = 0
+        if name:
+            version = seen[name] = seen.get(name, -1) + 1
+        found.append(version)
+    return found
+
+
+def version_mark(version: int, plain: bool = False) -> str:
+    """What tells version ``version`` of a name apart: ``′ ″ ‴``, then ``⁽⁴⁾`` (``plain``:
+    ``' '' '''``, then ``(4)``); nothing for the first."""
+    if version < len(_PRIMES):
+        return (_PLAIN_PRIMES if plain else _PRIMES)[version]
+    return f"({version})" if plain else f"⁽{str(version).translate(_SUPERSCRIPT)}⁾"
+
+
 def display_names(graph: Graph, plain: bool = False) -> list[str]:
-    """A short name per node for formulas: its own name, ``f`` (or ``out``) for an unnamed
-    output, and for the other unnamed gates ``q₁, q₂ ...`` in evaluation order (``q1``
-    when ``plain``), with a letter no variable's name starts as (q, u, v ...)."""
+    """A short name per node for formulas: its own name (a name assigned again: ``c′``,
+    ``c″`` ... for its later versions, :func:`version_mark`), ``f`` (or ``out``) for an
+    unnamed output, and for the other unnamed gates ``q₁, q₂ ...`` in evaluation order
+    (``q1`` when ``plain``), with a letter no variable's name starts as (q, u, v ...)."""
     taken = {n.name for n in graph.nodes if n.name}
     out = next((c for c in ("f", "out", "output") if c not in taken), f"n{graph.output}")
     letter = _letter(taken)
     names = []
     count = 0
-    for node in graph.nodes:
+    for node, version in zip(graph.nodes, versions(graph)):
         if node.name:
-            names.append(node.name)
+            names.append(node.name + version_mark(version, plain) if version else node.name)
         elif node.id == graph.output:
             names.append(out)
         elif node.op == "const":

@@ -17,7 +17,9 @@ from ..graph import Graph
 from ..lang import say
 from ..ops import OPS, matmul_shape
 from ..schedule import COMPLETE, readers, reverse_pass
+from ..steps import MARK
 from .arrays import INLINE, array_cell, shape_text
+from .explain import written
 
 __all__ = ["array_explain", "array_forward", "vjp_rule", "array_forward_text",
            "array_use_text", "array_sum_text"]
@@ -31,7 +33,8 @@ def array_explain(graph: Graph, names: Sequence[str], decimals: int = 2) -> list
     s = graph.store
     out = names[graph.output]
     uses = readers(graph)
-    lines = [say("array.backward_heading"), f" 1. {say('explain.start', partial=f'∂{out}/∂{out}')}"]
+    lines = [say("array.backward_heading"), f" 1. {say('explain.start', partial=f'∂{out}/∂{out}')}",
+             *_where(graph, graph.output, names)]
     index = 1
     for event in reverse_pass(graph, uses):
         node = event.node
@@ -40,19 +43,25 @@ def array_explain(graph: Graph, names: Sequence[str], decimals: int = 2) -> list
             continue
         index += 1
         lines.extend(_step(graph, node, uses[node], names, decimals, index))
+        lines.extend(_where(graph, node, names))
     return lines
+
+
+def _where(graph: Graph, node: int, names: Sequence[str]) -> list[str]:
+    """A version of a name assigned again (``h″``) says what it is, under its step's line."""
+    if not MARK.search(names[node]) or graph.store.a[node] < 0:
+        return []
+    return ["      " + say("explain.where", items=f"{names[node]} = {written(graph, node, names)}")]
 
 
 def array_forward(graph: Graph, names: Sequence[str], decimals: int = 2) -> list[str]:
     """The forward pass: each variable and gate with its shape and (if small) its value."""
-    from .text import computes
-
     s = graph.store
     lines = [say("explain.forward_heading")]
     for node in graph.nodes:
         if node.op == "const":
             continue
-        what = "" if node.op == "input" else f" = {computes(graph, node)}"
+        what = "" if node.op == "input" else f" = {written(graph, node.id, names)}"
         lines.append(f"{len(lines):2d}. {names[node.id]}{what}"
                      f"{_numbers(s.value[node.id] if s.value else None, decimals)}"
                      f"   [{shape_text(node.shape)}]")
@@ -61,11 +70,9 @@ def array_forward(graph: Graph, names: Sequence[str], decimals: int = 2) -> list
 
 def array_forward_text(graph: Graph, node: int, names: Sequence[str], decimals: int) -> str:
     """A lesson's forward caption: ``q₁ = W @ x = [0.90, 1.70, -0.25]   [3]``."""
-    from .text import computes
-
     s = graph.store
     n = graph.nodes[node]
-    return (f"{names[node]} = {computes(graph, n)}"
+    return (f"{names[node]} = {written(graph, node, names)}"
             f"{_numbers(s.value[node] if s.value else None, decimals)}   [{shape_text(n.shape)}]")
 
 

@@ -85,11 +85,12 @@ def statement_lines(graph: Graph, number: Callable[[float], str], s: Style,
     # (a lesson's steps say these sums in their captions, as each share arrives)
     totals = _first_of_several(graph, reads) if view is None else {}
     sender = view.current if view is not None and view.backward else None
+    labels = dict(view.labels) if view is not None else {}  # (a lesson's c' for c += ...)
     for node in graph.nodes:
         if node.is_gate and owner[node.id] == node.id:
             sent = sender is not None and only_reader.get(node.id) == sender
             yield from _statement(graph, node, reads[node.id], uses, number, s, view, sent,
-                                  totals.get(node.id, ()))
+                                  totals.get(node.id, ()), labels.get(node.id))
     yield '  out [shape=point, width=0.01, style=invis];'
     yield f"  w{graph.output}{_ends(graph, graph.output, s)[0]} -> out;"
     yield "}"
@@ -112,11 +113,13 @@ def _first_of_several(graph: Graph, reads: dict[int, dict[int, float]]) -> dict[
 
 def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[int, int],
                number: Callable[[float], str], s: Style, view: View | None,
-               sent: bool = False, totals: Collection[int] = ()) -> Iterator[str]:
+               sent: bool = False, totals: Collection[int] = (), label: str | None = None
+               ) -> Iterator[str]:
     """A statement's node, its result's wire, and the wires from the statements it reads;
     in a lesson's step, only the numbers known so far, the current statement lit, and
     the gradients it sends back underlined (``sent``: its result's, by its one reader);
-    ``totals``: the inputs whose gradient (Σ, over every statement) its box says."""
+    ``totals``: the inputs whose gradient (Σ, over every statement) its box says;
+    ``label``: the name its result's wire carries, when not its own (a lesson's ``c'``)."""
     nid = node.id
     current = view is not None and view.current == nid
     sending = current and view is not None and view.backward
@@ -143,7 +146,7 @@ def _statement(graph: Graph, node: Node, shares: dict[int, float], uses: dict[in
         else:
             yield f"  w{src}{_ends(graph, src, s)[0]} -> n{nid}{f' [{lit}{back}]' if lit else ''};"
     yield (f"  w{nid} [shape=plaintext, margin=0, width=0, height=0, "
-           f"label=<{_wire_label(node, number, s, view, sent=sent)}>];")
+           f"label=<{_wire_label(node, number, s, view, label, sent=sent)}>];")
     yield f"  n{nid} -> w{nid}{_ends(graph, nid, s)[1]} [arrowhead=none];"
 
 

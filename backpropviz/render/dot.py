@@ -332,14 +332,16 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
                 label: str | None = None, sent: bool = False) -> str:
     """An HTML-like table: the value, a rule that continues the wire, the gradient (side by
     side, with a vertical rule, when wires run top to bottom). A named gate's wire (or one
-    a lesson's captions name, ``label``) carries its name."""
+    a lesson's captions name, ``label``: q₁, or c′ for a name assigned again) carries its
+    name."""
     nid = node.id
     value = _number_html(node.value, number, s, False,
                          view is None or nid in view.values)
     name = None
     if node.name and node.is_gate:  # a program's named intermediate: the wire carries it
-        name = (name_html(node.name, s.number_size, s.number_size - 2) if s.pretty_names
-                else label_text(node.name))
+        typed = label or node.name
+        name = (name_html(typed, s.number_size, s.number_size - 2) if s.pretty_names
+                else label_text(typed))
     elif label is not None:
         name = label_text(label)  # (as the captions spell it)
     if not isinstance(node.value, float):  # an array: its name and shape above its grid

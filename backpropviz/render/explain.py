@@ -15,13 +15,13 @@ from typing import IO, Sequence
 from ..graph import Graph
 from ..lang import say
 from ..ops import OPS, Op
-from ..steps import Contribution, Step
+from ..steps import MARK, Contribution, Step
 from .notation import agreeing_text, notes, partial
 from .numbers import agreeing_decimals, fixed_point
 from .text import computes, wants_color
 
 __all__ = ["step_text", "start_text", "use_text", "local_text", "forward_text", "render_explain",
-           "product_decimals", "sum_decimals"]
+           "product_decimals", "sum_decimals", "written", "versioned"]
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9_])[xyco](?![A-Za-z0-9_])")  # (x² is a placeholder)
 _OWN_VALUE = re.compile(r"\{([^}]*)\}")
@@ -89,6 +89,97 @@ def _template(formula: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool, boo
                       not alone and bool(before or formula.startswith("-") or powered)))
     literals.append(formula[last:])
     return tuple(literals), tuple(slots)
+
+
+#: At most this many gates are written out in one "where" formula; a bigger one is quoted.
+_WRITTEN = 32
+#: The last ``names`` asked about and whether any of them is a version's (one look per
+#: explanation, not one per step: a 300,000-gate one asks 300,000 times).
+_LAST: list[tuple[Sequence[str], bool]] = []
+
+
+def written(graph: Graph, gate: int, names: Sequence[str]) -> str:
+    """What ``gate`` computes, for a "where" line: as typed (``c + 1``); or, when it is a
+    name assigned again or reads one (see :func:`~backpropviz.steps.display_names`), from
+    the graph in ``names``, so each name says its version (``c′ + 1`` for a ``c + 1`` that
+    reads c′). What cannot be written so (over :data:`_WRITTEN` gates) is quoted as typed."""
+    text = versioned(graph, gate, names)
+    return computes(graph, graph.nodes[gate]) if text is None else text
+
+
+def versioned(graph: Graph, root: int, names: Sequence[str], whole: bool = False
+              ) -> str | None:
+    """``root``'s formula in ``names``, its unnamed inner gates written out; None when it
+    names no version of a name assigned again (the text as typed says it). Over
+    :data:`_WRITTEN` gates, a version is written one gate deep (``c′ = c + q₉``), unless
+    ``whole`` (then None), and anything else is None."""
+    if not _LAST or _LAST[0][0] is not names:
+        _LAST[:] = [(names, any(MARK.search(name) for name in names))]
+    if not _LAST[0][1]:
+        return None
+    s = graph.store
+    inner, todo, marked = [], [root], bool(MARK.search(names[root]))
+    while todo:
+        gate = todo.pop()
+        inner.append(gate)
+        for src in (s.a[gate], s.b[gate]):
+            if src < 0:
+                continue
+            if not s.name[src] and s.op[src] not in ("input", "const") and src != graph.output:
+                todo.append(src)  # (an unnamed gate: written out in its reader's formula)
+            else:
+                marked = marked or bool(MARK.search(names[src]))
+        if len(inner) > _WRITTEN:
+            if whole or not MARK.search(names[root]):
+                return None
+            inner, todo = [root], []  # (its inputs by their names)
+    if not marked:
+        return None
+    texts: dict[int, str] = {}
+    for gate in sorted(inner):  # (a gate comes after what it reads)
+        formula = OPS[s.op[gate]].formula.split("), ")[0]  # (sum_keep's has a note after it)
+        formula += ")" * (formula.count("(") - formula.count(")"))
+        found = {"x": _operand(texts, s.a[gate], names, formula, "x")}
+        if s.b[gate] >= 0:
+            found["y"] = _operand(texts, s.b[gate], names, formula, "y")
+        if s.param_text[gate] is not None:
+            found["c"] = s.param_text[gate] or ""
+        texts[gate] = _fill(formula, found)
+    return texts[root]
+
+
+def _operand(texts: dict[int, str], src: int, names: Sequence[str], formula: str,
+             slot: str) -> str:
+    """An input of a written-out formula: its name, or the formula of an inner gate, in
+    parentheses where the operator around it binds tighter (``c + (c + 1)``)."""
+    text = texts.get(src)
+    if text is None:
+        return names[src]
+    outer, own = _binding(formula), _binding(text)
+    alone = re.search(rf"[(,] ?{slot}[,)]", formula) is not None  # (a function's argument)
+    first = formula.startswith(slot)
+    if not alone and (own < outer or (own == outer and (not first or outer == 3))):
+        return f"({text})"
+    return text
+
+
+def _binding(formula: str) -> int:
+    """How tightly a formula's top operator binds: 1 sums, 2 products and negation, 3
+    powers, 4 a function call or a name (a formula's own parentheses hold the rest)."""
+    depth, found = 0, 4
+    for i, ch in enumerate(formula):
+        depth += (ch == "(") - (ch == ")")
+        if depth or ch == "(" or ch == ")":
+            continue
+        if ch in "+-" and 0 < i and formula[i - 1] == " ":
+            return 1
+        if ch in "*/@" and formula[i:i + 2] != "**":
+            found = min(found, 2) if formula[i - 1:i] != "*" else found
+        elif ch == "*":
+            found = min(found, 3)
+    if formula.startswith("-"):
+        found = min(found, 2)
+    return found
 
 
 def _forward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> str:
@@ -277,14 +368,15 @@ def forward_text(graph: Graph, node_id: int, names: Sequence[str], decimals: int
 
 def step_text(graph: Graph, step: Step, names: Sequence[str], decimals: int) -> list[str]:
     """The step as lines of plain text: the main line first, then one line per use at a
-    fork; an unnamed gate's main line ends with what it computes."""
+    fork; an unnamed gate's main line ends with what it computes, as does a name's
+    version after the first (``c′``)."""
     if step.phase == "forward":
         lines = [_forward_text(graph, step, names, decimals)]
     else:
         lines = _backward_text(graph, step, names, decimals)
     s, i = graph.store, step.node
-    if step.phase == "backward" and s.a[i] >= 0 and not s.name[i]:  # an unnamed gate
-        lines[0] += f"   [{names[i]} = {computes(graph, graph.nodes[i])}]"
+    if step.phase == "backward" and s.a[i] >= 0 and (not s.name[i] or MARK.search(names[i])):
+        lines[0] += f"   [{names[i]} = {written(graph, i, names)}]"  # (unnamed, or c′)
     return lines
 
 

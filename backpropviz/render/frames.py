@@ -20,13 +20,12 @@ from ..graph import Graph
 from ..lang import say
 from .dot import View
 from .array_explain import array_forward_text, array_sum_text, array_use_text
-from .explain import forward_text, local_text, start_text, sum_decimals, use_text
+from .explain import forward_text, local_text, start_text, sum_decimals, use_text, written
 from .notation import partial
 from .names import name_text
 from .numbers import fixed_point
-from .text import computes
 from ..schedule import COMPLETE, readers, reverse_pass
-from ..steps import Contribution, contribution, display_names
+from ..steps import MARK, Contribution, contribution, display_names
 
 __all__ = ["Frame", "lesson_frames", "frame_names"]
 
@@ -50,14 +49,15 @@ def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) ->
     """Every frame of the lesson for an evaluated ``graph``: one per gate forward, then one
     for the output and one per gate backward."""
     nodes = graph.nodes
-    names = display_names(graph, plain=not pretty_names)
-    if pretty_names:
-        names = [name_text(n) if node.name else n for n, node in zip(names, nodes)]
+    typed = display_names(graph, plain=not pretty_names)
+    names = [name_text(n) if node.name else n for n, node in zip(typed, nodes)] \
+        if pretty_names else typed
     gates = [node.id for node in nodes if node.is_gate]
     leaves = frozenset(node.id for node in nodes if not node.is_gate)
-    # every unnamed gate's wire says the name the captions call it (q₁, f): in every frame,
-    # so a name never appears or vanishes between steps
-    labels = tuple((i, names[i]) for i in gates if not nodes[i].name)
+    # every unnamed gate's wire says the name the captions call it (q₁, f), a name assigned
+    # again its version (c′): in every frame, so a name never appears or vanishes between steps
+    labels = tuple((i, names[i]) for i in gates if not nodes[i].name) + tuple(
+        (i, typed[i]) for i in gates if nodes[i].name and MARK.search(typed[i]))
     frames: list[Frame] = []
 
     def add(phase: str, node: int, view: View) -> None:
@@ -176,14 +176,15 @@ def _term(value: float, decimals: int, position: int) -> str:
 
 
 def _where(graph: Graph, ids: Sequence[int], names: Sequence[str]) -> list[str]:
-    """A line saying what the unnamed gates among ``ids`` compute (``q₂ = w0*x0 + w2``):
-    the label on their wire says only the name."""
-    unnamed = [i for i in dict.fromkeys(ids) if graph.nodes[i].is_gate
-               and not graph.nodes[i].name and i != graph.output]
-    if not unnamed:
+    """A line saying what the unnamed gates among ``ids`` compute (``q₂ = w0*x0 + w2``),
+    and the versions of a name assigned again (``c′ = c + (c + 1)``): the label on their
+    wire says only the name."""
+    said = [i for i in dict.fromkeys(ids) if graph.nodes[i].is_gate and (
+        MARK.search(names[i]) or not graph.nodes[i].name and i != graph.output)]
+    if not said:
         return []
     return [say("explain.where", items=say("explain.list").join(
-        f"{names[i]} = {computes(graph, graph.nodes[i])}" for i in unnamed))]
+        f"{names[i]} = {written(graph, i, names)}" for i in said))]
 
 
 def frame_names(frames: Sequence[Frame], ext: str) -> list[str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+from ..steps import MARK
+
 __all__ = ["GREEK", "SUBSCRIPT_DIGITS", "label_text", "name_html", "name_text"]
 
 _LETTERS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron "
@@ -52,7 +54,11 @@ def _indices(sub: str) -> str:
 def name_html(name: str, size: int | None = None, least: int = 0) -> str:
     """``name`` as Graphviz HTML-like text, with ``<sub>`` and Greek letters; a subscript
     is set at 70% of ``size`` points, or ``least`` points if more (a name set as small as
-    the numbers would get subscripts smaller than anything else in the picture)."""
+    the numbers would get subscripts smaller than anything else in the picture). A
+    version's mark stays after the subscript (``w0′`` -> w<sub>0</sub>′)."""
+    mark = MARK.search(name)
+    if mark:
+        return name_html(name[:mark.start()], size, least) + label_text(mark.group())
     base, sub = _split(name)
     text = label_text(GREEK.get(base, base))
     if sub:
@@ -64,7 +70,11 @@ def name_html(name: str, size: int | None = None, least: int = 0) -> str:
 
 
 def name_text(name: str) -> str:
-    """``name`` as plain Unicode: ``w0`` -> w₀, ``theta_1`` -> θ₁, ``x_in`` -> x_in."""
+    """``name`` as plain Unicode: ``w0`` -> w₀, ``theta_1`` -> θ₁, ``x_in`` -> x_in; a
+    version's mark stays at the end (``w0′`` -> w₀′)."""
+    mark = MARK.search(name)
+    if mark:
+        return name_text(name[:mark.start()]) + mark.group()
     base, sub = _split(name)
     base = GREEK.get(base, base)
     if not sub:

@@ -13,6 +13,7 @@ statement by render.collapse.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any, Sequence
 
 from ..graph import Graph, reaches_output, statements_of
@@ -20,11 +21,11 @@ from ..lang import say
 from .arrays import array_cell
 from .collapse import statement_reads, statement_text
 from .dot import Style, View
-from .explain import start_text, sum_decimals
+from .explain import start_text, sum_decimals, versioned
 from .frames import Frame, lesson_frames
 from .notation import partial
 from .numbers import fixed
-from ..steps import display_names
+from ..steps import MARK, display_names
 
 __all__ = ["statement_frames", "lesson_of"]
 
@@ -44,9 +45,11 @@ def statement_frames(graph: Graph, decimals: int = 2) -> list[Frame]:
     reads = statement_reads(graph, owner)
     live = reaches_output(graph)
     frames: list[Frame] = []
+    # a name assigned again: its wire says the version the captions call it (c')
+    labels = tuple((i, names[i]) for i in statements if MARK.search(names[i]))
 
     def add(phase: str, node: int, view: View) -> None:
-        frames.append(Frame(len(frames) + 1, phase, node, view))
+        frames.append(Frame(len(frames) + 1, phase, node, replace(view, labels=labels)))
 
     known = {n.id for n in graph.nodes if not n.is_gate}
     for statement in statements:
@@ -82,7 +85,7 @@ def _back_lines(graph: Graph, statement: int, reads: dict[int, dict[int, float]]
     node, out = graph.nodes[statement], names[graph.output]
     lines = [say("lesson.statement_back", grad=partial(out, names[statement]),
                  value=_number(node.grad, decimals),
-                 statement=statement_text(graph, node))]
+                 statement=_statement(graph, statement, names))]
     for src, share in reads[statement].items():
         if graph.nodes[src].op == "const":
             continue
@@ -105,8 +108,17 @@ def _number(value: Any, decimals: int) -> str:
 
 def _forward_line(graph: Graph, statement: int, names: Sequence[str], decimals: int) -> str:
     """``h0 = tanh(a0*x0 + c0*x1 + b0) = -0.42``."""
-    node = graph.nodes[statement]
-    return f"{statement_text(graph, node, names[statement])} = {_number(node.value, decimals)}"
+    return f"{_statement(graph, statement, names)} = " \
+        f"{_number(graph.nodes[statement].value, decimals)}"
+
+
+def _statement(graph: Graph, statement: int, names: Sequence[str]) -> str:
+    """A statement as typed; one that assigns a name again or reads such a name, in the
+    lesson's names, each saying its version (``c += c + 1`` as ``c' = c + (c + 1)``)."""
+    text = versioned(graph, statement, names, whole=True)
+    if text is None:
+        return statement_text(graph, graph.nodes[statement], names[statement])
+    return f"{names[statement]} = {text}"
 
 
 def _sum_line(graph: Graph, src: int, readers: Sequence[int],
