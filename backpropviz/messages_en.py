@@ -190,6 +190,8 @@ MESSAGES: dict[str, str] = {
     "explain.constants": "{name} reads only constants: nothing flows further back",
     "explain.sum": "{line}  (sum over its {count} uses)",
     "explain.where": "where {items}",
+    "explain.version": "{version} is {name} after {statement}",
+    "explain.versions": "Names assigned again: {items}",
     "explain.list": ", ",
     "array.backward_heading": "Backward pass (gradients by the chain rule, output to inputs; "
                               "⊙ multiplies element by element, · is the matrix product, "

@@ -172,6 +172,8 @@ MESSAGES: dict[str, str] = {
     "explain.constants": "{name} 的输入都是常数：梯度不再往前传",
     "explain.sum": "{line}（它在 {count} 处被用到，各处传回的梯度相加）",
     "explain.where": "其中 {items}",
+    "explain.version": "{version} 是执行 {statement} 之后的 {name}",
+    "explain.versions": "再次赋值的名字：{items}",
     "explain.list": "，",
     "array.backward_heading": "反向传播（沿着计算图从输出往回，用链式法则求梯度；⊙ 表示逐元素相乘，"
                               "· 表示矩阵乘法，行末方括号里是形状）：",

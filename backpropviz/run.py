@@ -458,6 +458,7 @@ def _explain_arrays(report: Report, explain: str, decimals: int, plain: bool = F
     """--explain of a program on arrays: the forward pass gate by gate, and the reverse
     pass as the vector-Jacobian product of each gate, with shapes."""
     from .render.array_explain import array_explain, array_forward
+    from .render.explain import versions_key
     from .steps import display_names
 
     names = display_names(report.graph, plain)
@@ -466,6 +467,8 @@ def _explain_arrays(report: Report, explain: str, decimals: int, plain: bool = F
         lines += array_forward(report.graph, names, decimals)
     if explain in ("backward", "both"):
         lines += ([""] if lines else []) + array_explain(report.graph, names, decimals)
+    key = versions_key(report.graph, names)  # (under the first heading: what c′ is)
+    lines[1:1] = [key] if key and lines else []
     return report._replace(explanation=tuple(lines), names=names)
 
 

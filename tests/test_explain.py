@@ -13,6 +13,7 @@ import random
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -564,3 +565,35 @@ def test_a_tiny_number_in_a_chain_rule_line_stays_in_fixed_point(run):
     assert [fixed_point(v, 2) for v in (-0.004565, 4.2e-4, 3e-9, 0.25, 0.0, -0.004)] == [
         "-0.0046", "0.00042", "3.0e-09", "0.25", "0.00", "-0.0040"]
     assert fixed_point(0.000423, 3) == "0.000423"
+
+
+def test_no_explanation_or_lesson_caption_writes_e_notation_among_fixed_point(run, tmp_path):
+    """A statements lesson wrote `∂g'/∂f += 0.00` for a share of -10/49² and summed it as
+    `-4.2e-03`; --explain of the batch MLP wrote `1.2e-03` among `-0.04`; a sum listed
+    `-0.005 (via q₉)` above a line giving it as -0.0046. Now: -0.0042 in the captions, a
+    tiny element of an array 0.00 as in the picture, and a summand with its own line's
+    digits."""
+    from backpropviz.render.numbers import summand
+
+    sample = Path(__file__).resolve().parent.parent / "samples"
+    result = run("-f", str(sample / "micrograd_readme.bp"), "--values",
+                 str(sample / "micrograd_readme.json"), "--collapse", "statements",
+                 "--steps", str(tmp_path / "s"), "--steps-format", "svg")
+    assert result.exit_code == 0, result.output
+    captions = " ".join(p.read_text(encoding="utf-8") for p in (tmp_path / "s").glob("*.svg"))
+    assert "e-0" not in captions and "-0.0042" in captions  # (-10/49² = -0.0041649)
+    result = run("-f", str(sample / "mlp_batch.bp"), "--values",
+                 str(sample / "mlp_batch.json"), "--explain")
+    assert result.exit_code == 0 and "e-0" not in result.output
+    assert summand(-0.00456, 3, 2) == "-0.0046" and summand(-0.25, 3, 2) == "-0.250"
+
+
+def test_a_name_given_to_another_value_is_written_as_that_value(run):
+    """`v = x` then `v = tanh(v*w + b)`: the first v read is x. The step lines said
+    `[q₂ = v*w + b]` as typed, as if q₂ read the tanh named v it feeds; they now write
+    what is read, `x * w + b`, while the later steps' typed `v` is the tanh named v."""
+    program = "v = x\n" + "v = tanh(v*w + b)\n" * 3
+    result = run(program, "--x", "0.5", "--w", "0.9", "--b", "-0.1", "--explain")
+    assert result.exit_code == 0, result.output
+    assert "[q₂ = x * w + b]" in result.output and "[q₂ = v*w + b]" not in result.output
+    assert "[q₄ = v*w + b]" in result.output  # (the first tanh, named v)

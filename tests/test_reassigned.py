@@ -39,7 +39,8 @@ def explained(run, *args: str) -> list[str]:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Backward pass ("))
-    return lines[start + 1:]
+    key = lines[start + 1].startswith("Names assigned again: ")  # (see the last test)
+    return lines[start + 1 + key:]
 
 
 def test_twice_assigned_reads_as_the_hand_derivation(run):
@@ -148,8 +149,10 @@ def test_a_version_is_written_so_it_computes_its_value(program, values):
 def test_a_statement_lesson_gives_the_local_gradient_two():
     graph = backpropviz.trace("c = a + b; c += c + 1", a=-4, b=2)
     captions = [" / ".join(f.caption) for f in statement_frames(graph, 2)]
-    assert captions[1] == "c' = c + (c + 1) = -3.00"
-    assert captions[3] == "∂c'/∂c' = 1.00 goes back through c' = c + (c + 1): / ∂c'/∂c = 2.00"
+    assert captions[1] == "c′ = c + (c + 1) = -3.00"  # (as the gate lesson and --explain)
+    assert captions[3] == "∂c′/∂c′ = 1.00 goes back through c′ = c + (c + 1): / ∂c′/∂c = 2.00"
+    plain = [" / ".join(f.caption) for f in statement_frames(graph, 2, plain=True)]
+    assert plain[1] == "c' = c + (c + 1) = -3.00"  # (--plain-names)
 
 
 def test_a_lesson_wire_carries_the_version_the_captions_name():
@@ -212,6 +215,32 @@ def test_a_statement_lesson_wire_carries_the_version():
     style = replace(CLASSIC, collapse="statements")
     frame = statement_frames(graph, 2)[-1]
     drawn = "".join(iter_collapsed(graph, 2, style, view=frame.view))
-    assert "<i>c&#x27;</i>" in drawn and "<i>c</i>" in drawn
+    assert "<i>c′</i>" in drawn and "<i>c</i>" in drawn
     static = "".join(iter_collapsed(graph, 2, style))
-    assert "&#x27;" not in static and "<i>c</i>" in static
+    assert "′" not in static and "<i>c</i>" in static
+
+
+def test_the_first_line_says_what_each_version_is(run):
+    """A bare prime reads as a derivative, and c′ was first used at one step and said at
+    another: --explain says under its first heading what each version is, as the first
+    step of a lesson does, in English and in Chinese."""
+    from dataclasses import replace
+
+    from backpropviz.render.dot import CLASSIC
+    from backpropviz.render.statement_frames import lesson_of
+
+    result = run(*TWICE, "--explain")
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n")
+    heading = next(k for k, line in enumerate(lines) if line.startswith("Backward pass"))
+    assert lines[heading + 1] == "Names assigned again: c′ is c after c += c + 1"
+    chinese = run(*TWICE, "--explain", "--lang", "zh")
+    assert "c′ 是执行 c += c + 1 之后的 c" in chinese.output
+    graph = backpropviz.trace(TWICE[0], a=-4, b=2)
+    for style in (CLASSIC, replace(CLASSIC, collapse="statements")):
+        first = lesson_of(graph, 2, style)[0].caption
+        assert first[-1] == "Names assigned again: c′ is c after c += c + 1"
+    plain = lesson_of(graph, 2, replace(CLASSIC, pretty_names=False))[0].caption
+    assert plain[-1] == "Names assigned again: c' is c after c += c + 1"
+    never = backpropviz.trace("c = a + b; d = c * 2", a=1, b=2)
+    assert not any("assigned again" in line for line in lesson_of(never, 2, CLASSIC)[0].caption)

@@ -117,8 +117,8 @@ def test_constants_get_no_chain_rule_line_and_assignments_read_as_typed_or_versi
                            "nothing flows further back"
     graph = backpropviz.trace("c = x + 1\nc += c*2\nf = c*x", x=2)
     forward = [f.caption[0] for f in statement_frames(graph, 0)[:3]]
-    # (c assigned again is c', and what reads it says so: c' = 3 + 3*2, f = 9*2)
-    assert forward == ["c = x + 1 = 3", "c' = c + c * 2 = 9", "f = c' * x = 18"]
+    # (c assigned again is c′, and what reads it says so: c′ = 3 + 3*2, f = 9*2)
+    assert forward == ["c = x + 1 = 3", "c′ = c + c * 2 = 9", "f = c′ * x = 18"]
 
 
 def test_a_program_on_arrays_steps_by_statement():

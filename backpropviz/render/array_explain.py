@@ -122,7 +122,7 @@ def _numbers(value: Any, decimals: int) -> str:
     if value is None:
         return ""
     size = 1 if isinstance(value, float) else value.size
-    return f" = {array_cell(value, decimals)}" if size <= SHOWN else ""
+    return f" = {array_cell(value, decimals, tiny_as_zero=True)}" if size <= SHOWN else ""
 
 
 def vjp_rule(graph: Graph, gate: int, slot: int, names: Sequence[str]) -> tuple[str, str]:

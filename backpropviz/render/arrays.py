@@ -23,27 +23,30 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return "×".join(map(str, shape)) if shape else say("array.scalar")
 
 
-def array_cell(value: Any, decimals: int, full: bool = False) -> str:
+def array_cell(value: Any, decimals: int, full: bool = False, tiny_as_zero: bool = False
+               ) -> str:
     """A number, or an array whole (``[[1.00, 2.00], [3.00, 4.00]]``) when it has at most
-    :data:`INLINE` numbers or ``full``; else ``min..max, norm N``. A nan/inf is flagged."""
+    :data:`INLINE` numbers or ``full``; else ``min..max, norm N``. A nan/inf is flagged.
+    ``tiny_as_zero``: an element that rounds to 0 is 0.00 (a line of an explanation), not
+    ``1.2e-03`` among ``-0.04`` (the table's exact count of what is not zero)."""
     import numpy as np
 
     if isinstance(value, float):
         return fixed(value, decimals) + ("" if np.isfinite(value) else FLAG)
     flag = "" if np.all(np.isfinite(value)) else FLAG
     if value.size <= INLINE or full:
-        return _nested(value.tolist(), decimals) + flag
+        return _nested(value.tolist(), decimals, tiny_as_zero) + flag
     low, high = float(np.min(value)), float(np.max(value))
     norm = float(np.linalg.norm(value))
     return say("array.summary", low=fixed(low, decimals), high=fixed(high, decimals),
                norm=fixed(norm, decimals)) + flag
 
 
-def _nested(rows: Any, decimals: int) -> str:
+def _nested(rows: Any, decimals: int, tiny_as_zero: bool = False) -> str:
     """Nested lists of floats as text, innermost lists on one line."""
     if not isinstance(rows, list):
-        return fixed(rows, decimals)
-    return "[" + ", ".join(_nested(row, decimals) for row in rows) + "]"
+        return fixed(rows, decimals, tiny_as_zero)
+    return "[" + ", ".join(_nested(row, decimals, tiny_as_zero) for row in rows) + "]"
 
 
 def array_rows(graph: Graph, decimals: int, full: bool = False,

@@ -14,14 +14,14 @@ from typing import IO, Sequence
 
 from ..graph import Graph
 from ..lang import say
-from ..ops import OPS, Op
+from ..ops import FUNCTIONS, OPS, Op
 from ..steps import MARK, Contribution, Step
 from .notation import agreeing_text, notes, partial
-from .numbers import agreeing_decimals, fixed_point
+from .numbers import agreeing_decimals, fixed_point, summand
 from .text import computes, wants_color
 
 __all__ = ["step_text", "start_text", "use_text", "local_text", "forward_text", "render_explain",
-           "product_decimals", "sum_decimals", "written", "versioned"]
+           "product_decimals", "sum_decimals", "written", "versioned", "versions_key"]
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9_])[xyco](?![A-Za-z0-9_])")  # (x² is a placeholder)
 _OWN_VALUE = re.compile(r"\{([^}]*)\}")
@@ -107,6 +107,23 @@ def written(graph: Graph, gate: int, names: Sequence[str]) -> str:
     return computes(graph, graph.nodes[gate]) if text is None else text
 
 
+VERSIONS_SAID = 8  # versions the key line names, at most (a 1,000-step chain: an ellipsis)
+
+
+def versions_key(graph: Graph, names: Sequence[str]) -> str | None:
+    """One line saying what each version of a name assigned again is (``c′ is c after c +=
+    c + 1``), None when there is none: to a student a bare prime reads as a derivative."""
+    from .collapse import statement_text
+
+    marked = [i for i, name in enumerate(names) if MARK.search(name)]
+    if not marked:
+        return None
+    items = [say("explain.version", version=names[i], name=graph.store.name[i],
+                 statement=statement_text(graph, graph.nodes[i])) for i in marked[:VERSIONS_SAID]]
+    more = ", …" if len(marked) > VERSIONS_SAID else ""
+    return say("explain.versions", items=say("explain.list").join(items) + more)
+
+
 def versioned(graph: Graph, root: int, names: Sequence[str], whole: bool = False
               ) -> str | None:
     """``root``'s formula in ``names``, its unnamed inner gates written out; None when it
@@ -114,11 +131,12 @@ def versioned(graph: Graph, root: int, names: Sequence[str], whole: bool = False
     :data:`_WRITTEN` gates, a version is written one gate deep (``c′ = c + q₉``), unless
     ``whole`` (then None), and anything else is None."""
     if not _LAST or _LAST[0][0] is not names:
-        _LAST[:] = [(names, any(MARK.search(name) for name in names))]
+        _LAST[:] = [(names, any(MARK.search(name) for name in names)
+                     or _COPY.search(graph.expression) is not None)]
     if not _LAST[0][1]:
         return None
     s = graph.store
-    inner, todo, marked = [], [root], bool(MARK.search(names[root]))
+    inner, todo, marked, read = [], [root], bool(MARK.search(names[root])), set()
     while todo:
         gate = todo.pop()
         inner.append(gate)
@@ -129,11 +147,12 @@ def versioned(graph: Graph, root: int, names: Sequence[str], whole: bool = False
                 todo.append(src)  # (an unnamed gate: written out in its reader's formula)
             else:
                 marked = marked or bool(MARK.search(names[src]))
+                read.add(s.name[src] or s.label[src])
         if len(inner) > _WRITTEN:
             if whole or not MARK.search(names[root]):
                 return None
             inner, todo = [root], []  # (its inputs by their names)
-    if not marked:
+    if not marked and not _renamed(graph, root, read):
         return None
     texts: dict[int, str] = {}
     for gate in sorted(inner):  # (a gate comes after what it reads)
@@ -146,6 +165,19 @@ def versioned(graph: Graph, root: int, names: Sequence[str], whole: bool = False
             found["c"] = s.param_text[gate] or ""
         texts[gate] = _fill(formula, found)
     return texts[root]
+
+
+#: A statement that gives a value another name (``v = x``): reads of v as typed are x's.
+_COPY = re.compile(r"(?:^|[;\n])[ \t]*[^\W\d]\w*[ \t]*=[ \t]*[^\W\d]\w*[ \t]*(?=$|[;\n#])", re.M)
+_WORD = re.compile(r"(?<![\w.])[^\W\d]\w*")
+
+
+def _renamed(graph: Graph, root: int, read: set[str]) -> bool:
+    """Whether ``root`` as typed reads a value by another name than its own: after
+    ``v = x``, ``v*w`` reads x (a function's name, an attribute such as ``.T``, are not
+    reads)."""
+    typed = computes(graph, graph.nodes[root])
+    return any(word not in read and word not in FUNCTIONS for word in _WORD.findall(typed))
 
 
 def _operand(texts: dict[int, str], src: int, names: Sequence[str], formula: str,
@@ -228,7 +260,8 @@ def _backward_text(graph: Graph, step: Step, names: Sequence[str], decimals: int
     if len(step.contributions) == 1:
         return [f"{wrt} = {use(step.contributions[0])}"]
     places, exact = sum_decimals([p.grad for p in step.contributions], step.result, decimals)
-    summands = " + ".join(say("explain.via_term", grad=_num(p.grad, places), via=names[p.via])
+    summands = " + ".join(say("explain.via_term", via=names[p.via],
+                              grad=summand(p.grad, places, decimals))
                           for p in step.contributions)
     head = f"{wrt} = {summands} {'=' if exact else '≈'} {_num(step.result, decimals)}"
     twice = _read_twice(step.contributions)
@@ -395,6 +428,8 @@ def render_explain(graph: Graph, steps: Sequence[Step], names: Sequence[str], de
                 lines.append(("", ""))
             lines.append(("bold", say("explain.forward_heading" if phase == "forward"
                                       else "explain.backward_heading")))
+            key = versions_key(graph, names) if len(lines) == 1 else None
+            lines.extend([("dim", key)] if key else [])
         first, *rest = step_text(graph, step, names, decimals)
         lines.append(("", f"{step.index:>{width}}. {first}"))
         lines.extend(("dim", f"{'':>{width}}    {line}") for line in rest)

@@ -23,7 +23,7 @@ from .array_explain import array_forward_text, array_sum_text, array_use_text
 from .explain import forward_text, local_text, start_text, sum_decimals, use_text, written
 from .notation import partial
 from .names import name_text
-from .numbers import fixed_point
+from .numbers import fixed_point, summand
 from ..schedule import COMPLETE, readers, reverse_pass
 from ..steps import MARK, Contribution, contribution, display_names
 
@@ -45,13 +45,21 @@ class Frame:
         return self.view.caption
 
 
+def caption_names(graph: Graph, pretty_names: bool = True) -> list[str]:
+    """The names a gate lesson's captions use: the formulas' (q₁, c′), a variable's pretty
+    (w₀) unless ``pretty_names`` is off."""
+    typed = display_names(graph, plain=not pretty_names)
+    if not pretty_names:
+        return typed
+    return [name_text(n) if node.name else n for n, node in zip(typed, graph.nodes)]
+
+
 def lesson_frames(graph: Graph, decimals: int = 2, pretty_names: bool = True) -> list[Frame]:
     """Every frame of the lesson for an evaluated ``graph``: one per gate forward, then one
     for the output and one per gate backward."""
     nodes = graph.nodes
     typed = display_names(graph, plain=not pretty_names)
-    names = [name_text(n) if node.name else n for n, node in zip(typed, nodes)] \
-        if pretty_names else typed
+    names = caption_names(graph, pretty_names)
     gates = [node.id for node in nodes if node.is_gate]
     leaves = frozenset(node.id for node in nodes if not node.is_gate)
     # every unnamed gate's wire says the name the captions call it (q₁, f), a name assigned
@@ -164,14 +172,15 @@ def _sum_line(wrt: str, parts: Sequence[Contribution], total: float, decimals: i
     """A fork's gradient as the sum of its branches, with the decimals (or ≈) that make
     the numbers shown add up."""
     places, exact = sum_decimals([p.grad for p in parts], total, decimals)
-    terms = " + ".join(_term(p.grad, places, k) for k, p in enumerate(parts))
+    terms = " + ".join(_term(p.grad, places, decimals, k) for k, p in enumerate(parts))
     return say("explain.sum", line=f"{wrt} = {terms} {'=' if exact else '≈'} "
                f"{fixed_point(total, decimals)}", count=len(parts))
 
 
-def _term(value: float, decimals: int, position: int) -> str:
-    """A summand: negative ones after the first in parentheses (``-3.00 + (-6.00)``)."""
-    text = fixed_point(value, decimals)
+def _term(value: float, places: int, decimals: int, position: int) -> str:
+    """A summand (see :func:`~backpropviz.render.numbers.summand`): negative ones after the
+    first in parentheses (``-3.00 + (-6.00)``)."""
+    text = summand(value, places, decimals)
     return f"({text})" if position and text.startswith("-") else text
 
 

@@ -11,7 +11,7 @@ from ..choices import DIAGRAM_DECIMALS
 if TYPE_CHECKING:
     from ..graph import Graph
 
-__all__ = ["fixed", "fixed_point", "is_flagged", "shown", "agreeing_decimals", "EXTRA_DECIMALS",
+__all__ = ["fixed", "fixed_point", "point_places", "summand", "is_flagged", "shown", "agreeing_decimals", "EXTRA_DECIMALS",
            "figure_decimals", "figure_number"]
 
 #: At most this many more decimals make displayed arithmetic add up; beyond, it says ≈.
@@ -43,12 +43,24 @@ def fixed_point(value: float, decimals: int) -> str:
     """:func:`fixed`, but a tiny value keeps fixed point with up to :data:`EXTRA_DECIMALS`
     more decimals, as many as its e-notation's digits (a chain-rule line's ``-0.0046``
     beside ``0.50``, not ``-4.6e-03``); a value tinier still is in e-notation."""
+    return fixed(value, point_places(value, decimals))
+
+
+def point_places(value: float, decimals: int) -> int:
+    """The decimals :func:`fixed_point` writes ``value`` with."""
     magnitude = abs(value)
     if math.isfinite(value) and 0 < magnitude < 0.5 * 10.0 ** -decimals:
         places = decimals - 1 - math.floor(math.log10(magnitude))
         if places <= decimals + EXTRA_DECIMALS:
-            return fixed(value, places)
-    return fixed(value, decimals)
+            return places
+    return decimals
+
+
+def summand(value: float, places: int, decimals: int) -> str:
+    """A term of a sum shown with ``places`` decimals (those that make the sum add up), or
+    more where its own line, at ``decimals``, shows it with more (``-0.0046``, not the
+    ``-0.005`` of 3 places, under a line that says ``-0.0046``)."""
+    return fixed(value, max(places, point_places(value, decimals)))
 
 
 @lru_cache(maxsize=1 << 16)

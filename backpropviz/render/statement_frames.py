@@ -21,10 +21,10 @@ from ..lang import say
 from .arrays import array_cell
 from .collapse import statement_reads, statement_text
 from .dot import Style, View
-from .explain import start_text, sum_decimals, versioned
-from .frames import Frame, lesson_frames
+from .explain import start_text, sum_decimals, versioned, versions_key
+from .frames import Frame, caption_names, lesson_frames
 from .notation import partial
-from .numbers import fixed
+from .numbers import fixed_point, summand
 from ..steps import MARK, display_names
 
 __all__ = ["statement_frames", "lesson_of"]
@@ -33,13 +33,23 @@ __all__ = ["statement_frames", "lesson_of"]
 def lesson_of(graph: Graph, decimals: int, style: Style) -> list[Frame]:
     """The lesson's frames: one per gate, or with ``--collapse statements`` per statement."""
     if style.collapse == "statements":
-        return statement_frames(graph, decimals)
-    return lesson_frames(graph, decimals, style.pretty_names)
+        frames = statement_frames(graph, decimals, plain=not style.pretty_names)
+        names = display_names(graph, plain=not style.pretty_names)
+    else:
+        frames = lesson_frames(graph, decimals, style.pretty_names)
+        names = caption_names(graph, style.pretty_names)
+    key = versions_key(graph, names)  # (what c′ is: the first step says it)
+    if key and frames:
+        view = frames[0].view
+        frames[0] = replace(frames[0], view=replace(view, caption=view.caption + (key,)))
+    return frames
 
 
-def statement_frames(graph: Graph, decimals: int = 2) -> list[Frame]:
-    """Every frame of the lesson by statements of an evaluated ``graph``."""
-    names = display_names(graph, plain=True)  # (as the collapsed diagram writes them)
+def statement_frames(graph: Graph, decimals: int = 2, plain: bool = False) -> list[Frame]:
+    """Every frame of the lesson by statements of an evaluated ``graph``: names as the
+    collapsed diagram writes them (w0, as typed), a version of a name assigned again as
+    the gate lessons and --explain write it (c′; ``plain``: c')."""
+    names = display_names(graph, plain=plain)
     owner = statements_of(graph)
     statements = [n.id for n in graph.nodes if n.is_gate and owner[n.id] == n.id]
     reads = statement_reads(graph, owner)
@@ -100,10 +110,11 @@ def _back_lines(graph: Graph, statement: int, reads: dict[int, dict[int, float]]
 
 
 def _number(value: Any, decimals: int) -> str:
-    """A number as the collapsed picture writes it (0.00 for a tiny one), or an array."""
+    """A number as the chain-rule lines write it (``-0.0042`` for a tiny one: the picture's
+    0.00 said how much), or an array as the picture writes it (0.00 for a tiny element)."""
     if isinstance(value, float):
-        return fixed(value, decimals, True)
-    return array_cell(value, decimals)
+        return fixed_point(value, decimals)
+    return array_cell(value, decimals, tiny_as_zero=True)
 
 
 def _forward_line(graph: Graph, statement: int, names: Sequence[str], decimals: int) -> str:
@@ -131,8 +142,8 @@ def _sum_line(graph: Graph, src: int, readers: Sequence[int],
         terms, sign = " + ".join(_number(v, decimals) for v in shares), "="
     else:
         places, exact = sum_decimals(shares, total, decimals)
-        terms = " + ".join(f"({fixed(v, places)})" if k and v < 0 else fixed(v, places)
-                           for k, v in enumerate(shares))
+        terms = " + ".join(f"({summand(v, places, decimals)})" if k and v < 0
+                           else summand(v, places, decimals) for k, v in enumerate(shares))
         sign = "=" if exact else "≈"
     return (f"{partial(names[graph.output], names[src])} = {terms} {sign} "
             f"{_number(total, decimals)}  " + say("lesson.statement_sum", count=len(shares)))
