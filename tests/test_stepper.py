@@ -202,3 +202,26 @@ def test_a_number_no_step_shows_stays_transparent_with_the_system_dot(run, tmp_p
     assert result.exit_code == 0, result.output
     page = target.read_text("utf-8")
     assert "#fffffe" not in page and 'fill="transparent"' in page
+
+
+@pytest.mark.parametrize("engine", [pytest.param("dot", marks=pytest.mark.needs_dot),
+                                    pytest.param("embedded", marks=pytest.mark.needs_embedded)])
+def test_an_array_inputs_total_is_boxed_and_shown_with_its_numbers(run, tmp_path, engine):
+    """The attention head's X is read three times: its Σ grid, under its name, stood level
+    with the gradient rows beside it (`0.13 0.25 -0.02 0.00` read as one row). It is boxed
+    in the gradients' colour; in the HTML lesson the box appears at the step its numbers
+    do (the Σ's), not as an empty box from the first step."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "attention"
+    args = ("-f", f"{sample}.bp", "--values", f"{sample}.json", "--engine", engine)
+    picture = tmp_path / "a.svg"
+    assert run(*args, "-o", str(picture)).exit_code == 0
+    boxes = re.findall(r'<polygon fill="none" stroke="#cf222e" points="[^"]*"', picture.read_text())
+    assert len(boxes) == 1
+    page = tmp_path / "a.html"
+    assert run(*args, "-o", str(page)).exit_code == 0
+    html = page.read_text()
+    box = re.search(r'<polygon fill="none" stroke="#cf222e" points="[^"]*" data-from="(\d+)"', html)
+    sigma = re.search(r'<text[^>]*data-from="(\d+)"[^>]*>Σ</text>', html)
+    assert box and sigma and box.group(1) == sigma.group(1) and int(box.group(1)) > 1

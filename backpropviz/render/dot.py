@@ -244,9 +244,12 @@ def _with_total(name: str, leaf: Node, number: Callable[[float], str], s: Style,
     """An input's ``name`` (HTML) over its gradient, the sum over all its uses: ``Σ 0.50``
     (an array: its Σ grid); said where an input read several times is first drawn. Not
     ``shown`` yet (a lesson's step before it is known): the Σ is hidden with it."""
-    if not isinstance(leaf.grad, float):  # an array: its name over the Σ grid
+    if not isinstance(leaf.grad, float):  # an array: its name over the Σ grid, boxed (its
+        # rows stand level with the gradient's beside it: "0.13 0.25 -0.02 0.00" read as one)
+        box = s.grad_color if shown else HIDDEN
         return (f'<table border="0" cellborder="0" cellspacing="0"><tr><td>{name}</td></tr>'
-                f"<tr><td>{sum_grid(leaf, number, s, shown)}</td></tr></table>")
+                f'<tr><td border="{s.line}" color="{box}">{sum_grid(leaf, number, s, shown)}'
+                "</td></tr></table>")
     total = _number_html(leaf.grad, number, s, True, shown)
     return (f'{name}<br/><font color="{s.grad_color if shown else HIDDEN}" '
             f'point-size="{s.number_size}">Σ </font>{total}')
@@ -312,11 +315,15 @@ def header_lines(graph: Graph, s: Style, dpi: float | None, max_inches: tuple[fl
 
 
 def _nodesep(s: Style) -> float:
-    """Inches between nodes side by side: a quarter inch, and top to bottom at least 0.4 em
-    of the numbers (a grid's column gap), as a wire label there is a line of numbers
-    (value | gradient) that ran on into its neighbour's at big type (``1.21 | 5.56 1.10 |
-    6.12``, 0.2 em apart at 5x); more costs a 12-step chain its 24 px on a slide."""
-    return max(0.25, 0.4 * s.number_size / 72) if s.direction == "TB" else 0.25
+    """Inches between nodes side by side: a quarter inch; top to bottom at least 0.4 em of
+    the numbers (a grid's column gap), as a wire label there is a line of numbers (value |
+    gradient) that ran on into its neighbour's at big type (``1.21 | 5.56 1.10 | 6.12``,
+    0.2 em apart at 5x; more costs a 12-step chain its 24 px on a slide); and between
+    compact grids (render.arrays), which have no caption to keep one off the next, 0.6 em
+    (one input's gradient rows ran on into the next one's values)."""
+    if s.direction == "TB":
+        return max(0.25, 0.4 * s.number_size / 72)
+    return max(0.25, 0.6 * s.number_size / 72) if s.compact else 0.25
 
 
 def _leaf_label(node: Node, s: Style) -> str:

@@ -125,6 +125,10 @@ def _mark_node(group: ET.Element, name: str, firsts: _Firsts, reader: dict[int, 
             _mark_number(text, style.value_color, value, None)
         elif fill == GRAD_MARK:
             _mark_number(text, style.grad_color, grad, sent)
+    for box in group.iter(f"{_SVG}polygon"):  # (an array input's Σ grid, boxed: with it)
+        if box.get("stroke") == GRAD_MARK:
+            box.set("stroke", style.grad_color)
+            box.set("data-from", str(grad if grad is not None else NEVER))
 
 
 def _mark_number(text: ET.Element, color: str, first: int | None, sent: int | None) -> None:
