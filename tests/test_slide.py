@@ -711,3 +711,30 @@ def test_a_chain_of_statements_in_rows_keeps_each_row_straight(run, tmp_path, en
         low = max(cy + ry for cy, ry, _ in circles if abs(cy - above) < abs(cy - below))
         high = min(cy - ry for cy, ry, _ in circles if abs(cy - below) <= abs(cy - above))
         assert low < high
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_operand_mark_on_a_slide_stands_under_the_gradient_not_after_it(run, tmp_path,
+                                                                          engine):
+    """The subtrahend's `−` is written 1 em off the arrowhead, 40° off the wire; at a
+    slide's type the wire from a label to its gate is shorter than an em, and the mark ran
+    on from the gradient (`0.11]ᵀ−`, `-6.94 −`). There it stands under the gradient's
+    line: its baseline over 1.3 em below the wire it marks."""
+    sample = Path(__file__).resolve().parent.parent / "samples"
+    target = tmp_path / "m.svg"
+    result = run("-f", str(sample / "mlp_batch.bp"), "--values", str(sample / "mlp_batch.json"),
+                 "--slide", "--engine", engine, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(target).getroot()
+    for group in root.iter(f"{SVG}g"):
+        texts = [t for t in group.iter(f"{SVG}text") if "".join(t.itertext()) == "−"]
+        path = group.find(f"{SVG}path")
+        if group.get("class") != "edge" or not texts or path is None:
+            continue
+        wire_y = path_points(path.get("d", ""))[-1][1]  # (where the wire meets the gate)
+        size = float(texts[0].get("font-size", "0"))
+        assert size >= 1.3 * CLASSIC.number_size  # (big type: the case)
+        assert float(texts[0].get("y", "0")) - wire_y > 1.3 * size
+        break
+    else:
+        raise AssertionError("no marked wire")

@@ -555,9 +555,14 @@ def _mark(node: Node, slot: int, s: Style) -> list[str]:
         mark += BROADCAST_MARK
     if not mark:
         return []
+    # 1 em off the arrowhead, 40° off the wire; with bigger type (a slide) the wire between
+    # a label and its gate (ranksep, 0.3 inch) is shorter than an em, and the mark ran on
+    # from the gradient (`0.11]ᵀ−`): it goes 1.7 em away, under the gradient's line
+    big = s.number_size > 0.3 * 72
+    angle = 80 if big else 40
     return [f'headlabel="{mark}", labelfontsize={s.number_size}, '
-            f'labeldistance={s.number_size / 10:g}, '  # (1.6 at 16 pt: off the arrowhead)
-            f'labelangle={40 if s.direction == "LR" else -40}, '
+            f'labeldistance={s.number_size * (0.17 if big else 0.1):g}, '
+            f'labelangle={angle if s.direction == "LR" else -angle}, '
             f'labelfontcolor="{s.wire_color}"']
 
 
