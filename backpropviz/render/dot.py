@@ -398,8 +398,10 @@ def _side_by_side(top: str, bottom: str, s: Style, above: str) -> str:
     space = "" if "<table" in top else '<font point-size="4"> </font>'
     texts = [above + space, top + space] if above else [top + space]
     bottom = bottom if "<table" in bottom else space + bottom
-    # (an array's name and shape centred over its grid)
-    aligns = ["center" if "<table" in top else "right"] * (len(texts) - 1) + ["right"]
+    # (a name, or an array's name and shape centred, just over the value; the gradient
+    # level with the value, however high the rows are made)
+    aligns = (['center" valign="bottom' if "<table" in top else 'right" valign="bottom',
+               'right" valign="top'] if above else ["right"])
     if s.line == 1:  # (the rule's height: render.seams makes it its row's)
         half = math.ceil(max(_html_width(text, s.number_size) for text in [*texts, bottom])
                          + SLACK) + 6
@@ -416,8 +418,9 @@ def _side_by_side(top: str, bottom: str, s: Style, above: str) -> str:
                  for row, (text, align) in enumerate(zip(texts, aligns))]
         right = ""
     first = f'<tr>{cells[0]}<td width="{clear}"></td><td></td></tr>' if above else ""
+    top_down = ' valign="top"' if above else ""
     return (f'{first}<tr>{cells[-1]}<td width="{clear}"></td>'
-            f'<td align="left"{right}>{bottom}</td></tr>')
+            f'<td align="left"{top_down}{right}>{bottom}</td></tr>')
 
 
 def _rule_rows(top: str, bottom: str, s: Style, width: str) -> str:
