@@ -48,12 +48,14 @@ def seamless(source: str, drawn: bytes) -> str:
     over = _rows_over_rule_cell(drawn, labels) if down else {}
 
     def widen(match: re.Match[str]) -> str:
-        # (whole points, never wider than the rank, which would widen the picture past a
-        # slide's size. dot centres a label of odd width half a point off: such a rank's
-        # labels meet one wire half a point short and overlap the other by as much)
+        # (whole points. dot centres a label of odd width half a point off: such a rank's
+        # labels met one wire half a point short and overlapped the other by as much, so
+        # left to right an odd rank's labels are a point wider: the picture grows by at
+        # most a point a rank, a few points in thousands on a slide)
         name = match.group(2)
         width, rank = int(match.group(3)), ranks.get(name, 0.0) - over.get(name, 0.0)
-        return f'{match.group(1)}{max(width, math.floor(rank + 0.1))}"'
+        wide = math.floor(rank + 0.1)
+        return f'{match.group(1)}{max(width, wide + (wide % 2 and not down))}"'
 
     return rule.sub(widen, source)
 
