@@ -27,8 +27,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 #: wire (left to right, its width; top to bottom, its height).
 RULE = re.compile(r'^(  (\w+) \[shape=plaintext, .*?<td (?:border="1" sides="b"|height="\d+" '
                   r'cellpadding="0" bgcolor="[^"]*") width=")(\d+)"', re.M)
-RULE_DOWN = re.compile(r'^(  (\w+) \[shape=plaintext, .*?<td (?:align="right" )?width="\d+" '
-                       r'height=")(\d+)"', re.M)
+RULE_DOWN = re.compile(r'^(  (\w+) \[shape=plaintext, .*?<td (?:align="right" )?(?:valign="top" )?'
+                       r'width="\d+" height=")(\d+)"', re.M)
 SHAPES = ("polygon", "polyline", "path")
 SAME_RANK = 2.0  # points: nodes centred this close share a rank (a column)
 NAME_CLIP = 0.5  # points: a name's wire starts up to this much inside its node's side
