@@ -121,6 +121,21 @@ def test_seams_benchmark_finds_no_gap_in_the_seed_and_the_fork():
     assert len(rows) == 4
 
 
+def test_seams_benchmark_measures_top_to_bottom_rules():
+    """benchmarks/seams.py --direction TB measures upright rules: the linear layer's 9
+    labels each met by a wire in and one out, on the rule's middle (rules stood 6
+    points off their wires on a slide)."""
+    result = subprocess.run([sys.executable, str(SEAMS), "--engine", "embedded", "--only",
+                             "arrays: linear", "--direction", "TB"], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    cells = [re.split(r"\s{2,}", line.strip()) for line in result.stdout.splitlines()[2:]]
+    rows = {(row[0], row[2]): row[3:] for row in cells}
+    assert len(rows) == 2
+    for line, ends, gap, overlap, off in rows.values():
+        assert ends == "18" and float(off) <= 0.5 and float(gap) <= float(line)
+
+
 MEMORY = BENCH.parent / "memory.py"
 
 

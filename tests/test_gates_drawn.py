@@ -143,43 +143,55 @@ FORK = "a = x*y\nb = a + x\nf = a*b"
 LABEL = re.compile(r"w\d+(c\d+_\d+)?|[bc]\d+_\d+")
 
 
-def rule_of(group: ET.Element) -> tuple[float, float, float, float] | None:
-    """A wire label's rule as drawn (left, right, middle y, thickness): a stroked level line
-    or a thin filled bar, whichever the label draws."""
+def rule_of(group: ET.Element, down: bool = False) -> tuple[float, float, float, float] | None:
+    """A wire label's rule as drawn (where it starts and ends along the wire, its middle
+    across it, its thickness): a stroked line or a thin filled bar along the wire, level
+    (``down``: upright, its pieces, one a row, joined)."""
+    pieces = []
     for shape in group:
         tag = shape.tag.removeprefix(SVG)
         points = [tuple(map(float, pair.split(","))) for pair in
                   (shape.get("points") or "").split()] if tag in ("polyline", "polygon") else []
         if not points:
             continue
-        xs, ys = [x for x, _ in points], [y for _, y in points]
-        if tag == "polyline" and max(ys) - min(ys) < 0.01:
-            return min(xs), max(xs), ys[0], float(shape.get("stroke-width") or 1)
-        if (tag == "polygon" and shape.get("fill") not in (None, "none", "transparent")
-                and max(ys) - min(ys) < max(xs) - min(xs)):
-            return min(xs), max(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys)
-    return None
+        along = [point[down] for point in points]
+        across = [point[not down] for point in points]
+        if tag == "polyline" and max(across) - min(across) < 0.01:
+            pieces.append((min(along), max(along), across[0], float(shape.get("stroke-width")
+                                                                     or 1)))
+        elif (tag == "polygon" and shape.get("fill") not in (None, "none", "transparent")
+                and max(across) - min(across) < max(along) - min(along)):
+            pieces.append((min(along), max(along), (min(across) + max(across)) / 2,
+                           max(across) - min(across)))
+    if not pieces:
+        return None
+    assert all(abs(piece[2] - pieces[0][2]) < 0.01 for piece in pieces), pieces  # (one line)
+    return min(p[0] for p in pieces), max(p[1] for p in pieces), pieces[0][2], pieces[0][3]
 
 
-def seams(root: ET.Element) -> list[tuple[str, float, float, float, float]]:
+def seams(root: ET.Element, down: bool = False) -> list[tuple[str, float, float, float, float]]:
     """Where each wire meets a label's rule: (edge, gap along the wire (negative: they
-    overlap), how far the wire's end is above or below the rule's middle, the wire's and
-    the rule's thickness)."""
+    overlap), how far the wire's end is beside the rule's middle (above or below it;
+    ``down``, drawn top to bottom: left or right of it), the wire's and the rule's
+    thickness)."""
     rules = {title(g): rule for g in groups(root, "node")
-             if LABEL.fullmatch(title(g)) and (rule := rule_of(g)) is not None}
+             if LABEL.fullmatch(title(g)) and (rule := rule_of(g, down)) is not None}
     found = []
     for group in groups(root, "edge"):
         tail, head = (end.split(":")[0] for end in title(group).split("->"))
         path = group.find(f"{SVG}path")
         assert path is not None
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))]
+        first, last = numbers[:2], numbers[-2:]
+        if down:
+            first, last = first[::-1], last[::-1]
         width = float(path.get("stroke-width") or 1)
         if head in rules:  # the wire into a label ends where its rule starts (or on it)
-            left, _, y, thick = rules[head]
-            found.append((title(group), left - numbers[-2], numbers[-1] - y, width, thick))
+            start, _, middle, thick = rules[head]
+            found.append((title(group), start - last[0], last[1] - middle, width, thick))
         if tail in rules:  # and the wire out starts where it ends
-            _, right, y, thick = rules[tail]
-            found.append((title(group), numbers[0] - right, numbers[1] - y, width, thick))
+            _, end, middle, thick = rules[tail]
+            found.append((title(group), first[0] - end, first[1] - middle, width, thick))
     assert len(found) >= 2 * len(rules) >= 4
     return found
 
@@ -205,11 +217,56 @@ def test_each_wire_runs_unbroken_through_its_label(run, tmp_path, engine, progra
     at one height (the rule's middle at most half a point off the wire), of one thickness,
     at every line width and for an array's grid too. There were gaps of half the line's
     width (a thick rule was a cell border, drawn inset), a point at labels narrower than
-    their rank, and an array's wires met its grid's middle, 11 points off its rule."""
+    their rank, and an array's wires met its grid's middle, 11 points off its rule. With
+    dot, no gap at all: a rank of odd width left half a point (dot centres such a label
+    half a point off)."""
     root = draw(run, tmp_path, engine, *program)
     for edge, gap, off, width, thick in seams(root):
         assert -width - 0.05 <= gap <= 0.55, (edge, gap, width)
+        if engine == "dot":  # (dot centred a label of odd width half a point off: an
+            assert abs(gap) <= 0.05, (edge, gap)  # array's met one wire half a point short)
         assert abs(off) <= 0.55, (edge, off)
         assert abs(thick - width) < 0.01, (edge, thick, width)
     if "--slide" in program:  # (the type was made bigger, and the lines with it)
         assert min(width for *_, width, _ in seams(root)) >= 2
+
+
+VALUE, GRAD = "#1a7f37", "#cf222e"  # (the classic theme's colours)
+ARRAYS = {name: ("-f", str(SAMPLES / f"{name}.bp"), "--values", str(SAMPLES / f"{name}.json"))
+          for name in ("linear_layer", "attention", "mlp_batch")}
+
+
+def text_rows(group: ET.Element, colour: str) -> list[float]:
+    """The heights (y of the baselines) of a label's lines of text in ``colour``."""
+    return sorted({round(float(text.get("y") or 0), 2) for text in group.iter(f"{SVG}text")
+                   if text.get("fill") == colour and (text.text or "").strip()})
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("sample", sorted(ARRAYS))
+@pytest.mark.parametrize("slide", [False, True], ids=["default", "slide"])
+def test_top_to_bottom_array_labels_are_level_and_on_their_wire(run, tmp_path, engine,
+                                                                 sample, slide):
+    """--direction TB, a wire carrying an array: the gradient's grid beside the value's,
+    row i of one level with row i of the other (the array's name and shape headed the
+    value's grid only, which stood a line lower), and every wire meets its label's rule:
+    on its middle within half a point (rules were 7 to 42 points off it where a half was
+    wider than render.dot reckoned, or the gradient's clearance grew with the type) and
+    without a gap or an overlap of more than the line's width."""
+    root = draw(run, tmp_path, engine, *ARRAYS[sample], "--direction", "TB",
+                *(["--slide"] if slide else []))
+    tall = 0  # (grids of several rows: W's 3x4 in the linear layer)
+    for group in groups(root, "node"):
+        values, grads = text_rows(group, VALUE), text_rows(group, GRAD)
+        if not LABEL.fullmatch(title(group)) or not values or not grads:
+            continue
+        assert len(values) == len(grads), (title(group), values, grads)
+        for value_y, grad_y in zip(values, grads):
+            assert abs(value_y - grad_y) <= 0.5, (title(group), values, grads)
+        tall += len(values) > 1
+    assert tall >= 1
+    for edge, gap, off, width, thick in seams(root, down=True):
+        assert abs(off) <= 0.55, (edge, off)
+        # (a thick rule's port: dot and the embedded engine end the wire a point out)
+        assert -width - 0.05 <= gap <= (0.55 if width == 1 else 1.05), (edge, gap, width)
+        assert abs(thick - width) < 0.01, (edge, thick, width)

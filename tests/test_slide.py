@@ -504,20 +504,31 @@ def test_the_spine_of_a_sum_is_its_running_total():
                           re.M)) == 6
 
 
-def test_a_grid_is_as_wide_as_its_widest_row():
+def test_a_grid_is_as_wide_as_its_columns():
     """Top to bottom, a wire label's halves are as wide as the wider of value and
-    gradient; for a 3x3 array that is one row of the grid (3 numbers, the 4 gaps of 0.4 em
-    between and beside them, 2 pt of padding each side of its 7 cells), not its 9 numbers
-    in a line (which spread the grid's columns far apart)."""
+    gradient; for a 3x3 array that is one row of the grid (3 numbers with 2 pt of padding
+    each side and the SLACK dot may take more, the 4 gaps of 0.4 em between and beside
+    them), not its 9 numbers in a line (which spread the grid's columns far apart). Each
+    column is as wide as its widest number, whatever its row: [[-0.25, 0.25], [0.25,
+    -0.25]] is two minus signs wider than a row of it (the widest row was taken, and the
+    grid drew wider than reckoned: the rule 16 points off the wire)."""
     import numpy as np
 
     from backpropviz.render.arrays import array_html
-    from backpropviz.render.dot import _html_width, _text_width
+    from backpropviz.render.dot import SLACK, _html_width, _text_width
 
-    grid = array_html(np.full((3, 3), -0.25), lambda v: f"{v:.2f}", "#1a7f37", 16)
+    def grid(value):
+        return array_html(np.array(value), lambda v: f"{v:.2f}", "#1a7f37", 16)
+
     one = _text_width('<font point-size="16">-0.25</font>', 16)
-    assert _html_width(grid, 16) == pytest.approx(3 * one + 4 * 6 + 7 * 4)
-    assert _html_width(grid, 16) < _text_width(grid, 16) / 2
+    assert _html_width(grid(np.full((3, 3), -0.25)), 16) == pytest.approx(
+        3 * (one + 4 + SLACK) + 4 * 6)
+    assert _html_width(grid(np.full((3, 3), -0.25)), 16) < _text_width(
+        grid(np.full((3, 3), -0.25)), 16) / 2
+    crossed = _html_width(grid([[-0.25, 0.25], [0.25, -0.25]]), 16)
+    assert crossed == pytest.approx(_html_width(grid([[-0.25, -0.25]]), 16))
+    assert crossed - _html_width(grid([[-0.25, 0.25]]), 16) == pytest.approx(
+        _text_width("-", 16))
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import zip_longest
 from html import unescape
 from typing import Callable, Iterator
 
@@ -358,13 +359,14 @@ def _wire_label(node: Node, number: Callable[[float], str], s: Style, view: View
         caption = (f'<font color="{s.wire_color}" point-size="{s.number_size}">'
                    + (f"<i>{name}</i>" + (": " if shape else "") if name is not None else "")
                    + f"{shape}</font>") if name is not None or shape else ""
-        balanced = s.direction == "LR" and not _at_rule(s, True)  # (else: see PORT)
+        # (on a line of its own, but left to right with lines thicker than a point: see
+        # PORT. Top to bottom, row i of the value's grid is then level with the gradient's)
+        above = not _at_rule(s, True)
         value = _number_html(node.value, number, s, False, view is None or nid in view.values,
-                             "" if balanced else caption)
-        if balanced:  # (its name and shape on a line of their own, a blank one under it)
-            grad = _number_html(node.grad, number, s, True, view is None or nid in view.grads,
-                                sent=sent)
-            return _wire_table(value, grad, s, caption)
+                             "" if above else caption)
+        grad = _number_html(node.grad, number, s, True, view is None or nid in view.grads,
+                            sent=sent)
+        return _wire_table(value, grad, s, caption if above else "")
     elif name is not None and s.names_above:
         grad = _number_html(node.grad, number, s, True,
                             view is None or nid in view.grads, sent=sent)
@@ -396,27 +398,46 @@ def _wire_table(top: str, bottom: str, s: Style, above: str = "") -> str:
             blank = f'<font point-size="{s.number_size}"> </font>'
             rows = f"<tr><td>{above}</td></tr>{rows}<tr><td>{blank}</td></tr>"
         return f"{table}{rows}</table>"
-    # Side by side: both halves as wide as the wider (so the rule, the left half's right
-    # border or a column of its own, is where the wires meet the label's middle), 6 pt
-    # clear of the rule; ``above`` the value, the name, the rule going on beside it.
-    half = max(_html_width(top, s.number_size), _html_width(bottom, s.number_size)) + 10
-    if above:
-        half = max(half, _text_width(above, s.number_size) + 10)
-    # (a thin space after text keeps it off the rule; a cell holding a table, an array's
-    # grid, may hold nothing else)
-    space = "" if "<table" in top else '<font point-size="4"> </font>'
-    texts = [(above, ""), (top, ' height="2"')] if above else [(top, ' height="2"')]
-    if s.line == 1:
-        cells = [f'<td align="right" width="{half:.0f}"{high} border="1" sides="r">'
-                 f"{text}{space}</td>" for text, high in texts]
-    else:  # (the rule's height: render.seams makes it its row's)
-        cells = [f'<td align="right" width="{half:.0f}">{text}{space}</td>'
-                 f'<td width="{s.line}"{high} {_fill(s)}></td>' for text, high in texts]
+    return f"{table}{_side_by_side(top, bottom, s, above)}</table>"
+
+
+def _side_by_side(top: str, bottom: str, s: Style, above: str) -> str:
+    """Top to bottom, a label's rows: the value, the rule, the gradient 0.4 em clear of it;
+    ``above`` the value, the name, the rule going on beside it. A rule a point thick is the
+    value cells' right border, which the wires meet at the label's middle: both halves as
+    wide (as render.dot reckons the wider, and :data:`SLACK`). A thicker one is a column of
+    its own (:data:`PORT`) that the wires end at wherever it is: each half as wide as its
+    text."""
     clear = max(6, round(0.4 * s.number_size))  # (6 points beside 220-point numbers: none)
-    first = (f'<tr>{cells[0]}<td width="{clear}"></td><td width="{half - 6:.0f}"></td></tr>'
-             if above else "")
-    return (f'{table}{first}<tr>{cells[-1]}<td width="{clear}"></td>'
-            f'<td align="left" width="{half - 6:.0f}">{bottom}</td></tr></table>')
+    # (a thin space keeps text off the rule: both engines set a line of one piece of text
+    # lower than one of several, so the gradient has one too, level with its value. A
+    # cell holding a table, an array's grid, may hold nothing else.)
+    space = "" if "<table" in top else '<font point-size="4"> </font>'
+    texts = [above + space, top + space] if above else [top + space]
+    bottom = bottom if "<table" in bottom else space + bottom
+    # (a name, or an array's name and shape centred, just over the value; the gradient
+    # level with the value, however high the rows are made)
+    aligns = (['center" valign="bottom' if "<table" in top else 'right" valign="bottom',
+               'right" valign="top'] if above else ["right"])
+    if s.line == 1:  # (the rule's height: render.seams makes it its row's)
+        half = math.ceil(max(_html_width(text, s.number_size) for text in [*texts, bottom])
+                         + SLACK) + 6
+        # (Graphviz sizes a cell by its border on every side, drawn or not: the gradient's
+        # a point more padding each side, as high as the value's, or its grid stretches)
+        highs = [""] * (len(texts) - 1) + [' height="2"']
+        cells = [f'<td align="{align}" width="{half + clear}"{high} border="1" sides="r">'
+                 f'{text}</td>' for text, align, high in zip(texts, aligns, highs)]
+        right = f' width="{half}" cellpadding="3"'
+    else:  # (one cell down all the rows, as high as its rank once render.seams has seen it)
+        rule = (f'<td width="{s.line}" height="2" rowspan="{len(texts)}" {_fill(s)} '
+                f'port="{PORT}"></td>')
+        cells = [f'<td align="{align}">{text}</td>' + rule * (row == 0)
+                 for row, (text, align) in enumerate(zip(texts, aligns))]
+        right = ""
+    first = f'<tr>{cells[0]}<td width="{clear}"></td><td></td></tr>' if above else ""
+    top_down = ' valign="top"' if above else ""
+    return (f'{first}<tr>{cells[-1]}<td width="{clear}"></td>'
+            f'<td align="left"{top_down}{right}>{bottom}</td></tr>')
 
 
 def _rule_rows(top: str, bottom: str, s: Style, width: str) -> str:
@@ -459,7 +480,7 @@ def label_ports(s: Style, unbalanced: bool = False) -> tuple[str, str]:
     for a label ``unbalanced`` by what is over its rule, those of its rule's own cell
     (:data:`PORT`)."""
     if s.direction != "LR":
-        return ":s", ":n"
+        return (f":{PORT}:s", f":{PORT}:n") if s.line > 1 else (":s", ":n")
     return (f":{PORT}:e", f":{PORT}:w") if _at_rule(s, unbalanced) else (":e", ":w")
 
 
@@ -480,18 +501,31 @@ def _even_width(top: str, bottom: str, above: str, s: Style) -> str:
     return f' width="{2 * math.ceil(widest / 2 + 2)}"'  # (+4: Graphviz measures wider)
 
 
+#: Points more than :func:`_text_width` a text may take: dot rounds each text's width up,
+#: and its fonts may be wider (Liberation Sans for Helvetica: "24" at 16 points is 22).
+SLACK = 2
+
+
 def _html_width(html_text: str, size: int) -> float:
-    """About how wide (points) HTML-like text is: an array's grid as wide as its widest row
-    (each cell's text, its padding and the gaps between columns), not all its numbers in a
-    line."""
+    """About how wide (points) HTML-like text is: an array's grid as wide as its columns
+    (each the widest of its cells: text and padding, or the width set) or its widest row
+    spanning them (a caption), not all its numbers in a line."""
     if "<table" not in html_text:
         return _text_width(html_text, size)
     before, _, grid = html_text.partition("<table")
-    rows = re.findall(r"<tr>(.*?)</tr>", grid)
-    return _text_width(before, size) + max(
-        (_text_width(row, size) + 4 * row.count("<td")
-         + sum(float(w) for w in re.findall(r'<td width="([\d.]+)"', row)) for row in rows),
-        default=0.0)
+    columns: list[float] = []
+    spanning = 0.0
+    for row in re.findall(r"<tr>(.*?)</tr>", grid):
+        cells = re.findall(r"<td([^>]*)>(.*?)</td>", row)
+        if any("colspan" in attrs for attrs, _ in cells):
+            spanning = max(spanning, sum(_text_width(text, size) + 4 + SLACK
+                                         for _, text in cells))
+            continue
+        widths = [float(set_width.group(1)) if (set_width := re.search(r'width="([\d.]+)"',
+                                                                        attrs))
+                  else _text_width(text, size) + 4 + SLACK for attrs, text in cells]
+        columns = [max(pair) for pair in zip_longest(columns, widths, fillvalue=0.0)]
+    return _text_width(before, size) + max(sum(columns), spanning)
 
 
 @lru_cache(maxsize=1 << 15)  # (a wire label asks for three; numbers of 2 decimals repeat)

@@ -27,8 +27,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 #: wire (left to right, its width; top to bottom, its height).
 RULE = re.compile(r'^(  (\w+) \[shape=plaintext, .*?<td (?:border="1" sides="b"|height="\d+" '
                   r'cellpadding="0" bgcolor="[^"]*") width=")(\d+)"', re.M)
-RULE_DOWN = re.compile(r'^(  (\w+) \[shape=plaintext, .*?<td (?:align="right" )?width="\d+" '
-                       r'height=")(\d+)"', re.M)
+RULE_DOWN = re.compile(r'^(  (\w+) \[shape=plaintext, .*?<td (?:align="right" )?(?:valign="top" )?'
+                       r'width="\d+" height=")(\d+)"', re.M)
 SHAPES = ("polygon", "polyline", "path")
 SAME_RANK = 2.0  # points: nodes centred this close share a rank (a column)
 NAME_CLIP = 0.5  # points: a name's wire starts up to this much inside its node's side
@@ -43,14 +43,19 @@ def seamless(source: str, drawn: bytes) -> str:
     rule = RULE_DOWN if down else RULE
     if not rule.search(source):
         return source
-    ranks = _rank_widths(drawn, {match.group(2) for match in rule.finditer(source)}, down)
+    labels = {match.group(2) for match in rule.finditer(source)}
+    ranks = _rank_widths(drawn, labels, down)
+    over = _rows_over_rule_cell(drawn, labels) if down else {}
 
     def widen(match: re.Match[str]) -> str:
-        # (whole points, never wider than the rank, which would widen the picture past a
-        # slide's size. dot centres a label of odd width half a point off: such a rank's
-        # labels meet one wire half a point short and overlap the other by as much)
-        width, rank = int(match.group(3)), ranks.get(match.group(2), 0.0)
-        return f'{match.group(1)}{max(width, math.floor(rank + 0.1))}"'
+        # (whole points. dot centres a label of odd width half a point off: such a rank's
+        # labels met one wire half a point short and overlapped the other by as much, so
+        # left to right an odd rank's labels are a point wider: the picture grows by at
+        # most a point a rank, a few points in thousands on a slide)
+        name = match.group(2)
+        width, rank = int(match.group(3)), ranks.get(name, 0.0) - over.get(name, 0.0)
+        wide = math.floor(rank + 0.1)
+        return f'{match.group(1)}{max(width, wide + (wide % 2 and not down))}"'
 
     return rule.sub(widen, source)
 
@@ -87,6 +92,24 @@ def _rank_widths(svg: bytes, labels: set[str], down: bool = False) -> dict[str, 
         for rank in [rank for rank in ranks if text < rank[0] < side][:1]:
             rank[1] = max(rank[1], 2 * (side - rank[0]) + NAME_CLIP)
     return {name: rank[1] for name, rank in rank_of.items()}
+
+
+def _rows_over_rule_cell(svg: bytes, labels: set[str]) -> dict[str, float]:
+    """Top to bottom, per wire label (of ``labels``) whose rule is the border of a cell in
+    each of its rows (a point thick, a name over its value): how high (points) the rows
+    over the last one are, the one whose height render.dot gives (its rule's lower piece)."""
+    over = {}
+    for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        if group.get("class") != "node" or group.findtext(f"{SVG}title") not in labels:
+            continue
+        pieces = []
+        for line in group.iter(f"{SVG}polyline"):
+            points = path_points(line.get("points", ""))
+            if points and max(x for x, _ in points) - min(x for x, _ in points) < 0.01:
+                pieces.append((min(y for _, y in points), max(y for _, y in points)))
+        if len(pieces) > 1:  # (from the top of the first to that of the last)
+            over[group.findtext(f"{SVG}title") or ""] = max(pieces)[0] - min(pieces)[0]
+    return over
 
 
 def _wire_ends(root: ET.Element, down: bool = False
