@@ -434,6 +434,10 @@ def test_the_embedded_engine_gets_subscript_digits_it_can_lower():
         '<i>w<font point-size="20">\N{SUBSCRIPT ONE}\N{SUBSCRIPT ZERO},'
         '\N{SUBSCRIPT TWO}</font></i>')
     assert lowered_digits("x<sub>0</sub> x<sub>in</sub>") == "x\N{SUBSCRIPT ZERO} x<sub>in</sub>"
+    # (never bigger than the text around it: a wire's name's line kept the numbers' height)
+    assert lowered_digits('<font point-size="168"><i>h<sub><font point-size="166">1</font>'
+                          '</sub></i> = </font>') == (
+        '<font point-size="168"><i>h<font point-size="168">\N{SUBSCRIPT ONE}</font></i> = </font>')
 
 
 @pytest.mark.needs_embedded

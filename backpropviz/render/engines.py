@@ -38,7 +38,9 @@ _PLACED = re.compile(rb'\s(?:x|y|text-anchor)="[^"]*"')
 #: Marks the embedded engine's fonts lack (drawn as empty boxes), as ones they have.
 _EMBEDDED_GLYPHS = str.maketrans({"⇉": "»"})  # (a broadcast input: render.dot's mark)
 #: A subscript of digits (an element's ``10,2`` too) in DOT's HTML-like labels.
-_DIGIT_SUBSCRIPT = re.compile(r'<sub>(?:<font point-size="(\d+)">)?([\d,]+)(?:</font>)?</sub>')
+_FONT_OR_SUBSCRIPT = re.compile(
+    r'<sub>(?:<font point-size="(?P<sub>\d+)">)?(?P<digits>[\d,]+)(?:</font>)?</sub>'
+    r'|(?P<open><font\b[^>]*?\bpoint-size="(?P<size>\d+)"[^>]*>|<font\b[^>]*>)|</font>')
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,30 @@ class Engine:
 def lowered_digits(source: str) -> str:
     """DOT ``source`` with each subscript of digits (``w<sub>0</sub>``) written in Unicode's
     subscript digits (w₀): the embedded engine's PNG ignores ``baseline-shift`` and sets
-    subscripts on the line, so w₀ read "wo". The glyphs are about 0.7 em, hence the larger
-    size."""
-    def lower(match: re.Match[str]) -> str:
-        digits = match.group(2).translate(SUBSCRIPT_DIGITS)
-        if match.group(1) is None:
-            return digits
-        return f'<font point-size="{round(int(match.group(1)) / 0.7)}">{digits}</font>'
-
-    return _DIGIT_SUBSCRIPT.sub(lower, source)
+    subscripts on the line, so w₀ read "wo". The glyphs are about 0.7 em, hence a larger
+    size, but none larger than the text around them: a wire's name set so made its line
+    taller than the gradient's, and the rule between them stood off the wire."""
+    out, sizes, at = [], [], 0
+    for match in _FONT_OR_SUBSCRIPT.finditer(source):
+        out.append(source[at:match.start()])
+        at = match.end()
+        if match.group("digits") is None:  # a font opened or closed: the size around
+            opened = match.group("open")
+            if opened is not None:
+                sizes.append(int(match.group("size")) if match.group("size") else
+                             (sizes[-1] if sizes else None))
+            elif sizes:
+                sizes.pop()
+            out.append(match.group())
+            continue
+        digits = match.group("digits").translate(SUBSCRIPT_DIGITS)
+        if match.group("sub") is None:
+            out.append(digits)
+            continue
+        size = round(int(match.group("sub")) / 0.7)
+        around = sizes[-1] if sizes else None
+        out.append(f'<font point-size="{min(size, around) if around else size}">{digits}</font>')
+    return "".join(out) + source[at:]
 
 
 def joined_subscripts(svg: bytes) -> bytes:
