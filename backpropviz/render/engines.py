@@ -92,7 +92,9 @@ def lowered_digits(source: str) -> str:
     subscripts on the line, so w₀ read "wo". The glyphs are about 0.7 em, hence a larger
     size, but none larger than the text around them: a wire's name set so made its line
     taller than the gradient's, and the rule between them stood off the wire."""
-    out, sizes, at = [], [], 0
+    out: list[str] = []
+    sizes: list[int | None] = []  # (the point size of each font open around)
+    at = 0
     for match in _FONT_OR_SUBSCRIPT.finditer(source):
         out.append(source[at:match.start()])
         at = match.end()
