@@ -25,8 +25,8 @@ TYPE_TRIES = 5  # layouts with bigger type, at most, for one count of rows
 MAX_TYPE = 14.0  # type grows to at most this many times its size
 ROWS = (2, 3, 4, 5, 6)  # a picture wider than the slide is tried in rows (TB: columns)
 RUNS = 40  # Graphviz runs for one slide, at most ...
-RUN_NODES = 2_500  # ... and at most this many nodes' worth (a 500-node graph: 5 runs)
-MIN_RUNS = 5
+RUN_NODES = 2_200  # ... and at most this many nodes' worth (a 500-node graph: 4 runs)
+MIN_RUNS = 4
 
 #: Draws the diagram in ``style`` in ``rows`` rows, cut where ``across`` has its gates: SVG.
 Draw = Callable[[Style, int, "dict[str, float] | None"], bytes]
