@@ -749,3 +749,26 @@ def test_an_operand_mark_on_a_slide_stands_under_the_gradient_not_after_it(run, 
         break
     else:
         raise AssertionError("no marked wire")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_inputs_total_stands_apart_from_the_gradient_beside_it(run, tmp_path, engine):
+    """`x*y` 30 times on a slide: x's total, `Σ 90` under its name, stood 0.1 em from its
+    first use's gradient 3, level with it, and read `Σ 903`. The nearest number right of
+    the total on its line is now at least 0.4 em away."""
+    from backpropviz.render.dot import _text_width
+
+    target = tmp_path / "s.svg"
+    result = run(" + ".join(["x*y"] * 30), "--x", "2", "--y", "3", "--slide",
+                 "--engine", engine, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    texts = [(float(t.get("x", "0")), float(t.get("y", "0")), float(t.get("font-size", "0")),
+              "".join(t.itertext()), t.get("fill")) for t in ET.parse(target).getroot().iter(
+                  f"{SVG}text")]
+    sigma = next(k for k, (*_, text, _) in enumerate(texts) if text.strip() == "Σ")
+    x, y, size, total, colour = texts[sigma + 1]
+    assert total == "90"
+    end = x + _text_width(f'<font point-size="{size:g}">90</font>', round(size))
+    right = [tx - end for tx, ty, _, text, fill in texts
+             if fill == colour and abs(ty - y) < 0.5 * size and tx > x and text.strip()]
+    assert right and min(right) >= 0.4 * size

@@ -252,8 +252,11 @@ def _with_total(name: str, leaf: Node, number: Callable[[float], str], s: Style,
                 f'<tr><td border="{s.line}" color="{box}">{sum_grid(leaf, number, s, shown)}'
                 "</td></tr></table>")
     total = _number_html(leaf.grad, number, s, True, shown)
+    # (a blank after it where wires are short: the first use's label all but touched it,
+    # and `Σ 90` beside its gradient 3 read `Σ 903`)
+    blank = f'<font point-size="{s.number_size}">&#160;&#160;</font>' if _short_wires(s) else ""
     return (f'{name}<br/><font color="{s.grad_color if shown else HIDDEN}" '
-            f'point-size="{s.number_size}">Σ </font>{total}')
+            f'point-size="{s.number_size}">Σ </font>{total}{blank}')
 
 
 def sum_grid(leaf: Node, number: Callable[[float], str], s: Style, shown: bool = True) -> str:
@@ -581,6 +584,13 @@ def _broadcast_into(node: Node, slot: int) -> bool:
     return shapes[node.inputs[slot]] != shapes[node.id]
 
 
+def _short_wires(s: Style) -> bool:
+    """Whether the wire from a label to its gate (ranksep, 0.3 inch) is shorter than an em
+    of the numbers: with a slide's bigger type, what stands beside a label all but
+    touches it."""
+    return s.number_size > 0.3 * 72
+
+
 def _mark(node: Node, slot: int, s: Style) -> list[str]:
     """The attributes that write the op's mark (÷ at a divisor) at the head of the wire into
     ``slot``: which operand is which, on gates whose operands' roles differ."""
@@ -589,10 +599,10 @@ def _mark(node: Node, slot: int, s: Style) -> list[str]:
         mark += BROADCAST_MARK
     if not mark:
         return []
-    # 1 em off the arrowhead, 40° off the wire; with bigger type (a slide) the wire between
-    # a label and its gate (ranksep, 0.3 inch) is shorter than an em, and the mark ran on
-    # from the gradient (`0.11]ᵀ−`): it goes 1.7 em away, under the gradient's line
-    big = s.number_size > 0.3 * 72
+    # 1 em off the arrowhead, 40° off the wire; where wires are short the mark ran on from
+    # the gradient (`0.11]ᵀ−`): it goes 1.7 em away, under the gradient's line (top to
+    # bottom, that is where the gradient is)
+    big = _short_wires(s) and s.direction == "LR"
     angle = 80 if big else 40
     return [f'headlabel="{mark}", labelfontsize={s.number_size}, '
             f'labeldistance={s.number_size * (0.17 if big else 0.1):g}, '
