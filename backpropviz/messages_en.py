@@ -413,6 +413,11 @@ MESSAGES: dict[str, str] = {
                            "characters; boxes in .png and .gif): install Graphviz and a CJK "
                            "font (Debian: apt install graphviz fonts-noto-cjk), or write "
                            ".svg, which browsers draw with their own fonts",
+    "note.slide_html": "--slide fits pictures (.svg, .png, .gif) to a slide; an HTML "
+                       "lesson fits the window it is shown in",
+    "note.slide_steps": "--slide fits pictures (.svg, .png, .gif) to a slide; the --steps "
+                        "frames keep their own size (the whole picture on a slide: "
+                        "-o NAME.png --slide)",
     "note.small_text": "on a {width}x{height} slide the smallest text is {px} px (under "
                        "{least}, hard to read from the back of a room): try --collapse "
                        "statements, or a smaller part of the program",

@@ -378,6 +378,10 @@ MESSAGES: dict[str, str] = {
     "note.missing_glyphs": "内置引擎没有 {chars} 等 {count} 个字的字形（在 .png 和 .gif 中会画成方框）：请安装 "
                            "Graphviz 和一种中日韩字体（Debian：apt install graphviz "
                            "fonts-noto-cjk），或者写出 .svg，浏览器会用自己的字体来显示",
+    "note.slide_html": "--slide 让图片（.svg、.png、.gif）适配幻灯片；HTML 课程会适配"
+                       "显示它的窗口",
+    "note.slide_steps": "--slide 让图片（.svg、.png、.gif）适配幻灯片；--steps 的各帧"
+                        "保持自己的大小（整张图放上幻灯片：-o 名字.png --slide）",
     "note.small_text": "在 {width}x{height} 的幻灯片上，最小的文字只有 {px} 像素（小于 {least}，"
                        "坐在教室后排很难看清）：可以试试 --collapse statements，"
                        "或者只画程序的一部分",

@@ -772,3 +772,19 @@ def test_an_inputs_total_stands_apart_from_the_gradient_beside_it(run, tmp_path,
     right = [tx - end for tx, ty, _, text, fill in texts
              if fill == colour and abs(ty - y) < 0.5 * size and tx > x and text.strip()]
     assert right and min(right) >= 0.4 * size
+
+
+def test_slide_says_what_it_does_not_fit(run, tmp_path):
+    """--slide fits pictures; an HTML lesson fits its window and --steps frames keep their
+    size, which it did silently (the files were the same with and without it). A note says
+    so, once, only with --slide, in English and in Chinese."""
+    args = ("(x+y)*z", "--x", "3", "--y", "-2", "--z", "-4", "-o", str(tmp_path / "l.html"),
+            "--steps", str(tmp_path / "s"))
+    quiet = run(*args)
+    assert quiet.exit_code == 0 and "--slide" not in quiet.stderr
+    told = run(*args, "--slide")
+    assert told.exit_code == 0, told.output
+    assert told.stderr.count("note: --slide fits pictures") == 2
+    assert "an HTML lesson fits the window" in told.stderr and "--steps frames" in told.stderr
+    chinese = run(*args, "--slide", "--lang", "zh")
+    assert "HTML 课程会适配显示它的窗口" in chinese.stderr

@@ -121,6 +121,8 @@ def render_frames(graph: Graph, views: Sequence[View], fmt: str, decimals: int |
     drawn = []
     for k, view in enumerate(_padded(views)):
         drawn.append(_draw(graph, fmt, decimals, engine, style, scale, view))
+        if k == 0 and style.slide:  # (said once, with the first)
+            drawn[0] = replace(drawn[0], notes=drawn[0].notes + (message("note.slide_steps"),))
         if first is not None and k == 0:
             first(drawn[0], len(views))
         if progress is not None:
@@ -379,7 +381,8 @@ def _render_stepper(graph: Graph, frames: Sequence[Frame], decimals: int | None,
         phases=[f"{f.phase} pass" for f in frames], gates=[f.node for f in frames],
         backward=[f.phase == "backward" for f in frames],
         descriptions=[describe(graph, decimals, style, f.view)[1] for f in frames])
-    return Rendered(page.encode("utf-8"))
+    notes = (message("note.slide_html"),) if style.slide else ()
+    return Rendered(page.encode("utf-8"), notes)
 
 
 def _readers_of(graph: Graph, style: Style) -> list[list[int]]:
