@@ -120,13 +120,16 @@ def test_svg_is_the_slide_with_the_drawing_centred_inside_the_margin(run, tmp_pa
 
 @pytest.mark.needs_embedded
 def test_a_note_when_the_text_is_too_small_on_the_slide(run, tmp_path):
-    """A sum of 60 products (120 inputs) stays under 24 px on a slide even in rows."""
+    """A sum of 60 products (120 inputs) stays under 24 px on a slide even in rows. It is
+    one expression, which --collapse statements would draw as one box: the note does not
+    suggest it."""
     target = tmp_path / "c.png"
     terms = " + ".join(f"w{i}*x{i}" for i in range(60))
     values = [arg for i in range(60) for arg in (f"--w{i}", "0.5", f"--x{i}", "-1")]
     result = run(terms, *values, "--slide", "--engine", "embedded", "-o", str(target))
     assert result.exit_code == 0, result.output
     assert "note: on a 1920x1080 slide the smallest text is" in result.stderr
+    assert "--collapse" not in result.stderr and "a smaller part of the program" in result.stderr
     width, height, _ = png_header(target)
     assert (width, height) == (1920, 1080)
 

@@ -224,7 +224,7 @@ def _draw_on_slide(graph: Graph, fmt: str, decimals: int | None, engine: Engine,
         style, drawn = _fewest_crossings(graph, decimals, engine, style)
     chosen = _slide_layout(graph, decimals, engine, style, slide, drawn)
     where = chosen.fit
-    note = small_text_note(where, slide, bool(style.collapse))
+    note = small_text_note(where, slide, bool(style.collapse) or _one_statement(graph))
     notes = (note,) if note else ()
     if fmt == "svg":
         source = seamless(_slide_source(graph, decimals, chosen.style, chosen.rows,
@@ -308,14 +308,19 @@ def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Sty
                       and any(node.name and isinstance(node.value, float)  # in its caption)
                           for node in graph.nodes if node.is_gate))
     arrays = any(not isinstance(node.value, float) for node in graph.nodes)
-    owner = statements_of(graph)  # (one statement: render.wrap cuts it along its spine)
-    expression = not style.collapse and len({owner[n.id] for n in graph.nodes
-                                             if n.is_gate}) == 1
+    expression = not style.collapse and _one_statement(graph)  # (cut along its spine)
     chosen = best_layout(draw, style, slide, len(graph.nodes), names_on_wires, drawn, target,
                          arrays, expression)
     if chosen.svg is drawn or len(graph.nodes) > WRAP_MAX_NODES:
         return chosen
     return _uncrossed(graph, chosen, draw, slide, target)
+
+
+def _one_statement(graph: Graph) -> bool:
+    """Whether ``graph`` is one expression (a program of one statement): render.wrap cuts
+    it along its running total, and --collapse statements would draw it as one box."""
+    owner = statements_of(graph)
+    return len({owner[node.id] for node in graph.nodes if node.is_gate}) == 1
 
 
 def _uncrossed(graph: Graph, chosen: Layout, draw: Draw,

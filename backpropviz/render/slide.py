@@ -81,7 +81,8 @@ def svg_on_slide(svg: bytes, where: Fit, slide: tuple[int, int], background: str
 def small_text_note(where: Fit, slide: tuple[int, int], collapsed: bool = False
                     ) -> str | None:
     """A note when the slide's smallest text is under :data:`SLIDE_TEXT_PX` pixels (it
-    suggests ``--collapse statements`` unless the picture is ``collapsed`` already)."""
+    suggests ``--collapse statements`` unless the picture is ``collapsed`` already, or one
+    statement, which it would draw as one box)."""
     if where.text_px >= SLIDE_TEXT_PX:
         return None
     from ..lang import message
