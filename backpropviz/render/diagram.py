@@ -184,6 +184,8 @@ def _draw(graph: Graph, fmt: str, decimals: int | None, engine: Engine, style: S
     cap = PNG_MAX_PIXELS / dpi
     source = _source(graph, decimals, style, dpi=dpi if png else None,
                      max_inches=(cap, cap) if png else None, view=view)
+    if drawn is None and view is None:  # (a big graph, not laid out yet: once more, for
+        drawn = engine.render(_source(graph, decimals, style), "svg")  # its seams, 0.7 s)
     if drawn is not None:
         source = seamless(source, drawn)
     return _finish(graph, fmt, decimals, engine, style, source, dpi, view)
