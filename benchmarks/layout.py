@@ -187,12 +187,15 @@ def print_table(rows: list[list[str]], head: list[str] = HEAD, words: int = 2) -
 
 
 def gallery_parser(doc: str) -> argparse.ArgumentParser:
-    """A measurement's command line: ``--engine`` and ``--only`` (see :func:`chosen`)."""
+    """A measurement's command line: ``--engine`` and ``--only`` (see :func:`chosen`), and
+    ``--direction``."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--engine", choices=["dot", "embedded"], action="append",
                         help="the engines to measure (default: each one installed)")
     parser.add_argument("--only", nargs="+", metavar="WORD",
                         help="only graphs whose name contains one of these words")
+    parser.add_argument("--direction", choices=["LR", "TB"], default="LR",
+                        help="draw left to right (default) or top to bottom")
     return parser
 
 
@@ -209,8 +212,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = gallery_parser(__doc__ or "")
     parser.add_argument("--no-collapse", action="store_true",
                         help="leave out the rows drawn with --collapse statements")
-    parser.add_argument("--direction", choices=["LR", "TB"], default="LR",
-                        help="draw left to right (default) or top to bottom")
     args = parser.parse_args(argv)
     engines, graphs = chosen(args)
     rows = []

@@ -90,8 +90,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = gallery_parser(__doc__ or "")
     parser.add_argument("--collapse", action="store_true",
                         help="draw with --collapse statements")
-    parser.add_argument("--direction", choices=["LR", "TB"], default="LR",
-                        help="draw left to right (default) or top to bottom")
     args = parser.parse_args(argv)
     engines, graphs = chosen(args)
     styles = [("default", CLASSIC), ("slide", replace(CLASSIC, slide=SLIDE))]

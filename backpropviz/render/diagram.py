@@ -309,7 +309,7 @@ def _slide_layout(graph: Graph, decimals: int | None, engine: Engine, style: Sty
     names_on_wires = (not style.collapse  # (an array's name is
                       and any(node.name and isinstance(node.value, float)  # in its caption)
                           for node in graph.nodes if node.is_gate))
-    arrays = any(not isinstance(node.value, float) for node in graph.nodes)
+    arrays = graph.store.shape is not None  # (vectors and matrices: compact grids)
     expression = not style.collapse and _one_statement(graph)  # (cut along its spine)
     chosen = best_layout(draw, style, slide, len(graph.nodes), names_on_wires, drawn, target,
                          arrays, expression)
